@@ -1,0 +1,36 @@
+"""rnn_lib: a small numpy library for character-level recurrent language models.
+
+The library behind the notebooks that rebuild Karpathy's min-char-rnn. One job per module:
+
+- :mod:`rnn_lib.vocab`       characters <-> ids, reading text files
+- :mod:`rnn_lib.model`       the vanilla RNN: parameters, forward, loss, backward (BPTT)
+- :mod:`rnn_lib.reference`   the plain per-step version the model is checked against
+- :mod:`rnn_lib.optim`       Adagrad (and SGD)
+- :mod:`rnn_lib.sampling`    generating text
+- :mod:`rnn_lib.gradcheck`   finite-difference gradient checks
+- :mod:`rnn_lib.config`      the training configuration dataclass
+- :mod:`rnn_lib.train`       the training loop, validation and history
+- :mod:`rnn_lib.checkpoint`  saving and loading models
+- :mod:`rnn_lib.cli`         ``python -m rnn_lib train|sample|evaluate``
+"""
+from .checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from .config import TrainConfig
+from .gradcheck import GradcheckReport, gradcheck, gradcheck_rnn, rel_error
+from .model import (PARAM_NAMES, backward, clip_grads, cross_entropy, forward, init_params,
+                    initial_state, loss_and_grads, param_shapes)
+from .optim import SGD, Adagrad
+from .reference import loss_and_grads_reference
+from .sampling import next_char_distribution, sample, sample_ids
+from .train import History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from .vocab import DATA_DIR, CharVocab, data_path, load_text
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adagrad", "SGD", "CharVocab", "Checkpoint", "CheckpointError", "DATA_DIR", "GradcheckReport",
+    "History", "PARAM_NAMES", "TrainConfig", "Trainer", "TrainingDiverged", "backward", "clip_grads",
+    "cross_entropy", "data_path", "evaluate", "forward", "gradcheck", "gradcheck_rnn", "init_params",
+    "initial_state", "load_checkpoint", "load_text", "loss_and_grads", "loss_and_grads_reference",
+    "next_char_distribution", "param_shapes", "rel_error", "sample", "sample_ids", "save_checkpoint",
+    "split_ids", "train",
+]

@@ -1,0 +1,212 @@
+"""Command line: ``python -m rnn_lib train`` and ``python -m rnn_lib sample``.
+
+Every error a user can cause (bad option, missing or unusable file, unknown priming character)
+ends with a one-line message and exit status 2, never a traceback. A run stopped by Ctrl-C
+(status 130) or by a diverging loss (status 1) still writes its checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import CheckpointError, load_checkpoint
+from .config import TrainConfig
+from .sampling import sample
+from .train import LN2, Trainer, TrainingDiverged
+from .vocab import DATA_DIR, load_text
+
+DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"
+DEFAULTS = TrainConfig()
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line."""
+
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    return v
+
+
+def _non_negative_int(text):
+    v = _positive_int(text) if text.strip() != "0" else 0
+    return v
+
+
+def _positive_float(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (v > 0 and v != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return v
+
+
+def _non_negative_float(text):
+    v = _positive_float(text) if text.strip() not in ("0", "0.0") else 0.0
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rnn_lib",
+        description="Train a character-level RNN language model and sample text from it.")
+    sub = parser.add_subparsers(dest="command", metavar="{train,sample,evaluate}")
+    sub.required = True
+
+    t = sub.add_parser("train", help="train a model (or resume one) and save a checkpoint",
+                       description="Train on a UTF-8 text file; the last 10%% is held out for validation.")
+    t.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                   help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
+    t.add_argument("--hidden-size", type=_positive_int, default=DEFAULTS.hidden_size)
+    t.add_argument("--seq-length", type=_positive_int, default=DEFAULTS.seq_length,
+                   help="time steps per truncated-BPTT chunk (default %(default)s)")
+    t.add_argument("--batch-size", type=_positive_int, default=DEFAULTS.batch_size,
+                   help="parallel streams through the text (default %(default)s)")
+    t.add_argument("--learning-rate", type=_positive_float, default=DEFAULTS.learning_rate)
+    t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
+    bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
+    bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
+    bound.add_argument("--seconds", type=_positive_float, help="wall-clock seconds to train")
+    t.add_argument("--seed", type=_non_negative_int, default=DEFAULTS.seed)
+    t.add_argument("--checkpoint", type=Path, default=None,
+                   help="where to save the model (default: runs/<data name>.npz)")
+    t.add_argument("--resume", action="store_true",
+                   help="continue training the model in --checkpoint (same data and settings)")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing --checkpoint")
+    t.add_argument("--eval-every", type=_non_negative_int, default=DEFAULTS.eval_every,
+                   help="steps between validation passes (default %(default)s; 0: at the end only)")
+    t.add_argument("--sample-every", type=_non_negative_int, default=DEFAULTS.sample_every,
+                   help="steps between printed samples (default %(default)s; 0: never)")
+    t.add_argument("--sample-length", type=_positive_int, default=DEFAULTS.sample_length)
+    t.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("sample", help="generate text from a checkpoint")
+    s.add_argument("--checkpoint", type=Path, required=True)
+    s.add_argument("--length", type=_positive_int, default=500)
+    s.add_argument("--temperature", type=_non_negative_float, default=1.0,
+                   help="1: the model's distribution; <1 safer; 0 greedy (default %(default)s)")
+    s.add_argument("--prime", default="", help="text to feed in first, e.g. 'ROMEO:'")
+    s.add_argument("--seed", type=_non_negative_int, default=0)
+
+    e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split")
+    e.add_argument("--checkpoint", type=Path, required=True)
+    e.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    return parser
+
+
+def _say(message: str) -> None:
+    """Print without breaking a progress bar."""
+    try:
+        from tqdm.auto import tqdm
+        tqdm.write(message)
+    except ImportError:  # pragma: no cover
+        print(message)
+
+
+def _report(trainer: Trainer, event: str) -> None:
+    if event == "eval":
+        nats = trainer.history.val_nats[-1]
+        _say(f"step {trainer.step}: validation {nats:.3f} nats/char ({nats / LN2:.3f} bits/char), "
+             f"smooth loss {trainer.smooth_loss:.2f} per {trainer.config.seq_length} chars")
+    elif event == "sample":
+        _say(f"---- sample at step {trainer.step} ----\n{trainer.samples[-1][1]}\n----")
+
+
+def cmd_train(args) -> int:
+    if args.steps is None and args.seconds is None:
+        raise UsageError("give --steps N or --seconds S: training needs an end")
+    checkpoint = args.checkpoint or Path("runs") / f"{args.data.stem}.npz"
+    if args.resume and args.overwrite:
+        raise UsageError("--resume continues the checkpoint and --overwrite replaces it: choose one")
+    if checkpoint.exists() and not (args.resume or args.overwrite):
+        raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
+                         f"or another --checkpoint")
+    callbacks = [_report]
+    if args.resume:
+        if not checkpoint.exists():
+            raise UsageError(f"--resume: no checkpoint at {checkpoint}")
+        config = load_checkpoint(checkpoint).config
+        text = load_text(args.data, min_length=config.seq_length + 1)
+        trainer = Trainer.resume(checkpoint, text, callbacks=callbacks, progress=not args.no_progress)
+        print(f"resuming {checkpoint} at step {trainer.step} (its saved settings are used)")
+    else:
+        config = TrainConfig(hidden_size=args.hidden_size, seq_length=args.seq_length,
+                             batch_size=args.batch_size, learning_rate=args.learning_rate,
+                             dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
+                             sample_every=args.sample_every, sample_length=args.sample_length)
+        text = load_text(args.data, min_length=config.seq_length + 1)
+        trainer = Trainer(text, config, callbacks=callbacks, progress=not args.no_progress)
+    c = trainer.config
+    n_params = sum(p.size for p in trainer.params.values())
+    print(f"data: {args.data} ({len(text):,} characters, {len(trainer.vocab)} distinct); "
+          f"training on {len(trainer.train_ids):,}, validating on {len(trainer.val_ids):,}")
+    print(f"model: vanilla RNN, hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
+          f"{c.batch_size} streams x {c.seq_length} steps, Adagrad learning rate {c.learning_rate}")
+    status = 0
+    try:
+        trainer.run(steps=args.steps, seconds=args.seconds)
+    except TrainingDiverged as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        status = 1
+    if trainer.stop_reason == "interrupted (Ctrl-C)":
+        status = 130
+    if status == 0 and len(trainer.val_ids):
+        nats = trainer.validate(max_chars=0)
+        print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
+              f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
+              f"({trainer.seconds:.1f} s of training)")
+    trainer.save(checkpoint)
+    print(f"stopped: {trainer.stop_reason}; checkpoint saved to {checkpoint}")
+    if status == 0:
+        print(f"sample from it: python -m rnn_lib sample --checkpoint {checkpoint}")
+    return status
+
+
+def cmd_sample(args) -> int:
+    ckpt = load_checkpoint(args.checkpoint)
+    rng = np.random.default_rng(args.seed)
+    missing = sorted({ch for ch in args.prime if ch not in ckpt.vocab})
+    if missing:
+        raise UsageError(f"--prime contains {''.join(missing)!r}, not in the model's vocabulary of "
+                         f"{len(ckpt.vocab)} characters: {''.join(ckpt.vocab.chars)!r}")
+    text = sample(ckpt.params, ckpt.vocab, args.length, rng, prime=args.prime, temperature=args.temperature)
+    print(args.prime + text)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    ckpt = load_checkpoint(args.checkpoint)
+    text = load_text(args.data, min_length=ckpt.config.seq_length + 1)
+    trainer = Trainer(text, ckpt.config, vocab=ckpt.vocab, progress=False)
+    for name, value in ckpt.params.items():
+        trainer.params[name][...] = value
+    nats = trainer.validate(max_chars=0)
+    print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
+          f"{len(trainer.val_ids):,} held-out characters of {args.data}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate}
+    try:
+        return commands[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))
+    except (FileNotFoundError, CheckpointError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C outside training (loading, sampling): nothing to save
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,69 @@
+"""Training configuration: every hyperparameter of a run, in one dataclass that checkpoints store."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+__all__ = ["TrainConfig"]
+
+
+@dataclass
+class TrainConfig:
+    """Hyperparameters of a training run.
+
+    The defaults are the CLI's (chosen so that 60 s of training on tiny Shakespeare reaches a good
+    validation loss; see the README). ``TrainConfig.gist()`` gives the original gist's settings.
+    """
+
+    hidden_size: int = 256
+    seq_length: int = 25
+    batch_size: int = 32
+    learning_rate: float = 0.1
+    clip: float = 5.0            # elementwise gradient clipping, as in the gist
+    init_scale: float = 0.01     # standard deviation of the initial weights
+    dtype: str = "float32"       # "float64" for bit-for-bit comparisons with the plain loop
+    seed: int = 0
+    val_fraction: float = 0.1    # the last 10% of the text is held out for validation
+    eval_every: int = 500        # steps between validation passes (0: only at the end)
+    eval_chars: int = 20_000     # validation characters used by the periodic passes (0: all)
+    sample_every: int = 1000     # steps between samples (0: never)
+    sample_length: int = 200
+    log_every: int = 10          # steps averaged into one history point
+
+    def __post_init__(self):
+        positive_ints = ("hidden_size", "seq_length", "batch_size")
+        non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length")
+        for f in positive_ints + non_negative_ints + ("log_every",):
+            v = getattr(self, f)
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise ValueError(f"{f} must be an integer, got {v!r}")
+        for f in positive_ints + ("log_every",):
+            if getattr(self, f) < 1:
+                raise ValueError(f"{f} must be at least 1, got {getattr(self, f)}")
+        for f in non_negative_ints:
+            if getattr(self, f) < 0:
+                raise ValueError(f"{f} must be 0 or more, got {getattr(self, f)}")
+        for f in ("learning_rate", "clip", "init_scale"):
+            v = getattr(self, f)
+            if not isinstance(v, (int, float)) or not v > 0 or v != v or v == float("inf"):
+                raise ValueError(f"{f} must be a positive finite number, got {v!r}")
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction!r}")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+
+    @classmethod
+    def gist(cls, **overrides) -> "TrainConfig":
+        """The original min-char-rnn settings: 100 hidden units, one stream, float64."""
+        return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "learning_rate": 0.1,
+                      "dtype": "float64", **overrides})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown configuration fields {sorted(unknown)}")
+        return cls(**d)

@@ -1,0 +1,108 @@
+"""Generating text: feed the model one character, draw the next from its distribution, repeat.
+
+Dimension letters: V vocabulary size, H hidden size.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import model as rnn
+from .vocab import CharVocab
+
+__all__ = ["next_char_distribution", "sample_ids", "sample"]
+
+
+def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """softmax(logits / temperature), computed stably; ``temperature=0`` puts all mass on the argmax.
+
+    Parameters
+    ----------
+    logits : array, shape (V,)
+    temperature : float >= 0
+        Below 1 sharpens the distribution (safer, more repetitive text), above 1 flattens it.
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        p = np.zeros_like(logits)
+        p[np.argmax(logits)] = 1.0
+        return p
+    z = logits / temperature
+    z -= z.max()
+    p = np.exp(z)
+    return p / p.sum()
+
+
+def _check_temperature(temperature):
+    if not (isinstance(temperature, (int, float, np.floating)) and np.isfinite(temperature) and temperature >= 0):
+        raise ValueError(f"temperature must be a finite number >= 0 (0 means greedy), got {temperature!r}")
+
+
+def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
+               temperature: float = 1.0, hprev=None, model=rnn):
+    """Ids of ``length`` characters generated after feeding ``seed_ids``.
+
+    Parameters
+    ----------
+    params : dict
+    seed_ids : int array, shape (N,)
+        Fed through the network first (may be empty).
+    length : int
+    rng : numpy.random.Generator
+    temperature : float
+    hprev : array, shape (H, 1), optional
+        Starting hidden state (zeros if omitted).
+
+    Returns
+    -------
+    ids : int array, shape (length,)
+    h : array, shape (H, 1)
+        The hidden state after the last generated character has been fed in.
+    """
+    _check_temperature(temperature)
+    if not isinstance(length, (int, np.integer)) or length < 0:
+        raise ValueError(f"length must be a non-negative integer, got {length!r}")
+    h = model.initial_state(params, 1) if hprev is None else np.asarray(hprev)
+    Why, by = params["Why"], params["by"]
+    seed_ids = np.asarray(seed_ids, dtype=np.int64)
+    if seed_ids.size:
+        h = model.forward(params, seed_ids, h)["h_last"]
+    out = np.empty(length, dtype=np.int64)
+    for i in range(length):
+        # the distribution of the next character comes from the current state: y = Why h + by
+        p = next_char_distribution((Why @ h + by)[:, 0], temperature)
+        # inverse-CDF draw: one uniform number per character, so a seed gives the same text
+        ix = min(int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right")), len(p) - 1)
+        out[i] = ix
+        h = model.forward(params, out[i:i + 1], h)["h_last"]
+    return out, h
+
+
+def sample(params: dict, vocab: CharVocab, length: int, rng: np.random.Generator,
+           prime: str = "", temperature: float = 1.0, hprev=None) -> str:
+    """Generate ``length`` characters of text (the continuation only, without ``prime``).
+
+    Parameters
+    ----------
+    params : dict
+        A trained (or untrained) model.
+    vocab : CharVocab
+        The vocabulary the model was trained with.
+    length : int
+    rng : numpy.random.Generator
+        The same seed gives the same text.
+    prime : str
+        Text fed in first, to set the hidden state ("ROMEO:"). Every character must be in the
+        vocabulary. Empty: the first character is drawn from the starting state alone.
+    temperature : float
+        1 samples the model's distribution; below 1 is more conservative; 0 is greedy (argmax).
+    hprev : array, shape (H, 1), optional
+    """
+    if len(vocab) != params["Why"].shape[0]:
+        raise ValueError(f"the vocabulary has {len(vocab)} characters but the model outputs "
+                         f"{params['Why'].shape[0]}: use the vocabulary the model was trained with")
+    try:
+        seed_ids = vocab.encode(prime)
+    except ValueError as exc:
+        raise ValueError(f"cannot prime with {prime!r}: {exc}") from None
+    ids, _ = sample_ids(params, seed_ids, length, rng, temperature=temperature, hprev=hprev)
+    return vocab.decode(ids)

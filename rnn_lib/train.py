@@ -1,0 +1,382 @@
+"""Training: B parallel streams over the training split, truncated BPTT, Adagrad, validation.
+
+Dimension letters: V vocabulary size, H hidden size, T time steps (``seq_length``), B streams
+(``batch_size``), N characters of text, L characters per stream.
+
+Losses are reported three ways so they can be compared with each other and with the gist:
+``nats/char`` (mean cross-entropy per predicted character), ``bits/char`` (the same divided by
+ln 2) and the gist's ``smooth_loss`` (an exponential moving average of the loss summed over one
+``seq_length`` sequence, so it is about ``seq_length`` times the nats/char).
+"""
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import model as rnn
+from .config import TrainConfig
+from .flat import packed_buffer
+from .optim import Adagrad
+from .sampling import sample
+from .vocab import CharVocab
+
+__all__ = ["History", "TrainingDiverged", "Trainer", "train", "evaluate", "split_ids"]
+
+LN2 = math.log(2)
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss or a gradient became NaN or infinite; the trainer keeps its last good state."""
+
+
+@dataclass
+class History:
+    """Everything a loss plot needs. Training points average ``log_every`` steps."""
+
+    step: list = field(default_factory=list)          # step number at the end of each interval
+    seconds: list = field(default_factory=list)       # training wall time so far
+    train_nats: list = field(default_factory=list)    # mean training nats/char over the interval
+    smooth_loss: list = field(default_factory=list)   # the gist's smoothed per-sequence loss
+    val_step: list = field(default_factory=list)
+    val_seconds: list = field(default_factory=list)
+    val_nats: list = field(default_factory=list)
+
+    @property
+    def train_bits(self) -> list:
+        return [x / LN2 for x in self.train_nats]
+
+    @property
+    def val_bits(self) -> list:
+        return [x / LN2 for x in self.val_nats]
+
+    def to_arrays(self) -> dict:
+        return {k: np.asarray(v, dtype=np.float64) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> "History":
+        out = cls()
+        for k in asdict(out):
+            values = np.asarray(arrays[k]).tolist()
+            getattr(out, k).extend(int(v) for v in values) if k in ("step", "val_step") else \
+                getattr(out, k).extend(values)
+        return out
+
+
+def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
+    """Split ids (N,) into a training head and a held-out validation tail.
+
+    Raises ``ValueError`` if either part is too short to train on or evaluate.
+    """
+    n_val = int(len(ids) * val_fraction)
+    train_ids, val_ids = ids[:len(ids) - n_val], ids[len(ids) - n_val:]
+    if len(train_ids) < seq_length + 1:
+        raise ValueError(
+            f"the training split has {len(train_ids)} characters but one training sequence needs "
+            f"seq_length + 1 = {seq_length + 1}: use a longer text, a smaller seq_length or a "
+            f"smaller val_fraction (now {val_fraction})")
+    if val_fraction > 0 and len(val_ids) < 2:
+        raise ValueError(f"the validation split has {len(val_ids)} characters (needs 2): use a longer "
+                         f"text or val_fraction=0")
+    return train_ids, val_ids
+
+
+def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=rnn) -> float:
+    """Mean cross-entropy in nats per character of a text under the model (no gradients).
+
+    The text is cut into ``n_streams`` contiguous pieces evaluated side by side; each piece starts
+    from a zero state and predicts each of its characters from the ones before it.
+
+    Parameters
+    ----------
+    params : dict
+    ids : int array, shape (N,)
+    n_streams : int
+        More streams are faster; the first character of each piece is not predicted.
+    chunk : int
+        Time steps per forward call (memory only; the state carries across chunks).
+    """
+    ids = np.asarray(ids)
+    n_streams = max(1, min(n_streams, len(ids) // 2))
+    L = len(ids) // n_streams
+    if L < 2:
+        raise ValueError(f"need at least 2 characters to evaluate, got {len(ids)}")
+    grid = ids[:n_streams * L].reshape(n_streams, L).T  # (L, streams): column b is stream b
+    h = model.initial_state(params, n_streams)
+    total = 0.0
+    for start in range(0, L - 1, chunk):
+        stop = min(start + chunk, L - 1)
+        cache = model.forward(params, grid[start:stop], h)
+        total += rnn.cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
+        h = cache["h_last"]
+    return total / (n_streams * (L - 1))
+
+
+@contextmanager
+def _stop_on_interrupt(trainer):
+    """Turn Ctrl-C into a request to stop after the current step, so no update is half applied.
+
+    A second Ctrl-C interrupts at once. Outside the main thread, signals cannot be caught and a
+    KeyboardInterrupt is handled by :meth:`Trainer.run` instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if trainer._interrupt_requested:
+            raise KeyboardInterrupt
+        trainer._interrupt_requested = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class Trainer:
+    """Trains a character-level RNN on a text, the gist's loop with a beginning and an end.
+
+    Parameters
+    ----------
+    text : str
+        The whole corpus; the last ``config.val_fraction`` of it is held out for validation.
+    config : TrainConfig
+    vocab : CharVocab, optional
+        Defaults to ``CharVocab.from_text(text)``.
+    callbacks : list of callables
+        Each is called as ``callback(trainer, event)`` with event ``"log"`` (a history point was
+        added), ``"eval"`` (a validation loss), ``"sample"`` (``trainer.samples[-1]``) or ``"end"``.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Attributes
+    ----------
+    params, optimizer, history, samples, step, stop_reason
+    """
+
+    def __init__(self, text: str, config: TrainConfig | None = None, vocab: CharVocab | None = None,
+                 callbacks=(), progress: bool = True):
+        self.config = config = config or TrainConfig()
+        self.vocab = vocab or CharVocab.from_text(text)
+        ids = self.vocab.encode(text)
+        self.train_ids, self.val_ids = split_ids(ids, config.val_fraction, config.seq_length)
+        B, T = config.batch_size, config.seq_length
+        L = len(self.train_ids) // B
+        if L < T + 1:
+            raise ValueError(
+                f"batch_size={B} streams of a {len(self.train_ids)}-character training split give "
+                f"{L} characters per stream, fewer than seq_length + 1 = {T + 1}: use a smaller "
+                f"batch_size or seq_length, or a longer text")
+        # stream b reads characters b*L ... (b+1)*L - 1; column b of the grid
+        self._grid = np.ascontiguousarray(self.train_ids[:B * L].reshape(B, L).T)
+        self.model = rnn
+        rng = np.random.default_rng(config.seed)
+        self.params = rnn.init_params(len(self.vocab), config.hidden_size, rng,
+                                      scale=config.init_scale, dtype=np.dtype(config.dtype))
+        self.sample_rng = np.random.default_rng([config.seed, 1])
+        self.optimizer = Adagrad(self.params, config.learning_rate)
+        self.callbacks = list(callbacks)
+        self.progress = progress
+        self.history = History()
+        self.samples: list[tuple[int, str]] = []
+        self.step = 0
+        self.position = 0
+        self.hprev = rnn.initial_state(self.params, B)
+        # the gist starts its moving average at the loss of a uniform guess over V characters
+        self.smooth_loss = math.log(len(self.vocab)) * T
+        self.seconds = 0.0
+        self.stop_reason = None
+        self._interval_losses: list[float] = []
+        self._interrupt_requested = False
+
+    # ----------------------------------------------------------------- one step
+    def train_step(self) -> float:
+        """One update on the next ``seq_length`` characters of every stream; returns nats/char."""
+        T = self.config.seq_length
+        if self.position + T + 1 > self._grid.shape[0]:
+            # end of the streams: start again from the beginning with a fresh memory, as the gist does
+            self.position = 0
+            self.hprev = rnn.initial_state(self.params, self.config.batch_size)
+        p = self.position
+        inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
+        loss, grads, h_last = rnn.loss_and_grads(self.params, inputs, targets, self.hprev,
+                                                 clip=self.config.clip)
+        flat = packed_buffer(grads)
+        finite = np.isfinite(flat).all() if flat is not None else all(np.isfinite(g).all() for g in grads.values())
+        if not (math.isfinite(loss) and finite):
+            self.stop_reason = f"non-finite loss at step {self.step + 1}"
+            raise TrainingDiverged(
+                f"the loss became {loss} at step {self.step + 1} (learning rate "
+                f"{self.config.learning_rate}). The update was not applied: the parameters are the "
+                f"finite ones after step {self.step}, and the history is kept. Try a smaller "
+                f"learning_rate or clip, or a smaller init_scale.")
+        self.optimizer.step(grads)
+        self.hprev = h_last
+        self.position += T
+        self.step += 1
+        self.smooth_loss = self.smooth_loss * 0.999 + loss * 0.001
+        return loss / T
+
+    # ----------------------------------------------------------------- the loop
+    def run(self, steps: int | None = None, seconds: float | None = None) -> "Trainer":
+        """Train for ``steps`` more steps or ``seconds`` more seconds, whichever comes first.
+
+        Stops cleanly on Ctrl-C (after the current step, so the model is consistent and can be
+        saved) and raises :class:`TrainingDiverged` if the loss stops being finite; in both cases
+        the trainer keeps its parameters, optimiser memory and history.
+        """
+        if steps is None and seconds is None:
+            raise ValueError("give steps or seconds (or both): training needs an end")
+        for name, v in (("steps", steps), ("seconds", seconds)):
+            if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0):
+                raise ValueError(f"{name} must be a non-negative number, got {v!r}")
+        c = self.config
+        end_step = self.step + steps if steps is not None else None
+        self.stop_reason = None
+        self._interrupt_requested = False
+        bar = self._progress_bar(steps, seconds)
+        start = time.perf_counter()
+        base_seconds = self.seconds
+        try:
+            with _stop_on_interrupt(self):
+                while not self._should_stop(end_step, seconds, time.perf_counter() - start):
+                    self._interval_losses.append(self.train_step())
+                    self.seconds = base_seconds + time.perf_counter() - start
+                    if self.step % c.log_every == 0:
+                        self._log()
+                        if bar is not None:
+                            bar.set_postfix_str(f"train {self.history.train_nats[-1]:.3f} nats/char", refresh=False)
+                    if c.eval_every and self.step % c.eval_every == 0 and len(self.val_ids):
+                        self.validate()
+                    if c.sample_every and self.step % c.sample_every == 0:
+                        self._sample()
+                    if bar is not None:
+                        bar.update(1 if steps is not None else
+                                   min(seconds, time.perf_counter() - start) - bar.n)
+        except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread
+            self.stop_reason = "interrupted (Ctrl-C)"
+        finally:
+            if bar is not None:
+                bar.close()
+            self.seconds = base_seconds + time.perf_counter() - start
+        if self._interval_losses:
+            self._log()
+        self._emit("end")
+        return self
+
+    def _should_stop(self, end_step, seconds, elapsed) -> bool:
+        """True when a bound is reached or Ctrl-C was pressed; records why in ``stop_reason``."""
+        if end_step is not None and self.step >= end_step:
+            self.stop_reason = f"reached step {end_step}"
+        elif seconds is not None and elapsed >= seconds:
+            self.stop_reason = f"reached {seconds:g} seconds"
+        elif self._interrupt_requested:
+            self.stop_reason = "interrupted (Ctrl-C)"
+        return self.stop_reason is not None
+
+    def validate(self, max_chars: int | None = None) -> float:
+        """Validation nats/char; recorded in the history.
+
+        ``max_chars``: characters of the validation split to use (default ``config.eval_chars``;
+        0 or ``None`` with ``eval_chars=0`` means all of it).
+        """
+        if not len(self.val_ids):
+            raise ValueError("there is no validation split (val_fraction=0)")
+        n = self.config.eval_chars if max_chars is None else max_chars
+        ids = self.val_ids[:n] if n else self.val_ids
+        nats = evaluate(self.params, ids)
+        h = self.history
+        h.val_step.append(self.step)
+        h.val_seconds.append(self.seconds)
+        h.val_nats.append(nats)
+        self._emit("eval")
+        return nats
+
+    def sample(self, length: int | None = None, prime: str = "", temperature: float = 1.0) -> str:
+        """Text generated by the current model, from ``self.sample_rng``."""
+        length = self.config.sample_length if length is None else length
+        return sample(self.params, self.vocab, length, self.sample_rng, prime=prime, temperature=temperature)
+
+    # ----------------------------------------------------------------- helpers
+    def _log(self):
+        h = self.history
+        h.step.append(self.step)
+        h.seconds.append(self.seconds)
+        h.train_nats.append(float(np.mean(self._interval_losses)))
+        h.smooth_loss.append(self.smooth_loss)
+        self._interval_losses = []
+        self._emit("log")
+
+    def _sample(self):
+        self.samples.append((self.step, self.sample()))
+        self._emit("sample")
+
+    def _emit(self, event: str):
+        for cb in self.callbacks:
+            cb(self, event)
+
+    def _progress_bar(self, steps, seconds):
+        if not self.progress:
+            return None
+        from tqdm.auto import tqdm
+        if steps is not None:
+            return tqdm(total=steps, unit="step", desc="training", leave=True)
+        return tqdm(total=seconds, unit="s", desc="training", leave=True,
+                    bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s {postfix}")
+
+    # ----------------------------------------------------------------- checkpoints
+    def state(self) -> dict:
+        """Everything besides parameters, optimiser memory and history needed to resume exactly."""
+        return {"step": self.step, "position": self.position, "seconds": self.seconds,
+                "smooth_loss": self.smooth_loss, "interval_losses": list(self._interval_losses),
+                "sample_rng": self.sample_rng.bit_generator.state,
+                "samples": [list(s) for s in self.samples]}
+
+    def save(self, path) -> None:
+        """Write a checkpoint (atomically) that :meth:`resume` continues bit for bit."""
+        from .checkpoint import save_checkpoint
+        save_checkpoint(path, self.params, self.vocab, self.config, memory=self.optimizer.memory,
+                        hprev=self.hprev, history=self.history, state=self.state())
+
+    @classmethod
+    def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> "Trainer":
+        """A trainer that continues the run saved at ``path`` on the same ``text``."""
+        from .checkpoint import load_checkpoint
+        ckpt = load_checkpoint(path)
+        text_vocab = CharVocab.from_text(text)
+        if text_vocab != ckpt.vocab:
+            extra = sorted(set(text_vocab.chars) - set(ckpt.vocab.chars))
+            raise ValueError(
+                f"checkpoint {path} was trained on a text with a {len(ckpt.vocab)}-character vocabulary, "
+                f"this text has {len(text_vocab)} characters"
+                + (f" (new: {''.join(extra)!r})" if extra else "")
+                + ": resume with the text it was trained on, or start a new run")
+        trainer = cls(text, ckpt.config, vocab=ckpt.vocab, callbacks=callbacks, progress=progress)
+        for name, value in ckpt.params.items():
+            trainer.params[name][...] = value
+        trainer.optimizer.load_state_dict(ckpt.memory)
+        if ckpt.hprev is not None:
+            if ckpt.hprev.shape != trainer.hprev.shape:
+                raise ValueError(f"checkpoint hidden state has shape {ckpt.hprev.shape}, expected {trainer.hprev.shape}")
+            trainer.hprev = ckpt.hprev.astype(trainer.params["Whh"].dtype)
+        trainer.history = ckpt.history
+        s = ckpt.state
+        trainer.step, trainer.position, trainer.seconds = s["step"], s["position"], s["seconds"]
+        trainer.smooth_loss = s["smooth_loss"]
+        trainer._interval_losses = list(s["interval_losses"])
+        trainer.sample_rng.bit_generator.state = s["sample_rng"]
+        trainer.samples = [(int(a), str(b)) for a, b in s["samples"]]
+        return trainer
+
+
+def train(text: str, config: TrainConfig | None = None, steps: int | None = None,
+          seconds: float | None = None, **kwargs) -> Trainer:
+    """Build a :class:`Trainer` on ``text`` and run it; returns the trainer (``.params``, ``.history``)."""
+    return Trainer(text, config, **kwargs).run(steps=steps, seconds=seconds)
