@@ -14,10 +14,10 @@ class TrainConfig:
     validation loss; see the README). ``TrainConfig.gist()`` gives the original gist's settings.
     """
 
-    hidden_size: int = 256
+    hidden_size: int = 160
     seq_length: int = 25
     batch_size: int = 32
-    learning_rate: float = 0.1
+    learning_rate: float = 0.05
     clip: float = 5.0            # elementwise gradient clipping, as in the gist
     init_scale: float = 0.01     # standard deviation of the initial weights
     dtype: str = "float32"       # "float64" for bit-for-bit comparisons with the plain loop

@@ -327,8 +327,8 @@ class Trainer:
             return None
         from tqdm.auto import tqdm
         if steps is not None:
-            return tqdm(total=steps, unit="step", desc="training", leave=True)
-        return tqdm(total=seconds, unit="s", desc="training", leave=True,
+            return tqdm(total=steps, unit="step", desc="training", leave=True, mininterval=1.0)
+        return tqdm(total=seconds, unit="s", desc="training", leave=True, mininterval=1.0,
                     bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s {postfix}")
 
     # ----------------------------------------------------------------- checkpoints

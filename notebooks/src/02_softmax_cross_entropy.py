@@ -1,0 +1,522 @@
+# %% [markdown] slide
+# # 02 · Softmax and cross-entropy: where `dy[targets[t]] -= 1` comes from
+#
+# **What you will learn**
+#
+# - how softmax turns the RNN's output scores (logits) into a probability for every character, and
+#   how cross-entropy scores that distribution against the character that really came next;
+# - how to derive the gradient $\partial L / \partial y = p - \text{onehot}(\text{target})$ by hand,
+#   and why it is exactly the gist's two lines `dy = np.copy(ps[t])` and `dy[targets[t]] -= 1`;
+# - how to check a gradient three ways (formula, code, finite differences), and against `rnn_lib`;
+# - what the gradient does to each logit, and why we subtract $\max(y)$ before exponentiating.
+#
+# **Prerequisites:** notebook 01 (the character vocabulary, one-hot inputs and the forward step
+# that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\log x$, and the chain rule.
+#
+# **Time:** about 30 minutes on your own, 20 minutes in lecture.
+
+# %% [markdown] skip
+# Setup: the same first cell in every notebook of the series.
+
+# %% skip
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% [markdown] slide
+# ## 1. From logits to probabilities
+#
+# At every time step the RNN ends with $y = W_{hy} h + b_y$: one real number per character of the
+# vocabulary. These scores are called **logits** (the gist calls them unnormalised log-probabilities).
+# They can be any size and any sign, so **softmax** turns them into a probability distribution:
+#
+# $$p_k = \frac{e^{y_k}}{\sum_j e^{y_j}}$$
+#
+# The exponential makes every entry positive and keeps the order of the logits; dividing by the sum
+# makes the entries add up to 1.
+
+# %% [markdown] fragment
+# We use the four-character vocabulary of `"hello"`. Suppose the network has just read `h` and
+# produced the logits below. The right next character is `e`, but the model prefers `l`.
+
+# %%
+vocab = rnn_lib.CharVocab.from_text("hello")
+V = len(vocab)
+y = np.array([1.0, 0.5, 2.0, -1.0])  # logits for e, h, l, o
+target = int(vocab.encode("e")[0])
+print(f"vocabulary {vocab.chars}, V = {V}; the target '{vocab.chars[target]}' has id {target}")
+
+# %% [markdown] subslide
+# Softmax, written straight from the definition (we will see in section 6 why this "naive"
+# version needs one more line before it is safe to use).
+
+# %%
+def softmax_naive(y):
+    """p_k = exp(y_k) / sum_j exp(y_j) for a logit vector y of shape (V,)."""
+    e = np.exp(y)
+    return e / e.sum()
+
+
+p = softmax_naive(y)
+for ch, y_k, p_k in zip(vocab.chars, y, p):
+    print(f"  '{ch}'   y = {y_k:+.2f}   p = {p_k:.4f}")
+print(f"sum of p = {p.sum():.4f}")
+assert np.isclose(p.sum(), 1.0) and np.all(p > 0)
+
+# %% [markdown] subslide
+# ### The loss at one time step
+#
+# Cross-entropy only looks at the probability given to the character that really came next:
+#
+# $$L = -\log p_{\text{target}}$$
+#
+# A model that is sure and right ($p_{\text{target}} = 1$) pays 0. Guessing uniformly over $V$
+# characters pays $\log V$. A model that is sure and wrong pays a lot, without limit.
+
+# %%
+loss = -np.log(p[target])
+print(f"p['e'] = {p[target]:.4f}   ->   L = -log p['e'] = {loss:.4f} nats")
+print(f"a uniform guess over {V} characters: L = log {V} = {np.log(V):.4f} nats")
+assert loss > np.log(V)  # favouring the wrong character is worse than guessing
+
+# %% [markdown] slide
+# ## 2. Deriving $\partial L / \partial y$ by hand
+#
+# Write $r$ for the target index and $S = \sum_j e^{y_j}$. The log of a quotient is a difference,
+# and $\log e^{y_r} = y_r$, so the loss is a simple function of the logits:
+#
+# $$L = -\log \frac{e^{y_r}}{S} = -\Big(y_r - \log \sum_j e^{y_j}\Big) = -y_r + \log \sum_j e^{y_j}$$
+#
+# Differentiate with respect to one logit $y_k$, one term at a time:
+#
+# - $\dfrac{\partial(-y_r)}{\partial y_k} = -\mathbb{1}[k = r]$: it is $-1$ for the target and $0$ for every other $k$;
+# - $\dfrac{\partial}{\partial y_k} \log S = \dfrac{1}{S}\dfrac{\partial S}{\partial y_k} = \dfrac{e^{y_k}}{S} = p_k$
+#   (chain rule; only the $j = k$ term of the sum depends on $y_k$).
+
+# %% [markdown] fragment
+# Adding the two terms:
+#
+# $$\boxed{\;\frac{\partial L}{\partial y_k} = p_k - \mathbb{1}[k = r]\;}
+# \qquad\text{or, for the whole vector,}\qquad
+# \frac{\partial L}{\partial y} = p - \text{onehot}(r)$$
+
+# %% [markdown] subslide
+# ### The same result with the quotient rule
+#
+# Going through the softmax first gives the same answer. With $p_r = e^{y_r}/S$:
+#
+# $$\frac{\partial p_r}{\partial y_k} = \frac{\mathbb{1}[k=r]\, e^{y_r} S - e^{y_r} e^{y_k}}{S^2}
+# = p_r\big(\mathbb{1}[k=r] - p_k\big)$$
+#
+# and then the chain rule through $L = -\log p_r$:
+#
+# $$\frac{\partial L}{\partial y_k} = -\frac{1}{p_r}\,\frac{\partial p_r}{\partial y_k} = p_k - \mathbb{1}[k=r]$$
+#
+# The $p_r$ cancels. This is why softmax and cross-entropy are differentiated as one unit: the combined
+# gradient is simpler than either piece on its own.
+
+# %% [markdown] slide
+# ## 3. "Why `dy[targets[t]] -= 1`?"
+#
+# One of the questions asked most often under the gist is about this step of the backward pass: what
+# is the line that subtracts 1 at the target doing, and why is it there? Here are the two lines:
+#
+# ```python
+# dy = np.copy(ps[t])      # start from the probabilities p
+# dy[targets[t]] -= 1      # subtract 1 at the target index: p - onehot(target)
+# ```
+#
+# They compute the boxed formula of section 2, without ever building the one-hot vector. They are the
+# gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
+
+# %% [markdown] fragment
+# Let us compute the gradient three ways. **Expected:** the formula and the gist's lines do the same
+# arithmetic, so they agree exactly; centred finite differences with $\varepsilon = 10^{-5}$ have an
+# error of order $\varepsilon^2$, so they agree to a relative error below $10^{-9}$.
+
+# %%
+def loss_of(y, target):
+    return -np.log(softmax_naive(y)[target])
+
+
+grad_formula = p - np.eye(V)[target]  # 1. p - onehot(target); row r of the identity is onehot(r)
+
+dy = np.copy(p)  # 2. the gist's two lines
+dy[target] -= 1
+
+eps = 1e-5  # 3. centred differences: nudge one logit up and down
+grad_numeric = np.zeros(V)
+for k in range(V):
+    nudge = np.zeros(V)
+    nudge[k] = eps
+    grad_numeric[k] = (loss_of(y + nudge, target) - loss_of(y - nudge, target)) / (2 * eps)
+
+# %% [markdown] fragment
+# The three side by side:
+
+# %%
+print("char    formula    gist's lines    finite differences")
+for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
+    print(f" '{ch}'   {a:+.6f}     {b:+.6f}        {c:+.6f}")
+
+# %% [markdown] fragment
+# The largest relative errors (`rnn_lib.rel_error`). The last digits of a finite-difference error depend
+# on how the CPU rounds `exp`, so this one output is not compared by the tests; the assert still checks the bound.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
+err_gist = rnn_lib.rel_error(grad_formula, dy).max()
+err_numeric = rnn_lib.rel_error(grad_formula, grad_numeric).max()
+print(f"formula vs gist: {err_gist:.1e}    formula vs finite differences: {err_numeric:.1e}")
+assert err_gist == 0.0 and err_numeric < 1e-9
+
+# %% [markdown] slide
+# ## 4. What the gradient does to each logit
+#
+# Gradient descent moves every logit against its gradient, $y \leftarrow y - \eta\, \partial L / \partial y$:
+#
+# - the **target** has gradient $p_r - 1 \le 0$, so its logit goes **up** by $\eta\,(1 - p_r)$;
+# - every **other** character has gradient $p_k \ge 0$, so its logit goes **down** by $\eta\, p_k$:
+#   the characters that took the most probability are pushed down the most;
+# - the components add up to $\sum_k p_k - 1 = 0$: the push up equals the total push down.
+#
+# **Expected:** a negative entry for `e` only, and a sum of 0 (to rounding error, below $10^{-12}$).
+
+# %%
+for ch, g in zip(vocab.chars, grad_formula):
+    direction = "up" if g < 0 else "down"
+    print(f"  '{ch}'   dL/dy = {g:+.4f}   ->  gradient descent moves its logit {direction}")
+print(f"|sum of the components| = {abs(grad_formula.sum()):.4f}")
+assert abs(grad_formula.sum()) < 1e-12
+assert grad_formula[target] < 0 and np.all(np.delete(grad_formula, target) > 0)
+
+# %% [markdown] subslide
+# One step of gradient descent with learning rate $\eta = 1$ on the logits themselves.
+# **Expected:** $p(\texttt{e})$ goes up and the loss goes down.
+
+# %%
+y_step = y - 1.0 * grad_formula
+p_step = softmax_naive(y_step)
+print(f"before: p['e'] = {p[target]:.4f}, L = {loss:.4f}")
+print(f"after:  p['e'] = {p_step[target]:.4f}, L = {loss_of(y_step, target):.4f}")
+assert p_step[target] > p[target] and loss_of(y_step, target) < loss
+
+# %% [markdown] subslide
+# ### Confident and right means a small gradient
+#
+# The size of the gradient tracks how wrong the model is. Three models with the same target `e`.
+# **Expected:** the gradient norm $\lVert p - \text{onehot}\rVert$ grows from "confident and right" to
+# "confident and wrong", with the loss.
+
+# %%
+def ce_loss_grad(y, target):
+    """Cross-entropy loss at one step and its gradient p - onehot(target) with respect to the logits y."""
+    p = softmax_naive(y)
+    return -np.log(p[target]), p - np.eye(len(y))[target]
+
+
+cases = {"confident and right": [6.0, 0.0, 0.0, 0.0],
+         "undecided": [0.0, 0.0, 0.0, 0.0],
+         "confident and wrong": [0.0, 0.0, 6.0, 0.0]}
+norms = []
+for name, logits in cases.items():
+    L, g = ce_loss_grad(np.array(logits), target)
+    norms.append(np.linalg.norm(g))
+    print(f"{name:>20}:  L = {L:.4f}   dL/dy = {g}   norm = {norms[-1]:.4f}")
+assert norms[0] < norms[1] < norms[2]
+
+# %% [markdown] slide
+# ## 5. Sweeping one logit
+#
+# Keep `h`, `l` and `o` fixed and move the target's logit $y_e$ from $-6$ to $8$. Left: the loss.
+# Right: the gradient on the target, $p_e - 1$, and on one other character, $p_l$.
+# **Expected:** the analytic $\partial L / \partial y_e$ matches the slope of the loss curve
+# (`np.gradient` on the grid, spacing 0.01) to within $10^{-4}$.
+
+# %%
+sweep = np.linspace(-6.0, 8.0, 1401)
+l_id = int(vocab.encode("l")[0])
+sweep_loss, sweep_grad = [], []
+for value in sweep:
+    logits = y.copy()
+    logits[target] = value
+    L, g = ce_loss_grad(logits, target)
+    sweep_loss.append(L)
+    sweep_grad.append(g)
+sweep_loss, sweep_grad = np.array(sweep_loss), np.array(sweep_grad)  # (1401,), (1401, V)
+slope_error = np.abs(np.gradient(sweep_loss, sweep) - sweep_grad[:, target])[1:-1].max()
+print(f"largest gap between dL/dy_e and the slope of the loss curve: {slope_error:.1e}")
+assert slope_error < 1e-4
+
+# %% subslide
+fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(13, 5))
+_ = ax_loss.plot(sweep, sweep_loss, color="tab:blue")
+_ = ax_loss.plot(y[target], loss, "o", color="black", ms=9, label=f"our logits (L = {loss:.2f})")
+ax_loss.set(xlabel=r"logit of the target, $y_e$", ylabel="loss L (nats)", title="loss falls as $y_e$ rises")
+ax_loss.legend()
+_ = ax_grad.plot(sweep, sweep_grad[:, target], color="tab:green",
+                 label=r"target: $\partial L/\partial y_e = p_e - 1$")
+_ = ax_grad.plot(sweep, sweep_grad[:, l_id], color="tab:red", label=r"other: $\partial L/\partial y_l = p_l$")
+_ = ax_grad.axhline(0, color="black", lw=1)
+_ = ax_grad.axhline(-1, color="tab:green", lw=1, ls="--")
+ax_grad.set(xlabel=r"logit of the target, $y_e$", ylabel="gradient", ylim=(-1.1, 1.1),
+            title="both shrink to 0 once the model is right")
+ax_grad.legend(loc="lower right")
+fig.tight_layout()
+
+# %% [markdown] fragment
+# Far to the left the model is confidently wrong: the loss grows like a straight line of slope $-1$
+# and the target's gradient is close to $-1$ (dashed line), its largest possible size. Far to the
+# right the model is confidently right: the loss and both gradients fade to 0, so a well-predicted
+# character hardly changes the weights.
+
+# %% [markdown] slide
+# ## 6. Numerical stability: subtract the maximum first
+#
+# Adding the same constant $c$ to every logit does not change softmax, because $e^{c}$ cancels:
+#
+# $$\frac{e^{y_k + c}}{\sum_j e^{y_j + c}} = \frac{e^{c}\, e^{y_k}}{e^{c} \sum_j e^{y_j}} = \frac{e^{y_k}}{\sum_j e^{y_j}}$$
+#
+# Choosing $c = -\max_j y_j$ makes the largest exponent $e^0 = 1$: nothing can overflow, and the
+# denominator is at least 1. This is the version we use from here on (`rnn_lib` does the same).
+# It works on a single vector and on a `(T, V)` matrix with one row per time step.
+
+# %%
+def softmax(y):
+    """Stable softmax over the last axis: y of shape (V,) or (T, V)."""
+    z = y - y.max(axis=-1, keepdims=True)  # shift: softmax is unchanged, the largest exponent is e^0
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+assert np.allclose(softmax(y), softmax_naive(y))  # the shift changes nothing...
+assert np.allclose(softmax(y + 100.0), softmax(y))  # ...and neither does any other constant
+
+# %% [markdown] fragment
+# With large logits the naive version breaks: $e^{1000}$ is too big for a float64 (the largest is
+# about $1.8 \times 10^{308}$), so it becomes `inf`, and `inf / inf` is `nan`. **Expected:** `nan`
+# from the naive version; the stable one returns the same $p$ as in section 1, since we only added 1000.
+
+# %%
+y_big = y + 1000.0
+with np.errstate(over="ignore", invalid="ignore"):  # silence the overflow warnings we are showing
+    print(f"np.exp(1000.0) = {np.exp(1000.0)}")
+    p_naive_big = softmax_naive(y_big)
+print(f"naive:  {p_naive_big}")
+print(f"stable: {softmax(y_big)}")
+assert np.all(np.isnan(p_naive_big)) and np.allclose(softmax(y_big), p)
+
+# %% [markdown] fragment
+# The loss can use the same trick: $L = \log\sum_j e^{y_j - m} + m - y_r$ with $m = \max_j y_j$
+# (the "log-sum-exp" form), which never takes the log of a rounded-off zero. A later notebook looks
+# at numerical precision in more depth.
+
+# %% [markdown] slide
+# ## 7. Many time steps: the loss is a sum
+#
+# Over a chunk of $T$ characters the RNN makes one prediction per step, and the loss adds them up:
+#
+# $$L = \sum_{t} L_t = -\sum_{t} \log p_t[\text{target}_t]$$
+#
+# Each $y_t$ feeds only its own softmax $p_t$ (the recurrence carries $h_t$ forward, never $y_t$), so
+# only $L_t$ depends on it:
+#
+# $$\frac{\partial L}{\partial y_t} = \frac{\partial L_t}{\partial y_t} = p_t - \text{onehot}(\text{target}_t)
+# \quad\text{at every step, independently.}$$
+#
+# The gist does this inside its backward loop, one $t$ at a time; with a `(T, V)` array it is one line.
+
+# %% [markdown] subslide
+# The four predictions of `"hello"` (read `h e l l`, predict `e l l o`), with random logits standing in
+# for the network. We check all $T \times V$ entries of the gradient with `rnn_lib.gradcheck`.
+# **Expected:** every row sums to 0, and the largest relative error is below $10^{-9}$.
+
+# %%
+inputs, targets = vocab.encode("hell"), vocab.encode("ello")
+T = len(targets)
+Y = np.random.default_rng(0).normal(size=(T, V))  # row t: the logits y_t
+rows = np.arange(T)
+
+
+def sequence_loss_and_grad(arrays):
+    P = softmax(arrays["Y"])
+    dY = P.copy()
+    dY[rows, targets] -= 1  # the gist's line, for all T steps at once
+    return -np.log(P[rows, targets]).sum(), {"Y": dY}
+
+
+L_seq, grads_seq = sequence_loss_and_grad({"Y": Y})
+row_sums = grads_seq["Y"].sum(axis=1)
+print(f"L = {L_seq:.4f} nats over {T} steps;  largest |row sum| of dL/dY: {np.abs(row_sums).max():.4f}")
+print(f"dL/dY (row t is p_t - onehot(target_t)):\n{grads_seq['Y']}")
+assert np.allclose(row_sums, 0)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
+report = rnn_lib.gradcheck(sequence_loss_and_grad, {"Y": Y})
+print(report)
+assert report.max_rel_error < 1e-9
+
+# %% [markdown] slide
+# ## 8. The same gradient inside `rnn_lib`
+#
+# `rnn_lib.loss_and_grads` is the gist's `lossFun`. Give it a single step ($T = 1$, $B = 1$): feed `h`,
+# target `e`. The output layer is $y = W_{hy} h + b_y$, so $\partial y / \partial b_y$ is the identity and
+# the bias gradient **is** $\partial L / \partial y$; and $\partial L / \partial W_{hy} = \frac{\partial L}{\partial y}\, h^\top$.
+# **Expected:** our loss, $p - \text{onehot}$ and $(p - \text{onehot})\,h^\top$ match the library's (`np.allclose`).
+
+# %%
+params = rnn_lib.init_params(V, hidden_size=8, rng=np.random.default_rng(1), scale=0.5)
+hprev = rnn_lib.initial_state(params)  # (H, 1) zeros
+ix = int(vocab.encode("h")[0])
+# our forward step: x is one-hot, so Wxh @ x is column ix of Wxh
+h = np.tanh(params["Wxh"][:, [ix]] + params["Whh"] @ hprev + params["bh"])  # (H, 1)
+y1 = (params["Why"] @ h + params["by"])[:, 0]  # (V,)
+p1 = softmax(y1)
+dy1 = p1 - np.eye(V)[target]
+
+lib_loss, lib_grads, _ = rnn_lib.loss_and_grads(params, [ix], [target], hprev, clip=None)
+print(f"loss: ours {-np.log(p1[target]):.6f}   rnn_lib {lib_loss:.6f}")
+print(f"p - onehot:     {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
+assert np.isclose(lib_loss, -np.log(p1[target]))
+assert np.allclose(lib_grads["by"][:, 0], dy1) and np.allclose(lib_grads["Why"], np.outer(dy1, h))
+
+# %% [markdown] fragment
+# And the library's softmax, `rnn_lib.next_char_distribution` (which sampling uses), is ours.
+# **Expected:** `np.allclose`, on these logits and on the huge ones of section 6.
+
+# %%
+assert np.allclose(rnn_lib.next_char_distribution(y1), softmax(y1))
+assert np.allclose(rnn_lib.next_char_distribution(y_big), softmax(y_big))
+print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")
+
+# %% [markdown] subslide
+# Over $T = 4$ steps the bias is shared by every step, so its gradient is the **sum** of the per-step
+# $p_t - \text{onehot}(\text{target}_t)$. We recompute the logits from the library's hidden states
+# (`forward` stores them in `cache["hs"]`, shape `(T+1, B, H)`).
+# **Expected:** our sum matches the library's `dby` (`np.allclose`).
+
+# %%
+cache = rnn_lib.forward(params, inputs, hprev)
+hs = cache["hs"][1:, 0, :]  # (T, H): h_1 ... h_T of the single stream
+P = softmax(hs @ params["Why"].T + params["by"].T)  # (T, V): row t is p_t
+dby_ours = (P - np.eye(V)[targets]).sum(axis=0)
+_, lib_grads4, _ = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
+print(f"sum_t (p_t - onehot_t): {dby_ours}\nrnn_lib dL/dby:         {lib_grads4['by'][:, 0]}")
+assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
+
+# %% [markdown] slide
+# ## 9. Try it: move one logit
+#
+# `show_logit(value, target)` sets the logit of `l` to `value` (the others stay as in section 1), then
+# draws $p$ and $\partial L / \partial y$ as bar charts (the target in green, the moved logit outlined in
+# black), and returns `(p, grad)`.
+
+# %%
+def show_logit(value, target="e", moved="l"):
+    """Draw p and dL/dy after setting the logit of `moved` to `value`; return (p, grad), each (V,)."""
+    logits = y.copy()
+    logits[vocab.encode(moved)[0]] = value
+    r = int(vocab.encode(target)[0])
+    p_now = softmax(logits)
+    grad = p_now - np.eye(V)[r]
+    colours = ["tab:green" if k == r else "tab:gray" for k in range(V)]
+    edges = ["black" if ch == moved else "none" for ch in vocab.chars]
+    fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(12, 4.5))
+    _ = ax_p.bar(vocab.chars, p_now, color=colours, edgecolor=edges, linewidth=3)
+    ax_p.set(ylim=(0, 1.05), ylabel="probability", title=f"p   (loss {-np.log(p_now[r]):.2f} nats)")
+    _ = ax_g.bar(vocab.chars, grad, color=colours, edgecolor=edges, linewidth=3)
+    _ = ax_g.axhline(0, color="black", lw=1)
+    ax_g.set(ylim=(-1.05, 1.05), ylabel="gradient", title=r"$\partial L/\partial y = p - \mathrm{onehot}$")
+    fig.suptitle(f"logit of '{moved}' = {value:+.2f}, target '{target}'")
+    fig.tight_layout()
+    return p_now, grad
+
+# %% [markdown] subslide
+# Called with `value = 2.0`, the logits are those of section 1. **Expected:** the same $p$ and the same
+# gradient as the gist's two lines gave there.
+
+# %%
+p_shown, grad_shown = show_logit(2.0, "e")
+print(f"p = {p_shown}\ndL/dy = {grad_shown}")
+assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
+
+# %% [markdown] subslide
+# Now with a slider and a menu. `rnn_lib.widgets.figure_widget` redraws the figure of `draw` whenever a
+# control changes. Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
+# bar's gradient approaches $-1$); then pick target `l` and slide again.
+
+# %%
+import ipywidgets as widgets
+from rnn_lib.widgets import figure_widget
+
+
+def draw(value, target):
+    show_logit(value, target)
+    return plt.gcf()  # the figure show_logit has just drawn
+
+
+slider = widgets.FloatSlider(value=2.0, min=-4.0, max=6.0, step=0.25, description="logit of 'l'",
+                             continuous_update=False, style={"description_width": "initial"})
+menu = widgets.Dropdown(options=list(vocab.chars), value="e", description="target")
+display(figure_widget(draw, {"value": slider, "target": menu}))
+
+# %% [markdown] slide
+# ## Summary
+#
+# - Softmax $p = e^{y} / \sum_j e^{y_j}$ turns logits into probabilities; cross-entropy
+#   $L = -\log p_{\text{target}}$ scores them.
+# - Together they have the gradient $\partial L/\partial y = p - \text{onehot}(\text{target})$: the gist's
+#   `dy = np.copy(ps[t]); dy[targets[t]] -= 1`.
+# - The target's logit is pushed up by $1 - p_{\text{target}}$, every other logit down by its $p_k$; the
+#   components sum to 0, and they are all small when the model is confident and right.
+# - Subtract $\max(y)$ before `exp`: softmax does not change, and nothing overflows.
+# - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}$ on its own;
+#   `rnn_lib.loss_and_grads` agrees (its `dby` is their sum).
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. The model outputs $p = (0.1, 0.2, 0.6, 0.1)$ over `e h l o` and the target is `o`. What is $\partial L/\partial y$?
+# 2. Why do the components of $\partial L/\partial y$ always add up to 0? What does that say about adding the
+#    same number to every logit?
+# 3. The model gives the target probability 0.999. About how large are the loss and the target's gradient?
+# 4. If someone forgot the line `dy[targets[t]] -= 1`, what would gradient descent do to the logits?
+# 5. Why can `softmax_naive` return `nan` while `softmax` cannot?
+# 6. In a sequence, why does $\partial L/\partial y_t$ not depend on the targets of the other steps?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. $p - \text{onehot}(\texttt{o}) = (0.1, 0.2, 0.6, -0.9)$.
+# 2. They are $\sum_k p_k - 1 = 1 - 1 = 0$. Adding a constant to all logits leaves softmax and the loss
+#    unchanged, so the loss is flat in that direction, and the gradient has no component along it.
+# 3. $L = -\log 0.999 \approx 0.001$ nats and $\partial L/\partial y_{\text{target}} = 0.999 - 1 = -0.001$:
+#    almost nothing to learn from this character.
+# 4. The gradient would be $p$ itself, all positive: every logit would be pushed down in proportion to its
+#    probability, the target included. The model would drift towards a uniform distribution and never
+#    learn which character comes next.
+# 5. $e^{y}$ overflows to `inf` for $y \gtrsim 710$ in float64, and `inf / inf` is `nan`. After subtracting
+#    the maximum, every exponent is $\le 0$, so every $e^{z}$ is in $(0, 1]$ and the sum is at least 1.
+# 6. $y_t$ only feeds $p_t$, and only $L_t$ uses $p_t$; the other $L_s$ do not depend on $y_t$
+#    (they depend on $h_t$, which is handled when the gradient flows back into $h$, in notebook 03).
+#
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - A. Karpathy, *min-char-rnn.py* (the gist this series rebuilds), especially its backward pass:
+#   <https://gist.github.com/karpathy/d4dee566867f8291f086>
+# - CS231n, *Neural networks case study*, section on computing the analytic gradient of the softmax
+#   loss (the gist's comment points there): <https://cs231n.github.io/neural-networks-case-study/#grad>
+# - E. Bendersky, *The Softmax function and its derivative*, the softmax Jacobian in detail:
+#   <https://eli.thegreenplace.net/2016/the-softmax-function-and-its-derivative/>
+# - E. Bendersky, *Understanding how to implement a character-based RNN language model*, a companion
+#   walk-through of the whole gist: <https://eli.thegreenplace.net/2018/understanding-how-to-implement-a-character-based-rnn-language-model/>

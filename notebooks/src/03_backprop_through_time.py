@@ -1,0 +1,763 @@
+# %% [markdown] slide
+# # 03 · Backpropagation through time
+#
+# **Goal.** Derive every line of min-char-rnn's backward pass, write it from scratch, and check
+# each line with numbers that would come out wrong if the maths were wrong. By the end you can:
+#
+# - explain each of the nine lines of the backward loop, with the shape of every array;
+# - say why `Why.T` and `Whh.T` appear, and why the two gradients that reach $h_t$ are *added*;
+# - say what `dhnext` is, why it starts at zero, and what truncated BPTT throws away;
+# - run a full gradient check, and watch it fail when `dhnext` is left out;
+# - point at the two lines where gradients vanish.
+#
+# **Prerequisites.** Notebook 01 (the forward pass, one-hot inputs) and notebook 02 (softmax,
+# cross-entropy and its gradient `p - onehot`).
+#
+# **Time.** About 60 minutes to work through; the notebook runs in under 30 seconds.
+
+# %% slide
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% [markdown] slide
+# ## 1. Recap: the forward pass
+#
+# A chunk of $T$ characters, a vocabulary of $V$ characters, $H$ hidden units. For
+# $t = 0, 1, \dots, T-1$, starting from $h_{-1}$ = `hprev` (carried over from the previous chunk):
+#
+# $$
+# \begin{aligned}
+# a_t &= W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h && (H,1)\quad\text{pre-activation}\\
+# h_t &= \tanh(a_t) && (H,1)\quad\text{hidden state}\\
+# y_t &= W_{hy}\,h_t + b_y && (V,1)\quad\text{logits}\\
+# p_t &= \operatorname{softmax}(y_t) && (V,1)\quad\text{next-character probabilities}\\
+# L &= \textstyle\sum_{t=0}^{T-1} L_t, && L_t = -\log p_t[\text{target}_t]
+# \end{aligned}
+# $$
+
+# %% [markdown] fragment
+# | array | shape | | parameter | shape |
+# |---|---|---|---|---|
+# | $x_t$ (one-hot) | $(V,1)$ | | `Wxh` $=W_{xh}$ | $(H,V)$ |
+# | $a_t$, $h_t$, `bh` | $(H,1)$ | | `Whh` $=W_{hh}$ | $(H,H)$ |
+# | $y_t$, $p_t$, `by` | $(V,1)$ | | `Why` $=W_{hy}$ | $(V,H)$ |
+#
+# In the code every gradient `dX` means $\partial L/\partial X$ and has **the shape of `X`**.
+# The gist calls $\partial L/\partial a_t$ `dhraw`: the gradient of the "raw" state before `tanh`.
+
+# %% [markdown] slide
+# ## 2. A small model, and the forward pass from scratch
+#
+# The text `"hello world"` has $V = 8$ distinct characters. We use $H = 6$ hidden units and a
+# chunk of $T = 6$ steps: inputs `"hello "`, targets (the next characters) `"ello w"`.
+#
+# - Weights have standard deviation 0.5. The gist's 0.01 makes every gradient tiny, and a
+#   gradient check on tiny numbers proves little.
+# - `hprev` is random, not zero, so that its gradient is worth checking too.
+# - Everything is float64: finite differences need the digits.
+
+# %% fragment
+SEED = 27
+rng = np.random.default_rng(SEED)
+text = "hello world"
+vocab = rnn_lib.CharVocab.from_text(text)
+V, H, T = len(vocab), 6, 6
+ids = vocab.encode(text)
+inputs, targets = ids[:T], ids[1:T + 1]
+params = rnn_lib.init_params(V, H, rng, scale=0.5)  # Wxh, Whh, Why ~ N(0, 0.5^2); bh, by = 0
+hprev = 0.5 * rng.standard_normal((H, 1))
+print(f"V = {V}, H = {H}, T = {T}: inputs {vocab.decode(inputs)!r} -> targets {vocab.decode(targets)!r}")
+for name, value in params.items():
+    print(f"  {name:>3}  shape {str(value.shape):>7}  {value.dtype}")
+
+# %% [markdown] subslide
+# The forward pass keeps what the backward pass will need, in dictionaries keyed by the step
+# `t`, as the gist does: the one-hot inputs `xs`, the hidden states `hs` (with `hs[-1]` =
+# `hprev`, so that step 0 can read $h_{t-1}$ like every other step) and the probabilities `ps`.
+
+# %% fragment
+def rnn_forward(params, inputs, targets, hprev):
+    """Loss and the per-step xs (V,1), hs (H,1), ps (V,1) of one chunk; hs[-1] is hprev."""
+    Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
+    xs, hs, ps = {}, {-1: np.copy(hprev)}, {}
+    loss = 0.0
+    for t in range(len(inputs)):
+        xs[t] = np.zeros((Wxh.shape[1], 1))
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(Wxh @ xs[t] + Whh @ hs[t - 1] + bh)
+        y = Why @ hs[t] + by
+        e = np.exp(y - y.max())  # softmax is unchanged by the shift; exp cannot overflow
+        ps[t] = e / e.sum()
+        loss += -np.log(ps[t][targets[t], 0])
+    return float(loss), xs, hs, ps
+
+
+loss, xs, hs, ps = rnn_forward(params, inputs, targets, hprev)
+assert all(abs(ps[t].sum() - 1) < 1e-12 for t in range(T)) and hs[T - 1].shape == (H, 1)
+print(f"loss L = {loss:.4f} nats over {T} steps "
+      f"(a uniform guess would score T ln V = {T * np.log(V):.4f})")
+
+# %% [markdown] slide
+# ## 3. The unrolled graph: where the gradient flows
+#
+# Unrolled over the chunk, the RNN is an ordinary feed-forward graph that reuses **the same
+# weights** at every step. In red, the gradient: each loss $L_t$ sends it down to $y_t$ and on
+# to $h_t$; from $h_t$ it continues left along the chain of hidden states. That leftward arrow
+# is `dhnext`.
+
+# %% fragment
+from rnn_lib.plotting import plot_unrolled_rnn
+
+_ = plot_unrolled_rnn(4)
+
+# %% [markdown] notes
+# Point at the two ends of the red chain. On the right, nothing comes back into $h_{T-1}$:
+# the next chunk is not part of this loss, so `dhnext` starts at zero. On the left, the
+# gradient reaching `hprev` is computed but thrown away: the previous chunk's backward pass has
+# already finished. That cut is what *truncated* BPTT means.
+
+# %% [markdown] slide
+# ## 4. The backward pass, line by line
+#
+# One loop over the steps in reverse, $t = T-1, \dots, 0$. Written with `@`, the gist's lines are:
+#
+# ```python
+# dy = ps[t].copy(); dy[targets[t]] -= 1      # (1) into the logits y_t
+# dWhy += dy @ hs[t].T                        # (2)
+# dby += dy                                   # (3)
+# dh = Why.T @ dy + dhnext                    # (4) into h_t, from y_t and from step t+1
+# dhraw = (1 - hs[t] * hs[t]) * dh            # (5) through tanh, into a_t
+# dbh += dhraw                                # (6)
+# dWxh += dhraw @ xs[t].T                     # (7)
+# dWhh += dhraw @ hs[t - 1].T                 # (8)
+# dhnext = Whh.T @ dhraw                      # (9) into h_{t-1}, for the next iteration
+# ```
+#
+# We derive them one at a time and check each against **centred differences**.
+
+# %% [markdown] subslide
+# ### The checking tool: centred differences
+#
+# For a scalar function $f$ and each entry $w$ of an array,
+# $\partial f/\partial w \approx \big(f(w+\varepsilon) - f(w-\varepsilon)\big)/2\varepsilon$,
+# with an error of order $\varepsilon^2$. With $\varepsilon = 10^{-5}$ in float64 that is about
+# $10^{-10}$, so in this section **an analytic gradient is right when it agrees with the numerical
+# one to better than $10^{-8}$** (largest absolute difference), and wrong if it misses by more.
+
+# %% fragment
+def numerical_gradient(f, x, eps=1e-5):
+    """Centred differences of the scalar function f at the array x, one entry at a time."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = eps
+        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+def loss_as_function_of(name):
+    """The chunk's loss L as a function of one parameter array, the others fixed."""
+    return lambda value: rnn_forward({**params, name: value}, inputs, targets, hprev)[0]
+
+
+def max_diff(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+# %% [markdown] slide
+# ### (1) Into the logits: `dy`
+#
+# From notebook 02: for $L_t = -\log \operatorname{softmax}(y_t)[k]$ with $k$ = `targets[t]`,
+#
+# $$\frac{\partial L_t}{\partial y_t} = p_t - \mathbb{1}_k \qquad (V,1)$$
+#
+# so `dy` is a copy of `ps[t]` with 1 subtracted at the target. $y_t$ feeds only $L_t$, so no
+# other loss term contributes. **Expected:** the same vector as centred differences of $L_t$
+# with respect to $y_t$ (at $t = 2$), to $10^{-8}$.
+
+# %% fragment
+t = 2
+y_t = params["Why"] @ hs[t] + params["by"]
+dy = ps[t].copy()
+dy[targets[t]] -= 1
+dy_num = numerical_gradient(lambda y: np.log(np.exp(y).sum()) - y[targets[t], 0], y_t)
+print("p_t - onehot:", dy.ravel())
+print("numerical:   ", dy_num.ravel())
+assert max_diff(dy, dy_num) < 1e-8
+
+# %% [markdown] slide
+# ### (2), (3) The output layer: `dWhy += dy @ hs[t].T`, `dby += dy`
+#
+# Entry by entry, $y_t[k] = \sum_j W_{hy}[k,j]\,h_t[j] + b_y[k]$, so
+#
+# $$\frac{\partial L_t}{\partial W_{hy}[k,j]} = \texttt{dy}[k]\;h_t[j]
+# \quad\Longrightarrow\quad \frac{\partial L_t}{\partial W_{hy}} = \texttt{dy}\;h_t^\top
+# \quad (V,1)(1,H) = (V,H), \qquad \frac{\partial L_t}{\partial b_y} = \texttt{dy}.$$
+#
+# An outer product, with the shape of `Why`. The **same** `Why` is used at every step, and $L$
+# is the sum of the $L_t$, so its gradient is the sum over steps: hence `+=`.
+#
+# **Expected:** the sum over all $T$ steps matches centred differences of the whole loss $L$ to
+# $10^{-8}$; keeping only one step (writing `=` instead of `+=`) misses by far more.
+
+# %% fragment
+dWhy, dby = np.zeros_like(params["Why"]), np.zeros_like(params["by"])
+for t in reversed(range(T)):
+    dy = ps[t].copy()
+    dy[targets[t]] -= 1
+    dWhy += dy @ hs[t].T
+    dby += dy
+only_step_0 = dy @ hs[0].T  # what `dWhy = ...` would leave after the loop
+dWhy_num = numerical_gradient(loss_as_function_of("Why"), params["Why"])
+dby_num = numerical_gradient(loss_as_function_of("by"), params["by"])
+print(f"dWhy: sum over steps within 1e-8 of numerical: {max_diff(dWhy, dWhy_num) < 1e-8}")
+print(f"dby:  sum over steps within 1e-8 of numerical: {max_diff(dby, dby_num) < 1e-8}")
+print(f"dWhy from step 0 only misses by up to {max_diff(only_step_0, dWhy_num):.4f}")
+assert max_diff(dWhy, dWhy_num) < 1e-8 and max_diff(dby, dby_num) < 1e-8
+assert max_diff(only_step_0, dWhy_num) > 1e-2
+
+# %% [markdown] slide
+# ### (4) Into the hidden state: why `Why.T @ dy`?
+#
+# $h_t[j]$ influences **every** logit $y_t[k]$, through the weight $W_{hy}[k,j]$. The chain rule
+# sums over all of them:
+#
+# $$\frac{\partial L_t}{\partial h_t[j]} = \sum_{k=1}^{V} \frac{\partial L_t}{\partial y_t[k]}\,
+# \frac{\partial y_t[k]}{\partial h_t[j]} = \sum_{k} \texttt{dy}[k]\,W_{hy}[k,j]
+# = \big(W_{hy}^\top\,\texttt{dy}\big)[j].$$
+#
+# The sum runs down **column** $j$ of $W_{hy}$: that is row $j$ of $W_{hy}^\top$. The shapes
+# agree: `Why` is $(V,H)$ and `dy` is $(V,1)$; only $(H,V)\,(V,1)$ gives the $(H,1)$ that `dh`
+# must be. **Expected:** the double loop over $j$ and $k$ equals `Why.T @ dy` (to $10^{-12}$);
+# `Why @ dy` does not even run.
+
+# %% fragment
+t = T - 1
+dy = ps[t].copy()
+dy[targets[t]] -= 1
+Why = params["Why"]
+dh_loop = np.zeros((H, 1))
+for j in range(H):
+    for k in range(V):
+        dh_loop[j] += dy[k] * Why[k, j]
+print("double loop :", dh_loop.ravel())
+print("Why.T @ dy  :", (Why.T @ dy).ravel())
+assert max_diff(dh_loop, Why.T @ dy) < 1e-12
+try:
+    Why @ dy
+except ValueError:
+    print(f"Why @ dy fails: shapes {Why.shape} and {dy.shape} do not chain")
+
+# %% [markdown] slide
+# ### (4) continued: why `+ dhnext`? The two branches of $h_t$ add
+#
+# $h_t$ is used **twice**: by $y_t$ (the output) and by $a_{t+1}$ (the next step). The
+# multivariable chain rule sums over every path from $h_t$ to $L$:
+#
+# $$\frac{\partial L}{\partial h_t} =
+# \underbrace{W_{hy}^\top\,\frac{\partial L}{\partial y_t}}_{\text{via } y_t:\ \texttt{Why.T @ dy}}
+# \;+\; \underbrace{\Big(\frac{\partial a_{t+1}}{\partial h_t}\Big)^{\!\top}
+# \frac{\partial L}{\partial a_{t+1}}}_{\text{via } h_{t+1}:\ \texttt{dhnext}}$$
+#
+# To *see* the two paths, give $h_t$ two separate copies in a forward pass, one feeding $y_t$ and
+# one feeding step $t+1$, and nudge each on its own. The function below can also nudge $a_t$.
+
+# %% fragment
+def loss_nudged(s, pre=0.0, out=0.0, nxt=0.0):
+    """L with step s nudged: `pre` added to a_s, `out` to the copy of h_s feeding y_s,
+    `nxt` to the copy of h_s feeding step s+1 (each an (H,1) array, or 0)."""
+    Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
+    h, total = hprev, 0.0
+    for t in range(T):
+        h = np.tanh(Wxh @ xs[t] + Whh @ h + bh + (pre if t == s else 0.0))
+        y = Why @ (h + out if t == s else h) + by
+        total += np.log(np.exp(y).sum()) - y[targets[t], 0]  # -log softmax(y)[target]
+        h = h + nxt if t == s else h
+    return float(total)
+
+
+assert abs(loss_nudged(0) - loss) < 1e-12  # with no nudge it is the same loss as rnn_forward
+
+# %% [markdown] subslide
+# At step $t = 2$ we measure three numerical gradients with respect to $h_2$: through $y_2$ only,
+# through $h_3$ only, and through both (nudging both copies together, which is nudging $h_2$
+# itself). **Expected:** the first equals `Why.T @ dy` (to $10^{-8}$), the path through $h_3$ is
+# not small, and *both* equals the **sum** of the two paths (to $10^{-8}$).
+
+# %% fragment
+t, zero = 2, np.zeros((H, 1))
+dy = ps[t].copy()
+dy[targets[t]] -= 1
+via_y = numerical_gradient(lambda d: loss_nudged(t, out=d), zero)
+via_next = numerical_gradient(lambda d: loss_nudged(t, nxt=d), zero)
+via_both = numerical_gradient(lambda d: loss_nudged(t, out=d, nxt=d), zero)
+print("via y_2 only    :", via_y.ravel(), "   Why.T @ dy:", (Why.T @ dy).ravel())
+print("via h_3 only    :", via_next.ravel())
+print("both (nudge h_2):", via_both.ravel())
+print("sum of the paths:", (via_y + via_next).ravel())
+assert max_diff(via_y, Why.T @ dy) < 1e-8 and max_diff(via_both, via_y + via_next) < 1e-8
+assert np.linalg.norm(via_next) > 0.1 * np.linalg.norm(via_y)
+
+# %% [markdown] slide
+# ### (5) Through tanh: $\tanh'(a) = 1 - \tanh^2(a)$
+#
+# With $\tanh = \sinh/\cosh$ and the quotient rule,
+# $\tanh'(a) = \dfrac{\cosh^2 a - \sinh^2 a}{\cosh^2 a} = 1 - \tanh^2 a.$
+# Since $h_t = \tanh(a_t)$ is already stored, the derivative costs nothing: `1 - hs[t]**2`.
+#
+# Where $|a|$ is large, $h$ is close to $\pm 1$ and the derivative is close to 0: the unit is
+# **saturated**, and almost no gradient gets through it. **Expected:** `1 - tanh(a)**2` matches
+# centred differences of `tanh` on a grid to $10^{-8}$.
+
+# %% fragment
+a = np.linspace(-4, 4, 401)
+slope_num = (np.tanh(a + 1e-5) - np.tanh(a - 1e-5)) / 2e-5
+assert max_diff(1 - np.tanh(a) ** 2, slope_num) < 1e-8
+fig, ax = plt.subplots(figsize=(9, 4.5))
+_ = ax.plot(a, np.tanh(a), label=r"$\tanh(a)$")
+_ = ax.plot(a, 1 - np.tanh(a) ** 2, label=r"$\tanh'(a) = 1 - \tanh^2(a)$")
+for side in (-1, 1):
+    _ = ax.axvspan(2 * side, 4 * side, color="0.85", zorder=0)
+    _ = ax.text(3 * side, 0.45, "saturated:\n$\\tanh' < 0.08$", ha="center", fontsize=13)
+_ = ax.set(xlabel="pre-activation $a$", xlim=(-4, 4), title="tanh and its derivative")
+_ = ax.legend(loc="lower right")
+
+# %% [markdown] subslide
+# How much of the gradient passes a unit, for a few values of $h$? **Expected:**
+# $1 - h^2$ = 0.99, 0.19 and about 0.002.
+
+# %% fragment
+for h in (0.1, 0.9, 0.999):
+    print(f"h = {h:<5}  tanh' = 1 - h^2 = {1 - h * h:.6f}  ({100 * (1 - h * h):5.1f} % of the gradient passes)")
+largest = max(np.abs(hs[t]).max() for t in range(T))
+assert largest < 0.95  # the claim printed below
+print(f"our chunk: largest |h| = {largest:.3f}, so tanh' >= {1 - largest ** 2:.3f} everywhere (nothing saturated yet)")
+
+# %% [markdown] slide
+# ### (5), (6) `dhraw = (1 - hs[t]**2) * dh` and `dbh += dhraw`
+#
+# `tanh` acts on each unit separately: $h_t[i]$ depends on $a_t[i]$ only. The Jacobian
+# $\partial h_t/\partial a_t$ is therefore diagonal, $\operatorname{diag}(1 - h_t^2)$, and
+# multiplying by a diagonal matrix is an **elementwise** product:
+#
+# $$\texttt{dhraw} = \frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t} \qquad (H,1).$$
+#
+# The bias enters $a_t$ with derivative 1, and is shared by all steps: `dbh += dhraw`.
+
+# %% [markdown] subslide
+# A check by nudging $a_t$ directly. **Expected:** at the last step, $t = T-1$, where nothing
+# comes from the future, `(1 - h**2) * (Why.T @ dy)` matches the numerical $\partial L/\partial a_t$
+# to $10^{-8}$. One step earlier the same formula **misses**: something is missing (`dhnext`).
+
+# %% fragment
+for t in (T - 1, T - 2):
+    dy = ps[t].copy()
+    dy[targets[t]] -= 1
+    dhraw_local = (1 - hs[t] ** 2) * (Why.T @ dy)
+    dhraw_num = numerical_gradient(lambda d: loss_nudged(t, pre=d), zero)
+    miss = max_diff(dhraw_local, dhraw_num)
+    verdict = "agrees to 1e-8" if miss < 1e-8 else f"misses by {miss:.4f}"
+    print(f"t = {t}: (1 - h^2) * (Why.T @ dy) vs the numerical dL/da_t: {verdict}")
+    if t == T - 1:
+        assert max_diff(dhraw_local, dhraw_num) < 1e-8
+    else:
+        assert max_diff(dhraw_local, dhraw_num) > 1e-3
+
+# %% [markdown] slide
+# ### (7) `dWxh += dhraw @ xs[t].T`: only one column changes
+#
+# $a_t[i] = \sum_v W_{xh}[i,v]\,x_t[v] + \dots$, so $\partial L/\partial W_{xh}[i,v]$ gets
+# $\texttt{dhraw}[i]\,x_t[v]$: the outer product $\texttt{dhraw}\,x_t^\top$, $(H,1)(1,V) = (H,V)$.
+# Because $x_t$ is one-hot, with its 1 at $c$ = `inputs[t]`, this matrix is zero except in
+# **column $c$**, which equals `dhraw`: only the input character's column of `Wxh` was used,
+# so only it gets a gradient. **Expected:** exactly one non-zero column, equal to `dhraw`.
+
+# %% fragment
+t = T - 1
+dy = ps[t].copy()
+dy[targets[t]] -= 1
+dhraw = (1 - hs[t] ** 2) * (Why.T @ dy)
+contribution = dhraw @ xs[t].T
+nonzero = [vocab.chars[v] for v in range(V) if np.any(contribution[:, v] != 0)]
+print(f"step {t}, input {vocab.chars[inputs[t]]!r}: non-zero columns of dhraw @ xs[t].T: {nonzero}")
+print(contribution)
+assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [inputs[t]]], dhraw)
+
+# %% [markdown] notes
+# A consequence worth saying aloud: characters that do not occur among the chunk's inputs
+# (here `d`, `r` and `w`) get an all-zero column in `dWxh`. Libraries exploit this by storing
+# `Wxh` as an embedding table and updating only the rows they looked up.
+
+# %% [markdown] slide
+# ### (8) `dWhh += dhraw @ hs[t - 1].T`
+#
+# The same pattern as `Why`: $a_t[i] = \sum_j W_{hh}[i,j]\,h_{t-1}[j] + \dots$, so the step's
+# contribution is the outer product $\texttt{dhraw}\;h_{t-1}^\top$, $(H,1)(1,H) = (H,H)$, and
+# `Whh` is shared by all steps, so contributions add up. At $t = 0$ the previous state is
+# `hprev`: that is why the forward pass stores it as `hs[-1]`. (The full gradient check in
+# section 6 tests this line.)
+
+# %% [markdown] slide
+# ### (9) `dhnext = Whh.T @ dhraw`: why `Whh.T`?
+#
+# $a_t$ depends on $h_{t-1}$ through $W_{hh}$; each $h_{t-1}[j]$ reaches **every** $a_t[i]$:
+#
+# $$\frac{\partial L}{\partial h_{t-1}[j]}\Big|_{\text{via } a_t} = \sum_{i=1}^{H}
+# \texttt{dhraw}[i]\;W_{hh}[i,j] = \big(W_{hh}^\top\,\texttt{dhraw}\big)[j].$$
+#
+# The same reasoning as `Why.T @ dy`, with one trap: `Whh` is **square**, so `Whh @ dhraw` runs
+# too and returns an array of the right shape. The shapes cannot catch the mistake; only the
+# numbers can.
+#
+# **Expected:** at $t = T-1$, `Whh.T @ dhraw` equals the numerical gradient through the copy of
+# $h_{T-2}$ that feeds step $T-1$ (to $10^{-8}$); `Whh @ dhraw` does not.
+
+# %% fragment
+Whh, t = params["Whh"], T - 1
+dy = ps[t].copy()
+dy[targets[t]] -= 1
+dhraw = (1 - hs[t] ** 2) * (Why.T @ dy)  # exact at the last step (checked above)
+via_next = numerical_gradient(lambda d: loss_nudged(t - 1, nxt=d), zero)
+print("numerical   :", via_next.ravel())
+print("Whh.T @ dhraw:", (Whh.T @ dhraw).ravel())
+print("Whh @ dhraw  :", (Whh @ dhraw).ravel())
+assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_next) > 1e-3
+
+# %% [markdown] slide
+# ## 5. The whole backward pass, from scratch
+#
+# The nine lines in one loop. The function also returns `dhnext` after the loop, which is
+# $\partial L/\partial h_{-1}$ (the gradient for `hprev`), and a `trace` of `dh` and of the
+# `dhnext` arriving at each step, for the checks and plots that follow. The switch
+# `keep_dhnext=False` is the broken version of section 7.
+
+# %% fragment
+def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
+    """Gradients (dict keyed like params), dL/dhprev (H,1), and a trace of dh and dhnext per step."""
+    Whh, Why = params["Whh"], params["Why"]
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    dhnext = np.zeros_like(hs[0])  # nothing comes back from beyond the chunk
+    trace = {"dh": {}, "dhnext": {}}
+    for t in reversed(range(len(targets))):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        grads["Why"] += dy @ hs[t].T
+        grads["by"] += dy
+        if not keep_dhnext:
+            dhnext = np.zeros_like(dhnext)
+        dh = Why.T @ dy + dhnext
+        dhraw = (1 - hs[t] * hs[t]) * dh
+        grads["bh"] += dhraw
+        grads["Wxh"] += dhraw @ xs[t].T
+        grads["Whh"] += dhraw @ hs[t - 1].T
+        trace["dh"][t], trace["dhnext"][t] = dh, dhnext
+        dhnext = Whh.T @ dhraw
+    return grads, dhnext, trace
+
+
+grads, dhprev, trace = rnn_backward(params, targets, xs, hs, ps)
+print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
+assert all(grads[k].shape == params[k].shape for k in params)
+
+# %% [markdown] slide
+# ### What does `dhnext` mean?
+#
+# When the loop reaches step $t$, `dhnext` holds the gradient that arrives at $h_t$ **from the
+# future**: through $h_{t+1}$, from the losses $L_{t+1}, \dots, L_{T-1}$ (which $h_t$ influences
+# only through $h_{t+1}$). It starts at **zero**, because nothing after $h_{T-1}$ is part of this
+# chunk's loss. After the loop it is $\partial L/\partial h_{-1}$, which truncated BPTT drops.
+#
+# It answers a common question: why not compute `dWhh` from `Why.T @ dy` alone, as if each
+# step stood by itself? Because $h_t$ also changes every later loss, and that is `dhnext`.
+#
+# **Expected:** at every step, `dhnext` equals the numerical gradient through the copy of
+# $h_t$ that feeds step $t+1$ (to $10^{-8}$), it is exactly 0 at $t = T-1$, and the
+# returned `dhprev` equals the numerical $\partial L/\partial$`hprev`.
+
+# %% fragment
+print(" t   |dhnext| (backward)   |numerical, via h_t+1|")
+for t in reversed(range(T)):
+    via_next = numerical_gradient(lambda d: loss_nudged(t, nxt=d), zero)
+    print(f"{t:2d}   {np.linalg.norm(trace['dhnext'][t]):18.6f}   {np.linalg.norm(via_next):22.6f}")
+    assert max_diff(trace["dhnext"][t], via_next) < 1e-8
+dhprev_num = numerical_gradient(lambda h0: rnn_forward(params, inputs, targets, h0)[0], hprev)
+print(f"dL/dhprev: |backward| = {np.linalg.norm(dhprev):.6f}, |numerical| = {np.linalg.norm(dhprev_num):.6f}")
+assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e-8
+
+# %% [markdown] slide
+# ## 6. Full gradient check
+#
+# Now every entry of every parameter, and `hprev`, with `rnn_lib.gradcheck(f, arrays)`: it
+# perturbs each entry in place by $\pm 10^{-5}$ and compares with our analytic gradient by the
+# relative error $|a - n| / \max(10^{-8}, |a| + |n|)$.
+#
+# **Expected: every relative error below $10^{-7}$.** (A wrong line gives errors near 1.) The
+# exact values, around $10^{-10}$, depend on rounding and differ between machines, so the table
+# states the pass and the next section plots them.
+
+# %% fragment
+def loss_and_grads_from_scratch(arrays, keep_dhnext=True):
+    p = {k: arrays[k] for k in params}
+    loss, xs, hs, ps = rnn_forward(p, inputs, targets, arrays["hprev"])
+    grads, dhprev, _ = rnn_backward(p, targets, xs, hs, ps, keep_dhnext)
+    return loss, {**grads, "hprev": dhprev}
+
+
+arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}
+check = rnn_lib.gradcheck(loss_and_grads_from_scratch, arrays)
+print(f"{'array':>6} {'shape':>8} {'max |grad|':>11}   max rel error < 1e-7")
+for name, r in check.items():
+    print(f"{name:>6} {str(r.analytic.shape):>8} {np.abs(r.analytic).max():11.4f}   {r.max_rel_error < 1e-7}")
+assert check.max_rel_error < 1e-7
+
+# %% [markdown] slide
+# ## 7. Leave out `dhnext`, and the check fails
+#
+# Set `dhnext` to zero at every step: each step then sees only its own loss $L_t$. This is the
+# derivation that forgets the second branch of $h_t$.
+#
+# **Expected:** `Why` and `by` still pass (lines 2 and 3 come before `dhnext` is used); every
+# array upstream of $h$ (`Wxh`, `Whh`, `bh`, `hprev`) fails with relative errors far above
+# $10^{-7}$. (A relative error of exactly 1 means the two numbers have opposite signs.)
+
+# %% fragment
+broken = rnn_lib.gradcheck(lambda a: loss_and_grads_from_scratch(a, keep_dhnext=False), arrays)
+print(f"{'array':>6}  max rel error  entries with the wrong sign  passes 1e-7")
+for name, r in broken.items():
+    wrong_sign = np.sum(np.sign(r.analytic) != np.sign(r.numeric))
+    print(f"{name:>6}  {r.max_rel_error:13.4f}  {wrong_sign:>14d} of {r.errors.size:<3d}       {r.max_rel_error < 1e-7}")
+assert broken["Why"].max_rel_error < 1e-7 and broken["by"].max_rel_error < 1e-7
+assert min(broken[k].max_rel_error for k in ("Wxh", "Whh", "bh", "hprev")) > 1e-2
+
+# %% [markdown] subslide
+# The two checks side by side, on a log scale (the dashed line is the $10^{-7}$ target):
+
+# %% fragment
+names = list(check)
+pos = np.arange(len(names))
+fig, ax = plt.subplots(figsize=(9, 4.5))
+_ = ax.bar(pos - 0.2, [check[k].max_rel_error for k in names], 0.4, label="with dhnext")
+_ = ax.bar(pos + 0.2, [broken[k].max_rel_error for k in names], 0.4, label="without dhnext")
+_ = ax.axhline(1e-7, color="k", ls="--", lw=1.5, label="target 1e-7")
+_ = ax.set(yscale="log", xticks=pos, xticklabels=names, ylabel="max relative error",
+           title="Gradient check: the analytic gradient against centred differences")
+_ = ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
+
+# %% [markdown] slide
+# ### Step by step: where does the missing gradient hurt?
+#
+# Compare $\partial L/\partial h_t$ from the correct loop with the one the broken loop uses at
+# each step, by the relative error $\|dh^{\text{broken}}_t - dh_t\| / \|dh_t\|$.
+#
+# **Expected:** exactly 0 at the last step (its `dhnext` is zero anyway), and large (above 0.1)
+# at every earlier step, where the gradient from the future losses is missing. `dhnext` is not a
+# small correction: it is as large as the step's own gradient. Going further back, more future
+# losses are missing, but the far ones arrive weakened (section 8), so the error need not grow
+# steadily.
+
+# %% fragment
+_, _, trace_broken = rnn_backward(params, targets, xs, hs, ps, keep_dhnext=False)
+step_error = np.array([np.linalg.norm(trace_broken["dh"][t] - trace["dh"][t]) / np.linalg.norm(trace["dh"][t])
+                       for t in range(T)])
+for t in range(T):
+    print(f"t = {t}: {T - 1 - t} later losses missing, relative error of dh_t = {step_error[t]:.3f}")
+assert step_error[T - 1] == 0 and np.all(step_error[:T - 1] > 0.1)
+
+# %% [markdown] subslide
+# Why: the error at step $t$ is the size of the missing `dhnext` compared with the whole of
+# $\partial L/\partial h_t$. On the right, the two parts of `dh` side by side.
+
+# %% fragment
+steps = np.arange(T)
+local = [np.linalg.norm(trace["dh"][t] - trace["dhnext"][t]) for t in steps]  # |Why.T @ dy|
+future = [np.linalg.norm(trace["dhnext"][t]) for t in steps]
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.5))
+_ = ax1.bar(steps, step_error, color="tab:orange")
+_ = ax1.set(xlabel="time step t", ylabel=r"relative error of $\partial L/\partial h_t$",
+            title="Without dhnext: exact only at the last step")
+_ = ax2.bar(steps - 0.2, local, 0.4, label="|Why.T @ dy|  (from $y_t$)")
+_ = ax2.bar(steps + 0.2, future, 0.4, label="|dhnext|  (from the future)")
+_ = ax2.set(xlabel="time step t", ylabel="norm", title="The two parts of dh",
+            ylim=(0, 1.45 * max(local + future)))
+_ = ax2.legend(loc="upper left")
+
+# %% [markdown] slide
+# ## 8. Where do gradients vanish?
+#
+# A learner asks: *in which lines does the vanishing gradient problem show itself?* In these two,
+# applied once per step as the loop walks back:
+#
+# ```python
+# dhraw = (1 - hs[t] * hs[t]) * dh      # (5) every factor is at most 1, near 0 when saturated
+# dhnext = Whh.T @ dhraw                # (9) the same matrix, again and again
+# ```
+#
+# A gradient that starts at step $t$ and travels $k$ steps back is multiplied by $k$ factors
+# $W_{hh}^\top \operatorname{diag}(1 - h^2)$. One step multiplies its length by at most
+# $\|W_{hh}\|_2 \cdot \max_i (1 - h_t[i]^2)$: the largest singular value of $W_{hh}$ times the
+# largest tanh slope. Whenever that stays below 1, the gradient **must** shrink geometrically.
+
+# %% [markdown] subslide
+# To watch one signal travel, take a longer chunk ($T = 40$, `"hello world "` repeated), send back
+# only the gradient of the **last** loss term, and record $\|\partial L_{T-1}/\partial h_t\|$ as it
+# passes each step. We do it for our model (weights 0.5) and for the same random draws scaled
+# to the gist's 0.01.
+#
+# **Expected:** on a log scale, roughly straight lines going down; each step's shrink factor
+# within the bound above.
+
+# %% fragment
+def gradient_norms_from_last_loss(params, inputs, targets, hprev):
+    """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1, and the bound on each step's growth factor."""
+    _, _, hs, ps = rnn_forward(params, inputs, targets, hprev)
+    n = len(inputs)
+    dy = ps[n - 1].copy()
+    dy[targets[n - 1]] -= 1
+    dh, norms, bounds = params["Why"].T @ dy, [], []
+    sigma = np.linalg.norm(params["Whh"], 2)  # largest singular value
+    for t in reversed(range(n)):
+        norms.append(np.linalg.norm(dh))
+        bounds.append(sigma * np.max(1 - hs[t] ** 2))
+        dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # lines (5) and (9): dhnext
+    norms.append(np.linalg.norm(dh))
+    return np.array(norms), np.array(bounds)
+
+
+long_ids = vocab.encode("hello world " * 4)
+T_long = 40
+long_in, long_tgt = long_ids[:T_long], long_ids[1:T_long + 1]
+norms, bounds = gradient_norms_from_last_loss(params, long_in, long_tgt, hprev)
+gist_params = rnn_lib.init_params(V, H, np.random.default_rng(SEED), scale=0.01)  # same draws, scaled
+norms_gist, _ = gradient_norms_from_last_loss(gist_params, long_in, long_tgt, hprev)
+assert np.all(norms[1:] <= bounds * norms[:-1] * (1 + 1e-12))  # the per-step bound holds
+for k in (0, 10, 20, 30, 40):
+    print(f"{k:2d} steps back: |dL/dh| = {norms[k]:.1e} (weights 0.5)   {norms_gist[k]:.1e} (weights 0.01)")
+
+# %% fragment
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+_ = ax1.semilogy(norms / norms[0], "o-", ms=4, label="our model, weights 0.5")
+_ = ax1.set(title="Our model (weights 0.5)")
+_ = ax2.semilogy(norms / norms[0], "o-", ms=4, label="weights 0.5")
+_ = ax2.semilogy(norms_gist / norms_gist[0], "s-", ms=4, color="tab:red", label="weights 0.01 (gist)")
+_ = ax2.set(title="Same draws, gist's scale 0.01")
+_ = ax2.legend(loc="lower left")
+for ax in (ax1, ax2):
+    _ = ax.set(xlabel="steps back from the last step")
+_ = ax1.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
+fig.tight_layout()
+hs_long = rnn_forward(params, long_in, long_tgt, hprev)[2]
+mean_slope = np.mean([1 - hs_long[t] ** 2 for t in range(T_long)])
+shrink = (norms[-1] / norms[0]) ** (1 / T_long)
+print(f"our model: |Whh|_2 = {np.linalg.norm(params['Whh'], 2):.2f}, mean tanh' = {mean_slope:.2f}, "
+      f"average shrink per step = {shrink:.2f}")
+print(f"gist init: |Whh|_2 = {np.linalg.norm(gist_params['Whh'], 2):.3f}, "
+      f"average shrink per step = {(norms_gist[-1] / norms_gist[0]) ** (1 / T_long):.3f}")
+assert norms[-1] < 1e-3 * norms[0]
+
+# %% [markdown] fragment
+# The bound is loose: here $\|W_{hh}\|_2$ times the largest slope is above 1, yet the gradient
+# still shrinks by about 0.7 per step, because the slopes are mostly well below 1 and the gradient
+# rarely lines up with the direction that $W_{hh}$ stretches most. With the gist's small weights
+# it falls off a cliff.
+
+# %% [markdown] notes
+# The 0.01 curve falls off a cliff: with tiny weights $\|W_{hh}\|_2$ is below 0.05 (printed above),
+# so the gradient loses more than an order of magnitude per step. Training grows the weights, and then the same
+# product can also *explode* (a singular value above 1 with unsaturated units), which is why the
+# gist clips gradients at ±5. Eigenvalues, saturation, clipping and the fix that LSTMs bring are
+# the subject of a later notebook in this series; here it is enough to know which lines do it.
+
+# %% [markdown] slide
+# ## 9. The library agrees
+#
+# `rnn_lib.model` computes the same thing with the hidden states stored row-wise and most of the
+# work done in a few large matrix products after the loop. **Expected:** the loss, all five
+# gradients (`clip=None`, so nothing is clipped), the last state and `dL/dhprev` agree with our
+# from-scratch versions to $10^{-12}$.
+
+# %% fragment
+loss_lib, grads_lib, h_last = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
+_, dhprev_lib = rnn_lib.backward(params, rnn_lib.forward(params, inputs, hprev), targets)
+pairs = {**{k: (grads[k], grads_lib[k]) for k in params}, "hprev": (dhprev, dhprev_lib),
+         "h_last": (hs[T - 1], h_last), "loss": (loss, loss_lib)}
+for name, (ours, lib) in pairs.items():
+    assert max_diff(ours, lib) < 1e-12, name
+print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
+
+# %% [markdown] fragment
+# And the library's own check, `rnn_lib.gradcheck_rnn`, on the library's forward and backward:
+
+# %% fragment
+report = rnn_lib.gradcheck_rnn(params, inputs, targets, hprev)
+entries = sum(r.errors.size for r in report.values())
+print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays, all relative errors below 1e-7: "
+      f"{report.max_rel_error < 1e-7}")
+assert report.max_rel_error < 1e-7
+
+# %% [markdown] slide
+# ## Summary
+#
+# | line | maths | shape | why |
+# |---|---|---|---|
+# | `dy = ps[t].copy(); dy[targets[t]] -= 1` | $\partial L_t/\partial y_t = p_t - \mathbb{1}_{k}$ | $(V,1)$ | softmax + cross-entropy (02) |
+# | `dWhy += dy @ hs[t].T` | $\sum_t \frac{\partial L}{\partial y_t} h_t^\top$ | $(V,H)$ | outer product; `Why` shared by all steps |
+# | `dby += dy` | $\sum_t \frac{\partial L}{\partial y_t}$ | $(V,1)$ | bias enters with derivative 1 |
+# | `dh = Why.T @ dy + dhnext` | $\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t} + \big(\frac{\partial L}{\partial h_t}\big)_{\text{future}}$ | $(H,1)$ | sum over outputs $k$; two branches add |
+# | `dhraw = (1 - hs[t]**2) * dh` | $\frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}$ | $(H,1)$ | diagonal Jacobian of tanh |
+# | `dbh += dhraw` | $\sum_t \frac{\partial L}{\partial a_t}$ | $(H,1)$ | shared bias |
+# | `dWxh += dhraw @ xs[t].T` | $\sum_t \frac{\partial L}{\partial a_t} x_t^\top$ | $(H,V)$ | one-hot: only column `inputs[t]` |
+# | `dWhh += dhraw @ hs[t-1].T` | $\sum_t \frac{\partial L}{\partial a_t} h_{t-1}^\top$ | $(H,H)$ | `hs[-1]` is `hprev` |
+# | `dhnext = Whh.T @ dhraw` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only numbers catch `Whh @` |
+#
+# `dhnext` starts at zero and its final value ($\partial L/\partial$`hprev`) is dropped: truncated
+# BPTT. Lines (5) and (9), repeated, are where gradients vanish (or explode).
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. Why is `dhnext` zero when the loop starts, and why does that make the last step's gradient
+#    exact even in the broken version of section 7?
+# 2. `Whh @ dhraw` runs without an error. Why is it wrong, and what would reveal it?
+# 3. A character never occurs among the chunk's inputs. What is its column of `dWxh`?
+# 4. Why is it `dWhh += ...` but `dh = ...`?
+# 5. A unit has $h_t = -0.999$. Roughly what fraction of the gradient reaching $h_t$ gets through
+#    to $a_t$?
+# 6. Why does the gradient check pass for `Why` and `by` even without `dhnext`?
+# 7. After the loop, `dhnext` holds $\partial L/\partial$`hprev`. What would it take to use it
+#    instead of dropping it?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. $h_{T-1}$ feeds only $y_{T-1}$ inside this chunk; the next chunk's losses are not part of
+#    $L$. So the last step's `dh` is `Why.T @ dy` either way.
+# 2. The chain rule sums $\texttt{dhraw}[i]\,W_{hh}[i,j]$ over the row index $i$, which is row $j$
+#    of $W_{hh}^\top$. `Whh @ dhraw` sums over the column index instead; since `Whh` is square the
+#    shapes still match, so only a numerical gradient check (section 4, line 9) catches it.
+# 3. All zeros: $x_t^\top$ has its single 1 at the input character, so no step touches that column.
+# 4. `Whh` is shared by all steps, so its gradient is a sum of contributions; `dh` is the gradient
+#    for one particular $h_t$, computed afresh at each step.
+# 5. $1 - 0.999^2 \approx 0.002$: about 0.2 %.
+# 6. `dWhy` and `dby` only need `dy` and `hs[t]`, which come from the forward pass; `dhnext`
+#    only changes `dh` and what is computed from it.
+# 7. Carrying on into the previous chunk's backward pass, which needs that chunk's stored states
+#    and has already updated the weights: in effect, BPTT over the whole text, with memory and time
+#    growing with its length. Truncation caps the cost, and (section 8) a gradient from that far
+#    back would be small anyway.
+#
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - A. Karpathy, *min-char-rnn.py*, the gist these notebooks rebuild:
+#   https://gist.github.com/karpathy/d4dee566867f8291f086
+# - Stanford CS231n, Lecture 10, *Recurrent Neural Networks* (min-char-rnn walk-through, and
+#   gradient flow in RNNs): http://cs231n.stanford.edu/slides/2016/winter1516_lecture10.pdf
+# - E. Bendersky, *Understanding how to implement a character-based RNN language model*, a
+#   derivation of every gradient in the gist:
+#   https://eli.thegreenplace.net/2018/understanding-how-to-implement-a-character-based-rnn-language-model/

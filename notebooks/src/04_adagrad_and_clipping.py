@@ -1,0 +1,832 @@
+# %% [markdown] slide
+# # 04 · Adagrad, gradient clipping and the `* 0.01` at initialisation
+#
+# **What you will learn**
+#
+# - what the last four lines of min-char-rnn's training loop do: the Adagrad update;
+# - why that loop really changes `Wxh` although it only touches the loop variables `param` and `mem`
+#   (a question learners keep asking under the gist), and how easily it could have been wrong;
+# - why Adagrad gives every weight its own step size, and how it compares with plain gradient descent;
+# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do;
+# - why the weights start as `randn * 0.01`, and not as zeros or as plain `randn`.
+#
+# **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
+# as `rnn_lib.loss_and_grads`). **Time:** about 45 minutes.
+
+# %% [markdown] subslide
+# ## Setup
+#
+# The standard first cell of the series. `rnn_lib` is the library the earlier notebooks built; here we
+# use its model (`init_params`, `forward`, `loss_and_grads`), its optimisers (`Adagrad`, `SGD`) and
+# its vocabulary.
+
+# %% fragment
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% [markdown] slide
+# ## 1 · The update at the end of the gist
+#
+# After `lossFun` has returned the five gradients, the gist changes the five parameter arrays with
+# **Adagrad**. For every parameter array it keeps a *memory* array of the same shape. Each step, every
+# entry of the memory adds the square of that entry's gradient, so it holds the sum of all squared
+# gradients the entry has ever seen. Then every entry moves against its gradient by the learning rate
+# times the gradient divided by the square root of its memory. The `1e-8` only keeps the division
+# finite for an entry whose gradient has always been exactly zero.
+#
+# Entry by entry, with $g_t$ the gradient at step $t$, $\eta$ the learning rate and $\epsilon=10^{-8}$:
+#
+# $$m_t = m_{t-1} + g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{m_t + \epsilon}}$$
+
+# %% [markdown] fragment
+# The gist writes this as one loop that walks three lists side by side with `zip`: the parameters,
+# their gradients and their memories (re-typed here with its names):
+#
+# ```python
+# for param, dparam, mem in zip([Wxh, Whh, Why, bh, by],
+#                               [dWxh, dWhh, dWhy, dbh, dby],
+#                               [mWxh, mWhh, mWhy, mbh, mby]):
+#     mem += dparam * dparam
+#     param += -learning_rate * dparam / np.sqrt(mem + 1e-8)
+# ```
+
+# %% [markdown] slide
+# ## 2 · "param and mem are local variables: does this change `Wxh` at all?"
+#
+# A learner asked exactly this under the gist, and backed it up with an experiment: the same loop,
+# with plain numbers in place of the arrays, left all the numbers unchanged. Let us repeat that
+# experiment first, adding one line that records, with `id()`, whether `param` is still the same
+# object after `+=`.
+#
+# **Expected:** after the loop, `Wxh ... by` and `mWxh` still hold their starting values, while the loop
+# variable `param` did change (to 5 - 0.1 · 5 / 5 = 4.9 on the last pass): on every pass `+=` gave
+# `param` a *different* object.
+
+# %% fragment
+Wxh, Whh, Why, bh, by = 1.0, 2.0, 3.0, 4.0, 5.0
+dWxh, dWhh, dWhy, dbh, dby = 1.0, 2.0, 3.0, 4.0, 5.0
+mWxh, mWhh, mWhy, mbh, mby = 0.0, 0.0, 0.0, 0.0, 0.0
+learning_rate = 0.1
+
+kept_object = []
+for param, dparam, mem in zip([Wxh, Whh, Why, bh, by], [dWxh, dWhh, dWhy, dbh, dby],
+                              [mWxh, mWhh, mWhy, mbh, mby]):
+    object_before = id(param)
+    mem += dparam * dparam
+    param += -learning_rate * dparam / np.sqrt(mem + 1e-8)
+    kept_object.append(id(param) == object_before)
+
+print(f"after the loop: Wxh={Wxh}, Whh={Whh}, by={by}, mWxh={mWxh};  last param = {param:.4f}")
+print(f"+= kept the same object: {kept_object}")
+assert (Wxh, Whh, Why, bh, by) == (1.0, 2.0, 3.0, 4.0, 5.0) and mWxh == 0.0
+assert abs(param - 4.9) < 1e-9 and not any(kept_object)  # the 1e-8 shifts param by about 2e-11
+
+# %% [markdown] subslide
+# ### What `+=` really does
+#
+# `x += y` first asks the object `x` names to add `y` *to itself* (its `__iadd__` method). Then,
+# whatever happened, the name `x` is assigned the result.
+#
+# - A Python `float` or `int` cannot change (it is *immutable*), so it has no such method: Python
+#   computes `x + y` as a **new** object and points the name `x` at it. Any other name for the old
+#   object (the list that `zip` read from, the variable `Wxh`) still sees the old value.
+# - A numpy array can change: `+=` writes the sums into the array's own memory and hands back the
+#   **same** object, so every name for that array sees the new values.
+#
+# **Expected:** for floats, `b` is a new object and `a` keeps 1.0; for arrays, `B` is still `A` and
+# `A` reads all 1.
+
+# %% fragment
+a = 1.0
+b = a          # two names, one float object
+b += 1.0       # a new float 2.0; only the name b moves to it
+A = np.zeros(3)
+B = A          # two names, one array object
+B += 1.0       # the array itself is overwritten with its sums
+print(f"floats: b is a -> {b is a},  a = {a}")
+print(f"arrays: B is A -> {B is A},  A = {A}")
+assert b is not a and a == 1.0
+assert B is A and np.array_equal(A, np.ones(3))
+
+# %% [markdown] subslide
+# ### The same loop with numpy arrays
+#
+# Now the gist's situation: the parameters, gradients and memories are arrays (tiny ones, H=3 hidden
+# units and V=4 characters, with made-up gradients). We keep a copy of `Wxh`'s values, and again
+# record whether `+=` keeps the object.
+#
+# **Expected:** `+=` keeps the same object on every pass, so `Wxh`'s values changed by exactly the
+# Adagrad formula; `mWxh` now holds `dWxh ** 2`; after the loop `param` is `by` itself (same object,
+# same memory), not a copy of it.
+
+# %% fragment
+rng = np.random.default_rng(0)
+H, V = 3, 4
+Wxh, Whh, Why = (rng.standard_normal(shape) * 0.01 for shape in [(H, V), (H, H), (V, H)])
+bh, by = np.zeros((H, 1)), np.zeros((V, 1))
+dWxh, dWhh, dWhy, dbh, dby = (rng.standard_normal(p.shape) for p in (Wxh, Whh, Why, bh, by))
+mWxh, mWhh, mWhy, mbh, mby = (np.zeros_like(p) for p in (Wxh, Whh, Why, bh, by))
+Wxh_before = Wxh.copy()
+
+# %% fragment
+kept_object = []
+for param, dparam, mem in zip([Wxh, Whh, Why, bh, by], [dWxh, dWhh, dWhy, dbh, dby],
+                              [mWxh, mWhh, mWhy, mbh, mby]):
+    object_before = id(param)
+    mem += dparam * dparam
+    param += -learning_rate * dparam / np.sqrt(mem + 1e-8)
+    kept_object.append(id(param) == object_before)
+
+print(f"+= kept the same object: {kept_object};  Wxh's values changed: {not np.array_equal(Wxh, Wxh_before)}")
+print(f"param is by: {param is by};  shares memory with by: {np.shares_memory(param, by)};  "
+      f"mWxh == dWxh**2: {np.array_equal(mWxh, dWxh ** 2)}")
+assert all(kept_object) and param is by and np.shares_memory(param, by)
+assert np.allclose(Wxh - Wxh_before, -learning_rate * dWxh / np.sqrt(dWxh ** 2 + 1e-8), rtol=0, atol=1e-15)
+assert np.array_equal(mWxh, dWxh ** 2)
+
+# %% [markdown] subslide
+# ### A small change that breaks it
+#
+# Write the update as `param = param - ...` instead of `param -= ...` (or `param += -...`). The right
+# side builds a **new** array and the name `param` is pointed at it; `Wxh` is never touched.
+#
+# **Expected:** `Wxh` keeps exactly the values it had before this loop, the final `param` shares no
+# memory with `by`, and yet the memory `mWxh` still grew (that line is still in place), so the
+# optimiser would believe it had taken a step it never took.
+
+# %% fragment
+Wxh_before, mWxh_before = Wxh.copy(), mWxh.copy()
+for param, dparam, mem in zip([Wxh, Whh, Why, bh, by], [dWxh, dWhh, dWhy, dbh, dby],
+                              [mWxh, mWhh, mWhy, mbh, mby]):
+    mem += dparam * dparam
+    param = param - learning_rate * dparam / np.sqrt(mem + 1e-8)  # rebinds the name only
+
+print(f"Wxh unchanged: {np.array_equal(Wxh, Wxh_before)};  param shares memory with by: "
+      f"{np.shares_memory(param, by)};  mWxh grew: {bool(np.all(mWxh > mWxh_before))}")
+assert np.array_equal(Wxh, Wxh_before) and not np.shares_memory(param, by)
+assert np.all(mWxh > mWxh_before)
+
+# %% [markdown] fragment
+# **Verdict.** The gist is right: `mem += ...` and `param += ...` modify the arrays that `Wxh`,
+# `mWxh`, ... name, because numpy arrays are updated in place. The learner's experiment was right
+# too, about floats. But the code is *fragile*: it only works because of `+=` on mutable arrays.
+#
+# | updates `Wxh` | does not update `Wxh` |
+# | --- | --- |
+# | `param += step`, `param -= step` | `param = param - step` |
+# | `param[...] = param - step` | `param = param + step` (any `param = ...`) |
+# | `np.subtract(param, step, out=param)` | the same loop over Python floats |
+#
+# No error is raised in the failing column: training would simply never improve.
+
+# %% [markdown] slide
+# ## 3 · `rnn_lib.Adagrad` does the same, in place
+#
+# The library keeps the parameters in a dict and updates those arrays in place too (it never
+# replaces them), with the memory readable under the gist's names, `opt.mWxh`. Below we train the
+# "hello" model (inputs `hell`, targets `ello`) for 20 steps with the library, and in parallel apply
+# the gist's loop, written out above, to a copy of the starting weights, **with the same gradients**.
+#
+# **Expected:** the library's dict still holds the very same array objects, and its parameters and
+# memories are *bit for bit* equal to ours (`np.array_equal`, not just close).
+
+# %% fragment
+vocab = rnn_lib.CharVocab.from_text("hello")
+inputs, targets = vocab.encode("hell"), vocab.encode("ello")
+params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
+h0 = rnn_lib.initial_state(params)
+names = rnn_lib.PARAM_NAMES                                  # ("Wxh", "Whh", "Why", "bh", "by")
+mine = {k: params[k].copy() for k in names}                  # our own arrays, same start
+my_memory = {k: np.zeros_like(params[k]) for k in names}
+objects_before = {k: params[k] for k in names}
+print(f"vocabulary {vocab.chars}, inputs {inputs}, targets {targets}")
+
+# %% fragment
+opt = rnn_lib.Adagrad(params, learning_rate=0.1)
+for step in range(20):
+    loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
+    opt.step(grads)
+    for param, dparam, mem in zip([mine[k] for k in names], [grads[k] for k in names],
+                                  [my_memory[k] for k in names]):
+        mem += dparam * dparam
+        param += -0.1 * dparam / np.sqrt(mem + 1e-8)
+
+same_objects = all(params[k] is objects_before[k] for k in names)
+equal = all(np.array_equal(params[k], mine[k]) and np.array_equal(opt.memory[k], my_memory[k])
+            for k in names)
+print(f"same array objects: {same_objects};  parameters and memories identical: {equal}")
+print(f"opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']};  loss at step 20: {loss:.4f}")
+assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
+
+# %% [markdown] slide
+# ## 4 · A step size for every entry
+#
+# Adagrad's step for one entry is $\eta\, g_t / \sqrt{m_t}$: the gradient measured in units of that
+# entry's own gradient history. Two consequences:
+#
+# 1. **The first step ignores the gradient's size.** After one step $m_1 = g_1^2$, so the step is
+#    $\eta\, g_1/|g_1| = \pm\eta$: every entry with a non-zero gradient moves by the learning rate.
+# 2. **Each entry's effective learning rate** $\eta/\sqrt{m_t + \epsilon}$ only shrinks, and it
+#    shrinks faster for entries that often receive large gradients.
+#
+# **Expected (1):** on a fresh "hello" model, gradients that differ in size by orders of magnitude all
+# produce steps of 0.1 (within 1%, for every entry with |gradient| > 0.001). Only gradients near
+# $\sqrt{\epsilon} = 10^{-4}$ or smaller feel the $\epsilon$ and step less, like `Whh` here, whose
+# gradients are all below 0.001 (its steps stay below 0.099).
+
+# %% fragment
+params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
+before = {k: v.copy() for k, v in params.items()}
+_, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
+rnn_lib.Adagrad(params, learning_rate=0.1).step(grads)
+g = np.concatenate([grads[k].ravel() for k in names])
+step_size = np.concatenate([np.abs(params[k] - before[k]).ravel() for k in names])
+big = np.abs(g) > 0.001
+step_Whh = np.abs(params["Whh"] - before["Whh"])
+print(f"{big.sum()} entries with |gradient| > 0.001: |gradient| from {np.abs(g[big]).min():.4f} "
+      f"to {np.abs(g[big]).max():.4f}, step from {step_size[big].min():.4f} to {step_size[big].max():.4f}")
+print(f"Whh: |gradient| at most {np.abs(grads['Whh']).max():.1e}, "
+      f"step from {step_Whh.min():.4f} to {step_Whh.max():.4f}")
+assert np.abs(g[big]).max() / np.abs(g[big]).min() > 100
+assert np.allclose(step_size[big], 0.1, rtol=0.01, atol=0)
+assert np.abs(grads["Whh"]).max() < 1e-3 and step_Whh.max() < 0.099
+
+# %% [markdown] subslide
+# ### Rare characters keep large steps
+#
+# In the RNN, `Wxh @ x_t` with a one-hot `x_t` just picks the column of `Wxh` that belongs to the
+# input character. So column *j* of `Wxh` gets a gradient **only in the steps where character j is
+# the input**. A frequent character's column accumulates memory quickly; a rare character's column
+# keeps a large effective learning rate and learns a lot from the few times it appears.
+#
+# To see it we train on a small text, the first 3000 characters of Tiny Shakespeare, the gist's way:
+# chunks of `seq_length = 25` characters, carrying the hidden state, restarting at the end of the text.
+
+# %% fragment
+from collections import Counter
+
+text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))[:3000]
+text_vocab = rnn_lib.CharVocab.from_text(text)
+text_ids = text_vocab.encode(text)
+counts = Counter(text)
+print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.most_common(3)}, "
+      f"e.g. 'k' x{counts['k']}, 'j' x{counts['j']}")
+
+# %% [markdown] fragment
+# A helper that runs that loop with `rnn_lib`'s pieces (the same loop trains all the models of
+# sections 4 and 8). `after_step` lets us look at the optimiser after every update.
+
+# %% fragment
+def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, after_step=None):
+    """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
+    opt = rnn_lib.Adagrad(params, learning_rate)
+    hprev, p, losses = rnn_lib.initial_state(params), 0, []
+    for _ in range(steps):
+        if p + seq_length + 1 > len(ids):  # end of the text: start again with an empty memory
+            hprev, p = rnn_lib.initial_state(params), 0
+        loss, grads, hprev = rnn_lib.loss_and_grads(params, ids[p:p + seq_length],
+                                                    ids[p + 1:p + seq_length + 1], hprev)
+        opt.step(grads)
+        losses.append(loss / seq_length)
+        p += seq_length
+        if after_step is not None:
+            after_step(opt)
+    return np.array(losses)
+
+# %% [markdown] subslide
+# We record, after each step, the effective learning rate $0.1/\sqrt{m}$ of the `Wxh` columns of four
+# characters (the median over the column's 32 entries; left blank while the character has not yet
+# appeared, when its memory is still 0).
+#
+# **Expected:** every curve only goes down; after 600 steps (5 passes over the text) the rare `'j'`
+# and `'k'` columns have a larger effective learning rate than the space column, `'j'` at least 5 times.
+
+# %% fragment
+watch = [" ", "e", "k", "j"]
+columns = [text_vocab.char_to_ix[c] for c in watch]
+effective = []
+
+
+def record_effective_lr(opt):
+    m = np.median(opt.mWxh[:, columns], axis=0)  # one memory value per watched column
+    effective.append(np.where(m > 0, opt.learning_rate / np.sqrt(m + opt.eps), np.nan))
+
+
+params = rnn_lib.init_params(len(text_vocab), 32, np.random.default_rng(0))
+losses = train_on_text(params, text_ids, 600, after_step=record_effective_lr)
+effective = np.array(effective)  # (steps, 4)
+final = dict(zip(watch, effective[-1]))
+print("effective learning rate after 600 steps: "
+      + ", ".join(f"{c!r} {final[c]:.4f}" for c in watch))
+for j in range(len(watch)):
+    seen = effective[~np.isnan(effective[:, j]), j]
+    assert np.all(np.diff(seen) <= 0), "an effective learning rate grew"
+assert final["j"] > 5 * final[" "] and final["k"] > final["e"] > 0
+
+# %% fragment
+fig, ax = plt.subplots(figsize=(9, 5))
+for j, c in enumerate(watch):
+    _ = ax.plot(np.arange(1, 601), effective[:, j], label=f"{c!r}  ({counts[c]}x in the text)")
+ax.set_yscale("log")
+_ = ax.set(xlabel="training step", ylabel="0.1 / sqrt(memory)",
+           title="Adagrad's effective learning rate, per column of Wxh")
+_ = ax.legend(title="input character")
+
+# %% [markdown] fragment
+# The space appears in almost every chunk, so its column's memory grows at every step and its step
+# size falls smoothly. `'j'` appears once in the text: its column gets a gradient once per pass (the
+# staircase), and in between it keeps its large step size, ready for the next time it is seen.
+
+# %% [markdown] slide
+# ## 5 · SGD against Adagrad on "hello"
+#
+# Plain stochastic gradient descent (`rnn_lib.SGD`) steps by `learning_rate * gradient`, so its step
+# grows and shrinks with the gradient. We train the same "hello" model (H = 8, same seeded start,
+# 300 steps each) with Adagrad at the gist's learning rate 0.1 and with SGD at three learning rates.
+#
+# **Expected:** Adagrad at 0.1 gets below a loss of 0.1 (summed over the 4 steps) in fewer steps than SGD
+# at 0.1; a tuned SGD (1.0) is faster still; SGD at 10 ends worse than it started.
+
+# %% fragment
+def train_hello(optimizer, learning_rate, steps=300, hidden_size=8, seed=0):
+    """Losses (summed over the 4 predictions) of `steps` full-batch updates on 'hell' -> 'ello'."""
+    params = rnn_lib.init_params(len(vocab), hidden_size, np.random.default_rng(seed))
+    opt = optimizer(params, learning_rate)
+    losses = []
+    for _ in range(steps):
+        loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
+        opt.step(grads)
+        losses.append(loss)
+    return np.array(losses), params
+
+
+runs = {name: train_hello(opt, lr) for name, opt, lr in [
+    ("Adagrad, lr 0.1", rnn_lib.Adagrad, 0.1), ("SGD, lr 0.1", rnn_lib.SGD, 0.1),
+    ("SGD, lr 1", rnn_lib.SGD, 1.0), ("SGD, lr 10", rnn_lib.SGD, 10.0)]}
+reached = {}
+for name, (curve, _) in runs.items():
+    below = np.flatnonzero(curve < 0.1)
+    reached[name] = int(below[0]) + 1 if below.size else None
+    print(f"{name:16s} start {curve[0]:.4f}  after 300 steps {curve[-1]:8.4f}  "
+          f"loss < 0.1 at step {reached[name] if reached[name] else 'never'}")
+
+# %% fragment
+assert reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"]
+assert reached["SGD, lr 1"] < reached["Adagrad, lr 0.1"]
+assert reached["SGD, lr 10"] is None and runs["SGD, lr 10"][0][-1] > runs["SGD, lr 10"][0][0]
+fig, ax = plt.subplots(figsize=(9, 5))
+for name, (curve, _) in runs.items():
+    _ = ax.plot(np.arange(1, 301), curve, label=name)
+_ = ax.axhline(4 * np.log(len(vocab)), ls="--", lw=1.5, color="gray", label="uniform guess, 4 ln 4")
+ax.set_yscale("log")
+_ = ax.set(xlabel="training step", ylabel="loss (nats, sum over 4 steps)", title="'hell' -> 'ello'")
+_ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
+
+# %% [markdown] subslide
+# ### What went wrong at SGD's learning rate 10?
+#
+# Its first steps were huge, pushed the hidden units deep into the flat parts of `tanh`, and there
+# the derivative $1 - h^2$ is almost 0: no gradient reaches `Wxh` and `Whh` any more. Only the output
+# layer still learns, and with steps of 10 × its gradient it overshoots back and forth: the red
+# zigzag in the plot.
+#
+# **Expected:** every hidden value has |h| > 0.99, the largest gradient entry of `Wxh` is below 1e-6,
+# and from step 20 on the loss never drops below 50 and goes up and down alternately at every step.
+
+# %% fragment
+stuck = runs["SGD, lr 10"][1]
+cache = rnn_lib.forward(stuck, inputs, h0)
+_, stuck_grads, _ = rnn_lib.loss_and_grads(stuck, inputs, targets, h0)
+saturated = np.mean(np.abs(cache["hs"][1:]) > 0.99)
+late = runs["SGD, lr 10"][0][19:]                           # losses from step 20 on
+changes = np.diff(late)
+print(f"saturated hidden values: {saturated:.0%};  largest |dWxh| entry: {np.abs(stuck_grads['Wxh']).max():.1e}")
+print(f"from step 20: loss between {late.min():.2f} and {late.max():.2f}, "
+      f"alternating up/down at every step: {bool(np.all(changes[:-1] * changes[1:] < 0))}")
+assert saturated == 1.0 and np.abs(stuck_grads["Wxh"]).max() < 1e-6
+assert late.min() > 50 and np.all(changes[:-1] * changes[1:] < 0)
+
+# %% [markdown] fragment
+# **Honest summary.** On this tiny problem a well-chosen SGD learning rate (1.0) beats Adagrad at 0.1.
+# What Adagrad buys is that the size of its steps is set by the learning rate, not by how large the
+# gradients happen to be (its first step is ±lr, section 4): the gist's 0.1 works here and on the
+# Shakespeare text of section 4 alike. SGD's step is learning rate × gradient, so its learning rate
+# must be tuned to the gradients' scale, which differs between parameters and changes during
+# training (too small: slow; too large: saturated and stuck).
+
+# %% [markdown] slide
+# ## 6 · Training "hello" to the end
+#
+# Now train with Adagrad (lr 0.1) until the model gets the whole word right: at each of the 4 steps
+# the most probable next character must be the target, and the summed loss must be below 0.1, so
+# the target gets on average more than $e^{-0.1/4} \approx 97.5\%$ of the probability (geometric mean).
+#
+# **Expected:** both conditions hold within 1000 steps (we print the step).
+
+# %% fragment
+params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(0))
+opt = rnn_lib.Adagrad(params, learning_rate=0.1)
+for step in range(1, 1001):
+    _, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
+    opt.step(grads)
+    cache = rnn_lib.forward(params, inputs, h0)
+    loss = rnn_lib.cross_entropy(cache, targets)
+    predicted = cache["probs"].argmax(axis=1)
+    if loss < 0.1 and np.array_equal(predicted, targets):
+        break
+print(f"all 4 predictions right and loss {loss:.4f} < 0.1 after step {step}")
+assert loss < 0.1 and np.array_equal(predicted, targets) and step < 1000
+
+# %% [markdown] fragment
+# The probabilities behind those predictions, and greedy generation (`temperature=0`: always the most
+# probable character) after feeding in `h`.
+#
+# **Expected:** every target has probability above 0.9, and the model writes `ello`.
+
+# %% fragment
+for t in range(len(inputs)):
+    p = cache["probs"][t]
+    print(f"after {vocab.chars[inputs[t]]!r}: p(target {vocab.chars[targets[t]]!r}) = "
+          f"{p[targets[t]]:.4f}, most probable {vocab.chars[p.argmax()]!r}")
+generated = rnn_lib.sample(params, vocab, 4, np.random.default_rng(0), prime="h", temperature=0)
+print(f"greedy continuation of 'h': {generated!r}")
+assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
+
+# %% [markdown] slide
+# ## 7 · Gradient clipping
+#
+# Backpropagation through time multiplies the gradient by $W_{hh}^\top$ (and by $\tanh' \le 1$) once
+# for every step it goes back. If those products stretch vectors, the gradient grows exponentially
+# with the distance in time: it **explodes**. The gist guards against it by clipping every gradient
+# entry to [-5, 5] (`rnn_lib.loss_and_grads(..., clip=5.0)` does the same).
+#
+# To provoke an explosion we give the model a large recurrent matrix (entries of standard deviation
+# $3/\sqrt{H}$, so its largest eigenvalue has size about 3) and a longer chunk, T = 50 characters
+# of our text.
+#
+# **Expected:** raw gradient entries far above 5 (above 1e4), at most 5 after clipping, and the
+# library's clipped gradients identical to `np.clip` applied to the raw ones.
+
+# %% fragment
+T_long, H_big = 50, 64
+x_long, y_long = text_ids[:T_long], text_ids[1:T_long + 1]
+rng = np.random.default_rng(3)
+wild = rnn_lib.init_params(len(text_vocab), H_big, rng)
+wild["Whh"][...] = rng.standard_normal((H_big, H_big)) * 3 / np.sqrt(H_big)
+h0_big = rnn_lib.initial_state(wild)
+_, raw, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=None)
+_, lib_clipped, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=5.0)
+clipped = {k: np.clip(g, -5, 5) for k, g in raw.items()}  # elementwise, as the gist
+print(f"largest |eigenvalue| of Whh: {np.abs(np.linalg.eigvals(wild['Whh'])).max():.2f}")
+for k in names:
+    print(f"d{k:3s}  max |raw| {np.abs(raw[k]).max():9.2e}   max |clipped| {np.abs(clipped[k]).max():4.2f}"
+          f"   entries clipped {np.mean(np.abs(raw[k]) > 5):6.1%}")
+assert max(np.abs(g).max() for g in raw.values()) > 1e4
+assert max(np.abs(g).max() for g in clipped.values()) <= 5
+assert all(np.array_equal(lib_clipped[k], clipped[k]) for k in names)
+
+# %% [markdown] subslide
+# ### Raw against clipped
+#
+# Left: how large the non-zero raw gradient entries are (note the logarithmic axis); everything right
+# of the red line is cut down to ±5. Right: the largest entry of each gradient before and after clipping.
+
+# %% fragment
+all_raw = np.concatenate([raw[k].ravel() for k in names])
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
+nonzero = np.abs(all_raw[all_raw != 0])  # columns of characters absent from the chunk get exactly 0
+_ = ax1.hist(np.log10(nonzero), bins=np.arange(np.floor(np.log10(nonzero.min())), 8, 0.5), color="tab:blue")
+_ = ax1.axvline(np.log10(5), color="tab:red", lw=3, label="clip at 5")
+_ = ax1.set(xlabel="log10 |raw gradient entry|", ylabel="number of entries", title="raw gradient entries")
+_ = ax1.legend()
+xs = np.arange(len(names))
+_ = ax2.bar(xs - 0.2, [np.abs(raw[k]).max() for k in names], 0.4, label="raw", color="tab:blue")
+_ = ax2.bar(xs + 0.2, [np.abs(clipped[k]).max() for k in names], 0.4, label="clipped", color="tab:orange")
+ax2.set_yscale("log")
+_ = ax2.set(xticks=xs, xticklabels=[f"d{k}" for k in names], ylabel="largest |entry|",
+            title="before and after clipping")
+_ = ax2.legend()
+fig.tight_layout()
+
+# %% [markdown] subslide
+# ### Elementwise clipping changes the direction
+#
+# `np.clip` works on each entry separately: an entry of 10⁶ and one of 6 both become 5, so the clipped
+# vector points somewhere else. *Norm clipping* (Pascanu, Mikolov & Bengio, 2013) instead rescales the
+# whole gradient when its length exceeds a threshold, which keeps its direction.
+#
+# **Expected:** the cosine between the raw and the elementwise-clipped gradient is well below 1 (below
+# 0.5 here); for norm clipping it is 1 (to 12 decimals).
+
+# %% fragment
+def cosine(u, v):
+    return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+all_clipped = np.concatenate([clipped[k].ravel() for k in names])
+norm_clipped = all_raw * min(1.0, 5.0 / np.linalg.norm(all_raw))  # length at most 5
+print(f"|raw| = {np.linalg.norm(all_raw):.2e};  cosine(raw, elementwise clipped) = "
+      f"{cosine(all_raw, all_clipped):.4f};  cosine(raw, norm clipped) = {cosine(all_raw, norm_clipped):.4f}")
+assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, norm_clipped) - 1) < 1e-12
+
+# %% [markdown] subslide
+# ### What clipping fixes: the size of the step
+#
+# - With **SGD** the step is `lr * gradient`: clipping bounds every entry's step by `lr * 5`.
+# - With **Adagrad** the first step is ±lr whatever the gradient, but the squared spike stays in the
+#   memory for ever: an entry that once saw a gradient of $10^6$ has its effective learning rate
+#   divided by $10^6$ for the rest of training. Clipping caps that memory jump at $5^2$.
+#
+# **Expected:** the largest SGD step (lr 0.1) above 1000 raw and at most 0.5 clipped; after one Adagrad
+# step on the raw gradient the median effective learning rate of `Whh` is below 1e-3, after one on
+# the clipped gradient every entry keeps at least 0.1/5 = 0.02.
+
+# %% fragment
+lr = 0.1
+print(f"largest SGD step: raw {lr * np.abs(all_raw).max():.2e}, clipped {lr * np.abs(all_clipped).max():.2f}")
+effective_after = {}
+for label, grads in [("raw", raw), ("clipped", clipped)]:
+    opt = rnn_lib.Adagrad({k: v.copy() for k, v in wild.items()}, learning_rate=lr)
+    opt.step(grads)
+    effective_after[label] = lr / np.sqrt(opt.mWhh + opt.eps)
+    print(f"after one Adagrad step on the {label:7s} gradient: effective lr of Whh, median "
+          f"{np.median(effective_after[label]):.2e}, smallest {effective_after[label].min():.2e}")
+assert lr * np.abs(all_raw).max() > 1000 and lr * np.abs(all_clipped).max() <= 0.5
+assert np.median(effective_after["raw"]) < 1e-3 and effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
+
+# %% [markdown] subslide
+# ### What clipping does not fix: vanishing gradients
+#
+# The opposite problem is more common in a vanilla RNN: when the products shrink vectors, the loss at
+# step T hardly reaches back to early steps. We measure, from scratch, how large the gradient of the
+# **last** step's loss is with respect to the pre-activation of the hidden layer 0, 1, 2, ... steps
+# back, for three recurrent matrices: the gist's `randn * 0.01`, standard deviation $1/\sqrt{H}$, and
+# the exploding $3/\sqrt{H}$ from above.
+
+# %% fragment
+def signal_back_in_time(params, inputs, targets):
+    """||d loss_T / d(pre-activation at step T-k)|| for k = 0 .. T-1 (the loss of the last step only)."""
+    cache = rnn_lib.forward(params, inputs, rnn_lib.initial_state(params))
+    hs = cache["hs"][:, 0, :]                 # (T+1, H); hs[t + 1] is h_t
+    T = len(inputs)
+    dy = cache["probs"][T - 1].copy()
+    dy[targets[-1]] -= 1                      # softmax + cross-entropy, last step only
+    dh = params["Why"].T @ dy
+    sizes = np.empty(T)
+    for k, t in enumerate(reversed(range(T))):
+        dhraw = (1 - hs[t + 1] ** 2) * dh     # through tanh
+        sizes[k] = np.linalg.norm(dhraw)
+        dh = params["Whh"].T @ dhraw          # one step further back
+    return sizes
+
+
+recurrent = {}
+for label, std in [("randn * 0.01 (the gist)", 0.01), ("std 1/sqrt(H)", 1 / np.sqrt(H_big)),
+                   ("std 3/sqrt(H) (exploding)", 3 / np.sqrt(H_big))]:
+    rng = np.random.default_rng(3)
+    model = rnn_lib.init_params(len(text_vocab), H_big, rng)
+    model["Whh"][...] = rng.standard_normal((H_big, H_big)) * std
+    recurrent[label] = (model, signal_back_in_time(model, x_long, y_long))
+
+# %% [markdown] fragment
+# **Expected:** with the gist's initial weights the signal from 10 steps back is more than a million
+# times weaker than at the last step; in the exploding model 49 steps back it is more than 1000 times
+# *stronger*. And clipping leaves the gist model's `dWxh` and `dWhh` exactly as they are, because no
+# entry is above 5: there is nothing to clip, and clipping can never make a small entry larger.
+
+# %% fragment
+fig, ax = plt.subplots(figsize=(9, 5))
+for label, (_, sizes) in recurrent.items():
+    _ = ax.plot(sizes / sizes[0], label=label)
+ax.set_yscale("log")
+_ = ax.set(xlabel="steps back from the last step", ylabel="gradient size / size at the last step",
+           title="How far back the last step's loss reaches")
+_ = ax.legend(title="Whh at initialisation")
+gist_model, gist_sizes = recurrent["randn * 0.01 (the gist)"]
+_, wild_sizes = recurrent["std 3/sqrt(H) (exploding)"]
+_, gist_raw, _ = rnn_lib.loss_and_grads(gist_model, x_long, y_long, h0_big, clip=None)
+_, gist_clipped, _ = rnn_lib.loss_and_grads(gist_model, x_long, y_long, h0_big, clip=5.0)
+others = max(np.abs(gist_raw[k]).max() for k in names if k != "by")
+print(f"gist init, 10 steps back: {gist_sizes[10] / gist_sizes[0]:.1e};  "
+      f"exploding, 49 steps back: {wild_sizes[49] / wild_sizes[0]:.1e}")
+print(f"gist init, raw gradient: largest |dby| {np.abs(gist_raw['by']).max():.2f}, "
+      f"largest entry of the other four {others:.2f}")
+assert gist_sizes[10] / gist_sizes[0] < 1e-6 and wild_sizes[49] / wild_sizes[0] > 1e3
+assert all(np.array_equal(gist_raw[k], gist_clipped[k]) for k in ("Wxh", "Whh"))
+assert np.abs(gist_raw["by"]).max() > 5 > others
+
+# %% [markdown] fragment
+# So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
+# dependencies. At the gist's initialisation the RNN effectively sees only a few characters back;
+# it has to grow `Whh` during training to use more context, and a vanilla RNN is never good at it
+# (the problem LSTMs were designed for). A side note: the one gradient the healthy model *does* clip
+# is `dby` (printed above): it sums T = 50 terms, and the gist's 5 was chosen with T = 25 in mind.
+
+# %% [markdown] slide
+# ## 8 · Why `randn * 0.01`?
+#
+# The other learner question: *"Why multiply by 0.01? Isn't `np.random.randn` already a normal
+# distribution?"* It is: a standard normal, with standard deviation 1. Multiplying by 0.01 keeps the
+# shape (still normal, still centred, every entry different) and sets the size: standard deviation
+# 0.01. The real question is which size.
+#
+# **Expected:** standard deviations 1.00 and 0.0100 (to 2 and 4 decimals).
+
+# %% fragment
+z = np.random.default_rng(0).standard_normal(100_000)
+print(f"randn: mean {z.mean():+.3f}, std {z.std():.3f};   randn * 0.01: std {(z * 0.01).std():.4f}")
+assert abs(z.std() - 1) < 0.01 and abs((z * 0.01).std() - 0.01) < 1e-4
+
+# %% [markdown] subslide
+# ### An experiment with five scales
+#
+# For each scale we build the model (H = 64, the same seed) and measure, on the first chunk of 25
+# characters of our text: the initial loss per character (a model that knows nothing should say
+# "uniform", $\ln V$ nats per character, which is where the gist's `smooth_loss` starts: $T \ln V$),
+# the fraction of hidden values that are saturated (|h| > 0.99), the length of the whole unclipped
+# gradient and of its `dWxh` part alone. Then we train each for 600 Adagrad steps and average the
+# loss of the last 50.
+
+# %% fragment
+scales = [0.0, 0.001, 0.01, 0.1, 1.0]
+T = 25
+first_x, first_y = text_ids[:T], text_ids[1:T + 1]
+ln_V = np.log(len(text_vocab))
+table, curves, trained = {}, {}, {}
+for scale in scales:
+    params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=scale)
+    h_start = rnn_lib.initial_state(params)
+    cache = rnn_lib.forward(params, first_x, h_start)
+    _, grads, _ = rnn_lib.loss_and_grads(params, first_x, first_y, h_start, clip=None)
+    curves[scale] = train_on_text(params, text_ids, 600)
+    trained[scale] = params
+    table[scale] = dict(loss0=rnn_lib.cross_entropy(cache, first_y) / T,
+                        saturated=np.mean(np.abs(cache["hs"][1:]) > 0.99),
+                        grad_norm=np.sqrt(sum(np.sum(g * g) for g in grads.values())),
+                        dWxh_norm=np.linalg.norm(grads["Wxh"]),
+                        final=curves[scale][-50:].mean())
+
+# %% [markdown] fragment
+# **Expected:** for scales up to 0.01 the initial loss is $\ln V$ to 2 decimals and nothing is
+# saturated; at scale 1 the initial loss is more than twice $\ln V$ (confidently wrong), most hidden
+# values are saturated and the gradient is over 10⁴ times longer; at 0.001 the `dWxh` part is 10
+# times shorter than at 0.01. After training, 0.01 beats 0, 0.001 and 1, and 0.1 is within 0.1 nats of it.
+
+# %% fragment
+print(f"ln V = {ln_V:.3f} nats/char (V = {len(text_vocab)}), i.e. T ln V = {T * ln_V:.2f} for a chunk of T = {T}")
+print(f"{'scale':>6} {'initial loss':>13} {'saturated':>10} {'|grad|':>10} {'|dWxh|':>10} {'after 600 steps':>16}")
+for s, r in table.items():
+    print(f"{s:6.3f} {r['loss0']:13.3f} {r['saturated']:10.1%} {r['grad_norm']:10.2e} "
+          f"{r['dWxh_norm']:10.2e} {r['final']:16.3f}")
+assert all(abs(table[s]["loss0"] - ln_V) < 0.01 and table[s]["saturated"] == 0 for s in (0.0, 0.001, 0.01))
+assert table[1.0]["loss0"] > 2 * ln_V and table[1.0]["saturated"] > 0.5
+assert table[1.0]["grad_norm"] > 1e4 * table[0.01]["grad_norm"]
+assert 0 < table[0.001]["dWxh_norm"] < 0.11 * table[0.01]["dWxh_norm"]
+assert table[0.01]["final"] < min(table[s]["final"] for s in (0.0, 0.001, 1.0))
+assert abs(table[0.1]["final"] - table[0.01]["final"]) < 0.1
+
+# %% fragment
+fig, ax = plt.subplots(figsize=(9, 5))
+window = np.ones(25) / 25  # moving average over 25 steps, to see the trend
+for scale in scales:
+    _ = ax.plot(np.arange(25, 601), np.convolve(curves[scale], window, mode="valid"),
+                label=f"randn * {scale:g}")
+_ = ax.axhline(ln_V, ls="--", lw=1.5, color="gray", label="uniform, ln V")
+_ = ax.set(xlabel="training step", ylabel="loss (nats/char, 25-step average)", ylim=(2, 9),
+           title="Training from five initial scales")
+_ = ax.legend(ncol=2)
+
+# %% [markdown] fragment
+# - **Scale 1** (plain `randn`): each hidden unit adds up 64 recurrent inputs with weights of size 1,
+#   so `tanh` saturates; the outputs are large and confidently wrong, the gradients explode, and
+#   training starts from a far worse place.
+# - **Scale 0.001**: everything is nearly linear, but the error signal travels from the output back
+#   into the hidden layer through the tiny `Why` (`dh = Why^T dy`), so `dWxh` is 10 times smaller and
+#   the hidden layer learns slowly.
+# - **0.01 and 0.1** both work here; 0.01 is the gist's safe choice: the start is exactly "uniform",
+#   no unit is saturated, and the gradients are moderate.
+# - **Scale 0**: the initial loss is perfect, yet training stalls early. Why? Next slide.
+
+# %% [markdown] slide
+# ## 9 · Zero initialisation: the symmetry problem
+#
+# With all weights 0 every hidden value is `tanh(0) = 0`, so `dWhy = dy h^T = 0`; and with `Why = 0`
+# no gradient reaches the hidden layer (`dh = Why^T dy = 0`). Only the output bias `by` learns: the
+# model only learns how frequent each character is, and ignores its input.
+#
+# **Expected:** after 600 steps `Wxh`, `Whh`, `Why` are still exactly 0, and the predicted
+# distribution is the same at every position of the text.
+
+# %% fragment
+zero = trained[0.0]
+cache = rnn_lib.forward(zero, text_ids[:200], rnn_lib.initial_state(zero))
+all_zero = all(not np.any(zero[k]) for k in ("Wxh", "Whh", "Why"))
+same_everywhere = np.ptp(cache["probs"], axis=0).max()
+print(f"Wxh, Whh, Why all zero after 600 steps: {all_zero};  largest spread of p over 200 positions: "
+      f"{same_everywhere:.1e};  by moved up to {np.abs(zero['by']).max():.2f}")
+assert all_zero and same_everywhere == 0
+
+# %% [markdown] subslide
+# ### Any identical start stays identical
+#
+# Zeros are the extreme case. Start every weight at the same non-zero value, 0.01: now the network
+# does learn, but all 64 hidden units receive the same inputs through the same weights, compute the
+# same value, get the same gradient, and take the same step. They stay copies of one unit for ever.
+# Random initial weights break this symmetry; that is what `randn` is for.
+#
+# **Expected:** after 200 steps the weights have moved, yet all 64 rows of `Wxh` and of `Whh` are still
+# exactly equal (the spread across rows is 0), and so are the 64 columns of `Why`.
+
+# %% fragment
+same = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0))
+for k in ("Wxh", "Whh", "Why"):
+    same[k][...] = 0.01
+_ = train_on_text(same, text_ids, 200)
+row_spread = {k: np.ptp(same[k], axis=0).max() for k in ("Wxh", "Whh")}
+print(f"largest |Wxh| now {np.abs(same['Wxh']).max():.4f};  spread across rows: "
+      f"Wxh {row_spread['Wxh']:.1e}, Whh {row_spread['Whh']:.1e};  "
+      f"across columns of Why: {np.ptp(same['Why'], axis=1).max():.1e}")
+assert np.abs(same["Wxh"] - 0.01).max() > 0.05
+assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"], axis=1).max() == 0
+
+# %% [markdown] fragment
+# **So, why `randn * 0.01`?** *Random*, so the hidden units start different and can learn different
+# things; *small*, so `tanh` starts in its linear range (derivative close to 1), the first predictions
+# are close to uniform and the gradients neither vanish through saturation nor explode. Any scale in
+# roughly 0.01–0.1 would do for this model; the library exposes it as `TrainConfig.init_scale`.
+
+# %% [markdown] slide
+# ## Summary
+#
+# - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
+#   `param` and `mem` are just other names for `Wxh`, `mWxh`, ... With floats, or with
+#   `param = param - ...`, nothing would change and no error would tell you.
+# - `rnn_lib.Adagrad` performs exactly the same arithmetic in place (bit for bit), memory in `opt.mWxh`.
+# - Adagrad divides each entry's step by the root of its accumulated squared gradients: the first step
+#   is ±lr, frequently updated entries slow down, rare characters' columns keep large steps.
+# - SGD's step scales with the gradient; a tuned SGD can win on "hello", a bad learning rate saturates
+#   `tanh` and stalls. Adagrad's 0.1 works without tuning.
+# - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
+#   changes the gradient's direction (norm clipping does not) and does nothing for vanishing gradients.
+# - Weights start small and random: random to break the symmetry between hidden units, small to keep
+#   `tanh` unsaturated and the first predictions uniform.
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. If you replaced `param += -learning_rate * ...` by `param = param - learning_rate * ...` in the
+#    gist, what would the printed loss do, and what would happen to the memories `mWxh`, ...?
+# 2. A character that is in the vocabulary but never appears as an input during training (say it only
+#    occurs in a held-out part of the text): what are the gradient, memory and update of its column
+#    of `Wxh`? What would happen without the `1e-8`?
+# 3. Why does every entry with a non-zero gradient move by almost exactly the learning rate in
+#    Adagrad's first step?
+# 4. Adagrad's memory only grows. What does that mean for a very long training run?
+# 5. Two gradient vectors have the same direction but lengths 1 and 1000. After elementwise clipping
+#    at 5, do they still have the same direction? After norm clipping at 5?
+# 6. In section 7, why does `dby` exceed 5 even in the healthy model? Why is that less likely with the
+#    gist's T = 25?
+# 7. Why does a network with all weights 0 end up predicting the same distribution at every position?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. The parameters would never change, so the smoothed loss would stay near $T \ln V$ for ever, while the
+#    memories (still updated with `+=`) would keep growing. No error is raised.
+# 2. Its gradient is always 0 (the column is only used when that character is the input), so its
+#    memory stays 0 and its update is $0/\sqrt{0 + 10^{-8}} = 0$. Without the `1e-8` it would be
+#    $0/0$ = NaN: that column becomes NaN, and the first time the character is fed in (when
+#    validating or sampling) the hidden state, and everything computed after it, becomes NaN.
+# 3. After one step the memory is $g_1^2$, so the step is $\eta\, g_1/\sqrt{g_1^2 + \epsilon} \approx
+#    \eta \cdot \mathrm{sign}(g_1)$; only entries with $|g_1| \lesssim 10^{-4}$ feel the $\epsilon$.
+# 4. The effective learning rates keep falling (roughly like $1/\sqrt{\text{steps}}$ for an entry with
+#    steady gradients), so learning slows down and eventually almost stops. RMSProp and Adam replace the
+#    sum by a decaying average for this reason.
+# 5. Elementwise: not in general; entries of the long vector above 5 are cut while the short vector is
+#    untouched, so the directions differ. Norm clipping: yes, both become length ≤ 5 in the same direction.
+# 6. The loss is a sum over the T steps, so `dby` $= \sum_t (p_t - \text{onehot}(y_t))$ has T terms.
+#    At initialisation $p_t \approx 1/V$, so the entry of character j is about $T/V - n_j$, with $n_j$
+#    the number of times j is a target in the chunk. In our 50-character chunk the most frequent
+#    character is a target 8 times (|dby| ≈ 8 − 50/52 ≈ 7); in its first 25 characters only 4 times
+#    (≈ 3.5, below 5). The bias gradient grows with T; the threshold does not.
+# 7. With zero weights h = tanh(0) = 0 at every step, `dWhy` = dy hᵀ = 0 and `dh` = Whyᵀ dy = 0, so only
+#    `by` ever receives a gradient; the output is softmax(`by`), the same whatever the input.
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - A. Karpathy, *min-char-rnn* (2015), the gist this series rebuilds:
+#   <https://gist.github.com/karpathy/d4dee566867f8291f086>; the comments under it are where the two
+#   learner questions of this notebook come from.
+# - J. Duchi, E. Hazan, Y. Singer, *Adaptive Subgradient Methods for Online Learning and Stochastic
+#   Optimization*, Journal of Machine Learning Research 12 (2011): the Adagrad paper.
+# - R. Pascanu, T. Mikolov, Y. Bengio, *On the difficulty of training recurrent neural networks*,
+#   ICML 2013: exploding and vanishing gradients, and clipping by the norm.
+# - E. Bendersky, *Understanding how to implement a character-based RNN language model* (2018), a
+#   companion walk-through of the gist, including its Adagrad update and clipping.

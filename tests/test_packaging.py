@@ -1,0 +1,125 @@
+"""The project's own promises: dependency lists agree, CI runs the README's command, notebooks are
+built from their sources and committed executed, with the conventions the series follows."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
+    from pip._vendor import tomli as tomllib
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _spec(requirement: str) -> str:
+    return requirement.strip().replace(" ", "").lower().replace("_", "-")
+
+
+def pyproject_requirements() -> set:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(meta["dependencies"])
+    for extra in meta.get("optional-dependencies", {}).values():
+        reqs += extra
+    return {_spec(r) for r in reqs}
+
+
+def conda_requirements() -> set:
+    reqs, in_pip, in_deps = set(), False, False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if re.match(r"^\w", line):  # a top-level key: channels, dependencies, ...
+            in_deps = line.startswith("dependencies:")
+        m = re.match(r"^(\s*)- (.+?)\s*(#.*)?$", line)
+        if not (m and in_deps):
+            continue
+        item = m.group(2)
+        if item == "pip:":
+            in_pip = True
+            continue
+        if in_pip and len(m.group(1)) > 2:
+            continue  # pip-installed entries: the package itself
+        if _name(item) not in ("python", "pip"):
+            reqs.add(_spec(item))
+    return reqs
+
+
+def test_environment_yml_matches_pyproject():
+    assert conda_requirements() == pyproject_requirements(), (
+        "environment.yml and pyproject.toml list different dependencies: "
+        f"only in environment.yml {sorted(conda_requirements() - pyproject_requirements())}, "
+        f"only in pyproject.toml {sorted(pyproject_requirements() - conda_requirements())}")
+
+
+def test_environment_yml_installs_the_package():
+    text = (ROOT / "environment.yml").read_text()
+    assert re.search(r"^\s*- pip:\s*\n\s*- -e \.\s*$", text, re.M), "environment.yml must pip install -e ."
+
+
+def readme_command(kind: str) -> str:
+    """The README's set-up command whose line is marked with ``# <kind>`` in its code block."""
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.rstrip().endswith(f"# {kind}"):
+            return line.rsplit("#", 1)[0].strip()
+    raise AssertionError(f"README has no command line ending in '# {kind}'")
+
+
+def test_ci_runs_the_readme_test_command():
+    command = readme_command("tests")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert command in [line.strip() for line in ci.splitlines()], (
+        f"the README's test command {command!r} is not a line of .ci/run")
+    assert "python3 -m venv" in ci, ".ci/run must create a fresh virtual environment"
+    assert "set -euo pipefail" in ci
+
+
+def test_readme_main_command_uses_the_cli():
+    command = readme_command("main")
+    assert "pip install -e ." in command and "python -m rnn_lib train" in command
+
+
+def test_notebooks_match_their_sources():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "nbbuild.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_executed_in_order(path):
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: re-run it top to bottom (counts {counts})"
+    errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"{path.name} was committed with an error output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_conventions(path):
+    nb = json.loads(path.read_text())
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown", "a notebook opens with its goal cell"
+    missing = [i for i, c in enumerate(cells) if "slide_type" not in c.get("metadata", {}).get("slideshow", {})]
+    assert not missing, f"cells {missing} have no slideshow.slide_type"
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "np.set_printoptions(precision=4, suppress=True)" in code
+    assert "np.random.seed(" not in code and "np.random.rand" not in code, "use np.random.default_rng(seed)"
+    assert "list(set(" not in code.replace(" ", ""), "vocabularies are sorted(set(text))"
+    for c in cells:
+        src = "".join(c["source"])
+        if c["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" in src:
+            lines = src.strip().splitlines()
+            # nbval only recognises a comment that is exactly the marker, so the reason goes below it
+            assert lines[0].strip() == "# NBVAL_IGNORE_OUTPUT", (
+                f"{path.name}: the first line must be exactly '# NBVAL_IGNORE_OUTPUT' (nbval ignores "
+                f"anything else), got {lines[0]!r}")
+            reason = lines[1] if len(lines) > 1 and lines[1].lstrip().startswith("#") else ""
+            assert len(reason.strip(" #")) > 10, f"{path.name}: say why the output is ignored in the next comment line"
