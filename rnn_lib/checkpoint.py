@@ -2,8 +2,8 @@
 
 Layout of the file::
 
-    param/Wxh ... param/by      the model (shapes as in rnn_lib.model)
-    memory/Wxh ... memory/by    Adagrad memory (optional)
+    param/<name>                the model (names and shapes as in its cell's module, e.g. rnn_lib.model)
+    memory/<name>               optimiser memory (optional; Adagrad: one array per parameter)
     hprev                       the carried hidden state, (H, B) (optional)
     history/<field>             float64 arrays (see rnn_lib.train.History)
     meta                        uint8 bytes of a UTF-8 JSON object: format, version, config,
@@ -24,12 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from .config import TrainConfig
-from .model import PARAM_NAMES
+from .cells import get_cell
 from .vocab import CharVocab
 
 __all__ = ["Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint"]
 
 FORMAT = "rnn_lib-checkpoint"
+RESUME_KEYS = {"step", "position", "seconds", "smooth_loss", "interval_losses", "sample_rng", "samples"}
 VERSION = 1
 
 
@@ -51,6 +52,11 @@ class Checkpoint:
     def step(self) -> int:
         return int(self.state.get("step", 0))
 
+    @property
+    def resumable(self) -> bool:
+        """Whether it holds the optimiser memory and trainer state that resuming needs."""
+        return self.memory is not None and self.hprev is not None and RESUME_KEYS <= set(self.state)
+
 
 def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, memory: dict | None = None,
                     hprev=None, history=None, state: dict | None = None) -> Path:
@@ -61,11 +67,13 @@ def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, m
     path : str or Path
         Should end in ``.npz``.
     params : dict
-        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1).
+        For the vanilla RNN ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1),
+        ``by`` (V, 1); for other cells, their ``param_shapes``.
     vocab : CharVocab
     config : TrainConfig
+        Its ``cell``, ``layers`` and ``hidden_size`` must match the arrays.
     memory : dict, optional
-        Adagrad memory keyed like ``params``.
+        The optimiser's memory arrays (``optimizer.memory``).
     hprev : array, shape (H, B), optional
     history : History, optional
     state : dict, optional
@@ -74,9 +82,9 @@ def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, m
     from .train import History
     path = Path(path)
     _check_params(params, vocab, config, str(path))
-    arrays = {f"param/{k}": np.asarray(params[k]) for k in PARAM_NAMES}
+    arrays = {f"param/{k}": np.asarray(v) for k, v in params.items()}
     if memory is not None:
-        arrays.update({f"memory/{k}": np.asarray(memory[k]) for k in PARAM_NAMES})
+        arrays.update({f"memory/{k}": np.asarray(v) for k, v in memory.items()})
     if hprev is not None:
         arrays["hprev"] = np.asarray(hprev)
     arrays.update({f"history/{k}": v for k, v in (history or History()).to_arrays().items()})
@@ -86,6 +94,9 @@ def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, m
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a checkpoint is an ordinary file
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
@@ -115,6 +126,14 @@ def load_checkpoint(path) -> Checkpoint:
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}: train one with "
                                 f"`python -m rnn_lib train --checkpoint {path}`")
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic[:1] == b"\x80":  # the first byte of every pickle since protocol 2
+        raise CheckpointError(f"{path} contains pickled Python objects; rnn_lib never loads pickles "
+                              f"(they can run arbitrary code). Re-save it with rnn_lib.save_checkpoint.")
+    if not magic.startswith(b"PK"):  # an .npz is a zip archive
+        raise CheckpointError(f"{path} is truncated or not an .npz checkpoint (it does not start like a "
+                              f"zip archive); re-create it, e.g. by training again with --checkpoint")
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
@@ -136,19 +155,19 @@ def load_checkpoint(path) -> Checkpoint:
         raise CheckpointError(f"{path} is not an rnn_lib checkpoint (format {meta.get('format')!r})")
     if meta.get("version") != VERSION:
         raise CheckpointError(f"{path} has checkpoint version {meta.get('version')}; this rnn_lib reads version {VERSION}")
-    missing = [f"param/{k}" for k in PARAM_NAMES if f"param/{k}" not in arrays]
-    if missing:
-        raise CheckpointError(f"{path} is missing {missing}")
     try:
         config = TrainConfig.from_dict(meta["config"])
         vocab = CharVocab(tuple(meta["vocab"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(f"{path}: invalid configuration or vocabulary in metadata ({exc})") from None
-    params = {k: arrays[f"param/{k}"] for k in PARAM_NAMES}
+    names = get_cell(config.cell).param_shapes(1, 1, config.layers)
+    missing = [f"param/{k}" for k in names if f"param/{k}" not in arrays]
+    if missing:
+        raise CheckpointError(f"{path} is missing {missing}")
+    params = {k: arrays[f"param/{k}"] for k in names}
     _check_params(params, vocab, config, str(path), exc_type=CheckpointError)
-    memory = None
-    if all(f"memory/{k}" in arrays for k in PARAM_NAMES):
-        memory = {k: arrays[f"memory/{k}"] for k in PARAM_NAMES}
+    memory = {k[len("memory/"):]: v for k, v in arrays.items() if k.startswith("memory/")} or None
+    if memory is not None and config.optimizer == "adagrad":
         _check_params(memory, vocab, config, str(path) + " (Adagrad memory)", exc_type=CheckpointError)
     history_arrays = {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")}
     try:
@@ -161,12 +180,14 @@ def load_checkpoint(path) -> Checkpoint:
 
 def _check_params(params, vocab, config, where, exc_type=ValueError):
     V, H = len(vocab), config.hidden_size
-    expected = {"Wxh": (H, V), "Whh": (H, H), "Why": (V, H), "bh": (H, 1), "by": (V, 1)}
+    expected = get_cell(config.cell).param_shapes(V, H, config.layers)
     for name, shape in expected.items():
         if name not in params:
             raise exc_type(f"{where}: no array {name!r}")
         got = np.shape(params[name])
-        if got != shape:
+        if got != tuple(shape):
             raise exc_type(
-                f"{where}: {name} has shape {got} but hidden_size={H} and a {V}-character vocabulary "
-                f"need {shape}. The arrays and the configuration/vocabulary do not belong together.")
+                f"{where}: {name} has shape {got} but hidden_size={H}"
+                f"{f', {config.layers} layers' if config.layers > 1 else ''} and a {V}-character vocabulary "
+                f"need {tuple(shape)} ({config.cell} cell). The arrays and the configuration/vocabulary do "
+                f"not belong together.")

@@ -7,19 +7,22 @@ ends with a one-line message and exit status 2, never a traceback. A run stopped
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from .cells import CELL_NAMES
 from .checkpoint import CheckpointError, load_checkpoint
 from .config import TrainConfig
 from .sampling import sample
-from .train import LN2, Trainer, TrainingDiverged
+from .train import LN2, Trainer, TrainingDiverged, evaluate
 from .vocab import DATA_DIR, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"
 DEFAULTS = TrainConfig()
+ADAM_LEARNING_RATE = 0.002
 
 
 class UsageError(Exception):
@@ -27,33 +30,39 @@ class UsageError(Exception):
 
 
 def _positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    v = _parse(int, text)
     if v < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
     return v
 
 
 def _non_negative_int(text):
-    v = _positive_int(text) if text.strip() != "0" else 0
+    v = _parse(int, text)
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
     return v
 
 
 def _positive_float(text):
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (v > 0 and v != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    v = _parse(float, text)
+    if not 0 < v < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
     return v
 
 
 def _non_negative_float(text):
-    v = _positive_float(text) if text.strip() not in ("0", "0.0") else 0.0
+    v = _parse(float, text)
+    if not 0 <= v < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, got {text}")
     return v
+
+
+def _parse(kind, text):
+    try:
+        return kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,12 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train on a UTF-8 text file; the last 10%% is held out for validation.")
     t.add_argument("--data", type=Path, default=DEFAULT_DATA,
                    help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
+    t.add_argument("--cell", choices=CELL_NAMES, default=DEFAULTS.cell,
+                   help="rnn: the gist's vanilla RNN (default); lstm; gru")
+    t.add_argument("--layers", type=_positive_int, default=DEFAULTS.layers, help="stacked layers (lstm, gru)")
     t.add_argument("--hidden-size", type=_positive_int, default=DEFAULTS.hidden_size)
     t.add_argument("--seq-length", type=_positive_int, default=DEFAULTS.seq_length,
                    help="time steps per truncated-BPTT chunk (default %(default)s)")
     t.add_argument("--batch-size", type=_positive_int, default=DEFAULTS.batch_size,
                    help="parallel streams through the text (default %(default)s)")
-    t.add_argument("--learning-rate", type=_positive_float, default=DEFAULTS.learning_rate)
+    t.add_argument("--optimizer", choices=("adagrad", "adam"), default=DEFAULTS.optimizer)
+    t.add_argument("--learning-rate", type=_positive_float, default=None,
+                   help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam")
     t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
     bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
     bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
@@ -128,6 +142,11 @@ def cmd_train(args) -> int:
     checkpoint = args.checkpoint or Path("runs") / f"{args.data.stem}.npz"
     if args.resume and args.overwrite:
         raise UsageError("--resume continues the checkpoint and --overwrite replaces it: choose one")
+    if checkpoint.is_dir():
+        raise UsageError(f"--checkpoint {checkpoint} is a folder; give a file name such as {checkpoint / 'model.npz'}")
+    existing = next(p for p in (checkpoint.parent, *checkpoint.parent.parents, Path(".")) if p.exists())
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"cannot write the checkpoint {checkpoint}: {existing} is not writable")
     if checkpoint.exists() and not (args.resume or args.overwrite):
         raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
                          f"or another --checkpoint")
@@ -140,8 +159,11 @@ def cmd_train(args) -> int:
         trainer = Trainer.resume(checkpoint, text, callbacks=callbacks, progress=not args.no_progress)
         print(f"resuming {checkpoint} at step {trainer.step} (its saved settings are used)")
     else:
-        config = TrainConfig(hidden_size=args.hidden_size, seq_length=args.seq_length,
-                             batch_size=args.batch_size, learning_rate=args.learning_rate,
+        learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
+                                               else DEFAULTS.learning_rate)
+        config = TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
+                             seq_length=args.seq_length, batch_size=args.batch_size,
+                             optimizer=args.optimizer, learning_rate=learning_rate,
                              dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
                              sample_every=args.sample_every, sample_length=args.sample_length)
         text = load_text(args.data, min_length=config.seq_length + 1)
@@ -150,8 +172,10 @@ def cmd_train(args) -> int:
     n_params = sum(p.size for p in trainer.params.values())
     print(f"data: {args.data} ({len(text):,} characters, {len(trainer.vocab)} distinct); "
           f"training on {len(trainer.train_ids):,}, validating on {len(trainer.val_ids):,}")
-    print(f"model: vanilla RNN, hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
-          f"{c.batch_size} streams x {c.seq_length} steps, Adagrad learning rate {c.learning_rate}")
+    kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[c.cell]
+    layers = f"{c.layers} layers of " if c.layers > 1 else ""
+    print(f"model: {kind}, {layers}hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
+          f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}")
     status = 0
     try:
         trainer.run(steps=args.steps, seconds=args.seconds)
@@ -161,7 +185,7 @@ def cmd_train(args) -> int:
     if trainer.stop_reason == "interrupted (Ctrl-C)":
         status = 130
     if status == 0 and len(trainer.val_ids):
-        nats = trainer.validate(max_chars=0)
+        nats = evaluate(trainer.params, trainer.val_ids)  # all of it (periodic passes use a part)
         print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
               f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
               f"({trainer.seconds:.1f} s of training)")
@@ -190,7 +214,7 @@ def cmd_evaluate(args) -> int:
     trainer = Trainer(text, ckpt.config, vocab=ckpt.vocab, progress=False)
     for name, value in ckpt.params.items():
         trainer.params[name][...] = value
-    nats = trainer.validate(max_chars=0)
+    nats = evaluate(trainer.params, trainer.val_ids)
     print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
           f"{len(trainer.val_ids):,} held-out characters of {args.data}")
     return 0
@@ -204,7 +228,7 @@ def main(argv=None) -> int:
         return commands[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))
-    except (FileNotFoundError, CheckpointError, ValueError) as exc:
+    except (OSError, CheckpointError, ValueError) as exc:  # FileNotFoundError is an OSError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C outside training (loading, sampling): nothing to save

@@ -14,12 +14,15 @@ class TrainConfig:
     validation loss; see the README). ``TrainConfig.gist()`` gives the original gist's settings.
     """
 
+    cell: str = "rnn"            # "rnn" (the gist's), "lstm" or "gru"
+    layers: int = 1              # stacked layers (lstm and gru only)
     hidden_size: int = 160
     seq_length: int = 25
     batch_size: int = 32
     learning_rate: float = 0.05
+    optimizer: str = "adagrad"   # "adagrad" (the gist's) or "adam"
     clip: float = 5.0            # elementwise gradient clipping, as in the gist
-    init_scale: float = 0.01     # standard deviation of the initial weights
+    init_scale: float | None = None  # scale of the initial weights; None: the cell's default (RNN: 0.01)
     dtype: str = "float32"       # "float64" for bit-for-bit comparisons with the plain loop
     seed: int = 0
     val_fraction: float = 0.1    # the last 10% of the text is held out for validation
@@ -30,7 +33,12 @@ class TrainConfig:
     log_every: int = 10          # steps averaged into one history point
 
     def __post_init__(self):
-        positive_ints = ("hidden_size", "seq_length", "batch_size")
+        from .cells import CELL_NAMES
+        if self.cell not in CELL_NAMES:
+            raise ValueError(f"cell must be one of {', '.join(CELL_NAMES)}, got {self.cell!r}")
+        if self.optimizer not in ("adagrad", "adam"):
+            raise ValueError(f"optimizer must be 'adagrad' or 'adam', got {self.optimizer!r}")
+        positive_ints = ("hidden_size", "seq_length", "batch_size", "layers")
         non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length")
         for f in positive_ints + non_negative_ints + ("log_every",):
             v = getattr(self, f)
@@ -42,7 +50,9 @@ class TrainConfig:
         for f in non_negative_ints:
             if getattr(self, f) < 0:
                 raise ValueError(f"{f} must be 0 or more, got {getattr(self, f)}")
-        for f in ("learning_rate", "clip", "init_scale"):
+        if self.layers != 1 and self.cell == "rnn":
+            raise ValueError(f"the vanilla RNN has one layer (layers={self.layers}); use cell='lstm' or 'gru'")
+        for f in ("learning_rate", "clip") + (("init_scale",) if self.init_scale is not None else ()):
             v = getattr(self, f)
             if not isinstance(v, (int, float)) or not v > 0 or v != v or v == float("inf"):
                 raise ValueError(f"{f} must be a positive finite number, got {v!r}")

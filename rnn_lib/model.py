@@ -20,14 +20,14 @@ import numpy as np
 
 from .flat import packed_buffer, packed_zeros
 
-__all__ = ["PARAM_NAMES", "init_params", "param_shapes", "initial_state", "forward", "cross_entropy",
-           "backward", "loss_and_grads", "clip_grads"]
+__all__ = ["PARAM_NAMES", "init_params", "param_shapes", "initial_state", "output_logits", "forward",
+           "cross_entropy", "backward", "loss_and_grads", "clip_grads"]
 
 PARAM_NAMES = ("Wxh", "Whh", "Why", "bh", "by")
 
 
 def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
-                scale: float = 0.01, dtype=np.float64) -> dict:
+                scale: float | None = 0.01, dtype=np.float64, layers: int = 1) -> dict:
     """Random small weights and zero biases, as in the gist.
 
     Parameters
@@ -43,6 +43,8 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
         start, where its derivative is close to 1 and gradients flow.
     dtype : numpy dtype
         ``np.float64`` (gradient checks) or ``np.float32`` (faster training).
+    layers : int
+        Must be 1: the vanilla RNN of the gist has a single layer.
 
     Returns
     -------
@@ -55,14 +57,18 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     V, H = int(vocab_size), int(hidden_size)
-    params = packed_zeros(param_shapes(V, H), np.dtype(dtype))
+    scale = 0.01 if scale is None else scale
+    params = packed_zeros(param_shapes(V, H, layers), np.dtype(dtype))
     for name in ("Wxh", "Whh", "Why"):  # the gist's order of random draws; biases start at 0
         params[name][...] = rng.standard_normal(params[name].shape) * scale
     return params
 
 
-def param_shapes(vocab_size: int, hidden_size: int) -> dict:
+def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     """Shapes of the parameters: ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1)."""
+    if layers != 1:
+        raise ValueError(f"the vanilla RNN has one layer (got layers={layers}); use the lstm or gru cell "
+                         f"for a deeper model")
     V, H = vocab_size, hidden_size
     return {"Wxh": (H, V), "Whh": (H, H), "Why": (V, H), "bh": (H, 1), "by": (V, 1)}
 
@@ -70,6 +76,11 @@ def param_shapes(vocab_size: int, hidden_size: int) -> dict:
 def initial_state(params: dict, batch_size: int = 1) -> np.ndarray:
     """The all-zero hidden state, shape (H, B)."""
     return np.zeros((params["Whh"].shape[0], batch_size), params["Whh"].dtype)
+
+
+def output_logits(params: dict, state) -> np.ndarray:
+    """Logits of the next character in hidden state ``state`` (H, B): ``Why @ h + by``, shape (V, B)."""
+    return params["Why"] @ state + params["by"]
 
 
 def _as_steps(ids, name: str, V: int) -> np.ndarray:

@@ -74,6 +74,8 @@ class Adagrad:
 
     def load_state_dict(self, memory: dict) -> None:
         for name, mem in self.memory.items():
+            if name not in memory:
+                raise ValueError(f"the saved optimiser memory has no {name!r}: it belongs to another optimiser")
             if memory[name].shape != mem.shape:
                 raise ValueError(f"Adagrad memory for {name} has shape {memory[name].shape}, "
                                  f"the parameter has {mem.shape}")

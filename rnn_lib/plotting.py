@@ -261,3 +261,203 @@ def plot_rnn_step(h, p, chars, target=None, title=None, axes=None):
         ax_h.figure.suptitle(title)
     ax_h.figure.tight_layout()
     return ax_h, ax_p
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook 00 (overview): the five input/output patterns of recurrent networks.
+# ---------------------------------------------------------------------------------------------------
+__all__ += ["plot_rnn_patterns"]
+
+# (title, example, what maps to what, time steps, steps with an input, steps with an output)
+_RNN_PATTERNS = (
+    ("one to one", "image\nclassification", "image → label", 1, (0,), (0,)),
+    ("one to many", "image\ncaptioning", "image → words", 3, (0,), (0, 1, 2)),
+    ("many to one", "sentiment\nanalysis", "words → label", 3, (0, 1, 2), (2,)),
+    ("many to many", "machine\ntranslation", "words → words", 5, (0, 1, 2), (3, 4)),
+    ("many to many, synced", "video frame labelling;\nour character-level LM", "characters → next characters",
+     4, (0, 1, 2, 3), (0, 1, 2, 3)),
+)
+
+
+def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None):
+    """The five shapes of input and output a recurrent network can have, side by side.
+
+    Each panel is one network unrolled in time from left to right: input vectors at the bottom
+    (red), hidden states in the middle (green), outputs at the top (blue). A horizontal arrow
+    carries the hidden state to the next step; that arrow is what makes the network recurrent.
+
+    Parameters
+    ----------
+    highlight : int or None
+        Index (0-4) of the panel framed in orange and marked as the model of this series: by
+        default the synchronised many-to-many panel, a character-level language model.
+    text : str
+        For the highlighted synchronised panel: its inputs are the first 4 characters of ``text``
+        and its outputs (targets) the next ones, as in the "hello" example. Needs 5 characters.
+    axes : sequence of 5 matplotlib Axes, optional
+
+    Returns
+    -------
+    list of 5 matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+    if highlight is not None and highlight not in range(len(_RNN_PATTERNS)):
+        raise ValueError(f"highlight must be a panel index 0-4 or None, got {highlight!r}")
+    if highlight == 4 and (not isinstance(text, str) or len(text) < 5):
+        raise ValueError(f"text must have at least 5 characters (4 inputs and their next characters), "
+                         f"got {text!r}")
+    dx = 1.35  # distance between time steps, in box units
+
+    def panel_width(n):  # wide enough for the drawing and for its caption
+        return max((n - 1) * dx + 2.0, 3.6)
+
+    if axes is None:
+        widths = [panel_width(p[3]) for p in _RNN_PATTERNS]
+        fig, axes = plt.subplots(1, 5, figsize=(17, 6.0), gridspec_kw={"width_ratios": widths, "wspace": 0.05})
+        fig.subplots_adjust(left=0.005, right=0.99, top=0.86, bottom=0.0)
+    axes = list(axes)
+    if len(axes) != len(_RNN_PATTERNS):
+        raise ValueError(f"need 5 Axes, one per pattern, got {len(axes)}")
+    colours = {"x": "#f4a6a6", "h": "#a8dca8", "y": "#a9c8ef"}
+    rows = {"x": 0.0, "h": 1.6, "y": 3.2}
+    w, ht = 0.7, 0.7
+
+    def box(ax, col, row, label, mono=False):
+        x, y = col * dx, rows[row]
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - ht / 2), w, ht, boxstyle="round,pad=0.04",
+                                    fc=colours[row], ec="0.25", lw=1.6, zorder=3))
+        ax.text(x, y, label, ha="center", va="center", fontsize=20 if mono else 17, zorder=4,
+                family="monospace" if mono else None, fontweight="bold" if mono else "normal")
+
+    def arrow(ax, x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", color="0.2", lw=2.0, mutation_scale=16))
+
+    for i, (ax, (title, example, mapping, n, ins, outs)) in enumerate(zip(axes, _RNN_PATTERNS)):
+        chars = i == highlight == 4
+        for c in range(n):
+            x, gap = c * dx, 0.06
+            box(ax, c, "h", "h")
+            if c in ins:
+                box(ax, c, "x", text[c] if chars else "x", mono=chars)
+                arrow(ax, x, rows["x"] + ht / 2 + gap, x, rows["h"] - ht / 2 - gap)
+            if c in outs:
+                box(ax, c, "y", text[c + 1] if chars else "y", mono=chars)
+                arrow(ax, x, rows["h"] + ht / 2 + gap, x, rows["y"] - ht / 2 - gap)
+            if c + 1 < n:  # the recurrence: h_t is computed from h_{t-1}
+                arrow(ax, x + w / 2 + gap, rows["h"], x + dx - w / 2 - gap, rows["h"])
+        centre = (n - 1) * dx / 2
+        ax.set_xlim(centre - panel_width(n) / 2, centre + panel_width(n) / 2)
+        ax.set_ylim(-2.9, 3.8)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(title, fontsize=18, fontweight="bold" if i == highlight else "normal",
+                     color="tab:orange" if i == highlight else "black")
+        ax.text(centre, -0.62, example, ha="center", va="top", fontsize=15)
+        ax.text(centre, -2.0, mapping, ha="center", va="top", fontsize=13, color="0.35", style="italic")
+        if i == highlight:
+            ax.add_patch(FancyBboxPatch((-0.85, -2.75), (n - 1) * dx + 1.7, 6.4, boxstyle="round,pad=0.02",
+                                        fc="none", ec="tab:orange", lw=4, zorder=1))
+    axes[0].figure.text(0.5, 0.97, "inputs x (red)  →  hidden states h (green, carried from step to step)"
+                        "  →  outputs y (blue);  time runs left to right", ha="center", va="top", fontsize=15)
+    return axes
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook 08 (vanishing and exploding gradients): eigenvalues of a square matrix in the complex plane.
+# ---------------------------------------------------------------------------------------------------
+__all__ += ["plot_spectrum"]
+
+
+def plot_spectrum(matrix, ax=None, radius: float = 1.0, label: str | None = None, color: str = "tab:blue",
+                  circle_label: str | None = None):
+    """The eigenvalues of a square matrix as points in the complex plane, with a reference circle.
+
+    The largest modulus (the spectral radius) is marked with a ring. For a recurrent matrix ``Whh``
+    the unit circle (``radius=1``) separates directions that a linear recurrence shrinks (inside)
+    from those it stretches (outside).
+
+    Parameters
+    ----------
+    matrix : array, shape (H, H)
+        A square real matrix, e.g. ``Whh``.
+    ax : matplotlib Axes, optional
+    radius : float
+        Radius of the dashed reference circle (1: the unit circle).
+    label : str, optional
+        Legend entry of the eigenvalue points.
+    color : str
+        Colour of the points.
+    circle_label : str, optional
+        Legend entry of the circle (default ``"|λ| = radius"``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"need a square matrix (H, H), got shape {matrix.shape}")
+    if not radius > 0:
+        raise ValueError(f"radius must be positive, got {radius!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 6))
+    eig = np.linalg.eigvals(matrix)
+    top = eig[np.argmax(np.abs(eig))]
+    angle = np.linspace(0, 2 * np.pi, 400)
+    ax.plot(radius * np.cos(angle), radius * np.sin(angle), "k--", lw=1.5,
+            label=circle_label or f"|λ| = {radius:g}")
+    ax.scatter(eig.real, eig.imag, s=22, color=color, alpha=0.8, label=label, zorder=3)
+    ax.scatter([top.real], [top.imag], s=160, facecolors="none", edgecolors="tab:red", lw=2, zorder=4,
+               label=f"spectral radius {abs(top):.2f}")
+    ax.axhline(0, color="0.6", lw=1)
+    ax.axvline(0, color="0.6", lw=1)
+    lim = 1.12 * max(radius, float(np.abs(eig).max()))
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="real part", ylabel="imaginary part")
+    ax.set_aspect("equal")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook 10 (n-gram baseline): held-out loss against the order of an n-gram model.
+# ---------------------------------------------------------------------------------------------------
+__all__ += ["plot_loss_by_order"]
+
+
+def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=None):
+    """Loss per character against the n-gram order: nats on the left axis, bits on the right.
+
+    Parameters
+    ----------
+    orders : int array, shape (K,)
+        The orders n on the x axis.
+    curves : dict name -> float array, shape (K,)
+        Losses in nats/char, one line with markers each (e.g. training and validation).
+    baselines : dict name -> float, optional
+        Horizontal dashed lines in nats/char (e.g. the RNN's validation loss).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots()
+    orders = np.asarray(orders)
+    for i, (name, nats) in enumerate(curves.items()):
+        nats = np.asarray(nats, dtype=float)
+        if nats.shape != orders.shape:
+            raise ValueError(f"curve {name!r} has {nats.size} values for {orders.size} orders")
+        ax.plot(orders, nats, "o-", color=f"C{i}", label=name)
+    for i, (name, nats) in enumerate((baselines or {}).items()):
+        ax.axhline(nats, ls="--", lw=1.8, color=f"C{len(curves) + i}", label=name)
+    ax.set_xticks(orders)
+    ax.set_xlabel("order n (the model reads n - 1 characters)")
+    ax.set_ylabel("loss (nats/char)")
+    bits = ax.secondary_yaxis("right", functions=(lambda x: x / math.log(2), lambda x: x * math.log(2)))
+    bits.set_ylabel("loss (bits/char)")
+    ax.legend()
+    return ax

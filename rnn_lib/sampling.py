@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import model as rnn
+from .cells import cell_of
 from .vocab import CharVocab
 
 __all__ = ["next_char_distribution", "sample_ids", "sample"]
@@ -38,7 +38,7 @@ def _check_temperature(temperature):
 
 
 def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
-               temperature: float = 1.0, hprev=None, model=rnn):
+               temperature: float = 1.0, hprev=None, model=None):
     """Ids of ``length`` characters generated after feeding ``seed_ids``.
 
     Parameters
@@ -50,7 +50,9 @@ def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
     rng : numpy.random.Generator
     temperature : float
     hprev : array, shape (H, 1), optional
-        Starting hidden state (zeros if omitted).
+        Starting hidden state (zeros if omitted); (S, 1) for cells with a larger state.
+    model : cell module, optional
+        Which cell the parameters belong to (found from their names if omitted).
 
     Returns
     -------
@@ -58,18 +60,19 @@ def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
     h : array, shape (H, 1)
         The hidden state after the last generated character has been fed in.
     """
+    if model is None:
+        model, _ = cell_of(params)
     _check_temperature(temperature)
     if not isinstance(length, (int, np.integer)) or length < 0:
         raise ValueError(f"length must be a non-negative integer, got {length!r}")
     h = model.initial_state(params, 1) if hprev is None else np.asarray(hprev)
-    Why, by = params["Why"], params["by"]
     seed_ids = np.asarray(seed_ids, dtype=np.int64)
     if seed_ids.size:
         h = model.forward(params, seed_ids, h)["h_last"]
     out = np.empty(length, dtype=np.int64)
     for i in range(length):
         # the distribution of the next character comes from the current state: y = Why h + by
-        p = next_char_distribution((Why @ h + by)[:, 0], temperature)
+        p = next_char_distribution(model.output_logits(params, h)[:, 0], temperature)
         # inverse-CDF draw: one uniform number per character, so a seed gives the same text
         ix = min(int(np.searchsorted(np.cumsum(p), rng.random() * p.sum(), side="right")), len(p) - 1)
         out[i] = ix
@@ -97,12 +100,14 @@ def sample(params: dict, vocab: CharVocab, length: int, rng: np.random.Generator
         1 samples the model's distribution; below 1 is more conservative; 0 is greedy (argmax).
     hprev : array, shape (H, 1), optional
     """
-    if len(vocab) != params["Why"].shape[0]:
+    model, _ = cell_of(params)
+    n_out = model.output_logits(params, model.initial_state(params, 1)).shape[0]
+    if len(vocab) != n_out:
         raise ValueError(f"the vocabulary has {len(vocab)} characters but the model outputs "
-                         f"{params['Why'].shape[0]}: use the vocabulary the model was trained with")
+                         f"{n_out}: use the vocabulary the model was trained with")
     try:
         seed_ids = vocab.encode(prime)
     except ValueError as exc:
         raise ValueError(f"cannot prime with {prime!r}: {exc}") from None
-    ids, _ = sample_ids(params, seed_ids, length, rng, temperature=temperature, hprev=hprev)
+    ids, _ = sample_ids(params, seed_ids, length, rng, temperature=temperature, hprev=hprev, model=model)
     return vocab.decode(ids)

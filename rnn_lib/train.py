@@ -1,5 +1,7 @@
 """Training: B parallel streams over the training split, truncated BPTT, Adagrad, validation.
 
+Any cell of :mod:`rnn_lib.cells` trains the same way; the gist's vanilla RNN is the default.
+
 Dimension letters: V vocabulary size, H hidden size, T time steps (``seq_length``), B streams
 (``batch_size``), N characters of text, L characters per stream.
 
@@ -20,13 +22,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import model as rnn
+from .cells import cell_of, get_cell
 from .config import TrainConfig
 from .flat import packed_buffer
 from .optim import Adagrad
 from .sampling import sample
 from .vocab import CharVocab
 
-__all__ = ["History", "TrainingDiverged", "Trainer", "train", "evaluate", "split_ids"]
+__all__ = ["History", "TrainingDiverged", "Trainer", "train", "evaluate", "split_ids", "make_optimizer"]
 
 LN2 = math.log(2)
 
@@ -86,7 +89,15 @@ def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
     return train_ids, val_ids
 
 
-def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=rnn) -> float:
+def make_optimizer(config: TrainConfig, params: dict):
+    """The optimiser named by ``config.optimizer``, updating ``params`` in place."""
+    if config.optimizer == "adam":
+        from .optim import Adam
+        return Adam(params, config.learning_rate)
+    return Adagrad(params, config.learning_rate)
+
+
+def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=None) -> float:
     """Mean cross-entropy in nats per character of a text under the model (no gradients).
 
     The text is cut into ``n_streams`` contiguous pieces evaluated side by side; each piece starts
@@ -100,7 +111,11 @@ def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 10
         More streams are faster; the first character of each piece is not predicted.
     chunk : int
         Time steps per forward call (memory only; the state carries across chunks).
+    model : cell module, optional
+        Found from the parameter names if omitted.
     """
+    if model is None:
+        model, _ = cell_of(params)
     ids = np.asarray(ids)
     n_streams = max(1, min(n_streams, len(ids) // 2))
     L = len(ids) // n_streams
@@ -176,19 +191,19 @@ class Trainer:
                 f"batch_size or seq_length, or a longer text")
         # stream b reads characters b*L ... (b+1)*L - 1; column b of the grid
         self._grid = np.ascontiguousarray(self.train_ids[:B * L].reshape(B, L).T)
-        self.model = rnn
+        self.model = get_cell(config.cell)
         rng = np.random.default_rng(config.seed)
-        self.params = rnn.init_params(len(self.vocab), config.hidden_size, rng,
-                                      scale=config.init_scale, dtype=np.dtype(config.dtype))
+        self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
+                                             dtype=np.dtype(config.dtype), layers=config.layers)
         self.sample_rng = np.random.default_rng([config.seed, 1])
-        self.optimizer = Adagrad(self.params, config.learning_rate)
+        self.optimizer = make_optimizer(config, self.params)
         self.callbacks = list(callbacks)
         self.progress = progress
         self.history = History()
         self.samples: list[tuple[int, str]] = []
         self.step = 0
         self.position = 0
-        self.hprev = rnn.initial_state(self.params, B)
+        self.hprev = self.model.initial_state(self.params, B)
         # the gist starts its moving average at the loss of a uniform guess over V characters
         self.smooth_loss = math.log(len(self.vocab)) * T
         self.seconds = 0.0
@@ -203,11 +218,12 @@ class Trainer:
         if self.position + T + 1 > self._grid.shape[0]:
             # end of the streams: start again from the beginning with a fresh memory, as the gist does
             self.position = 0
-            self.hprev = rnn.initial_state(self.params, self.config.batch_size)
+            self.hprev = self.model.initial_state(self.params, self.config.batch_size)
         p = self.position
         inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
-        loss, grads, h_last = rnn.loss_and_grads(self.params, inputs, targets, self.hprev,
-                                                 clip=self.config.clip)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, once
+            loss, grads, h_last = self.model.loss_and_grads(self.params, inputs, targets, self.hprev,
+                                                     clip=self.config.clip)
         flat = packed_buffer(grads)
         finite = np.isfinite(flat).all() if flat is not None else all(np.isfinite(g).all() for g in grads.values())
         if not (math.isfinite(loss) and finite):
@@ -217,12 +233,29 @@ class Trainer:
                 f"{self.config.learning_rate}). The update was not applied: the parameters are the "
                 f"finite ones after step {self.step}, and the history is kept. Try a smaller "
                 f"learning_rate or clip, or a smaller init_scale.")
-        self.optimizer.step(grads)
+        self._step_keeping_finite(grads)
         self.hprev = h_last
         self.position += T
         self.step += 1
         self.smooth_loss = self.smooth_loss * 0.999 + loss * 0.001
         return loss / T
+
+    def _step_keeping_finite(self, grads: dict) -> None:
+        """Apply the update; if it made a parameter inf or NaN, undo it and raise TrainingDiverged."""
+        arrays = [*self.params.values(), *self.optimizer.memory.values()]
+        before = [a.copy() for a in arrays]  # a few microseconds: tiny next to a training step
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.optimizer.step(grads)
+        flat = packed_buffer(self.params)
+        if np.isfinite(flat).all() if flat is not None else all(np.isfinite(p).all() for p in self.params.values()):
+            return
+        for a, b in zip(arrays, before):
+            a[...] = b
+        self.stop_reason = f"non-finite parameters at step {self.step + 1}"
+        raise TrainingDiverged(
+            f"the update at step {self.step + 1} made parameters infinite (learning rate "
+            f"{self.config.learning_rate} is far too large). It was undone: the parameters are the finite "
+            f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate.")
 
     # ----------------------------------------------------------------- the loop
     def run(self, steps: int | None = None, seconds: float | None = None) -> "Trainer":
@@ -266,8 +299,8 @@ class Trainer:
             if bar is not None:
                 bar.close()
             self.seconds = base_seconds + time.perf_counter() - start
-        if self._interval_losses:
-            self._log()
+        # a partial log interval stays pending (and is saved with the state), so a run resumed from
+        # a checkpoint records exactly the history of an uninterrupted one
         self._emit("end")
         return self
 
@@ -291,7 +324,7 @@ class Trainer:
             raise ValueError("there is no validation split (val_fraction=0)")
         n = self.config.eval_chars if max_chars is None else max_chars
         ids = self.val_ids[:n] if n else self.val_ids
-        nats = evaluate(self.params, ids)
+        nats = evaluate(self.params, ids, model=self.model)
         h = self.history
         h.val_step.append(self.step)
         h.val_seconds.append(self.seconds)
@@ -348,8 +381,11 @@ class Trainer:
     @classmethod
     def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> "Trainer":
         """A trainer that continues the run saved at ``path`` on the same ``text``."""
-        from .checkpoint import load_checkpoint
+        from .checkpoint import CheckpointError, load_checkpoint
         ckpt = load_checkpoint(path)
+        if not ckpt.resumable:
+            raise CheckpointError(f"{path} holds a model without its optimiser memory and training state: "
+                                  f"it can be sampled or evaluated, not resumed; start a new run instead")
         text_vocab = CharVocab.from_text(text)
         if text_vocab != ckpt.vocab:
             extra = sorted(set(text_vocab.chars) - set(ckpt.vocab.chars))

@@ -19,7 +19,8 @@ def data_path(name: str) -> Path:
     """Path of a file shipped in the repository's ``data/`` folder, e.g. ``data_path("hello.txt")``."""
     path = DATA_DIR / name
     if not path.is_file():
-        shipped = sorted(p.name for p in DATA_DIR.glob("*.txt")) if DATA_DIR.is_dir() else []
+        shipped = sorted(p.name for p in DATA_DIR.iterdir() if p.is_file() and p.name != "README.md") \
+            if DATA_DIR.is_dir() else []
         raise FileNotFoundError(
             f"bundled data file {name!r} not found in {DATA_DIR}. "
             + (f"Shipped files: {', '.join(shipped)}." if shipped else

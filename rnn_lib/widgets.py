@@ -67,3 +67,103 @@ def figure_widget(draw, controls: dict):
         control.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox(list(controls.values())), image])
+
+
+# ------------------------------------------------------------------------------------------------
+# Notebook 09 (what the neurons learn): text coloured by the activation of one hidden unit
+# ------------------------------------------------------------------------------------------------
+# The renderer returns a plain HTML string, so a notebook can show it with IPython.display.HTML
+# for fixed values (nbval compares the text/html output: colours are rounded to integers so the
+# string is the same on every run) and put the same string into an ipywidgets.HTML widget.
+
+__all__ += ["activation_colour", "activation_html", "html_widget"]
+
+_POSITIVE_RGB = (214, 47, 39)   # +vmax: red
+_NEGATIVE_RGB = (33, 102, 172)  # -vmax: blue
+
+
+def activation_colour(value: float, vmax: float = 1.0) -> str:
+    """Background colour ``'#rrggbb'`` of one activation: white at 0, red at +vmax, blue at -vmax.
+
+    The value is clipped to [-vmax, vmax] and mixed linearly with white; each channel is rounded
+    to an integer, so equal inputs always give equal strings.
+    """
+    if not vmax > 0:
+        raise ValueError(f"vmax must be positive, got {vmax!r}")
+    s = min(max(float(value) / vmax, -1.0), 1.0)
+    end = _POSITIVE_RGB if s >= 0 else _NEGATIVE_RGB
+    rgb = [round(255 + abs(s) * (c - 255)) for c in end]
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def activation_html(text: str, values, vmax: float = 1.0, title: str | None = None) -> str:
+    """HTML of ``text`` in a fixed-width font, each character on a background coloured by its value.
+
+    Parameters
+    ----------
+    text : str, length T
+    values : array, shape (T,)
+        One number per character, e.g. the activation of one hidden unit after reading it.
+    vmax : float
+        The value shown fully saturated (tanh units: 1).
+    title : str, optional
+        A line of plain text above the coloured text (HTML-escaped).
+
+    Returns
+    -------
+    str
+        A ``<div>``; a newline is drawn as a coloured ``↵`` followed by a line break, a strongly
+        coloured character is written in white so that it stays readable.
+    """
+    import html
+
+    import numpy as np
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size != len(text):
+        raise ValueError(f"need one value per character: text has {len(text)} characters, "
+                         f"values has {values.size}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("values contains NaN or infinity; colour only finite activations")
+    spans = []
+    for ch, v in zip(text, values):
+        glyph = "\u21b5" if ch == "\n" else html.escape(ch)
+        ink = "color:#fff;" if abs(v) > 0.65 * vmax else ""
+        spans.append(f'<span style="{ink}background:{activation_colour(v, vmax)}">{glyph}</span>'
+                     + ("<br>" if ch == "\n" else ""))
+    legend = "".join(f'<span style="{ink}background:{activation_colour(v, vmax)}">&nbsp;{label}&nbsp;</span>'
+                     for v, label, ink in ((-vmax, f"{-vmax:+g}", "color:#fff;"), (0.0, "0", ""),
+                                           (vmax, f"{vmax:+g}", "color:#fff;")))
+    head = f"<b>{html.escape(title)}</b> &nbsp; " if title else ""
+    return (f'<div style="font-family:monospace;font-size:15px;line-height:1.5">'
+            f'<div style="margin-bottom:4px">{head}{legend}</div>'
+            f'<div style="white-space:pre-wrap">{"".join(spans)}</div></div>')
+
+
+def html_widget(render, controls: dict):
+    """A row of controls above an HTML view of ``render(**values)``, updated whenever a control changes.
+
+    Parameters
+    ----------
+    render : callable
+        ``render(**{name: control.value})`` returns an HTML string (e.g. from :func:`activation_html`).
+        Call it for fixed values in the notebook and assert on the result: nbval cannot move a slider.
+    controls : dict of name -> ipywidgets value widget
+        The names are ``render``'s keyword arguments.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Display it with ``display(...)``; its plain-text form starts with the controls.
+    """
+    import ipywidgets as widgets
+    if not controls:
+        raise ValueError("html_widget needs at least one control, e.g. {'unit': IntSlider()}")
+    view = widgets.HTML()
+
+    def update(_change=None):
+        view.value = render(**{name: c.value for name, c in controls.items()})
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([widgets.HBox(list(controls.values())), view])
