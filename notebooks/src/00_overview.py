@@ -1,0 +1,346 @@
+# %% [markdown] slide
+# # 00 · Overview: a character-level RNN, from "hello" to Shakespeare
+#
+# **What this series builds.** Karpathy's *min-char-rnn*, about a hundred lines of numpy that learn
+# to write text one character at a time, rebuilt piece by piece: a vanilla recurrent neural network
+# (RNN), trained with truncated backpropagation through time and the Adagrad optimiser. We start
+# from a four-letter vocabulary and the word "hello", and end with a model that writes fake
+# Shakespeare. Every formula is derived, plotted and checked against numbers computed in the cell.
+#
+# **Who it is for.** Students who know Python and numpy and have seen a neural network before;
+# instructors who want slides and homework for a lecture on recurrent networks.
+#
+# **What this notebook gives you**, in about 15 minutes (10 in lecture):
+#
+# - how to use the series as a student, a lecturer or a homework setter;
+# - the map of the notebooks, and where an RNN language model sits among other recurrent networks;
+# - the three equations of the model and its loss;
+# - the end result: a trained model loaded from disk, its loss on held-out text, and its Shakespeare;
+# - a check that your machine has everything the series needs.
+#
+# **Prerequisites:** none for this notebook. **Time for the whole series:** about five hours on
+# your own; each notebook takes 20 to 60 minutes.
+
+# %% [markdown] subslide
+# ## How to use this series
+#
+# **Students.** Open the notebooks in order (00, 01, 02, ...) in JupyterLab (`jupyter lab notebooks/`)
+# and run the cells from top to bottom with **Shift-Enter**, which runs a cell and moves to the next.
+# Read each explanation before you run the code under it: most cells say what result to expect, so
+# you can predict it first. Each notebook opens with its goal, prerequisites and time, and ends
+# with **check yourself** questions and their answers (hidden until you click). If a cell fails
+# after you experimented, use *Kernel → Restart Kernel and Run All Cells*.
+
+# %% [markdown] fragment
+# **Lecturers.** Every cell carries slide metadata (a new slide, a sub-slide, a fragment that
+# appears on the next click, or a cell skipped in the slides), so each notebook is also a slide deck:
+#
+# ```bash
+# jupyter nbconvert --to slides notebooks/00_overview.ipynb --post serve
+# ```
+#
+# The exported slides show the stored figures and outputs. The sliders and other widgets are live
+# only in a running kernel, so present the widget cells from JupyterLab itself.
+#
+# **Homework.** The exercises in the notebooks are marked, so that instructors can generate student
+# versions with the solutions removed; the check-yourself questions at the end of each notebook
+# make short written assignments.
+
+# %% [markdown] slide
+# ## Setup
+#
+# The same first cell opens every notebook: numpy, matplotlib, the series' own small library
+# `rnn_lib`, arrays printed with 4 decimals, and fonts large enough for a projector.
+#
+# If it stops with `ModuleNotFoundError: No module named 'rnn_lib'`, run `pip install -e .` in the
+# repository folder, then restart the kernel (*Kernel → Restart Kernel*).
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% [markdown] subslide
+# ## Check your machine
+#
+# The series needs Python 3.10 or newer, numpy 1.24, matplotlib 3.7 and ipywidgets 8 (or newer).
+# **Expected:** four lines ending in `ok`. The version numbers themselves differ between machines.
+
+# %% fragment
+# NBVAL_IGNORE_OUTPUT
+# (why: the installed versions differ from machine to machine; the assert checks what matters)
+import platform
+import re
+from importlib import metadata
+
+FIX = "run `pip install -e .` in the repository folder (with conda: `conda env update -f environment.yml`)"
+minimum = {"Python": (3, 10), "numpy": (1, 24), "matplotlib": (3, 7), "ipywidgets": (8, 0)}
+found = {"Python": platform.python_version()}
+for package in ("numpy", "matplotlib", "ipywidgets"):
+    try:
+        found[package] = metadata.version(package)
+    except metadata.PackageNotFoundError:
+        found[package] = "missing"
+unmet = []
+for name, version in found.items():
+    ok = tuple(int(n) for n in re.findall(r"\d+", version)[:2]) >= minimum[name]
+    print(f"{name:10s} {version:10s} needs >= {'.'.join(map(str, minimum[name])):5s} {'ok' if ok else 'PROBLEM'}")
+    if not ok:
+        unmet.append(name)
+if unmet:
+    print(f"Fix: {'create the environment with Python 3.10 or newer' if 'Python' in unmet else FIX}")
+assert not unmet, f"missing or too old: {', '.join(unmet)}; see the fix printed above"
+
+# %% [markdown] fragment
+# Next, the library and the data. **Expected:** `rnn_lib` imports, the `data/` folder next to it holds
+# tiny Shakespeare with exactly 1,115,394 characters, and the trained model that this notebook and
+# notebooks 05 and 06 load is in `checkpoints/`.
+
+# %%
+from pathlib import Path
+
+problems = []
+try:
+    import rnn_lib
+except ImportError:
+    problems.append(f"rnn_lib does not import. Fix: {FIX}, then restart the kernel.")
+else:
+    ROOT = rnn_lib.DATA_DIR.parent  # the repository folder
+    shakespeare = rnn_lib.DATA_DIR / "tinyshakespeare.txt"
+    checkpoint = ROOT / "checkpoints" / "shakespeare_rnn.npz"
+    print(f"rnn_lib {rnn_lib.__version__} imports")
+    if not shakespeare.is_file():
+        problems.append(f"no {shakespeare}. Fix: use a full clone of the repository, installed with {FIX}.")
+    else:
+        n_chars = len(rnn_lib.load_text(shakespeare))
+        print(f"data/{shakespeare.name}: {n_chars:,} characters")
+        if n_chars != 1_115_394:
+            problems.append("tinyshakespeare.txt should have 1,115,394 characters: it was edited or "
+                            "damaged. Fix: restore the file from the repository.")
+    if checkpoint.is_file():
+        print(f"checkpoints/{checkpoint.name}: present")
+    else:
+        problems.append(f"no {checkpoint}. Fix: make it with the command in the 'final result' section below.")
+for p in problems:
+    print("PROBLEM:", p)
+assert not problems, "see the PROBLEM lines above"
+
+# %% [markdown] fragment
+# Finally, speed. One training step of the original gist (65 characters, 100 hidden units,
+# 25 time steps) is a forward and a backward pass; we time one with `timeit`. **Expected:** about a
+# millisecond on a laptop. Anything under 10 ms is plenty for this series.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: timings depend on the machine and on what else it is running; the asserts check it ran)
+import timeit
+
+V, H, T = 65, 100, 25
+gist_params = rnn_lib.init_params(V, H, np.random.default_rng(0))
+inputs = np.random.default_rng(1).integers(0, V, size=T + 1)
+step = lambda: rnn_lib.loss_and_grads(gist_params, inputs[:-1], inputs[1:], np.zeros((H, 1)))
+seconds = timeit.timeit(step, number=200) / 200
+loss, grads, _ = step()
+print(f"forward + backward at the gist's size: {seconds * 1e3:.2f} ms per step, "
+      f"so 10,000 steps take about {seconds * 1e4:.0f} s")
+assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
+
+# %% [markdown] slide
+# ## The map of the series
+#
+# | # | notebook | what you learn |
+# | --- | --- | --- |
+# | 00 | overview (this notebook) | the map, the model in three equations, the end result, a machine check |
+# | 01 | [hello vocabulary](01_hello_vocabulary.ipynb) | characters as ids and one-hot vectors; one forward pass over "hello" with every number shown |
+# | 02 | [softmax and cross-entropy](02_softmax_cross_entropy.ipynb) | turning scores into probabilities, scoring them, and why the gradient is `p - onehot(target)` |
+# | 03 | [backpropagation through time](03_backprop_through_time.ipynb) | every line of the backward pass, `dhnext`, and a full gradient check |
+# | 04 | [Adagrad and clipping](04_adagrad_and_clipping.ipynb) | per-weight step sizes, clipping exploding gradients, why weights start at `randn * 0.01` |
+# | 05 | [training on tiny Shakespeare](05_training_on_shakespeare.ipynb) | a real corpus, held-out loss against baselines, what the gist's `loss` means, how training stops |
+# | 06 | [sampling](06_sampling.ipynb) | generating text one character at a time: temperature, greedy loops, priming |
+# | 07 | [your own text](07_your_own_text.ipynb) | training on any file, Unicode, and the errors learners hit, explained |
+#
+# Later notebooks are planned on vanishing and exploding gradients, on interpretable neurons inside
+# the trained network, on an n-gram baseline to beat, and on LSTM and GRU cells.
+
+# %% [markdown] slide
+# ## Where a character-level language model fits
+#
+# A recurrent network applies the same small network at every time step and hands a hidden state
+# from one step to the next. That lets it read a sequence, write one, or both. The figure shows the
+# five usual arrangements, each unrolled in time from left to right.
+
+# %%
+axes = rnn_lib.plotting.plot_rnn_patterns(highlight=4, text="hello")
+assert len(axes) == 5
+plt.show()
+
+# %% [markdown] fragment
+# Our model is the last one, **many to many, synchronised**: at every step it reads one character
+# (the input) and predicts the next character (the output), so there is one output per input and
+# no waiting. Reading `h`, `e`, `l`, `l` it should predict `e`, `l`, `l`, `o`. Notice that the two
+# `l` inputs need different outputs; only the hidden state, which has seen different histories,
+# can tell them apart.
+
+# %% [markdown] slide
+# ## What we build, in one cell of maths
+#
+# At step $t$ the input $x_t$ is the one-hot vector of a character ($V$ entries), and $h_t$ is a
+# hidden state of $H$ numbers:
+#
+# $$
+# \begin{aligned}
+# h_t &= \tanh\left(W_{xh}\, x_t + W_{hh}\, h_{t-1} + b_h\right) && \text{new state from the input and the old state}\\
+# y_t &= W_{hy}\, h_t + b_y && \text{a score (logit) for every character}\\
+# p_t &= \operatorname{softmax}(y_t), \quad p_{t,k} = \frac{e^{y_{t,k}}}{\sum_j e^{y_{t,j}}} && \text{probabilities of the next character}
+# \end{aligned}
+# $$
+#
+# The same five arrays $W_{xh}$ $(H \times V)$, $W_{hh}$ $(H \times H)$, $W_{hy}$ $(V \times H)$,
+# $b_h$, $b_y$ are used at every step (in the code: `Wxh`, `Whh`, `Why`, `bh`, `by`).
+
+# %% [markdown] fragment
+# **The loss** over a chunk of $T$ steps is the cross-entropy of the character that really came next:
+#
+# $$ L = -\sum_{t=1}^{T} \log p_{t,\,\text{target}_t}. $$
+#
+# We report it per character: $L/T$ in *nats*, or divided by $\ln 2$ in *bits*. A model that
+# guesses uniformly among $V$ characters scores $\ln V$ nats per character. Training lowers $L$ by
+# gradient descent, with the gradients computed backwards through the $T$ steps.
+
+# %% [markdown] subslide
+# Those equations are the whole model. Here they are in plain numpy on "hello", with a tiny untrained
+# network ($H = 3$), next to `rnn_lib`'s version. **Expected:** the same loss, about
+# $4 \ln 4 \approx 5.545$, because small random weights give almost uniform predictions over 4 characters.
+
+# %%
+vocab = rnn_lib.CharVocab.from_text("hello")  # sorted: e, h, l, o
+inputs, targets = vocab.encode("hell"), vocab.encode("ello")
+params = rnn_lib.init_params(len(vocab), 3, np.random.default_rng(0))
+Wxh, Whh, Why, bh, by = (params[k] for k in rnn_lib.PARAM_NAMES)
+
+h, loss = np.zeros((3, 1)), 0.0
+for t in range(len(inputs)):
+    x = np.eye(len(vocab))[:, [inputs[t]]]  # one-hot column
+    h = np.tanh(Wxh @ x + Whh @ h + bh)
+    y = Why @ h + by
+    p = np.exp(y) / np.exp(y).sum()
+    loss -= np.log(p[targets[t], 0])
+
+lib_loss, _, _ = rnn_lib.loss_and_grads(params, inputs, targets, np.zeros((3, 1)))
+print(f"numpy: {loss:.6f}   rnn_lib: {lib_loss:.6f}   4 ln 4 = {4 * np.log(4):.6f}")
+assert np.isclose(loss, lib_loss, rtol=1e-12) and abs(loss - 4 * np.log(4)) < 0.01
+
+# %% [markdown] slide
+# ## The final result
+#
+# Scaled up, the same model trains on *tiny Shakespeare*: 1,115,394 characters of the plays, 65
+# distinct characters. The last 10% is held out, never trained on, to measure how well the model
+# predicts text it has not seen. The repository ships a model trained by the series' command-line
+# tool; we load it. **Expected:** 160 hidden units, 60,000 training steps.
+
+# %%
+ckpt = rnn_lib.load_checkpoint(ROOT / "checkpoints" / "shakespeare_rnn.npz")
+config, history = ckpt.config, ckpt.history
+n_params = sum(p.size for p in ckpt.params.values())
+print(f"hidden size {config.hidden_size}, vocabulary {len(ckpt.vocab)} characters, "
+      f"{n_params:,} parameters ({config.dtype})")
+print(f"{ckpt.step:,} steps of {config.batch_size} streams x {config.seq_length} characters, "
+      f"Adagrad with learning rate {config.learning_rate}")
+print(f"last validation in its history: {history.val_nats[-1]:.3f} nats/char at step {history.val_step[-1]:,}")
+assert ckpt.step == 60_000 and config.hidden_size == 160
+
+# %% [markdown] fragment
+# The history holds the validation losses measured while training: every 500 steps on the first
+# 20,000 held-out characters (to be quick), and for this file once more on all of them at the end.
+# Now we measure the loss ourselves on the whole held-out tail. **Expected:** within 0.1 of the
+# last entry above, and far below the $\ln 65 \approx 4.174$ nats/char of a uniform guess.
+
+# %%
+text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
+ids = ckpt.vocab.encode(text)
+val_ids = ids[len(ids) - int(len(ids) * 0.1):]  # the last 10%, never trained on
+val_nats = rnn_lib.evaluate(ckpt.params, val_ids)
+print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char "
+      f"= {val_nats / np.log(2):.3f} bits/char (uniform guess: {np.log(len(ckpt.vocab)):.3f} nats/char)")
+assert abs(val_nats - history.val_nats[-1]) < 0.1 and val_nats < 0.5 * np.log(len(ckpt.vocab))
+
+# %% [markdown] subslide
+# The loss over the whole run: training loss (blue) and validation loss (orange), against the
+# uniform guess. Most of the progress happens in the first few thousand steps.
+
+# %%
+ax = rnn_lib.plotting.plot_history(history, smooth=20, baselines={"uniform guess, ln 65": np.log(len(ckpt.vocab))})
+_ = ax.set_title(f"Training the shipped model: {ckpt.step:,} steps")
+plt.show()
+
+# %% [markdown] subslide
+# And what it writes: 400 characters after the prompt `ROMEO:`, drawn from the model's predictions
+# with a fixed random seed, so the text is the same on every run. **Expected:** names in capitals
+# before speeches, line breaks, mostly real English words, and little sense.
+
+# %%
+sample = rnn_lib.sample(ckpt.params, ckpt.vocab, 400, np.random.default_rng(0), prime="ROMEO:")
+print("ROMEO:" + sample)
+assert len(sample) == 400
+
+# %% [markdown] fragment
+# The model was trained, from the repository folder, with one command (the defaults are the
+# series' settings: 160 hidden units, 32 parallel streams of 25 characters, learning rate 0.05):
+#
+# ```bash
+# python -m rnn_lib train --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
+# ```
+#
+# and `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --length 400 --seed 0`
+# prints the same sample as above. Notebook 05 shows how training gets there.
+
+# %% [markdown] slide
+# ## Summary
+#
+# - The series rebuilds min-char-rnn in eight notebooks: data and forward pass (01), loss and its
+#   gradient (02), backpropagation through time (03), the optimiser (04), training (05),
+#   sampling (06) and your own data (07).
+# - A character-level language model is a *synchronised many-to-many* recurrent network: one
+#   prediction of the next character for every character read.
+# - The model is three equations (a $\tanh$ recurrence, a linear output, a softmax) and the loss is
+#   the cross-entropy of the true next character, in nats (or bits) per character.
+# - Trained for 60,000 steps, it scores well below the uniform $\ln 65$ on held-out Shakespeare and
+#   writes text that looks like a play.
+#
+# **Where to go next:** [01 · hello vocabulary](01_hello_vocabulary.ipynb).
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. Which of the five arrangements fits these tasks: predicting tomorrow's temperature from a month
+#    of readings; labelling every word of a sentence as noun, verb or other; writing a caption for a photo?
+# 2. With $V = 65$ and $H = 160$, what are the shapes of `Wxh`, `Whh` and `Why`? How many numbers do
+#    the five arrays hold together?
+# 3. A model scores 1.5 nats per character. How many bits per character is that?
+# 4. Why does the loss of the "hello" network above come out close to $4 \ln 4$?
+#
+# <details>
+# <summary>Answers (click to open)</summary>
+#
+# 1. Many to one; synchronised many to many; one to many.
+# 2. `Wxh` (160, 65), `Whh` (160, 160), `Why` (65, 160); with `bh` (160, 1) and `by` (65, 1):
+#    10,400 + 25,600 + 10,400 + 160 + 65 = 46,625 numbers, the count printed above.
+# 3. $1.5 / \ln 2 \approx 2.164$ bits per character.
+# 4. With weights of size 0.01 every score $y$ is close to 0, so each of the 4 characters gets
+#    probability close to 1/4, and each of the 4 steps costs about $-\log(1/4) = \ln 4$.
+#
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - Andrej Karpathy, [min-char-rnn.py](https://gist.github.com/karpathy/d4dee566867f8291f086): the
+#   original code this series rebuilds, and the questions learners asked under it.
+# - Andrej Karpathy, ["The Unreasonable Effectiveness of Recurrent Neural Networks"](http://karpathy.github.io/2015/05/21/rnn-effectiveness/)
+#   (2015): character-level models trained on Shakespeare, Wikipedia, LaTeX and Linux source code.
+# - Stanford CS231n, lecture 10, *Recurrent Neural Networks*: the one-to-many ... many-to-many picture,
+#   the "hello" example, image captioning, and LSTM.

@@ -1,0 +1,626 @@
+# %% [markdown] slide
+# # 06 · Sampling: making a trained RNN write
+# ### One character at a time, each drawn from the model's own prediction
+#
+# **What you will learn**
+#
+# - how a trained character-level RNN generates text: run one step, turn the output into a
+#   probability distribution, draw a character, feed it back in; written from scratch in numpy and
+#   checked character for character against `rnn_lib.sample`;
+# - what the distribution over the next character looks like after a given prefix;
+# - what the **temperature** does ($\mathrm{softmax}(y/T)$), and the trade-off between safe and varied text;
+# - why greedy decoding (always the most likely character) ends up repeating itself, and how to
+#   detect the loop in code;
+# - why a **priming** text such as `ROMEO:` changes what comes next;
+# - the answer to a question asked under the gist: *"how do I generate text with this?"*, with three
+#   lines of library code and with the command line.
+#
+# **Prerequisites:** notebooks 01–05 (the forward step, softmax, backpropagation through time,
+# Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
+#
+# **Time:** about 30 minutes on your own, 20 minutes in lecture.
+
+# %% [markdown] skip
+# Setup: the same first cell in every notebook of the series.
+
+# %% skip
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% [markdown] slide
+# ## 1. "It is running though": where is the text?
+#
+# A learner under the gist wrote: *"Could someone explain how to use this? I can't generate text.
+# It is running though."* The gist is a single `while True` loop: it trains forever and, every 100
+# iterations, prints 200 characters drawn from the current model between two lines of dashes. Those
+# printed samples **are** the generated text. But the weights live only in memory, so when you stop the
+# script the model is gone, and there is no way to ask it for more text later.
+#
+# Generating on demand needs two things: (1) the trained weights, saved to a file, and (2) a sampling
+# loop that reads them. `python -m rnn_lib train` saves a checkpoint; this notebook is about (2).
+
+# %% [markdown] subslide
+# We load a model that `python -m rnn_lib train` (notebook 05) trained on tiny Shakespeare and saved
+# to `checkpoints/shakespeare_rnn.npz`. **Expected:** a 65-character vocabulary and the five
+# matrices with the shapes of notebook 01: `Wxh` (H, V), `Whh` (H, H), `Why` (V, H), `bh` (H, 1),
+# `by` (V, 1).
+
+# %%
+ROOT = rnn_lib.DATA_DIR.parent  # the repository folder
+CHECKPOINT = ROOT / "checkpoints" / "shakespeare_rnn.npz"
+ckpt = rnn_lib.load_checkpoint(CHECKPOINT)
+params, vocab, config = ckpt.params, ckpt.vocab, ckpt.config
+V, H = len(vocab), config.hidden_size
+n_params = sum(p.size for p in params.values())
+
+print(f"checkpoint {CHECKPOINT.relative_to(ROOT)}")
+print(f"vocabulary V = {V} characters, hidden size H = {H}, {n_params:,} parameters ({config.dtype})")
+print(f"trained for {ckpt.step:,} steps of {config.batch_size} streams x {config.seq_length} characters")
+print(f"validation loss {ckpt.history.val_nats[-1]:.3f} nats/char "
+      f"(a uniform guess scores ln {V} = {np.log(V):.3f})")
+for name, p in params.items():
+    print(f"  {name:3s} {str(p.shape):11s} {p.dtype}")
+assert params["Wxh"].shape == (H, V) and params["Why"].shape == (V, H) and params["Whh"].shape == (H, H)
+
+# %% [markdown] fragment
+# The trainer, like the gist, printed samples while it ran, and the checkpoint keeps them. Here are the
+# first 150 characters of the first and of the last one: this is the text the learner was looking for.
+
+# %%
+for step, text in (ckpt.state["samples"][0], ckpt.state["samples"][-1]):
+    print(f"---- sample printed at step {step:,} ----\n{text[:150]}\n")
+
+# %% [markdown] slide
+# ## 2. Sampling from scratch
+#
+# Generation repeats the forward step of notebook 01, with one change: the next input is not read
+# from a text, it is **drawn from the model's own prediction**. With column vectors, starting from
+# $h = 0$:
+#
+# 1. read a character with id $i$: $\;h \leftarrow \tanh(W_{xh}[:, i] + W_{hh} h + b_h)$
+#    (column $i$ of $W_{xh}$ is $W_{xh}$ times the one-hot vector of $i$);
+# 2. predict: $\;y = W_{hy} h + b_y$, $\;p = \mathrm{softmax}(y)$;
+# 3. draw the next id $i \sim p$, print its character, and go back to step 1 with it.
+#
+# A priming text is fed through step 1 first, one character at a time, without drawing anything.
+
+# %% [markdown] subslide
+# ### Drawing from $p$ with one random number
+#
+# Lay the probabilities end to end on $[0, 1)$ and throw one uniform number $u$: it lands in the
+# segment of character $k$ with probability $p_k$. The segment ends are the cumulative sums
+# $c_k = p_0 + \dots + p_k$, so the draw is the first $k$ with $c_k > u$ (the *inverse CDF*).
+# `np.searchsorted(c, u, side="right")` finds it. **Expected:** $u = 0.65$ lands in the second segment.
+
+# %%
+p_toy = np.array([0.1, 0.6, 0.3])
+c_toy = np.cumsum(p_toy)
+k_toy = int(np.searchsorted(c_toy, 0.65, side="right"))
+print(f"p = {p_toy}, cumulative c = {c_toy}; u = 0.65 gives k = {k_toy}")
+assert k_toy == 1
+
+# %% [markdown] fragment
+# The gist draws with `np.random.choice` and numpy's global random state. We pass a seeded generator
+# `rng` instead, and use exactly one `rng.random()` per character: the same seed then gives the same
+# text, which makes samples reproducible and comparable.
+
+# %% [markdown] subslide
+# Here are the three pieces of the sampler. Two details copy `rnn_lib` so that we can compare
+# character for character: the states are computed in the checkpoint's float32, and $u$ is scaled by
+# $c_{V-1}$ (which is 1 up to rounding) so it can never fall past the last segment.
+
+# %%
+Wxh, Whh, Why, bh, by = (params[k] for k in rnn_lib.PARAM_NAMES)
+
+
+def softmax(y):
+    e = np.exp(y - y.max())  # the max shift of notebook 02: no overflow
+    return e / e.sum()
+
+
+def rnn_step(h, ix):
+    """Read character id ix: the new hidden state, shape (H, 1)."""
+    return np.tanh(Wxh[:, [ix]] + Whh @ h + bh)
+
+
+def draw(p, rng):
+    """One id drawn from p, shape (V,), with a single uniform number."""
+    c = np.cumsum(p)
+    return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(p) - 1)
+
+# %% [markdown] fragment
+# The loop itself: read the prime, then predict, draw and feed back, `length` times.
+
+# %%
+def sample_from_scratch(prime, length, rng):
+    h = np.zeros((H, 1), Whh.dtype)
+    for ch in prime:                 # priming: read, do not draw
+        h = rnn_step(h, vocab.char_to_ix[ch])
+    out = []
+    for _ in range(length):
+        p = softmax((Why @ h + by)[:, 0].astype(np.float64))
+        ix = draw(p, rng)
+        out.append(vocab.chars[ix])
+        h = rnn_step(h, ix)          # feed the drawn character back in
+    return "".join(out)
+
+# %% [markdown] subslide
+# 300 characters after an empty prime, from seed 0. With nothing read yet, the first character is
+# drawn from the distribution of the all-zero state.
+
+# %%
+ours = sample_from_scratch("", 300, np.random.default_rng(0))
+print(ours)
+
+# %% [markdown] fragment
+# **Expected:** `rnn_lib.sample` with the same seed returns exactly the same characters, with and
+# without a prime, for several seeds. (It returns only the continuation, not the prime.)
+
+# %%
+for seed in range(3):
+    for prime in ("", "ROMEO:"):
+        mine = sample_from_scratch(prime, 300, np.random.default_rng(seed))
+        lib = rnn_lib.sample(params, vocab, 300, np.random.default_rng(seed), prime=prime)
+        assert mine == lib, (seed, prime)
+print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for seeds 0-2, "
+      "with and without the prime 'ROMEO:'")
+
+# %% [markdown] slide
+# ## 3. What the model predicts after a prefix
+#
+# Every character of a sample is one draw from a distribution over all 65 characters. Let us read one
+# such distribution: the model has read `ROMEO:`, a new line and `What is th`.
+# `rnn_lib.forward` runs the prefix and returns the state after its last character.
+
+# %%
+def char_label(ch):
+    """A character as a readable tick label: newline and space spelled out."""
+    return {"\n": r"\n", " ": "space"}.get(ch, ch)
+
+
+def next_logits(prefix):
+    """Logits y of the next character after reading prefix (from h = 0), shape (V,), float64."""
+    h0 = rnn_lib.initial_state(params)
+    h = rnn_lib.forward(params, vocab.encode(prefix), h0)["h_last"] if prefix else h0
+    return (Why @ h + by)[:, 0].astype(np.float64)
+
+
+prefix = "ROMEO:\nWhat is th"
+p_next = softmax(next_logits(prefix))
+top5 = np.argsort(p_next)[::-1][:5]
+print(f"after {prefix!r}, the five most likely next characters:")
+for k in top5:
+    print(f"  {char_label(vocab.chars[k]):6s} {p_next[k]:.3f}")
+print(f"together {p_next[top5].sum():.3f}; the other {V - 5} characters share {1 - p_next[top5].sum():.3f}")
+assert np.isclose(p_next.sum(), 1.0)
+
+# %% [markdown] subslide
+# The same distribution as a bar chart: the 15 most likely characters, highest first.
+
+# %%
+def plot_top(p, k=15, ax=None, title=None, color="tab:blue"):
+    """Bar chart of the k most likely characters of p, shape (V,), each bar labelled."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.5))
+    order = np.argsort(p)[::-1][:k]
+    bars = ax.bar(range(k), p[order], color=color)
+    _ = ax.bar_label(bars, fmt="%.2f", fontsize=11, padding=2)
+    ax.set_xticks(range(k), [char_label(vocab.chars[i]) for i in order], fontsize=13)
+    ax.set(ylim=(0, 1.08), ylabel="probability", title=title)
+    return ax
+
+
+_ = plot_top(p_next, title=f"next character after {prefix!r}")
+
+# %% [markdown] fragment
+# Sampling draws from all of this distribution, not only from its top. Most draws give the likely
+# characters, but now and then a less likely one is picked, and every later step is conditioned on it.
+# That is what makes samples varied, and also what makes them drift into nonsense words.
+
+# %% [markdown] slide
+# ## 4. Temperature
+#
+# Before the softmax, divide the logits by a **temperature** $T > 0$:
+#
+# $$p_k(T) = \frac{e^{y_k / T}}{\sum_j e^{y_j / T}} = \mathrm{softmax}(y / T)_k$$
+#
+# - $T = 1$: the model's own distribution;
+# - $T < 1$: the gaps between logits grow, the largest one dominates: safer, more repetitive text;
+#   as $T \to 0$ all the probability goes to the argmax (**greedy** decoding);
+# - $T > 1$: the gaps shrink, the distribution flattens towards uniform: more surprising text, more typos.
+#
+# The order of the characters never changes, only how strongly the likely ones are preferred.
+
+# %% [markdown] subslide
+# The spread of a distribution is measured by its **entropy** $\mathcal{H}(p) = -\sum_k p_k \ln p_k$, in
+# nats: 0 for a certain outcome, $\ln V$ for the uniform one. We compute the distribution after our
+# prefix at three temperatures with `rnn_lib.next_char_distribution(y, T)` and check it against
+# `softmax(y / T)`. **Expected:** the entropy grows with $T$.
+
+# %%
+def entropy(p):
+    nz = p[p > 0]
+    return float(-(nz * np.log(nz)).sum())
+
+
+y_next = next_logits(prefix)
+temperatures = (0.5, 1.0, 2.0)
+dists = {T: rnn_lib.next_char_distribution(y_next, T) for T in temperatures}
+for T, p in dists.items():
+    assert np.allclose(p, softmax(y_next / T))
+    print(f"T = {T:.1f}: entropy {entropy(p):.3f} nats; most likely {char_label(vocab.chars[p.argmax()])} "
+          f"with p = {p.max():.3f}")
+print(f"(uniform over V = {V}: ln V = {np.log(V):.3f} nats)")
+ents = [entropy(dists[T]) for T in temperatures]
+assert ents[0] < ents[1] < ents[2] < np.log(V)
+
+# %% [markdown] subslide
+# The same 15 characters (ordered by their $T = 1$ probability) at the three temperatures.
+
+# %%
+order = np.argsort(dists[1.0])[::-1][:15]
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), sharey=True)
+for ax, (T, p), color in zip(axes, dists.items(), ("tab:green", "tab:blue", "tab:red")):
+    _ = ax.bar(range(15), p[order], color=color)
+    ax.set_xticks(range(15), [char_label(vocab.chars[i]) for i in order], fontsize=11, rotation=90)
+    ax.set_title(f"T = {T:.1f}: entropy {entropy(p):.2f} nats")
+axes[0].set(ylim=(0, 1.05), ylabel="probability")
+fig.tight_layout()
+
+# %% [markdown] slide
+# ### The same prefix and seed, five temperatures
+#
+# Each sample below starts from `ROMEO:` and uses seed 1, so the random numbers $u$ are the same every
+# time; only the temperature changes. Read them from top to bottom.
+
+# %%
+sample_temperatures = (0.2, 0.5, 0.8, 1.0, 1.5)
+for T in sample_temperatures:
+    text = rnn_lib.sample(params, vocab, 160, np.random.default_rng(1), prime="ROMEO:", temperature=T)
+    print(f"==== T = {T:.1f} ====\nROMEO:{text}\n")
+
+# %% [markdown] subslide
+# ### Measuring the trade-off
+#
+# Two numbers for a 1,500-character sample at each temperature:
+#
+# - **real words:** the share of its words (runs of letters) that occur somewhere in the training text;
+# - **variety:** the share of its 12-character substrings that are distinct; text that keeps repeating
+#   itself scores low.
+#
+# **Expected:** real words fall as $T$ grows (more typos), variety rises (fewer repeats).
+
+# %%
+import re
+
+corpus_words = set(re.findall(r"[A-Za-z]+", rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))))
+
+
+def real_word_share(text):
+    words = re.findall(r"[A-Za-z]+", text)
+    return sum(w in corpus_words for w in words) / len(words)
+
+
+def variety(text, n=12):
+    grams = [text[i:i + n] for i in range(len(text) - n + 1)]
+    return len(set(grams)) / len(grams)
+
+
+sweep = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
+scores = []
+for T in sweep:
+    text = rnn_lib.sample(params, vocab, 1500, np.random.default_rng(2), prime="ROMEO:", temperature=T)
+    scores.append((real_word_share(text), variety(text)))
+    print(f"T = {T:.1f}: real words {scores[-1][0]:6.1%}, distinct 12-grams {scores[-1][1]:6.1%}")
+real, distinct = np.array(scores).T
+assert real[sweep.index(0.4)] > real[sweep.index(2.0)] and distinct[0] < distinct[sweep.index(1.0)]
+
+# %% [markdown] subslide
+# There is no temperature that is best at both: around 0.5–0.8 most words are spelled right and the
+# text still moves on.
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 4.8))
+_ = ax.plot(sweep, real * 100, "o-", label="real words (spelling)")
+_ = ax.plot(sweep, distinct * 100, "s-", label="distinct 12-grams (variety)")
+ax.set(xlabel="temperature T", ylabel="percent", ylim=(0, 105),
+       title="Low T: correct but repetitive; high T: varied but misspelt")
+_ = ax.legend(loc="lower right")
+
+# %% [markdown] slide
+# ## 5. Greedy decoding, and why it loops
+#
+# At $T = 0$ `rnn_lib` does not divide by zero: it puts all the probability on the largest logit, so
+# every step takes the single most likely character (**greedy** decoding). No random number matters any
+# more: any seed gives the same text.
+
+# %%
+greedy = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROMEO:", temperature=0)
+assert greedy == rnn_lib.sample(params, vocab, 600, np.random.default_rng(99), prime="ROMEO:", temperature=0)
+print("ROMEO:" + greedy[:300])
+
+# %% [markdown] subslide
+# ### Finding the loop in code
+#
+# A text ends in a cycle of length $L$ if, from some position $s$ on, every character equals the one
+# $L$ places later. `find_cycle` tries $L = 1, 2, \dots$ and, for each, walks back from the end while
+# that holds. It reports the shortest $L$ whose repeating stretch is at least 100 characters and two
+# full periods long (so that an accidental `ll` or `...` does not count).
+
+# %%
+def find_cycle(text, min_span=100):
+    """(start, period) of the cycle the text ends in, or None if it does not end in one."""
+    for period in range(1, len(text) // 2 + 1):
+        start = len(text) - period
+        while start > 0 and text[start - 1] == text[start - 1 + period]:
+            start -= 1
+        if len(text) - start >= max(min_span, 2 * period):
+            return start, period
+    return None
+
+# %% [markdown] fragment
+# **Expected:** the greedy text ends in a cycle; the sample at $T = 1$ from the same prime does not.
+
+# %%
+cycle = find_cycle(greedy)
+assert cycle is not None, "greedy text should end in a loop"
+start, period = cycle
+print(f"greedy: from character {start} on, the text repeats every {period} characters:")
+print(f"  repeating unit {greedy[start:start + period]!r}")
+sampled = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROMEO:", temperature=1.0)
+print(f"T = 1 sample: find_cycle gives {find_cycle(sampled)}")
+assert find_cycle(sampled) is None
+
+# %% [markdown] subslide
+# ### Why the loop is unavoidable
+#
+# With $T = 0$ the next character is $\arg\max_k (W_{hy} h + b_y)_k$: a **deterministic function of the
+# hidden state**, and the next state is a deterministic function of the state and that character. So the
+# whole future is fixed by the current $h$. If the state ever comes back to (nearly) where it was $L$
+# steps ago, the same $L$ characters follow, which bring it back again, and so on forever.
+#
+# The state space is continuous, but a trained network is drawn towards a few typical states (after
+# `the `, after a newline...), so an almost-recurrence comes quickly. Sampling escapes because each
+# draw uses a fresh random number: a less likely character now and then sends the state somewhere new.
+# Low temperatures sit in between: they rarely pick anything but the top character, so they fall into
+# loops of phrases (the $T = 0.2$ sample of section 4, and its low share of distinct 12-grams).
+
+# %% [markdown] fragment
+# We can watch the state settle. We re-run the greedy loop, keep every hidden state $h_t$, and measure how
+# far each is from the state one period later, $\lVert h_{t+L} - h_t \rVert$. **Expected:** at the end
+# of the text it is at the level of float32 rounding (below $10^{-5}$), while $\lVert h_t \rVert$ is about 10.
+
+# %%
+h = rnn_lib.initial_state(params)
+for ch in "ROMEO:":
+    h = rnn_step(h, vocab.char_to_ix[ch])
+states, greedy_ours = [], []
+for _ in range(len(greedy)):
+    states.append(h[:, 0].copy())  # the state from which character t is predicted
+    ix = int(np.argmax(Why @ h + by))
+    greedy_ours.append(vocab.chars[ix])
+    h = rnn_step(h, ix)
+assert "".join(greedy_ours) == greedy
+states = np.array(states)  # (T, H)
+gap = np.linalg.norm(states[period:] - states[:-period], axis=1)
+settled = gap[-100:].max() < 1e-5
+print(f"|h(t)| is {np.linalg.norm(states, axis=1).mean():.1f} on average; |h(t+L) - h(t)| averages "
+      f"{gap[:10].mean():.1f} over the first 10 characters")
+print(f"over the last 100 characters |h(t+L) - h(t)| < 1e-5: {settled}")
+assert settled
+
+# %% [markdown] subslide
+# On a log scale. The characters start repeating first (dashed line), while the states still differ;
+# then, within a few dozen characters, the state falls onto an exact loop, down to float32 rounding
+# (about $10^{-6}$). From there on nothing can change the text: it is a *limit cycle* of the greedy map.
+
+# %%
+fig, ax = plt.subplots(figsize=(10, 4.5))
+_ = ax.semilogy(np.arange(len(gap)), np.maximum(gap, 1e-8), color="tab:purple")
+_ = ax.axvline(start, color="black", ls="--", lw=1.5, label=f"cycle detected from character {start}")
+ax.set(xlabel="character t of the greedy text", ylabel=r"$\|h_{t+L} - h_t\|$",
+       title=f"Greedy decoding: the hidden state repeats with period L = {period}")
+_ = ax.legend(loc="upper right")
+
+# %% [markdown] slide
+# ## 6. Priming: why `ROMEO:` matters
+#
+# The model only knows what it has read, and all of that is summed up in $h$. With an empty prime it
+# starts from $h = 0$, a state it never saw in the middle of the training text, and has no idea whether it
+# is inside a word, a name or a speech. Feeding `ROMEO:` first puts it in the state it had whenever a
+# speaker's name ended, in the training text. (The gist's samples are primed too: with the hidden state
+# of the training run and the first character of the current chunk.)
+
+# %%
+h_zero = rnn_lib.initial_state(params)
+h_romeo = rnn_lib.forward(params, vocab.encode("ROMEO:"), h_zero)["h_last"]
+p_zero, p_romeo = softmax(next_logits("")), softmax(next_logits("ROMEO:"))
+print(f"|h| after nothing: {np.linalg.norm(h_zero):.2f}; after 'ROMEO:': {np.linalg.norm(h_romeo):.2f} "
+      f"({np.mean(np.abs(h_romeo) > 0.9):.0%} of its {H} units beyond +-0.9)")
+for name, p in (("nothing", p_zero), ("'ROMEO:'", p_romeo)):
+    best = np.argsort(p)[::-1][:3]
+    shown = ", ".join(f"{char_label(vocab.chars[k])} ({p[k]:.2f})" for k in best)
+    print(f"after {name:9s} entropy {entropy(p):.2f} nats; most likely {shown}")
+assert vocab.chars[p_romeo.argmax()] == "\n" and entropy(p_romeo) < entropy(p_zero)
+
+# %% [markdown] subslide
+# Left: from the zero state the model spreads its bets. Right: after a name and a colon, the training text
+# almost always starts a new line, and the model knows it.
+
+# %%
+fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
+_ = plot_top(p_zero, k=10, ax=ax_a, title="first character, empty prime", color="tab:gray")
+_ = plot_top(p_romeo, k=10, ax=ax_b, title="first character after 'ROMEO:'", color="tab:orange")
+fig.tight_layout()
+
+# %% [markdown] fragment
+# Two samples with the same seed, without and with the prime. The prime must use characters of the
+# vocabulary; anything else is refused with a message that says which character is wrong.
+
+# %%
+for prime in ("", "ROMEO:"):
+    text = rnn_lib.sample(params, vocab, 120, np.random.default_rng(3), prime=prime, temperature=0.8)
+    print(f"==== prime {prime!r} ====\n{prime}{text}\n")
+try:
+    rnn_lib.sample(params, vocab, 10, np.random.default_rng(3), prime="Roméo")
+except ValueError as exc:
+    print(f"ValueError: {exc}")
+
+# %% [markdown] slide
+# ## 7. Try it
+#
+# `generate` is what the panel below calls: the prime plus its continuation, or the error message if the
+# prime cannot be used. We call it once with fixed values. **Expected:** it equals the prime followed by
+# `rnn_lib.sample`'s text for the same seed, and a bad prime gives a message, not an exception.
+
+# %%
+def generate(prime, temperature, length, seed):
+    """The prime followed by `length` sampled characters (or the reason the prime is refused)."""
+    try:
+        rng = np.random.default_rng(seed)
+        return prime + rnn_lib.sample(params, vocab, length, rng, prime=prime, temperature=temperature)
+    except ValueError as exc:
+        return f"cannot sample: {exc}"
+
+
+shown = generate("JULIET:", 0.7, 200, 5)
+print(shown)
+assert shown == "JULIET:" + rnn_lib.sample(params, vocab, 200, np.random.default_rng(5), prime="JULIET:",
+                                            temperature=0.7)
+assert generate("{", 1.0, 10, 0).startswith("cannot sample")
+
+# %% [markdown] subslide
+# Change the temperature, the prime, the length or the seed; the text below is regenerated (this needs a
+# running kernel). Things to try: $T = 0$ and a long length, to see a loop; $T = 2$; the same seed with
+# two different primes; an empty prime.
+
+# %%
+import ipywidgets as widgets
+
+controls = {
+    "temperature": widgets.FloatSlider(value=0.7, min=0.0, max=2.0, step=0.05, description="temperature",
+                                       continuous_update=False, style={"description_width": "initial"}),
+    "prime": widgets.Text(value="JULIET:", description="prime"),
+    "length": widgets.IntSlider(value=200, min=20, max=800, step=20, description="length",
+                                continuous_update=False),
+    "seed": widgets.IntText(value=5, description="seed", layout=widgets.Layout(width="160px")),
+}
+output = widgets.Textarea(layout=widgets.Layout(width="100%", height="260px"))
+
+
+def regenerate(_change=None):
+    output.value = generate(**{name: c.value for name, c in controls.items()})
+
+
+for c in controls.values():
+    c.observe(regenerate, names="value")
+regenerate()
+assert output.value == shown
+display(widgets.VBox([widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]),
+                      output]))
+
+# %% [markdown] slide
+# ## 8. "How do I generate text with this?"
+#
+# **In Python**, three lines: load the checkpoint, make a seeded generator, sample.
+
+# %%
+ckpt = rnn_lib.load_checkpoint(CHECKPOINT)
+rng = np.random.default_rng(1)
+text = rnn_lib.sample(ckpt.params, ckpt.vocab, 200, rng, prime="ROMEO:", temperature=0.8)
+print("ROMEO:" + text)
+
+# %% [markdown] subslide
+# **From a terminal**, in the repository folder:
+#
+# ```bash
+# python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz \
+#        --prime "ROMEO:" --temperature 0.8 --seed 1 --length 200
+# ```
+#
+# It prints the prime followed by the continuation. We run exactly that command here. **Expected:** the
+# same text as the three lines above, because the command calls the same function with the same seed.
+
+# %%
+import os
+import subprocess
+import sys
+
+command = [sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "checkpoints/shakespeare_rnn.npz",
+           "--prime", "ROMEO:", "--temperature", "0.8", "--seed", "1", "--length", "200"]
+result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+print(result.stdout)
+assert result.stdout == "ROMEO:" + text + "\n"
+
+# %% [markdown] fragment
+# Other options: `--temperature 0` for greedy text, no `--prime` to start from nothing, a different
+# `--seed` for another sample. `python -m rnn_lib sample --help` lists them. And to get a checkpoint in
+# the first place: `python -m rnn_lib train --seconds 60 --checkpoint my_model.npz` (notebook 05).
+
+# %% [markdown] slide
+# ## Summary
+#
+# - Sampling runs the forward step one character at a time and feeds each drawn character back in:
+#   $h \leftarrow \tanh(W_{xh}[:, i] + W_{hh} h + b_h)$, $p = \mathrm{softmax}(W_{hy} h + b_y)$, $i \sim p$.
+# - One uniform number per character, compared with the cumulative distribution, makes the draw; a seeded
+#   `rng` makes the text reproducible. Our from-scratch sampler and `rnn_lib.sample` agree character for character.
+# - Temperature $T$ samples from $\mathrm{softmax}(y/T)$: low $T$ is correct but repetitive, high $T$ varied
+#   but misspelt; entropy rises with $T$.
+# - Greedy decoding ($T = 0$) is a deterministic function of the state, so once the state recurs the text
+#   loops for ever; we found the period in code and saw the state repeat.
+# - A prime sets the hidden state before generation: after `ROMEO:` the model expects a new line and a speech.
+# - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
+#   `python -m rnn_lib sample --checkpoint FILE`.
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. Why does the sampler need the hidden state $h$ carried from step to step, and not just the last character?
+# 2. The logits of three characters are $(2, 1, 0)$. What are the probabilities at $T = 1$ and at $T = 0.5$?
+#    Which temperature makes the first character more likely?
+# 3. With $u = 0.95$ and $p = (0.5, 0.3, 0.2)$, which character does the inverse-CDF draw pick?
+# 4. Two runs of `rnn_lib.sample` with the same seed, prime and temperature give the same text. Why? What
+#    changes if you use $T = 0$ and different seeds?
+# 5. Why does greedy decoding loop, while sampling at $T = 1$ does not?
+# 6. What does the prime `ROMEO:` do that a random seed cannot?
+# 7. The gist "is running" but you see no text. Where is it, and what do you need to generate text later?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. $h$ summarises everything read so far (the prime and all generated characters); the last character
+#    alone cannot tell whether we are inside a name, a word or a line. $p$ depends on $h$, not only on the input.
+# 2. $T = 1$: $\mathrm{softmax}(2, 1, 0) \approx (0.665, 0.245, 0.090)$. $T = 0.5$: $\mathrm{softmax}(4, 2, 0)
+#    \approx (0.867, 0.117, 0.016)$. The lower temperature favours the first character more.
+# 3. The cumulative sums are $(0.5, 0.8, 1.0)$; the first one above 0.95 is the third, so the third character.
+# 4. The only randomness is the sequence of uniform numbers, one per character, and a seeded `rng` repeats
+#    it exactly. At $T = 0$ no random number affects the choice (all mass is on the argmax), so every seed
+#    gives the same text.
+# 5. At $T = 0$ the next character, and so the next state, is a fixed function of the current state; when
+#    the state comes back close to an earlier one, the same characters repeat, and keep repeating. At $T = 1$
+#    each draw uses a new random number, so less likely characters keep pushing the state to new places.
+# 6. It sets the hidden state, i.e. the context: after `ROMEO:` the model expects a newline and a speech in
+#    Romeo's style. The seed only chooses among the outcomes the state makes likely.
+# 7. The gist prints a 200-character sample every 100 iterations between lines of dashes; that is the
+#    generated text. To generate more later you need the weights saved (the gist never saves them) and a
+#    sampling loop: `python -m rnn_lib train --checkpoint F`, then `python -m rnn_lib sample --checkpoint F`.
+#
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - A. Karpathy, *min-char-rnn.py*, its `sample` function and the comment thread with the question this
+#   notebook answers: <https://gist.github.com/karpathy/d4dee566867f8291f086>
+# - A. Karpathy, *The Unreasonable Effectiveness of Recurrent Neural Networks* (2015), samples from
+#   character-level models and the effect of temperature: <https://karpathy.github.io/2015/05/21/rnn-effectiveness/>
+# - CS231n lecture 10, *Recurrent Neural Networks*: sampling at test time, one character at a time, feeding
+#   each back in: <https://cs231n.stanford.edu/>
+# - A. Holtzman et al., *The Curious Case of Neural Text Degeneration* (ICLR 2020), why greedy and low-temperature
+#   decoding repeat themselves, and top-p sampling: <https://arxiv.org/abs/1904.09751>
