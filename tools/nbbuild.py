@@ -94,6 +94,8 @@ def execute(nb, timeout: int = 300):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     client.execute()
+    for cell in nb.cells:  # execution timestamps only make diffs noisy
+        cell.metadata.pop("execution", None)
     return nb
 
 
