@@ -1,0 +1,649 @@
+# %% [markdown] slide
+# # 05 · Training on Shakespeare
+#
+# **What you will learn**
+#
+# - how to load a real corpus (tiny Shakespeare, about a million characters) and hold out part of it
+#   to measure how well the model *generalises*;
+# - two reference lines every loss curve should be compared with: guessing uniformly, and a table of
+#   character-pair counts (a bigram model);
+# - how to train the RNN with `rnn_lib` while watching the loss curve and the generated text change;
+# - what the gist's printed `loss` means, and why a learner's "loss 42.9 after 630k iterations" is
+#   a good result, not a bug;
+# - where the gist's `while True` loop stops (never), and how a training run here stops: after a
+#   number of steps, after a number of seconds, or on Ctrl-C, without losing anything;
+# - what a longer run reaches, measured on held-out text, and what its samples look like.
+#
+# **Prerequisites:** notebooks 01–04 (the forward pass, softmax and cross-entropy, backpropagation
+# through time, Adagrad and clipping), which built what `rnn_lib` does in one training step.
+#
+# **Time:** about 45 minutes; the notebook runs in under a minute, 25 seconds of which are training.
+
+# %% [markdown] subslide
+# ## Setup
+#
+# The series' standard first cell, then the standard-library modules this notebook uses: `time` paces
+# the live plot, `os` and `signal` press Ctrl-C from code, `tempfile` gives a scratch folder for a
+# checkpoint, `subprocess` runs the command line tool, and `display`/`HTML` show figures and tables.
+
+# %% fragment
+import numpy as np
+import matplotlib.pyplot as plt
+import rnn_lib
+from rnn_lib.plotting import use_lecture_style
+
+np.set_printoptions(precision=4, suppress=True)
+use_lecture_style()
+
+# %% fragment
+import html
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from IPython.display import HTML, display
+
+LN2 = math.log(2)  # nats / LN2 = bits
+
+# %% [markdown] slide
+# ## 1 · The corpus: tiny Shakespeare
+#
+# `data/tinyshakespeare.txt` is a single file of about a million characters taken from Shakespeare's
+# plays: speaker names in capitals, each followed by a colon and a speech. It is the file the gist's
+# author trained on. The vocabulary is built as in notebook 01: every distinct character, in sorted
+# order.
+#
+# **Expected:** a little over 1.1 million characters and a vocabulary of 65 characters (newline,
+# space, punctuation, `3`, and the upper- and lower-case letters).
+
+# %% fragment
+text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
+vocab = rnn_lib.CharVocab.from_text(text)
+V = len(vocab)
+print(f"{len(text):,} characters, {len(text.split()):,} words, {text.count(chr(10)):,} lines")
+print(f"vocabulary: {V} characters: {''.join(vocab.chars)!r}")
+assert V == 65
+
+# %% [markdown] fragment
+# The opening of the file:
+
+# %% fragment
+print(text[:300])
+
+# %% [markdown] slide
+# ## 2 · Holding out a validation split
+#
+# The training loss says how well the model predicts text it is trained on. A big enough model could
+# drive that loss down by memorising the text, and it would then be useless on anything new. To
+# measure what we actually care about, predicting *unseen* Shakespeare, we keep part of the text
+# away from training and only ever evaluate on it: the **validation split**.
+#
+# - We hold out the **last 10%** as one contiguous block. Picking random characters instead would not
+#   work: a held-out character's neighbours would all be in the training data.
+# - Training never touches the validation split; it only tells us where we stand. If the training
+#   loss keeps falling while the validation loss rises, the model has started to memorise
+#   (*overfitting*).
+#
+# `rnn_lib.split_ids` does the split (the `Trainer` calls it too). **Expected:** 90% / 10% of the
+# characters, and the two parts together are the whole text.
+
+# %% fragment
+ids = vocab.encode(text)
+train_ids, val_ids = rnn_lib.split_ids(ids, val_fraction=0.1, seq_length=25)
+print(f"training:   {len(train_ids):>9,} characters ({len(train_ids) / len(ids):.1%})")
+print(f"validation: {len(val_ids):>9,} characters ({len(val_ids) / len(ids):.1%}), starting with:")
+print(vocab.decode(val_ids[:120]))
+assert np.array_equal(np.concatenate([train_ids, val_ids]), ids)
+
+# %% [markdown] slide
+# ## 3 · Two reference lines
+#
+# A loss value means little on its own. Two cheap models tell us what "bad" and "easy" look like.
+#
+# **Uniform guess.** A model that knows nothing gives each of the $V$ characters probability $1/V$,
+# so its cross-entropy is $-\ln(1/V) = \ln V$ nats per character, whatever the text. This is also
+# where our RNN starts: its small initial weights give almost uniform predictions (notebook 04).
+#
+# **Bigram counts.** Predict the next character from the current one only, with probabilities read
+# off a table of counts: $P(b \mid a) = \dfrac{n(a\,b) + 1}{n(a) + V}$, where $n(a\,b)$ counts how
+# often $b$ follows $a$ in the training split. The $+1$ (add-one smoothing) keeps pairs that never
+# occur in training from getting probability 0, which would make the loss infinite on validation.
+#
+# **Expected:** uniform $\ln 65 \approx 4.17$ nats/char; the bigram table far lower, around 2.5, and a
+# little worse on the validation split than on the training split it was counted on.
+
+# %% fragment
+uniform_nats = math.log(V)
+
+pair_counts = np.zeros((V, V))
+np.add.at(pair_counts, (train_ids[:-1], train_ids[1:]), 1)   # row: current char, column: next char
+P_next = (pair_counts + 1) / (pair_counts + 1).sum(axis=1, keepdims=True)
+
+
+def bigram_nats(ids):
+    """Mean -ln P(next | current) over a text, in nats per character."""
+    return -np.log(P_next[ids[:-1], ids[1:]]).mean()
+
+
+bigram_train, bigram_val = bigram_nats(train_ids), bigram_nats(val_ids)
+for name, nats in [("uniform", uniform_nats), ("bigram, training split", bigram_train),
+                   ("bigram, validation split", bigram_val)]:
+    print(f"{name:<26} {nats:.3f} nats/char = {nats / LN2:.3f} bits/char")
+assert np.allclose(P_next.sum(axis=1), 1)
+assert bigram_train < bigram_val < uniform_nats
+BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": bigram_val}
+
+# %% [markdown] fragment
+# **Nats or bits?** Same quantity, different logarithm: nats use $\ln$, bits use $\log_2$, and
+# $1 \text{ nat} = 1/\ln 2 \approx 1.443$ bits. A bits/char number reads as "how many yes/no
+# questions, on average, to pin down the next character". Uniform needs 6.02 bits (65 is about $2^6$);
+# the bigram table about 3.6. The plots below show both.
+
+# %% [markdown] slide
+# ## 4 · Training live
+#
+# `rnn_lib.Trainer` is the gist's training loop with a beginning and an end (it is exactly the
+# forward, backward and Adagrad steps of notebooks 01–04). We use the command line tool's defaults,
+# `TrainConfig()`, which differ from the gist in four ways, chosen to learn more per second on a laptop:
+#
+# - 160 hidden units instead of 100;
+# - 32 **streams**: the training split is cut into 32 pieces read side by side, so each step
+#   learns from 32 × 25 characters at once instead of 25;
+# - a learning rate of 0.05 instead of 0.1;
+# - `float32` arithmetic instead of `float64` (half the memory traffic, and precise enough here).
+#
+# Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
+# held-out characters, to keep it quick) and a 150-character sample every 500 steps.
+
+# %% fragment
+config = rnn_lib.TrainConfig(eval_every=250, sample_every=500, sample_length=150)
+defaults, gist = rnn_lib.TrainConfig(), rnn_lib.TrainConfig.gist()
+for name in ("hidden_size", "seq_length", "batch_size", "learning_rate", "dtype"):
+    print(f"{name:<14} this run: {getattr(config, name)!s:<8} CLI default: "
+          f"{getattr(defaults, name)!s:<8} gist: {getattr(gist, name)}")
+
+# %% [markdown] subslide
+# ### Watching the run: callbacks
+#
+# The trainer calls every function in its `callbacks` list as `callback(trainer, event)`, where
+# `event` is `"log"` (a new point of the training curve: the mean of the last 10 steps), `"eval"`
+# (a new validation loss), `"sample"` (a new sample in `trainer.samples`) or `"end"`.
+#
+# Two callbacks: one redraws the loss curves in place (through a display handle, at most every two
+# seconds, since drawing takes time away from training), one prints each new sample. The drawing
+# itself is a plain function, so we can reuse it for the longer run later: `rnn_lib`'s
+# `plot_history` in nats/char, plus a second axis on the right in bits/char.
+
+# %% fragment
+def draw_losses(ax, history, baselines=BASELINES, top=4.5, smooth=1):
+    """Training and validation curves of a History in nats/char (left axis) and bits/char (right)."""
+    rnn_lib.plotting.plot_history(history, ax=ax, baselines=baselines, smooth=smooth)
+    ax.set_ylim(1.0, top)
+    bits_axis = ax.secondary_yaxis("right", functions=(lambda n: n / LN2, lambda b: b * LN2))
+    bits_axis.set_ylabel("loss (bits/char)")
+    ax.legend(loc="upper right")
+
+
+def live_loss_plot(every_seconds=2.0):
+    """Show an empty figure now; return a callback that redraws it as training goes on."""
+    fig = plt.figure(figsize=(10, 5))
+    handle = display(fig, display_id=True)
+    plt.close(fig)                      # shown through the handle only, not again at the cell's end
+    last_draw = [-math.inf]
+
+    def callback(trainer, event):
+        now = time.perf_counter()
+        if event == "end" or (event == "log" and now - last_draw[0] >= every_seconds):
+            fig.clear()
+            ax = fig.add_subplot()
+            draw_losses(ax, trainer.history)
+            ax.set_title(f"step {trainer.step:,}: {trainer.seconds:.0f} s of training")
+            fig.tight_layout()
+            handle.update(fig)
+            last_draw[0] = now
+    return callback
+
+
+def print_sample(trainer, event):
+    if event == "sample":
+        step, sample_text = trainer.samples[-1]
+        print(f"---- sample at step {step:,} ----\n{sample_text}\n")
+
+# %% [markdown] subslide
+# ### Run it
+#
+# `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
+# the uniform line, cross the bigram line within the first few hundred steps, and keep falling;
+# and watch the samples go from random characters to word-like groups with spaces, capitals and
+# line breaks, then to speaker names followed by a colon.
+#
+# At the end we measure the validation loss once more on the *whole* held-out split.
+
+# %% fragment
+# NBVAL_IGNORE_OUTPUT
+# (how far 25 seconds of training gets depends on the machine and its load; the progress bar is a widget)
+TRAIN_SECONDS = 25
+trainer = rnn_lib.Trainer(text, config, callbacks=[live_loss_plot(), print_sample])
+print(f"---- sample at step 0 (untrained) ----\n{trainer.sample()}\n")
+trainer.run(seconds=TRAIN_SECONDS)
+final_val = trainer.validate(max_chars=0)
+print(f"{trainer.step:,} steps in {trainer.seconds:.1f} s ({trainer.step / trainer.seconds:.0f} steps/s); "
+      f"validation loss on all {len(val_ids):,} held-out characters: "
+      f"{final_val:.3f} nats/char = {final_val / LN2:.3f} bits/char")
+assert trainer.stop_reason == f"reached {TRAIN_SECONDS} seconds"
+assert len(trainer.history.step) > 0 and final_val < bigram_val
+
+# %% [markdown] fragment
+# The numbers above depend on how fast this machine is, so nbval does not compare them. What must
+# hold on every machine is checked here. **Expected:** the run stopped because its time was up, it
+# used the same validation split as section 2, and 25 seconds were enough to beat the bigram table
+# on held-out text.
+
+# %% fragment
+print(f"stop reason: {trainer.stop_reason!r}")
+print(f"same validation split as section 2: {np.array_equal(trainer.val_ids, val_ids)}")
+print(f"validation loss below the bigram baseline ({bigram_val:.3f} nats/char): {final_val < bigram_val}")
+assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
+
+# %% [markdown] slide
+# ## 5 · What the gist's numbers mean
+#
+# Every 100 iterations the gist prints a line `iter n, loss: ...`. That `loss` is not per character:
+#
+# 1. it is the cross-entropy **summed** over the 25 characters of one training sequence, so it is
+#    about 25 times the nats/char we plot;
+# 2. it is **smoothed**: `smooth_loss = 0.999 * smooth_loss + 0.001 * loss` after every step, an
+#    exponential moving average that remembers roughly the last 1,000 steps;
+# 3. it starts at $25 \ln 65 \approx 104.4$, the uniform guess, so the curve starts in the right place.
+#
+# A learner wrote under the gist: *"I have over 630k iterations and my loss is 42.9, I'm using
+# Shakespeare's poems as training data, am I doing something wrong?"* Convert it.
+
+# %% fragment
+T = config.seq_length
+gist_loss = 42.9
+per_char = gist_loss / T
+print(f"{gist_loss} per {T} characters = {per_char:.3f} nats/char = {per_char / LN2:.3f} bits/char")
+print(f"uniform guess:  {T} x ln {V} = {T * uniform_nats:.1f} per sequence ({uniform_nats:.3f} nats/char)")
+print(f"bigram table:   {T} x {bigram_val:.3f} = {T * bigram_val:.1f} per sequence")
+print(f"perplexity e^{per_char:.3f} = {math.exp(per_char):.1f}: as unsure as a fair choice among "
+      f"{math.exp(per_char):.1f} characters, down from {V}")
+assert abs(T * uniform_nats - 104.4) < 0.05 and per_char < bigram_val
+
+# %% [markdown] fragment
+# **Nothing is wrong.** 42.9 is 1.72 nats (2.48 bits) per character: far below the uniform 104.4 and
+# the bigram table's 62, and a plausible resting point for a vanilla RNN with 100 hidden units after
+# long training. Such a model levels off: more iterations cannot give it more capacity, so the
+# number stops falling. Section 7 shows where our somewhat larger model levels off. Two cautions: this is a *training* loss, so only a validation
+# loss can tell you whether the model also predicts unseen text that well; and a smoothed number lags
+# behind the model it describes, as the next cell shows.
+
+# %% [markdown] subslide
+# ### `smooth_loss` in our run
+#
+# The `Trainer` keeps the gist's `smooth_loss` too: `history.smooth_loss` records it at every
+# history point, next to `train_nats`, the plain mean over the last 10 steps. Multiplying `train_nats`
+# by 25 puts both on the gist's scale.
+#
+# We can rebuild the smoothed value from `train_nats` alone: over $n$ steps the old value keeps a weight
+# of $0.999^n$ and the new losses share the rest. **Expected:** the rebuilt curve agrees with
+# `smooth_loss` to better than 0.5%, and both lie above the unsmoothed curve while the loss is falling,
+# because the average still remembers the bad start.
+
+# %% fragment
+h = trainer.history
+steps = np.array(h.step)
+per_sequence = T * np.array(h.train_nats)
+smooth = np.array(h.smooth_loss)
+
+rebuilt, s = np.empty_like(smooth), T * uniform_nats
+for k, (n_steps, loss) in enumerate(zip(np.diff(steps, prepend=0), per_sequence)):
+    keep = 0.999 ** n_steps
+    s = keep * s + (1 - keep) * loss
+    rebuilt[k] = s
+
+fig, ax = plt.subplots(figsize=(10, 5))
+_ = ax.plot(steps, per_sequence, color="tab:blue", alpha=0.6, label="25 × train_nats (mean of 10 steps)")
+_ = ax.plot(steps, smooth, color="tab:red", label="smooth_loss (what the gist prints)")
+_ = ax.axhline(T * uniform_nats, ls="--", color="C2", label=f"uniform: 25 ln {V} = {T * uniform_nats:.1f}")
+_ = ax.axhline(gist_loss, ls=":", color="black", label="the learner's 42.9")
+ax.set(xlabel="training step", ylabel="loss per 25-character sequence (nats)", ylim=(30, 110))
+_ = ax.legend(loc="upper right")
+plt.show()
+
+largest_gap = np.max(np.abs(rebuilt - smooth) / smooth)
+print(f"rebuilt from train_nats agrees with smooth_loss to better than 0.5%: {largest_gap < 0.005}")
+print(f"smooth_loss above 25 x train_nats at the end: {smooth[-1] > per_sequence[-1]}")
+assert largest_gap < 0.005 and smooth[-1] > per_sequence[-1]
+
+# %% [markdown] fragment
+# How long is the memory? After $n$ steps the starting value still carries weight $0.999^n$.
+# **Expected:** about 37% after 1,000 steps and under 1% after 5,000, so in the first few thousand
+# steps the gist's printed loss looks worse than the model is.
+
+# %% fragment
+for n in (100, 1000, 2000, 5000):
+    print(f"after {n:>5,} steps the start still weighs {0.999 ** n:6.1%}")
+assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
+
+# %% [markdown] slide
+# ## 6 · When does training stop?
+#
+# Another learner asked: *"I didn't see where or when to stop the `while True` loop."* There is no such
+# place. Stripped to its shape, the gist's training loop is
+#
+# ```python
+# n = 0
+# while True:                    # no condition: this loop never ends by itself
+#     ...                        # take the next 25 characters, compute loss and gradients
+#     ...                        # Adagrad update of Wxh, Whh, Why, bh, by
+#     if n % 100 == 0:
+#         ...                    # print the smoothed loss and a sample
+#     n += 1
+# ```
+#
+# The only way out is Ctrl-C, which raises `KeyboardInterrupt` wherever Python happens to be, possibly
+# halfway through the Adagrad update, with some arrays changed and others not. And the script saves
+# nothing: when it exits, the trained weights are gone.
+
+# %% [markdown] subslide
+# ### How a run stops here
+#
+# `Trainer.run` needs to be told when to stop, and it stops at whichever comes first:
+#
+# - `run(steps=N)`: after N more updates;
+# - `run(seconds=S)`: after S more seconds of training (what we did above);
+# - **Ctrl-C** (in Jupyter: the ■ "interrupt" button): the trainer finishes the current step, then
+#   returns normally with `stop_reason == "interrupted (Ctrl-C)"`. Parameters, Adagrad memory,
+#   history and samples are all kept, and `run` can be called again to continue. (A second Ctrl-C
+#   interrupts at once.)
+#
+# Training more is just calling `run` again. *When* to stop is a judgement made from the validation
+# curve: when it has flattened out (or starts to rise) more training no longer helps.
+
+# %% [markdown] subslide
+# ### Pressing Ctrl-C from code
+#
+# Pressing Ctrl-C sends the signal `SIGINT` to the Python process. A callback can send the same signal
+# to its own process with `os.kill(os.getpid(), signal.SIGINT)`. We continue training the model from
+# section 4, asking for 100,000 more steps (20 minutes or more), and "press Ctrl-C" at the third history
+# point of this call. The live-plot callbacks are replaced so that nothing is drawn.
+#
+# **Expected:** `run` returns at once with `stop_reason` `'interrupted (Ctrl-C)'`, right after the
+# step in which the signal arrived; the history has the same points as before plus three new ones,
+# and the parameters have moved on from where section 4 left them.
+
+# %% fragment
+logs_seen, pressed_at = [], []
+
+
+def press_ctrl_c(trainer, event):
+    if event == "log":
+        logs_seen.append(trainer.step)
+        if len(logs_seen) == 3:
+            pressed_at.append(trainer.step)
+            os.kill(os.getpid(), signal.SIGINT)       # what the Ctrl-C key does
+
+
+points_before, Wxh_before = len(trainer.history.step), trainer.params["Wxh"].copy()
+trainer.callbacks, trainer.progress = [press_ctrl_c], False
+trainer.run(steps=100_000)
+print(f"stop reason: {trainer.stop_reason!r}")
+print(f"returned right after the step in which Ctrl-C arrived: {trainer.step == pressed_at[0]}")
+print(f"history points: the earlier ones plus 3 new: {len(trainer.history.step) == points_before + 3}")
+print(f"parameters kept training from where they were: {not np.array_equal(trainer.params['Wxh'], Wxh_before)}")
+assert trainer.stop_reason == "interrupted (Ctrl-C)" and trainer.step == pressed_at[0]
+assert len(trainer.history.step) == points_before + 3
+
+# %% [markdown] subslide
+# ### Nothing was lost: save and load
+#
+# `trainer.save(path)` writes one `.npz` file with the parameters, the Adagrad memory, the carried
+# hidden state, the history, the samples and everything else needed to continue exactly
+# (`rnn_lib.Trainer.resume(path, text)` does that). The command line tool saves one even when you
+# press Ctrl-C. Here we save to a temporary folder and read the file back with
+# `rnn_lib.load_checkpoint`.
+#
+# **Expected:** every array, the history, the step count and the samples come back identical.
+
+# %% fragment
+with tempfile.TemporaryDirectory() as folder:
+    path = Path(folder) / "interrupted.npz"
+    trainer.save(path)
+    back = rnn_lib.load_checkpoint(path)
+
+same_params = all(np.array_equal(back.params[k], trainer.params[k]) for k in rnn_lib.PARAM_NAMES)
+same_memory = all(np.array_equal(back.memory[k], trainer.optimizer.memory[k]) for k in rnn_lib.PARAM_NAMES)
+same_history = all(np.array_equal(a, b) for a, b in zip(back.history.to_arrays().values(),
+                                                        trainer.history.to_arrays().values()))
+print(f"parameters identical: {same_params};  Adagrad memory identical: {same_memory}")
+print(f"history identical: {same_history};  step identical: {back.step == trainer.step};  "
+      f"samples identical: {[tuple(s) for s in back.state['samples']] == trainer.samples}")
+assert same_params and same_memory and same_history and back.step == trainer.step
+
+# %% [markdown] slide
+# ## 7 · A longer run: the shipped checkpoint
+#
+# 25 seconds is a start. The repository ships a model trained by the command line tool for 60,000
+# steps with the same settings (the command is in section 9). Every step of it read 32 × 25 = 800
+# characters, so it read 48 million characters, many passes over the training split.
+#
+# `load_checkpoint` returns the parameters, the vocabulary, the configuration, the history and the
+# trainer's state. **Expected:** the CLI's default configuration, 60,000 steps, the 65-character
+# vocabulary of section 1.
+
+# %% fragment
+CKPT_PATH = rnn_lib.DATA_DIR.parent / "checkpoints" / "shakespeare_rnn.npz"
+ckpt = rnn_lib.load_checkpoint(CKPT_PATH)
+c = ckpt.config
+n_params = sum(p.size for p in ckpt.params.values())
+steps_per_pass = (len(train_ids) // c.batch_size) // c.seq_length   # each stream's share, 25 at a time
+print(f"{CKPT_PATH.relative_to(rnn_lib.DATA_DIR.parent)}: {ckpt.step:,} steps, "
+      f"{ckpt.step * c.batch_size * c.seq_length / 1e6:.0f} million characters read: "
+      f"{ckpt.step / steps_per_pass:.1f} passes of {steps_per_pass:,} steps over the training split")
+print(f"hidden_size {c.hidden_size}, batch_size {c.batch_size}, seq_length {c.seq_length}, "
+      f"learning_rate {c.learning_rate}, {c.dtype}: {n_params:,} parameters")
+assert ckpt.vocab == vocab and ckpt.step == 60_000
+assert (c.hidden_size, c.batch_size, c.seq_length, c.learning_rate, c.dtype) == (160, 32, 25, 0.05, "float32")
+
+# %% [markdown] subslide
+# ### Its loss curve
+#
+# The same plot as the live one, over the whole run. Left: against steps; right: the same data on a
+# logarithmic step axis, which spreads out the fast start. The training curve is smoothed over 20
+# history points (200 steps) to make it readable.
+#
+# - The ripple on the training curve repeats once per pass over the training split (the number of
+#   steps printed above): some stretches of the plays are easier to predict than others.
+# - The validation points were measured during training on the first 20,000 held-out characters
+#   (`eval_chars`), which happen to be a little easier than the whole split used next.
+
+# %% fragment
+fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
+for ax, scale in zip(axes, ("linear", "log")):
+    draw_losses(ax, ckpt.history, smooth=20)
+    ax.set_xscale(scale)
+    ax.set_title(f"{ckpt.step:,} steps, {scale} step axis")
+axes[1].get_legend().remove()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown] subslide
+# ### Its validation loss, computed here
+#
+# `rnn_lib.evaluate(params, ids)` runs the model over a text without training and returns the mean
+# cross-entropy in nats/char. Held-out text, a fixed model: the result is the same on every run.
+# For comparison we evaluate the same way on a block of *training* text of the same length (the one
+# just before the validation split).
+#
+# **Expected:** well below the bigram table's 2.48; within a few hundredths of the last validation
+# point of the curve (measured on the first 20,000 characters only); and higher than on training
+# text, which the model has read dozens of times.
+
+# %% fragment
+ckpt_val = rnn_lib.evaluate(ckpt.params, val_ids)
+ckpt_train_block = rnn_lib.evaluate(ckpt.params, train_ids[-len(val_ids):])
+print(f"validation split:            {ckpt_val:.3f} nats/char = {ckpt_val / LN2:.3f} bits/char")
+print(f"a training block, same size: {ckpt_train_block:.3f} nats/char = {ckpt_train_block / LN2:.3f} bits/char")
+print(f"the gist's units: smooth_loss {ckpt.history.smooth_loss[-1]:.1f} at the end (training); "
+      f"validation {T * ckpt_val:.1f} per 25 characters")
+assert abs(ckpt_val - ckpt.history.val_nats[-1]) < 0.05
+assert ckpt_val < bigram_val and ckpt_train_block < ckpt_val
+
+# %% [markdown] fragment
+# The gap between the two lines, about 0.17 nats/char, is the part of what the model learned that
+# holds for the training text but not for new text. The smoothed training loss the gist would
+# print, 39.4, is in the same range as the learner's 42.9.
+#
+# **When to stop, read from the curve.** How much did the validation loss improve over the run's
+# later stretches? **Expected:** big gains early, small ones at the end: the model is levelling off.
+
+# %% fragment
+val_at = {}
+for step, nats in zip(ckpt.history.val_step, ckpt.history.val_nats):
+    val_at.setdefault(step, nats)    # the periodic pass (first 20,000 held-out characters)
+marks = [1000, 5000, 10_000, 20_000, 40_000, 60_000]
+for a, b in zip(marks[:-1], marks[1:]):
+    print(f"steps {a:>6,} -> {b:>6,}: validation {val_at[a]:.3f} -> {val_at[b]:.3f} nats/char "
+          f"({val_at[b] - val_at[a]:+.3f})")
+
+# %% [markdown] slide
+# ## 8 · Samples from the trained model
+#
+# Sampling as in notebook 01: feed a prime text, then draw each next character from the model's
+# distribution and feed it back in. A temperature below 1 sharpens the distribution (notebook 06
+# explores it). With a fixed seed the text is the same on every run. This is exactly what
+# `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8`
+# prints; the cell runs that command too and checks the two texts are identical.
+
+# %% fragment
+romeo = "ROMEO:" + rnn_lib.sample(ckpt.params, ckpt.vocab, 500, np.random.default_rng(0),
+                                  prime="ROMEO:", temperature=0.8)
+print(romeo)
+command = [sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "checkpoints/shakespeare_rnn.npz",
+           "--prime", "ROMEO:", "--temperature", "0.8"]
+cli = subprocess.run(command, cwd=rnn_lib.DATA_DIR.parent, capture_output=True, text=True, check=True)
+assert cli.stdout == romeo + "\n"
+
+# %% [markdown] subslide
+# ### "Train more"
+#
+# The CLI saved a 200-character sample every 10,000 steps (in `ckpt.state["samples"]`, as
+# (step, text) pairs). Side by side, after a sample of the untrained model (the run's initial
+# weights, made here with the checkpoint's configuration and seed): by step 10,000 the model already
+# has the *format*, names in capitals followed by a colon, short lines, punctuation, many real short
+# words. After that, single 200-character samples look much alike: between steps 10,000 and 60,000
+# the validation loss only fell from 1.87 to 1.73 nats/char, a difference that shows over thousands
+# of characters rather than in one sample. No sample makes sense: the model has no plan beyond the
+# next few characters.
+
+# %% fragment
+def side_by_side(samples, per_row=3):
+    """An HTML table of (step, text) samples, `per_row` to a row, each under its step number."""
+    rows, width = [], f"{100 / per_row:.0f}%"
+    for i in range(0, len(samples), per_row):
+        cells = "".join(f"<td style='vertical-align:top; text-align:left; width:{width}'><b>step {step:,}</b>"
+                        f"<pre style='font-size:13px; white-space:pre-wrap'>{html.escape(sample_text)}</pre></td>"
+                        for step, sample_text in samples[i:i + per_row])
+        rows.append(f"<tr>{cells}</tr>")
+    return HTML(f"<table>{''.join(rows)}</table>")
+
+
+untrained = rnn_lib.Trainer(text, ckpt.config, progress=False)      # step 0 of the same run
+saved = [(int(step), sample_text) for step, sample_text in ckpt.state["samples"]]
+print(f"{len(saved)} saved samples, at steps {', '.join(f'{step:,}' for step, _ in saved)}")
+display(side_by_side([(0, untrained.sample())] + saved, per_row=4))
+assert [step for step, _ in saved] == list(range(10_000, 60_001, 10_000))
+
+# %% [markdown] slide
+# ## 9 · Reproduce it from the command line
+#
+# From the repository's root folder (add `--overwrite` to replace the shipped checkpoint):
+#
+# ```bash
+# python -m rnn_lib train --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib evaluate --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8
+# ```
+#
+# The first command prints the validation loss every 500 steps and a sample every 10,000; Ctrl-C stops
+# it and still saves the checkpoint, and `--resume` continues it. `--seconds 600` bounds it by time
+# instead. The last command prints the text of section 8.
+
+# %% [markdown] slide
+# ## Summary
+#
+# - Tiny Shakespeare: 1.1 million characters, 65 distinct ones. The last 10% is held out, as one
+#   block, and only used to measure the model: that validation loss is the number to trust.
+# - Two reference lines put any loss in context: guessing uniformly costs $\ln 65 = 4.17$ nats/char
+#   (6.02 bits); a table of character-pair counts gets 2.48 nats/char on held-out text.
+# - `rnn_lib.Trainer` is the gist's loop with an end: `run(steps=...)`, `run(seconds=...)`, and Ctrl-C
+#   finishes the current step and returns with everything kept; `trainer.save` writes it all to disk.
+#   Callbacks (`"log"`, `"eval"`, `"sample"`, `"end"`) let you watch a run as it goes.
+# - The gist prints a *smoothed* loss *summed over 25 characters*: divide by 25 for nats/char and by
+#   a further $\ln 2$ for bits/char. 42.9 is 1.72 nats = 2.48 bits per character, a good value for a
+#   small vanilla RNN.
+# - A few seconds of training beats the bigram table; the shipped 60,000-step checkpoint gets to the
+#   validation loss printed in section 7, and its curve shows it levelling off, which is when more
+#   training stops paying.
+
+# %% [markdown] subslide
+# ## Check yourself
+#
+# 1. The gist prints `loss: 62.0`. How many nats and bits per character is that, and how does it
+#    compare with the bigram table?
+# 2. Why is the validation split one block at the end of the text, rather than 10% of the characters
+#    picked at random?
+# 3. During a long run the training loss keeps falling but the validation loss starts to rise. What
+#    is happening, and what should you do?
+# 4. Without the $+1$ in the bigram table, what would its validation loss be, and why?
+# 5. Early in training, why is the gist's printed loss higher than the model's actual loss?
+# 6. You press Ctrl-C while the gist is running, and while `Trainer.run` is running. What is left in
+#    each case?
+# 7. A second run of the live training cell on a faster computer reaches a lower loss. Why doesn't
+#    nbval report this as a failure, and what does the notebook check instead?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. 62.0 / 25 = 2.48 nats/char, and 2.48 / ln 2 ≈ 3.58 bits/char: about what the bigram table
+#    reaches on held-out text, so the RNN has learned roughly "which letter tends to follow which"
+#    so far.
+# 2. Neighbouring characters are strongly related; with a random choice, almost every held-out
+#    character would have its neighbours in the training data, and the "held-out" loss would be
+#    optimistic. A separate block is genuinely unseen text.
+# 3. The model is starting to memorise the training text (overfitting). Stop, and keep the model from
+#    the point where the validation loss was lowest; for later runs use a smaller model or more data.
+# 4. Infinite: some character pair in the validation split never occurs in the training split, so the
+#    table gives it probability 0 and $-\ln 0 = \infty$. One such pair is enough for the mean.
+# 5. It is an exponential moving average that starts at the uniform $25 \ln 65 = 104.4$ and keeps a
+#    weight $0.999^n$ on that start after $n$ steps (37% after 1,000 steps), so it trails behind a
+#    falling loss.
+# 6. The gist: a `KeyboardInterrupt` raised wherever the program was, maybe halfway through an update,
+#    and nothing on disk, so the weights are gone when Python exits. `Trainer.run`: it finishes the
+#    current step and returns with `stop_reason == "interrupted (Ctrl-C)"`; parameters, optimiser
+#    memory, history and samples are kept, and can be saved or trained further.
+# 7. That cell's output starts with `# NBVAL_IGNORE_OUTPUT`, because how many steps fit into 25
+#    seconds depends on the machine. The notebook asserts what must hold anywhere: the run stopped
+#    because its time was up, and its validation loss is below the bigram table's.
+# </details>
+
+# %% [markdown] subslide
+# ## Further reading
+#
+# - A. Karpathy, *min-char-rnn* (2015): <https://gist.github.com/karpathy/d4dee566867f8291f086>. The
+#   two learner questions answered here (the 42.9 loss after 630k iterations, and where the
+#   `while True` loop stops) are from the comments under it.
+# - A. Karpathy, *The Unreasonable Effectiveness of Recurrent Neural Networks* (2015),
+#   <https://karpathy.github.io/2015/05/21/rnn-effectiveness/>: the tiny Shakespeare data set, and
+#   samples from much larger (LSTM) models after more and more training.
+# - E. Bendersky, *Understanding how to implement a character-based RNN language model* (2018):
+#   a walk-through of the gist, with what it produces after 60,000 iterations and a simple
+#   Markov-chain comparison.
+# - C. E. Shannon, *Prediction and Entropy of Printed English*, Bell System Technical Journal 30 (1951):
+#   measuring text in bits per character, with people as the predictors.
