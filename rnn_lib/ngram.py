@@ -150,6 +150,20 @@ class NGramModel:
                 levels[k - 2] = _make_level(suffixes, cont, V, discounts[k - 2])
         return cls(levels, order, V)
 
+    def with_discount(self, discount) -> "NGramModel":
+        """The same counts with other discounts, without counting again (the arrays are shared).
+
+        Parameters
+        ----------
+        discount : None, float in (0, 1], or sequence of ``order`` such floats
+            As in :meth:`fit`; None estimates them from the counts.
+        """
+        discounts = self._check_discount(discount, self.order)
+        levels = [_Level(lv.grams, lv.counts, lv.contexts, lv.totals, lv.types,
+                         _estimate_discount(lv.counts) if D is None else D)
+                  for lv, D in zip(self._levels, discounts)]
+        return NGramModel(levels, self.order, self.vocab_size)
+
     @staticmethod
     def _check_discount(discount, order: int) -> list:
         if discount is None:
@@ -183,7 +197,8 @@ class NGramModel:
         ----------
         ids : int array, shape (N,)
             A text (typically held out). Character ``i`` is predicted from ``ids[max(0, i-n+1):i]``,
-            so the first n - 1 characters use shorter contexts (the first one: none).
+            so the first n - 1 characters use shorter contexts (the first one: none); a shorter
+            context starts the recursion at its own order, with that order's continuation counts.
 
         Returns
         -------

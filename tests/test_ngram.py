@@ -151,6 +151,19 @@ def test_vectorised_model_agrees_with_the_plain_loop_reference(order, discount):
         np.testing.assert_allclose(model.distribution(context), want, rtol=0, atol=1e-12)
 
 
+def test_with_discount_equals_refitting_and_shares_the_counts():
+    model = NGramModel.fit(IDS, 4, V)
+    other = model.with_discount(0.9)
+    refit = NGramModel.fit(IDS, 4, V, discount=0.9)
+    assert other.discounts == refit.discounts == (0.9,) * 4
+    held_out = VOCAB.encode("the fat cat is flat!")
+    np.testing.assert_array_equal(other.log_probs(held_out), refit.log_probs(held_out))
+    assert other.with_discount(None).discounts == model.discounts
+    assert other._levels[-1].grams is model._levels[-1].grams  # no recounting
+    with pytest.raises(ValueError, match="one discount per order"):
+        model.with_discount([0.5])
+
+
 def test_sizes():
     model = NGramModel.fit(VOCAB.encode("atat"), 2, V)
     # contexts a and t at order 2; counts: at, ta (order 2) + a, t (order 1); totals and types
