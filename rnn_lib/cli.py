@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     t = sub.add_parser("train", help="train a model (or resume one) and save a checkpoint",
-                       description="Train on a UTF-8 text file; the last 10%% is held out for validation.")
+                       description="Train on a UTF-8 text file; the last 10% is held out for validation.")
     t.add_argument("--data", type=Path, default=DEFAULT_DATA,
                    help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
     t.add_argument("--cell", choices=CELL_NAMES, default=DEFAULTS.cell,

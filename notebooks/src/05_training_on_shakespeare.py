@@ -54,9 +54,9 @@ LN2 = math.log(2)  # nats / LN2 = bits
 # ## 1 · The corpus: tiny Shakespeare
 #
 # `data/tinyshakespeare.txt` is a single file of about a million characters taken from Shakespeare's
-# plays: speaker names in capitals, each followed by a colon and a speech. It is the file the gist's
-# author trained on. The vocabulary is built as in notebook 01: every distinct character, in sorted
-# order.
+# plays: speaker names in capitals, each followed by a colon and a speech. It comes from Karpathy's
+# char-rnn project, where it showed what character-level models can learn. The vocabulary is built as
+# in notebook 01: every distinct character, in sorted order.
 #
 # **Expected:** a little over 1.1 million characters and a vocabulary of 65 characters (newline,
 # space, punctuation, `3`, and the upper- and lower-case letters).
@@ -147,8 +147,8 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # %% [markdown] slide
 # ## 4 · Training live
 #
-# `rnn_lib.Trainer` is the gist's training loop with a beginning and an end (it is exactly the
-# forward, backward and Adagrad steps of notebooks 01–04). We use the command line tool's defaults,
+# `rnn_lib.Trainer` is the gist's training loop with a beginning and an end; each of its steps is the
+# forward pass, backpropagation through time and Adagrad update of notebooks 01–04. We use the command line tool's defaults,
 # `TrainConfig()`, which differ from the gist in four ways, chosen to learn more per second on a laptop:
 #
 # - 160 hidden units instead of 100;
@@ -158,10 +158,10 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # - `float32` arithmetic instead of `float64` (half the memory traffic, and precise enough here).
 #
 # Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
-# held-out characters, to keep it quick) and a 150-character sample every 500 steps.
+# held-out characters, to keep it quick), and 150-character samples, which we print ourselves.
 
 # %% fragment
-config = rnn_lib.TrainConfig(eval_every=250, sample_every=500, sample_length=150)
+config = rnn_lib.TrainConfig(eval_every=250, sample_every=0, sample_length=150)
 defaults, gist = rnn_lib.TrainConfig(), rnn_lib.TrainConfig.gist()
 for name in ("hidden_size", "seq_length", "batch_size", "learning_rate", "dtype"):
     print(f"{name:<14} this run: {getattr(config, name)!s:<8} CLI default: "
@@ -175,12 +175,14 @@ for name in ("hidden_size", "seq_length", "batch_size", "learning_rate", "dtype"
 # (a new validation loss), `"sample"` (a new sample in `trainer.samples`) or `"end"`.
 #
 # Two callbacks: one redraws the loss curves in place (through a display handle, at most every two
-# seconds, since drawing takes time away from training), one prints each new sample. The drawing
+# seconds, since drawing takes time away from training); the other prints a sample from the current
+# model every five seconds (by time rather than by step, so that a fast and a slow computer both
+# show about five). The drawing
 # itself is a plain function, so we can reuse it for the longer run later: `rnn_lib`'s
 # `plot_history` in nats/char, plus a second axis on the right in bits/char.
 
 # %% fragment
-def draw_losses(ax, history, baselines=BASELINES, top=4.5, smooth=1):
+def draw_losses(ax, history, baselines=BASELINES, top=5.5, smooth=1):
     """Training and validation curves of a History in nats/char (left axis) and bits/char (right)."""
     rnn_lib.plotting.plot_history(history, ax=ax, baselines=baselines, smooth=smooth)
     ax.set_ylim(1.0, top)
@@ -209,16 +211,23 @@ def live_loss_plot(every_seconds=2.0):
     return callback
 
 
-def print_sample(trainer, event):
-    if event == "sample":
-        step, sample_text = trainer.samples[-1]
-        print(f"---- sample at step {step:,} ----\n{sample_text}\n")
+def print_samples(every_seconds=5.0):
+    """Return a callback that prints a sample of the current model every `every_seconds` of training."""
+    next_time = [every_seconds]
+
+    def callback(trainer, event):
+        if event == "log" and trainer.seconds >= next_time[0]:
+            print(f"---- sample at step {trainer.step:,} ({trainer.seconds:.0f} s) ----\n{trainer.sample()}\n")
+            next_time[0] += every_seconds
+    return callback
 
 # %% [markdown] subslide
 # ### Run it
 #
 # `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
-# the uniform line, cross the bigram line within the first few hundred steps, and keep falling;
+# the uniform line, cross the bigram line within the first few hundred steps, and keep falling (the
+# very first point lies *above* the uniform line: Adagrad's first update moves every weight by the
+# whole learning rate, notebook 04, an overshoot that the next steps correct);
 # and watch the samples go from random characters to word-like groups with spaces, capitals and
 # line breaks, then to speaker names followed by a colon.
 #
@@ -228,7 +237,7 @@ def print_sample(trainer, event):
 # NBVAL_IGNORE_OUTPUT
 # (how far 25 seconds of training gets depends on the machine and its load; the progress bar is a widget)
 TRAIN_SECONDS = 25
-trainer = rnn_lib.Trainer(text, config, callbacks=[live_loss_plot(), print_sample])
+trainer = rnn_lib.Trainer(text, config, callbacks=[live_loss_plot(), print_samples()])
 print(f"---- sample at step 0 (untrained) ----\n{trainer.sample()}\n")
 trainer.run(seconds=TRAIN_SECONDS)
 final_val = trainer.validate(max_chars=0)
@@ -261,8 +270,8 @@ assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
 #    exponential moving average that remembers roughly the last 1,000 steps;
 # 3. it starts at $25 \ln 65 \approx 104.4$, the uniform guess, so the curve starts in the right place.
 #
-# A learner wrote under the gist: *"I have over 630k iterations and my loss is 42.9, I'm using
-# Shakespeare's poems as training data, am I doing something wrong?"* Convert it.
+# A learner reported under the gist that after more than 630k iterations on Shakespeare's poems the
+# printed loss was 42.9, and asked whether they were doing something wrong. Convert the number.
 
 # %% fragment
 T = config.seq_length
@@ -279,9 +288,11 @@ assert abs(T * uniform_nats - 104.4) < 0.05 and per_char < bigram_val
 # **Nothing is wrong.** 42.9 is 1.72 nats (2.48 bits) per character: far below the uniform 104.4 and
 # the bigram table's 62, and a plausible resting point for a vanilla RNN with 100 hidden units after
 # long training. Such a model levels off: more iterations cannot give it more capacity, so the
-# number stops falling. Section 7 shows where our somewhat larger model levels off. Two cautions: this is a *training* loss, so only a validation
-# loss can tell you whether the model also predicts unseen text that well; and a smoothed number lags
-# behind the model it describes, as the next cell shows.
+# number stops falling. Section 7 shows where our somewhat larger model levels off.
+#
+# Two cautions: this is a *training* loss, so only a validation loss can tell whether the model
+# predicts unseen text that well; and a smoothed number lags behind the model it describes, as the
+# next cell shows.
 
 # %% [markdown] subslide
 # ### `smooth_loss` in our run
@@ -334,8 +345,8 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 # %% [markdown] slide
 # ## 6 · When does training stop?
 #
-# Another learner asked: *"I didn't see where or when to stop the `while True` loop."* There is no such
-# place. Stripped to its shape, the gist's training loop is
+# Another learner asked where, or when, the gist's `while True` loop is supposed to stop. Nowhere:
+# stripped to its shape, the gist's training loop is
 #
 # ```python
 # n = 0
@@ -347,9 +358,10 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 #     n += 1
 # ```
 #
-# The only way out is Ctrl-C, which raises `KeyboardInterrupt` wherever Python happens to be, possibly
-# halfway through the Adagrad update, with some arrays changed and others not. And the script saves
-# nothing: when it exits, the trained weights are gone.
+# The only way out is Ctrl-C, which raises `KeyboardInterrupt` wherever Python happens to be. Run as
+# a script, the program then ends, and since it never saves anything, the trained weights are gone.
+# Run in a notebook, the variables survive, but the interrupt may have landed halfway through the
+# Adagrad update, with some arrays changed and others not.
 
 # %% [markdown] subslide
 # ### How a run stops here
@@ -409,7 +421,7 @@ assert len(trainer.history.step) == points_before + 3
 # press Ctrl-C. Here we save to a temporary folder and read the file back with
 # `rnn_lib.load_checkpoint`.
 #
-# **Expected:** every array, the history, the step count and the samples come back identical.
+# **Expected:** every array, the history, the step count and the smoothed loss come back identical.
 
 # %% fragment
 with tempfile.TemporaryDirectory() as folder:
@@ -423,7 +435,7 @@ same_history = all(np.array_equal(a, b) for a, b in zip(back.history.to_arrays()
                                                         trainer.history.to_arrays().values()))
 print(f"parameters identical: {same_params};  Adagrad memory identical: {same_memory}")
 print(f"history identical: {same_history};  step identical: {back.step == trainer.step};  "
-      f"samples identical: {[tuple(s) for s in back.state['samples']] == trainer.samples}")
+      f"smooth_loss identical: {back.state['smooth_loss'] == trainer.smooth_loss}")
 assert same_params and same_memory and same_history and back.step == trainer.step
 
 # %% [markdown] slide
@@ -466,7 +478,7 @@ assert (c.hidden_size, c.batch_size, c.seq_length, c.learning_rate, c.dtype) == 
 # %% fragment
 fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
 for ax, scale in zip(axes, ("linear", "log")):
-    draw_losses(ax, ckpt.history, smooth=20)
+    draw_losses(ax, ckpt.history, top=4.5, smooth=20)
     ax.set_xscale(scale)
     ax.set_title(f"{ckpt.step:,} steps, {scale} step axis")
 axes[1].get_legend().remove()
@@ -496,8 +508,8 @@ assert abs(ckpt_val - ckpt.history.val_nats[-1]) < 0.05
 assert ckpt_val < bigram_val and ckpt_train_block < ckpt_val
 
 # %% [markdown] fragment
-# The gap between the two lines, about 0.17 nats/char, is the part of what the model learned that
-# holds for the training text but not for new text. The smoothed training loss the gist would
+# The difference between the two losses, about 0.17 nats/char, is the part of what the model learned
+# that holds for the training text but not for new text. The smoothed training loss the gist would
 # print, 39.4, is in the same range as the learner's 42.9.
 #
 # **When to stop, read from the curve.** How much did the validation loss improve over the run's
@@ -515,9 +527,9 @@ for a, b in zip(marks[:-1], marks[1:]):
 # %% [markdown] slide
 # ## 8 · Samples from the trained model
 #
-# Sampling as in notebook 01: feed a prime text, then draw each next character from the model's
-# distribution and feed it back in. A temperature below 1 sharpens the distribution (notebook 06
-# explores it). With a fixed seed the text is the same on every run. This is exactly what
+# Sampling (notebook 06 builds it from scratch): feed in a prime text, then draw each next character
+# from the model's distribution and feed it back in. A temperature below 1 sharpens the distribution,
+# so the text takes fewer risks. With a fixed seed the text is the same on every run. This is exactly what
 # `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8`
 # prints; the cell runs that command too and checks the two texts are identical.
 
@@ -571,9 +583,14 @@ assert [step for step, _ in saved] == list(range(10_000, 60_001, 10_000))
 # python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8
 # ```
 #
-# The first command prints the validation loss every 500 steps and a sample every 10,000; Ctrl-C stops
-# it and still saves the checkpoint, and `--resume` continues it. `--seconds 600` bounds it by time
-# instead. The last command prints the text of section 8.
+# The first command prints the validation loss every 500 steps and a sample every 10,000; Ctrl-C
+# stops it and still saves the checkpoint, and `--seconds 600` instead of `--steps` bounds a run by
+# time. The second prints the validation loss of section 7, the third the text of section 8. To train
+# the checkpoint further ("train more"), resume it:
+#
+# ```bash
+# python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz --resume --steps 10000
+# ```
 
 # %% [markdown] slide
 # ## Summary
