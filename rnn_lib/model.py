@@ -39,8 +39,10 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
     rng : numpy.random.Generator
         Source of randomness, e.g. ``np.random.default_rng(0)``.
     scale : float
-        Standard deviation of the weights. Small weights keep ``tanh`` in its linear range at the
-        start, where its derivative is close to 1 and gradients flow.
+        Standard deviation of the weights (``None``: the gist's 0.01). Small weights make the first
+        predictions nearly uniform and keep ``tanh`` away from its flat ends; random values break
+        the symmetry between hidden units. (The gradient through time still vanishes at the start,
+        since ``Whh`` is tiny; Adagrad's first steps enlarge it quickly.)
     dtype : numpy dtype
         ``np.float64`` (gradient checks) or ``np.float32`` (faster training).
     layers : int

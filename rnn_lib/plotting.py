@@ -167,7 +167,10 @@ def _quoted_char(ch: str) -> str:
 
 
 def plot_rnn_steps(hs, ps, chars, inputs=None, targets=None, axes=None):
-    """Heat maps of h_t and p_t over T steps; the target of each step is outlined.
+    """Heat maps of h_t and p_t over T steps, each with a colour bar; the target of each step is outlined.
+
+    The p_t map uses the whole probability range 0 to 1, so a near-uniform distribution looks
+    near-uniform (pale) and only a confident prediction stands out.
 
     Parameters
     ----------
@@ -195,25 +198,27 @@ def plot_rnn_steps(hs, ps, chars, inputs=None, targets=None, axes=None):
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1, 1]})
     ax_h, ax_p = axes
-    xlabels = [f"t={t}" + (f"\nin {_quoted_char(chars[inputs[t]])}" if inputs is not None else "")
+    xlabels = [f"t={t}" + (f"\ninput {_quoted_char(chars[inputs[t]])}" if inputs is not None else "")
                for t in range(T)]
-    p_max = max(0.5, float(ps.max()))
     for ax, values, rows, title, cmap, (lo, hi), fmt in (
             (ax_h, hs.T, [f"h[{i}]" for i in range(H)], "hidden state $h_t$", "RdBu_r", (-1, 1), "{:+.2f}"),
             (ax_p, ps.T, [_quoted_char(c) for c in chars], "next-char probabilities $p_t$",
-             "Blues", (0, p_max), "{:.2f}")):
-        ax.imshow(values, cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+             "Blues", (0, 1), "{:.2f}")):
+        image = ax.imshow(values, cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+        ax.figure.colorbar(image, ax=ax, fraction=0.08, pad=0.03)
         ax.grid(False)
         ax.set_xticks(range(T), xlabels)
         ax.set_yticks(range(len(rows)), rows)
         ax.set_title(title)
         for (r, t), v in np.ndenumerate(values):
-            dark = abs(v - (lo + hi) / 2) > 0.35 * (hi - lo)  # white text on a dark cell
+            # white text on a dark cell: both ends of the diverging map, the top of the sequential one
+            dark = abs(v) > 0.7 if lo < 0 else v > lo + 0.6 * (hi - lo)
             ax.text(t, r, fmt.format(v), ha="center", va="center", fontsize=12,
                     color="white" if dark else "black")
     if targets is not None:
         for t, k in enumerate(np.asarray(targets).ravel()):
-            ax_p.add_patch(Rectangle((t - 0.5, k - 0.5), 1, 1, fill=False, ec="tab:orange", lw=4))
+            ax_p.add_patch(Rectangle((t - 0.5, k - 0.5), 1, 1, fill=False, ec="tab:orange", lw=4,
+                                     clip_on=False))  # a box on the edge is not cut in half
         ax_p.set_title("$p_t$ (orange box: the target)")
     ax_h.figure.tight_layout()
     return ax_h, ax_p

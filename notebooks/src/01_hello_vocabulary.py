@@ -68,6 +68,9 @@ assert text == "hello"
 # of strings each time an interpreter starts (unless the environment variable `PYTHONHASHSEED`
 # fixes it). Let us start a fresh Python six times, with six different hash seeds, and print the
 # order in which the set hands back the characters: the order `list(set(text))` would give them ids in.
+#
+# **Expected:** at least two of the six orders differ. (Which orders appear depends on the Python
+# version, so the printed lines may differ from run to run; the check does not.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -95,7 +98,8 @@ assert len({"".join(order) for order in orders}) > 1, "six hash seeds gave one o
 # The order changes from run to run, but every order is a *permutation* of the same four
 # characters. Sorting removes the arbitrary part: `sorted(set(text))` depends only on the characters
 # themselves (their Unicode code points), so it is identical on every run and every machine.
-# The lecture's `[h, e, l, o]` is one more permutation of it.
+# The lecture's `[h, e, l, o]` is one more permutation of it. **Expected:** every order above, and
+# the lecture's, sorts to the same list.
 
 # %%
 chars = sorted(set(text))
@@ -150,6 +154,9 @@ print(f"{vocab}: agrees with our tables, encode and decode")
 # to the network without inventing such an order, we write it as a **one-hot** column vector of
 # shape $(V, 1)$: zeros everywhere except a 1 in the row of its id. Stacking the one-hot vectors of
 # the five characters of "hello" side by side gives a $(V, 5)$ matrix.
+#
+# **Expected:** a $(4, 5)$ matrix with exactly one 1 in each column, in the row of that column's id
+# (`encode("hello")` = `[1, 0, 2, 2, 3]`).
 
 # %%
 def one_hot(ix, V):
@@ -160,7 +167,9 @@ def one_hot(ix, V):
 
 
 X = np.hstack([one_hot(ix, V) for ix in encode(text)])  # (V, 5): column j encodes text[j]
+assert X.shape == (V, len(text))
 assert np.array_equal(X.sum(axis=0), np.ones(len(text)))  # exactly one 1 per column
+assert np.array_equal(X.argmax(axis=0), encode(text))     # ... in the row of the character's id
 print(f"X: shape {X.shape}; rows = vocabulary, columns = the characters of {text!r}")
 print("     " + "".join(f"{ch!r:>5}" for ch in text))
 for i, row in enumerate(X):
@@ -188,11 +197,15 @@ for (i, j), v in np.ndenumerate(X):
 #
 # This is the **many-to-many** case in the lecture's picture of RNN shapes: a sequence goes in and
 # there is one output for every input step.
+#
+# **Expected:** $T = 4$ inputs and 4 targets, and each target (except the last) is the input of
+# the step after it.
 
 # %%
 inputs = encode(text[:-1])   # 'hell'
 targets = encode(text[1:])   # 'ello'
 T = len(inputs)
+assert T == len(targets) == len(text) - 1
 print(" t   input      target")
 for t in range(T):
     print(f" {t}   {ix_to_char[inputs[t]]!r} (id {inputs[t]}) -> {ix_to_char[targets[t]]!r} (id {targets[t]})")
@@ -235,12 +248,31 @@ except ValueError as err:
 # from one step to the next. (The lecture slide leaves the biases out; the gist keeps them.)
 
 # %% [markdown] subslide
+# ### Notation used in this series
+#
+# | symbol | meaning | in this notebook |
+# | --- | --- | --- |
+# | $V$ | vocabulary size: number of distinct characters | 4 |
+# | $H$ | hidden size: number of hidden units | 3 (next cell) |
+# | $T$ | time steps in one chunk of text | 4 |
+# | $B$ | number of parallel streams (the batch) | 1 |
+#
+# - Steps are numbered $t = 0, \dots, T-1$, as in the code. $h_{-1}$ is `hprev`, the state before
+#   the first step: zero here; during training, the last state of the previous chunk.
+# - $\operatorname{onehot}(k)$ is the $(V, 1)$ column with a 1 in row $k$ (the `one_hot(k, V)` of
+#   section 3), so $x_t = \operatorname{onehot}(\mathtt{inputs}[t])$.
+# - $\ln$ is the natural logarithm (`np.log`).
+# - Our hand computation follows one stream in column vectors, like the gist. The library's arrays
+#   carry $B$ as an extra axis: `rnn_lib.forward` returns `cache["hs"]` of shape $(T+1, B, H)$,
+#   where index 0 is `hprev` and index $t+1$ is $h_t$, and `cache["probs"]` of shape $(T B, V)$.
+
+# %% [markdown] subslide
 # ### A tiny network: H = 3
 #
 # Like the lecture's picture we use 3 hidden units. `rnn_lib.init_params` draws the three weight
 # matrices from a normal distribution times `scale` and sets both biases to zero. The gist uses
 # `scale=0.01`; we take 0.5 so that the numbers below visibly differ from one another (section 9
-# comes back to 0.01).
+# comes back to 0.01). **Expected:** the five shapes of the table above with $V = 4$, $H = 3$.
 
 # %%
 H = 3
@@ -276,7 +308,9 @@ print(f"Wxh @ one_hot('h') = {vec(Wxh @ one_hot(ix, V))} = column {ix} of Wxh")
 # Start from $h_{-1} = 0$ and apply the recurrence to the inputs `h`, `e`, `l`, `l`. Every step
 # prints $h_t$, the scores $y_t$ and the probabilities $p_t$ (entries in id order `e h l o`), and the
 # network's best guess. The softmax subtracts $\max y_t$ first: the result is the same (the factor
-# $e^{-\max y_t}$ cancels) and `exp` cannot overflow.
+# $e^{-\max y_t}$ cancels) and `exp` cannot overflow; the next subslide checks both claims.
+#
+# **Expected:** every $p_t$ sums to 1 (to within 1e-12), and $h_2 \neq h_3$ although both inputs are `l`.
 
 # %%
 def softmax(y):
@@ -298,23 +332,67 @@ for t in range(T):
           f"best guess {ix_to_char[int(p.argmax())]!r}")
     print(f"   h_t = {vec(h)}\n   y_t = {vec(y)}\n   p_t = {vec(p, '.4f')}")
 assert all(abs(p.sum() - 1) < 1e-12 for p in ps)
+h_gap = np.abs(hs[3] - hs[2]).max()
+print(f"largest |h_3 - h_2| = {h_gap:.4f}")
+assert h_gap > 0.1  # same input 'l', clearly different states
 
 # %% [markdown] fragment
 # The hidden state at step 3 differs from the one at step 2 although both inputs are `l`: $h_t$
 # depends on everything read so far, through $W_{hh}$. The probabilities, on the other hand, all
 # stay near $1/4$: this network has learned nothing yet, and its guesses show it.
 
+# %% [markdown] subslide
+# ### Why subtracting $\max y_t$ is safe
+#
+# Notebook 02 (section 6) works this out; here is the one-line version. **Expected:** on the logits of
+# step 3, the softmax with and without the shift agree (`np.allclose`). Adding 1000 to every logit
+# changes no probability, yet $e^{1000}$ overflows a float64: the unshifted formula returns `nan`
+# (`inf / inf`) while our `softmax` returns $p_3$ again.
+
+# %%
+def softmax_unshifted(y):
+    e = np.exp(y)
+    return e / e.sum()
+
+
+y_huge = ys[3] + 1000.0
+with np.errstate(over="ignore", invalid="ignore"):  # the overflow is what we want to show
+    p_unshifted_huge = softmax_unshifted(y_huge)
+print(f"step 3: unshifted {vec(softmax_unshifted(ys[3]), '.4f')} | shifted {vec(softmax(ys[3]), '.4f')}")
+print(f"logits + 1000: unshifted {vec(p_unshifted_huge, '.4f')} | shifted {vec(softmax(y_huge), '.4f')}")
+assert np.allclose(softmax_unshifted(ys[3]), softmax(ys[3]), rtol=0, atol=1e-15)
+assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), ps[3], rtol=0, atol=1e-12)
+
 # %% [markdown] slide
 # ## 7. The loss: four cross-entropies
 #
-# Step $t$ is scored by the probability the network gave to the right next character: its
-# cross-entropy $-\ln p_t[\mathrm{target}_t]$ is 0 for a certain, correct guess and grows without
-# bound as that probability goes to 0. The loss of the sequence adds the four steps:
+# The **cross-entropy** of a predicted distribution $p$ against a target distribution $q$ over the
+# same $V$ characters is
+#
+# $$\mathrm{CE}(q, p) = -\sum_{k} q_k \ln p_k$$
+#
+# (often written $H(q, p)$; here the letter $H$ is taken by the hidden size). Our target is a single
+# known character, $q = \operatorname{onehot}(\mathrm{target}_t)$: every term with $q_k = 0$ drops out,
+# and what is left is $-\ln$ of the probability the network gave to the right next character,
+#
+# $$\mathrm{CE}\big(\operatorname{onehot}(\mathrm{target}_t),\, p_t\big) = -\ln p_t[\mathrm{target}_t].$$
+#
+# It is 0 for a certain, correct guess and grows without bound as that probability goes to 0.
+# The loss of the sequence adds the four steps:
 #
 # $$L = \sum_{t=0}^{3} -\ln p_t[\mathrm{target}_t]$$
+
+# %% [markdown] subslide
+# ### Nats, and the uniform guess
+#
+# A loss computed with the natural log $\ln$ is measured in **nats**; computed with $\log_2$ it would
+# be in **bits**. Because $\log_2 x = \ln x / \ln 2$, one nat is $1/\ln 2$ bits.
 #
 # A network that knows nothing and guesses uniformly, $p_t = (\tfrac14, \tfrac14, \tfrac14, \tfrac14)$,
-# pays $\ln 4$ at every step, $4 \ln 4$ in all.
+# pays $\ln 4$ at every step, $4 \ln 4$ in all: in bits, $4 \log_2 4 = 8$.
+#
+# **Expected:** at step 0 the full sum $-\sum_k q_k \ln p_{0,k}$ equals the single term
+# $-\ln p_0[\mathrm{target}_0]$ (to 1e-15), and $4 \ln 4$ nats converts to 8 bits.
 
 # %%
 terms = [-np.log(ps[t][targets[t], 0]) for t in range(T)]
@@ -324,6 +402,14 @@ loss = sum(terms)
 uniform_loss = T * np.log(V)
 print(f"L = {' + '.join(f'{term:.4f}' for term in terms)} = {loss:.4f} nats")
 print(f"uniform guess: 4 ln 4 = 4 x {np.log(V):.4f} = {uniform_loss:.4f} nats")
+
+q = one_hot(targets[0], V)          # the target distribution of step 0
+ce_full = -np.sum(q * np.log(ps[0]))  # all V terms of the definition
+print(f"step 0: -sum_k q_k ln p_k = {ce_full:.4f} = -ln p_0[target] = {terms[0]:.4f}")
+nats_to_bits = 1 / np.log(2)
+print(f"1 nat = 1/ln 2 = {nats_to_bits:.4f} bits;  4 ln 4 nats = {uniform_loss * nats_to_bits:.4f} bits")
+assert abs(ce_full - terms[0]) < 1e-15
+assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 
 # %% [markdown] subslide
 # ### Checking against `rnn_lib`
@@ -349,35 +435,55 @@ print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {
 # ## 8. The four steps at a glance
 #
 # Left: the hidden state, one column per step (red positive, blue negative; tanh keeps every entry
-# between -1 and 1). Right: the distributions $p_t$, with each step's target outlined in orange.
-# Training will push probability into the orange boxes; for now it is spread almost evenly.
+# between -1 and 1, the range of its colour bar). Right: the distributions $p_t$, with each step's
+# target outlined in orange, on a colour scale that spans all probabilities from 0 to 1. Training
+# will push probability into the orange boxes and darken them. For now it is spread almost evenly,
+# and the map shows it: every cell is a similar pale blue.
+#
+# **Expected:** the right panel draws exactly our $p_t$ (one column per step) with colour limits 0
+# and 1, and every entry lies between 0.1 and 0.4.
 
 # %%
 from rnn_lib.plotting import plot_rnn_step, plot_rnn_steps
 
-_ = plot_rnn_steps(np.hstack(hs).T, np.hstack(ps).T, chars, inputs=inputs, targets=targets)
+P = np.hstack(ps)  # (V, T): column t is p_t
+ax_h, ax_p = plot_rnn_steps(np.hstack(hs).T, P.T, chars, inputs=inputs, targets=targets)
+p_image = ax_p.images[0]
+print(f"p_t entries range from {P.min():.4f} to {P.max():.4f}; colour limits {p_image.get_clim()}")
+assert np.allclose(p_image.get_array(), P, rtol=0, atol=1e-12)
+assert p_image.get_clim() == (0, 1) and 0.1 < P.min() and P.max() < 0.4
 
 # %% [markdown] subslide
 # ### One step at a time
 #
 # `show_step(t)` draws step $t$: the bars of $h_t$, and the bars of $p_t$ with the target's bar in
-# orange and the uniform $1/4$ as a dashed line. It returns the $p_t$ it drew and the highlighted
-# id, so we can check it before putting it behind a slider. At $t = 2$ the input is the first `l`,
-# so the highlighted target must be `l` (id 2).
+# orange and the uniform $1/4$ as a dashed line. It returns the two panels it drew, so we can read
+# the bars back from the figure and check them before putting the function behind a slider.
+#
+# **Expected:** at $t = 2$ (input: the first `l`) the bar heights of the $p$ panel equal the library's
+# $p_2$ (`cache["probs"][2]`), those of the $h$ panel equal $h_2$ (`cache["hs"][3]`, since index 0 is
+# `hprev`), and exactly one bar is orange: the target `l`, id 2.
 
 # %%
+from matplotlib.colors import to_hex
+
+
 def show_step(t):
-    """Draw step t of the forward pass; return the p_t drawn, shape (V,), and the target id highlighted."""
-    p, target = ps[t].ravel(), int(targets[t])
+    """Draw step t of the forward pass; return the two Axes (h_t bars, p_t bars)."""
+    target = int(targets[t])
     title = f"t={t}: input {ix_to_char[inputs[t]]!r}, target {ix_to_char[target]!r}"
-    plot_rnn_step(hs[t], p, chars, target=target, title=title)
-    return p, target
+    return plot_rnn_step(hs[t], ps[t], chars, target=target, title=title)
 
 
-p_drawn, highlighted = show_step(2)
-print(f"drew p_t = {vec(p_drawn, '.4f')}, highlighted id {highlighted} = {ix_to_char[highlighted]!r}")
-assert highlighted == char_to_ix["l"]
-assert np.allclose(p_drawn, cache["probs"][2], rtol=0, atol=1e-12)
+step_h_ax, step_p_ax = show_step(2)
+p_heights = np.array([bar.get_height() for bar in step_p_ax.patches])
+h_heights = np.array([bar.get_height() for bar in step_h_ax.patches])
+orange = [k for k, bar in enumerate(step_p_ax.patches) if to_hex(bar.get_facecolor()) == to_hex("tab:orange")]
+print(f"p bars drawn: {vec(p_heights, '.4f')};  orange bar(s): {[ix_to_char[k] for k in orange]}")
+print(f"h bars drawn: {vec(h_heights)}")
+assert np.allclose(p_heights, cache["probs"][2], rtol=0, atol=1e-12)
+assert np.allclose(h_heights, cache["hs"][3, 0], rtol=0, atol=1e-12)
+assert orange == [char_to_ix["l"]]
 
 # %% [markdown] fragment
 # The slider below calls the same function each time it moves (it needs a running kernel; a static
@@ -391,8 +497,8 @@ from rnn_lib.widgets import figure_widget
 
 
 def draw_step(t):
-    show_step(t)
-    return plt.gcf()  # the figure show_step has just drawn
+    step_h_ax, _ = show_step(t)
+    return step_h_ax.figure
 
 
 slider = widgets.IntSlider(value=0, min=0, max=T - 1, description="t")
@@ -407,25 +513,96 @@ display(figure_widget(draw_step, {"t": slider}))
 # there: it starts out claiming no knowledge it does not have. (This is also where the gist's first
 # `smooth_loss`, `-log(1/vocab_size) * seq_length`, comes from.)
 #
-# Same seed, four scales: we expect $\max |p_t - 1/4|$ to shrink with the scale, and at the gist's
-# 0.01 the loss to lie within 0.01 of $4 \ln 4$.
+# One random network is not enough to compare scales: section 5's draw (seed 2) at scale 1 happens to
+# score *below* $4 \ln 4$. So for each of four scales we draw 100 networks, each from its own
+# generator `np.random.default_rng(seed)` with seed $= 0, \dots, 99$, and average over them.
+#
+# **Expected:** the mean loss grows with the scale from 0.1 to 0.5 to 1, and fewer than half of the
+# scale-1 draws beat $4 \ln 4$; the spread of $L$ across draws and the largest $|p_t - 1/4|$ both
+# shrink with the scale; at 0.1 and 0.01 the mean lies within 0.01 of $4 \ln 4$, and at 0.01 every
+# single draw lies within 0.001 of it, with no probability further than $3 \times 10^{-4}$ from $1/4$.
 
 # %%
-print(" scale   max |p_t - 1/4|   loss L   L - 4 ln 4")
-deviations = []
-for scale in (1.0, 0.5, 0.1, 0.01):
-    trial = rnn_lib.init_params(V, H, np.random.default_rng(2), scale=scale)
-    trial_cache = rnn_lib.forward(trial, inputs, np.zeros((H, 1)))
-    trial_loss = rnn_lib.cross_entropy(trial_cache, targets)
-    deviations.append(np.abs(trial_cache["probs"] - 1 / V).max())
-    print(f"{scale:6.2f}   {deviations[-1]:15.4f}   {trial_loss:6.4f}   {trial_loss - uniform_loss:+10.4f}")
-assert deviations == sorted(deviations, reverse=True)
-assert abs(trial_loss - uniform_loss) < 0.01
+scales = (1.0, 0.5, 0.1, 0.01)
+n_draws = 100
+draw_loss = np.empty((len(scales), n_draws))       # L of every draw
+draw_deviation = np.empty((len(scales), n_draws))  # max over t and k of |p_t[k] - 1/4|, per draw
+for i, scale in enumerate(scales):
+    for seed in range(n_draws):
+        trial = rnn_lib.init_params(V, H, np.random.default_rng(seed), scale=scale)
+        trial_cache = rnn_lib.forward(trial, inputs, np.zeros((H, 1)))
+        draw_loss[i, seed] = rnn_lib.cross_entropy(trial_cache, targets)
+        draw_deviation[i, seed] = np.abs(trial_cache["probs"] - 1 / V).max()
+
+mean_loss, spread = draw_loss.mean(axis=1), draw_loss.std(axis=1)
+std_error = spread / np.sqrt(n_draws)  # the noise left in a mean of n_draws draws
+share_below = (draw_loss < uniform_loss).mean(axis=1)
+largest_deviation = draw_deviation.max(axis=1)
+worst_at_001 = np.abs(draw_loss[3] - uniform_loss).max()
+print(f"4 ln 4 = {uniform_loss:.4f};  {n_draws} draws per scale")
+print(" scale   mean L   s.e. of mean   mean L - 4 ln 4   std of L   L < 4 ln 4   largest |p_t - 1/4|")
+for i, scale in enumerate(scales):
+    print(f"{scale:6.2f}   {mean_loss[i]:6.4f}   {std_error[i]:12.2g}   {mean_loss[i] - uniform_loss:+15.2g}"
+          f"   {spread[i]:8.4f}   {share_below[i]:10.0%}   {largest_deviation[i]:19.1e}")
+print(f"section 5's draw (seed 2) at scale 1: L = {draw_loss[0, 2]:.4f}")
+print(f"scale 0.01: the draw furthest from 4 ln 4 is off by {worst_at_001:.1e}")
+
+assert mean_loss[0] > mean_loss[1] > mean_loss[2] and share_below[0] < 0.5
+assert np.all(np.diff(spread) < 0) and np.all(np.diff(largest_deviation) < 0)
+assert np.all(np.abs(mean_loss[2:] - uniform_loss) < 0.01)
+assert abs(mean_loss[2] - mean_loss[3]) < std_error[2]  # 0.1 vs 0.01: a difference within the noise
+assert worst_at_001 < 1e-3 and largest_deviation[3] < 3e-4
+assert draw_loss[0, 2] < uniform_loss  # the lucky single draw the text mentions
 
 # %% [markdown] fragment
-# At scale 1 the random network is confident, and whether that helps or hurts on "hello" is luck.
-# At 0.01 every $p_t$ is $1/4$ to four decimals. Small starting weights also keep $\tanh$ in its
-# nearly linear range, where gradients pass through well: more on that when we train.
+# Large random weights make a **confident** network, and on average confidence without knowledge
+# costs: at scale 1 only a minority of draws beat the uniform guess, and the mean loss is well above
+# $4 \ln 4$. A lucky guess can save at most $\ln 4$ per step (the loss cannot go below 0), while an
+# unlucky one can cost any amount. Section 5's draw is one of the lucky ones.
+#
+# Below scale 0.1 the mean stops moving: the means at 0.1 and 0.01 differ by less than the standard
+# error of the mean at 0.1, so which of the two comes out lower is chance (another 100 seeds could
+# swap them). What keeps shrinking is the spread: at 0.01 every draw scores $4 \ln 4$ to within a
+# thousandth. The probabilities are not exactly $1/4$ either: the last column shows them off by up
+# to about $2 \times 10^{-4}$ at 0.01, so they equal $1/4$ to three decimals, not to four.
+
+# %% [markdown] subslide
+# ### What small starting weights buy, and what they cost
+#
+# Small *random* weights give a network that
+#
+# - predicts nearly uniformly, so it starts at the honest loss $T \ln V$;
+# - keeps its hidden units far from the flat ends of $\tanh$: $|h_t| \ll 1$, where the slope
+#   $\tanh' = 1 - h_t^2$ is almost 1;
+# - is still random, which breaks the symmetry: if every weight started at the same value, all
+#   hidden units would compute the same thing, receive the same gradient and stay copies of one
+#   another for ever.
+#
+# The price is that $W_{hh}$ is tiny as well. Sending a gradient one step back in time multiplies it
+# by $W_{hh}^\top$ (and by slopes $\tanh' \le 1$), so $k$ steps back it is at most $\sigma^k$ of its
+# size, where $\sigma$ is the largest singular value of $W_{hh}$ (notebook 03 derives this).
+#
+# **Expected:** for section 5's seed at scale 0.01, every $|h_t|$ is below 0.05, and $\sigma$ is far
+# below 1, both here ($H = 3$) and at the gist's size ($H = 100$, $V = 65$).
+
+# %%
+small = rnn_lib.init_params(V, H, np.random.default_rng(2), scale=0.01)
+small_h_max = np.abs(rnn_lib.forward(small, inputs, np.zeros((H, 1)))["hs"]).max()
+gist_size = rnn_lib.init_params(65, 100, np.random.default_rng(2), scale=0.01)
+sigma = {"H = 3": np.linalg.norm(small["Whh"], 2), "H = 100": np.linalg.norm(gist_size["Whh"], 2)}
+print(f"scale 0.01: largest |h_t| = {small_h_max:.4f}, so every tanh' = 1 - h_t^2 >= {1 - small_h_max**2:.4f}")
+for name, sig in sigma.items():
+    print(f"{name:>7}: largest singular value of Whh = {sig:.4f};  10 steps back: at most {sig**10:.1e} of the gradient")
+assert small_h_max < 0.05
+assert all(sig < 0.25 for sig in sigma.values())
+
+# %% [markdown] fragment
+# At the start, then, almost nothing of a loss reaches back more than a step or two. Training gets
+# going anyway: the gist's optimiser, Adagrad, moves each weight by about the learning rate on its
+# first step, whatever the size of its gradient (only gradients of about $10^{-4}$ or smaller step
+# noticeably less), so $W_{hh}$ soon grows out of its tiny start. Notebooks 03, 04 and 08 follow this up: how the gradient flows
+# back in time, why Adagrad's first steps behave like this, and when the signal through time vanishes
+# or explodes.
 
 # %% [markdown] slide
 # ## Summary
@@ -438,8 +615,11 @@ assert abs(trial_loss - uniform_loss) < 0.01
 #   `hell` → `ello`, $T = 4$ predictions from 5 characters (many-to-many).
 # - One step: $h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)$, $y_t = W_{hy} h_t + b_y$,
 #   $p_t = \operatorname{softmax}(y_t)$, with the same parameters at every step.
-# - The **loss** adds $-\ln p_t[\mathrm{target}_t]$ over the steps; an untrained network guesses
-#   nearly uniformly, so it starts near $T \ln V$ ($4 \ln 4 \approx 5.545$ here).
+# - The **loss** adds $-\ln p_t[\mathrm{target}_t]$ over the steps: the cross-entropy against the
+#   one-hot target, measured in nats because the log is natural (1 nat = $1/\ln 2$ bits).
+# - With small random weights (the gist's 0.01) a new network guesses nearly uniformly, so it starts
+#   near $T \ln V$ ($4 \ln 4 \approx 5.545$ here). Averaged over 100 draws, larger starting weights
+#   score worse: confident random guesses cost more than they save.
 # - Our hand computation agrees with `rnn_lib.forward`, `cross_entropy` and the reference
 #   implementation to 1e-12.
 #
@@ -459,6 +639,7 @@ assert abs(trial_loss - uniform_loss) < 0.01
 # 5. What loss does an untrained network (`* 0.01` weights) have on a 25-character chunk of a text
 #    with 65 distinct characters?
 # 6. At step 2 and step 3 the input is `l` both times. Why are $h_2$ and $h_3$ different?
+# 7. A model's loss is 1.2 nats per character. How many bits per character is that?
 #
 # <details>
 # <summary>Answers (click to open)</summary>
@@ -471,6 +652,7 @@ assert abs(trial_loss - uniform_loss) < 0.01
 # 4. Column 2 of `Wxh` (`l` has id 2), as a $(3, 1)$ column.
 # 5. About $25 \ln 65 \approx 104.36$ nats: every step costs about $\ln 65$.
 # 6. $h_t$ also depends on $h_{t-1}$ through $W_{hh}$: $h_3$ has seen `hell`, $h_2$ only `hel`.
+# 7. $1.2 / \ln 2 \approx 1.73$ bits per character.
 #
 # </details>
 
