@@ -16,7 +16,8 @@ The library behind the notebooks that rebuild Karpathy's min-char-rnn. One job p
 - :mod:`rnn_lib.cli`         ``python -m rnn_lib train|sample|evaluate``
 - :mod:`rnn_lib.plotting`, :mod:`rnn_lib.widgets`  figures and widgets for the notebooks
 """
-from .checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from .checkpoint import (CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint,
+                         shipped_checkpoint)
 from .config import TrainConfig
 from .gradcheck import GradcheckReport, gradcheck, gradcheck_rnn, rel_error
 from .cells import CELL_NAMES, cell_of, get_cell
@@ -25,14 +26,14 @@ from .model import (PARAM_NAMES, backward, clip_grads, cross_entropy, forward, i
 from .ngram import NGramModel
 from .optim import SGD, Adagrad, Adam
 from .reference import loss_and_grads_reference
-from .sampling import next_char_distribution, sample, sample_ids
-from .train import History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from .sampling import next_char_distribution, next_char_probs, sample, sample_ids
+from .train import LN2, History, Trainer, TrainingDiverged, evaluate, split_ids, train
 from .vocab import DATA_DIR, CharVocab, data_path, load_text
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Adagrad", "Adam", "CELL_NAMES", "NGramModel", "SGD", "CharVocab", "cell_of", "get_cell", "Checkpoint", "CheckpointError", "DATA_DIR", "GradcheckReport",
+    "CHECKPOINT_DIR", "LN2", "next_char_probs", "shipped_checkpoint", "Adagrad", "Adam", "CELL_NAMES", "NGramModel", "SGD", "CharVocab", "cell_of", "get_cell", "Checkpoint", "CheckpointError", "DATA_DIR", "GradcheckReport",
     "History", "PARAM_NAMES", "TrainConfig", "Trainer", "TrainingDiverged", "backward", "clip_grads",
     "cross_entropy", "data_path", "evaluate", "forward", "gradcheck", "gradcheck_rnn", "init_params",
     "initial_state", "load_checkpoint", "load_text", "loss_and_grads", "loss_and_grads_reference",

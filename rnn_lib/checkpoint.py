@@ -23,15 +23,29 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TrainConfig
 from .cells import get_cell
-from .vocab import CharVocab
+from .config import TrainConfig
+from .vocab import DATA_DIR, CharVocab
 
-__all__ = ["Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint"]
+__all__ = ["Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint", "shipped_checkpoint",
+           "CHECKPOINT_DIR"]
 
+# the checkpoints trained by the CLI and shipped with the repository (see checkpoints/README.md)
+CHECKPOINT_DIR = DATA_DIR.parent / "checkpoints"
 FORMAT = "rnn_lib-checkpoint"
 RESUME_KEYS = {"step", "position", "seconds", "smooth_loss", "interval_losses", "sample_rng", "samples"}
 VERSION = 1
+
+
+def shipped_checkpoint(name: str = "shakespeare_rnn.npz") -> Path:
+    """Path of a checkpoint shipped in the repository's ``checkpoints/`` folder."""
+    path = CHECKPOINT_DIR / name
+    if not path.is_file():
+        shipped = sorted(p.name for p in CHECKPOINT_DIR.glob("*.npz")) if CHECKPOINT_DIR.is_dir() else []
+        raise FileNotFoundError(f"no shipped checkpoint {name!r} in {CHECKPOINT_DIR}"
+                                + (f"; shipped: {', '.join(shipped)}" if shipped else
+                                   "; checkpoints/README.md gives the command that makes it"))
+    return path
 
 
 class CheckpointError(ValueError):

@@ -94,3 +94,128 @@ class SGD:
     def step(self, grads: dict) -> None:
         for name, param in self.params.items():
             param -= self.learning_rate * grads[name]
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2015), applied to the parameter arrays in place::
+
+        t      += 1
+        m       = beta1 * m + (1 - beta1) * dparam        running mean of the gradient
+        v       = beta2 * v + (1 - beta2) * dparam**2     running mean of its square
+        m_hat   = m / (1 - beta1**t)                      m and v start at 0: undo that bias
+        v_hat   = v / (1 - beta2**t)
+        param  -= learning_rate * m_hat / (sqrt(v_hat) + eps)
+
+    Each entry moves by about ``learning_rate`` per step whatever the scale of its gradient, and
+    unlike Adagrad's ever-growing memory, v forgets old gradients (over ~1/(1 - beta2) = 1000 steps),
+    so the step size does not shrink for ever: the usual choice for LSTMs and GRUs.
+
+    The memory is one flat buffer (like the parameters) of three parts, readable by name:
+    ``opt.memory["m/Wxh"]``, ``opt.memory["v/Wxh"]``, ... (each shaped like its parameter) and
+    ``opt.memory["t"]``, a 0-d array holding the step count. Every part is an array, so a checkpoint
+    stores ``state_dict()`` as it stores Adagrad's memory, and :meth:`load_state_dict` resumes the
+    exact sequence of updates. The count is kept in the parameters' dtype: exact up to 2**24 steps
+    in float32, beyond which the bias corrections are 1 to float32 precision anyway.
+
+    Parameters
+    ----------
+    params : dict of arrays
+        Updated in place by :meth:`step` (the arrays are modified, never replaced).
+    learning_rate : float
+        The largest step per entry, roughly; 1e-3 to 3e-3 suit character models.
+    beta1, beta2 : float in [0, 1)
+        Decay rates of the running means of the gradient and of its square.
+    eps : float
+        Keeps the division finite when an entry's gradient has always been 0.
+    """
+
+    def __init__(self, params: dict, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps!r}")
+        self.params = params
+        self.learning_rate, self.beta1, self.beta2, self.eps = (float(v) for v in (learning_rate, beta1, beta2, eps))
+        dtype = next(iter(params.values())).dtype
+        shapes = {f"m/{k}": v.shape for k, v in params.items()}
+        shapes.update({f"v/{k}": v.shape for k, v in params.items()})
+        shapes["t"] = ()
+        self.memory = packed_zeros(shapes, dtype)
+        self._flat_params = (packed_buffer(params), tuple(params.values()))
+        flat_memory = packed_buffer(self.memory)
+        n = sum(v.size for v in params.values())
+        self._flat_m, self._flat_v = flat_memory[:n], flat_memory[n:2 * n]
+        self._scratch = np.empty(n, dtype)  # the flat path's temporary, allocated once
+
+    @property
+    def t(self) -> int:
+        """Updates applied so far."""
+        return int(self.memory["t"])
+
+    def step(self, grads: dict) -> None:
+        """Apply one update from ``grads`` (keyed like the parameters)."""
+        missing = set(self.params) - set(grads)
+        if missing:
+            raise KeyError(f"grads is missing {sorted(missing)}; it must be keyed like the parameters")
+        t = self.memory["t"]
+        t += 1
+        # folded into two scalars: m_hat / (sqrt(v_hat) + eps) = m / c1 / (sqrt(v) / sqrt(c2) + eps)
+        c1 = 1 - self.beta1 ** float(t)
+        c2 = 1 - self.beta2 ** float(t)
+        flat_params, arrays = self._flat_params
+        if flat_params is not None and any(a is not b for a, b in zip(arrays, self.params.values())):
+            flat_params = None  # entries of the dict were replaced by other arrays
+        flat_grads = packed_buffer(grads) if flat_params is not None else None
+        same_layout = list(grads) == list(self.params) and all(
+            grads[k].shape == p.shape for k, p in self.params.items())
+        if same_layout and flat_grads is not None:
+            # parameters, gradients, m and v are each one block: update them all at once
+            self._update(flat_params, flat_grads, self._flat_m, self._flat_v, self._scratch, c1, c2)
+        else:
+            for name, param in self.params.items():
+                g = grads[name]
+                self._update(param, g, self.memory[f"m/{name}"], self.memory[f"v/{name}"],
+                             np.empty(param.shape, param.dtype), c1, c2)
+
+    def _update(self, param, dparam, m, v, s, c1, c2):
+        m *= self.beta1
+        np.multiply(dparam, 1 - self.beta1, out=s)
+        m += s
+        v *= self.beta2
+        np.multiply(dparam, dparam, out=s)
+        s *= 1 - self.beta2
+        v += s
+        np.sqrt(v, out=s)
+        s *= 1 / np.sqrt(c2)
+        s += self.eps  # sqrt(v_hat) + eps
+        np.divide(m, s, out=s)
+        s *= self.learning_rate / c1
+        param -= s
+
+    def state_dict(self) -> dict:
+        """``m/<name>``, ``v/<name>`` (shaped like the parameters) and ``t`` (0-d): arrays, for checkpoints."""
+        return dict(self.memory)
+
+    def load_state_dict(self, memory: dict) -> None:
+        """Restore :meth:`state_dict` (e.g. from a checkpoint): later steps continue the same sequence."""
+        missing = sorted(set(self.memory) - set(memory))
+        if missing:
+            raise ValueError(f"the Adam memory lacks {missing[:4]}{' ...' if len(missing) > 4 else ''}: it needs "
+                             f"'m/<name>', 'v/<name>' for every parameter and 't' (was it saved by another "
+                             f"optimiser, e.g. Adagrad?)")
+        for name, mem in self.memory.items():
+            value = np.asarray(memory[name])
+            if name == "t":
+                if value.size != 1:
+                    raise ValueError(f"Adam memory 't' must hold one number (the step count), got shape {value.shape}")
+                value = value.reshape(())
+            elif value.shape != mem.shape:
+                raise ValueError(f"Adam memory {name} has shape {value.shape}, the parameter has {mem.shape}")
+            mem[...] = value
+
+
+__all__ += ["Adam"]

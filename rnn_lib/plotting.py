@@ -39,7 +39,7 @@ def use_lecture_style() -> None:
 
 
 def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselines: dict | None = None,
-                 smooth: int = 1):
+                 smooth: int = 1, bits_axis: bool = False):
     """Training and validation loss of a :class:`rnn_lib.History` against steps or seconds.
 
     Parameters
@@ -52,6 +52,8 @@ def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselin
         Drawn as horizontal reference lines (e.g. ``{"uniform, ln V": math.log(65)}``).
     smooth : int
         Moving-average window over the training points.
+    bits_axis : bool
+        With ``units="nats"``, add a right-hand axis in bits/char (the same curves, relabelled).
     """
     import matplotlib.pyplot as plt
     if ax is None:
@@ -71,6 +73,9 @@ def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselin
     ax.set_xlabel("training step" if x == "step" else "seconds of training")
     ax.set_ylabel(f"loss ({units}/char)")
     ax.legend()
+    if bits_axis and units == "nats":
+        ax.secondary_yaxis("right", functions=(lambda n: n / math.log(2), lambda b: b * math.log(2))) \
+            .set_ylabel("bits/char")
     return ax
 
 

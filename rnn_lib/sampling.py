@@ -9,7 +9,7 @@ import numpy as np
 from .cells import cell_of
 from .vocab import CharVocab
 
-__all__ = ["next_char_distribution", "sample_ids", "sample"]
+__all__ = ["next_char_distribution", "next_char_probs", "sample_ids", "sample"]
 
 
 def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -30,6 +30,31 @@ def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.n
     z -= z.max()
     p = np.exp(z)
     return p / p.sum()
+
+
+def next_char_probs(params: dict, vocab: CharVocab, prefix: str, temperature: float = 1.0, hprev=None):
+    """The model's distribution over the character that follows ``prefix``, shape (V,).
+
+    Parameters
+    ----------
+    params : dict
+    vocab : CharVocab
+    prefix : str
+        Fed through the network first (may be empty: then the distribution comes from ``hprev``).
+    temperature : float
+    hprev : array, shape (S, 1), optional
+        Starting state (zeros if omitted).
+    """
+    _check_temperature(temperature)
+    model, _ = cell_of(params)
+    h = model.initial_state(params, 1) if hprev is None else np.asarray(hprev)
+    if prefix:
+        try:
+            ids = vocab.encode(prefix)
+        except ValueError as exc:
+            raise ValueError(f"cannot use the prefix {prefix!r}: {exc}") from None
+        h = model.forward(params, ids, h)["h_last"]
+    return next_char_distribution(model.output_logits(params, h)[:, 0], temperature)
 
 
 def _check_temperature(temperature):

@@ -132,6 +132,16 @@ def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 10
     return total / (n_streams * (L - 1))
 
 
+def _blocks(arrays: dict) -> list:
+    """The one flat buffer behind a dict of packed arrays, or else the arrays themselves."""
+    flat = packed_buffer(arrays)
+    return [flat] if flat is not None else list(arrays.values())
+
+
+def _all_finite(arrays: dict) -> bool:
+    return all(np.isfinite(a).all() for a in _blocks(arrays))
+
+
 @contextmanager
 def _stop_on_interrupt(trainer):
     """Turn Ctrl-C into a request to stop after the current step, so no update is half applied.
@@ -223,10 +233,8 @@ class Trainer:
         inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, once
             loss, grads, h_last = self.model.loss_and_grads(self.params, inputs, targets, self.hprev,
-                                                     clip=self.config.clip)
-        flat = packed_buffer(grads)
-        finite = np.isfinite(flat).all() if flat is not None else all(np.isfinite(g).all() for g in grads.values())
-        if not (math.isfinite(loss) and finite):
+                                                            clip=self.config.clip)
+        if not (math.isfinite(loss) and _all_finite(grads)):
             self.stop_reason = f"non-finite loss at step {self.step + 1}"
             raise TrainingDiverged(
                 f"the loss became {loss} at step {self.step + 1} (learning rate "
@@ -242,12 +250,11 @@ class Trainer:
 
     def _step_keeping_finite(self, grads: dict) -> None:
         """Apply the update; if it made a parameter inf or NaN, undo it and raise TrainingDiverged."""
-        arrays = [*self.params.values(), *self.optimizer.memory.values()]
+        arrays = _blocks(self.params) + _blocks(self.optimizer.memory)
         before = [a.copy() for a in arrays]  # a few microseconds: tiny next to a training step
         with np.errstate(over="ignore", invalid="ignore"):
             self.optimizer.step(grads)
-        flat = packed_buffer(self.params)
-        if np.isfinite(flat).all() if flat is not None else all(np.isfinite(p).all() for p in self.params.values()):
+        if _all_finite(self.params):
             return
         for a, b in zip(arrays, before):
             a[...] = b
