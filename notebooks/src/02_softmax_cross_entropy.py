@@ -119,6 +119,48 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # The $p_r$ cancels. This is why softmax and cross-entropy are differentiated as one unit: the combined
 # gradient is simpler than either piece on its own.
 
+# %% [markdown] subslide
+# ### Exercise 1 · The gradient in code (2 points)
+#
+# Write `softmax_ce_grad(y, target)`, the gradient $\partial L / \partial y$ of the loss
+# $L = -\log \operatorname{softmax}(y)[\text{target}]$ with respect to the logits:
+#
+# - `y`: the logits, a float array of shape `(V,)`; `target`: the index of the right character, an `int`;
+# - return `dy`, shape `(V,)`: the boxed formula, $p - \text{onehot}(\text{target})$ with $p = \operatorname{softmax}(y)$;
+# - leave `y` unchanged: compute $p$ as a new array and change that one.
+#
+# `softmax_naive` from section 1 is fine for $p$. The cell ends by running your function on the logits of
+# section 1. **Expected:** a negative entry for the target `e` only, and entries that add up to 0. The cell
+# after it tests your function on a small case and on random logits, against `rnn_lib` and against finite
+# differences; when something is wrong, its error message says what to look at.
+
+# %% fragment {"nbgrader": {"grade": false, "grade_id": "softmax_ce_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+def softmax_ce_grad(y, target):
+    """dL/dy for L = -log softmax(y)[target]: y of shape (V,), target an int; returns an array of shape (V,)."""
+    ### BEGIN SOLUTION
+    dy = softmax_naive(y)  # p: a new array, so y is not changed
+    dy[target] -= 1  # p - onehot(target), without building the one-hot vector
+    return dy
+    ### END SOLUTION
+
+
+dy_yours = softmax_ce_grad(y, target)
+print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
+
+# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_softmax_ce_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+from rnn_lib.grading import check_softmax_grad
+
+check_softmax_grad(softmax_ce_grad, seed=0)  # random logits, V = 5: against rnn_lib and finite differences
+# all logits equal: p is uniform, 1/4 each, and the target 'h' (id 1) gets 1/4 - 1
+assert np.allclose(softmax_ce_grad(np.zeros(4), 1), [0.25, -0.75, 0.25, 0.25])
+print("softmax_ce_grad passes the visible tests")
+### BEGIN HIDDEN TESTS
+for seed in (1, 2, 3):
+    check_softmax_grad(softmax_ce_grad, seed=seed)
+check_softmax_grad(softmax_ce_grad, seed=4, V=2)  # the smallest vocabulary
+check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident model over 65 characters
+### END HIDDEN TESTS
+
 # %% [markdown] slide
 # ## 3. "Why `dy[targets[t]] -= 1`?"
 #

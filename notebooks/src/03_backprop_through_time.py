@@ -430,12 +430,23 @@ assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_ne
 # %% [markdown] slide
 # ## 5. The whole backward pass, from scratch
 #
-# The nine lines in one loop. The function also returns `dhnext` after the loop, which is
-# $\partial L/\partial h_{-1}$ (the gradient for `hprev`), and a `trace` of `dh` and of the
-# `dhnext` arriving at each step, for the checks and plots that follow. The switch
-# `keep_dhnext=False` is the broken version of section 7.
+# ### Exercise 2 · `rnn_backward` (4 points)
+#
+# Put the nine lines of section 4 together, in one loop over the steps in reverse,
+# $t = T-1, \dots, 0$. `rnn_backward(params, targets, xs, hs, ps)` receives the parameters and what
+# the forward pass kept: `xs[t]` $(V,1)$, `hs[t]` $(H,1)$ with `hs[-1]` = `hprev`, and `ps[t]` $(V,1)$.
+# The code around the gap is written for you. Inside the loop, your lines must:
+#
+# - add the step's contribution to `grads["Wxh"]`, `grads["Whh"]`, `grads["Why"]`, `grads["bh"]` and
+#   `grads["by"]` (they start at zero and have the shapes of the parameters);
+# - compute `dh` $= \partial L/\partial h_t$ and end with the new `dhnext`, the gradient for
+#   $h_{t-1}$: after the last iteration it is $\partial L/\partial h_{-1}$, the gradient for `hprev`;
+# - keep these four names, `dy`, `dh`, `dhraw`, `dhnext`: the lines after yours record `dh` and the
+#   arriving `dhnext` in a `trace` for the checks and plots that follow (and `keep_dhnext=False` is
+#   the broken version of section 7);
+# - leave the inputs unchanged: `dy = ps[t]` without `.copy()` would change `ps[t]`.
 
-# %% fragment
+# %% fragment {"nbgrader": {"grade": false, "grade_id": "rnn_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}}
 def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
     """Gradients (dict keyed like params), dL/dhprev (H,1), and a trace of dh and dhnext per step."""
     Whh, Why = params["Whh"], params["Why"]
@@ -443,25 +454,45 @@ def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
     dhnext = np.zeros_like(hs[0])  # nothing comes back from beyond the chunk
     trace = {"dh": {}, "dhnext": {}}
     for t in reversed(range(len(targets))):
+        if not keep_dhnext:
+            dhnext = np.zeros_like(dhnext)
+        trace["dhnext"][t] = dhnext  # the gradient arriving at h_t from step t+1
+        ### BEGIN SOLUTION
         dy = ps[t].copy()
         dy[targets[t]] -= 1
         grads["Why"] += dy @ hs[t].T
         grads["by"] += dy
-        if not keep_dhnext:
-            dhnext = np.zeros_like(dhnext)
         dh = Why.T @ dy + dhnext
         dhraw = (1 - hs[t] * hs[t]) * dh
         grads["bh"] += dhraw
         grads["Wxh"] += dhraw @ xs[t].T
         grads["Whh"] += dhraw @ hs[t - 1].T
-        trace["dh"][t], trace["dhnext"][t] = dh, dhnext
         dhnext = Whh.T @ dhraw
+        ### END SOLUTION
+        trace["dh"][t] = dh
     return grads, dhnext, trace
 
 
 grads, dhprev, trace = rnn_backward(params, targets, xs, hs, ps)
 print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
 assert all(grads[k].shape == params[k].shape for k in params)
+
+# %% [markdown] fragment
+# The test below runs your function on a fresh random model ($V=5$, $H=4$, $T=4$) and compares every
+# gradient with `rnn_lib` and with finite differences. If one is wrong, the message names the arrays
+# and, for the common slips (a missing `dhnext` or $1 - h^2$, a missing transpose, `=` for `+=`), the line.
+
+# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_rnn_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}}
+from rnn_lib.grading import check_rnn_backward
+
+check_rnn_backward(rnn_backward, seed=0)
+print("rnn_backward passes the visible tests")
+### BEGIN HIDDEN TESTS
+for seed in (1, 2, 3):
+    check_rnn_backward(rnn_backward, seed=seed)
+check_rnn_backward(rnn_backward, seed=4, T=1)  # a single step: dhnext stays zero inside the chunk
+check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9)  # more steps than characters: inputs repeat
+### END HIDDEN TESTS
 
 # %% [markdown] slide
 # ### What does `dhnext` mean?

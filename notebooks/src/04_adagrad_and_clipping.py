@@ -185,6 +185,58 @@ assert np.all(mWxh > mWxh_before)
 # No error is raised in the failing column: training would simply never improve.
 
 # %% [markdown] slide
+# ### Exercise 3 · An Adagrad step, in place (2 points)
+#
+# Write `adagrad_update(params, grads, memory, learning_rate, eps=1e-8)`: one Adagrad step for every
+# parameter. `params`, `grads` and `memory` are dicts of numpy arrays keyed alike (`"Wxh"`, ..., `"by"`).
+# For each name, with $g$ = `grads[name]`, $m$ = `memory[name]` and $\theta$ = `params[name]`:
+#
+# $$m \leftarrow m + g^2, \qquad \theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{m + \epsilon}}$$
+#
+# - memory first: the step divides by the memory that already includes this gradient;
+# - both updates change the arrays **in place**, like the gist's loop: an array taken out of the dict
+#   before the call (the gist's `Wxh`, `mWxh`) must hold the new values after it (the table above);
+# - `grads` stays unchanged, and the function returns nothing.
+#
+# The cell ends with one step on a single three-entry parameter `W`, held under a name outside the dict.
+
+# %% fragment {"nbgrader": {"grade": false, "grade_id": "adagrad_update", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+def adagrad_update(params, grads, memory, learning_rate, eps=1e-8):
+    """One Adagrad step, in place, for every name of params: memory[name] += g * g, then
+    params[name] -= learning_rate * g / sqrt(memory[name] + eps), where g = grads[name]."""
+    ### BEGIN SOLUTION
+    for name in params:
+        param, dparam, mem = params[name], grads[name], memory[name]
+        mem += dparam * dparam
+        param -= learning_rate * dparam / np.sqrt(mem + eps)
+    ### END SOLUTION
+
+
+W = np.array([1.0, 2.0, 3.0])
+demo_params, demo_memory = {"W": W}, {"W": np.zeros(3)}
+adagrad_update(demo_params, {"W": np.array([0.5, -20.0, 0.0])}, demo_memory, learning_rate=0.1)
+print(f"W = {W},  memory = {demo_memory['W']}")
+
+# %% [markdown] fragment
+# **Expected:** in a first step every entry with a non-zero gradient moves by the learning rate, 0.1,
+# whatever the gradient's size (section 4 says why); the entry whose gradient is 0 stays put. So
+# `W` = [0.9, 2.1, 3.0] and the memory holds the squared gradients, [0.25, 400, 0]. The test then runs
+# three steps in a row on random arrays and compares with `rnn_lib.Adagrad`.
+
+# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+from rnn_lib.grading import check_adagrad_update
+
+check_adagrad_update(adagrad_update, seed=0)
+assert np.allclose(W, [0.9, 2.1, 3.0]) and np.allclose(demo_memory["W"], [0.25, 400.0, 0.0])
+print("adagrad_update passes the visible tests")
+### BEGIN HIDDEN TESTS
+for seed in (1, 2, 3):
+    check_adagrad_update(adagrad_update, seed=seed)
+check_adagrad_update(adagrad_update, seed=4, steps=10, learning_rate=1.0)  # a long run, a large step
+check_adagrad_update(adagrad_update, seed=5, eps=1e-4)  # eps is an argument, not a constant
+### END HIDDEN TESTS
+
+# %% [markdown] slide
 # ## 3 · `rnn_lib.Adagrad` does the same, in place
 #
 # The library keeps the parameters in a dict and updates those arrays in place too (it never

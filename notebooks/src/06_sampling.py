@@ -272,6 +272,58 @@ for ax, (T, p), color in zip(axes, dists.items(), ("tab:green", "tab:blue", "tab
 axes[0].set(ylim=(0, 1.05), ylabel="probability")
 fig.tight_layout()
 
+# %% [markdown] subslide
+# ### Exercise 4 · Sampling with a temperature (2 points)
+#
+# Write `sample_with_temperature(y, temperature, rng)`: one character id drawn from
+# $\mathrm{softmax}(y / T)$.
+#
+# - `y`: the logits, shape `(V,)`. Leave it unchanged: `y / temperature` is a new array, `y /= temperature`
+#   would overwrite the caller's logits.
+# - `temperature` $\ge 0$: the temperature divides the **logits**, before the softmax. At exactly 0, return
+#   the most likely character, `int(np.argmax(y))` (greedy decoding), without dividing by zero.
+# - `rng`: a `np.random.Generator`, the only source of randomness (no `np.random.choice`), so that the same
+#   seed gives the same text.
+# - Return one id, an `int` from 0 to $V-1$.
+#
+# `softmax` and `draw(p, rng)` from section 2 are there to use. The cell ends by drawing 2,000 characters at
+# $T = 0.5$ after our prefix and counting how often the most likely one comes out.
+
+# %% fragment {"nbgrader": {"grade": false, "grade_id": "sample_with_temperature", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+def sample_with_temperature(y, temperature, rng):
+    """One character id drawn from softmax(y / temperature): y of shape (V,), temperature >= 0
+    (0: greedy, the argmax), rng a np.random.Generator. Returns an int in 0..V-1."""
+    ### BEGIN SOLUTION
+    if temperature == 0:
+        return int(np.argmax(y))
+    return draw(softmax(y / temperature), rng)
+    ### END SOLUTION
+
+
+rng_demo = np.random.default_rng(0)
+ids = np.array([sample_with_temperature(y_next, 0.5, rng_demo) for _ in range(2000)])
+top_share = np.mean(ids == dists[0.5].argmax())
+print(f"2000 draws at T = 0.5: {char_label(vocab.chars[dists[0.5].argmax()])} came out {top_share:.1%} of the "
+      f"time, and its probability is {dists[0.5].max():.1%}")
+
+# %% [markdown] fragment
+# **Expected:** the share within 3 percentage points of the probability. The test below also checks
+# temperature 0, that the seed alone decides the draws, and the frequencies of 4,000 draws at $T = 0.5$
+# and $T = 2$ on random logits; its message names the usual slips.
+
+# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_sample_with_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+from rnn_lib.grading import check_sample_with_temperature
+
+check_sample_with_temperature(sample_with_temperature, seed=0)
+assert abs(top_share - dists[0.5].max()) < 0.03
+print("sample_with_temperature passes the visible tests")
+### BEGIN HIDDEN TESTS
+for seed in (1, 2, 3):
+    check_sample_with_temperature(sample_with_temperature, seed=seed)
+check_sample_with_temperature(sample_with_temperature, seed=4, V=2, temperatures=(0.3, 5.0))
+check_sample_with_temperature(sample_with_temperature, seed=1, scale=1000.0)  # huge logits: no overflow
+### END HIDDEN TESTS
+
 # %% [markdown] slide
 # ### The same prefix and seed, five temperatures
 #

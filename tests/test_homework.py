@@ -1,0 +1,448 @@
+"""The homework: exercises in the solution notebooks, the student versions, and the checkers' feedback.
+
+(a) the solution notebooks carry every exercise, ran its tests without error, and their solution
+    functions pass the checkers with the hidden tests' seeds;
+(b) tools/make_homework.py generates student notebooks that run up to the first exercise, then fail
+    every exercise and its tests with NotImplementedError, and leak no solution or hidden test;
+(c) every checker of rnn_lib.grading gives its specific feedback for each deliberately wrong
+    implementation (written the way a student would write it) and passes the right ones.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnn_lib import grading
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+#: notebook -> the exercises it holds: (solution grade_id, test grade_id, points, checker)
+EXERCISES = {
+    "02_softmax_cross_entropy": [("softmax_ce_grad", "test_softmax_ce_grad", 2, grading.check_softmax_grad)],
+    "03_backprop_through_time": [("rnn_backward", "test_rnn_backward", 4, grading.check_rnn_backward)],
+    "04_adagrad_and_clipping": [("adagrad_update", "test_adagrad_update", 2, grading.check_adagrad_update)],
+    "06_sampling": [("sample_with_temperature", "test_sample_with_temperature", 2,
+                     grading.check_sample_with_temperature)],
+}
+HIDDEN_SEEDS = (1, 2, 3)
+
+
+def nbgrader_cells(nb: dict) -> dict:
+    """grade_id -> cell, for the cells with nbgrader metadata."""
+    return {c["metadata"]["nbgrader"]["grade_id"]: c for c in nb["cells"] if "nbgrader" in c["metadata"]}
+
+
+def source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+# -------------------------------------------------------------------------------------------------
+# (a) the solution notebooks
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_solution_notebook_has_its_exercises_and_ran_them(name):
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    cells = nbgrader_cells(nb)
+    for solution_id, test_id, points, _ in EXERCISES[name]:
+        assert solution_id in cells and test_id in cells, f"{name}: missing {solution_id} / {test_id}"
+        solution, test = cells[solution_id], cells[test_id]
+        meta_s, meta_t = solution["metadata"]["nbgrader"], test["metadata"]["nbgrader"]
+        assert meta_s["solution"] and not meta_s["grade"] and not meta_s["locked"]
+        assert meta_t["grade"] and meta_t["locked"] and not meta_t["solution"] and meta_t["points"] == points
+        assert "### BEGIN SOLUTION" in source(solution) and "### END SOLUTION" in source(solution)
+        assert "### BEGIN HIDDEN TESTS" in source(test) and "### END HIDDEN TESTS" in source(test)
+        assert "slide_type" in solution["metadata"]["slideshow"] and "slide_type" in test["metadata"]["slideshow"]
+        index = nb["cells"].index
+        assert index(solution) < index(test), f"{name}: the tests of {solution_id} come before it"
+        for cell in (solution, test):
+            grade_id = cell["metadata"]["nbgrader"]["grade_id"]
+            assert cell["execution_count"] is not None, f"{name}: {grade_id} never ran"
+            assert not [o for o in cell["outputs"] if o["output_type"] == "error"]
+
+
+def run_cells_until(name: str, grade_id: str) -> dict:
+    """The namespace of the solution notebook after running its code cells up to the cell ``grade_id``."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    namespace = {"__name__": "__notebook__", "display": lambda *args, **kwargs: None}
+    cwd = os.getcwd()
+    os.chdir(NOTEBOOKS)
+    try:
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                exec(compile(source(cell), f"{name}.ipynb", "exec"), namespace)
+                plt.close("all")
+            if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id:
+                return namespace
+    finally:
+        os.chdir(cwd)
+    raise AssertionError(f"{name} has no cell {grade_id}")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_solution_functions_pass_the_checkers(name, capsys):
+    for solution_id, _, _, check in EXERCISES[name]:
+        namespace = run_cells_until(name, solution_id)
+        for seed in (0, *HIDDEN_SEEDS):
+            check(namespace[solution_id], seed)
+
+
+# -------------------------------------------------------------------------------------------------
+# (b) the student versions
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_homework.py"), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_make_homework_writes_one_folder_per_notebook(release):
+    assert sorted(p.name for p in release.iterdir() if p.is_dir()) == sorted(EXERCISES)
+    for name in EXERCISES:
+        folder = release / name
+        assert (folder / f"{name}.ipynb").is_file()
+        assert (folder / "rnn_lib" / "grading.py").is_file(), "the notebooks import rnn_lib.grading"
+    assert (release / "06_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
+    assert (release / "04_adagrad_and_clipping" / "data" / "tinyshakespeare.txt").is_file()
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_student_version_hides_solutions_and_hidden_tests(name, release):
+    solution_nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    student_nb = json.loads((release / name / f"{name}.ipynb").read_text())
+    text = json.dumps(student_nb)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text, f"{name}: {marker!r} left in the student version"
+    solutions, students = nbgrader_cells(solution_nb), nbgrader_cells(student_nb)
+    for solution_id, test_id, _, _ in EXERCISES[name]:
+        # the solution cell keeps everything outside the markers: signature, docstring, the calls after it
+        placeholder = r"\1# YOUR CODE HERE\n\1raise NotImplementedError()"
+        expected = re.sub(r"^( *)### BEGIN SOLUTION\n.*?### END SOLUTION", placeholder,
+                          source(solutions[solution_id]), flags=re.S | re.M)
+        assert source(students[solution_id]).strip() == expected.strip()
+        # the test cell keeps its visible tests only
+        visible, hidden = source(solutions[test_id]).split("### BEGIN HIDDEN TESTS")
+        assert source(students[test_id]).strip() == visible.strip()
+        for line in hidden.split("### END HIDDEN TESTS")[0].splitlines():
+            if "check_" in line:  # the hidden calls, with their seeds and edge cases
+                assert line.strip() not in text, f"{name}: hidden test {line.strip()!r} survives"
+    assert not any(c.get("outputs") for c in student_nb["cells"] if c["cell_type"] == "code")
+    assert all("slide_type" in c["metadata"].get("slideshow", {}) for c in student_nb["cells"])
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_student_version_fails_each_exercise_with_not_implemented(name, release):
+    import nbformat
+    from nbclient import NotebookClient
+    path = release / name / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    graded = [i for i, c in enumerate(nb.cells) if "nbgrader" in c.metadata]
+    nb.cells = nb.cells[:graded[-1] + 1]  # up to the last exercise's tests: the rest need the answers
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=env)  # passed on to the kernel manager: one BLAS thread, no display
+
+    def error(cell):
+        return next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
+
+    first = min(i for i in graded if nb.cells[i].metadata.nbgrader.get("solution"))
+    for i, cell in enumerate(nb.cells[:first]):
+        if cell.cell_type == "code":
+            assert error(cell) is None, f"{name}: cell {i} fails before the first exercise: {error(cell)}"
+    for i in graded:
+        meta, err = nb.cells[i].metadata.nbgrader, error(nb.cells[i])
+        assert err is not None, f"{name}: {meta.grade_id} ran without error in the student version"
+        if meta.get("solution") or meta.get("grade"):
+            assert err.ename == "NotImplementedError", f"{name}: {meta.grade_id} raised {err.ename}: {err.evalue}"
+
+
+# -------------------------------------------------------------------------------------------------
+# (c) the checkers' feedback, for wrong implementations written the way a student would
+
+
+def student_function(code: str, name: str, **namespace):
+    exec(textwrap.dedent(code), ns := {"np": np, **namespace})
+    return ns[name]
+
+
+def mutate(code: str, old: str, new: str) -> str:
+    assert old in code, f"{old!r} is not in the correct implementation"
+    return code.replace(old, new)
+
+
+SOFTMAX = """
+def softmax_ce_grad(y, target):
+    p = np.exp(y - y.max())
+    p = p / p.sum()
+    dy = p.copy()
+    dy[target] -= 1
+    return dy
+"""
+SOFTMAX_BUGS = {
+    "no_minus_one": [("    dy[target] -= 1\n", "")],
+    "sign": [("dy[target] -= 1", "dy[target] -= 1\n    dy = -dy")],
+    "minus_one_everywhere": [("dy[target] -= 1", "dy -= 1")],
+    "unnormalised": [("p = p / p.sum()", "p = np.exp(y)")],
+    "wrong_index": [("dy[target] -= 1", "dy[np.argmax(y)] -= 1")],
+    "grad_of_p": [("dy[target] -= 1", "dy[target] -= 1\n    dy = -p[target] * dy")],
+}
+
+
+@pytest.mark.parametrize("bug", SOFTMAX_BUGS)
+def test_check_softmax_grad_names_the_mistake(bug):
+    code = SOFTMAX
+    for old, new in SOFTMAX_BUGS[bug]:
+        code = mutate(code, old, new)
+    with pytest.raises(AssertionError) as info:
+        grading.check_softmax_grad(student_function(code, "softmax_ce_grad"), seed=0)
+    assert grading.SOFTMAX_MISTAKES[bug] in str(info.value)
+
+
+def test_check_softmax_grad_other_failures():
+    grading.check_softmax_grad(student_function(SOFTMAX, "softmax_ce_grad"), seed=4, V=2, scale=20.0)
+
+    def changes_y(y, target):
+        y -= y.max()
+        p = np.exp(y) / np.exp(y).sum()
+        return p - np.eye(len(y))[target]
+
+    with pytest.raises(AssertionError, match="changed the logits y"):
+        grading.check_softmax_grad(changes_y, seed=0)
+    with pytest.raises(AssertionError, match=r"shape \(5,\), got \(5, 1\)"):
+        grading.check_softmax_grad(lambda y, t: student_function(SOFTMAX, "softmax_ce_grad")(y, t)[:, None])
+    with pytest.raises(AssertionError, match="forget a return"):
+        grading.check_softmax_grad(lambda y, t: None)
+    with pytest.raises(AssertionError, match="finite differences"):  # wrong in no known way
+        grading.check_softmax_grad(lambda y, t: student_function(SOFTMAX, "softmax_ce_grad")(y, t) * 1.1)
+    with pytest.raises(NotImplementedError):  # the student version's placeholder passes through
+        grading.check_softmax_grad(student_function("def f(y, t):\n    raise NotImplementedError()", "f"))
+
+
+BPTT = """
+def rnn_backward(params, targets, xs, hs, ps):
+    Whh, Why = params["Whh"], params["Why"]
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    dhnext = np.zeros_like(hs[0])
+    for t in reversed(range(len(targets))):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        grads["Why"] += dy @ hs[t].T
+        grads["by"] += dy
+        dh = Why.T @ dy + dhnext
+        dhraw = (1 - hs[t] * hs[t]) * dh
+        grads["bh"] += dhraw
+        grads["Wxh"] += dhraw @ xs[t].T
+        grads["Whh"] += dhraw @ hs[t - 1].T
+        dhnext = Whh.T @ dhraw
+    return grads, dhnext
+"""
+BPTT_BUGS = {
+    "no_minus_one": ("        dy[targets[t]] -= 1\n", ""),
+    "no_dhnext": ("dh = Why.T @ dy + dhnext", "dh = Why.T @ dy"),
+    "dhnext_not_updated": ("        dhnext = Whh.T @ dhraw\n", ""),
+    "no_tanh": ("dhraw = (1 - hs[t] * hs[t]) * dh", "dhraw = dh"),
+    "tanh_prev": ("dhraw = (1 - hs[t] * hs[t]) * dh", "dhraw = (1 - hs[t - 1] ** 2) * dh"),
+    "tanh_no_square": ("dhraw = (1 - hs[t] * hs[t]) * dh", "dhraw = (1 - hs[t]) * dh"),
+    "Whh_not_transposed": ("dhnext = Whh.T @ dhraw", "dhnext = Whh @ dhraw"),
+    "dhnext_from_dh": ("dhnext = Whh.T @ dhraw", "dhnext = Whh.T @ dh"),
+    "dWhh_transposed": ('grads["Whh"] += dhraw @ hs[t - 1].T', 'grads["Whh"] += hs[t - 1] @ dhraw.T'),
+    "dWhh_h_t": ('grads["Whh"] += dhraw @ hs[t - 1].T', 'grads["Whh"] += dhraw @ hs[t].T'),
+    "forward_loop": ("for t in reversed(range(len(targets))):", "for t in range(len(targets)):"),
+}
+
+
+@pytest.mark.parametrize("bug", BPTT_BUGS)
+def test_check_rnn_backward_names_the_mistake(bug):
+    fn = student_function(mutate(BPTT, *BPTT_BUGS[bug]), "rnn_backward")
+    with pytest.raises(AssertionError) as info:
+        grading.check_rnn_backward(fn, seed=0)
+    assert grading.BPTT_MISTAKES[bug] in str(info.value)
+    assert "finite differences" in str(info.value)
+
+
+def test_check_rnn_backward_messages_the_brief_asks_for():
+    missing_dhnext = student_function(mutate(BPTT, *BPTT_BUGS["no_dhnext"]), "rnn_backward")
+    with pytest.raises(AssertionError, match="wrong gradients for Wxh, Whh, bh, dhprev .right: Why, by.") as info:
+        grading.check_rnn_backward(missing_dhnext, seed=1)
+    assert "right at the last time step but wrong at the steps before it: did you add dhnext?" in str(info.value)
+    no_tanh = student_function(mutate(BPTT, *BPTT_BUGS["no_tanh"]), "rnn_backward")
+    with pytest.raises(AssertionError, match=r"did you multiply by \(1 - h\*\*2\)\?"):
+        grading.check_rnn_backward(no_tanh, seed=2)
+
+
+@pytest.mark.parametrize("key", ["Wxh", "Whh", "bh", "Why", "by"])
+def test_check_rnn_backward_spots_assignment_instead_of_accumulation(key):
+    fn = student_function(BPTT.replace(f'grads["{key}"] +=', f'grads["{key}"] ='), "rnn_backward")
+    with pytest.raises(AssertionError, match=rf"grads\['{key}'\] holds only the contribution of time step 0.*"
+                                             r"did you write `=` instead of `\+=`\?"):
+        grading.check_rnn_backward(fn, seed=0)
+
+
+def test_check_rnn_backward_other_failures():
+    right = student_function(BPTT, "rnn_backward")
+    for kwargs in ({"T": 1}, {"V": 3, "H": 7, "T": 9}):
+        grading.check_rnn_backward(right, seed=5, **kwargs)
+    no_copy = student_function(mutate(BPTT, "dy = ps[t].copy()", "dy = ps[t]"), "rnn_backward")
+    with pytest.raises(AssertionError, match=r"changed ps\[.*dy = ps\[t\].copy\(\)"):
+        grading.check_rnn_backward(no_copy, seed=0)
+    why_not_transposed = student_function(mutate(BPTT, "Why.T @ dy", "Why @ dy"), "rnn_backward")
+    with pytest.raises(AssertionError, match=r"ValueError.*\n.*Hint: check every array's shape"):
+        grading.check_rnn_backward(why_not_transposed, seed=0)
+    dwhy_transposed = student_function(mutate(BPTT, "dy @ hs[t].T", "hs[t] @ dy.T"), "rnn_backward")
+    with pytest.raises(AssertionError, match=r"broadcast.*\n.*outer products such as dy @ hs\[t\].T"):
+        grading.check_rnn_backward(dwhy_transposed, seed=0)
+
+    def returns_transposed(*args):
+        grads, dhnext = right(*args)
+        return {**grads, "Why": grads["Why"].T}, dhnext
+
+    transposed = r"grads\['Why'\] should have shape \(5, 4\), got \(4, 5\) \(transposed\?\)"
+    with pytest.raises(AssertionError, match=transposed):
+        grading.check_rnn_backward(returns_transposed, seed=0)
+    # a mistake outside the table, in the link between steps: the single-step diagnosis
+    half_dhnext = student_function(mutate(BPTT, "Why.T @ dy + dhnext", "Why.T @ dy + 0.5 * dhnext"), "rnn_backward")
+    with pytest.raises(AssertionError, match="with a single time step your gradients are right"):
+        grading.check_rnn_backward(half_dhnext, seed=0)
+
+
+ADAGRAD = """
+def adagrad_update(params, grads, memory, learning_rate, eps=1e-8):
+    for name in params:
+        param, dparam, mem = params[name], grads[name], memory[name]
+        mem += dparam * dparam
+        param -= learning_rate * dparam / np.sqrt(mem + eps)
+"""
+ADAGRAD_BUGS = {
+    "eps_outside_sqrt": [("np.sqrt(mem + eps)", "(np.sqrt(mem) + eps)")],
+    "step_before_memory": [("        mem += dparam * dparam\n", ""), ("np.sqrt(mem + eps)",
+                                                                    "np.sqrt(mem + eps)\n        mem += dparam * dparam")],
+    "memory_not_squared": [("mem += dparam * dparam", "mem += dparam")],
+    "memory_not_accumulated": [("mem += dparam * dparam", "mem[...] = dparam * dparam")],
+    "no_sqrt": [("np.sqrt(mem + eps)", "(mem + eps)")],
+    "wrong_sign": [("param -= ", "param += ")],
+    "no_learning_rate": [("learning_rate * dparam", "dparam")],
+    "plain_sgd": [("/ np.sqrt(mem + eps)", "")],
+}
+
+
+@pytest.mark.parametrize("bug", ADAGRAD_BUGS)
+def test_check_adagrad_update_names_the_mistake(bug):
+    code = ADAGRAD
+    for old, new in ADAGRAD_BUGS[bug]:
+        code = mutate(code, old, new)
+    with pytest.raises(AssertionError) as info:
+        grading.check_adagrad_update(student_function(code, "adagrad_update"), seed=0)
+    assert grading.ADAGRAD_MISTAKES[bug][1] in str(info.value)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("param -= learning_rate * dparam", "param = param - learning_rate * dparam",
+     r"the parameters did not change: did you write `param = param - learning_rate \* ...`\?.*in place with `-=`"),
+    ("mem += dparam * dparam", "mem = mem + dparam * dparam",
+     r"the memory did not change: did you write `mem = mem \+ dparam \* dparam`\?.*in place with `\+=`"),
+    ("param -= learning_rate * dparam / np.sqrt(mem + eps)",
+     "params[name] = param - learning_rate * dparam / np.sqrt(mem + eps)",
+     r"params\['Wxh'\] is a new array: you replaced it .*in place"),
+    ("np.sqrt(mem + eps)", "np.sqrt(mem)", r"wrong values for param Wxh.*\nthere are nan or inf.*np.sqrt\(mem \+ eps\)"),
+    ("mem += dparam * dparam", "mem += dparam * dparam\n        dparam *= 0",
+     r"changed grads\['Wxh'\]"),
+])
+def test_check_adagrad_update_in_place_and_eps(old, new, message):
+    with pytest.raises(AssertionError, match=message):
+        grading.check_adagrad_update(student_function(mutate(ADAGRAD, old, new), "adagrad_update"), seed=0)
+
+
+def test_check_adagrad_update_accepts_the_gists_loop():
+    gist = mutate(ADAGRAD, "param -= learning_rate * dparam", "param += -learning_rate * dparam")
+    for seed in (0, 1):
+        grading.check_adagrad_update(student_function(gist, "adagrad_update"), seed=seed, steps=5,
+                                     learning_rate=1.0)
+
+
+SAMPLE = """
+def sample_with_temperature(y, temperature, rng):
+    if temperature == 0:
+        return int(np.argmax(y))
+    z = y / temperature
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return int(np.searchsorted(np.cumsum(p), rng.random(), side="right"))
+"""
+SAMPLE_BUGS = {
+    "no_temperature": [("z = y / temperature", "z = y")],
+    "on_probabilities": [("z = y / temperature", "q = np.exp(y - y.max())\n    z = q / q.sum() / temperature")],
+    "multiplied": [("z = y / temperature", "z = y * temperature")],
+    "greedy": [("np.searchsorted(np.cumsum(p), rng.random(), side=\"right\")", "np.argmax(p)")],
+    "uniform": [("np.searchsorted(np.cumsum(p), rng.random(), side=\"right\")", "rng.integers(len(p))")],
+    "off_by_one": [("side=\"right\"))", "side=\"right\") - 1) % len(p)")],
+}
+
+
+@pytest.mark.parametrize("bug", SAMPLE_BUGS)
+def test_check_sample_with_temperature_names_the_mistake(bug):
+    code = SAMPLE
+    for old, new in SAMPLE_BUGS[bug]:
+        code = mutate(code, old, new)
+    with pytest.raises(AssertionError) as info:
+        grading.check_sample_with_temperature(student_function(code, "sample_with_temperature"), seed=0)
+    assert grading.TEMPERATURE_MISTAKES[bug][1] in str(info.value)
+
+
+def test_check_sample_with_temperature_other_failures():
+    right = student_function(SAMPLE, "sample_with_temperature")
+    for seed, kwargs in ((1, {}), (2, {"V": 2, "temperatures": (0.3,)}), (3, {"scale": 1000.0})):
+        grading.check_sample_with_temperature(right, seed, **kwargs)
+    with_choice = """
+    def f(y, T, rng):
+        return np.argmax(y) if T == 0 else rng.choice(len(y), p=np.exp(y / T) / np.exp(y / T).sum())
+    """
+    grading.check_sample_with_temperature(student_function(with_choice, "f"), seed=0)  # any correct draw
+    global_random = student_function(mutate(SAMPLE, "rng.random()", "np.random.default_rng().random()"),
+                                      "sample_with_temperature")
+    with pytest.raises(AssertionError, match="does not use rng"):
+        grading.check_sample_with_temperature(global_random, seed=0)
+    in_place = student_function(mutate(SAMPLE, "z = y / temperature", "y /= temperature\n    z = y"),
+                                "sample_with_temperature")
+    with pytest.raises(AssertionError, match="not y /= temperature"):
+        grading.check_sample_with_temperature(in_place, seed=0)
+    no_greedy = student_function(mutate(SAMPLE, "if temperature == 0:", "if False:"), "sample_with_temperature")
+    with pytest.raises(AssertionError, match="at temperature 0 return the most likely character"):
+        grading.check_sample_with_temperature(no_greedy, seed=0)
+    unshifted = student_function(mutate(SAMPLE, "np.exp(z - z.max())", "np.exp(z)"), "sample_with_temperature")
+    with pytest.raises(AssertionError, match="np.exp overflows"):
+        grading.check_sample_with_temperature(unshifted, seed=1, scale=1000.0)
+    with pytest.raises(AssertionError, match="return one character id"):
+        grading.check_sample_with_temperature(lambda y, T, rng: np.eye(len(y))[0], seed=0)
+
+
+def test_make_homework_refuses_a_notebook_out_of_sync_with_its_source(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_homework
+    finally:
+        sys.path.pop(0)
+    stale = tmp_path / "02_softmax_cross_entropy.ipynb"
+    nb = json.loads((NOTEBOOKS / stale.name).read_text())
+    assert make_homework.out_of_sync([NOTEBOOKS / stale.name]) == []
+    nb["cells"][0]["source"] = "# an edit made in the notebook instead of its source"
+    stale.write_text(json.dumps(nb))
+    assert make_homework.out_of_sync([stale]) == [
+        "02_softmax_cross_entropy.ipynb: cells differ from notebooks/src/02_softmax_cross_entropy.py; "
+        "run python tools/nbbuild.py notebooks/src/02_softmax_cross_entropy.py"]
