@@ -193,8 +193,9 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
             hnl *= -0.5  # undo the pre-scaling (exactly): the backward pass needs m_n + bhn
 
     cache = _output_layer(params, hs[L - 1, 1:].reshape(T * B, H), buf)
-    h_last = hs[:, T].transpose(0, 2, 1).reshape(H * L, B)
-    cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last)
+    h_last = np.empty((L, H, B), dtype)  # a new array: hs may be reused by the next call
+    h_last[...] = hs[:, T].transpose(0, 2, 1)
+    cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last.reshape(H * L, B))
     return cache
 
 

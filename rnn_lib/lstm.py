@@ -161,7 +161,7 @@ class _Buffers:
     """The arrays of one forward and backward pass, by name.
 
     Fresh arrays by default. ``reuse=True`` keeps them from one call to the next, as
-    :func:`loss_and_grads` does: a training step of a 256-unit LSTM needs some 30 MB of
+    :func:`loss_and_grads` does: a training step of a 256-unit LSTM needs some 20 MB of
     intermediate arrays, and allocating them anew makes the OS zero-fill them page by page at every
     step, which costs a good fraction of the step. Shared with :mod:`rnn_lib.gru`.
     """

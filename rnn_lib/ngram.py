@@ -205,14 +205,68 @@ class NGramModel:
         float64 array, shape (N,), every entry finite (never log 0)
         """
         ids = _check_ids(ids, self.vocab_size, "ids")
+        return np.log(self._probs_along(ids, ids))
+
+    def probs_of(self, ids, next_id) -> np.ndarray:
+        """Probability of one fixed character at every position of a text, given the characters before.
+
+        ``log_probs`` scores the character that actually comes next; this asks, at each position,
+        how likely ``next_id`` would have been there (for example a newline at every column).
+
+        Parameters
+        ----------
+        ids : int array, shape (N,)
+            The text that supplies the contexts: position ``i`` uses ``ids[max(0, i-n+1):i]``.
+        next_id : int
+            The character id to score, in ``0 .. V - 1``.
+
+        Returns
+        -------
+        float64 array, shape (N,)
+            Entry ``i`` is P(next_id | the up to n - 1 characters before position i).
+        """
+        ids = _check_ids(ids, self.vocab_size, "ids")
+        next_id = _check_ids([next_id], self.vocab_size, "next_id")[0]
+        return self._probs_along(ids, np.full(ids.size, next_id, np.int64))
+
+    def _probs_along(self, ids: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+        """P(nxt[i] | up to n - 1 ids before position i) for ids and nxt of shape (N,)."""
         V, N = self.vocab_size, ids.size
         p = np.full(N, 1.0 / V)
         ctx = np.zeros(N, np.int64)  # ctx[i]: code of the k-1 characters before position i
         for k in range(1, min(self.order, N) + 1):
             if k > 1:  # prepend the character k - 1 places back (the most significant digit)
                 ctx[k - 1:] += ids[:N - k + 1] * V ** (k - 2)
-            p[k - 1:] = self._interpolate(k, ctx[k - 1:], ids[k - 1:], p[k - 1:])
-        return np.log(p)
+            p[k - 1:] = self._interpolate(k, ctx[k - 1:], nxt[k - 1:], p[k - 1:])
+        return p
+
+    def context_counts(self, ids) -> np.ndarray:
+        """How often the full context of each character of a text occurred in the training text.
+
+        Parameters
+        ----------
+        ids : int array, shape (N,)
+
+        Returns
+        -------
+        int64 array, shape (N,)
+            Entry ``i`` is c(h .) for the n - 1 characters ``h = ids[i-n+1:i]``: the number of times
+            ``h`` was followed by a character in training, 0 if never (then the shorter contexts
+            decide). The first n - 1 positions have fewer than n - 1 characters before them: -1.
+            For n = 1 the context is empty and every entry is the length of the training text.
+        """
+        ids = _check_ids(ids, self.vocab_size, "ids")
+        n, V, N = self.order, self.vocab_size, ids.size
+        out = np.full(N, -1, np.int64)
+        if N < n:
+            return out
+        ctx = np.zeros(N - n + 1, np.int64)  # code of ids[i-n+1:i] for i = n-1 .. N-1
+        for j in range(n - 1):
+            ctx = ctx * V + ids[j:N - n + 1 + j]
+        level = self._levels[-1]
+        i, seen = _lookup(level.contexts, ctx)
+        out[n - 1:] = np.where(seen, level.totals[i] if level.totals.size else 0, 0)
+        return out
 
     def log_loss(self, ids) -> float:
         """Mean cross-entropy of a text under the model, in nats per character.

@@ -436,7 +436,7 @@ def plot_spectrum(matrix, ax=None, radius: float = 1.0, label: str | None = None
 __all__ += ["plot_loss_by_order"]
 
 
-def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=None):
+def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=None, colors: dict | None = None):
     """Loss per character against the n-gram order: nats on the left axis, bits on the right.
 
     Parameters
@@ -448,6 +448,9 @@ def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=N
     baselines : dict name -> float, optional
         Horizontal dashed lines in nats/char (e.g. the RNN's validation loss).
     ax : matplotlib Axes, optional
+    colors : dict name -> matplotlib colour, optional
+        Fixed colours for some curves or baselines, so that one quantity keeps its colour across
+        several figures; the others take C0, C1, ... in the order given.
 
     Returns
     -------
@@ -457,13 +460,14 @@ def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=N
     if ax is None:
         _, ax = plt.subplots()
     orders = np.asarray(orders)
+    colors = colors or {}
     for i, (name, nats) in enumerate(curves.items()):
         nats = np.asarray(nats, dtype=float)
         if nats.shape != orders.shape:
             raise ValueError(f"curve {name!r} has {nats.size} values for {orders.size} orders")
-        ax.plot(orders, nats, "o-", color=f"C{i}", label=name)
+        ax.plot(orders, nats, "o-", color=colors.get(name, f"C{i}"), label=name)
     for i, (name, nats) in enumerate((baselines or {}).items()):
-        ax.axhline(nats, ls="--", lw=1.8, color=f"C{len(curves) + i}", label=name)
+        ax.axhline(nats, ls="--", lw=1.8, color=colors.get(name, f"C{len(curves) + i}"), label=name)
     ax.set_xticks(orders)
     ax.set_xlabel("order n (the model reads n - 1 characters)")
     ax.set_ylabel("loss (nats/char)")

@@ -408,7 +408,7 @@ class Trainer:
         if ckpt.hprev is not None:
             if ckpt.hprev.shape != trainer.hprev.shape:
                 raise ValueError(f"checkpoint hidden state has shape {ckpt.hprev.shape}, expected {trainer.hprev.shape}")
-            trainer.hprev = ckpt.hprev.astype(trainer.params["Whh"].dtype)
+            trainer.hprev = ckpt.hprev.astype(np.dtype(trainer.config.dtype))
         trainer.history = ckpt.history
         s = ckpt.state
         trainer.step, trainer.position, trainer.seconds = s["step"], s["position"], s["seconds"]

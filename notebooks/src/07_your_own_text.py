@@ -11,9 +11,9 @@
 # - the errors learners hit with the original gist, each reproduced, explained and fixed:
 #   `IndexError: list index out of range` on a tiny file, an empty file, a file that is not UTF-8,
 #   a priming character the model has never seen, a wrong path;
-# - why "probabilities are not non-negative" (or `nan`) appears after switching to CuPy, and how a
-#   stable softmax and a diverging-training check deal with it;
-# - the Python 2 habits of the original code, in one table.
+# - what most likely lies behind "probabilities are not non-negative" (or `nan`) after switching to
+#   CuPy, and how a stable softmax and a diverging-training check deal with it;
+# - the Python 2 habits of the original code, in one table, each shown by running it.
 #
 # **Prerequisites:** notebooks 01–05 (vocabulary, softmax, backpropagation through time, Adagrad,
 # training with `rnn_lib.Trainer`). Notebook 06 (sampling) helps but is not needed.
@@ -212,8 +212,8 @@ for ch in "aéλж海🌊":
 assert [len(ch.encode("utf-8")) for ch in "aéλж海🌊"] == [1, 2, 2, 2, 3, 4]
 
 # %% [markdown] subslide
-# The poem in numbers. **Expected:** more bytes than characters, and about as many distinct
-# characters as a byte can take values; yet only some of the 256 byte values occur.
+# The poem in numbers. **Expected:** more bytes than characters; and more distinct characters than
+# distinct byte values, because only some of the 256 possible byte values occur in UTF-8 text like this.
 
 # %%
 poem = rnn_lib.load_text(rnn_lib.data_path("unicode_poem.txt"))
@@ -222,6 +222,7 @@ poem_bytes = poem.encode("utf-8")
 print(f"len(poem) = {len(poem):,} characters; len(poem.encode('utf-8')) = {len(poem_bytes):,} bytes")
 print(f"{len(poem_vocab)} distinct characters, but only {len(set(poem_bytes))} distinct byte values")
 assert len(poem_bytes) > len(poem) and len(poem_vocab) == len(set(poem))
+assert len(set(poem_bytes)) < 256 and len(set(poem_bytes)) < len(poem_vocab)
 
 # %% [markdown] subslide
 # The sorted vocabulary, grouped by writing system (the first word of each character's Unicode name).
@@ -264,46 +265,103 @@ except UnicodeDecodeError as exc:
 
 # %% [markdown] fragment
 # A character-level model in Python 3 cannot make that mistake: every id it samples decodes to a
-# whole character of its vocabulary.
+# whole character of its vocabulary. Section 3 sets a character sampler against a byte sampler.
 
 # %% [markdown] slide
 # ## 3. Train briefly on code and on a poem
 #
 # Both runs use `rnn_lib.Trainer` with a small model: 64 hidden units, 16 parallel streams of 25
 # steps (8 for the shorter poem), Adagrad at learning rate 0.1 (the gist's), float32, seed 0, and a
-# fixed number of steps (not seconds), so the numbers below are the same on every run. Neither text
-# is split for validation: with a few thousand characters we only want to see what the model picks up.
+# fixed number of steps (not seconds), so the numbers below are the same on every run.
+#
+# Both files are small, so a model can learn much of them by heart, and a low training loss then
+# says little. We therefore hold out the last 10% of each file (`val_fraction=0.1`) and score the
+# model on it every 100 steps: text it has never trained on.
 
 # %%
 def brief_config(batch_size):
     return rnn_lib.TrainConfig(hidden_size=64, seq_length=SEQ_LENGTH, batch_size=batch_size,
-                               learning_rate=0.1, dtype="float32", seed=0, val_fraction=0.0,
-                               eval_every=0, sample_every=0, log_every=50)
+                               learning_rate=0.1, dtype="float32", seed=0, val_fraction=0.1,
+                               eval_every=100, eval_chars=0, sample_every=0, log_every=50)
+
+
+def describe_split(label, trainer):
+    """Print the sizes of a trainer's training and validation splits and of its streams."""
+    print(f"{label}: V = {len(trainer.vocab)}; training split {len(trainer.train_ids):,} characters "
+          f"({trainer.config.batch_size} streams of {len(trainer.train_ids) // trainer.config.batch_size}), "
+          f"held out {len(trainer.val_ids):,}")
 
 
 code = rnn_lib.load_text(rnn_lib.data_path("sample_code.py"), min_length=SEQ_LENGTH + 1)
 code_trainer = rnn_lib.Trainer(code, brief_config(batch_size=16), progress=False)
-print(f"sample_code.py: {len(code):,} characters, V = {len(code_trainer.vocab)}; "
-      f"each stream has {len(code) // 16} characters")
+describe_split("sample_code.py", code_trainer)
 
 # %% [markdown] subslide
-# Before training, a sample is noise drawn almost uniformly from the 68 characters:
+# Before training, the weights are tiny and every character is about equally likely. **Expected:**
+# the loss on the training split is almost exactly $\ln V$, the loss of a uniform guess, and a sample
+# is noise drawn from the whole vocabulary.
 
 # %%
+code_start_nats = rnn_lib.evaluate(code_trainer.params, code_trainer.train_ids)
+code_uniform = np.log(len(code_trainer.vocab))
+print(f"loss before training {code_start_nats:.4f} nats/char; ln V = {code_uniform:.4f}")
 untrained = code_trainer.sample(120)
 print(untrained)
+print(f"{len(set(untrained))} distinct characters in these {len(untrained)}, of V = {len(code_trainer.vocab)}")
+assert abs(code_start_nats - code_uniform) < 0.01 and len(set(untrained)) > len(code_trainer.vocab) / 2
 assert code_trainer.step == 0 and len(untrained) == 120
 
 # %% [markdown] subslide
-# 800 steps (a few seconds). **Expected:** the training loss falls from about $\ln 68 \approx 4.2$
-# nats/char to well under half of that.
+# 800 steps (a few seconds). The history records the mean loss of every 50 steps, so its first
+# value already includes 50 updates: Adagrad learns which characters are common within those, and
+# that first mean lies below $\ln V$. **Expected:** the first logged value below the loss before
+# training, and the last one under half of $\ln V$.
 
 # %%
+def passes(trainer):
+    """How many times training has read its whole training split."""
+    c = trainer.config
+    return trainer.step * c.batch_size * c.seq_length / len(trainer.train_ids)
+
+
 code_trainer.run(steps=800)
 code_nats = code_trainer.history.train_nats
-print(f"{code_trainer.step} steps: training loss {code_nats[0]:.3f} (first 50 steps) -> "
-      f"{code_nats[-1]:.3f} nats/char (last 50); ln V = {np.log(len(code_trainer.vocab)):.3f}")
-assert code_nats[-1] < 0.5 * np.log(len(code_trainer.vocab))
+print(f"{code_trainer.step} steps ({passes(code_trainer):.0f} passes over the training split): training loss "
+      f"{code_start_nats:.3f} (before) -> {code_nats[0]:.3f} (steps 1-50) -> {code_nats[-1]:.3f} nats/char "
+      f"(last 50 steps); ln V = {code_uniform:.3f}")
+assert code_nats[-1] < code_nats[0] < code_start_nats and code_nats[-1] < 0.5 * code_uniform
+
+# %% [markdown] subslide
+# Now the held-out tail. Two yardsticks: $\ln V$, and a **unigram** model that knows only how often
+# each character occurs in the training split (counts plus one, so that no character has probability
+# zero). A model that beats the unigram has learned something about order. **Expected:** at its best
+# the validation loss beats both yardsticks; but it stays well above the training loss, and it is
+# lowest early and then climbs while the training loss keeps falling. From then on, the model mostly
+# memorises the file.
+
+# %%
+def unigram_nats(trainer):
+    """Validation nats/char of a model that knows only the training split's character counts (+1)."""
+    counts = np.bincount(trainer.train_ids, minlength=len(trainer.vocab)) + 1.0
+    return float(-np.log(counts[trainer.val_ids] / counts.sum()).mean())
+
+
+def report_validation(trainer):
+    """Print the validation losses against the yardsticks; return (lowest, last, unigram)."""
+    h = trainer.history
+    best = int(np.argmin(h.val_nats))
+    unigram = unigram_nats(trainer)
+    print("validation loss: " + ", ".join(f"{v:.3f}" for v in h.val_nats)
+          + f"  (steps {h.val_step[0]} to {h.val_step[-1]}, every {trainer.config.eval_every})")
+    print(f"lowest {h.val_nats[best]:.3f} at step {h.val_step[best]}, last {h.val_nats[-1]:.3f}; "
+          f"training loss (last 50 steps) {h.train_nats[-1]:.3f}; unigram {unigram:.3f}; "
+          f"ln V = {np.log(len(trainer.vocab)):.3f}")
+    return h.val_nats[best], h.val_nats[-1], unigram
+
+
+code_best, code_last, code_unigram = report_validation(code_trainer)
+assert code_best < code_unigram < code_uniform
+assert code_last > code_best and code_last > code_nats[-1] + 1.0
 
 # %% [markdown] subslide
 # A sample primed with `def ` at temperature 0.5 (a little more conservative than the model's own
@@ -314,9 +372,10 @@ code_sample = "def " + code_trainer.sample(500, prime="def ", temperature=0.5)
 print(code_sample)
 
 # %% [markdown] fragment
-# The spelling is shaky, but the layout is Python's: `def name(...):`, `"""Return ...`, `return`,
-# and blocks indented by multiples of four spaces. We can count that last one. **Expected:** most
-# indented lines of the sample use a multiple of 4 spaces (every line of the training file does).
+# Most words are invented, and apart from a few short `return` lines nothing would run. What the
+# model has picked up is the look of the file: `return` at the start of indented lines, the triple
+# quotes of docstrings, names joined by underscores, and indentation in steps of four spaces. We can count that last one. **Expected:**
+# most indented lines of the sample use a multiple of 4 spaces (every line of the training file does).
 
 # %%
 def indent_share(text):
@@ -334,34 +393,112 @@ assert indent_share(code)[0] == 1.0 and indent_share(code_sample)[0] > 0.5
 # %% [markdown] subslide
 # ### The poem
 #
-# The poem is shorter (1,656 characters) but its vocabulary is much larger (230), so we use 8 streams
-# of about 200 characters each.
+# The poem is shorter than the code, but its vocabulary is much larger, so we use 8 streams instead
+# of 16. Its held-out tail is the poem's last lines; the cell prints how they begin.
 
 # %%
-poem_trainer = rnn_lib.Trainer(poem, brief_config(batch_size=8), progress=False).run(steps=800)
-poem_nats = poem_trainer.history.train_nats
-print(f"{poem_trainer.step} steps: training loss {poem_nats[0]:.3f} -> {poem_nats[-1]:.3f} nats/char; "
-      f"ln V = {np.log(len(poem_trainer.vocab)):.3f}")
-assert poem_nats[-1] < 0.5 * np.log(len(poem_trainer.vocab))
-
-# %% [markdown] subslide
-# Two samples, one primed with a Greek word and one with a Japanese one. **Expected:** whole
-# characters only, each one from the poem's vocabulary, in whatever mix of scripts the model prefers.
-
-# %%
-for prime in ["Η θάλασσα", "青い"]:
-    poem_sample = poem_trainer.sample(160, prime=prime, temperature=0.6)
-    print(f"--- primed with {prime!r}\n{prime}{poem_sample}")
-    assert set(poem_sample) <= set(poem_trainer.vocab.chars)
+poem_trainer = rnn_lib.Trainer(poem, brief_config(batch_size=8), progress=False)
+describe_split("unicode_poem.txt", poem_trainer)
+print(f"the held-out tail begins {poem[len(poem_trainer.train_ids):][:40]!r}")
+poem_uniform = np.log(len(poem_trainer.vocab))
 
 # %% [markdown] fragment
-# With so little text the model mostly recites what it has memorised (whole lines of the Chinese
-# verse come back intact) and jumps from one language to the next, sometimes in the middle of a line,
-# which the poem never does. Within a word, though, it mostly stays in one script: the script of the
-# next character is easy to predict from the character before it.
+# 800 steps again. **Expected:** the same picture as for the code: a training loss under half of
+# $\ln V$, a validation loss that at its best beats both yardsticks and then climbs.
+
+# %%
+poem_trainer.run(steps=800)
+poem_nats = poem_trainer.history.train_nats
+print(f"{poem_trainer.step} steps ({passes(poem_trainer):.0f} passes over the training split): "
+      f"training loss {poem_nats[0]:.3f} (steps 1-50) -> {poem_nats[-1]:.3f} nats/char (last 50 steps)")
+poem_best, poem_last, poem_unigram = report_validation(poem_trainer)
+assert poem_nats[-1] < 0.5 * poem_uniform
+assert poem_best < poem_unigram < poem_uniform and poem_last > poem_best and poem_last > poem_nats[-1] + 1.0
+
+# %% [markdown] subslide
+# Two samples, one primed with a Greek phrase and one with a Japanese one, at temperature 0.6.
+
+# %%
+poem_samples = []
+for prime in ["Η θάλασσα", "青い"]:
+    poem_samples.append(prime + poem_trainer.sample(160, prime=prime, temperature=0.6))
+    print(f"--- primed with {prime!r}\n{poem_samples[-1]}\n")
+
+# %% [markdown] fragment
+# Much of this is recited: whole lines of the Chinese verse, and pieces of the Korean one, come back
+# unchanged. The rest is invented words, and the model jumps from one language to another in the
+# middle of a line, which the poem never does, and sometimes in the middle of a word: right after the
+# Japanese `青い` comes a Cyrillic letter.
+
+# %% [markdown] subslide
+# ### Does it stay in one script?
+#
+# Mixed words like that are visible, but are they common? We take every pair of neighbouring
+# letters in the two samples (spaces, punctuation and line breaks break a pair) and find each
+# letter's script from the first word of its Unicode name. If the letters came in random order, two
+# neighbours would share a script with probability $\sum_s q_s^2$, where $q_s$ is the share of the
+# sample's letters in script $s$. **Expected:** the sample's neighbours share a script far more often
+# than that. (Not always, even in the poem: Japanese mixes Chinese characters, `CJK`, with `HIRAGANA`.)
+
+# %%
+def letter_script(ch):
+    """The script of a letter (LATIN, GREEK, ..., HANGUL), or None for anything that is not a letter."""
+    first = unicodedata.name(ch, "").split(" ")[0]
+    return first if ch.isalpha() and first in SCRIPTS else None
+
+
+def same_script_shares(text):
+    """(share of neighbouring letter pairs in one script, share expected by chance, number of pairs)."""
+    scripts = [letter_script(ch) for ch in text]
+    pairs = [(a, b) for a, b in zip(scripts, scripts[1:]) if a and b]
+    letters = [s for s in scripts if s]
+    q = np.array([letters.count(s) for s in set(letters)]) / len(letters)
+    return float(np.mean([a == b for a, b in pairs])), float(q @ q), len(pairs)
+
+
+for name, text in [("the two samples", "\n".join(poem_samples)), ("the poem", poem)]:
+    same, chance, n_pairs = same_script_shares(text)
+    print(f"{name:>15}: {same:.1%} of {n_pairs} neighbouring letter pairs share a script; "
+          f"by chance {chance:.1%}")
+sample_same, sample_chance, _ = same_script_shares("\n".join(poem_samples))
+assert sample_same > sample_chance
+
+# %% [markdown] fragment
+# Within a word the model mostly stays in one script: the script of the next letter is easy to
+# predict from the letter before it. It is across words and lines that it wanders.
+
+# %% [markdown] subslide
+# ### Characters against bytes, once more
+#
+# Section 2 claimed that a character vocabulary never splits a multi-byte character. Both samples
+# above decode, trivially: they are Python strings. The contrast is a sampler over **bytes**: here
+# the crudest one, which draws each byte independently with its frequency in the poem's UTF-8
+# encoding, as many bytes as the two samples take. **Expected:** the result is not valid UTF-8, and
+# decoding it with `errors="replace"` leaves many `�` (U+FFFD, the replacement character).
+
+# %%
+byte_freq = np.bincount(np.frombuffer(poem_bytes, dtype=np.uint8), minlength=256) / len(poem_bytes)
+n_bytes = len("\n".join(poem_samples).encode("utf-8"))
+byte_sample = np.random.default_rng(0).choice(256, size=n_bytes, p=byte_freq).astype(np.uint8).tobytes()
+try:
+    byte_sample.decode("utf-8")
+    byte_error = None
+except UnicodeDecodeError as exc:
+    byte_error = exc
+    print(f"byte sample ({n_bytes} bytes): {type(exc).__name__}: {exc.reason} at byte {exc.start}")
+repaired = byte_sample.decode("utf-8", errors="replace")
+print(f"decoded with errors='replace': {repaired.count(chr(0xFFFD))} of {len(repaired)} characters are '\\ufffd'; "
+      f"it begins {repaired[:30]!r}")
+assert byte_error is not None and repaired.count("\ufffd") > 0.1 * len(repaired)
+
+# %% [markdown] fragment
+# This byte sampler knows nothing about order; a trained byte-level model would learn to follow a
+# lead byte with the right continuation bytes most of the time, but nothing would force it to. A
+# character sampler can only return whole characters of its vocabulary.
 
 # %% [markdown] subslide
 # Both loss curves, each with its own uniform baseline $\ln V$ (what an untrained model scores).
+# Watch the validation curve turn upwards while the training curve keeps falling.
 
 # %%
 from rnn_lib.plotting import plot_history
@@ -369,7 +506,7 @@ from rnn_lib.plotting import plot_history
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
 for ax, trainer, name in [(axes[0], code_trainer, "sample_code.py"), (axes[1], poem_trainer, "unicode_poem.txt")]:
     plot_history(trainer.history, ax=ax,
-                                  baselines={f"uniform, ln {len(trainer.vocab)}": np.log(len(trainer.vocab))})
+                 baselines={f"uniform, ln {len(trainer.vocab)}": np.log(len(trainer.vocab))})
     _ = ax.set_title(f"{name}: {len(trainer.vocab)} characters")
 fig.tight_layout()
 
@@ -397,52 +534,82 @@ def show_error(exc):
 # %% [markdown] subslide
 # ### 4.1 A file that is too short: `IndexError: list index out of range`
 #
-# Several learners ran the gist on a file holding just `hello` and got this error, raised in
-# `lossFun` at the line that reads `targets[t]`. Here are the gist's data steps, rewritten for
-# Python 3: the first chunk is `data[p:p+seq_length]`, its targets the same slice shifted by one,
-# and `lossFun` loops over the inputs and reads the target of every step.
+# One learner asked why the gist stops at once with this error when it is run on Karpathy's own
+# `hello` example, the four-letter vocabulary of his blog post, with a training file holding just
+# that word. Below is the gist's first
+# iteration, rewritten for Python 3: its vocabulary, its slicing (`inputs` from `data[p:p+seq_length]`,
+# `targets` from the same slice shifted by one) and its `lossFun`, here
+# `rnn_lib.loss_and_grads_reference`, a line-by-line port whose forward loop runs over the inputs and
+# reads `ps[t][targets[t], 0]` at every step, as the gist's does.
 
 # %%
-def gist_first_chunk(data, seq_length):
-    """The gist's first iteration (n = 0, so p = 0), down to the line of lossFun that reads targets[t]."""
-    char_to_ix = {ch: i for i, ch in enumerate(sorted(set(data)))}
+import traceback
+
+
+def gist_first_iteration(data, seq_length, hidden_size=100, seed=0):
+    """The gist's first iteration (n = 0, so p = 0): ids, the first chunk, and lossFun on it.
+
+    Returns (inputs, targets, loss); raises what lossFun raises.
+    """
+    chars = sorted(set(data))  # the gist writes list(set(data)); sorting makes the ids repeatable
+    char_to_ix = {ch: i for i, ch in enumerate(chars)}
     p = 0
     inputs = [char_to_ix[ch] for ch in data[p:p + seq_length]]
     targets = [char_to_ix[ch] for ch in data[p + 1:p + seq_length + 1]]
-    losses = []
-    for t in range(len(inputs)):  # lossFun's forward loop: one step per input character
-        losses.append(targets[t])  # stands for loss += -np.log(ps[t][targets[t], 0])
-    return inputs, targets
+    params = rnn_lib.init_params(len(chars), hidden_size, np.random.default_rng(seed), dtype=np.float64)
+    hprev = np.zeros((hidden_size, 1))
+    loss, _, _ = rnn_lib.loss_and_grads_reference(params, inputs, targets, hprev)
+    return inputs, targets, loss
+
+
+def where_raised(exc):
+    """(function name, source line, local t) of the innermost frame of an exception's traceback."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = traceback.extract_tb(tb)[0]
+    return frame.name, frame.line, tb.tb_frame.f_locals.get("t")
 
 # %% [markdown] subslide
-# **Expected:** on `hello` with `seq_length = 25`, the `IndexError`.
+# **Expected:** on `hello` with `seq_length = 25`, the `IndexError`, raised in `lossFun` at the line
+# that reads `targets[t]`, at the step whose target is missing.
 
 # %%
 hello = rnn_lib.load_text(rnn_lib.data_path("hello.txt"))
-print(f"inputs  = data[0:25] = {hello[0:25]!r} ({len(hello[0:25])} characters)")
-print(f"targets = data[1:26] = {hello[1:26]!r} ({len(hello[1:26])} characters)")
+print(f"inputs  = data[0:25] = {hello[0:25]!r} ({len(hello[0:25])} ids)")
+print(f"targets = data[1:26] = {hello[1:26]!r} ({len(hello[1:26])} ids)")
+hello_error = None
 try:
-    gist_first_chunk(hello, SEQ_LENGTH)
+    gist_first_iteration(hello, SEQ_LENGTH)
 except IndexError as exc:
-    print(f"{type(exc).__name__}: {exc}")
-    assert str(exc) == "list index out of range"
+    hello_error = exc
+    function, line, failing_t = where_raised(exc)
+    print(f"{type(exc).__name__}: {exc}\n  in {function}, at t = {failing_t}:  {line}")
+assert hello_error is not None and str(hello_error) == "list index out of range"
+assert function == "loss_and_grads_reference" and "ps[t][targets[t], 0]" in line
+assert failing_t == len(hello[1:26])
 
 # %% [markdown] fragment
 # **Why.** Python slicing never complains about a slice that runs past the end: it returns what is
-# there. So `data[0:25]` is the whole word, 5 inputs, while `data[1:26]` has only 4 targets. The loop
-# runs for 5 steps, and step `t = 4` asks for `targets[4]`, which does not exist. The gist needs at
-# least `seq_length + 1` characters: every input needs the character after it as its target.
-# **Expected:** 26 characters work and 25 fail.
+# there. So `data[0:25]` is the whole word, and `data[1:26]` is one character shorter. The loop runs
+# once per input, so its last step asks for a target that does not exist. The gist needs at least
+# `seq_length + 1` characters: every input needs the character after it as its target.
+# **Expected:** 26 characters work and 25 fail. With its tiny initial weights the model predicts
+# nearly uniformly, so the 26-character loss is close to `seq_length` times $\ln V$.
 
 # %%
 alphabet = "abcdefghijklmnopqrstuvwxyz"
-inputs, targets = gist_first_chunk(alphabet, SEQ_LENGTH)  # 26 characters: one full chunk
-print(f"26 characters: {len(inputs)} inputs, {len(targets)} targets")
+inputs, targets, loss = gist_first_iteration(alphabet, SEQ_LENGTH)  # 26 characters: one full chunk
+print(f"26 characters: {len(inputs)} inputs, {len(targets)} targets, loss {loss:.3f} "
+      f"(seq_length * ln V = {SEQ_LENGTH * np.log(len(alphabet)):.3f})")
+short_error = None
 try:
-    gist_first_chunk(alphabet[:25], SEQ_LENGTH)
+    gist_first_iteration(alphabet[:25], SEQ_LENGTH)
 except IndexError as exc:
+    short_error = exc
     print(f"25 characters: {type(exc).__name__}: {exc}")
-assert len(inputs) == len(targets) == SEQ_LENGTH
+assert len(inputs) == len(targets) == SEQ_LENGTH and short_error is not None
+assert abs(loss - SEQ_LENGTH * np.log(len(alphabet))) < 0.1
 
 # %% [markdown] subslide
 # `rnn_lib` checks the length before training and says so. `load_text` takes the minimum as
@@ -582,89 +749,129 @@ print(f"temporary folder removed: {not TMP.exists()}")
 # ## 5. "ValueError: probabilities are not non-negative" after switching to CuPy
 #
 # A learner replaced `numpy` with CuPy (numpy on the GPU) and, after 100 iterations, sampling failed
-# with this error. CuPy is not needed to see why: numpy shows the same thing. The gist turns logits
-# into probabilities with
+# with this error. We cannot rerun their code, so what follows is the likeliest explanation, not a
+# diagnosis. CuPy's `choice` raises this message when `(p >= 0).all()` is false, and every comparison
+# with `nan` is `False`: **any `nan` in `p`** trips the check, not only a negative probability. The
+# gist computes `p` with
 #
 # ```python
 # p = np.exp(y) / np.sum(np.exp(y))
 # ```
 #
-# `exp` overflows to `inf` once its argument passes the log of the largest float. **Expected:**
-# about 88.7 in float32 (the type most GPU code uses, for speed) and 709.8 in float64.
+# which gives `nan` as soon as `exp` overflows to `inf` (then `inf / inf` is `nan`). `exp` overflows
+# once its argument passes the log of the largest float of its type. **Expected:** about 88.7 for
+# float32 and 709.8 for float64.
 
 # %%
-for dtype in (np.float32, np.float64):
-    print(f"{np.dtype(dtype).name}: exp(y) overflows for y > ln(max) = {np.log(np.finfo(dtype).max):.1f}")
-assert 88.7 < np.log(np.finfo(np.float32).max) < 88.8
+overflow_at = {np.dtype(dtype).name: float(np.log(np.finfo(dtype).max)) for dtype in (np.float32, np.float64)}
+for name, limit in overflow_at.items():
+    print(f"{name}: exp(y) overflows for y > ln(max) = {limit:.1f}")
+print(f"nan >= 0 is {np.nan >= 0}")
+assert 88.7 < overflow_at["float32"] < 88.8 and 709.7 < overflow_at["float64"] < 709.9
 
 # %% [markdown] subslide
-# Three float32 logits, the largest 95. **Expected:** `exp(95)` is `inf`, so the sum is `inf`, and
-# `inf / inf` is `nan`: the most likely character gets probability `nan`.
+# Which type would the learner's port use? A straight port keeps float64: `cupy.random.randn`, like
+# `np.random.randn`, returns float64 arrays, so the gist's weights stay float64 on the GPU. Take three
+# logits, the largest 95, in both types. **Expected:** in float64, valid probabilities that sum to 1;
+# in float32, `exp(95)` is `inf` and the most likely character gets probability `nan`.
 
 # %%
-y = np.array([95.0, 3.0, -2.0], dtype=np.float32)
-with np.errstate(over="ignore", invalid="ignore"):  # silence the warnings: the overflow is the point
-    e = np.exp(y)
-    p_naive = e / np.sum(e)
-print(f"exp(y) = {e}, sum = {e.sum()}  ->  p = {p_naive}")
-assert np.isnan(p_naive[0]) and np.all(p_naive[1:] == 0)
+naive_p = {}
+for dtype in (np.float64, np.float32):
+    y = np.array([95.0, 3.0, -2.0], dtype=dtype)
+    with np.errstate(over="ignore", invalid="ignore"):  # silence the warnings: the overflow is the point
+        e = np.exp(y)
+        naive_p[np.dtype(dtype).name] = e / np.sum(e)
+    print(f"{np.dtype(dtype).name}: exp(y) = {e}, sum = {e.sum():.4g}  ->  p = {naive_p[np.dtype(dtype).name]}")
+assert np.all(np.isfinite(naive_p["float64"])) and np.isclose(naive_p["float64"].sum(), 1.0)
+assert np.isnan(naive_p["float32"][0]) and np.all(naive_p["float32"][1:] == 0)
 
 # %% [markdown] fragment
-# Drawing from those "probabilities" fails. numpy says so plainly; CuPy checks `p >= 0`, and every
-# comparison with `nan` is `False`, hence its odder wording. **Expected:** a `ValueError` naming NaN.
+# So logits of 95 are harmless in float64. To overflow there, a logit has to pass the float64 limit
+# printed above, and that takes weights that have grown without bound: a diverging run (we make one below). Drawing from
+# probabilities that contain `nan` fails in numpy as well, with a plainer message. The gist calls
+# `np.random.choice`, the method of numpy's global `RandomState`; we call the same method on a
+# `RandomState` of our own (so the global one is left alone), and on a `Generator`.
+# **Expected:** both raise a `ValueError` saying the probabilities contain NaN.
 
 # %%
-rng = np.random.default_rng(0)
-try:
-    rng.choice(len(y), p=p_naive)
-except ValueError as exc:
-    print(f"rng.choice: {type(exc).__name__}: {exc}")
-    assert "NaN" in str(exc)
-print(f"nan >= 0 is {np.nan >= 0}: why CuPy reports 'probabilities are not non-negative'")
+p_nan = naive_p["float32"]
+choice_errors = {}
+for name, source in [("np.random.RandomState(0).choice", np.random.RandomState(0)),
+                     ("np.random.default_rng(0).choice", np.random.default_rng(0))]:
+    try:
+        source.choice(len(p_nan), p=p_nan)
+    except ValueError as exc:
+        choice_errors[name] = str(exc)
+        print(f"{name}: {type(exc).__name__}: {exc}")
+assert len(choice_errors) == 2 and all("contain nan" in m.lower() for m in choice_errors.values())
 
 # %% [markdown] subslide
 # **The fix in the softmax:** subtract the largest logit first (notebook 02). Softmax does not change,
 # the largest exponent becomes $e^0 = 1$, and nothing overflows. `rnn_lib.next_char_distribution`,
-# which `rnn_lib.sample` uses, does exactly this. **Expected:** valid probabilities that sum to 1,
-# the same from both.
+# which `rnn_lib.sample` uses, does exactly this. **Expected:** on the float32 logits, valid
+# probabilities that sum to 1, the same from both.
 
 # %%
+y = np.array([95.0, 3.0, -2.0], dtype=np.float32)
 z = y - y.max()
 p_stable = np.exp(z) / np.exp(z).sum()
 p_library = rnn_lib.next_char_distribution(y)
 print(f"stable softmax: {p_stable}   rnn_lib: {p_library}   sum {p_library.sum():.4f}")
 assert np.all(np.isfinite(p_stable)) and np.isclose(p_stable.sum(), 1.0)
-assert np.allclose(p_stable, p_library) and rng.choice(len(y), p=p_library) == 0
+assert np.allclose(p_stable, p_library) and np.random.default_rng(0).choice(len(y), p=p_library) == 0
 
 # %% [markdown] subslide
-# ### Where do logits of 95 come from?
+# ### Where do huge logits come from?
 #
 # An RNN that is learning well has small logits (a few units). Huge ones mean the training has gone
 # wrong, most often because the learning rate is too high. Three runs of 100 steps on `sample_code.py`
-# with learning rates 0.1, 10 and 100. **Expected:** the larger the rate, the larger the logits
-# and the worse the loss, far above the uniform $\ln 68 \approx 4.2$.
+# with learning rates 0.1, 10 and 100. For each we also ask whether the gist's softmax, on the logits
+# of the first 200 characters, would produce a `nan` in float32 and in float64. **Expected:** the
+# larger the rate, the larger the logits and the worse the loss; at rates 10 and 100 a loss above the
+# uniform $\ln V$, i.e. worse than an untrained model.
 
 # %%
-def largest_logit(trainer, n=200):
-    """Largest |logit| while reading the first n training characters from a zero state."""
+def logits_on_text(trainer, n=200):
+    """Logits (n, V) while reading the first n training characters from a zero state."""
     params = trainer.params
     cache = rnn_lib.forward(params, trainer.train_ids[:n], rnn_lib.initial_state(params))
     states = cache["hs"][1:, 0, :]  # (n, H): the hidden state after each character
-    return float(np.abs(states @ params["Why"].T + params["by"].T).max())
+    return states @ params["Why"].T + params["by"].T
 
 
-runs = {}
+def gist_softmax_gives_nan(logits, dtype):
+    """Whether p = exp(y) / sum(exp(y)), computed in `dtype`, has a nan in any row of logits (n, V)."""
+    y = logits.astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(y)
+        return bool(np.isnan(e / e.sum(axis=1, keepdims=True)).any())
+
+
+runs, largest, nan_in = {}, {}, {}
 for lr in (0.1, 10.0, 100.0):
     config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, learning_rate=lr, dtype="float32", seed=0,
                                  val_fraction=0.0, eval_every=0, sample_every=0, log_every=10)
     runs[lr] = rnn_lib.Trainer(code, config, progress=False).run(steps=100)
+    logits = logits_on_text(runs[lr])
+    largest[lr] = float(np.abs(logits).max())
+    nan_in[lr] = {dt: gist_softmax_gives_nan(logits, dt) for dt in ("float32", "float64")}
     print(f"learning rate {lr:>5}: loss {runs[lr].history.train_nats[-1]:8.2f} nats/char, "
-          f"largest |logit| {largest_logit(runs[lr]):9.1f}")
-assert largest_logit(runs[0.1]) < 88 < largest_logit(runs[10.0]) < largest_logit(runs[100.0])
+          f"largest |logit| {largest[lr]:9.1f}; gist softmax gives nan: "
+          f"float32 {nan_in[lr]['float32']!s:>5}, float64 {nan_in[lr]['float64']!s:>5}")
+lr_loss = {lr: run.history.train_nats[-1] for lr, run in runs.items()}
+code_uniform_full = np.log(len(runs[0.1].vocab))
+print(f"ln V = {code_uniform_full:.3f}")
+assert largest[0.1] < overflow_at["float32"] < largest[10.0] < overflow_at["float64"] < largest[100.0]
+assert lr_loss[0.1] < lr_loss[10.0] < lr_loss[100.0] and min(lr_loss[10.0], lr_loss[100.0]) > code_uniform_full
+assert not any(nan_in[0.1].values()) and nan_in[10.0] == {"float32": True, "float64": False}
+assert nan_in[100.0] == {"float32": True, "float64": True}
 
 # %% [markdown] fragment
-# With learning rate 10 the logits pass 88.7, so the gist's softmax in float32 would already return
-# `nan`; `rnn_lib`'s stable softmax keeps going, and the bad loss tells you something is wrong.
+# At learning rate 10 the logits are past the float32 limit but not the float64 one: a float32 port
+# of the gist's softmax would already return `nan`, a straight float64 port would not. At 100 both
+# would. `rnn_lib`'s stable softmax keeps going in every case, and the bad loss tells you something
+# is wrong.
 
 # %% [markdown] subslide
 # ### When the numbers themselves overflow
@@ -690,8 +897,8 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 
 # %% [markdown] fragment
 # **The fix:** a smaller learning rate (the gist's 0.1 is a good start with Adagrad), and keep
-# gradient clipping on. On a GPU, also compute the softmax stably: in float32, `exp` overflows at
-# logits eight times smaller than in float64.
+# gradient clipping on. Compute the softmax stably as well, on the GPU as on the CPU; it matters most
+# if you move to float32 for speed, where `exp` overflows at much smaller logits than in float64.
 
 # %% [markdown] slide
 # ## 6. Python 2 and Python 3
@@ -708,10 +915,71 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 # | `chars = list(set(data))` | the same set order every run | set order changes from run to run (string hashing is randomised) | `sorted(set(data))`: the same ids every run |
 # | `{ch: i for ...}` dicts | no guaranteed order | keep insertion order (3.7+) | harmless here, since the ids come from `chars` |
 
+# %% [markdown] subslide
+# The first four rows, run here. **Expected:** the `print` statement does not compile, `xrange` is
+# unknown, `/` between integers gives a float and `//` floors, and a file opened in binary mode reads
+# as `bytes` (one item per byte) while one opened with `encoding="utf-8"` reads as `str` (one item per
+# character).
+
+# %%
+try:
+    compile("print 'x'", "<gist>", "exec")
+    print_error = None
+except SyntaxError as exc:
+    print_error = exc
+    print(f"compile(\"print 'x'\"): SyntaxError: {exc.msg}")
+try:
+    exec("xrange(3)")
+    xrange_error = None
+except NameError as exc:
+    xrange_error = exc
+    print(f"exec('xrange(3)'): NameError: {exc}")
+print(f"7 / 2 = {7 / 2}, 7 // 2 = {7 // 2}")
+with open(rnn_lib.data_path("unicode_poem.txt"), "rb") as f:
+    as_bytes = f.read()
+with open(rnn_lib.data_path("unicode_poem.txt"), encoding="utf-8") as f:
+    as_text = f.read()
+print(f"unicode_poem.txt opened 'rb': {type(as_bytes).__name__} of length {len(as_bytes):,}; "
+      f"opened with encoding='utf-8': {type(as_text).__name__} of length {len(as_text):,}")
+assert isinstance(print_error, SyntaxError) and isinstance(xrange_error, NameError)
+assert 7 / 2 == 3.5 and 7 // 2 == 3
+assert isinstance(as_bytes, bytes) and isinstance(as_text, str) and len(as_bytes) > len(as_text)
+assert as_bytes.decode("utf-8") == as_text
+
+# %% [markdown] fragment
+# The fifth row: a new interpreter chooses a new random key for string hashing, so the order in which
+# a set hands back its characters changes from run to run. `PYTHONHASHSEED` fixes the key; we start a
+# few short Python processes, each with its own value. **Expected:** at least two of them print the
+# set of `hello world` in different orders.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# the orders depend on the string hash of the Python version that runs this; the assertion does not
+import os
+import subprocess
+import sys
+
+
+def set_order_with_hash_seed(hash_seed, text="hello world"):
+    """''.join(set(text)) as printed by a new interpreter started with PYTHONHASHSEED=hash_seed."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    result = subprocess.run([sys.executable, "-c", f"print(''.join(set({text!r})))"], env=env,
+                            capture_output=True, text=True, check=True)
+    return result.stdout.rstrip("\n")
+
+
+orders = {seed: set_order_with_hash_seed(seed) for seed in (1, 2, 3, 4)}
+for seed, order in orders.items():
+    print(f"PYTHONHASHSEED={seed}: ''.join(set('hello world')) = {order!r}")
+assert len(set(orders.values())) > 1
+assert all(sorted(order) == sorted(set("hello world")) for order in orders.values())
+
 # %% [markdown] fragment
 # The fourth row is section 2 again: in Python 2 the gist's vocabulary on this poem would have been
-# bytes. The fifth is why a model saved by the gist cannot be reloaded reliably: `char_to_ix` may
-# differ in the next run (notebook 01 shows it).
+# bytes. The fifth means that the gist's ids are not stable from one run to the next. The gist saves
+# nothing, but if you add code that saves its weights and load them in a new run, that run's
+# `char_to_ix` may give the characters different ids, and the model then reads and writes the wrong
+# characters (notebook 01 shows the changing order). `sorted(set(data))` avoids it.
 
 # %% [markdown] slide
 # ## Summary
@@ -720,14 +988,23 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 #   characters, its vocabulary size $V$ and a preview before training (`load_choice`, `describe_text`).
 # - Python 3 strings count characters, not bytes: `len(text)` ≤ `len(text.encode("utf-8"))`, and a
 #   character vocabulary never splits `海` or `🌊` into pieces.
-# - A few seconds of training on `sample_code.py` already gives Python-shaped text (four-space
-#   indentation, `def`, docstrings); on the poem, whole words in the right scripts.
-# - The gist's `IndexError` on `hello`: slices past the end are silently short, so the targets run out.
+# - A few seconds of training on `sample_code.py` gives text with the look of Python (indented
+#   `return` lines, docstring quotes, four-space indentation) but mostly invented words. On the poem,
+#   the model recites memorised lines and mixes languages, sometimes inside a word, though
+#   neighbouring letters share a script far more often than chance.
+# - On files this small, training loss mostly measures memorisation: hold out a validation tail.
+#   Its loss is lowest early and then rises, and at its best it is only somewhat better than a
+#   model that knows just the character frequencies.
+# - The gist's `IndexError` on `hello`: slices past the end are silently short, so the targets run out,
+#   and `lossFun` fails at `ps[t][targets[t], 0]`.
 #   `rnn_lib` says "needs at least seq_length + 1"; fix it with a smaller `seq_length`.
 # - Empty, non-UTF-8 (byte offset given; convert with `iconv` or `.decode("latin-1")`), unknown priming
 #   character, missing path: each is one clear message from `rnn_lib`.
-# - `nan` / "probabilities are not non-negative": `exp` overflowed (above 88.7 in float32). Use a stable
-#   softmax, and lower the learning rate; `Trainer` stops with `TrainingDiverged` on a non-finite loss.
+# - "probabilities are not non-negative" from CuPy means `p` is negative or `nan` somewhere (numpy says
+#   "probabilities contain NaN"). The likeliest source is the gist's softmax overflowing after the
+#   weights grew in a diverging run; in float64 that takes far larger logits than in float32. Use a
+#   stable softmax and a smaller learning rate; `Trainer` stops with `TrainingDiverged` on a
+#   non-finite loss.
 
 # %% [markdown] subslide
 # ## Check yourself
@@ -743,6 +1020,8 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 #    fixes are there?
 # 6. After switching to float32 your sampler returns `nan` probabilities. Give two changes that each
 #    prevent it, and say which one addresses the cause.
+# 7. On a small file the training loss keeps falling while the validation loss, after an early low,
+#    rises. What is the model doing, and name two things you could change.
 #
 # <details>
 # <summary>Answers</summary>
@@ -759,6 +1038,8 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 #    training text (`"Ca va"`), or train on a text that contains `Ç`.
 # 6. A stable softmax (subtract the maximum logit) stops the overflow; a smaller learning rate (and
 #    gradient clipping) stops the logits from growing huge, which is the cause.
+# 7. It is memorising the training split: what it learns from then on does not carry over to new
+#    text. Stop near the lowest validation loss, use a smaller model, or train on more text.
 #
 # </details>
 

@@ -1,0 +1,186 @@
+"""Training speed of the numpy LSTM and GRU beside the vanilla RNN, and a short learning-curve probe.
+
+Run from the repository root, with one BLAS thread (the script sets it if you did not)::
+
+    python benchmarks/bench_lstm.py                 # speed table, about 1 minute
+    python benchmarks/bench_lstm.py --probe 90 --optimizer adam --learning-rate 2e-3
+                                                    # 90 s of LSTM training, then validation nats/char
+
+Speed: each model trains on tiny Shakespeare for ``--seconds`` with a plain loop of its own (no
+Trainer): ``loss_and_grads`` on B=32 streams of T=50 characters in float32, then an optimiser step
+(Adam for the LSTM and GRU, Adagrad for the RNN, as each is trained), the state carried from chunk
+to chunk. chars/s counts the characters that went through forward, backward and update, per
+second of wall-clock time; chars/CPU-s per second of this process's CPU time, which is what the run
+would reach on an idle machine (wall time also counts the time other programs hold the cores).
+
+The reference figure, quoted, not measured here (PyTorch is not a dependency): PyTorch's CPU
+``nn.LSTM`` with one layer of 256 units, batch 32, one thread trained at 37,000 chars/s on this kind
+of machine.
+
+Probe: trains the LSTM for ``--probe`` seconds, then reports the cross-entropy in nats/char on the
+whole held-out split (the last 10% of the text), evaluated by forward passes of this script's own.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402  (after pinning the BLAS threads)
+
+from rnn_lib import gru, lstm  # noqa: E402
+from rnn_lib import model as rnn  # noqa: E402
+from rnn_lib.model import cross_entropy  # noqa: E402
+from rnn_lib.optim import Adagrad, Adam  # noqa: E402
+from rnn_lib.vocab import CharVocab, data_path, load_text  # noqa: E402
+
+PYTORCH_CHARS_PER_S = 37_000  # nn.LSTM 1x256, batch 32, float32, 1 thread (quoted, see the docstring)
+VAL_FRACTION = 0.1
+
+
+def load_ids():
+    """Training and validation ids of tiny Shakespeare (the last 10% held out) and V."""
+    text = load_text(data_path("tinyshakespeare.txt"))
+    vocab = CharVocab.from_text(text)
+    ids = vocab.encode(text)
+    n_val = int(len(ids) * VAL_FRACTION)
+    return ids[:-n_val], ids[-n_val:], len(vocab)
+
+
+class Streams:
+    """B contiguous streams over the training ids, read T characters at a time (as the Trainer does)."""
+
+    def __init__(self, ids, batch_size: int, seq_length: int):
+        L = len(ids) // batch_size
+        self.grid = np.ascontiguousarray(ids[:batch_size * L].reshape(batch_size, L).T)  # column b: stream b
+        self.T, self.p = seq_length, 0
+
+    def next(self):
+        """(inputs, targets, restarted): restarted means the streams began again (reset the state)."""
+        restarted = self.p + self.T + 1 > self.grid.shape[0]
+        if restarted:
+            self.p = 0
+        p = self.p
+        self.p += self.T
+        return self.grid[p:p + self.T], self.grid[p + 1:p + self.T + 1], restarted
+
+
+def train(cell, params, optimizer, streams: Streams, seconds: float, clip: float = 5.0, on_step=None):
+    """Train for ``seconds``; returns (steps, chars/s, chars per CPU second, mean training nats/char
+    of the last 100 steps). ``on_step(step, seconds)`` is called after every step; its own time is
+    not counted."""
+    B = streams.grid.shape[1]
+    h = cell.initial_state(params, B)
+    losses, steps, paused = [], 0, 0.0
+    start, cpu_start = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start - paused < seconds:
+        inputs, targets, restarted = streams.next()
+        if restarted:
+            h = cell.initial_state(params, B)
+        loss, grads, h = cell.loss_and_grads(params, inputs, targets, h, clip=clip)
+        optimizer.step(grads)
+        losses.append(loss / streams.T)
+        steps += 1
+        if on_step is not None:
+            t = time.perf_counter()
+            on_step(steps, t - start - paused, float(np.mean(losses[-50:])))
+            paused += time.perf_counter() - t
+    elapsed = time.perf_counter() - start - paused
+    cpu = time.process_time() - cpu_start - paused
+    chars = steps * streams.T * B
+    return steps, chars / elapsed, chars / cpu, float(np.mean(losses[-100:]))
+
+
+def evaluate(cell, params, ids, n_streams: int = 64, chunk: int = 100) -> float:
+    """Mean nats/char of ``ids``: ``n_streams`` contiguous pieces side by side, each from a zero state."""
+    L = len(ids) // n_streams
+    grid = ids[:n_streams * L].reshape(n_streams, L).T
+    h = cell.initial_state(params, n_streams)
+    total = 0.0
+    for start in range(0, L - 1, chunk):
+        stop = min(start + chunk, L - 1)
+        cache = cell.forward(params, grid[start:stop], h)
+        total += cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
+        h = cache["h_last"]
+    return total / (n_streams * (L - 1))
+
+
+def speed_table(seconds: float) -> None:
+    train_ids, _, V = load_ids()
+    B, T, H = 32, 50, 256
+    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
+          f"{os.cpu_count()} CPUs; V={V}, batch {B}, seq_length {T}, float32, {seconds:g} s per run")
+    runs = [("LSTM 1x256, Adam", lstm, 1, Adam, 2e-3), ("LSTM 2x256, Adam", lstm, 2, Adam, 2e-3),
+            ("GRU 1x256, Adam", gru, 1, Adam, 2e-3), ("vanilla RNN 1x256, Adagrad", rnn, 1, Adagrad, 0.05)]
+    print(f"\n{'model':<30}{'params':>10}{'steps':>8}{'chars/s':>10}{'vs PyTorch':>12}"
+          f"{'chars/CPU-s':>13}{'vs PyTorch':>12}")
+    for name, cell, layers, opt, lr in runs:
+        rng = np.random.default_rng(0)
+        if cell is rnn:
+            params = rnn.init_params(V, H, rng, dtype=np.float32)
+        else:
+            params = cell.init_params(V, H, rng, dtype=np.float32, layers=layers)
+        train(cell, params, opt(params, lr), Streams(train_ids, B, T), 0.5)  # warm up
+        steps, speed, cpu_speed, _ = train(cell, params, opt(params, lr), Streams(train_ids, B, T), seconds)
+        n = sum(p.size for p in params.values())
+        print(f"{name:<30}{n:>10,}{steps:>8}{speed:>10,.0f}{speed / PYTORCH_CHARS_PER_S:>11.2f}x"
+              f"{cpu_speed:>13,.0f}{cpu_speed / PYTORCH_CHARS_PER_S:>11.2f}x", flush=True)
+    print(f"{'PyTorch nn.LSTM 1x256 (quoted)':<30}{'':>10}{'':>8}{PYTORCH_CHARS_PER_S:>10,}{1:>11.2f}x")
+
+
+def probe(args) -> None:
+    train_ids, val_ids, V = load_ids()
+    cell = {"lstm": lstm, "gru": gru}[args.cell]
+    params = cell.init_params(V, args.hidden_size, np.random.default_rng(args.seed), dtype=np.float32,
+                              layers=args.layers)
+    if args.optimizer == "adam":
+        optimizer = Adam(params, args.learning_rate)
+    else:
+        optimizer = Adagrad(params, args.learning_rate)
+    streams = Streams(train_ids, args.batch_size, args.seq_length)
+    marks = []
+
+    def on_step(step, elapsed, train_nats):
+        if elapsed >= (len(marks) + 1) * args.report_every:
+            marks.append(step)
+            val = evaluate(cell, params, val_ids[:20_000])
+            print(f"  {elapsed:5.0f} s  step {step:6d}  training {train_nats:.3f}  validation {val:.3f} "
+                  f"nats/char (first 20,000 held-out characters)", flush=True)
+
+    print(f"{args.cell} {args.layers}x{args.hidden_size}, batch {args.batch_size}, seq_length "
+          f"{args.seq_length}, {args.optimizer} lr {args.learning_rate}, clip {args.clip}, {args.probe:g} s")
+    steps, speed, _, train_nats = train(cell, params, optimizer, streams, args.probe, args.clip, on_step)
+    start = time.perf_counter()
+    val = evaluate(cell, params, val_ids)
+    print(f"{steps} steps at {speed:,.0f} chars/s ({steps * args.batch_size * args.seq_length / len(train_ids):.2f} "
+          f"epochs); training {train_nats:.3f} nats/char (last 100 steps); validation {val:.4f} nats/char "
+          f"on {len(val_ids):,} characters ({time.perf_counter() - start:.1f} s to evaluate)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=12.0, help="seconds per speed measurement")
+    ap.add_argument("--probe", type=float, default=0, help="instead of the speed table: train this many seconds")
+    ap.add_argument("--cell", choices=("lstm", "gru"), default="lstm")
+    ap.add_argument("--hidden-size", type=int, default=256)
+    ap.add_argument("--layers", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--seq-length", type=int, default=50)
+    ap.add_argument("--optimizer", choices=("adam", "adagrad"), default="adam")
+    ap.add_argument("--learning-rate", type=float, default=2e-3)
+    ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--report-every", type=float, default=30.0, help="probe: seconds between validation reports")
+    args = ap.parse_args()
+    if args.probe:
+        probe(args)
+    else:
+        speed_table(args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
