@@ -475,3 +475,140 @@ def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=N
     bits.set_ylabel("loss (bits/char)")
     ax.legend()
     return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook 11 (LSTM and GRU): the LSTM cell, and the gradient's reach back through time.
+# ---------------------------------------------------------------------------------------------------
+__all__ += ["plot_lstm_cell", "plot_gradient_reach"]
+
+
+def plot_lstm_cell(ax=None, backward: bool = True):
+    """One LSTM step as a diagram: the four gates, the cell-state line on top, and its gradient.
+
+    The inputs ``h_{t-1}`` and ``x_t`` feed four boxes (sigmoid gates f, i, o and the tanh candidate
+    g; rnn_lib computes them with one matrix product, rows i, f, o, g). The cell state runs along
+    the top, changed only by a multiplication with f and an addition of i ⊙ g; ``h_t = o ⊙ tanh(c_t)``
+    leaves at the bottom right. With ``backward=True`` the gradient along the cell state is drawn in
+    red: one step back it is only multiplied by f.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+    backward : bool
+        Draw the gradient along the cell state.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyBboxPatch
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 6.2))
+    dark, cell, red = "0.25", "tab:orange", "tab:red"
+    y_c, y_gate, y_bus, y_h = 5.0, 2.3, 0.9, 2.3
+    gates = {"f": (2.6, r"$\sigma$", "forget"), "i": (4.3, r"$\sigma$", "input"),
+             "g": (5.9, r"$\tanh$", "candidate"), "o": (7.6, r"$\sigma$", "output")}
+    colours = {"f": "#fdd0a2", "i": "#c6dbef", "g": "#c7e9c0", "o": "#dadaeb"}
+
+    def arrow(x0, y0, x1, y1, colour=dark, lw=2.2, a=0, b=0):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=lw, mutation_scale=20, shrinkA=a, shrinkB=b))
+
+    def node(x, y, symbol):
+        ax.add_patch(Circle((x, y), 0.3, fc="white", ec=dark, lw=2, zorder=3))
+        ax.text(x, y, symbol, ha="center", va="center", fontsize=20, zorder=4)
+
+    # the input bus: [h_{t-1}; x_t] reaches every gate
+    ax.plot([-0.2, gates["o"][0]], [y_bus, y_bus], color=dark, lw=2.2, zorder=1)
+    ax.text(-0.35, y_bus, r"$h_{t-1}$", ha="right", va="center", fontsize=18)
+    arrow(1.2, -0.4, 1.2, y_bus)
+    ax.text(1.2, -0.6, r"$x_t$", ha="center", va="top", fontsize=18)
+    for name, (x, symbol, label) in gates.items():
+        arrow(x, y_bus, x, y_gate - 0.42)
+        ax.add_patch(FancyBboxPatch((x - 0.45, y_gate - 0.4), 0.9, 0.8, boxstyle="round,pad=0.05",
+                                    fc=colours[name], ec=dark, lw=1.8, zorder=3))
+        ax.text(x, y_gate, symbol, ha="center", va="center", fontsize=18, zorder=4)
+        ax.text(x - 0.55, y_gate + 0.55, f"${name}$", ha="right", va="bottom", fontsize=17, color="0.15")
+        ax.text(x, y_gate - 0.62, label, ha="center", va="top", fontsize=11, color="0.35")
+
+    # the cell state: multiplied by f, then i * g added
+    x_f, x_add, x_tanh = gates["f"][0], 5.1, 8.9
+    ax.plot([-0.2, 10.0], [y_c, y_c], color=cell, lw=5, zorder=1, solid_capstyle="butt")
+    arrow(9.6, y_c, 10.3, y_c, cell, lw=5)
+    ax.text(-0.35, y_c, r"$c_{t-1}$", ha="right", va="center", fontsize=18)
+    ax.text(10.45, y_c, r"$c_t$", ha="left", va="center", fontsize=18)
+    node(x_f, y_c, r"$\times$")
+    node(x_add, y_c, "+")
+    arrow(x_f, y_gate + 0.42, x_f, y_c - 0.3)
+    x_ig, y_ig = x_add, 3.65
+    node(x_ig, y_ig, r"$\times$")
+    arrow(gates["i"][0], y_gate + 0.42, x_ig - 0.25, y_ig - 0.18)
+    arrow(gates["g"][0], y_gate + 0.42, x_ig + 0.25, y_ig - 0.18)
+    arrow(x_ig, y_ig + 0.3, x_add, y_c - 0.3)
+
+    # the output: h_t = o * tanh(c_t)
+    ax.plot([x_tanh, x_tanh], [y_c, 4.25], color=dark, lw=2.2, zorder=1)
+    ax.add_patch(FancyBboxPatch((x_tanh - 0.42, 3.55), 0.84, 0.6, boxstyle="round,pad=0.05",
+                                fc="#fee0d2", ec=dark, lw=1.8, zorder=3))
+    ax.text(x_tanh, 3.85, r"$\tanh$", ha="center", va="center", fontsize=16, zorder=4)
+    node(x_tanh, y_h, r"$\times$")
+    arrow(x_tanh, 3.55, x_tanh, y_h + 0.3)
+    arrow(gates["o"][0] + 0.47, y_h, x_tanh - 0.3, y_h)
+    arrow(x_tanh + 0.3, y_h, 10.3, y_h)
+    ax.text(10.45, y_h, r"$h_t$", ha="left", va="center", fontsize=18)
+    ax.text(10.45, y_h - 0.5, "to $y_t$ and\nto step $t+1$", ha="left", va="top", fontsize=12, color="0.35")
+
+    ax.text(5.0, 6.15, r"cell state:  $c_t = f \odot c_{t-1} + i \odot g$", ha="center", fontsize=16, color=cell)
+    if backward:
+        ax.annotate("", xy=(0.2, y_c + 0.3), xytext=(9.4, y_c + 0.3), zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", color=red, lw=2.5, mutation_scale=22,
+                                    connectionstyle="arc3,rad=0.08"))
+        ax.text(7.2, 5.95, r"gradient: $\partial L/\partial c_{t-1} = f \odot \partial L/\partial c_t + \dots$"
+                "\nno weight matrix, no tanh slope", ha="left", va="bottom", fontsize=13, color=red)
+    ax.set_xlim(-1.4, 11.9)
+    ax.set_ylim(-1.1, 7.0)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title("One LSTM step: four gates from $[h_{t-1}; x_t]$, an additive cell state")
+    return ax
+
+
+def plot_gradient_reach(curves: dict, ax=None, colors: dict | None = None, styles: dict | None = None,
+                        level: float | None = 1e-3, chunk: int | None = None):
+    """Gradient norms against the distance back in time, on a log scale, one line per curve.
+
+    Parameters
+    ----------
+    curves : dict name -> float array, shape (K + 1,)
+        ``curve[k]`` is the norm k steps back (relative to ``curve[0]`` if it should start at 1).
+    ax : matplotlib Axes, optional
+    colors, styles : dict name -> matplotlib colour / line style, optional
+    level : float or None
+        A dashed horizontal reference level (e.g. 1e-3 of the last step).
+    chunk : int or None
+        A vertical line at the training chunk length (``seq_length``).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5))
+    colors, styles = colors or {}, styles or {}
+    for i, (name, curve) in enumerate(curves.items()):
+        curve = np.asarray(curve, dtype=float)
+        if curve.ndim != 1:
+            raise ValueError(f"curve {name!r} must be one-dimensional, got shape {curve.shape}")
+        ax.semilogy(np.arange(curve.size), curve, styles.get(name, "-"), color=colors.get(name, f"C{i}"),
+                    lw=3, label=name)
+    if level is not None:
+        ax.axhline(level, color="k", ls="--", lw=1.5, label=f"{level:g} of the last step")
+    if chunk is not None:
+        ax.axvline(chunk, color="0.4", ls=":", lw=2, label=f"training chunk ({chunk} steps)")
+    ax.set_xlabel("characters back from the last step, T - t")
+    ax.set_ylabel("gradient norm (relative)")
+    ax.legend(loc="lower left", fontsize=12)
+    return ax

@@ -7,7 +7,8 @@
 # - the two lines of the backward loop where gradients vanish (or explode), and the product of
 #   Jacobians that those two lines compute;
 # - how the **spectral radius** of `Whh` (its largest |eigenvalue|) sets the rate at which a gradient
-#   grows or shrinks per step, and why `tanh` can only make it shrink faster;
+#   grows or shrinks per step in the long run, how long "the long run" can take, and why `tanh` can only
+#   make it shrink faster;
 # - how far back in the text the gradient of the trained Shakespeare model really reaches;
 # - what clipping gradients to ±5 fixes (exploding) and what it cannot fix (vanishing);
 # - why the initial scale of `Whh` matters, and what the gist's `* 0.01` means for memory at the start;
@@ -223,11 +224,68 @@ _ = ax.set(xlabel="steps back, k", ylabel=r"$\|(W_{hh}^\top)^k g\|$",
 _ = ax.legend(loc="upper left")
 
 # %% [markdown] fragment
-# Ten percent either side of 1 makes a difference of four orders of magnitude after 50 steps. Note also
-# the largest singular value $\sigma_{\max} \approx 1.8$ printed above: it bounds what **one** step can
-# do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$), but over many steps the rate is the spectral
-# radius, since $\|A^k\|^{1/k} \to \rho(A)$ (Gelfand's formula). That is the slides' rule: *largest
-# eigenvalue above 1: explodes; below 1: vanishes.*
+# Ten percent either side of 1 opens the gap printed above within 50 steps. Note also the largest
+# singular value of $W$, printed before the experiment: well above its spectral radius of 1. It bounds
+# what **one** step can do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$). **In the long run** the
+# rate is the spectral radius: $\|A^k\|^{1/k} \to \rho(A)$ as $k \to \infty$ (Gelfand's formula). That is
+# the slides' rule: *largest eigenvalue above 1: explodes; below 1: vanishes*, a statement about the
+# long run.
+
+# %% [markdown] subslide
+# ### How long is the long run? Transient growth
+#
+# For the random matrix $W$ the long run starts after a few steps (the short bend in the curves). It can
+# start much later. Take $H = 160$ and
+#
+# $$A = 0.8\,I + 1.2\,S, \qquad S = \text{the shift matrix: ones just above the diagonal, zeros elsewhere.}$$
+#
+# $A$ is triangular, so its eigenvalues are its diagonal entries: every one is 0.8, and $\rho(A) = 0.8$.
+# Its largest singular value is at most $0.8 + 1.2 = 2$. But $A$ is far from *normal*: it has a single
+# eigenvector direction instead of $H$ orthogonal ones. And $A^\top$ does two things at once to a
+# gradient: it keeps 0.8 of each entry in place and passes 1.2 of it one place down the chain. As long as
+# the chain has room, both parts add up.
+#
+# **Expected:** $\rho(A) = 0.8$ and $\sigma_{\max}(A) \le 2$, yet $\|A^{100}\| > 10^{25}$; and a gradient
+# that starts at the top of the chain grows by more than 1.9 per step over its first $H$ steps back,
+# although every eigenvalue promises 0.8.
+
+# %% fragment
+H_chain = 160
+A = 0.8 * np.eye(H_chain) + 1.2 * np.eye(H_chain, k=1)  # 0.8 I + 1.2 S
+rho_A, sigma_A = np.abs(np.linalg.eigvals(A)).max(), np.linalg.norm(A, 2)
+power_100 = np.linalg.norm(np.linalg.matrix_power(A, 100), 2)
+e_top = np.eye(H_chain)[0]                                 # a gradient on the first unit of the chain
+chain = linear_backprop_norms(A, e_top, 300)               # ||(A^T)^k e_top||, k = 0 .. 300
+chain_factor = growth_factor(chain[:H_chain], 1)           # fitted over the first H steps back
+print(f"A: spectral radius {rho_A:.3f}, largest singular value {sigma_A:.3f}")
+print(f"||A^100|| = {power_100:.1e};  ||A^100||^(1/100) = {power_100 ** (1 / 100):.3f}  (Gelfand's limit: {rho_A:.1f})")
+print(f"gradient through A^T: growth factor {chain_factor:.3f} per step over the first {H_chain} steps; "
+      f"{chain[-1]:.1e} after {len(chain) - 1} steps")
+assert np.isclose(rho_A, 0.8) and sigma_A <= 2 + 1e-12
+assert power_100 > 1e25 and chain_factor > 1.9
+
+# %% [markdown] fragment
+# Dashed: what the eigenvalues alone would predict, $0.8^k$; dotted: the one-step bound, $2^k$.
+
+# %% fragment
+fig, ax = plt.subplots(figsize=(9, 5))
+k_chain = np.arange(len(chain))
+_ = ax.semilogy(k_chain, chain, color="tab:purple", label=r"$\|(A^\top)^k e\|$, measured")
+_ = ax.semilogy(k_chain, 0.8 ** k_chain, "--", color="0.3", label=r"$\rho^k = 0.8^k$")
+_ = ax.semilogy(k_chain, 2.0 ** k_chain, ":", color="0.3", label=r"$\sigma_{\max}^k \leq 2^k$")
+_ = ax.axvline(H_chain, color="tab:green", ls="-.", lw=1.5, label=f"k = H = {H_chain}")
+_ = ax.set(xlabel="steps back, k", ylabel="gradient norm", ylim=(1e-30, 1e100),
+           title=r"$\rho(A) = 0.8$, and still a huge transient")
+_ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+
+# %% [markdown] fragment
+# Over the first $H$ steps the gradient follows the one-step bound, not the eigenvalues. Written out,
+# $(A^\top)^k e = \sum_j \binom{k}{j}\, 0.8^{k-j}\, 1.2^{j}\, e_j$ (entry $j$ of the chain), and while
+# $k < H$ no term has fallen off the end of the chain, so the entries add up to $(0.8 + 1.2)^k = 2^k$.
+# After that the growth slows, and only far beyond the plot does $0.8^k$ win, as Gelfand's formula
+# promises. For the real $W_{hh}$ below this subtlety does not matter much (its eigenvalues go *far*
+# outside the unit circle), but it is why "$\rho < 1$, so it vanishes" is a statement about the long run,
+# not about the next 100 steps.
 
 # %% [markdown] slide
 # ## 3. Experiment 2: put tanh back
@@ -272,10 +330,12 @@ def states_on(params, inputs, warm_up):
     return cache["hs"][warm_up + 1:]
 
 # %% [markdown] subslide
+# One fact needs no check: $\tanh'(a) = 1 - \tanh^2(a)$ lies in $(0, 1]$ for every $a$, so line (5) can
+# never make an entry of the gradient larger. What it does to the growth rate is an experiment.
+#
 # **Expected:**
 #
 # - at $s_{\text{in}} = 0$ the state stays exactly 0: the curve is experiment 1's $\rho = 1.1$ curve;
-# - since $0 \le \tanh' \le 1$, line (5) never makes an entry larger, at any step;
 # - the growth factor falls as the input grows: **from $s_{\text{in}} = 0.3$ on it is below 1**,
 #   so the gradient vanishes although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values
 #   are saturated and the factor is below 0.5.
@@ -290,7 +350,6 @@ for s_in in (0.0, 0.1, 0.3, 1.0, 3.0):
     norms = gradient_norms_back(params["Whh"], hs, g0[None, :])[0][:, 0]
     tanh_runs[s_in] = dict(norms=norms, factor=growth_factor(norms, 25), saturated=np.mean(np.abs(hs) > 0.95),
                            slope=np.mean(1 - hs ** 2))
-    assert np.all((0 <= 1 - hs ** 2) & (1 - hs ** 2 <= 1))  # tanh' in [0, 1]: line (5) never enlarges an entry
 print(" s_in  saturated  mean tanh'  factor/step  |g| 50 back")
 for s_in, r in tanh_runs.items():
     print(f"{s_in:5.1f} {r['saturated']:10.1%} {r['slope']:11.3f} {r['factor']:12.3f} {r['norms'][-1]:12.2e}")
@@ -323,22 +382,28 @@ _ = ax.legend(loc="lower left", fontsize=11)
 # %% [markdown] slide
 # ## 4. Experiment 3: the trained Shakespeare model
 #
-# The checkpoint that notebook 05's command trained for 60,000 steps ($H = 160$). Its parameters are
-# stored in float32; we cast them to float64 for the analysis.
+# The checkpoint that notebook 05's command trained, shipped with the repository. Its parameters are
+# stored in float32; we cast them to float64 for the analysis. Its validation text is the last 10 % of
+# the file, which training never saw (`rnn_lib.split_ids` cuts it off exactly as the trainer did). Its
+# loss on **all** of it is measured here, not read from the training history, whose points are quicker
+# passes over the first 20,000 held-out characters. **Expected:** well below the uniform guess $\ln V$.
 
 # %% fragment
-ROOT = rnn_lib.DATA_DIR.parent  # the repository folder
-ckpt = rnn_lib.load_checkpoint(ROOT / "checkpoints" / "shakespeare_rnn.npz")
+ckpt = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint())
 trained = {k: v.astype(np.float64) for k, v in ckpt.params.items()}
 H_trained = ckpt.config.hidden_size
-print(f"trained {ckpt.step:,} steps, H = {H_trained}, validation loss {ckpt.history.val_nats[-1]:.3f} nats/char on 20,000 held-out characters")
+_, val_ids = rnn_lib.split_ids(ids, ckpt.config.val_fraction, ckpt.config.seq_length)
+val_nats = rnn_lib.evaluate(ckpt.params, val_ids)
+print(f"trained {ckpt.step:,} steps, H = {H_trained}; validation loss on all {len(val_ids):,} held-out "
+      f"characters {val_nats:.3f} nats/char ({val_nats / rnn_lib.LN2:.3f} bits/char; ln V = {np.log(V):.3f})")
 assert ckpt.vocab.chars == vocab.chars and trained["Whh"].shape == (H_trained, H_trained)
+assert val_nats < 0.5 * np.log(V)
 
 # %% [markdown] subslide
 # ### The eigenvalues of the trained $W_{hh}$
 #
-# Training started from `randn * 0.01`, whose spectral radius is about $0.01\sqrt{160} \approx 0.13$
-# (section 6). **Expected:** training has grown $W_{hh}$ far beyond that: a spectral radius above 2, with
+# Training started from `randn * 0.01`, whose spectral radius is about $0.01\sqrt{H}$, far below 1
+# (section 6; its last cell measures the real starting matrix). **Expected:** training has grown $W_{hh}$ far beyond that: a spectral radius above 2, with
 # dozens of eigenvalues outside the unit circle. (The largest singular value is never below the spectral
 # radius.)
 
@@ -353,10 +418,23 @@ outside = int(np.sum(np.abs(eigenvalues) > 1))
 print(f"spectral radius {rho_trained:.2f}, largest singular value {sigma_trained:.2f}, "
       f"{outside} of {H_trained} eigenvalues outside the unit circle")
 assert sigma_trained >= rho_trained > 2 and outside >= 20
-fig, ax = plt.subplots(figsize=(6.5, 6.5))
+fig, ax = plt.subplots(figsize=(7, 7))
 _ = plot_spectrum(Whh, ax=ax, label="eigenvalues of the trained Whh", circle_label="unit circle")
 _ = ax.set_title("Trained Whh in the complex plane")
-_ = ax.legend(loc="upper left", fontsize=10, bbox_to_anchor=(1, 1))
+_ = ax.legend(loc="upper left", fontsize=14, bbox_to_anchor=(1.02, 1))
+
+# %% [markdown] fragment
+# Which eigenvalue sets the spectral radius? **Expected:** a real, negative one.
+
+# %% fragment
+top_eigenvalue = eigenvalues[np.argmax(np.abs(eigenvalues))]
+print(f"eigenvalue of largest modulus: {top_eigenvalue.real:+.2f}, imaginary part {top_eigenvalue.imag:g}")
+assert top_eigenvalue.imag == 0 and top_eigenvalue.real < -2
+
+# %% [markdown] fragment
+# A real negative eigenvalue $\lambda$ flips the sign of its eigenvector at every step:
+# $W_{hh}v = \lambda v$. Notebook 09 meets the same eigenvalue from the other side, as the most negative
+# eigenvalue of $W_{hh}$: a period-2 "clock" of units that change sign after almost every character.
 
 # %% [markdown] subslide
 # ### How far back does the gradient reach?
@@ -370,8 +448,6 @@ _ = ax.legend(loc="upper left", fontsize=10, bbox_to_anchor=(1, 1))
 # First the passages, run side by side as 64 streams of one forward pass.
 
 # %% fragment
-n_val = int(len(ids) * ckpt.config.val_fraction)
-val_ids = ids[len(ids) - n_val:]
 B, warm3, T3 = 64, 50, 150
 starts = np.random.default_rng(3).choice(len(val_ids) - warm3 - T3 - 1, size=B, replace=False)
 inputs = np.stack([val_ids[s:s + warm3 + T3] for s in starts], axis=1)  # (warm + T, B)
@@ -382,8 +458,9 @@ print(f"{B} passages of {warm3} + {T3} characters; the first begins {vocab.decod
 assert hs_trained.shape == (T3, B, H_trained)
 
 # %% [markdown] fragment
-# **Expected:** in spite of $\rho > 2$ the gradient **vanishes**: more than half of the state values are
-# saturated, the per-step factor is below 1, and the average falls below $10^{-3}$ of its last-step value
+# **Expected:** a linear recurrence with this $W_{hh}$ (every tanh slope 1) would multiply the gradient by
+# about $\rho$ per step, as in experiment 1 (within 5 %). Yet the real gradient **vanishes**: more than
+# half of the state values are saturated, the per-step factor is below 1, and the average falls below $10^{-3}$ of its last-step value
 # somewhere between 10 and 40 characters back, and below $10^{-10}$ by 100 characters back.
 
 # %% fragment
@@ -396,11 +473,15 @@ average = 10 ** np.mean(np.log10(relative), axis=1)
 horizon = int(np.argmax(average < 1e-3))                 # first distance below 1e-3
 saturated = np.mean(np.abs(hs_trained) > 0.95)
 factor_trained = growth_factor(average, 20)
+g_random = np.random.default_rng(8).standard_normal(H_trained)
+factor_linear = growth_factor(linear_backprop_norms(Whh, g_random / np.linalg.norm(g_random), T3), 20)
+print(f"a linear recurrence with this Whh: factor {factor_linear:.2f} per step (spectral radius {rho_trained:.2f})")
 print(f"saturated (|h| > 0.95): {saturated:.0%} of the state values; mean tanh' {np.mean(1 - hs_trained ** 2):.2f}")
 for k in (1, 5, 10, 25, 50, 100, 150):
     print(f"{k:3d} characters back: |dL_T/dh| / |dL_T/dh_T| = {average[k]:.1e} (geometric mean of {B})")
 print(f"still above 1e-3 of its last-step value up to {horizon - 1} characters back, below from {horizon}; "
       f"per-step factor {factor_trained:.2f}")
+assert abs(factor_linear - rho_trained) < 0.05 * rho_trained
 assert saturated > 0.5 and factor_trained < 1
 assert 10 <= horizon <= 40 and average[100] < 1e-10
 
@@ -447,12 +528,16 @@ _ = ax.set(xlabel="characters back from the last step, T - t",
 _ = ax.legend(loc="upper right", fontsize=11)
 
 # %% [markdown] fragment
-# A linear recurrence with this $W_{hh}$ would multiply the gradient by about 4 per step. The real one
-# shrinks it, by the factor printed above, because most units are saturated and pass a small fraction of
-# the gradient (mean $\tanh'$ about 0.2). The last character's loss hardly reaches past a line of verse.
-# Training cut the text into chunks of 25 characters (green), so truncated BPTT threw away little; the
-# flip side is that, through gradients, this model gets almost no signal about anything a few dozen
-# characters back, such as who is speaking.
+# A linear recurrence with this $W_{hh}$ would multiply the gradient by the first factor printed above at
+# every step. The real recurrence shrinks it, by the last factor printed, because most units are saturated
+# and pass only a small fraction of the gradient (the mean $\tanh'$ is printed too). The last character's
+# loss hardly reaches past a line of verse.
+#
+# Do not read the green line as "so truncating BPTT at 25 characters cost nothing". This model was
+# *trained* with that truncation: no gradient ever rewarded it for carrying information further than 25
+# characters, so a short reach is what we should expect from it, whatever longer training would have
+# found. The figure shows the consequence, not a justification: through gradients, this model gets
+# almost no signal about anything a few dozen characters back, such as who is speaking.
 
 # %% [markdown] slide
 # ## 5. What clipping fixes, and what it does not
@@ -559,15 +644,25 @@ fig.tight_layout()
 # %% [markdown] subslide
 # ### Clipping cannot undo vanishing
 #
-# `np.clip` only ever makes an entry smaller in size: $|\operatorname{clip}(u)| \le |u|$. A gradient that
-# has shrunk to $10^{-10}$ stays $10^{-10}$. Even clipping `dh` at **every** step inside the loop (the
-# gist only clips after it) changes nothing for the trained model of section 4, whose entries never
-# reach 5. It does cap the exploding model, whose `dh` it bounds by $5\sqrt{H} = 50$.
+# The gist's clipping is the one used above: once, after the backward loop, on the **summed** parameter
+# gradients. `np.clip` only ever makes an entry smaller in size, $|\operatorname{clip}(u)| \le |u|$. A
+# contribution to `dWhh` that has shrunk to $10^{-10}$ on its way back through time stays that small
+# inside the sum; clipping can only trim the sum's large entries, which come from the last few steps.
 #
-# **Expected:** the trained model's curves, with and without clipping at every step, identical bit for
-# bit; the exploding model's raw curve above $10^6$, its clipped one at most 50.
+# **A different experiment, not the gist's:** clip `dh` itself to ±5 at **every** step inside the loop.
+# For the exploding model this caps the gradient at every step (its norm at $5\sqrt{H} = 50$). For the
+# trained model of section 4 it changes nothing, and trivially so: no entry of its `dh` reaches 5 at any
+# step of any of the 64 passages, so the clip never acts. The equality below says no more than that: a
+# threshold meant for large gradients does not touch small ones.
+#
+# **Expected:** the largest entry of the trained model's `dh` below 5, hence identical curves with and
+# without clipping at every step; the exploding model's raw curve above $10^6$, its clipped one at most 50.
 
 # %% fragment
+dh, largest_entry = dh_last, np.abs(dh_last).max()
+for h in hs_trained[::-1]:                # lines (5) and (9) again, recording the largest entry
+    dh = ((1 - h * h) * dh) @ Whh
+    largest_entry = max(largest_entry, np.abs(dh).max())
 reach_clipped, _ = gradient_norms_back(Whh, hs_trained, dh_last, clip=5.0)
 hs_explosive = states_on(explosive, x, 0)                     # (T_clip, 1, H)
 cache_explosive = rnn_lib.forward(explosive, x, h0)
@@ -576,14 +671,15 @@ dy_e[0, y[-1]] -= 1
 dh_e = dy_e @ explosive["Why"]
 explode_raw = gradient_norms_back(explosive["Whh"], hs_explosive, dh_e)[0][:, 0]
 explode_clipped = gradient_norms_back(explosive["Whh"], hs_explosive, dh_e, clip=5.0)[0][:, 0]
-print(f"trained model: identical with clipping: {np.array_equal(reach, reach_clipped)}")
+print(f"trained model: largest entry of dh {largest_entry:.2f}; "
+      f"identical with clipping at every step: {np.array_equal(reach, reach_clipped)}")
 print(f"exploding model: largest |dh| raw {explode_raw.max():.0e}, clipped {explode_clipped.max():.1f}")
-assert np.array_equal(reach, reach_clipped)
+assert largest_entry < 5 and np.array_equal(reach, reach_clipped)
 assert explode_raw.max() > 1e6 and explode_clipped.max() <= 5 * np.sqrt(H)
 
 # %% [markdown] fragment
 # Left, the exploding model's gradient going back 100 steps; right, the trained model's average curve of
-# section 4. Solid: raw; dashed: clipped at every step.
+# section 4. Solid: raw; dashed: `dh` clipped at every step (the different experiment).
 
 # %% fragment
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5))
@@ -599,8 +695,9 @@ for ax in (ax1, ax2):
 fig.tight_layout()
 
 # %% [markdown] fragment
-# The slides' summary holds: **exploding** is controlled by clipping, **vanishing** is not. Vanishing
-# needs a different architecture (section 7).
+# The slides' summary holds, for the gist's clipping and for the stronger per-step variant alike:
+# **exploding** is controlled by clipping, **vanishing** is not. Vanishing needs a different
+# architecture (section 7).
 
 # %% [markdown] slide
 # ## 6. Why the initial scale matters
@@ -674,28 +771,42 @@ assert init_curves[1 / np.sqrt(H_init)].min() > 1e-1 and init_curves[0.2][-1] > 
 # The five curves on a log scale (dashed: $10^{-3}$):
 
 # %% fragment
-fig, ax = plt.subplots(figsize=(10, 5))
+fig, ax = plt.subplots(figsize=(12, 5.5))
 colours = plt.cm.plasma(np.linspace(0, 0.85, len(init_curves)))
 for (s, curve), colour in zip(init_curves.items(), colours):
     _ = ax.semilogy(curve, color=colour, label=rf"$s$ = {s:.3f}, $s\sqrt{{H}}$ = {s * np.sqrt(H_init):.1f}")
-_ = ax.axhline(1e-3, color="k", ls="--", lw=1.5)
-_ = ax.set(xlabel="steps back", ylabel="gradient norm (relative)", ylim=(1e-12, 1e4),
+_ = ax.axhline(1e-3, color="k", ls="--", lw=1.5, label="$10^{-3}$")
+_ = ax.set(xlabel="steps back", ylabel="gradient norm (relative)", ylim=(1e-12, 1e6),
            title=r"At initialisation: $W_{hh}$ = randn(H, H) $\cdot\, s$")
-_ = ax.legend(loc="lower left", fontsize=11)
+_ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+fig.tight_layout()
 
 # %% [markdown] fragment
-# With the gist's scale, the untrained RNN's gradient is a thousand times weaker after 3 characters: at
-# the start it learns almost only from the last few characters. Training has to grow $W_{hh}$, and it does
+# With the gist's scale, the untrained RNN's gradient falls below a thousandth of its starting size within
+# the handful of steps printed above: at the start it learns almost only from the last few characters. Training has to grow $W_{hh}$, and it does
 # (next cell). At $1/\sqrt{H}$ the gradient starts neither vanishing nor exploding, the idea behind scaled
 # and orthogonal initialisations of recurrent weights (an orthogonal matrix has every eigenvalue and every
 # singular value of modulus 1). Initialisation only sets the start, though: training moves $W_{hh}$ and
 # saturates units, as section 4 showed.
 
+# %% [markdown] fragment
+# How much did training grow $W_{hh}$? The trainer draws its starting weights with
+# `rnn_lib.init_params(V, H, np.random.default_rng(config.seed))`, so we can rebuild the very matrix the
+# checkpoint started from, instead of trusting the circular law. **Expected:** the same matrix that a
+# fresh `rnn_lib.Trainer` with the checkpoint's configuration holds before its first step (the trainer
+# stores it in float32), a starting spectral radius within 20 % of $0.01\sqrt{H}$, and a trained one more
+# than ten times larger.
+
 # %% fragment
-rho_start = 0.01 * np.sqrt(H_trained)  # circular law, H = 160
-print(f"trained model: spectral radius {rho_trained:.2f}, about {rho_trained / rho_start:.0f} times "
-      f"its starting value 0.01 * sqrt({H_trained}) = {rho_start:.2f}")
-assert rho_trained > 10 * rho_start
+start = rnn_lib.init_params(V, H_trained, np.random.default_rng(ckpt.config.seed), scale=ckpt.config.init_scale)
+fresh = rnn_lib.Trainer(text, ckpt.config, vocab=vocab, progress=False).params
+rho_start = np.abs(np.linalg.eigvals(start["Whh"])).max()
+print(f"same starting weights as a fresh Trainer: "
+      f"{all(np.array_equal(start[k].astype(fresh[k].dtype), fresh[k]) for k in start)}")
+print(f"spectral radius at the start {rho_start:.3f} (circular law: 0.01 * sqrt({H_trained}) = "
+      f"{0.01 * np.sqrt(H_trained):.3f}); trained {rho_trained:.2f}, {rho_trained / rho_start:.0f} times larger")
+assert all(np.array_equal(start[k].astype(fresh[k].dtype), fresh[k]) for k in start)
+assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 10 * rho_start
 
 # %% [markdown] slide
 # ## 7. The remedy: an additive path (LSTM and GRU)
@@ -711,10 +822,17 @@ assert rho_trained > 10 * rho_start
 # many steps almost unchanged. The GRU does the same with
 # $h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t$.
 #
-# Notebook 11 (planned) builds an LSTM in the same style as this series and measures its gradient
-# reach with the tools of section 4. The library's LSTM is already in `rnn_lib/lstm.py`: along the cell,
-# its backward loop carries the gradient back with `np.multiply(dc, f[t], out=dcnext)`, that is
-# $f_t \odot \partial L/\partial c_t$, where the vanilla loop has `Whh.T @ dhraw`.
+# In the backward loop this replaces line (9). Along the cell state, the gradient goes one step back as
+#
+# $$\frac{\partial L}{\partial c_{t-1}} \;\leftarrow\; f_t \odot \frac{\partial L}{\partial c_t}
+# \quad\text{(plus what arrives through } h_{t-1}\text{)},
+# \qquad\text{where the vanilla loop has}\qquad
+# \frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\big):$$
+#
+# an elementwise product with numbers the network can learn to keep near 1, instead of a full matrix and
+# a tanh slope at every step. Notebook 11 (planned) builds an LSTM in the same style as this series
+# (the library's version is `rnn_lib/lstm.py`) and measures its gradient reach with the tools of
+# section 4.
 
 # %% [markdown] slide
 # ## Summary
@@ -724,9 +842,11 @@ assert rho_trained > 10 * rho_start
 #   $W_{hh}^\top\operatorname{diag}(1-h^2)$.
 # - Without tanh, the gradient scales like $\rho(W_{hh})^k$: radius 0.9, 1.0, 1.1 give per-step
 #   factors within 5 % of 0.9, 1.0, 1.1. The largest singular value bounds one step; the spectral radius
-#   sets the long-run rate.
+#   sets the rate in the long run (Gelfand's formula), and for a non-normal matrix the long run can start
+#   only after hundreds of steps of growth.
 # - $\tanh' \le 1$ only shrinks: with $\rho = 1.1$ and busy, saturated units the gradient still vanishes.
-# - The trained Shakespeare model has $\rho(W_{hh})$ far above 1, yet its gradient shrinks by a constant
+# - The trained Shakespeare model has $\rho(W_{hh})$ far above 1 (set by a real negative eigenvalue, the
+#   period-2 clock of notebook 09), yet its gradient shrinks by a constant
 #   factor per character and is below $10^{-3}$ within a few dozen characters: most of its units are
 #   saturated.
 # - Clipping bounds the **step** and keeps SGD alive under exploding gradients; it can never enlarge a
@@ -757,7 +877,12 @@ assert rho_trained > 10 * rho_start
 #    `dhnext = np.dot(Whh.T, dhraw)` multiplies by $W_{hh}^\top$. Each runs once per step back.
 # 2. About $0.95^{100} \approx 0.006$, under 1 %.
 # 3. Over one step, yes: a vector along the top singular direction is stretched up to 2 times. Over 100
-#    steps no: $\|A^k\|^{1/k} \to 0.8$, so the product shrinks like $0.8^k$ in the end.
+#    steps, the two numbers do not decide it. $\rho = 0.8$ only promises that $\|A^k\|^{1/k} \to 0.8$ in
+#    the long run (Gelfand's formula), not when the long run begins. For a normal matrix
+#    $\sigma_{\max} = \rho$, so this matrix is non-normal, and non-normal matrices can grow for a long
+#    time first: $0.8\,I + 1.2\,S$ of section 2 has exactly these two numbers, and its 100th power is
+#    astronomically large (the cell there prints it). Another matrix with the same two numbers, say a
+#    $2 \times 2$ one with a single large entry above the diagonal, has shrunk to almost nothing by then.
 # 4. Because the factor per step is $W_{hh}^\top$ times the tanh slopes, and when units are saturated
 #    the slopes are near 0 (section 4: most units of the trained model sit near ±1).
 # 5. `np.clip` can only make entries smaller in size; a gradient of $10^{-10}$ is far below 5 and comes out
