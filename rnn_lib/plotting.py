@@ -529,9 +529,9 @@ def plot_lstm_cell(ax=None, backward: bool = True):
         arrow(x, y_bus, x, y_gate - 0.42)
         ax.add_patch(FancyBboxPatch((x - 0.45, y_gate - 0.4), 0.9, 0.8, boxstyle="round,pad=0.05",
                                     fc=colours[name], ec=dark, lw=1.8, zorder=3))
-        ax.text(x, y_gate, symbol, ha="center", va="center", fontsize=18, zorder=4)
+        ax.text(x, y_gate, symbol, ha="center", va="center", fontsize=18 if name != "g" else 15, zorder=4)
         ax.text(x - 0.55, y_gate + 0.55, f"${name}$", ha="right", va="bottom", fontsize=17, color="0.15")
-        ax.text(x, y_gate - 0.62, label, ha="center", va="top", fontsize=11, color="0.35")
+        ax.text(x - 0.1, (y_bus + y_gate - 0.4) / 2, label, ha="right", va="center", fontsize=11, color="0.35")
 
     # the cell state: multiplied by f, then i * g added
     x_f, x_add, x_tanh = gates["f"][0], 5.1, 8.9
@@ -560,13 +560,13 @@ def plot_lstm_cell(ax=None, backward: bool = True):
     ax.text(10.45, y_h, r"$h_t$", ha="left", va="center", fontsize=18)
     ax.text(10.45, y_h - 0.5, "to $y_t$ and\nto step $t+1$", ha="left", va="top", fontsize=12, color="0.35")
 
-    ax.text(5.0, 6.15, r"cell state:  $c_t = f \odot c_{t-1} + i \odot g$", ha="center", fontsize=16, color=cell)
+    ax.text(5.6, y_c + 0.22, r"cell state:  $c_t = f \odot c_{t-1} + i \odot g$", ha="left", va="bottom",
+            fontsize=15, color=cell)
     if backward:
-        ax.annotate("", xy=(0.2, y_c + 0.3), xytext=(9.4, y_c + 0.3), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", color=red, lw=2.5, mutation_scale=22,
-                                    connectionstyle="arc3,rad=0.08"))
-        ax.text(7.2, 5.95, r"gradient: $\partial L/\partial c_{t-1} = f \odot \partial L/\partial c_t + \dots$"
-                "\nno weight matrix, no tanh slope", ha="left", va="bottom", fontsize=13, color=red)
+        arrow(9.6, 6.05, 0.0, 6.05, red, lw=2.5)
+        ax.text(4.8, 6.25, r"gradient back along the cell:  $\partial L/\partial c_{t-1} = f \odot "
+                r"\partial L/\partial c_t + \dots$   (no weight matrix, no tanh slope)",
+                ha="center", va="bottom", fontsize=13, color=red)
     ax.set_xlim(-1.4, 11.9)
     ax.set_ylim(-1.1, 7.0)
     ax.set_aspect("equal")

@@ -164,6 +164,45 @@ def test_with_discount_equals_refitting_and_shares_the_counts():
         model.with_discount([0.5])
 
 
+def test_probs_of_scores_a_fixed_character_everywhere_and_sums_to_one_over_characters():
+    held_out = VOCAB.encode("the zany cat; a fat hat!")
+    for order in (1, 2, 4):
+        model = NGramModel.fit(IDS, order, V)
+        table = np.stack([model.probs_of(held_out, w) for w in range(V)])  # (V, N)
+        assert table.shape == (V, len(held_out))
+        np.testing.assert_allclose(table.sum(axis=0), 1, rtol=0, atol=1e-12)
+        for i in range(len(held_out)):
+            context = held_out[max(0, i - order + 1):i]
+            np.testing.assert_allclose(table[:, i], model.distribution(context), rtol=0, atol=1e-15)
+        # the actual next characters give back log_probs
+        actual = table[held_out, np.arange(len(held_out))]
+        np.testing.assert_allclose(np.log(actual), model.log_probs(held_out), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="next_id contains the id"):
+        model.probs_of(held_out, V)
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_context_counts_count_how_often_each_full_context_was_followed_by_a_character(order):
+    held_out = VOCAB.encode("the cat is flat; the zany ox")
+    model = NGramModel.fit(IDS, order, V)
+    counts = model.context_counts(held_out)
+    assert counts.shape == (len(held_out),) and counts.dtype == np.int64
+    assert (counts[:order - 1] == -1).all()
+    train = TEXT
+    for i in range(order - 1, len(held_out)):
+        h = VOCAB.decode(held_out[i - order + 1:i])
+        # occurrences of h with a character after it (overlapping ones count)
+        expected = sum(train.startswith(h, j) for j in range(len(train) - len(h)))
+        assert counts[i] == expected, (order, i, h)
+    assert (counts[order - 1:] == 0).any() or order == 1  # some contexts were never seen
+
+
+def test_context_counts_of_a_model_with_no_full_context():
+    model = NGramModel.fit(VOCAB.encode("at"), 5, V)
+    assert model.context_counts(VOCAB.encode("atata")).tolist() == [-1, -1, -1, -1, 0]
+    assert model.context_counts(VOCAB.encode("at")).tolist() == [-1, -1]
+
+
 def test_sizes():
     model = NGramModel.fit(VOCAB.encode("atat"), 2, V)
     # contexts a and t at order 2; counts: at, ta (order 2) + a, t (order 1); totals and types
@@ -228,3 +267,22 @@ def test_bad_queries_are_explained():
         model.distribution([-2])
     with pytest.raises(ValueError, match="length must be a non-negative integer"):
         model.sample(-1, np.random.default_rng(0))
+
+
+# ------------------------------------------------------------------ the notebook's figure
+def test_plot_loss_by_order_keeps_fixed_colours_per_name():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from rnn_lib.plotting import plot_loss_by_order
+    orders = np.arange(1, 4)
+    ax = plot_loss_by_order(orders, {"train": [3.0, 2.0, 1.5], "val": [3.1, 2.4, 2.2]}, {"RNN": 2.3},
+                            colors={"val": "C1", "RNN": "C2"})
+    colours = {line.get_label(): to_rgba(line.get_color()) for line in ax.get_lines()}
+    assert colours["train"] == to_rgba("C0")
+    assert colours["val"] == to_rgba("C1") and colours["RNN"] == to_rgba("C2")
+    ax2 = plot_loss_by_order(orders, {"val": [3.1, 2.4, 2.2]}, colors={"val": "C1"})
+    assert to_rgba(ax2.get_lines()[0].get_color()) == to_rgba("C1")  # first curve, yet not C0
+    plt.close("all")

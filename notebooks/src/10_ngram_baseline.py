@@ -8,16 +8,18 @@
 #   characters by **counting** how often each character followed them in the training text;
 # - why the plain counting estimate (maximum likelihood) gives held-out text probability 0 and an
 #   **infinite** loss, and how **interpolated Kneser-Ney smoothing** repairs it, with a worked
-#   example by hand that `rnn_lib.ngram` must reproduce;
+#   example by hand that `rnn_lib.NGramModel` must reproduce;
 # - how the validation loss of n-grams of order 1 to 8 compares with the RNN of notebook 05 on the
-#   **same** held-out 10% of tiny Shakespeare, and why high orders overfit;
-# - an honest comparison: why a smoothed 7-gram beats our 160-unit RNN, what it pays for that
-#   (millions of stored counts, samples that replay the training text), and what it can never do.
+#   **same** held-out 10% of tiny Shakespeare, and why the highest orders get worse with the textbook
+#   discount but hardly at all with a better one;
+# - an honest comparison: what the smoothed 7-gram's lead over our small RNN rests on (tuning,
+#   millions of stored counts), how much of the training text each model's samples copy compared
+#   with real unseen Shakespeare, and what neither model does with the position in the line.
 #
 # **Prerequisites:** notebook 05 (training on Shakespeare, the validation split, nats and bits per
 # character). Notebook 06 (sampling) helps for the samples at the end.
 #
-# **Time:** about 40 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
+# **Time:** about 45 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
 # descent here; counting the whole text takes a fraction of a second.
 
 # %% [markdown] skip
@@ -33,17 +35,14 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 
 # %% [markdown] skip
-# Two more imports: `Counter` for the counts we do by hand, and the n-gram model itself. The
-# model lives in `rnn_lib.ngram` (import it from there).
+# Two more imports: `Counter` and `re` for the counts we do by hand, and the plotting helper of this
+# notebook. The n-gram model itself is `rnn_lib.NGramModel`.
 
 # %% skip
 import re
 from collections import Counter
 
-from rnn_lib.ngram import NGramModel
 from rnn_lib.plotting import plot_loss_by_order
-
-LN2 = np.log(2)
 
 # %% [markdown] slide
 # ## 1 · The idea: look up the last few characters
@@ -100,7 +99,7 @@ for context in ("ROME", "the k"):
 #
 # Take $n = 7$ (contexts of 6 characters) and count every 7-gram of the training text. We encode a
 # $k$-gram $x_1 \dots x_k$ as one integer in base $V$, $x_1 V^{k-1} + \dots + x_k$, so that numpy can
-# sort and look them up; `rnn_lib.ngram` stores its tables the same way.
+# sort and look them up; `rnn_lib.NGramModel` stores its tables the same way.
 
 # %%
 def kgram_codes(ids, k):
@@ -277,9 +276,9 @@ print(f"sum = {by_hand.sum():.12f}")
 # distribution to 1e-12.
 
 # %%
-toy_model = NGramModel.fit(toy_vocab.encode(toy_text), order=2, vocab_size=len(toy_vocab))
+toy_model = rnn_lib.NGramModel.fit(toy_vocab.encode(toy_text), order=2, vocab_size=len(toy_vocab))
 from_lib = toy_model.distribution(toy_vocab.encode("a"))
-print(f"rnn_lib.ngram: discounts {toy_model.discounts}, P(. | 'a') = {from_lib}")
+print(f"rnn_lib.NGramModel: discounts {toy_model.discounts}, P(. | 'a') = {from_lib}")
 assert np.allclose(toy_model.discounts, (D1, D2), rtol=0, atol=1e-12)
 assert np.allclose(from_lib, by_hand, rtol=0, atol=1e-12)
 
@@ -289,76 +288,88 @@ assert np.allclose(from_lib, by_hand, rtol=0, atol=1e-12)
 # We fit one model per order on the training split and score the held-out split, **predicting every
 # one of its 111,539 characters** (the first few from shorter contexts). The training loss is
 # scored on the first 111,539 training characters, which the model has counted: that keeps the cell
-# fast and the two numbers comparable. The column "seen ctx" is the fraction of validation characters
-# whose full $(n-1)$-character context was ever seen in training.
+# fast and the two numbers comparable. `context_counts` says, for every validation character, how
+# often its full $(n-1)$-character context $h$ was followed by a character in training,
+# $c(h\,\cdot)$; the column "unseen" is the share of characters with $c(h\,\cdot) = 0$, "rare" the
+# share with a context seen only 1 to 4 times.
 
 # %%
 orders = np.arange(1, 9)
-models, val_nats, train_nats, seen = {}, [], [], []
+models, val_logp, val_ctx, train_nats = {}, {}, {}, []
 for order in orders:
-    model = NGramModel.fit(train_ids, int(order), V)
+    model = rnn_lib.NGramModel.fit(train_ids, int(order), V)
     models[order] = model
-    val_nats.append(model.log_loss(val_ids))
+    val_logp[order] = model.log_probs(val_ids)
+    val_ctx[order] = model.context_counts(val_ids)[order - 1:]    # the first n - 1 have no full context
     train_nats.append(model.log_loss(train_ids[:len(val_ids)]))
-    if order == 1:
-        seen.append(1.0)
-    else:
-        keys = np.sort(kgram_codes(train_ids[:-1], order - 1))   # repeats do not matter for membership
-        seen.append(np.mean(count_of(keys, np.ones_like(keys), kgram_codes(val_ids[:-1], order - 1)) > 0))
-val_nats, train_nats = np.array(val_nats), np.array(train_nats)
+val_nats = np.array([-val_logp[o].mean() for o in orders])
+train_nats = np.array(train_nats)
+unseen = np.array([np.mean(val_ctx[o] == 0) for o in orders])
+rare = np.array([np.mean((val_ctx[o] >= 1) & (val_ctx[o] <= 4)) for o in orders])
 
 # %% [markdown] subslide
 # **Expected:** the training loss falls at every order; the validation loss falls fast up to about
-# order 6 and then turns back up, while the number of contexts keeps growing.
+# order 6 and then turns back up, while the number of contexts keeps growing and, from order 2 on,
+# so does the share of validation characters whose context was never seen.
 
 # %%
-print(f"{'n':>2} {'contexts':>9} {'stored':>10} {'D_n':>6} {'seen':>6} {'train':>7} {'val':>7} {'val':>7}")
-print(f"{'':>2} {'':>9} {'counts':>10} {'':>6} {'ctx':>6} {'nats':>7} {'nats':>7} {'bits':>7}")
+print(f"{'n':>2} {'contexts':>9} {'stored':>10} {'D_n':>6} {'unseen':>7} {'rare':>6} "
+      f"{'train':>7} {'val':>7} {'val':>7}")
+print(f"{'':>2} {'':>9} {'counts':>10} {'':>6} {'ctx':>7} {'ctx':>6} {'nats':>7} {'nats':>7} {'bits':>7}")
 for i, order in enumerate(orders):
     m = models[order]
-    print(f"{order:2d} {m.n_contexts:9,} {m.n_counts:10,} {m.discounts[-1]:6.3f} {seen[i]:6.1%} "
-          f"{train_nats[i]:7.4f} {val_nats[i]:7.4f} {val_nats[i] / LN2:7.4f}")
+    print(f"{order:2d} {m.n_contexts:9,} {m.n_counts:10,} {m.discounts[-1]:6.3f} {unseen[i]:7.1%} {rare[i]:6.1%} "
+          f"{train_nats[i]:7.4f} {val_nats[i]:7.4f} {val_nats[i] / rnn_lib.LN2:7.4f}")
 best_order = int(orders[np.argmin(val_nats)])
 print(f"lowest validation loss: order {best_order}, {val_nats.min():.4f} nats/char")
-assert np.all(np.diff(train_nats) < 0)
+assert np.all(np.diff(train_nats) < 0) and np.all(np.diff(unseen[1:]) > 0)
 assert 5 <= best_order <= 7 and val_nats[-1] > val_nats.min()
 
 # %% [markdown] subslide
 # ### The RNN on the same characters
 #
 # The shipped checkpoint of notebook 05 uses the same vocabulary and the same 10% split, so its
-# validation loss is directly comparable. `rnn_lib.evaluate` scores the split in 64 pieces, each
-# starting from a zero state (the first character of each piece is not predicted): a detail worth
-# a few thousandths at most. (Its training took a few minutes; we print what is reproducible, the
-# number of characters it read.)
+# validation loss is directly comparable. `rnn_lib.evaluate` cuts the split into 64 pieces scored
+# side by side, each starting from a zero state, so the first character of each piece is not
+# predicted and the first few are predicted with little memory. **Expected:** cutting it into 8
+# pieces instead changes the loss by less than 0.01 nats/char.
 
 # %%
-CHECKPOINT = rnn_lib.DATA_DIR.parent / "checkpoints" / "shakespeare_rnn.npz"
-ckpt = rnn_lib.load_checkpoint(CHECKPOINT)
+ckpt = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint())
 assert ckpt.vocab == vocab and ckpt.config.val_fraction == 0.1
-rnn_val = rnn_lib.evaluate(ckpt.params, val_ids)
+rnn_val = rnn_lib.evaluate(ckpt.params, val_ids)                  # 64 pieces, the default
+rnn_val_8 = rnn_lib.evaluate(ckpt.params, val_ids, n_streams=8)
 rnn_params = sum(p.size for p in ckpt.params.values())
 chars_read = ckpt.step * ckpt.config.batch_size * ckpt.config.seq_length
-print(f"RNN: H = {ckpt.config.hidden_size}, {rnn_params:,} parameters, {ckpt.step:,} steps, "
-      f"{chars_read / 1e6:.1f} million characters read ({chars_read / len(train_ids):.0f} passes)")
-print(f"RNN validation loss: {rnn_val:.4f} nats/char = {rnn_val / LN2:.4f} bits/char")
+print(f"RNN: H = {ckpt.config.hidden_size}, {rnn_params:,} parameters, {ckpt.step:,} steps in "
+      f"{ckpt.state['seconds'] / 60:.1f} minutes, {chars_read / 1e6:.1f} million characters read "
+      f"({chars_read / len(train_ids):.0f} passes)")
+print(f"RNN validation loss: {rnn_val:.4f} nats/char = {rnn_val / rnn_lib.LN2:.4f} bits/char in 64 pieces, "
+      f"{rnn_val_8:.4f} in 8 pieces ({rnn_val - rnn_val_8:+.4f})")
 print(f"n-gram orders that beat it: {[int(o) for o in orders[val_nats < rnn_val]]}")
+assert abs(rnn_val - rnn_val_8) < 0.01
 
 # %% [markdown] subslide
-# **Expected:** from order 4 on, the counting model is below the RNN's line.
+# **Expected:** from order 4 on, the counting model is below the RNN's line. Each quantity keeps its
+# colour in every loss-by-order figure of this notebook.
 
 # %%
+ORDER_COLOURS = {"n-gram, training": "C0", "n-gram, validation, estimated D": "C1",
+                 f"RNN H = {ckpt.config.hidden_size}, validation": "C2"}
 assert np.all(val_nats[3:] < rnn_val)
-ax = plot_loss_by_order(orders, {"n-gram, training": train_nats, "n-gram, validation": val_nats},
-                        {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val})
+ax = plot_loss_by_order(orders, {"n-gram, training": train_nats, "n-gram, validation, estimated D": val_nats},
+                        {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val}, colors=ORDER_COLOURS)
 _ = ax.set_title("Interpolated Kneser-Ney n-grams, estimated discounts")
 
 # %% [markdown] fragment
-# This is **overfitting** in its purest form. At order 8 the table holds hundreds of thousands of
-# contexts for a million characters, so a typical context was seen only a few times: the training
-# loss keeps dropping (the model recognises the text it counted),
-# while a growing share of validation contexts was never seen and must be predicted by the shorter
-# levels. The memory cost grows the other way: millions of stored counts.
+# Two things happen as the order grows. The gap between training and validation loss widens: the
+# table holds more and more contexts, the model recognises the text it has counted, and that
+# knowledge does not carry over to new text. And the validation curve turns up after its best
+# order. That looks like classic overfitting, but the table shows where the validation characters
+# end up: at high orders a large share of their contexts were never seen or seen only a few times.
+# Such characters are predicted mostly by how the model shares its probability between a handful of
+# counts and the shorter contexts, which is exactly what the discount $D$ controls. Section 5 shows
+# that the upturn is largely a discount problem.
 
 # %% [markdown] slide
 # ## 5 · The discount matters: choosing $D$ without touching the validation split
@@ -376,46 +387,98 @@ fit_ids, dev_ids = rnn_lib.split_ids(train_ids, val_fraction=0.1, seq_length=25)
 grid_D, grid_orders = (0.7, 0.8, 0.9, 0.95, 1.0), (6, 7, 8)
 dev_nats = {}
 for o in grid_orders:
-    counted = NGramModel.fit(fit_ids, o, V)
+    counted = rnn_lib.NGramModel.fit(fit_ids, o, V)
     for D in grid_D:
         dev_nats[o, D] = counted.with_discount(D).log_loss(dev_ids)
-print(f"development loss (nats/char), {len(fit_ids):,} characters counted, {len(dev_ids):,} scored")
+print(f"development loss (nats/char), {len(fit_ids):,} characters counted, {len(dev_ids):,} scored, "
+      f"{len(dev_nats)} settings")
 print("order " + "".join(f"  D={D:<5}" for D in grid_D))
 for o in grid_orders:
     print(f"{o:5d} " + "".join(f"{dev_nats[o, D]:9.4f}" for D in grid_D))
 
 # %% [markdown] subslide
 # Refit the chosen model on the whole training split and score the validation split once.
-# **Expected:** better than the estimated discounts of section 4.
+# **Expected:** the development split picks order 7 (the "7-gram" of the rest of this notebook), and
+# its validation loss is better than with the estimated discounts of section 4.
 
 # %%
 tuned_order, tuned_D = min(dev_nats, key=dev_nats.get)
-tuned = NGramModel.fit(train_ids, tuned_order, V, discount=tuned_D)
+tuned = rnn_lib.NGramModel.fit(train_ids, tuned_order, V, discount=tuned_D)
 tuned_val = tuned.log_loss(val_ids)
 print(f"chosen on the development split: order {tuned_order}, D = {tuned_D}")
-print(f"validation loss: {tuned_val:.4f} nats/char = {tuned_val / LN2:.4f} bits/char "
+print(f"validation loss: {tuned_val:.4f} nats/char = {tuned_val / rnn_lib.LN2:.4f} bits/char "
       f"(estimated discounts: {val_nats[tuned_order - 1]:.4f}; RNN: {rnn_val:.4f})")
-assert tuned_val < val_nats[tuned_order - 1]
+assert tuned_order == 7 and tuned_val < val_nats[tuned_order - 1]
 
 # %% [markdown] fragment
 # The same discount at every order, against the estimated ones: **expected** to help the high orders
-# most, where the estimate was furthest from the best value.
+# most, where the estimate was furthest from the best value. With the chosen $D$, going past the
+# best order should cost almost nothing: less than a fifth of what it costs with the estimated
+# discounts.
 
 # %%
-tuned_curve = np.array([models[o].with_discount(tuned_D).log_loss(val_ids) for o in orders])
+tuned_logp = {o: models[o].with_discount(tuned_D).log_probs(val_ids) for o in orders}
+tuned_curve = np.array([-tuned_logp[o].mean() for o in orders])
 print("order:     " + " ".join(f"{o:7d}" for o in orders))
 print("estimated: " + " ".join(f"{x:7.4f}" for x in val_nats))
 print(f"D = {tuned_D}:  " + " ".join(f"{x:7.4f}" for x in tuned_curve))
-assert tuned_curve[-1] < val_nats[-1]
+rise_estimated, rise_tuned = val_nats[-1] - val_nats.min(), tuned_curve[-1] - tuned_curve.min()
+print(f"order 8 above the best order: {rise_estimated:.4f} nats/char with estimated D, "
+      f"{rise_tuned:.4f} with D = {tuned_D}")
+assert tuned_curve[-1] < val_nats[-1] and rise_tuned < rise_estimated / 5
 
 # %% [markdown] subslide
-# The same two curves for orders 4 to 8, where they differ:
+# The same two curves for orders 4 to 8, where they differ (colours as before):
 
 # %%
-ax = plot_loss_by_order(orders[3:], {"validation, estimated D": val_nats[3:],
-                                     f"validation, D = {tuned_D} (chosen on dev)": tuned_curve[3:]},
-                        {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val})
+tuned_label = f"n-gram, validation, D = {tuned_D} (chosen on dev)"
+ORDER_COLOURS[tuned_label] = "C3"
+ax = plot_loss_by_order(orders[3:],
+                        {"n-gram, validation, estimated D": val_nats[3:], tuned_label: tuned_curve[3:]},
+                        {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val}, colors=ORDER_COLOURS)
 _ = ax.set_title(f"Orders 4 to 8: estimated discounts against D = {tuned_D}")
+
+# %% [markdown] subslide
+# ### Where the estimated discount loses
+#
+# Split the validation characters by how often their context was seen in training, and compare the
+# two discounts group by group. **Expected:** the loss gap (estimated $D$ minus chosen $D$) grows with
+# the order, and per character it is larger where the context was seen rarely (1 to 4 times) than
+# where it was seen often (5 times or more); from order 5 on, the estimated discounts also lose
+# where the context was never seen.
+
+# %%
+groups = {"unseen": (0, 0), "rare 1-4": (1, 4), "often 5+": (5, np.inf)}
+print(f"{'':6} {'share of validation characters':^33}  {'gap per character (nats)':^33}  {'gap':>7}")
+print(f"{'order':>6} " + "".join(f"{g:>11}" for g in groups) + "  " + "".join(f"{g:>11}" for g in groups)
+      + f"  {'overall':>7}")
+gap_overall, gap_by_group = [], {}
+for o in orders[3:]:
+    gap = tuned_logp[o][o - 1:] - val_logp[o][o - 1:]           # > 0 where the chosen D does better
+    shares, gaps = [], []
+    for name, (lo, hi) in groups.items():
+        sel = (val_ctx[o] >= lo) & (val_ctx[o] <= hi)
+        shares.append(sel.mean())
+        gaps.append(gap[sel].mean())
+    gap_by_group[o] = dict(zip(groups, gaps))
+    gap_overall.append(val_nats[o - 1] - tuned_curve[o - 1])
+    print(f"{o:6d} " + "".join(f"{s:11.1%}" for s in shares) + "  " + "".join(f"{g:11.4f}" for g in gaps)
+          + f"  {gap_overall[-1]:7.4f}")
+assert np.all(np.diff(gap_overall) > 0)
+assert all(gap_by_group[o]["rare 1-4"] > gap_by_group[o]["often 5+"] for o in orders[3:])
+assert all(gap_by_group[o]["unseen"] > 0 for o in orders[4:])
+
+# %% [markdown] fragment
+# A context seen once, followed by one character, gives that character $1 - D$ of the probability
+# outright and shares only $D$ among the shorter contexts. With the estimated $D$ at the top orders,
+# the model trusts such single observations too much, and on new text they are often wrong. From
+# order 5 on, the characters whose context was never seen lose too: they are predicted by the orders
+# below, whose estimated discounts are also well below the chosen one. The higher the order, the
+# more validation characters fall into these sparse groups, so the penalty grows with the order
+# until it outweighs what the longer context gains. That is **under-discounting**, not an
+# unavoidable cost of long contexts: with a discount chosen on the development split, Kneser-Ney
+# degrades gracefully past its best order, because an unreliable long context then hands most of its
+# say to the shorter ones.
 
 # %% [markdown] slide
 # ## 6 · Samples side by side
@@ -453,37 +516,101 @@ def match_lengths(sample, corpus):
 assert match_lengths("xabcdy", "zzabcdzz").tolist() == [0, 4, 3, 2, 1, 0]
 
 # %% [markdown] subslide
-# 600 characters (seed 1) from the tuned n-gram, from a 10-gram with estimated discounts, and from the
-# RNN; as a yardstick, 600 characters of **real** held-out Shakespeare, which repeats the training
-# part only through common words and phrases. **Expected:** the longer the window, the more is
-# copied: the 10-gram copies most, the RNN least.
+# One sample is not enough to compare models: how much a 600-character sample copies varies from
+# seed to seed. But the loop is slow, because every failed `in` scans the whole million-character
+# training text. So we grow all pieces of many texts together, one character at a time, as in
+# section 2: each piece of length $L$ gets a number, and a piece of length $L + 1$ is numbered by
+# the pair (number of its first $L$ characters, its last character). `np.unique` renumbers them
+# $0, 1, 2, \dots$ after every step so the numbers stay small, and the pieces that no longer occur
+# in the training text are dropped. **Expected:** the same $m$ as the loop, exactly.
 
 # %%
-LONG = 600
-order10 = NGramModel.fit(train_ids, 10, V)
+def match_lengths_many(pieces, corpus_ids):
+    """m for each id array in `pieces` (as match_lengths), all at once; a list of int arrays."""
+    end = V                                                  # marks the end of a piece; not in the corpus
+    s = np.concatenate([np.append(p, end) for p in pieces])
+    m = np.zeros(s.size, np.int64)
+    pos_s, pos_c = np.arange(s.size), np.arange(corpus_ids.size)   # where the pieces still alive start
+    num_s, num_c = s.astype(np.int64), corpus_ids.astype(np.int64)  # equal numbers <=> equal pieces
+    length = 1
+    while pos_s.size:
+        found = np.isin(num_s, num_c)
+        pos_s, num_s = pos_s[found], num_s[found]
+        m[pos_s] = length
+        useful = np.isin(num_c, num_s)                        # corpus pieces some sample piece matches
+        pos_c, num_c = pos_c[useful], num_c[useful]
+        grow_s, grow_c = pos_s + length < s.size, pos_c + length < corpus_ids.size
+        pos_s, pos_c = pos_s[grow_s], pos_c[grow_c]
+        longer = np.r_[num_s[grow_s] * (V + 1) + s[pos_s + length],
+                       num_c[grow_c] * (V + 1) + corpus_ids[pos_c + length]]
+        _, renumbered = np.unique(longer, return_inverse=True)
+        num_s, num_c = renumbered[:pos_s.size], renumbered[pos_s.size:]
+        length += 1
+    starts = np.cumsum([0] + [len(p) + 1 for p in pieces])
+    return [m[a:a + len(p)] for a, p in zip(starts, pieces)]
+
+
+assert match_lengths_many([vocab.encode("xabcdy")], vocab.encode("zzabcdzz"))[0].tolist() == [0, 4, 3, 2, 1, 0]
+
+# %% [markdown] subslide
+# Now 600 characters from each model for seeds 1 to 8: the tuned n-gram, a 10-gram with estimated
+# discounts, and the RNN. As a yardstick, 16 windows of 600 characters of **real** held-out
+# Shakespeare, evenly spaced through the validation split: text the model never saw, which repeats
+# the training part only through common words, phrases and names. We check the fast version against
+# the loop on the first 200 characters of the first sample, then report the mean of $m$ per text:
+# its average and spread (standard deviation, smallest and largest) over the texts of each kind.
+#
+# **Expected** from the window sizes: the 10-gram copies most and the RNN least, less than real text.
+# The question is where the tuned 7-gram sits against real text: we check that its average lies
+# above the average of the real windows but inside their range, while the 10-gram's average is
+# above every window of real text.
+
+# %%
+LONG, SEEDS, WINDOWS = 600, range(1, 9), 16
+order10 = rnn_lib.NGramModel.fit(train_ids, 10, V)
 prime_ids = vocab.encode(PRIME)
+window_starts = np.linspace(0, len(val_ids) - LONG, WINDOWS).astype(int)
 texts = {
-    f"{tuned_order}-gram, D = {tuned_D}": vocab.decode(tuned.sample(LONG, np.random.default_rng(1), prime_ids)),
-    "10-gram, estimated D": vocab.decode(order10.sample(LONG, np.random.default_rng(1), prime_ids)),
-    f"RNN, H = {ckpt.config.hidden_size}": rnn_lib.sample(ckpt.params, vocab, LONG, np.random.default_rng(1),
-                                                        prime=PRIME),
-    "held-out Shakespeare": text[len(train_ids) + 20_000:len(train_ids) + 20_000 + LONG],
+    f"{tuned_order}-gram, D = {tuned_D}":
+        [tuned.sample(LONG, np.random.default_rng(s), prime_ids) for s in SEEDS],
+    "10-gram, estimated D":
+        [order10.sample(LONG, np.random.default_rng(s), prime_ids) for s in SEEDS],
+    f"RNN, H = {ckpt.config.hidden_size}":
+        [vocab.encode(rnn_lib.sample(ckpt.params, vocab, LONG, np.random.default_rng(s), prime=PRIME))
+         for s in SEEDS],
+    "held-out Shakespeare": [val_ids[a:a + LONG] for a in window_starts],
 }
-mean_match = {}
-for name, t in texts.items():
-    m = match_lengths(t, train_text)
-    mean_match[name] = m.mean()
+check = next(iter(texts.values()))[0][:200]
+*all_m, check_m = match_lengths_many([t for kind in texts.values() for t in kind] + [check], train_ids)
+assert np.array_equal(check_m, match_lengths(vocab.decode(check), train_text))
+
+# %%
+print(f"{'':21} {'texts':>5} {'mean m':>7} {'sd':>5} {'min':>6} {'max':>6}   longest copied piece")
+mean_m, k = {}, 0
+for name, kind in texts.items():
+    ms, k = all_m[k:k + len(kind)], k + len(kind)
+    mean_m[name] = np.array([m.mean() for m in ms])
+    t, m = max(zip(kind, ms), key=lambda tm: tm[1].max())
     i = int(m.argmax())
-    print(f"{name:21}: mean m {m.mean():5.2f}, longest {m.max():2d}: {t[i:i + m[i]]!r}")
-tuned_mean, order10_mean, rnn_mean = list(mean_match.values())[:3]
-assert order10_mean > tuned_mean > rnn_mean
+    a = mean_m[name]
+    print(f"{name:21} {len(kind):5d} {a.mean():7.2f} {a.std(ddof=1):5.2f} {a.min():6.2f} {a.max():6.2f}   "
+          f"{m[i]:2d}: {vocab.decode(t[i:i + m[i]])!r}")
+tuned_m, order10_m, rnn_m, real_m = mean_m.values()
+assert order10_m.mean() > tuned_m.mean() > real_m.mean() > rnn_m.mean()
+assert real_m.min() < tuned_m.mean() < real_m.max() and order10_m.mean() > real_m.max()
+print(f"7-gram minus real text: {tuned_m.mean() - real_m.mean():+.2f} characters; "
+      f"10-gram minus real text: {order10_m.mean() - real_m.mean():+.2f}; RNN minus real text: "
+      f"{rnn_m.mean() - real_m.mean():+.2f}")
 
 # %% [markdown] fragment
-# Read the numbers with the yardstick in mind: real unseen Shakespeare also "copies" pieces of 8 or
-# so characters (words, stock phrases, speaker names). The smoothed 7-gram copies about as much as
-# that and more than the RNN; the longer the window, the more of the training text comes back
-# verbatim. That is why unsmoothed high-order samples (Goldberg's notebook, further reading) read
-# so convincingly: a large part of them *is* Shakespeare.
+# Real unseen Shakespeare also "copies": words, stock phrases and speaker names give it matches of
+# several characters on average. The smoothed 7-gram copies a little more than that on average, but
+# within the spread of real text: on this measure it does not replay its training text much more
+# than unseen Shakespeare repeats the plays we counted.
+# Copying becomes marked at order 10, whose samples sit above every real window: the longer the
+# window, the more of the training text comes back verbatim, which is why unsmoothed high-order
+# samples (Goldberg's notebook, further reading) read so convincingly. The RNN copies less than real
+# text: it invents more, including words that do not exist.
 
 # %% [markdown] slide
 # ## 7 · What the window cannot see
@@ -509,53 +636,146 @@ print(f"a newline is {ratio:.0f} times more likely after column 35 than before i
 assert ratio > 5
 
 # %% [markdown] subslide
-# Two lines that end in the same 6 characters, one short and one long. **Expected:** the n-gram gives
-# identical predictions, by construction. The RNN's state could in principle carry a column counter
-# (Karpathy found such cells in larger LSTMs); we print what this small one does.
+# ### Do the models know the column?
+#
+# Ask both models for $P(\text{newline})$ at **every** position of the validation split and compare
+# with how often a newline really comes, column by column. The column of a position is the number
+# of characters already on its line. For the RNN we run the split in the same 64 pieces as
+# `rnn_lib.evaluate` and keep the whole output distribution; the n-gram's `probs_of` gives the
+# probability of one fixed character at every position. **Expected:** our pass reproduces the RNN's
+# validation loss from `evaluate` (to 1e-6).
 
 # %%
-def rnn_next(prefix):
-    """The RNN's next-character distribution after reading `prefix`, shape (V,)."""
-    h = rnn_lib.forward(ckpt.params, vocab.encode(prefix), rnn_lib.initial_state(ckpt.params, 1))["h_last"]
-    return rnn_lib.next_char_distribution((ckpt.params["Why"] @ h + ckpt.params["by"])[:, 0])
-
-
 NL = vocab.char_to_ix["\n"]
-short_line, long_line = "\nI thank you", "\nNay, but my lord, I will be bold to thank you"
-for line in (short_line, long_line):
-    print(f"column {len(line) - 1:2d}: P(newline) n-gram {tuned.distribution(vocab.encode(line))[NL]:.4f}, "
-          f"RNN {rnn_next(line)[NL]:.4f}")
-assert np.array_equal(tuned.distribution(vocab.encode(short_line)), tuned.distribution(vocab.encode(long_line)))
+line_start = np.maximum.accumulate(np.where(np.r_[True, ids[:-1] == NL], np.arange(len(ids)), 0))
+column = (np.arange(len(ids)) - line_start)[len(train_ids):]      # for every validation position
+
+B, CHUNK = 64, 200
+L = len(val_ids) // B
+pieces = val_ids[:B * L].reshape(B, L).T                 # (L, B): column b is piece b, as in evaluate
+positions = np.arange(B) * L + np.arange(1, L)[:, None]  # (L - 1, B): the validation index predicted
+rnn_p_newline, rnn_logp = np.empty((L - 1, B)), np.empty((L - 1, B))
+state = rnn_lib.initial_state(ckpt.params, B)
+for start in range(0, L - 1, CHUNK):
+    stop = min(start + CHUNK, L - 1)
+    cache = rnn_lib.forward(ckpt.params, pieces[start:stop], state)
+    probs = cache["probs"].reshape(stop - start, B, V)
+    rnn_p_newline[start:stop] = probs[:, :, NL]
+    targets = pieces[start + 1:stop + 1, :, None]                 # (T, B, 1): the next characters
+    rnn_logp[start:stop] = np.log(np.take_along_axis(probs, targets, axis=2)[:, :, 0])
+    state = cache["h_last"]
+ngram_p_newline = tuned.probs_of(val_ids, NL)[positions]
+is_newline, at_column = val_ids[positions] == NL, column[positions]
+print(f"RNN loss from this pass {-rnn_logp.mean():.6f}, from evaluate {rnn_val:.6f}")
+assert abs(-rnn_logp.mean() - rnn_val) < 1e-6
+
+# %% [markdown] subslide
+# Mean predicted $P(\text{newline})$ per group of columns against the real rate. **Expected:** both
+# models raise the probability as the line gets longer (from columns 20-34 to 35-49 to 50 and
+# more), both stay below the real rate beyond column 50 and above it at columns 20-34, and they
+# agree with each other to within 0.01 in every group.
+
+# %%
+bins = ((0, 19), (20, 34), (35, 49), (50, 10_000))
+print(f"{'columns':>9} {'positions':>10} {'RNN':>7} {f'{tuned_order}-gram':>7} {'real':>7}")
+calibration = []
+for lo, hi in bins:
+    sel = (at_column >= lo) & (at_column <= hi)
+    row = (rnn_p_newline[sel].mean(), ngram_p_newline[sel].mean(), is_newline[sel].mean())
+    calibration.append(row)
+    print(f"{f'{lo}-{hi}' if hi < 10_000 else f'{lo}+':>9} {sel.sum():10,} " + " ".join(f"{x:7.3f}" for x in row))
+calibration = np.array(calibration)                       # (bins, 3): RNN, n-gram, real
+rnn_cal, ngram_cal, real_cal = calibration.T
+assert np.all(np.diff(rnn_cal[1:]) > 0) and np.all(np.diff(ngram_cal[1:]) > 0)
+assert rnn_cal[-1] < real_cal[-1] and ngram_cal[-1] < real_cal[-1]
+assert rnn_cal[1] > real_cal[1] and ngram_cal[1] > real_cal[1]
+assert np.all(np.abs(rnn_cal - ngram_cal) < 0.01)
+
+# %% [markdown] subslide
+# The same in steps of 5 columns (groups with fewer than 100 positions left out):
+
+# %%
+step, n_groups = 5, 13
+group = np.minimum(at_column.ravel() // step, n_groups - 1)   # the last group collects column 60 and beyond
+size = np.bincount(group, minlength=n_groups)
+keep = size >= 100
+fig, ax = plt.subplots()
+curves = ((f"RNN H = {ckpt.config.hidden_size}", rnn_p_newline, dict(color="C2", marker="o", lw=5, ms=10)),
+          (f"{tuned_order}-gram, D = {tuned_D}", ngram_p_newline, dict(color="C3", marker="s")),
+          ("real newline rate", is_newline, dict(color="k", marker="^", ls="--")))
+for label, values, style in curves:
+    mean = np.bincount(group, weights=values.ravel().astype(float), minlength=n_groups) / np.maximum(size, 1)
+    _ = ax.plot(step * np.arange(n_groups)[keep] + step / 2, mean[keep], label=label, **style)
+_ = ax.set(xlabel="column (characters already on the line)", ylabel="P(newline), mean over positions",
+           title="Newline: predicted probability against the real rate")
+_ = ax.legend()
 
 # %% [markdown] fragment
-# The data say the column matters a lot; neither model uses it. For the n-gram that is a hard
-# limit; for the RNN it is a matter of size and training, not of principle.
+# Both models pick up the end of a line: their probability of a newline rises with the column. A
+# 7-gram can only do that through local cues in its last 6 characters, and the RNN's curve lies on
+# top of the 7-gram's at every column, so this small RNN shows no sign of a column counter that adds
+# to those cues. Both are too cautious at long columns by the same margin, and both give a newline
+# too much probability in the middle of the line. Karpathy, Johnson & Fei-Fei (2015) found cells
+# that track the position in the line in larger LSTMs trained on more text: for a recurrent network,
+# using the column is a matter of size and training; for the n-gram it is out of reach by
+# construction.
 
 # %% [markdown] slide
 # ## 8 · The honest comparison
 #
-# Why does a table of counts beat a neural network here? Count what each model keeps.
+# Why does a table of counts beat a neural network here? Count what each model keeps, what each
+# was given, and how far each one's loss on text it trained on lies below its loss on new text (both
+# scored on the same training block as in section 4).
+#
+# **Expected**, from the issue that asked for this notebook: a smoothed 7-gram near 1.52 nats/char,
+# and 1.95 to 2.1 for a 100-unit vanilla RNN trained for a few minutes. We check that our n-gram lands
+# within 0.01 of the first number and that our RNN, larger and trained for the time printed below, is
+# below that range; that the RNN's size and optimiser settings are the library's defaults
+# (`rnn_lib.TrainConfig()`); and that the n-gram's gap between training and validation loss is **more
+# than twice** the RNN's.
 
 # %%
-print(f"{tuned_order}-gram: {tuned.n_contexts:,} distinct contexts, {tuned.n_counts:,} stored numbers")
-print(f"RNN:    {rnn_params:,} parameters, trained on {chars_read / 1e6:.1f} million characters by BPTT")
+tuned_train = tuned.log_loss(train_ids[:len(val_ids)])
+rnn_train = rnn_lib.evaluate(ckpt.params, train_ids[:len(val_ids)])
+print(f"{tuned_order}-gram: {tuned.n_contexts:,} distinct contexts, {tuned.n_counts:,} stored numbers; "
+      f"order and D chosen among {len(dev_nats)} settings on the development split")
+print(f"RNN:    {rnn_params:,} parameters, {chars_read / 1e6:.1f} million characters of BPTT in "
+      f"{ckpt.state['seconds'] / 60:.1f} minutes, default settings, no tuning")
 print(f"ratio:  {tuned.n_counts / rnn_params:.0f} stored numbers per RNN parameter")
-print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char ({(rnn_val - tuned_val) / LN2:.3f} bits/char apart)")
+print(f"{'':8}{'training block':>15}{'validation':>12}{'gap':>8}   (nats/char)")
+print(f"{'n-gram':8}{tuned_train:15.4f}{tuned_val:12.4f}{tuned_val - tuned_train:8.4f}")
+print(f"{'RNN':8}{rnn_train:15.4f}{rnn_val:12.4f}{rnn_val - rnn_train:8.4f}")
+print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char "
+      f"({(rnn_val - tuned_val) / rnn_lib.LN2:.3f} bits/char apart)")
+assert abs(tuned_val - 1.52) < 0.01 and rnn_val < 1.95
+defaults = rnn_lib.TrainConfig()
+assert all(getattr(ckpt.config, f) == getattr(defaults, f)
+           for f in ("cell", "hidden_size", "seq_length", "batch_size", "learning_rate", "optimizer", "clip"))
+assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 
 # %% [markdown] subslide
+# - **What each was given.** The n-gram's order and discount were chosen on a development split; the
+#   RNN ran once, with the library's default settings and no search over its size, learning rate
+#   or sequence length, for a few minutes. The loss difference printed above compares a tuned
+#   baseline with an untuned network.
 # - **Memory versus compression.** The n-gram remembers, exactly, every context of 6 characters it
 #   has seen and what followed it: on a million characters, that is most of what predicting
-#   Shakespeare's next letter needs. The RNN has to squeeze everything into fewer than 50,000
-#   numbers and a 160-dimensional state.
-# - **Training.** The RNN learned for a few minutes with truncated BPTT over 25 steps, a vanilla cell
-#   and Adagrad; it is far from what its size could do. Counting is exact and takes a second.
-# - **What counting cannot do.** The n-gram cannot generalise beyond its window: it cannot count
-#   open quotes or the length of the line, and it treats `" King"` and `" king"` as unrelated
-#   contexts. Where its context was seen, it replays the training text: its samples read well, and
-#   the higher the order, the longer the pieces they **copy** from it (section 6).
+#   Shakespeare's next letter needs, and its loss on the text it counted shows how much it simply
+#   memorises. The RNN has to squeeze everything into a few tens of thousands of numbers and one
+#   hidden state vector, and it loses much less when it moves to new text.
+# - **Training.** The RNN learned with truncated BPTT over 25 steps, a vanilla cell and Adagrad; it is
+#   far from what its size could do. Counting is exact and takes a second.
+# - **What counting cannot do.** The n-gram cannot use anything outside its window: who is speaking
+#   (the name that opened the speech lines ago), how far into a speech or a line it is, and it treats
+#   `" King"` and `" king"` as unrelated contexts. Its samples copy pieces of the training text about
+#   as long as real unseen Shakespeare shares with it at order 7, and longer ones at order 10
+#   (section 6).
 # - **Where it ends.** More text helps both, but the n-gram's table grows with every new context,
-#   while a recurrent network's size is fixed. With enough data and a larger gated network (LSTM),
-#   neural models do overtake n-grams; a 160-unit vanilla RNN trained for minutes does not.
+#   while a recurrent network's size is fixed. Karpathy, Johnson & Fei-Fei (2015) compared LSTM
+#   character models with n-grams on *War and Peace* and the Linux kernel source, several times more
+#   text than ours, and found the LSTMs ahead, with the gains traced to long-range structure that no
+#   fixed window can hold. Notebook 11 (LSTM and GRU) takes up those gated cells. A small vanilla
+#   RNN trained for minutes does not overtake a tuned n-gram.
 
 # %% [markdown] slide
 # ## Summary
@@ -565,15 +785,19 @@ print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char ({(rnn_val - tune
 #   held-out text is **infinite**.
 # - **Interpolated Kneser-Ney** subtracts a discount $D$ from each seen count and hands the freed mass
 #   to the shorter context, which uses continuation counts, down to $1/V$. Every character keeps a
-#   positive probability and every distribution sums to 1; `rnn_lib.ngram.NGramModel` reproduces the
+#   positive probability and every distribution sums to 1; `rnn_lib.NGramModel` reproduces the
 #   hand computation to 1e-12.
-# - On the same held-out 10% of tiny Shakespeare, validation loss falls until order 6 and then rises
-#   while training loss keeps falling: overfitting, with hundreds of thousands of contexts stored.
-# - The discount estimate $n_1/(n_1 + 2n_2)$ is not the best for characters; choosing one $D$ on a
-#   development split improves the best model, and the numbers are printed above next to the issue's
+# - On the same held-out 10% of tiny Shakespeare, the training loss keeps falling with the order
+#   while the validation loss levels off: the higher orders memorise. With the estimated discounts
+#   the validation loss even rises past its best order, because a growing share of contexts is seen
+#   rarely or never and those discounts trust a few counts too much. With one $D$ chosen on a
+#   development split, the curve flattens instead, and the best model lands next to the issue's
 #   expectation of about 1.52 nats/char.
-# - The smoothed n-gram beats the 160-unit RNN by storing millions of exact contexts; it pays with
-#   memory, with samples that copy the training text, and with a window it can never see past.
+# - The smoothed n-gram beats our RNN with a tuned order and discount and millions of stored
+#   numbers, against an untuned network trained for minutes; it memorises far more of its training
+#   text. Its samples copy about as much as real unseen text shares with the training text at
+#   order 7 (clearly more at order 10), and neither it nor our small RNN uses the position in the
+#   line beyond local cues.
 
 # %% [markdown] subslide
 # ## Check yourself
@@ -587,8 +811,11 @@ print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char ({(rnn_val - tune
 #    happen to the best order if the training text were ten times longer?
 # 5. Why would choosing $D$ by its validation loss give a number you should not report as the
 #    validation loss?
-# 6. The 7-gram stores millions of numbers, the RNN 46,625. Name two things the RNN could learn that no
-#    n-gram of order 7 can represent.
+# 6. The 7-gram stores dozens of numbers per RNN parameter. Name two things in tiny Shakespeare that
+#    the RNN could in principle learn to use and no n-gram of order 7 can.
+# 7. With the estimated discounts the 8-gram is worse than the best lower order; with $D$ chosen on
+#    the development split, going to order 8 costs almost nothing. Explain the difference with the
+#    table of section 5.
 #
 # <details>
 # <summary>Answers</summary>
@@ -605,11 +832,19 @@ print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char ({(rnn_val - tune
 #    after fewer different characters; raw counts would favour `h` in a new context, continuation
 #    counts favour `u`, which is seen after many more characters.
 # 4. More contexts of each length would be seen often enough to be useful, so the validation curve
-#    would keep falling to a higher order before turning up (and the table would grow).
+#    would keep falling to a higher order before levelling off (and the table would grow).
 # 5. Because $D$ would then be fitted to the validation characters: the number would be optimistic, like
 #    a training loss. Select on a development split, report on the held-out split once.
-# 6. For example: the position in the line (a column counter), whether a quote or bracket is open, the
-#    name of the current speaker many lines back, and similarity between contexts (`King`/`king`).
+# 6. For example: the position in the line (a column counter), who is speaking (the name at the head
+#    of the speech, many lines back), how far into the speech we are, and the similarity between
+#    contexts such as `King` and `king`. (Tiny Shakespeare has no quotation marks or brackets,
+#    notebook 09, so "is a quote open?" is not among them.)
+# 7. At order 8 many validation contexts were seen only once or a few times, or never. The estimated
+#    discounts are small at the top orders, so a context seen once keeps $1 - D$ for the one
+#    character that followed it, more than that single observation deserves; section 5's table
+#    shows the loss gap is largest per character in those rare groups (and positive where the
+#    context was never seen), and those groups grow with the order. A larger $D$ hands an unreliable
+#    long context's probability to the shorter ones, so the extra order costs almost nothing.
 #
 # </details>
 
@@ -626,3 +861,6 @@ print(f"validation: {tuned_val:.4f} vs {rnn_val:.4f} nats/char ({(rnn_val - tune
 #   reply to Karpathy's RNN post, it showed that unsmoothed character n-grams already produce
 #   convincing Shakespeare, and explained what the RNN does that they cannot (the historical origin of
 #   the comparison in this notebook).
+# - A. Karpathy, J. Johnson and L. Fei-Fei, *Visualizing and Understanding Recurrent Networks*, 2015,
+#   <https://arxiv.org/abs/1506.02078>: character-level LSTMs against n-gram models on larger texts,
+#   and interpretable cells that track the position in the line, quotes and brackets.
