@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel streams through the text (default %(default)s)")
     t.add_argument("--optimizer", choices=("adagrad", "adam"), default=DEFAULTS.optimizer)
     t.add_argument("--learning-rate", type=_positive_float, default=None,
-                   help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam")
+                   help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam; "
+                        f"with --resume, a new rate for the rest of the run")
     t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
     bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
     bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
@@ -158,6 +159,10 @@ def cmd_train(args) -> int:
         text = load_text(args.data, min_length=config.seq_length + 1)
         trainer = Trainer.resume(checkpoint, text, callbacks=callbacks, progress=not args.no_progress)
         print(f"resuming {checkpoint} at step {trainer.step} (its saved settings are used)")
+        if args.learning_rate is not None and args.learning_rate != trainer.config.learning_rate:
+            # a step schedule by hand: train, then resume with a smaller rate to settle in a minimum
+            print(f"learning rate changed from {trainer.config.learning_rate} to {args.learning_rate}")
+            trainer.set_learning_rate(args.learning_rate)
     else:
         learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
                                                else DEFAULTS.learning_rate)

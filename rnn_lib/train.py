@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -320,6 +320,11 @@ class Trainer:
         elif self._interrupt_requested:
             self.stop_reason = "interrupted (Ctrl-C)"
         return self.stop_reason is not None
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Change the learning rate from the next step on (recorded in ``config``, so checkpoints keep it)."""
+        self.config = replace(self.config, learning_rate=learning_rate)  # validates it
+        self.optimizer.learning_rate = float(learning_rate)
 
     def validate(self, max_chars: int | None = None) -> float:
         """Validation nats/char; recorded in the history.

@@ -307,3 +307,11 @@ def test_resume_model_only_checkpoint_is_a_user_error(work):
     result = run_cli(["train", "--data", "small.txt", "--checkpoint", "bare.npz", "--resume", "--steps", "2"],
                      cwd=work)
     assert_user_error(result, "bare.npz")
+
+
+def test_resume_with_a_new_learning_rate(work):
+    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume", "--steps", "3",
+                      "--learning-rate", "0.01", "--no-progress"], cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "learning rate changed from" in result.stdout and "to 0.01" in result.stdout
+    assert load_checkpoint(work / "model.npz").config.learning_rate == 0.01
