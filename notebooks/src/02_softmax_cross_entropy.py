@@ -5,13 +5,15 @@
 #
 # - how softmax turns the RNN's output scores (logits) into a probability for every character, and
 #   how cross-entropy scores that distribution against the character that really came next;
-# - how to derive the gradient $\partial L / \partial y = p - \text{onehot}(\text{target})$ by hand,
+# - how to derive the gradient $\partial L / \partial y = p - \text{onehot}(r)$ by hand ($r$ is the
+#   index of the target character),
 #   and why it is exactly the gist's two lines `dy = np.copy(ps[t])` and `dy[targets[t]] -= 1`;
 # - how to check a gradient three ways (formula, code, finite differences), and against `rnn_lib`;
 # - what the gradient does to each logit, and why we subtract $\max(y)$ before exponentiating.
 #
 # **Prerequisites:** notebook 01 (the character vocabulary, one-hot inputs and the forward step
-# that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\log x$, and the chain rule.
+# that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\ln x$, and the chain rule.
+# Throughout the series $\ln$ is the natural logarithm (`np.log`), so losses are in nats.
 #
 # **Time:** about 30 minutes on your own, 20 minutes in lecture.
 
@@ -70,31 +72,32 @@ assert np.isclose(p.sum(), 1.0) and np.all(p > 0)
 # %% [markdown] subslide
 # ### The loss at one time step
 #
-# Cross-entropy only looks at the probability given to the character that really came next:
+# Cross-entropy only looks at the probability given to the character that really came next. Write
+# $r$ for the index of that target character (here $r$ = `target`, the id of `e`):
 #
-# $$L = -\log p_{\text{target}}$$
+# $$L = -\ln p_r$$
 #
-# A model that is sure and right ($p_{\text{target}} = 1$) pays 0. Guessing uniformly over $V$
-# characters pays $\log V$. A model that is sure and wrong pays a lot, without limit.
+# A model that is sure and right ($p_r = 1$) pays 0. Guessing uniformly over $V$
+# characters pays $\ln V$. A model that is sure and wrong pays a lot, without limit.
 
 # %%
 loss = -np.log(p[target])
-print(f"p['e'] = {p[target]:.4f}   ->   L = -log p['e'] = {loss:.4f} nats")
-print(f"a uniform guess over {V} characters: L = log {V} = {np.log(V):.4f} nats")
+print(f"p['e'] = {p[target]:.4f}   ->   L = -ln p['e'] = {loss:.4f} nats")
+print(f"a uniform guess over {V} characters: L = ln {V} = {np.log(V):.4f} nats")
 assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 
 # %% [markdown] slide
 # ## 2. Deriving $\partial L / \partial y$ by hand
 #
-# Write $r$ for the target index and $S = \sum_j e^{y_j}$. The log of a quotient is a difference,
-# and $\log e^{y_r} = y_r$, so the loss is a simple function of the logits:
+# As in section 1, $r$ is the target index; write $S = \sum_j e^{y_j}$. The log of a quotient is a
+# difference, and $\ln e^{y_r} = y_r$, so the loss is a simple function of the logits:
 #
-# $$L = -\log \frac{e^{y_r}}{S} = -\Big(y_r - \log \sum_j e^{y_j}\Big) = -y_r + \log \sum_j e^{y_j}$$
+# $$L = -\ln \frac{e^{y_r}}{S} = -\Big(y_r - \ln \sum_j e^{y_j}\Big) = -y_r + \ln \sum_j e^{y_j}$$
 #
 # Differentiate with respect to one logit $y_k$, one term at a time:
 #
 # - $\dfrac{\partial(-y_r)}{\partial y_k} = -\mathbb{1}[k = r]$: it is $-1$ for the target and $0$ for every other $k$;
-# - $\dfrac{\partial}{\partial y_k} \log S = \dfrac{1}{S}\dfrac{\partial S}{\partial y_k} = \dfrac{e^{y_k}}{S} = p_k$
+# - $\dfrac{\partial}{\partial y_k} \ln S = \dfrac{1}{S}\dfrac{\partial S}{\partial y_k} = \dfrac{e^{y_k}}{S} = p_k$
 #   (chain rule; only the $j = k$ term of the sum depends on $y_k$).
 
 # %% [markdown] fragment
@@ -112,7 +115,7 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # $$\frac{\partial p_r}{\partial y_k} = \frac{\mathbb{1}[k=r]\, e^{y_r} S - e^{y_r} e^{y_k}}{S^2}
 # = p_r\big(\mathbb{1}[k=r] - p_k\big)$$
 #
-# and then the chain rule through $L = -\log p_r$:
+# and then the chain rule through $L = -\ln p_r$:
 #
 # $$\frac{\partial L}{\partial y_k} = -\frac{1}{p_r}\,\frac{\partial p_r}{\partial y_k} = p_k - \mathbb{1}[k=r]$$
 #
@@ -123,10 +126,10 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # ### Exercise 1 · The gradient in code (2 points)
 #
 # Write `softmax_ce_grad(y, target)`, the gradient $\partial L / \partial y$ of the loss
-# $L = -\log \operatorname{softmax}(y)[\text{target}]$ with respect to the logits:
+# $L = -\ln \operatorname{softmax}(y)_r$ with respect to the logits, where $r$ = `target`:
 #
-# - `y`: the logits, a float array of shape `(V,)`; `target`: the index of the right character, an `int`;
-# - return `dy`, shape `(V,)`: the boxed formula, $p - \text{onehot}(\text{target})$ with $p = \operatorname{softmax}(y)$;
+# - `y`: the logits, a float array of shape `(V,)`; `target`: the index $r$ of the right character, an `int`;
+# - return `dy`, shape `(V,)`: the boxed formula, $p - \text{onehot}(r)$ with $p = \operatorname{softmax}(y)$;
 # - leave `y` unchanged: compute $p$ as a new array and change that one.
 #
 # `softmax_naive` from section 1 is fine for $p$. The cell ends by running your function on the logits of
@@ -136,7 +139,7 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 
 # %% fragment {"nbgrader": {"grade": false, "grade_id": "softmax_ce_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}}
 def softmax_ce_grad(y, target):
-    """dL/dy for L = -log softmax(y)[target]: y of shape (V,), target an int; returns an array of shape (V,)."""
+    """dL/dy for L = -ln softmax(y)[target]: y of shape (V,), target an int; returns an array of shape (V,)."""
     ### BEGIN SOLUTION
     dy = softmax_naive(y)  # p: a new array, so y is not changed
     dy[target] -= 1  # p - onehot(target), without building the one-hot vector
@@ -169,19 +172,23 @@ check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident mod
 #
 # ```python
 # dy = np.copy(ps[t])      # start from the probabilities p
-# dy[targets[t]] -= 1      # subtract 1 at the target index: p - onehot(target)
+# dy[targets[t]] -= 1      # subtract 1 at the target index r: p - onehot(r)
 # ```
 #
 # They compute the boxed formula of section 2, without ever building the one-hot vector. They are the
 # gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
 
 # %% [markdown] fragment
-# Let us compute the gradient three ways. **Expected:** the formula and the gist's lines do the same
-# arithmetic, so they agree exactly; centred finite differences with $\varepsilon = 10^{-5}$ have an
-# error of order $\varepsilon^2$, so they agree to a relative error below $10^{-9}$.
+# Let us compute the gradient three ways. The formula and the gist's lines do the same arithmetic
+# ($p_k - 0$ everywhere except $p_r - 1$ at the target), so they agree exactly: comparing them cannot
+# fail, and tells us nothing about whether the maths is right. The real check is the third way,
+# centred finite differences of the loss itself, which know nothing of the formula.
+# **Expected:** with $\varepsilon = 10^{-5}$ their error is of order $\varepsilon^2$, so they agree
+# with the formula to a relative error below $10^{-9}$.
 
 # %%
 def loss_of(y, target):
+    """L = -ln softmax(y)[target] for logits y of shape (V,)."""
     return -np.log(softmax_naive(y)[target])
 
 
@@ -206,16 +213,21 @@ for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
     print(f" '{ch}'   {a:+.6f}     {b:+.6f}        {c:+.6f}")
 
 # %% [markdown] fragment
-# The largest relative errors (`rnn_lib.rel_error`). The last digits of a finite-difference error depend
-# on how the CPU rounds `exp`, so this one output is not compared by the tests; the assert still checks the bound.
+# The largest relative errors (`rnn_lib.rel_error`). The first is 0 by construction. The last digits of
+# a finite-difference error depend on how the CPU rounds `exp`, so this output is not compared by the
+# tests; the asserts still check the bound. To show that the finite differences can catch a mistake,
+# the last line compares them with $p$ alone, the gradient you would get without `dy[targets[t]] -= 1`.
+# **Expected:** that one misses by a relative error above 0.5.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
 err_gist = rnn_lib.rel_error(grad_formula, dy).max()
 err_numeric = rnn_lib.rel_error(grad_formula, grad_numeric).max()
+err_without_minus_one = rnn_lib.rel_error(p, grad_numeric).max()
 print(f"formula vs gist: {err_gist:.1e}    formula vs finite differences: {err_numeric:.1e}")
-assert err_gist == 0.0 and err_numeric < 1e-9
+print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
+assert err_numeric < 1e-9 and err_without_minus_one > 0.5
 
 # %% [markdown] slide
 # ## 4. What the gradient does to each logit
@@ -233,7 +245,7 @@ assert err_gist == 0.0 and err_numeric < 1e-9
 for ch, g in zip(vocab.chars, grad_formula):
     direction = "up" if g < 0 else "down"
     print(f"  '{ch}'   dL/dy = {g:+.4f}   ->  gradient descent moves its logit {direction}")
-print(f"|sum of the components| = {abs(grad_formula.sum()):.4f}")
+print(f"|sum of the components| below 1e-12: {abs(grad_formula.sum()) < 1e-12}")
 assert abs(grad_formula.sum()) < 1e-12
 assert grad_formula[target] < 0 and np.all(np.delete(grad_formula, target) > 0)
 
@@ -275,10 +287,14 @@ assert norms[0] < norms[1] < norms[2]
 # %% [markdown] slide
 # ## 5. Sweeping one logit
 #
-# Keep `h`, `l` and `o` fixed and move the target's logit $y_e$ from $-6$ to $8$. Left: the loss.
-# Right: the gradient on the target, $p_e - 1$, and on one other character, $p_l$.
-# **Expected:** the analytic $\partial L / \partial y_e$ matches the slope of the loss curve
-# (`np.gradient` on the grid, spacing 0.01) to within $10^{-4}$.
+# Keep `h`, `l` and `o` fixed and move the target's logit $y_e$ from $-6$ to $8$, recording the loss
+# and its gradient at every value.
+#
+# For very negative $y_e$ the term $e^{y_e}$ no longer matters in the sum, so
+# $L = -y_e + \ln \sum_j e^{y_j}$ approaches the straight line $-y_e + \ln \sum_{j \ne e} e^{y_j}$,
+# of slope $-1$. **Expected:** the analytic $\partial L / \partial y_e$ matches the slope of the loss
+# curve (`np.gradient` on the grid, spacing 0.01) to within $10^{-4}$, and at $y_e = -6$ the loss lies
+# within $10^{-3}$ nats of that line.
 
 # %%
 sweep = np.linspace(-6.0, 8.0, 1401)
@@ -292,15 +308,26 @@ for value in sweep:
     sweep_grad.append(g)
 sweep_loss, sweep_grad = np.array(sweep_loss), np.array(sweep_grad)  # (1401,), (1401, V)
 slope_error = np.abs(np.gradient(sweep_loss, sweep) - sweep_grad[:, target])[1:-1].max()
+others = np.log(np.exp(np.delete(y, target)).sum())  # ln of the sum over the other characters
+asymptote = others - sweep  # the line of slope -1 that L approaches on the left
 print(f"largest gap between dL/dy_e and the slope of the loss curve: {slope_error:.1e}")
+print(f"at y_e = {sweep[0]:.0f}: L = {sweep_loss[0]:.4f}, the line gives {asymptote[0]:.4f}")
 assert slope_error < 1e-4
+assert 0 < sweep_loss[0] - asymptote[0] < 1e-3 and np.all(sweep_loss > asymptote)
 
-# %% subslide
+# %% [markdown] subslide
+# Left: the loss, and dashed the straight line of slope $-1$ it approaches on the left. Right: the
+# gradient on the target, $p_e - 1$, and on one other character, $p_l$; the dashed line marks $-1$.
+
+# %%
 fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(13, 5))
-_ = ax_loss.plot(sweep, sweep_loss, color="tab:blue")
+_ = ax_loss.plot(sweep, sweep_loss, color="tab:blue", label="loss L")
+_ = ax_loss.plot(sweep, asymptote, color="black", lw=1.5, ls="--",
+                 label=r"$-y_e + \ln \sum_{j \neq e} e^{y_j}$ (slope $-1$)")
 _ = ax_loss.plot(y[target], loss, "o", color="black", ms=9, label=f"our logits (L = {loss:.2f})")
-ax_loss.set(xlabel=r"logit of the target, $y_e$", ylabel="loss L (nats)", title="loss falls as $y_e$ rises")
-ax_loss.legend()
+ax_loss.set(xlabel=r"logit of the target, $y_e$", ylabel="loss L (nats)", ylim=(-0.5, 8.5),
+            title="loss falls as $y_e$ rises")
+_ = ax_loss.legend(loc="upper right")
 _ = ax_grad.plot(sweep, sweep_grad[:, target], color="tab:green",
                  label=r"target: $\partial L/\partial y_e = p_e - 1$")
 _ = ax_grad.plot(sweep, sweep_grad[:, l_id], color="tab:red", label=r"other: $\partial L/\partial y_l = p_l$")
@@ -308,12 +335,12 @@ _ = ax_grad.axhline(0, color="black", lw=1)
 _ = ax_grad.axhline(-1, color="tab:green", lw=1, ls="--")
 ax_grad.set(xlabel=r"logit of the target, $y_e$", ylabel="gradient", ylim=(-1.1, 1.1),
             title="both shrink to 0 once the model is right")
-ax_grad.legend(loc="lower right")
+_ = ax_grad.legend(loc="upper right")
 fig.tight_layout()
 
 # %% [markdown] fragment
-# Far to the left the model is confidently wrong: the loss grows like a straight line of slope $-1$
-# and the target's gradient is close to $-1$ (dashed line), its largest possible size. Far to the
+# Far to the left the model is confidently wrong: the loss follows the dashed line of slope $-1$
+# and the target's gradient is close to $-1$, its largest possible size. Far to the
 # right the model is confidently right: the loss and both gradients fade to 0, so a well-predicted
 # character hardly changes the weights.
 
@@ -340,35 +367,66 @@ assert np.allclose(softmax(y), softmax_naive(y))  # the shift changes nothing...
 assert np.allclose(softmax(y + 100.0), softmax(y))  # ...and neither does any other constant
 
 # %% [markdown] fragment
-# With large logits the naive version breaks: $e^{1000}$ is too big for a float64 (the largest is
-# about $1.8 \times 10^{308}$), so it becomes `inf`, and `inf / inf` is `nan`. **Expected:** `nan`
-# from the naive version; the stable one returns the same $p$ as in section 1, since we only added 1000.
+# With large logits the naive version breaks. A float64 cannot hold a number above
+# `np.finfo(float).max`, so $e^{y}$ becomes `inf` as soon as $y$ passes the natural log of that
+# number (both printed below), and `inf / inf` is `nan`. **Expected:** $e^{709}$ is finite and
+# $e^{710}$ is not; `nan` from the naive version; the stable one returns the same $p$ as in
+# section 1, since we only added 1000.
 
 # %%
+largest = np.finfo(float).max
+print(f"largest float64: {largest:.4e};  its natural log: {np.log(largest):.2f}")
 y_big = y + 1000.0
 with np.errstate(over="ignore", invalid="ignore"):  # silence the overflow warnings we are showing
     print(f"np.exp(1000.0) = {np.exp(1000.0)}")
     p_naive_big = softmax_naive(y_big)
+    assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))
 print(f"naive:  {p_naive_big}")
 print(f"stable: {softmax(y_big)}")
 assert np.all(np.isnan(p_naive_big)) and np.allclose(softmax(y_big), p)
 
+# %% [markdown] subslide
+# ### The loss: log-sum-exp
+#
+# The loss has the opposite problem. When the target's logit lies far below the largest one, its
+# probability $e^{y_r - m}/\sum_j e^{y_j - m}$ (with $m = \max_j y_j$) underflows to exactly 0, and
+# $-\ln 0 = \infty$, although the true loss is an ordinary number. Writing the loss with the
+# logits instead of $p$,
+#
+# $$L = -\ln p_r = \ln \sum_j e^{y_j - m} + m - y_r \qquad\text{(the "log-sum-exp" form)},$$
+#
+# never takes the log of a probability: the sum contains $e^0 = 1$, so its log is finite and at most
+# $\ln V$. **Expected:** with the target's logit 800 below the maximum, `-np.log(softmax(y)[r])` is
+# `inf`, while the log-sum-exp form gives a loss between 800 and $800 + \ln V$.
+
+# %%
+y_far = y.copy()
+y_far[target] = y.max() - 800.0  # the model is extremely sure the next character is not 'e'
+with np.errstate(divide="ignore"):  # silence the log(0) warning we are showing
+    loss_via_p = -np.log(softmax(y_far)[target])
+m = y_far.max()
+loss_lse = np.log(np.exp(y_far - m).sum()) + m - y_far[target]
+print(f"softmax(y)[r] = {softmax(y_far)[target]}  ->  -ln p_r = {loss_via_p}")
+print(f"log-sum-exp form: L = {loss_lse:.4f} nats")
+assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
+
 # %% [markdown] fragment
-# The loss can use the same trick: $L = \log\sum_j e^{y_j - m} + m - y_r$ with $m = \max_j y_j$
-# (the "log-sum-exp" form), which never takes the log of a rounded-off zero. A later notebook looks
-# at numerical precision in more depth.
+# `rnn_lib.cross_entropy` uses the log-sum-exp form: `forward` keeps the shifted logits and the log
+# of the softmax denominator, and the loss is their difference, so a confidently wrong prediction
+# costs a large, finite number of nats. Notebook 07 comes back to overflow, in float32, where it
+# happens much sooner.
 
 # %% [markdown] slide
 # ## 7. Many time steps: the loss is a sum
 #
 # Over a chunk of $T$ characters the RNN makes one prediction per step, and the loss adds them up:
 #
-# $$L = \sum_{t} L_t = -\sum_{t} \log p_t[\text{target}_t]$$
+# $$L = \sum_{t} L_t = -\sum_{t} \ln p_t[r_t], \qquad r_t \text{ the target index at step } t.$$
 #
 # Each $y_t$ feeds only its own softmax $p_t$ (the recurrence carries $h_t$ forward, never $y_t$), so
 # only $L_t$ depends on it:
 #
-# $$\frac{\partial L}{\partial y_t} = \frac{\partial L_t}{\partial y_t} = p_t - \text{onehot}(\text{target}_t)
+# $$\frac{\partial L}{\partial y_t} = \frac{\partial L_t}{\partial y_t} = p_t - \text{onehot}(r_t)
 # \quad\text{at every step, independently.}$$
 #
 # The gist does this inside its backward loop, one $t$ at a time; with a `(T, V)` array it is one line.
@@ -376,7 +434,8 @@ assert np.all(np.isnan(p_naive_big)) and np.allclose(softmax(y_big), p)
 # %% [markdown] subslide
 # The four predictions of `"hello"` (read `h e l l`, predict `e l l o`), with random logits standing in
 # for the network. We check all $T \times V$ entries of the gradient with `rnn_lib.gradcheck`.
-# **Expected:** every row sums to 0, and the largest relative error is below $10^{-9}$.
+# **Expected:** every row sums to 0 (to rounding error, below $10^{-12}$), and the largest relative
+# error is below $10^{-9}$.
 
 # %%
 inputs, targets = vocab.encode("hell"), vocab.encode("ello")
@@ -394,9 +453,10 @@ def sequence_loss_and_grad(arrays):
 
 L_seq, grads_seq = sequence_loss_and_grad({"Y": Y})
 row_sums = grads_seq["Y"].sum(axis=1)
-print(f"L = {L_seq:.4f} nats over {T} steps;  largest |row sum| of dL/dY: {np.abs(row_sums).max():.4f}")
-print(f"dL/dY (row t is p_t - onehot(target_t)):\n{grads_seq['Y']}")
-assert np.allclose(row_sums, 0)
+print(f"L = {L_seq:.4f} nats over {T} steps;  every |row sum| of dL/dY below 1e-12: "
+      f"{np.abs(row_sums).max() < 1e-12}")
+print(f"dL/dY (row t is p_t - onehot(r_t)):\n{grads_seq['Y']}")
+assert np.abs(row_sums).max() < 1e-12
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -408,10 +468,29 @@ assert report.max_rel_error < 1e-9
 # %% [markdown] slide
 # ## 8. The same gradient inside `rnn_lib`
 #
-# `rnn_lib.loss_and_grads` is the gist's `lossFun`. Give it a single step ($T = 1$, $B = 1$): feed `h`,
-# target `e`. The output layer is $y = W_{hy} h + b_y$, so $\partial y / \partial b_y$ is the identity and
-# the bias gradient **is** $\partial L / \partial y$; and $\partial L / \partial W_{hy} = \frac{\partial L}{\partial y}\, h^\top$.
-# **Expected:** our loss, $p - \text{onehot}$ and $(p - \text{onehot})\,h^\top$ match the library's (`np.allclose`).
+# `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Two of its
+# conventions show up here:
+#
+# - it can run $B$ independent streams of text side by side ($B$ = the number of parallel streams).
+#   The gist has one stream, and so do we: $B = 1$, and `hprev` has shape $(H, B) = (H, 1)$;
+# - by default it clips every gradient entry to $[-5, 5]$, as the gist does (notebook 04 explains
+#   why); `clip=None` switches that off, so that we compare the exact gradient.
+#
+# Give it a single step ($T = 1$): feed `h`, target `e`.
+
+# %% [markdown] fragment
+# The output layer is $y = W_{hy} h + b_y$; entry by entry, $y_k = \sum_j W_{hy}[k,j]\,h_j + b_y[k]$.
+# The weight $W_{hy}[k,j]$ appears in the logit $y_k$ only, multiplied by $h_j$, and the bias
+# $b_y[k]$ appears in $y_k$ only, with derivative 1. So the chain rule has one term each:
+#
+# $$\frac{\partial L}{\partial W_{hy}[k,j]} = \frac{\partial L}{\partial y_k}\, h_j,
+# \qquad \frac{\partial L}{\partial b_y[k]} = \frac{\partial L}{\partial y_k}.$$
+#
+# The first is entry $(k, j)$ of the outer product $\frac{\partial L}{\partial y}\,h^\top$, a
+# $(V,1)(1,H) = (V,H)$ matrix with the shape of $W_{hy}$; the second says that the bias gradient
+# **is** $\partial L / \partial y$. (Notebook 03 derives the other lines of the backward pass the
+# same way.) **Expected:** our loss, $p - \text{onehot}(r)$ and $(p - \text{onehot}(r))\,h^\top$ match
+# the library's (`np.allclose`).
 
 # %%
 params = rnn_lib.init_params(V, hidden_size=8, rng=np.random.default_rng(1), scale=0.5)
@@ -425,7 +504,7 @@ dy1 = p1 - np.eye(V)[target]
 
 lib_loss, lib_grads, _ = rnn_lib.loss_and_grads(params, [ix], [target], hprev, clip=None)
 print(f"loss: ours {-np.log(p1[target]):.6f}   rnn_lib {lib_loss:.6f}")
-print(f"p - onehot:     {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
+print(f"p - onehot(r):  {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
 assert np.isclose(lib_loss, -np.log(p1[target]))
 assert np.allclose(lib_grads["by"][:, 0], dy1) and np.allclose(lib_grads["Why"], np.outer(dy1, h))
 
@@ -440,17 +519,18 @@ print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")
 
 # %% [markdown] subslide
 # Over $T = 4$ steps the bias is shared by every step, so its gradient is the **sum** of the per-step
-# $p_t - \text{onehot}(\text{target}_t)$. We recompute the logits from the library's hidden states
-# (`forward` stores them in `cache["hs"]`, shape `(T+1, B, H)`).
+# $p_t - \text{onehot}(r_t)$. We recompute the logits from the library's hidden states: `forward`
+# stores them in `cache["hs"]`, of shape `(T+1, B, H)`, one row of $H$ values per step and stream, where
+# `hs[0]` is `hprev` $= h_{-1}$ and `hs[t+1]` is $h_t$ (hence $T+1$ rows).
 # **Expected:** our sum matches the library's `dby` (`np.allclose`).
 
 # %%
 cache = rnn_lib.forward(params, inputs, hprev)
-hs = cache["hs"][1:, 0, :]  # (T, H): h_1 ... h_T of the single stream
+hs = cache["hs"][1:, 0, :]  # (T, H): h_0 ... h_{T-1} of the single stream (row 0 of cache["hs"] is hprev)
 P = softmax(hs @ params["Why"].T + params["by"].T)  # (T, V): row t is p_t
 dby_ours = (P - np.eye(V)[targets]).sum(axis=0)
 _, lib_grads4, _ = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
-print(f"sum_t (p_t - onehot_t): {dby_ours}\nrnn_lib dL/dby:         {lib_grads4['by'][:, 0]}")
+print(f"sum_t (p_t - onehot(r_t)): {dby_ours}\nrnn_lib dL/dby:           {lib_grads4['by'][:, 0]}")
 assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
 
 # %% [markdown] slide
@@ -513,13 +593,14 @@ display(figure_widget(draw, {"value": slider, "target": menu}))
 # ## Summary
 #
 # - Softmax $p = e^{y} / \sum_j e^{y_j}$ turns logits into probabilities; cross-entropy
-#   $L = -\log p_{\text{target}}$ scores them.
-# - Together they have the gradient $\partial L/\partial y = p - \text{onehot}(\text{target})$: the gist's
+#   $L = -\ln p_r$ ($r$ the target's index) scores them.
+# - Together they have the gradient $\partial L/\partial y = p - \text{onehot}(r)$: the gist's
 #   `dy = np.copy(ps[t]); dy[targets[t]] -= 1`.
-# - The target's logit is pushed up by $1 - p_{\text{target}}$, every other logit down by its $p_k$; the
+# - The target's logit is pushed up by $1 - p_r$, every other logit down by its $p_k$; the
 #   components sum to 0, and they are all small when the model is confident and right.
-# - Subtract $\max(y)$ before `exp`: softmax does not change, and nothing overflows.
-# - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}$ on its own;
+# - Subtract $\max(y)$ before `exp`: softmax does not change, and nothing overflows. Compute the loss
+#   in the log-sum-exp form, which never takes the log of an underflowed 0 (as `rnn_lib.cross_entropy` does).
+# - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}(r_t)$ on its own;
 #   `rnn_lib.loss_and_grads` agrees (its `dby` is their sum).
 
 # %% [markdown] subslide
@@ -539,12 +620,13 @@ display(figure_widget(draw, {"value": slider, "target": menu}))
 # 1. $p - \text{onehot}(\texttt{o}) = (0.1, 0.2, 0.6, -0.9)$.
 # 2. They are $\sum_k p_k - 1 = 1 - 1 = 0$. Adding a constant to all logits leaves softmax and the loss
 #    unchanged, so the loss is flat in that direction, and the gradient has no component along it.
-# 3. $L = -\log 0.999 \approx 0.001$ nats and $\partial L/\partial y_{\text{target}} = 0.999 - 1 = -0.001$:
+# 3. $L = -\ln 0.999 \approx 0.001$ nats and $\partial L/\partial y_r = 0.999 - 1 = -0.001$:
 #    almost nothing to learn from this character.
 # 4. The gradient would be $p$ itself, all positive: every logit would be pushed down in proportion to its
 #    probability, the target included. The model would drift towards a uniform distribution and never
 #    learn which character comes next.
-# 5. $e^{y}$ overflows to `inf` for $y \gtrsim 710$ in float64, and `inf / inf` is `nan`. After subtracting
+# 5. $e^{y}$ overflows to `inf` once $y$ exceeds the natural log of the largest float64 (printed in
+#    section 6: $e^{709}$ is finite, $e^{710}$ is not), and `inf / inf` is `nan`. After subtracting
 #    the maximum, every exponent is $\le 0$, so every $e^{z}$ is in $(0, 1]$ and the sum is at least 1.
 # 6. $y_t$ only feeds $p_t$, and only $L_t$ uses $p_t$; the other $L_s$ do not depend on $y_t$
 #    (they depend on $h_t$, which is handled when the gradient flows back into $h$, in notebook 03).

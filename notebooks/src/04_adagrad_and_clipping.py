@@ -6,21 +6,20 @@
 # - what the last four lines of min-char-rnn's training loop do: the Adagrad update;
 # - why that loop really changes `Wxh` although it only touches the loop variables `param` and `mem`
 #   (a question learners keep asking under the gist), and how easily it could have been wrong;
-# - why Adagrad gives every weight its own step size, and how it compares with plain gradient descent;
+# - why Adagrad gives every weight its own step size, what its small $\epsilon$ does besides avoiding a
+#   division by zero, and how Adagrad compares with plain gradient descent;
 # - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do;
 # - why the weights start as `randn * 0.01`, and not as zeros or as plain `randn`.
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
 # as `rnn_lib.loss_and_grads`). **Time:** about 45 minutes.
 
-# %% [markdown] subslide
-# ## Setup
-#
-# The standard first cell of the series. `rnn_lib` is the library the earlier notebooks built; here we
-# use its model (`init_params`, `forward`, `loss_and_grads`), its optimisers (`Adagrad`, `SGD`) and
-# its vocabulary.
+# %% [markdown] skip
+# Setup: the same first cell in every notebook of the series. `rnn_lib` is the library the earlier
+# notebooks built; here we use its model (`init_params`, `forward`, `loss_and_grads`), its optimisers
+# (`Adagrad`, `SGD`) and its vocabulary.
 
-# %% fragment
+# %% skip
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -36,8 +35,9 @@ use_lecture_style()
 # **Adagrad**. For every parameter array it keeps a *memory* array of the same shape. Each step, every
 # entry of the memory adds the square of that entry's gradient, so it holds the sum of all squared
 # gradients the entry has ever seen. Then every entry moves against its gradient by the learning rate
-# times the gradient divided by the square root of its memory. The `1e-8` only keeps the division
-# finite for an entry whose gradient has always been exactly zero.
+# times the gradient divided by the square root of its memory. The `1e-8` keeps the division finite
+# for an entry whose gradient has always been exactly zero; it also shrinks the steps of every entry
+# whose gradients are about $\sqrt{10^{-8}} = 10^{-4}$ or smaller (section 4 shows it).
 #
 # Entry by entry, with $g_t$ the gradient at step $t$, $\eta$ the learning rate and $\epsilon=10^{-8}$:
 #
@@ -308,13 +308,29 @@ assert np.abs(g[big]).max() / np.abs(g[big]).min() > 100
 assert np.allclose(step_size[big], 0.1, rtol=0.01, atol=0)
 assert np.abs(grads["Whh"]).max() < 1e-3 and step_Whh.max() < 0.099
 
+# %% [markdown] fragment
+# So the $\epsilon$ does more than keep the division finite. The first step is
+# $\eta\, g/\sqrt{g^2 + \epsilon}$, which is close to $\eta$ only when $g^2 \gg \epsilon$: an entry with
+# $|g| \lesssim 10^{-4}$ is damped. At the gist's small initial weights that is mainly `Whh`: its
+# gradient `dhraw @ hs[t-1].T` multiplies two small things, a `dhraw` that came back through the tiny
+# `Why` and a tiny $h_{t-1}$. **Expected:** the same first step with $\epsilon = 10^{-20}$ moves every
+# entry of `Whh` by 0.1 (within 1%).
+
+# %% fragment
+no_eps = {k: v.copy() for k, v in before.items()}
+rnn_lib.Adagrad(no_eps, learning_rate=0.1, eps=1e-20).step(grads)
+step_Whh_no_eps = np.abs(no_eps["Whh"] - before["Whh"])
+print(f"Whh, first step with eps = 1e-20: step from {step_Whh_no_eps.min():.4f} to {step_Whh_no_eps.max():.4f}")
+assert np.allclose(step_Whh_no_eps, 0.1, rtol=0.01, atol=0)
+
 # %% [markdown] subslide
 # ### Rare characters keep large steps
 #
 # In the RNN, `Wxh @ x_t` with a one-hot `x_t` just picks the column of `Wxh` that belongs to the
 # input character. So column *j* of `Wxh` gets a gradient **only in the steps where character j is
 # the input**. A frequent character's column accumulates memory quickly; a rare character's column
-# keeps a large effective learning rate and learns a lot from the few times it appears.
+# keeps a large effective learning rate, so each time the character does appear its column takes a
+# large step.
 #
 # To see it we train on a small text, the first 3000 characters of Tiny Shakespeare, the gist's way:
 # chunks of `seq_length = 25` characters, carrying the hidden state, restarting at the end of the text.
@@ -331,15 +347,17 @@ print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.mos
 
 # %% [markdown] fragment
 # A helper that runs that loop with `rnn_lib`'s pieces (the same loop trains all the models of
-# sections 4 and 8). `after_step` lets us look at the optimiser after every update.
+# sections 4, 5 and 8). `after_step` lets us look at the optimiser after every update; `optimizer`
+# swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`) goes to the optimiser.
 
 # %% fragment
-def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, after_step=None):
+def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
+                  after_step=None, **optimizer_options):
     """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
-    opt = rnn_lib.Adagrad(params, learning_rate)
+    opt = optimizer(params, learning_rate, **optimizer_options)
     hprev, p, losses = rnn_lib.initial_state(params), 0, []
     for _ in range(steps):
-        if p + seq_length + 1 > len(ids):  # end of the text: start again with an empty memory
+        if p + seq_length + 1 >= len(ids):  # the gist's test: back to the start, from a zero hidden state
             hprev, p = rnn_lib.initial_state(params), 0
         loss, grads, hprev = rnn_lib.loss_and_grads(params, ids[p:p + seq_length],
                                                     ids[p + 1:p + seq_length + 1], hprev)
@@ -353,7 +371,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, after_st
 # %% [markdown] subslide
 # We record, after each step, the effective learning rate $0.1/\sqrt{m}$ of the `Wxh` columns of four
 # characters (the median over the column's 32 entries; left blank while the character has not yet
-# appeared, when its memory is still 0).
+# appeared, when its memory is still 0), and the columns themselves.
 #
 # **Expected:** every curve only goes down; after 600 steps (5 passes over the text) the rare `'j'`
 # and `'k'` columns have a larger effective learning rate than the space column, `'j'` at least 5 times.
@@ -367,9 +385,11 @@ effective = []
 def record_effective_lr(opt):
     m = np.median(opt.mWxh[:, columns], axis=0)  # one memory value per watched column
     effective.append(np.where(m > 0, opt.learning_rate / np.sqrt(m + opt.eps), np.nan))
+    watched.append(opt.params["Wxh"][:, columns].copy())
 
 
 params = rnn_lib.init_params(len(text_vocab), 32, np.random.default_rng(0))
+watched = [params["Wxh"][:, columns].copy()]  # the four columns before training, then after each step
 losses = train_on_text(params, text_ids, 600, after_step=record_effective_lr)
 effective = np.array(effective)  # (steps, 4)
 final = dict(zip(watch, effective[-1]))
@@ -379,6 +399,9 @@ for j in range(len(watch)):
     seen = effective[~np.isnan(effective[:, j]), j]
     assert np.all(np.diff(seen) <= 0), "an effective learning rate grew"
 assert final["j"] > 5 * final[" "] and final["k"] > final["e"] > 0
+
+# %% [markdown] fragment
+# The four effective learning rates over the 600 steps, on a log scale:
 
 # %% fragment
 fig, ax = plt.subplots(figsize=(9, 5))
@@ -394,6 +417,21 @@ _ = ax.legend(title="input character")
 # size falls smoothly. `'j'` appears once in the text: its column gets a gradient once per pass (the
 # staircase), and in between it keeps its large step size, ready for the next time it is seen.
 
+# %% [markdown] subslide
+# How far does the `'j'` column move when `'j'` is read? Between two steps a column changes only if
+# its character was an input of the chunk, so the steps where the `'j'` column moves are the steps
+# where `'j'` was read. **Expected:** at each of them the entries of the `'j'` column move, on average,
+# more than 5 times as far as those of the space column in the same step.
+
+# %% fragment
+moves = np.abs(np.diff(np.array(watched), axis=0)).mean(axis=1)  # (steps, 4): mean |change| per entry
+j_steps = np.flatnonzero(moves[:, watch.index("j")] > 0)
+for s in j_steps:
+    print(f"step {s + 1:3d}: mean |change| per entry of the 'j' column {moves[s, watch.index('j')]:.3f}, "
+          f"of the space column {moves[s, watch.index(' ')]:.4f}")
+assert len(j_steps) > 0
+assert np.all(moves[j_steps, watch.index("j")] > 5 * moves[j_steps, watch.index(" ")])
+
 # %% [markdown] slide
 # ## 5 · SGD against Adagrad on "hello"
 #
@@ -406,33 +444,40 @@ _ = ax.legend(title="input character")
 
 # %% fragment
 def train_hello(optimizer, learning_rate, steps=300, hidden_size=8, seed=0):
-    """Losses (summed over the 4 predictions) of `steps` full-batch updates on 'hell' -> 'ello'."""
+    """`steps` full-batch updates on 'hell' -> 'ello'. Returns, for each step, the loss (summed over
+    the 4 predictions) and whether all 4 most probable characters were right, both measured before
+    that step's update; and the trained parameters."""
     params = rnn_lib.init_params(len(vocab), hidden_size, np.random.default_rng(seed))
     opt = optimizer(params, learning_rate)
-    losses = []
+    losses, all_right = [], []
     for _ in range(steps):
-        loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
-        opt.step(grads)
-        losses.append(loss)
-    return np.array(losses), params
+        cache = rnn_lib.forward(params, inputs, h0)  # loss_and_grads, opened up to see the predictions
+        losses.append(rnn_lib.cross_entropy(cache, targets))
+        all_right.append(np.array_equal(cache["probs"].argmax(axis=1), targets))
+        grads, _ = rnn_lib.backward(params, cache, targets)
+        opt.step(rnn_lib.clip_grads(grads, 5.0))  # the gist's clipping, as in loss_and_grads
+    return np.array(losses), np.array(all_right), params
 
 
 runs = {name: train_hello(opt, lr) for name, opt, lr in [
     ("Adagrad, lr 0.1", rnn_lib.Adagrad, 0.1), ("SGD, lr 0.1", rnn_lib.SGD, 0.1),
     ("SGD, lr 1", rnn_lib.SGD, 1.0), ("SGD, lr 10", rnn_lib.SGD, 10.0)]}
 reached = {}
-for name, (curve, _) in runs.items():
+for name, (curve, _, _) in runs.items():
     below = np.flatnonzero(curve < 0.1)
     reached[name] = int(below[0]) + 1 if below.size else None
     print(f"{name:16s} start {curve[0]:.4f}  after 300 steps {curve[-1]:8.4f}  "
           f"loss < 0.1 at step {reached[name] if reached[name] else 'never'}")
-
-# %% fragment
 assert reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"]
 assert reached["SGD, lr 1"] < reached["Adagrad, lr 0.1"]
 assert reached["SGD, lr 10"] is None and runs["SGD, lr 10"][0][-1] > runs["SGD, lr 10"][0][0]
+
+# %% [markdown] fragment
+# The four loss curves, on a log scale; the dashed line is the uniform guess.
+
+# %% fragment
 fig, ax = plt.subplots(figsize=(9, 5))
-for name, (curve, _) in runs.items():
+for name, (curve, _, _) in runs.items():
     _ = ax.plot(np.arange(1, 301), curve, label=name)
 _ = ax.axhline(4 * np.log(len(vocab)), ls="--", lw=1.5, color="gray", label="uniform guess, 4 ln 4")
 ax.set_yscale("log")
@@ -442,16 +487,40 @@ _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 # %% [markdown] subslide
 # ### What went wrong at SGD's learning rate 10?
 #
-# Its first steps were huge, pushed the hidden units deep into the flat parts of `tanh`, and there
-# the derivative $1 - h^2$ is almost 0: no gradient reaches `Wxh` and `Whh` any more. Only the output
-# layer still learns, and with steps of 10 × its gradient it overshoots back and forth: the red
-# zigzag in the plot.
+# Its first steps were huge and pushed the hidden units deep into the flat parts of `tanh`, where
+# the derivative $1 - h^2$ is almost 0. We replay its first six steps from the same start and print,
+# after each, the largest change of any weight and the share of hidden values with $|h| > 0.99$ (over
+# the 4 steps of "hell", 8 units each).
 #
-# **Expected:** every hidden value has |h| > 0.99, the largest gradient entry of `Wxh` is below 1e-6,
-# and from step 20 on the loss never drops below 50 and goes up and down alternately at every step.
+# **Expected:** the first step already changes a parameter by about 10 (learning rate 10 times a
+# gradient entry of size about 1); by the third, the largest step is 50, the most that clipping at 5
+# allows (10 × 5); the saturated share starts at 0, never falls, and reaches 100% within the six steps.
 
 # %% fragment
-stuck = runs["SGD, lr 10"][1]
+replay = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(0))  # the start of every run above
+replay_opt = rnn_lib.SGD(replay, 10.0)
+largest_step, saturated_share = [], []
+for step in range(1, 7):
+    previous = {k: v.copy() for k, v in replay.items()}
+    _, grads, _ = rnn_lib.loss_and_grads(replay, inputs, targets, h0)
+    replay_opt.step(grads)
+    largest_step.append(max(np.abs(replay[k] - previous[k]).max() for k in names))
+    saturated_share.append(np.mean(np.abs(rnn_lib.forward(replay, inputs, h0)["hs"][1:]) > 0.99))
+    print(f"after step {step}: largest |change| of a weight {largest_step[-1]:6.2f};  "
+          f"saturated hidden values {saturated_share[-1]:5.0%}")
+assert 9.9 < largest_step[0] < 10.1 and np.isclose(largest_step[2], 10.0 * 5.0)
+assert saturated_share[0] == 0 and np.all(np.diff(saturated_share) >= 0) and saturated_share[-1] == 1.0
+
+# %% [markdown] fragment
+# In the flat parts no gradient reaches `Wxh` and `Whh` any more. Only the output layer still learns,
+# and with steps of 10 × its gradient it overshoots back and forth: the zigzag in the plot.
+#
+# **Expected:** after the 300 steps every hidden value has |h| > 0.99, the largest gradient entry of
+# `Wxh` is below 1e-6, and from step 20 on the loss never drops below 50 and goes up and down
+# alternately at every step.
+
+# %% fragment
+stuck = runs["SGD, lr 10"][2]
 cache = rnn_lib.forward(stuck, inputs, h0)
 _, stuck_grads, _ = rnn_lib.loss_and_grads(stuck, inputs, targets, h0)
 saturated = np.mean(np.abs(cache["hs"][1:]) > 0.99)
@@ -464,48 +533,73 @@ assert saturated == 1.0 and np.abs(stuck_grads["Wxh"]).max() < 1e-6
 assert late.min() > 50 and np.all(changes[:-1] * changes[1:] < 0)
 
 # %% [markdown] fragment
-# **Honest summary.** On this tiny problem a well-chosen SGD learning rate (1.0) beats Adagrad at 0.1.
-# What Adagrad buys is that the size of its steps is set by the learning rate, not by how large the
-# gradients happen to be (its first step is ±lr, section 4): the gist's 0.1 works here and on the
-# Shakespeare text of section 4 alike. SGD's step is learning rate × gradient, so its learning rate
-# must be tuned to the gradients' scale, which differs between parameters and changes during
-# training (too small: slow; too large: saturated and stuck).
+# On this tiny problem a well-chosen SGD learning rate (1.0) beats Adagrad at 0.1. Does that choice
+# carry over to another problem?
+
+# %% [markdown] subslide
+# ### The same optimisers on the Shakespeare text
+#
+# The model of section 4 (H = 32, the same start, 600 steps of `train_on_text`): Adagrad at 0.1 is
+# section 4's run, reused; SGD runs at 0.1 and 1, the rates that worked on "hello", and at 0.03.
+#
+# **Expected:** SGD at 0.1 and at 1 blow up: their last 50 steps average more than twice $\ln V$ nats per
+# character. SGD at 0.03 learns (it ends below $\ln V$), but ends above Adagrad at 0.1.
+
+# %% fragment
+text_runs = {"Adagrad, lr 0.1": losses}  # section 4's run
+for lr in (0.03, 0.1, 1.0):
+    sgd_model = rnn_lib.init_params(len(text_vocab), 32, np.random.default_rng(0))  # section 4's start
+    text_runs[f"SGD, lr {lr:g}"] = train_on_text(sgd_model, text_ids, 600, learning_rate=lr,
+                                                 optimizer=rnn_lib.SGD)
+last_50 = {name: curve[-50:].mean() for name, curve in text_runs.items()}
+print(f"ln V = {np.log(len(text_vocab)):.3f}")
+for name, value in last_50.items():
+    print(f"{name:16s} mean loss of the last 50 steps {value:8.3f} nats/char")
+assert min(last_50["SGD, lr 0.1"], last_50["SGD, lr 1"]) > 2 * np.log(len(text_vocab))
+assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vocab))
+
+# %% [markdown] fragment
+# **Honest summary.** SGD's best learning rate on "hello" blows up on the Shakespeare text, where SGD
+# needs a far smaller one. SGD's step is learning rate × gradient, so its learning rate must be tuned
+# to the gradients' scale, which differs between problems and parameters and changes during training
+# (too small: slow; too large: saturated and stuck). What Adagrad buys is that the size of its steps is
+# set by the learning rate, not by how large the gradients happen to be (its first step is ±lr,
+# section 4): the gist's 0.1 worked on both problems unchanged. It is not the fastest on either.
 
 # %% [markdown] slide
 # ## 6 · Training "hello" to the end
 #
-# Now train with Adagrad (lr 0.1) until the model gets the whole word right: at each of the 4 steps
-# the most probable next character must be the target, and the summed loss must be below 0.1, so
-# the target gets on average more than $e^{-0.1/4} \approx 97.5\%$ of the probability (geometric mean).
+# Section 5's Adagrad run (lr 0.1) has already trained this model for 300 steps. When did it first
+# get the whole word right? At each of the 4 steps the most probable next character must be the
+# target, and the summed loss must be below 0.1, so that the target gets on average more than
+# $e^{-0.1/4} \approx 97.5\%$ of the probability (geometric mean). `train_hello` recorded both before
+# every update, so the answer is in its output; no need to train again.
 #
-# **Expected:** both conditions hold within 1000 steps (we print the step).
+# **Expected:** both conditions hold within the 300 steps (we print after how many updates), and
+# once they hold, all 4 predictions stay right to the end of the run.
 
 # %% fragment
-params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(0))
-opt = rnn_lib.Adagrad(params, learning_rate=0.1)
-for step in range(1, 1001):
-    _, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
-    opt.step(grads)
-    cache = rnn_lib.forward(params, inputs, h0)
-    loss = rnn_lib.cross_entropy(cache, targets)
-    predicted = cache["probs"].argmax(axis=1)
-    if loss < 0.1 and np.array_equal(predicted, targets):
-        break
-print(f"all 4 predictions right and loss {loss:.4f} < 0.1 after step {step}")
-assert loss < 0.1 and np.array_equal(predicted, targets) and step < 1000
+curve, right, hello_model = runs["Adagrad, lr 0.1"]
+done = np.flatnonzero((curve < 0.1) & right)  # curve[s] and right[s] describe the model after s updates
+assert done.size > 0
+first = int(done[0])
+print(f"all 4 predictions right and loss {curve[first]:.4f} < 0.1 after {first} updates; "
+      f"still right at every later step: {bool(right[first:].all())}")
+assert right[first:].all()
 
 # %% [markdown] fragment
-# The probabilities behind those predictions, and greedy generation (`temperature=0`: always the most
-# probable character) after feeding in `h`.
+# The probabilities behind the predictions of the model at the end of the run, and greedy generation
+# (`temperature=0`: always the most probable character) after feeding in `h`.
 #
 # **Expected:** every target has probability above 0.9, and the model writes `ello`.
 
 # %% fragment
+cache = rnn_lib.forward(hello_model, inputs, h0)
 for t in range(len(inputs)):
     p = cache["probs"][t]
     print(f"after {vocab.chars[inputs[t]]!r}: p(target {vocab.chars[targets[t]]!r}) = "
           f"{p[targets[t]]:.4f}, most probable {vocab.chars[p.argmax()]!r}")
-generated = rnn_lib.sample(params, vocab, 4, np.random.default_rng(0), prime="h", temperature=0)
+generated = rnn_lib.sample(hello_model, vocab, 4, np.random.default_rng(0), prime="h", temperature=0)
 print(f"greedy continuation of 'h': {generated!r}")
 assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 
@@ -517,12 +611,16 @@ assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 # with the distance in time: it **explodes**. The gist guards against it by clipping every gradient
 # entry to [-5, 5] (`rnn_lib.loss_and_grads(..., clip=5.0)` does the same).
 #
-# To provoke an explosion we give the model a large recurrent matrix (entries of standard deviation
-# $3/\sqrt{H}$, so its largest eigenvalue has size about 3) and a longer chunk, T = 50 characters
-# of our text.
+# To provoke an explosion we give the model a large recurrent matrix, with entries of standard
+# deviation $3/\sqrt{H}$, and a longer chunk, T = 50 characters of our text. Two numbers say how much
+# $W_{hh}$ stretches vectors. Its largest singular value $\|W_{hh}\|_2$ (the one notebook 03 used) is
+# the most it can stretch any vector in a single step. Its spectral radius $\rho$, the largest
+# $|$eigenvalue$|$, sets how fast repeated multiplication grows a vector in the long run, and is never
+# larger. For a large random matrix with this standard deviation, theory puts $\rho$ near 3 and
+# $\|W_{hh}\|_2$ near 6.
 #
-# **Expected:** raw gradient entries far above 5 (above 1e4), at most 5 after clipping, and the
-# library's clipped gradients identical to `np.clip` applied to the raw ones.
+# **Expected:** both well above 1; raw gradient entries far above 5 (above 1e4), at most 5 after
+# clipping, and the library's clipped gradients identical to `np.clip` applied to the raw ones.
 
 # %% fragment
 T_long, H_big = 50, 64
@@ -534,10 +632,13 @@ h0_big = rnn_lib.initial_state(wild)
 _, raw, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=None)
 _, lib_clipped, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=5.0)
 clipped = {k: np.clip(g, -5, 5) for k, g in raw.items()}  # elementwise, as the gist
-print(f"largest |eigenvalue| of Whh: {np.abs(np.linalg.eigvals(wild['Whh'])).max():.2f}")
+rho_wild = np.abs(np.linalg.eigvals(wild["Whh"])).max()
+sigma_wild = np.linalg.norm(wild["Whh"], 2)
+print(f"Whh: spectral radius (largest |eigenvalue|) {rho_wild:.2f}, largest singular value {sigma_wild:.2f}")
 for k in names:
     print(f"d{k:3s}  max |raw| {np.abs(raw[k]).max():9.2e}   max |clipped| {np.abs(clipped[k]).max():4.2f}"
           f"   entries clipped {np.mean(np.abs(raw[k]) > 5):6.1%}")
+assert 1 < rho_wild <= sigma_wild
 assert max(np.abs(g).max() for g in raw.values()) > 1e4
 assert max(np.abs(g).max() for g in clipped.values()) <= 5
 assert all(np.array_equal(lib_clipped[k], clipped[k]) for k in names)
@@ -615,69 +716,43 @@ assert np.median(effective_after["raw"]) < 1e-3 and effective_after["clipped"].m
 # ### What clipping does not fix: vanishing gradients
 #
 # The opposite problem is more common in a vanilla RNN: when the products shrink vectors, the loss at
-# step T hardly reaches back to early steps. We measure, from scratch, how large the gradient of the
-# **last** step's loss is with respect to the pre-activation of the hidden layer 0, 1, 2, ... steps
-# back, for three recurrent matrices: the gist's `randn * 0.01`, standard deviation $1/\sqrt{H}$, and
-# the exploding $3/\sqrt{H}$ from above.
+# the last step hardly reaches back to early steps. Clipping only ever makes entries smaller, so it
+# cannot help there. Notebook 03 (section 8) shows the two lines of the backward pass that make the
+# gradient vanish, and notebook 08 measures how far back it reaches, before and after training.
+#
+# One check here, at the gist's initialisation (`randn * 0.01`, H = 64, the same T = 50 chunk), where
+# the gradient through time vanishes: its weight gradients are small, and clipping has nothing to do.
+# The one gradient it does clip is `dby`, for a reason that has nothing to do with time: `dby`
+# $= \sum_t (p_t - \text{onehot}(r_t))$ has one term per step, and at initialisation $p_t \approx 1/V$,
+# so the entry of character $j$ is about $T/V - n_j$, where $n_j$ counts the steps whose target is $j$.
+# It grows with $T$; the threshold does not.
+#
+# **Expected:** for T = 50 and for the first 25 characters (the gist's `seq_length`), no entry of
+# `dWxh`, `dWhh`, `dWhy` or `dbh` is above 5, so clipping leaves them exactly as they are; the largest
+# $|$`dby`$|$ is within 0.05 of $n_j - T/V$ for the most frequent target $j$; it is above 5 for T = 50 and
+# below 5 for T = 25.
 
 # %% fragment
-def signal_back_in_time(params, inputs, targets):
-    """||d loss_T / d(pre-activation at step T-k)|| for k = 0 .. T-1 (the loss of the last step only)."""
-    cache = rnn_lib.forward(params, inputs, rnn_lib.initial_state(params))
-    hs = cache["hs"][:, 0, :]                 # (T+1, H); hs[t + 1] is h_t
-    T = len(inputs)
-    dy = cache["probs"][T - 1].copy()
-    dy[targets[-1]] -= 1                      # softmax + cross-entropy, last step only
-    dh = params["Why"].T @ dy
-    sizes = np.empty(T)
-    for k, t in enumerate(reversed(range(T))):
-        dhraw = (1 - hs[t + 1] ** 2) * dh     # through tanh
-        sizes[k] = np.linalg.norm(dhraw)
-        dh = params["Whh"].T @ dhraw          # one step further back
-    return sizes
-
-
-recurrent = {}
-for label, std in [("randn * 0.01 (the gist)", 0.01), ("std 1/sqrt(H)", 1 / np.sqrt(H_big)),
-                   ("std 3/sqrt(H) (exploding)", 3 / np.sqrt(H_big))]:
-    rng = np.random.default_rng(3)
-    model = rnn_lib.init_params(len(text_vocab), H_big, rng)
-    model["Whh"][...] = rng.standard_normal((H_big, H_big)) * std
-    recurrent[label] = (model, signal_back_in_time(model, x_long, y_long))
-
-# %% [markdown] fragment
-# **Expected:** with the gist's initial weights the signal from 10 steps back is more than a million
-# times weaker than at the last step; in the exploding model 49 steps back it is more than 1000 times
-# *stronger*. And clipping leaves the gist model's `dWxh` and `dWhh` exactly as they are, because no
-# entry is above 5: there is nothing to clip, and clipping can never make a small entry larger.
-
-# %% fragment
-fig, ax = plt.subplots(figsize=(9, 5))
-for label, (_, sizes) in recurrent.items():
-    _ = ax.plot(sizes / sizes[0], label=label)
-ax.set_yscale("log")
-_ = ax.set(xlabel="steps back from the last step", ylabel="gradient size / size at the last step",
-           title="How far back the last step's loss reaches")
-_ = ax.legend(title="Whh at initialisation")
-gist_model, gist_sizes = recurrent["randn * 0.01 (the gist)"]
-_, wild_sizes = recurrent["std 3/sqrt(H) (exploding)"]
-_, gist_raw, _ = rnn_lib.loss_and_grads(gist_model, x_long, y_long, h0_big, clip=None)
-_, gist_clipped, _ = rnn_lib.loss_and_grads(gist_model, x_long, y_long, h0_big, clip=5.0)
-others = max(np.abs(gist_raw[k]).max() for k in names if k != "by")
-print(f"gist init, 10 steps back: {gist_sizes[10] / gist_sizes[0]:.1e};  "
-      f"exploding, 49 steps back: {wild_sizes[49] / wild_sizes[0]:.1e}")
-print(f"gist init, raw gradient: largest |dby| {np.abs(gist_raw['by']).max():.2f}, "
-      f"largest entry of the other four {others:.2f}")
-assert gist_sizes[10] / gist_sizes[0] < 1e-6 and wild_sizes[49] / wild_sizes[0] > 1e3
-assert all(np.array_equal(gist_raw[k], gist_clipped[k]) for k in ("Wxh", "Whh"))
-assert np.abs(gist_raw["by"]).max() > 5 > others
+gist_model = rnn_lib.init_params(len(text_vocab), H_big, np.random.default_rng(3))  # randn * 0.01
+largest_dby = {}
+for T_chunk in (T_long, 25):
+    x_chunk, y_chunk = text_ids[:T_chunk], text_ids[1:T_chunk + 1]
+    _, gist_raw, _ = rnn_lib.loss_and_grads(gist_model, x_chunk, y_chunk, h0_big, clip=None)
+    _, gist_clipped, _ = rnn_lib.loss_and_grads(gist_model, x_chunk, y_chunk, h0_big, clip=5.0)
+    top, n_top = Counter(y_chunk.tolist()).most_common(1)[0]
+    others = max(np.abs(gist_raw[k]).max() for k in names if k != "by")
+    largest_dby[T_chunk] = np.abs(gist_raw["by"]).max()
+    print(f"T = {T_chunk}: largest entry of dWxh, dWhh, dWhy, dbh {others:.2f};  most frequent target "
+          f"{text_vocab.chars[top]!r}, {n_top} times: n - T/V = {n_top - T_chunk / len(text_vocab):.2f};  "
+          f"largest |dby| {largest_dby[T_chunk]:.2f}")
+    assert others < 5 and all(np.array_equal(gist_raw[k], gist_clipped[k]) for k in names if k != "by")
+    assert abs(largest_dby[T_chunk] - (n_top - T_chunk / len(text_vocab))) < 0.05
+assert largest_dby[T_long] > 5 > largest_dby[25]
 
 # %% [markdown] fragment
 # So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
-# dependencies. At the gist's initialisation the RNN effectively sees only a few characters back;
-# it has to grow `Whh` during training to use more context, and a vanilla RNN is never good at it
-# (the problem LSTMs were designed for). A side note: the one gradient the healthy model *does* clip
-# is `dby` (printed above): it sums T = 50 terms, and the gist's 5 was chosen with T = 25 in mind.
+# dependencies (the problem LSTMs were designed for, notebook 08). With the gist's T = 25 even the bias
+# gradient stays below the threshold at the start; with longer chunks `dby` is clipped from the first step.
 
 # %% [markdown] slide
 # ## 8 · Why `randn * 0.01`?
@@ -701,68 +776,223 @@ assert abs(z.std() - 1) < 0.01 and abs((z * 0.01).std() - 0.01) < 1e-4
 # characters of our text: the initial loss per character (a model that knows nothing should say
 # "uniform", $\ln V$ nats per character, which is where the gist's `smooth_loss` starts: $T \ln V$),
 # the fraction of hidden values that are saturated (|h| > 0.99), the length of the whole unclipped
-# gradient and of its `dWxh` part alone. Then we train each for 600 Adagrad steps and average the
-# loss of the last 50.
+# gradient and of its `dWxh` part alone, and the largest entry of `dWhh`.
+#
+# **Expected:** for scales up to 0.01 the initial loss is $\ln V$ to 2 decimals and nothing is
+# saturated; at scale 1 the initial loss is more than twice $\ln V$ (confidently wrong), most hidden
+# values are saturated and the gradient is over 10⁴ times longer; at 0.001 the `dWxh` part is 10
+# times shorter than at 0.01, and every entry of `dWhh` is below $\sqrt{\epsilon} = 10^{-4}$.
 
 # %% fragment
 scales = [0.0, 0.001, 0.01, 0.1, 1.0]
 T = 25
 first_x, first_y = text_ids[:T], text_ids[1:T + 1]
 ln_V = np.log(len(text_vocab))
-table, curves, trained = {}, {}, {}
+table = {}
 for scale in scales:
     params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=scale)
     h_start = rnn_lib.initial_state(params)
     cache = rnn_lib.forward(params, first_x, h_start)
     _, grads, _ = rnn_lib.loss_and_grads(params, first_x, first_y, h_start, clip=None)
-    curves[scale] = train_on_text(params, text_ids, 600)
-    trained[scale] = params
     table[scale] = dict(loss0=rnn_lib.cross_entropy(cache, first_y) / T,
                         saturated=np.mean(np.abs(cache["hs"][1:]) > 0.99),
                         grad_norm=np.sqrt(sum(np.sum(g * g) for g in grads.values())),
                         dWxh_norm=np.linalg.norm(grads["Wxh"]),
-                        final=curves[scale][-50:].mean())
-
-# %% [markdown] fragment
-# **Expected:** for scales up to 0.01 the initial loss is $\ln V$ to 2 decimals and nothing is
-# saturated; at scale 1 the initial loss is more than twice $\ln V$ (confidently wrong), most hidden
-# values are saturated and the gradient is over 10⁴ times longer; at 0.001 the `dWxh` part is 10
-# times shorter than at 0.01. After training, 0.01 beats 0, 0.001 and 1, and 0.1 is within 0.1 nats of it.
-
-# %% fragment
+                        dWhh_max=np.abs(grads["Whh"]).max())
 print(f"ln V = {ln_V:.3f} nats/char (V = {len(text_vocab)}), i.e. T ln V = {T * ln_V:.2f} for a chunk of T = {T}")
-print(f"{'scale':>6} {'initial loss':>13} {'saturated':>10} {'|grad|':>10} {'|dWxh|':>10} {'after 600 steps':>16}")
+print(f"{'scale':>6} {'initial loss':>13} {'saturated':>10} {'|grad|':>10} {'|dWxh|':>10} {'max |dWhh|':>11}")
 for s, r in table.items():
     print(f"{s:6.3f} {r['loss0']:13.3f} {r['saturated']:10.1%} {r['grad_norm']:10.2e} "
-          f"{r['dWxh_norm']:10.2e} {r['final']:16.3f}")
+          f"{r['dWxh_norm']:10.2e} {r['dWhh_max']:11.1e}")
 assert all(abs(table[s]["loss0"] - ln_V) < 0.01 and table[s]["saturated"] == 0 for s in (0.0, 0.001, 0.01))
 assert table[1.0]["loss0"] > 2 * ln_V and table[1.0]["saturated"] > 0.5
 assert table[1.0]["grad_norm"] > 1e4 * table[0.01]["grad_norm"]
 assert 0 < table[0.001]["dWxh_norm"] < 0.11 * table[0.01]["dWxh_norm"]
-assert table[0.01]["final"] < min(table[s]["final"] for s in (0.0, 0.001, 1.0))
-assert abs(table[0.1]["final"] - table[0.01]["final"]) < 0.1
+assert 0 < table[0.001]["dWhh_max"] < 1e-4 < table[0.01]["dWhh_max"]
+
+# %% [markdown] subslide
+# Now we train each model for 600 Adagrad steps with `train_on_text` and average the loss of the last
+# 50. A callback keeps copies of the parameters after steps 1, 50 and 200, for a closer look below.
+#
+# **Expected:** after training, 0.01 beats 0, 0.001 and 1, and 0.1 is within 0.1 nats of it.
 
 # %% fragment
-fig, ax = plt.subplots(figsize=(9, 5))
-window = np.ones(25) / 25  # moving average over 25 steps, to see the trend
+def keep_parameters(store, at_steps):
+    """An `after_step` callback that stores copies of the parameters after the given steps."""
+    done = []
+
+    def after_step(opt):
+        done.append(len(done) + 1)
+        if done[-1] in at_steps:
+            store[done[-1]] = {k: v.copy() for k, v in opt.params.items()}
+    return after_step
+
+
+curves, trained, saved = {}, {}, {}
 for scale in scales:
-    _ = ax.plot(np.arange(25, 601), np.convolve(curves[scale], window, mode="valid"),
-                label=f"randn * {scale:g}")
-_ = ax.axhline(ln_V, ls="--", lw=1.5, color="gray", label="uniform, ln V")
-_ = ax.set(xlabel="training step", ylabel="loss (nats/char, 25-step average)", ylim=(2, 9),
-           title="Training from five initial scales")
-_ = ax.legend(ncol=2)
+    params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=scale)
+    saved[scale] = {0: {k: v.copy() for k, v in params.items()}}
+    curves[scale] = train_on_text(params, text_ids, 600, after_step=keep_parameters(saved[scale], (1, 50, 200)))
+    trained[scale] = params
+final = {scale: curves[scale][-50:].mean() for scale in scales}
+print("mean loss of the last 50 of 600 steps: "
+      + ", ".join(f"scale {s:g}: {final[s]:.3f}" for s in scales))
+assert final[0.01] < min(final[s] for s in (0.0, 0.001, 1.0))
+assert abs(final[0.1] - final[0.01]) < 0.1
+
+# %% [markdown] subslide
+# Left: the loss of every single step for the first 50 steps, as measured. Right: all 600 steps,
+# averaged over 25 steps to show the trend; the average starts at step 25 and hides the start, which
+# is why the left panel is there.
+
+# %% fragment
+fig, (ax_start, ax_trend) = plt.subplots(1, 2, figsize=(14, 5), sharey=True)
+window = np.ones(25) / 25  # moving average over 25 steps
+for scale in scales:
+    _ = ax_start.plot(np.arange(1, 51), curves[scale][:50], marker=".", label=f"randn * {scale:g}")
+    _ = ax_trend.plot(np.arange(25, 601), np.convolve(curves[scale], window, mode="valid"))
+for ax in (ax_start, ax_trend):
+    _ = ax.axhline(ln_V, ls="--", lw=1.5, color="gray", label="uniform, ln V" if ax is ax_trend else None)
+_ = ax_start.set(xlabel="training step", ylabel="loss (nats/char)", title="The first 50 steps, every step",
+                 ylim=(0, 1.05 * max(curves[s].max() for s in scales)))
+_ = ax_trend.set(xlabel="training step", title="600 steps, 25-step moving average")
+_ = ax_trend.legend(ax_start.get_legend_handles_labels()[0] + ax_trend.get_legend_handles_labels()[0],
+                    ax_start.get_legend_handles_labels()[1] + ax_trend.get_legend_handles_labels()[1],
+                    loc="upper right", ncol=2, fontsize=12)
+fig.tight_layout()
+
+# %% [markdown] subslide
+# ### Why the curves first jump above $\ln V$
+#
+# Every model with small random weights (0.001 to 0.1) starts at $\ln V$ and then, within a few
+# steps, does *worse* than uniform.
+# That is Adagrad's first step (section 4): every weight with a non-zero gradient moves by the full
+# learning rate, 0.1, whatever the size of its gradient, and all of them in the direction that suits the
+# first chunk. Thousands of such steps add up in the logits: the model becomes confident, and the next
+# chunks, with other characters, are confidently mispredicted. Later steps are smaller (the memories
+# have grown) and the losses come down.
+#
+# **Expected:** we replay the first 4 steps of the scale-0.01 run (the same losses as above). After two
+# updates the mean entropy of the model's predictions over the first 200 characters is more than 1 nat
+# below $\ln V$ (a confident model), and the loss of a later step among the 4 is above $\ln V$.
+
+# %% fragment
+def mean_entropy(params, ids):
+    """Mean entropy (nats) of the next-character distributions along ids, from a zero state."""
+    probs = rnn_lib.forward(params, ids, rnn_lib.initial_state(params))["probs"]
+    return float(-(probs * np.log(probs)).sum(axis=1).mean())
+
+
+replayed = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=0.01)
+entropies = [mean_entropy(replayed, text_ids[:200])]
+first_steps = train_on_text(replayed, text_ids, 4,
+                            after_step=lambda opt: entropies.append(mean_entropy(opt.params, text_ids[:200])))
+for step, (loss_of_step, entropy_after) in enumerate(zip(first_steps, entropies[1:]), start=1):
+    print(f"step {step}: loss of its chunk {loss_of_step:.2f} nats/char;  mean entropy after the update "
+          f"{entropy_after:.2f} (ln V = {ln_V:.2f})")
+assert np.allclose(first_steps, curves[0.01][:4])
+assert entropies[0] > ln_V - 0.01 and entropies[2] < ln_V - 1 and first_steps[1:].max() > ln_V
 
 # %% [markdown] fragment
 # - **Scale 1** (plain `randn`): each hidden unit adds up 64 recurrent inputs with weights of size 1,
 #   so `tanh` saturates; the outputs are large and confidently wrong, the gradients explode, and
 #   training starts from a far worse place.
-# - **Scale 0.001**: everything is nearly linear, but the error signal travels from the output back
-#   into the hidden layer through the tiny `Why` (`dh = Why^T dy`), so `dWxh` is 10 times smaller and
-#   the hidden layer learns slowly.
-# - **0.01 and 0.1** both work here; 0.01 is the gist's safe choice: the start is exactly "uniform",
-#   no unit is saturated, and the gradients are moderate.
-# - **Scale 0**: the initial loss is perfect, yet training stalls early. Why? Next slide.
+# - **Scale 0.001**: everything is nearly linear and every gradient of the hidden layer is tiny. A small
+#   gradient alone would not slow Adagrad down (its first step is ±lr whatever the size, section 4), but
+#   the $\epsilon$ does: every entry of `dWhh` is below $\sqrt{\epsilon}$ (table above), so `Whh`'s
+#   first steps are damped. The check is on the next slide.
+# - **0.01 and 0.1** both work here; at 0.01 the start is uniform and no unit is saturated. But its
+#   `Whh` is tiny too, so at the start the gradient through time vanishes (notebook 03, section 8);
+#   two slides on we measure how quickly training repairs that.
+# - **Scale 0**: the initial loss is perfect, yet training stalls early. Why? Section 9.
+
+# %% [markdown] subslide
+# ### The check: take $\epsilon$ out of the way
+#
+# We train the models of scales 0.001 and 0.01 again, for seeds 0, 1 and 2, with the gist's
+# $\epsilon = 10^{-8}$ and with $\epsilon = 10^{-20}$, which damps only gradients below about
+# $10^{-10}$. (Seed 0 with $10^{-8}$ is the run above.)
+#
+# **Expected:** with $\epsilon = 10^{-20}$ every run ends lower; the mean gain is larger at 0.001 than
+# at 0.01, and the gap between the two scales shrinks to less than a third of what it was.
+
+# %% fragment
+eps_runs = {}
+for scale in (0.001, 0.01):
+    for eps in (1e-8, 1e-20):
+        for seed in (0, 1, 2):
+            if (eps, seed) == (1e-8, 0):
+                eps_runs[scale, eps, seed] = final[scale]  # the run above
+                continue
+            model = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(seed), scale=scale)
+            eps_runs[scale, eps, seed] = train_on_text(model, text_ids, 600, eps=eps)[-50:].mean()
+mean_final = {}
+for scale in (0.001, 0.01):
+    for eps in (1e-8, 1e-20):
+        runs_here = [eps_runs[scale, eps, seed] for seed in (0, 1, 2)]
+        mean_final[scale, eps] = np.mean(runs_here)
+        print(f"scale {scale:<5g} eps {eps:.0e}: last-50 mean loss for seeds 0-2 "
+              + " ".join(f"{r:.2f}" for r in runs_here) + f"   (mean {mean_final[scale, eps]:.2f})")
+gap = {eps: mean_final[0.001, eps] - mean_final[0.01, eps] for eps in (1e-8, 1e-20)}
+print(f"gap between the scales: {gap[1e-8]:.2f} with eps 1e-8, {gap[1e-20]:.2f} with eps 1e-20")
+assert all(eps_runs[s, 1e-20, seed] < eps_runs[s, 1e-8, seed] for s in (0.001, 0.01) for seed in (0, 1, 2))
+gain = {s: mean_final[s, 1e-8] - mean_final[s, 1e-20] for s in (0.001, 0.01)}
+assert gain[0.001] > gain[0.01] and abs(gap[1e-20]) < gap[1e-8] / 3
+
+# %% [markdown] fragment
+# So the slow start at 0.001 is the $\epsilon$'s doing, not the size of the gradients: without it the
+# two scales end close together. The gist's $\epsilon$ costs something at 0.01 as well, only less.
+
+# %% [markdown] subslide
+# ### Small weights make the gradient through time vanish: for how long?
+#
+# At 0.01 `Whh` starts tiny, so the gradient of a loss hardly reaches back in time (notebook 03,
+# section 8). Section 4 suggests why training still works: Adagrad moves every weight by about the
+# learning rate in its first steps, whatever the size of its gradient, so `Whh` cannot stay small. We
+# measure it on the copies kept during training: $\|W_{hh}\|_2$, the share of saturated hidden values
+# on the first chunk, and how much of the last step's gradient survives 10 steps back on that chunk,
+# $\|\partial L_{T-1}/\partial h_{T-11}\| \,/\, \|\partial L_{T-1}/\partial h_{T-1}\|$ (L5 and L9 of
+# notebook 03, applied 10 times).
+#
+# **Expected:** at 0.01, $\|W_{hh}\|_2$ is below 0.25 at the start and above 1 after the first step;
+# the 10-step ratio starts below $10^{-9}$ and is more than $10^4$ times larger after 50 steps. At
+# 0.001, where the $\epsilon$ damps the first step of `Whh`, $\|W_{hh}\|_2$ is still below 1 after it,
+# and above 1 after 50 steps; yet the ratio after 200 steps is below a millionth of the 0.01 model's.
+
+# %% fragment
+def signal_ratio(params, x, y, back=10):
+    """||dL_{T-1}/dh_{T-1-back}|| / ||dL_{T-1}/dh_{T-1}|| for the last step's loss on the chunk x -> y."""
+    cache = rnn_lib.forward(params, x, rnn_lib.initial_state(params))
+    hs = cache["hs"][1:, 0, :]  # (T, H): row t is h_t (row 0 of cache["hs"] is hprev)
+    dy = cache["probs"][-1].copy()
+    dy[y[-1]] -= 1
+    dh = params["Why"].T @ dy
+    start = np.linalg.norm(dh)
+    for t in range(len(x) - 1, len(x) - 1 - back, -1):
+        dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # now dL/dh_{t-1}
+    return np.linalg.norm(dh) / start
+
+
+growth = {}
+for scale in (0.01, 0.001):
+    for step, model in saved[scale].items():
+        hs_first = rnn_lib.forward(model, first_x, rnn_lib.initial_state(model))["hs"][1:]
+        growth[scale, step] = (np.linalg.norm(model["Whh"], 2), np.mean(np.abs(hs_first) > 0.99),
+                               signal_ratio(model, first_x, first_y))
+        print(f"scale {scale:<5g} after {step:3d} steps: |Whh|_2 = {growth[scale, step][0]:5.2f}, "
+              f"saturated {growth[scale, step][1]:4.0%}, 10 steps back {growth[scale, step][2]:.0e}")
+assert growth[0.01, 0][0] < 0.25 < 1 < growth[0.01, 1][0]
+assert growth[0.01, 0][2] < 1e-9 and growth[0.01, 50][2] > 1e4 * growth[0.01, 0][2]
+assert growth[0.001, 1][0] < 1 < growth[0.001, 50][0]
+assert growth[0.001, 200][2] < 1e-6 * growth[0.01, 200][2]
+
+# %% [markdown] fragment
+# At 0.01 one Adagrad step is enough to make `Whh` large: each of its entries moved by about 0.1. From
+# then on the gradient through time is not held back by a small `Whh` any more; saturation and the
+# directions the gradient takes decide how much gets through (notebook 08 follows this through
+# training). At 0.001 training takes another path: `Whh` grows large a little later, yet its gradient
+# through time stays vanished for hundreds of steps. Large recurrent weights are needed for the gradient
+# to travel back; they are not enough.
 
 # %% [markdown] slide
 # ## 9 · Zero initialisation: the symmetry problem
@@ -808,9 +1038,12 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 
 # %% [markdown] fragment
 # **So, why `randn * 0.01`?** *Random*, so the hidden units start different and can learn different
-# things; *small*, so `tanh` starts in its linear range (derivative close to 1), the first predictions
-# are close to uniform and the gradients neither vanish through saturation nor explode. Any scale in
-# roughly 0.01–0.1 would do for this model; the library exposes it as `TrainConfig.init_scale`.
+# things. *Small*, so that `tanh` starts in its linear range (derivative close to 1, no unit saturated)
+# and the first predictions are close to uniform. Small has a price: `Whh` is tiny too, so at the start
+# the gradient through time vanishes (notebook 03, section 8). Training gets past it because Adagrad's
+# first steps are about ±lr whatever the size of the gradient, which makes `Whh` large within a step
+# (section 8); with plain SGD, small gradients would mean small steps. Any scale in roughly 0.01–0.1
+# does for this model (section 8); the library exposes it as `TrainConfig.init_scale`.
 
 # %% [markdown] slide
 # ## Summary
@@ -821,12 +1054,19 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # - `rnn_lib.Adagrad` performs exactly the same arithmetic in place (bit for bit), memory in `opt.mWxh`.
 # - Adagrad divides each entry's step by the root of its accumulated squared gradients: the first step
 #   is ±lr, frequently updated entries slow down, rare characters' columns keep large steps.
-# - SGD's step scales with the gradient; a tuned SGD can win on "hello", a bad learning rate saturates
-#   `tanh` and stalls. Adagrad's 0.1 works without tuning.
+# - The $\epsilon$ in $\sqrt{m + \epsilon}$ keeps an unused entry at 0, and also damps every entry whose
+#   gradients are below about $\sqrt{\epsilon} = 10^{-4}$: at scale 0.001 that is all of `Whh`, which is
+#   why that scale trains slowly.
+# - SGD's step scales with the gradient, so its learning rate must suit the problem: the best one on
+#   "hello" blew up on the Shakespeare text, and a bad one saturates `tanh` and stalls. Adagrad's 0.1
+#   worked on both, unchanged.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
 #   changes the gradient's direction (norm clipping does not) and does nothing for vanishing gradients.
 # - Weights start small and random: random to break the symmetry between hidden units, small to keep
-#   `tanh` unsaturated and the first predictions uniform.
+#   `tanh` unsaturated and the first predictions uniform. The price, a gradient through time that
+#   vanishes at the start, is paid back by Adagrad's first ±lr steps, which make `Whh` large at once.
+# - Adagrad's first steps also make a fresh model confidently wrong for a few dozen steps: the loss
+#   rises above $\ln V$ before it falls.
 
 # %% [markdown] subslide
 # ## Check yourself
@@ -841,8 +1081,8 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # 4. Adagrad's memory only grows. What does that mean for a very long training run?
 # 5. Two gradient vectors have the same direction but lengths 1 and 1000. After elementwise clipping
 #    at 5, do they still have the same direction? After norm clipping at 5?
-# 6. In section 7, why does `dby` exceed 5 even in the healthy model? Why is that less likely with the
-#    gist's T = 25?
+# 6. In section 7, why does clipping change `dby` at the gist's initialisation with a 50-character
+#    chunk, but not with the gist's T = 25?
 # 7. Why does a network with all weights 0 end up predicting the same distribution at every position?
 #
 # <details>
@@ -861,11 +1101,12 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 #    sum by a decaying average for this reason.
 # 5. Elementwise: not in general; entries of the long vector above 5 are cut while the short vector is
 #    untouched, so the directions differ. Norm clipping: yes, both become length ≤ 5 in the same direction.
-# 6. The loss is a sum over the T steps, so `dby` $= \sum_t (p_t - \text{onehot}(y_t))$ has T terms.
+# 6. The loss is a sum over the T steps, so `dby` $= \sum_t (p_t - \text{onehot}(r_t))$ has T terms.
 #    At initialisation $p_t \approx 1/V$, so the entry of character j is about $T/V - n_j$, with $n_j$
-#    the number of times j is a target in the chunk. In our 50-character chunk the most frequent
-#    character is a target 8 times (|dby| ≈ 8 − 50/52 ≈ 7); in its first 25 characters only 4 times
-#    (≈ 3.5, below 5). The bias gradient grows with T; the threshold does not.
+#    the number of times j is a target in the chunk. The most frequent target of the 50-character chunk
+#    occurs often enough to put its entry above 5; in the first 25 characters it occurs less often,
+#    and its entry stays below 5 (section 7 prints both counts). The bias gradient grows with T; the
+#    threshold does not.
 # 7. With zero weights h = tanh(0) = 0 at every step, `dWhy` = dy hᵀ = 0 and `dh` = Whyᵀ dy = 0, so only
 #    `by` ever receives a gradient; the output is softmax(`by`), the same whatever the input.
 # </details>

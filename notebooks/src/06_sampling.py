@@ -46,26 +46,36 @@ use_lecture_style()
 
 # %% [markdown] subslide
 # We load a model that `python -m rnn_lib train` (notebook 05) trained on tiny Shakespeare and saved
-# to `checkpoints/shakespeare_rnn.npz`. **Expected:** a 65-character vocabulary and the five
-# matrices with the shapes of notebook 01: `Wxh` (H, V), `Whh` (H, H), `Why` (V, H), `bh` (H, 1),
-# `by` (V, 1).
+# to `checkpoints/shakespeare_rnn.npz` (`rnn_lib.shipped_checkpoint()` gives its path). We also score it
+# on the held-out last 10% of the text, which it never trained on, with `rnn_lib.evaluate`.
+# **Expected:** a 65-character vocabulary; the five matrices with the shapes of notebook 01: `Wxh`
+# (H, V), `Whh` (H, H), `Why` (V, H), `bh` (H, 1), `by` (V, 1); and a validation loss below half the
+# $\ln V$ of a uniform guess.
 
 # %%
-ROOT = rnn_lib.DATA_DIR.parent  # the repository folder
-CHECKPOINT = ROOT / "checkpoints" / "shakespeare_rnn.npz"
+CHECKPOINT = rnn_lib.shipped_checkpoint()  # checkpoints/shakespeare_rnn.npz
+ROOT = CHECKPOINT.parent.parent  # the repository folder
 ckpt = rnn_lib.load_checkpoint(CHECKPOINT)
 params, vocab, config = ckpt.params, ckpt.vocab, ckpt.config
 V, H = len(vocab), config.hidden_size
 n_params = sum(p.size for p in params.values())
+shakespeare = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
+_, val_ids = rnn_lib.split_ids(vocab.encode(shakespeare), config.val_fraction, config.seq_length)
+val_nats = rnn_lib.evaluate(params, val_ids)
 
 print(f"checkpoint {CHECKPOINT.relative_to(ROOT)}")
 print(f"vocabulary V = {V} characters, hidden size H = {H}, {n_params:,} parameters ({config.dtype})")
 print(f"trained for {ckpt.step:,} steps of {config.batch_size} streams x {config.seq_length} characters")
-print(f"validation loss {ckpt.history.val_nats[-1]:.3f} nats/char on 20,000 held-out characters "
-      f"(a uniform guess scores ln {V} = {np.log(V):.3f})")
+print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char "
+      f"= {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess scores ln {V} = {np.log(V):.3f} nats)")
 for name, p in params.items():
     print(f"  {name:3s} {str(p.shape):11s} {p.dtype}")
 assert params["Wxh"].shape == (H, V) and params["Why"].shape == (V, H) and params["Whh"].shape == (H, H)
+assert val_nats < 0.5 * np.log(V)
+
+# %% [markdown] fragment
+# (The checkpoint's own history also records validation losses, but those are quick periodic passes
+# over the first 20,000 held-out characters only; notebook 00 compares them with the whole split.)
 
 # %% [markdown] fragment
 # The trainer, like the gist, printed samples while it ran, and the checkpoint keeps them. Here are the
@@ -151,7 +161,7 @@ def sample_from_scratch(prime, length, rng):
 
 # %% [markdown] subslide
 # 300 characters after an empty prime, from seed 0. With nothing read yet, the first character is
-# drawn from the distribution of the all-zero state.
+# drawn from the distribution of the all-zero state (section 6 looks at that distribution).
 
 # %%
 ours = sample_from_scratch("", 300, np.random.default_rng(0))
@@ -175,7 +185,9 @@ print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for s
 #
 # Every character of a sample is one draw from a distribution over all 65 characters. Let us read one
 # such distribution: the model has read `ROMEO:`, a new line and `What is th`.
-# `rnn_lib.forward` runs the prefix and returns the state after its last character.
+# `next_logits` runs the prefix through `rnn_lib.forward`, which returns the state after its last
+# character, and applies the output layer; `rnn_lib.next_char_probs(params, vocab, prefix)` does the
+# whole job, softmax included, in one call. **Expected:** the two agree.
 
 # %%
 def char_label(ch):
@@ -191,7 +203,8 @@ def next_logits(prefix):
 
 
 prefix = "ROMEO:\nWhat is th"
-p_next = softmax(next_logits(prefix))
+p_next = rnn_lib.next_char_probs(params, vocab, prefix)
+assert np.allclose(p_next, softmax(next_logits(prefix)))
 top5 = np.argsort(p_next)[::-1][:5]
 print(f"after {prefix!r}, the five most likely next characters:")
 for k in top5:
@@ -260,16 +273,19 @@ ents = [entropy(dists[T]) for T in temperatures]
 assert ents[0] < ents[1] < ents[2] < np.log(V)
 
 # %% [markdown] subslide
-# The same 15 characters (ordered by their $T = 1$ probability) at the three temperatures.
+# The same 10 characters (ordered by their $T = 1$ probability) at the three temperatures (␣ is the
+# space, \n the newline).
 
 # %%
-order = np.argsort(dists[1.0])[::-1][:15]
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), sharey=True)
+order = np.argsort(dists[1.0])[::-1][:10]
+short_labels = [{" ": "␣", "\n": r"\n"}.get(vocab.chars[i], vocab.chars[i]) for i in order]
+fig, axes = plt.subplots(1, 3, figsize=(16, 5), sharey=True)
 for ax, (T, p), color in zip(axes, dists.items(), ("tab:green", "tab:blue", "tab:red")):
-    _ = ax.bar(range(15), p[order], color=color)
-    ax.set_xticks(range(15), [char_label(vocab.chars[i]) for i in order], fontsize=11, rotation=90)
-    ax.set_title(f"T = {T:.1f}: entropy {entropy(p):.2f} nats")
-axes[0].set(ylim=(0, 1.05), ylabel="probability")
+    _ = ax.bar(range(len(order)), p[order], color=color)
+    ax.set_xticks(range(len(order)), short_labels, fontsize=18)
+    ax.set_title(f"T = {T:.1f}: entropy {entropy(p):.2f} nats", fontsize=17)
+axes[0].set(ylim=(0, 1.05))
+axes[0].set_ylabel("probability", fontsize=16)
 fig.tight_layout()
 
 # %% [markdown] subslide
@@ -339,18 +355,27 @@ for T in sample_temperatures:
 # %% [markdown] subslide
 # ### Measuring the trade-off
 #
-# Two numbers for a 1,500-character sample at each temperature:
+# Three numbers for samples of 1,500 characters after `ROMEO:`, averaged over the seeds 0 to 3 at each
+# temperature (one sample is enough at $T = 0$, where every seed gives the same text):
 #
 # - **real words:** the share of its words (runs of letters) that occur somewhere in the training text;
-# - **variety:** the share of its 12-character substrings that are distinct; text that keeps repeating
-#   itself scores low.
+# - **variety:** the share of its 4-character substrings that are distinct; text that keeps repeating
+#   itself scores low. (With much longer substrings nearly all are distinct across the usual range of
+#   temperatures, and the measure stops telling them apart.)
+# - **compressed size:** the length `zlib` compresses the sample to, as a share of its own length.
+#   Repetitive, predictable text compresses well; random text does not.
 #
-# **Expected:** real words fall as $T$ grows (more typos), variety rises (fewer repeats).
+# For comparison, the compressed size of the real text, averaged over 20 pieces of 1,500 characters.
+#
+# **Expected:** from each temperature of the sweep to the next, real words fall (more typos), while
+# variety and compressed size rise (fewer repeats); the real text's compressed size lies between
+# those of the samples at $T = 0.6$ and $T = 0.8$.
 
 # %%
 import re
+import zlib
 
-corpus_words = set(re.findall(r"[A-Za-z]+", rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))))
+corpus_words = set(re.findall(r"[A-Za-z]+", shakespeare))
 
 
 def real_word_share(text):
@@ -358,28 +383,43 @@ def real_word_share(text):
     return sum(w in corpus_words for w in words) / len(words)
 
 
-def variety(text, n=12):
+def variety(text, n=4):
     grams = [text[i:i + n] for i in range(len(text) - n + 1)]
     return len(set(grams)) / len(grams)
 
 
+def compressed_share(text):
+    data = text.encode()
+    return len(zlib.compress(data, 9)) / len(data)
+
+
 sweep = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
-scores = []
-for T in sweep:
-    text = rnn_lib.sample(params, vocab, 1500, np.random.default_rng(2), prime="ROMEO:", temperature=T)
-    scores.append((real_word_share(text), variety(text)))
-    print(f"T = {T:.1f}: real words {scores[-1][0]:6.1%}, distinct 12-grams {scores[-1][1]:6.1%}")
-real, distinct = np.array(scores).T
-assert real[sweep.index(0.4)] > real[sweep.index(2.0)] and distinct[0] < distinct[sweep.index(1.0)]
+scores = np.zeros((len(sweep), 3))
+for i, T in enumerate(sweep):
+    texts = [rnn_lib.sample(params, vocab, 1500, np.random.default_rng(seed), prime="ROMEO:", temperature=T)
+             for seed in ((0,) if T == 0 else (0, 1, 2, 3))]
+    scores[i] = np.mean([(real_word_share(t), variety(t), compressed_share(t)) for t in texts], axis=0)
+    print(f"T = {T:.1f}: real words {scores[i, 0]:6.1%}, distinct 4-grams {scores[i, 1]:6.1%}, "
+          f"compressed size {scores[i, 2]:6.1%}")
+real, distinct, compressed = scores.T
+starts = np.linspace(0, len(shakespeare) - 1500, 20).astype(int)
+compressed_real = np.mean([compressed_share(shakespeare[s:s + 1500]) for s in starts])
+print(f"the real text, 20 pieces of 1,500 characters: compressed size {compressed_real:.1%}")
+assert np.all(np.diff(real) < 0) and np.all(np.diff(distinct) > 0) and np.all(np.diff(compressed) > 0)
+assert compressed[sweep.index(0.6)] < compressed_real < compressed[sweep.index(0.8)]
 
 # %% [markdown] subslide
-# There is no temperature that is best at both: around 0.5–0.8 most words are spelled right and the
-# text still moves on.
+# The three measures against the temperature; the dashed line is the compressed size of the real text.
+# There is no temperature that is best at both spelling and variety: in the middle of the range most
+# words are spelled right and the text still moves on, and the samples are about as compressible as
+# Shakespeare himself.
 
 # %%
-fig, ax = plt.subplots(figsize=(9, 4.8))
+fig, ax = plt.subplots(figsize=(10, 5))
 _ = ax.plot(sweep, real * 100, "o-", label="real words (spelling)")
-_ = ax.plot(sweep, distinct * 100, "s-", label="distinct 12-grams (variety)")
+_ = ax.plot(sweep, distinct * 100, "s-", label="distinct 4-grams (variety)")
+_ = ax.plot(sweep, compressed * 100, "^-", label="compressed size")
+_ = ax.axhline(compressed_real * 100, color="tab:green", ls="--", lw=1.5, label="compressed size, real text")
 ax.set(xlabel="temperature T", ylabel="percent", ylim=(0, 105),
        title="Low T: correct but repetitive; high T: varied but misspelt")
 _ = ax.legend(loc="lower right")
@@ -429,18 +469,23 @@ print(f"T = 1 sample: find_cycle gives {find_cycle(sampled)}")
 assert find_cycle(sampled) is None
 
 # %% [markdown] subslide
-# ### Why the loop is unavoidable
+# ### Why greedy decoding ends in a loop
 #
 # With $T = 0$ the next character is $\arg\max_k (W_{hy} h + b_y)_k$: a **deterministic function of the
 # hidden state**, and the next state is a deterministic function of the state and that character. So the
-# whole future is fixed by the current $h$. If the state ever comes back to (nearly) where it was $L$
-# steps ago, the same $L$ characters follow, which bring it back again, and so on forever.
+# whole future is fixed by the current $h$: if the state ever came back *exactly* to where it was $L$
+# steps ago, the same $L$ characters would follow, bring it back again, and so on forever.
 #
-# The state space is continuous, but a trained network is drawn towards a few typical states (after
-# `the `, after a newline...), so an almost-recurrence comes quickly. Sampling escapes because each
-# draw uses a fresh random number: a less likely character now and then sends the state somewhere new.
+# That alone does not force a loop: a deterministic map on a continuous state can wander for ever
+# without repeating itself. What makes it happen here is **contraction**. Many hidden units are
+# saturated, and a saturated unit hardly responds to a small change of its input ($\tanh' \approx 0$).
+# So when two nearby states are fed the same characters, their difference shrinks from step to step.
+# Once the text starts repeating, the state is pulled onto an exact loop, a *limit cycle*, and stays.
+#
+# Sampling escapes because each draw uses a fresh random number: a less likely character now and then
+# sends the state somewhere new, before the pull has finished.
 # Low temperatures sit in between: they rarely pick anything but the top character, so they fall into
-# loops of phrases (the $T = 0.2$ sample of section 4, and its low share of distinct 12-grams).
+# loops of phrases (the $T = 0.2$ sample of section 4, and its low share of distinct 4-grams).
 
 # %% [markdown] fragment
 # We can watch the state settle. We re-run the greedy loop, keep every hidden state $h_t$, and measure how
@@ -469,7 +514,9 @@ assert settled
 # %% [markdown] subslide
 # On a log scale. The characters start repeating first (dashed line), while the states still differ;
 # then, within a few dozen characters, the state falls onto an exact loop, down to float32 rounding
-# (about $10^{-6}$). From there on nothing can change the text: it is a *limit cycle* of the greedy map.
+# (about $10^{-6}$). The straight fall on the log scale is the contraction: the gap shrinks by about the
+# same factor at every step. From there on nothing can change the text: it is a *limit cycle* of the
+# greedy map.
 
 # %%
 fig, ax = plt.subplots(figsize=(10, 4.5))
@@ -479,19 +526,55 @@ ax.set(xlabel="character t of the greedy text", ylabel=r"$\|h_{t+L} - h_t\|$",
        title=f"Greedy decoding: the hidden state repeats with period L = {period}")
 _ = ax.legend(loc="upper right")
 
+# %% [markdown] subslide
+# ### How strong is the pull?
+#
+# Along the cycle each step reads the same character $c_t$ again, so a small change $\delta$ of the state
+# becomes $J_t\,\delta$ one step later, with $J_t = \operatorname{diag}(1 - h_{t+1}^2)\,W_{hh}$: the tanh
+# slopes times $W_{hh}$, the product that, transposed, carries gradients back in time (notebooks 03 and
+# 08). A single step can stretch; what decides is the product over one whole period,
+# $M = J_{L-1} \cdots J_1 J_0$, and its spectral radius (largest $|$eigenvalue$|$).
+#
+# **Expected:** $\|J_t\|_2$ is above 1 at every step of the cycle, yet the spectral radius of $M$ is
+# below 1; taken per step (its $L$-th root) it is within 0.05 of the rate at which
+# $\|h_{t+L} - h_t\|$ fell in the plot, from the start of the cycle to its first value below $10^{-5}$.
+
+# %%
+last_period = states[-period - 1:].astype(np.float64)  # states h_t, ..., h_{t+L} of the last full period
+step_norms, M = [], np.eye(H)
+for i in range(period):
+    J = (1 - last_period[i + 1] ** 2)[:, None] * Whh.astype(np.float64)  # d h_{t+1} / d h_t
+    step_norms.append(np.linalg.norm(J, 2))
+    M = J @ M
+rho_M = np.abs(np.linalg.eigvals(M)).max()
+pull = rho_M ** (1 / period)
+settled_at = int(np.argmax(gap < 1e-5))
+measured = (gap[settled_at] / gap[start]) ** (1 / (settled_at - start))
+print(f"one step along the cycle: |J_t|_2 from {min(step_norms):.2f} to {max(step_norms):.2f}")
+print(f"one period: spectral radius of M = {rho_M:.1e}, that is {pull:.2f} per step;  "
+      f"|h(t+L) - h(t)| fell by {measured:.2f} per step between characters {start} and {settled_at}")
+assert min(step_norms) > 1 and pull < 1 and abs(pull - measured) < 0.05
+
+# %% [markdown] fragment
+# Each step alone could stretch a difference up to $\|J_t\|_2$ times, but the directions it stretches
+# are squeezed at other steps of the loop, mostly by the saturated units. Over a period every difference
+# shrinks, by about the factor printed per step (notebook 08 finds a similar factor for the gradient
+# through time of this model): nearby states are pulled together, and the loop is exact.
+
 # %% [markdown] slide
 # ## 6. Priming: why `ROMEO:` matters
 #
 # The model only knows what it has read, and all of that is summed up in $h$. With an empty prime it
-# starts from $h = 0$, a state it never saw in the middle of the training text, and has no idea whether it
-# is inside a word, a name or a speech. Feeding `ROMEO:` first puts it in the state it had whenever a
-# speaker's name ended, in the training text. (The gist's samples are primed too: with the hidden state
-# of the training run and the first character of the current chunk.)
+# starts from $h = 0$, a state it never predicted from during training (more on that below), and has no
+# idea whether it is inside a word, a name or a speech. Feeding `ROMEO:` first puts it in the state it had
+# whenever a speaker's name ended, in the training text. (The gist's samples are primed too: with the
+# hidden state of the training run and the first character of the current chunk.)
+# `rnn_lib.next_char_probs` gives the distribution of the first character in both cases.
 
 # %%
 h_zero = rnn_lib.initial_state(params)
 h_romeo = rnn_lib.forward(params, vocab.encode("ROMEO:"), h_zero)["h_last"]
-p_zero, p_romeo = softmax(next_logits("")), softmax(next_logits("ROMEO:"))
+p_zero, p_romeo = rnn_lib.next_char_probs(params, vocab, ""), rnn_lib.next_char_probs(params, vocab, "ROMEO:")
 print(f"|h| after nothing: {np.linalg.norm(h_zero):.2f}; after 'ROMEO:': {np.linalg.norm(h_romeo):.2f} "
       f"({np.mean(np.abs(h_romeo) > 0.9):.0%} of its {H} units beyond +-0.9)")
 for name, p in (("nothing", p_zero), ("'ROMEO:'", p_romeo)):
@@ -509,6 +592,39 @@ fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
 _ = plot_top(p_zero, k=10, ax=ax_a, title="first character, empty prime", color="tab:gray")
 _ = plot_top(p_romeo, k=10, ax=ax_b, title="first character after 'ROMEO:'", color="tab:orange")
 fig.tight_layout()
+
+# %% [markdown] subslide
+# ### What the zero state predicts
+#
+# With $h = 0$ the logits are $W_{hy} \cdot 0 + b_y = b_y$: the first character of an unprimed sample is
+# drawn from $\mathrm{softmax}(b_y)$ alone. One might expect $b_y$ to hold the character frequencies of
+# the text. It does not, because training never asked it to: every prediction in training is made
+# after reading a character, so from a state $h_t$ far from 0, and $b_y$ only ever acts together with
+# $W_{hy} h_t$. Nothing makes $\mathrm{softmax}(b_y)$ meaningful on its own, and it stays close to uniform.
+#
+# **Expected:** the empty-prime distribution is $\mathrm{softmax}(b_y)$; its entropy is within 0.1 nats
+# of $\ln V$ and more than 0.5 nats above the entropy of the character frequencies of the text; the
+# space, by far the most frequent character, is not among its five favourites; reading the first 20,000
+# characters of the text from $h = 0$, $\|h_t\|$ is never below 5. So an unprimed sample starts with a
+# near-random character: seeds 0 to 11 give at least 9 different first characters.
+
+# %%
+frequencies = np.bincount(vocab.encode(shakespeare), minlength=V) / len(shakespeare)
+states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]  # (T, H)
+smallest_h = np.linalg.norm(states_read, axis=1).min()
+favourites = np.argsort(p_zero)[::-1][:5]
+firsts = [rnn_lib.sample(params, vocab, 1, np.random.default_rng(seed)) for seed in range(12)]
+print(f"softmax(b_y): entropy {entropy(p_zero):.3f} nats (ln V = {np.log(V):.3f}); five favourites "
+      + ", ".join(f"{char_label(vocab.chars[k])} ({p_zero[k]:.3f})" for k in favourites))
+print(f"character frequencies of the text: entropy {entropy(frequencies):.3f} nats; most frequent "
+      f"{char_label(vocab.chars[frequencies.argmax()])} ({frequencies.max():.3f})")
+print(f"reading the first 20,000 characters: smallest |h_t| {smallest_h:.2f} (|0| = 0, largest possible "
+      f"sqrt(H) = {np.sqrt(H):.2f})")
+print(f"first character of unprimed samples, seeds 0-11: {firsts}")
+assert np.allclose(p_zero, rnn_lib.next_char_distribution(params["by"][:, 0]))
+assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(frequencies) + 0.5
+assert vocab.chars[frequencies.argmax()] == " " and vocab.char_to_ix[" "] not in favourites
+assert smallest_h > 5 and len(set(firsts)) >= 9
 
 # %% [markdown] fragment
 # Two samples with the same seed, without and with the prime. The prime must use characters of the
@@ -624,8 +740,9 @@ assert result.stdout == "ROMEO:" + text + "\n"
 #   `rng` makes the text reproducible. Our from-scratch sampler and `rnn_lib.sample` agree character for character.
 # - Temperature $T$ samples from $\mathrm{softmax}(y/T)$: low $T$ is correct but repetitive, high $T$ varied
 #   but misspelt; entropy rises with $T$.
-# - Greedy decoding ($T = 0$) is a deterministic function of the state, so once the state recurs the text
-#   loops for ever; we found the period in code and saw the state repeat.
+# - Greedy decoding ($T = 0$) is a deterministic map of the state, and a contracting one: saturated units
+#   pull nearby states together, so the state settles onto an exact limit cycle and the text loops for ever.
+#   We found the period in code, saw the state repeat and measured the pull per step.
 # - A prime sets the hidden state before generation: after `ROMEO:` the model expects a new line and a speech.
 # - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
 #   `python -m rnn_lib sample --checkpoint FILE`.
@@ -654,11 +771,13 @@ assert result.stdout == "ROMEO:" + text + "\n"
 # 4. The only randomness is the sequence of uniform numbers, one per character, and a seeded `rng` repeats
 #    it exactly. At $T = 0$ no random number affects the choice (all mass is on the argmax), so every seed
 #    gives the same text.
-# 5. At $T = 0$ the next character, and so the next state, is a fixed function of the current state; when
-#    the state comes back close to an earlier one, the same characters repeat, and keep repeating. At $T = 1$
-#    each draw uses a new random number, so less likely characters keep pushing the state to new places.
-# 6. It sets the hidden state, i.e. the context: after `ROMEO:` the model expects a newline and a speech in
-#    Romeo's style. The seed only chooses among the outcomes the state makes likely.
+# 5. At $T = 0$ the next character, and so the next state, is a fixed function of the current state. That
+#    alone would allow a path that never repeats; but the greedy map contracts (saturated units shrink small
+#    differences between states), so once the characters start repeating the state is pulled onto an exact
+#    loop and the text repeats for ever. At $T = 1$ each draw uses a new random number: less likely
+#    characters keep pushing the state to new places before the pull can finish.
+# 6. It sets the hidden state, i.e. the context: after `ROMEO:` the model expects a newline and then a
+#    speech. The seed only chooses among the outcomes the state makes likely.
 # 7. The gist prints a 200-character sample every 100 iterations between lines of dashes; that is the
 #    generated text. To generate more later you need the weights saved (the gist never saves them) and a
 #    sampling loop: `python -m rnn_lib train --checkpoint F`, then `python -m rnn_lib sample --checkpoint F`.
