@@ -14,12 +14,12 @@ checker                                   notebook     the student's function
 :func:`check_rnn_backward`                03           ``fn(params, targets, xs, hs, ps) -> (grads, dhprev, ...)``
 :func:`check_adagrad_update`              04           ``fn(params, grads, memory, learning_rate, eps)``
 :func:`check_sample_with_temperature`     06           ``fn(y, temperature, rng) -> id``
+:func:`check_lstm_gate_backward`          11           ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) -> (dz, dc_prev)``
 ========================================  ===========  =========================================
 
-Adding an exercise (one LSTM gate's backward pass comes with the LSTM notebook) is one more
-function of the same shape: draw the inputs from ``seed``, call the student's function with
-:func:`_call`, compare with :func:`_is_close`, and on a mismatch raise with
-:func:`_first_mistake` over a table of wrong variants, falling back to the finite-difference
+Adding an exercise is one more function of the same shape: draw the inputs from ``seed``, call
+the student's function with :func:`_call`, compare with :func:`_is_close`, and on a mismatch raise
+with :func:`_first_mistake` over a table of wrong variants, falling back to the finite-difference
 errors from :func:`_numerical_gradient`.
 
 Dimension letters: V vocabulary size, H hidden size, T time steps.
@@ -577,3 +577,184 @@ def check_sample_with_temperature(fn, seed: int = 0, V: int = 6, temperatures=(0
             + f"logits y                         {np.round(y, 2)}\n"
             f"softmax(y / temperature)         {np.round(expected, 3)}\n"
             f"frequencies in {draws} of your draws {np.round(freq, 3)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# 11: one step of the LSTM's backward pass, through the cell and its four gates
+
+__all__ += ["check_lstm_gate_backward", "LSTM_GATE_MISTAKES"]
+
+#: Mistakes :func:`check_lstm_gate_backward` recognises (a variant of the step each), and what it
+#: tells the student. ``gate_order`` is recognised for any order of the four blocks.
+LSTM_GATE_MISTAKES = {
+    "no_sigmoid_grad": "dz_i, dz_f and dz_o lack the derivative of the sigmoid: z is the pre-activation and "
+                       "each of i, f, o is sigmoid(z), so multiply by s * (1 - s) of that gate, e.g. "
+                       "dz_f = df * f * (1 - f).",
+    "tanh_grad_on_sigmoid": "you used tanh's derivative 1 - s**2 on a sigmoid gate: the sigmoid's derivative is "
+                            "s * (1 - s) (for i, f and o); only g = tanh(z_g) takes 1 - g**2.",
+    "sigmoid_grad_on_g": "g is a tanh, not a sigmoid: dz_g = dg * (1 - g**2), not dg * g * (1 - g).",
+    "no_tanh_grad_g": "dz_g lacks tanh's derivative: g = tanh(z_g), so dz_g = dg * (1 - g**2).",
+    "no_dcnext": "dc must include dcnext, the gradient that reaches c_t from step t+1 (c_{t+1} = f * c_t + ...): "
+                 "dc = dh * o * (1 - tanh_c**2) + dcnext. Without it the memory path is cut at every step.",
+    "dc_prev_without_f": "dc_prev must be dc * f: c_{t-1} enters c_t multiplied by the forget gate, so the "
+                         "gradient going back along the cell is multiplied by f too (the path that lets "
+                         "gradients survive many steps when f is near 1).",
+    "no_tanh_c_grad": "from h_t = o * tanh(c_t) back into c_t the gradient passes the tanh: "
+                      "dc = dh * o * (1 - tanh_c**2) + dcnext.",
+    "df_with_c_t": "df = dc * c_prev: the forget gate multiplies the previous cell c_{t-1}, not the new c_t.",
+    "do_from_dc": "do = dh * tanh_c: the output gate acts after the cell, in h_t = o * tanh(c_t), so its "
+                  "gradient comes from dh, not from dc.",
+    "gate_order": "each block of dz is right, but the blocks are stacked in the wrong order: rnn_lib's z has "
+                  "rows i (0:H), f (H:2H), o (2H:3H), g (3H:4H), the order the forward pass split it in "
+                  "(PyTorch uses i, f, g, o: easy to mix up).",
+}
+
+_GATES = "ifog"
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def _lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c, mistake: str | None = None):
+    """(dz, dc_prev) of one LSTM step, or the variant with one named mistake of :data:`LSTM_GATE_MISTAKES`."""
+    slope_c = 1.0 if mistake == "no_tanh_c_grad" else 1 - tanh_c ** 2
+    dc = dh * o * slope_c + (0.0 if mistake == "no_dcnext" else dcnext)
+    c = f * c_prev + i * g
+    gate_grads = {"i": dc * g, "f": dc * (c if mistake == "df_with_c_t" else c_prev),
+                  "o": (dc if mistake == "do_from_dc" else dh) * tanh_c, "g": dc * i}
+
+    def sigmoid_slope(s):
+        return {"no_sigmoid_grad": 1.0, "tanh_grad_on_sigmoid": 1 - s * s}.get(mistake, s * (1 - s))
+
+    slopes = {"i": sigmoid_slope(i), "f": sigmoid_slope(f), "o": sigmoid_slope(o),
+              "g": {"no_tanh_grad_g": 1.0, "sigmoid_grad_on_g": g * (1 - g)}.get(mistake, 1 - g * g)}
+    order = "ifgo" if mistake == "gate_order" else _GATES
+    dz = np.vstack([gate_grads[k] * slopes[k] for k in order])
+    return dz, (dc if mistake == "dc_prev_without_f" else dc * f)
+
+
+def _lstm_step_loss(z, c_prev, dh, dcnext):
+    """sum(dh * h_t) + sum(dcnext * c_t): a loss whose gradients at h_t and c_t are dh and dcnext."""
+    H = c_prev.shape[0]
+    i, f, o, g = _sigmoid(z[:H]), _sigmoid(z[H:2 * H]), _sigmoid(z[2 * H:3 * H]), np.tanh(z[3 * H:])
+    c = f * c_prev + i * g
+    return float(np.sum(dh * o * np.tanh(c)) + np.sum(dcnext * c))
+
+
+def _block_order(got: np.ndarray, expected: np.ndarray, H: int) -> str | None:
+    """The gate order of ``got`` when its four (H, B) blocks are those of ``expected`` rearranged."""
+    blocks = [expected[k * H:(k + 1) * H] for k in range(4)]
+    order = ""
+    for k in range(4):
+        match = [j for j in range(4) if _is_close(got[k * H:(k + 1) * H], blocks[j])]
+        if not match:
+            return None
+        order += _GATES[match[0]]
+    return order if sorted(order) == sorted(_GATES) and order != _GATES else None
+
+
+def check_lstm_gate_backward(fn, seed: int = 0, H: int = 4, B: int = 1, scale: float = 1.5) -> None:
+    """Check ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c)``: one LSTM step backward, through the cell and gates.
+
+    With ``c_t = f * c_prev + i * g`` and ``h_t = o * tanh(c_t)``, the step receives ``dh`` = dL/dh_t
+    (from the output and from step t+1, already added) and ``dcnext``, the gradient reaching c_t from
+    step t+1, and returns the gradients of the gates' pre-activations and of the previous cell::
+
+        dc      = dh * o * (1 - tanh_c**2) + dcnext
+        dz      = [dc * g * i(1-i);  dc * c_prev * f(1-f);  dh * tanh_c * o(1-o);  dc * i * (1-g**2)]
+        dc_prev = dc * f
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) -> (dz, dc_prev)``; every argument has shape
+        (H, B) (``i, f, o`` sigmoid gates, ``g`` the tanh candidate, ``tanh_c`` = tanh(c_t)); ``dz``
+        has shape (4H, B), blocks i, f, o, g as in :mod:`rnn_lib.lstm`, and ``dc_prev`` (H, B).
+    seed : int
+        Seeds the pre-activations z (standard deviation ``scale``), c_prev, dh and dcnext.
+    H, B : int
+        Hidden size and number of columns (streams).
+    scale : float
+
+    Raises
+    ------
+    AssertionError
+        With feedback, when a result differs from the formulas above (checked against finite
+        differences) or from ``rnn_lib.lstm.backward`` on a one-step LSTM, or ``fn`` changes its inputs.
+    """
+    from . import lstm
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0.0, scale, (4 * H, B))
+    c_prev, dh, dcnext = rng.normal(0.0, 1.0, (H, B)), rng.normal(0.0, 1.0, (H, B)), rng.normal(0.0, 1.0, (H, B))
+    i, f, o, g = _sigmoid(z[:H]), _sigmoid(z[H:2 * H]), _sigmoid(z[2 * H:3 * H]), np.tanh(z[3 * H:])
+    tanh_c = np.tanh(f * c_prev + i * g)
+    names = ("dh", "dcnext", "c_prev", "i", "f", "o", "g", "tanh_c")
+    arrays = dict(zip(names, (dh, dcnext, c_prev, i, f, o, g, tanh_c)))
+    given = {k: v.copy() for k, v in arrays.items()}
+    out = _call(fn, *given.values(), hint=f"fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) gets eight ({H}, {B}) "
+                                          f"arrays; products such as dc * g are elementwise (*), not @.")
+    changed = [k for k in names if not np.array_equal(given[k], arrays[k])]
+    if changed:
+        tip = (" `dc = dcnext` makes dc a second name for dcnext, so `dc += ...` changes dcnext as well: "
+               "write dc = dh * o * (1 - tanh_c**2) + dcnext, a new array." if changed[0] == "dcnext" else "")
+        raise AssertionError(f"your function changed {changed[0]}, one of its inputs.{tip}")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise AssertionError("return two arrays: dz (the four pre-activation gradients stacked, i, f, o, g) "
+                             "and dc_prev: return dz, dc_prev")
+    got = {"dz": _array(out[0], (4 * H, B), "dz (np.vstack of dz_i, dz_f, dz_o, dz_g)"),
+           "dc_prev": _array(out[1], (H, B), "dc_prev")}
+    dz, dc_prev = _lstm_gate_backward(*arrays.values())
+    expected = {"dz": dz, "dc_prev": dc_prev}
+    if all(_is_close(got[k], expected[k]) for k in got):
+        _check_against_library(fn, lstm, rng, H)
+        return
+
+    parts = {f"dz_{k}": slice(j * H, (j + 1) * H) for j, k in enumerate(_GATES)}
+    wrong = [k for k, s in parts.items() if not _is_close(got["dz"][s], expected["dz"][s])]
+    wrong += ["dc_prev"] if not _is_close(got["dc_prev"], dc_prev) else []
+    right = [k for k in (*parts, "dc_prev") if k not in wrong]
+    numeric_dz = _numerical_gradient(lambda v: _lstm_step_loss(v, c_prev, dh, dcnext), z)
+    numeric_dc = _numerical_gradient(lambda v: _lstm_step_loss(z, v, dh, dcnext), c_prev)
+    errors = (f"dz {rel_error(got['dz'], numeric_dz).max():.1e}, "
+              f"dc_prev {rel_error(got['dc_prev'], numeric_dc).max():.1e}")
+    variants = {m: dict(zip(("dz", "dc_prev"), _lstm_gate_backward(*arrays.values(), mistake=m)))
+                for m in LSTM_GATE_MISTAKES if m != "gate_order"}
+    message = _first_mistake(got, variants, LSTM_GATE_MISTAKES)
+    order = _block_order(got["dz"], dz, H) if _is_close(got["dc_prev"], dc_prev) else None
+    if message is None and order is not None:
+        message = LSTM_GATE_MISTAKES["gate_order"] + f" Yours are in the order {', '.join(order)}."
+    if message is None and {"dz_i", "dz_f", "dz_g", "dc_prev"} <= set(wrong):
+        message = ("dz_i, dz_f, dz_g and dc_prev are all wrong, and all four are computed from dc: check "
+                   "dc = dh * o * (1 - tanh_c**2) + dcnext first.")
+    if message is None:
+        message = ("compare each wrong part with its line: di = dc * g, df = dc * c_prev, do = dh * tanh_c, "
+                   "dg = dc * i; then dz_i = di * i * (1 - i) (likewise f, o) and dz_g = dg * (1 - g**2); "
+                   "dc_prev = dc * f.")
+    raise AssertionError(
+        f"wrong {', '.join(wrong)}" + (f" (right: {', '.join(right)})" if right else "")
+        + f" with H={H}, B={B}, seed={seed}.\n" + message
+        + f"\n(largest relative error against finite differences: {errors})")
+
+
+def _check_against_library(fn, lstm, rng, H: int) -> None:
+    """``fn`` on the cache of a one-step ``rnn_lib.lstm`` forward pass must give the library's dz and dc_prev.
+
+    With one step, grads['b0'] is that step's dz and the c part of dL/dhprev is dc_prev (dcnext = 0).
+    """
+    V = 5
+    params = lstm.init_params(V, H, rng)
+    params["b0"][...] = rng.normal(0.0, 0.5, (4 * H, 1))
+    hprev = rng.normal(0.0, 0.5, (2 * H, 1))
+    inputs, targets = rng.integers(V, size=1), rng.integers(V, size=1)
+    cache = lstm.forward(params, inputs, hprev)
+    grads, dhprev = lstm.backward(params, cache, targets)
+    i, f, o, g = (cache["gates"][0, 0, 0, k * H:(k + 1) * H, None] for k in range(4))
+    dy = cache["probs"][0].copy()
+    dy[targets[0]] -= 1
+    dh = params["Why"].T @ dy[:, None]
+    out = _call(fn, dh, np.zeros((H, 1)), hprev[H:].copy(), i.copy(), f.copy(), o.copy(), g.copy(),
+                cache["tanh_c"][0, 0, 0, :, None].copy())
+    if not (_is_close(out[0], grads["b0"]) and _is_close(out[1], dhprev[H:])):
+        raise AssertionError("your function is right on random inputs but not on a step of rnn_lib.lstm "
+                             "(a one-step chunk, dcnext = 0): does it use anything other than its arguments?")

@@ -531,7 +531,7 @@ def plot_lstm_cell(ax=None, backward: bool = True):
                                     fc=colours[name], ec=dark, lw=1.8, zorder=3))
         ax.text(x, y_gate, symbol, ha="center", va="center", fontsize=18 if name != "g" else 15, zorder=4)
         ax.text(x - 0.55, y_gate + 0.55, f"${name}$", ha="right", va="bottom", fontsize=17, color="0.15")
-        ax.text(x - 0.1, (y_bus + y_gate - 0.4) / 2, label, ha="right", va="center", fontsize=11, color="0.35")
+        ax.text(x, y_bus - 0.25, label, ha="center", va="top", fontsize=13, color="0.35")
 
     # the cell state: multiplied by f, then i * g added
     x_f, x_add, x_tanh = gates["f"][0], 5.1, 8.9

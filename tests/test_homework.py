@@ -32,6 +32,7 @@ EXERCISES = {
     "04_adagrad_and_clipping": [("adagrad_update", "test_adagrad_update", 2, grading.check_adagrad_update)],
     "06_sampling": [("sample_with_temperature", "test_sample_with_temperature", 2,
                      grading.check_sample_with_temperature)],
+    "11_lstm_and_gru": [("lstm_gate_backward", "test_lstm_gate_backward", 3, grading.check_lstm_gate_backward)],
 }
 HIDDEN_SEEDS = (1, 2, 3)
 
@@ -120,6 +121,8 @@ def test_make_homework_writes_one_folder_per_notebook(release):
         assert (folder / "rnn_lib" / "grading.py").is_file(), "the notebooks import rnn_lib.grading"
     assert (release / "06_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
     assert (release / "04_adagrad_and_clipping" / "data" / "tinyshakespeare.txt").is_file()
+    for cell in ("rnn", "gru", "lstm"):  # the three models of notebook 11's comparison
+        assert (release / "11_lstm_and_gru" / "checkpoints" / f"shakespeare_{cell}.npz").is_file()
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -446,3 +449,100 @@ def test_make_homework_refuses_a_notebook_out_of_sync_with_its_source(tmp_path):
     assert make_homework.out_of_sync([stale]) == [
         "02_softmax_cross_entropy.ipynb: cells differ from notebooks/src/02_softmax_cross_entropy.py; "
         "run python tools/nbbuild.py notebooks/src/02_softmax_cross_entropy.py"]
+
+
+LSTM_GATE = """
+def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
+    dc = dh * o * (1 - tanh_c**2) + dcnext
+    di = dc * g
+    df = dc * c_prev
+    do = dh * tanh_c
+    dg = dc * i
+    dz = np.vstack([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)])
+    dc_prev = dc * f
+    return dz, dc_prev
+"""
+SIGMOID_SLOPES = "di * i * (1 - i), df * f * (1 - f), do * o * (1 - o)"
+LSTM_GATE_BUGS = {
+    "no_sigmoid_grad": (SIGMOID_SLOPES, "di, df, do"),
+    "tanh_grad_on_sigmoid": (SIGMOID_SLOPES, "di * (1 - i**2), df * (1 - f**2), do * (1 - o**2)"),
+    "sigmoid_grad_on_g": ("dg * (1 - g**2)", "dg * g * (1 - g)"),
+    "no_tanh_grad_g": ("dg * (1 - g**2)", "dg"),
+    "no_dcnext": ("dc = dh * o * (1 - tanh_c**2) + dcnext", "dc = dh * o * (1 - tanh_c**2)"),
+    "dc_prev_without_f": ("dc_prev = dc * f", "dc_prev = dc"),
+    "no_tanh_c_grad": ("dc = dh * o * (1 - tanh_c**2) + dcnext", "dc = dh * o + dcnext"),
+    "df_with_c_t": ("df = dc * c_prev", "df = dc * (f * c_prev + i * g)"),
+    "do_from_dc": ("do = dh * tanh_c", "do = dc * tanh_c"),
+    "gate_order": ("do * o * (1 - o), dg * (1 - g**2)", "dg * (1 - g**2), do * o * (1 - o)"),
+}
+
+
+@pytest.mark.parametrize("bug", LSTM_GATE_BUGS)
+def test_check_lstm_gate_backward_names_the_mistake(bug):
+    fn = student_function(mutate(LSTM_GATE, *LSTM_GATE_BUGS[bug]), "lstm_gate_backward")
+    for seed in (0, 1):
+        with pytest.raises(AssertionError) as info:
+            grading.check_lstm_gate_backward(fn, seed=seed)
+        assert grading.LSTM_GATE_MISTAKES[bug] in str(info.value)
+        assert "finite differences" in str(info.value)
+
+
+def test_check_lstm_gate_backward_passes_right_answers_and_agrees_with_finite_differences():
+    right = student_function(LSTM_GATE, "lstm_gate_backward")
+    for seed, kwargs in ((0, {}), (1, {"H": 1}), (2, {"H": 6, "B": 3}), (3, {"scale": 4.0})):
+        grading.check_lstm_gate_backward(right, seed, **kwargs)
+    # the checker's own formulas, against centred differences of the step's loss
+    rng = np.random.default_rng(9)
+    H = 3
+    z, c_prev, dh, dcnext = rng.normal(0, 1.5, (4 * H, 2)), *(rng.normal(0, 1, (H, 2)) for _ in range(3))
+    i, f, o = (grading._sigmoid(z[k * H:(k + 1) * H]) for k in range(3))
+    g = np.tanh(z[3 * H:])
+    dz, dc_prev = grading._lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, np.tanh(f * c_prev + i * g))
+    numeric_dz = grading._numerical_gradient(lambda v: grading._lstm_step_loss(v, c_prev, dh, dcnext), z)
+    numeric_dc = grading._numerical_gradient(lambda v: grading._lstm_step_loss(z, v, dh, dcnext), c_prev)
+    assert grading.rel_error(dz, numeric_dz).max() < 1e-6 and grading.rel_error(dc_prev, numeric_dc).max() < 1e-6
+
+
+def test_check_lstm_gate_backward_other_failures():
+    right = student_function(LSTM_GATE, "lstm_gate_backward")
+    aliased = student_function(mutate(LSTM_GATE, "dc = dh * o * (1 - tanh_c**2) + dcnext",
+                                      "dc = dcnext\n    dc += dh * o * (1 - tanh_c**2)"), "lstm_gate_backward")
+    with pytest.raises(AssertionError, match=r"changed dcnext.*`dc = dcnext` makes dc a second name"):
+        grading.check_lstm_gate_backward(aliased, seed=0)
+    with pytest.raises(AssertionError, match="return two arrays"):
+        grading.check_lstm_gate_backward(lambda *a: right(*a)[0], seed=0)
+    with pytest.raises(AssertionError, match=r"dz .* should have shape \(16, 1\), got \(16,\)"):
+        grading.check_lstm_gate_backward(lambda *a: (right(*a)[0].ravel(), right(*a)[1]), seed=0)
+    matmul = student_function(mutate(LSTM_GATE, "dc = dh * o", "dc = dh @ o"), "lstm_gate_backward")
+    with pytest.raises(AssertionError, match=r"ValueError.*\n.*Hint: .*elementwise \(\*\), not @"):
+        grading.check_lstm_gate_backward(matmul, seed=0)
+    with pytest.raises(NotImplementedError):
+        grading.check_lstm_gate_backward(student_function("def f(*a):\n    raise NotImplementedError()", "f"))
+    # orders other than PyTorch's are recognised too, and named
+    shuffled = student_function(mutate(LSTM_GATE, SIGMOID_SLOPES + ", dg * (1 - g**2)",
+                                       "do * o * (1 - o), df * f * (1 - f), di * i * (1 - i), dg * (1 - g**2)"),
+                                "lstm_gate_backward")
+    with pytest.raises(AssertionError, match="stacked in the wrong order.*Yours are in the order o, f, i, g"):
+        grading.check_lstm_gate_backward(shuffled, seed=0)
+    # mistakes outside the table: the parts that are wrong, and where to look
+    half_dcnext = student_function(mutate(LSTM_GATE, "+ dcnext", "+ 0.5 * dcnext"), "lstm_gate_backward")
+    with pytest.raises(AssertionError, match=r"wrong dz_i, dz_f, dz_g, dc_prev \(right: dz_o\).*\n.*computed "
+                                             r"from dc: check dc = dh \* o"):
+        grading.check_lstm_gate_backward(half_dcnext, seed=0)
+    scaled_f = student_function(mutate(LSTM_GATE, "df = dc * c_prev", "df = 1.1 * dc * c_prev"), "lstm_gate_backward")
+    with pytest.raises(AssertionError, match=r"wrong dz_f \(right: dz_i, dz_o, dz_g, dc_prev\).*\n"
+                                             r"compare each wrong part with its line"):
+        grading.check_lstm_gate_backward(scaled_f, seed=0)
+
+
+def test_check_lstm_gate_backward_compares_with_the_library():
+    right = student_function(LSTM_GATE, "lstm_gate_backward")
+    calls = []
+
+    def cheats_after_first_call(*args):  # right on the random inputs, wrong on rnn_lib's one-step LSTM
+        calls.append(1)
+        dz, dc_prev = right(*args)
+        return (dz, dc_prev) if len(calls) == 1 else (dz, 2 * dc_prev)
+
+    with pytest.raises(AssertionError, match="not on a step of rnn_lib.lstm"):
+        grading.check_lstm_gate_backward(cheats_after_first_call, seed=0)
