@@ -57,6 +57,20 @@ def _non_negative_float(text):
     return v
 
 
+def _number(text):
+    v = _parse(float, text)
+    if v != v or v in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return v
+
+
+def _probability(text):
+    v = _parse(float, text)
+    if not 0 <= v < 1:
+        raise argparse.ArgumentTypeError(f"must be a probability, at least 0 and below 1, got {text}")
+    return v
+
+
 def _parse(kind, text):
     try:
         return kind(text)
@@ -88,7 +102,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--learning-rate", type=_positive_float, default=None,
                    help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam; "
                         f"with --resume, a new rate for the rest of the run")
+    t.add_argument("--lr-decay-steps", type=_non_negative_int, default=DEFAULTS.lr_decay_steps,
+                   help="decay the learning rate along a cosine to --min-learning-rate over this many "
+                        "steps, then keep it there (default 0: constant)")
+    t.add_argument("--min-learning-rate", type=_non_negative_float, default=DEFAULTS.min_learning_rate,
+                   help="where the decay ends (default %(default)s)")
+    t.add_argument("--clip", type=_positive_float, default=DEFAULTS.clip,
+                   help="clip every gradient entry to [-clip, clip] (default %(default)s, the gist's); the "
+                        "loss sums seq_length steps, so its gradients grow with seq_length")
+    t.add_argument("--forget-bias", type=_number, default=None,
+                   help="lstm: initial forget-gate biases (default 1; 0 learned faster on tiny Shakespeare)")
+    t.add_argument("--dropout", type=_probability, default=DEFAULTS.dropout,
+                   help="lstm, gru: probability of dropping each unit of a layer's output on its way up "
+                        "while training (default %(default)s)")
     t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
+    t.add_argument("--threads", type=_positive_int, default=DEFAULTS.threads,
+                   help="cores to use: the streams are split into this many groups computed at the same time "
+                        "(run with OPENBLAS_NUM_THREADS=1; default %(default)s)")
     bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
     bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
     bound.add_argument("--seconds", type=_positive_float, help="wall-clock seconds to train")
@@ -100,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--overwrite", action="store_true", help="replace an existing --checkpoint")
     t.add_argument("--eval-every", type=_non_negative_int, default=DEFAULTS.eval_every,
                    help="steps between validation passes (default %(default)s; 0: at the end only)")
+    t.add_argument("--eval-chars", type=_non_negative_int, default=DEFAULTS.eval_chars,
+                   help="held-out characters each periodic validation pass reads (default %(default)s; "
+                        "0: all); the final pass always reads all")
     t.add_argument("--sample-every", type=_non_negative_int, default=DEFAULTS.sample_every,
                    help="steps between printed samples (default %(default)s; 0: never)")
     t.add_argument("--sample-length", type=_positive_int, default=DEFAULTS.sample_length)
@@ -169,6 +202,9 @@ def cmd_train(args) -> int:
         config = TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
                              seq_length=args.seq_length, batch_size=args.batch_size,
                              optimizer=args.optimizer, learning_rate=learning_rate,
+                             lr_decay_steps=args.lr_decay_steps, min_learning_rate=args.min_learning_rate,
+                             dropout=args.dropout, eval_chars=args.eval_chars, threads=args.threads,
+                             clip=args.clip, forget_bias=args.forget_bias,
                              dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
                              sample_every=args.sample_every, sample_length=args.sample_length)
         text = load_text(args.data, min_length=config.seq_length + 1)
@@ -180,7 +216,13 @@ def cmd_train(args) -> int:
     kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[c.cell]
     layers = f"{c.layers} layers of " if c.layers > 1 else ""
     print(f"model: {kind}, {layers}hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
-          f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}")
+          f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}"
+          + (f" decaying to {c.min_learning_rate} over {c.lr_decay_steps} steps" if c.lr_decay_steps else "")
+          + (f", dropout {c.dropout}" if c.dropout else "")
+          + (f"; {c.threads} threads" if c.threads > 1 else ""))
+    if c.threads > 1 and os.environ.get("OPENBLAS_NUM_THREADS") != "1":
+        print(f"note: with --threads {c.threads}, set OPENBLAS_NUM_THREADS=1: each thread's matrix products "
+              f"should use one core, or the threads compete for the same cores")
     status = 0
     try:
         trainer.run(steps=args.steps, seconds=args.seconds)

@@ -1,6 +1,7 @@
 """Training configuration: every hyperparameter of a run, in one dataclass that checkpoints store."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 
 __all__ = ["TrainConfig"]
@@ -22,7 +23,12 @@ class TrainConfig:
     learning_rate: float = 0.05
     optimizer: str = "adagrad"   # "adagrad" (the gist's) or "adam"
     clip: float = 5.0            # elementwise gradient clipping, as in the gist
+    lr_decay_steps: int = 0      # 0: constant rate; N: cosine decay to min_learning_rate over N steps
+    min_learning_rate: float = 0.0
+    dropout: float = 0.0         # lstm and gru: drop layer outputs (not the recurrence) while training
+    threads: int = 1             # split the streams over this many cores (set OPENBLAS_NUM_THREADS=1)
     init_scale: float | None = None  # scale of the initial weights; None: the cell's default (RNN: 0.01)
+    forget_bias: float | None = None  # lstm: initial forget-gate biases; None: the cell's default (1)
     dtype: str = "float32"       # "float64" for bit-for-bit comparisons with the plain loop
     seed: int = 0
     val_fraction: float = 0.1    # the last 10% of the text is held out for validation
@@ -38,8 +44,8 @@ class TrainConfig:
             raise ValueError(f"cell must be one of {', '.join(CELL_NAMES)}, got {self.cell!r}")
         if self.optimizer not in ("adagrad", "adam"):
             raise ValueError(f"optimizer must be 'adagrad' or 'adam', got {self.optimizer!r}")
-        positive_ints = ("hidden_size", "seq_length", "batch_size", "layers")
-        non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length")
+        positive_ints = ("hidden_size", "seq_length", "batch_size", "layers", "threads")
+        non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length", "lr_decay_steps")
         for f in positive_ints + non_negative_ints + ("log_every",):
             v = getattr(self, f)
             if isinstance(v, bool) or not isinstance(v, int):
@@ -56,6 +62,24 @@ class TrainConfig:
             v = getattr(self, f)
             if not isinstance(v, (int, float)) or not v > 0 or v != v or v == float("inf"):
                 raise ValueError(f"{f} must be a positive finite number, got {v!r}")
+        if self.threads > self.batch_size:
+            raise ValueError(f"threads ({self.threads}) must not exceed batch_size ({self.batch_size}): each "
+                             f"thread computes a group of the streams")
+        v = self.min_learning_rate
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= self.learning_rate:
+            raise ValueError(f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), got {v!r}")
+        v = self.dropout
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1:
+            raise ValueError(f"dropout must be a probability in [0, 1), got {v!r}")
+        if v and self.cell == "rnn":
+            raise ValueError("dropout is implemented for cell='lstm' and 'gru' (between layers and before the "
+                             "output layer); the gist's one-layer vanilla RNN trains without it")
+        if self.forget_bias is not None:
+            v = self.forget_bias
+            if self.cell != "lstm":
+                raise ValueError(f"forget_bias is a setting of cell='lstm', not {self.cell!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"forget_bias must be a finite number, got {v!r}")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction!r}")
         if self.dtype not in ("float32", "float64"):
@@ -66,6 +90,20 @@ class TrainConfig:
         """The original min-char-rnn settings: 100 hidden units, one stream, float64."""
         return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "learning_rate": 0.1,
                       "dtype": "float64", **overrides})
+
+    def learning_rate_at(self, step: int) -> float:
+        """The rate of update number ``step + 1`` (``step`` updates done so far).
+
+        With ``lr_decay_steps = N`` it falls from ``learning_rate`` to ``min_learning_rate`` along
+        half a cosine over the first N updates, then stays there: large steps while the loss falls
+        fast, small ones at the end to settle into a minimum instead of rattling around it.
+        """
+        if not self.lr_decay_steps:
+            return float(self.learning_rate)
+        if step >= self.lr_decay_steps:
+            return float(self.min_learning_rate)
+        lo, hi = self.min_learning_rate, self.learning_rate
+        return float(hi - (hi - lo) * 0.5 * (1 - math.cos(math.pi * step / self.lr_decay_steps)))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -31,8 +31,8 @@ from __future__ import annotations
 import numpy as np
 
 from .flat import packed_zeros
-from .lstm import (_Buffers, _check_sizes, _check_state, _draw_weights, _onehot, _output_backward, _output_layer,
-                   _reused_buffers, _sizes)
+from .lstm import (_Buffers, _check_dropout, _check_sizes, _check_state, _draw_weights, _dropout_masks, _onehot,
+                   _output_backward, _output_layer, _reused_buffers, _sizes)
 from .model import _as_steps, clip_grads, cross_entropy
 
 __all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "forward",
@@ -114,7 +114,7 @@ def output_logits(params: dict, state) -> np.ndarray:
     return params["Why"] @ state[H * (L - 1):] + params["by"]
 
 
-def forward(params: dict, inputs, hprev) -> dict:
+def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Generator | None = None) -> dict:
     """Run the GRU over T steps and compute the output distributions.
 
     Parameters
@@ -125,6 +125,11 @@ def forward(params: dict, inputs, hprev) -> dict:
         Character ids fed in at each step.
     hprev : array, shape (S, B)
         State before the first step (h of every layer, see the module docstring).
+    dropout : float
+        Training only: the probability of zeroing each unit of a layer's output h_t on its way to
+        the layer above or to the output layer (never on the recurrent path); 0 (the default): none.
+    rng : numpy.random.Generator
+        Draws the dropout masks; needed when ``dropout > 0``.
 
     Returns
     -------
@@ -132,17 +137,21 @@ def forward(params: dict, inputs, hprev) -> dict:
         ``hs`` (L, T+1, B, H): ``hs[l, 0]`` is layer l's h from ``hprev``, ``hs[l, t+1]`` its h_t
         (row-wise); ``rz`` (L, T, B, 2H): the gates r, z; ``n`` (L, T, B, H); ``hn`` (L, T, B, H):
         m_n + bhn; ``logits`` (T*B, V) shifted by their maximum; ``probs`` (T*B, V); ``log_norm``
-        (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step.
+        (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step; ``masks``
+        (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
     """
-    return _forward(params, inputs, hprev, _Buffers())
+    return _forward(params, inputs, hprev, _Buffers(), dropout, rng)
 
 
-def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
+def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, rng=None) -> dict:
     V, H, L = _sizes(params)
     x = _as_steps(inputs, "inputs", V)
     T, B = x.shape
     hprev = _check_state(hprev, H * L, B, "hprev")
+    dropout = _check_dropout(dropout, rng)
     dtype = params["Why"].dtype
+    masks = _dropout_masks(dropout, rng, (L, T, B, H), dtype, buf)  # see rnn_lib.lstm
+    dropped = buf("dropped", (L, T, B, H), dtype) if masks is not None else None
     G = GATES * H
     # Pre-scaled as in rnn_lib.lstm: -1 for r and z, -2 for n, so that sigmoid(v) = 1 / (1 + exp(-v))
     # and tanh(v) = 2 / (1 + exp(-2v)) - 1 each take one exp on a contiguous block. Exact in floating point.
@@ -166,7 +175,10 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
                 table *= scale
                 np.take(table, x, axis=0, out=a, mode="clip")  # ids already checked; 'clip' is unbuffered
             else:
-                np.dot(hs[l - 1, 1:].reshape(T * B, H), Wx.T * scale, out=a.reshape(T * B, G))
+                below = hs[l - 1, 1:]
+                if masks is not None:
+                    below = np.multiply(below, masks[l - 1], out=dropped[l - 1])
+                np.dot(below.reshape(T * B, H), Wx.T * scale, out=a.reshape(T * B, G))
                 a += b.T * scale
             np.multiply(Wh.T, scale, out=WhT)  # (H, 3H), contiguous: the row form of Wh @ h, pre-scaled
             bhn = params[f"bhn{l}"].T * -2
@@ -192,10 +204,13 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
                 np.add(nt, tmp, out=h[t + 1])  # n + z (h_{t-1} - n)
             hnl *= -0.5  # undo the pre-scaling (exactly): the backward pass needs m_n + bhn
 
-    cache = _output_layer(params, hs[L - 1, 1:].reshape(T * B, H), buf)
+    if masks is not None:
+        np.multiply(hs[L - 1, 1:], masks[L - 1], out=dropped[L - 1])
+    outputs = [(hs[l, 1:] if masks is None else dropped[l]).reshape(T * B, H) for l in range(L)]
+    cache = _output_layer(params, outputs[L - 1], buf)
     h_last = np.empty((L, H, B), dtype)  # a new array: hs may be reused by the next call
     h_last[...] = hs[:, T].transpose(0, 2, 1)
-    cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last.reshape(H * L, B))
+    cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last.reshape(H * L, B), masks=masks, outputs=outputs)
     return cache
 
 
@@ -226,7 +241,10 @@ def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, 
     dtype = params["Why"].dtype
     G = GATES * H
     grads = packed_zeros(param_shapes(V, H, L), dtype)
-    dh = _output_backward(params, cache, targets, hs[L - 1, 1:].reshape(T * B, H), grads, buf).reshape(T, B, H)
+    masks, outputs = cache["masks"], cache["outputs"]
+    dh = _output_backward(params, cache, targets, outputs[L - 1], grads, buf).reshape(T, B, H)
+    if masks is not None:
+        dh *= masks[L - 1]  # a dropped unit passed nothing on, so it gets no gradient
     dhprev = np.empty((L, H, B), dtype)
     dm = buf("dm", (T, B, G), dtype)  # dL/d(m_t): the recurrent parts (r, z, n blocks)
     da = buf("da", (T, B, G), dtype)  # dL/d(a_t): the input parts; equal to dm except in the n block
@@ -268,13 +286,16 @@ def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, 
         if l == 0:
             np.dot(da2.T, _onehot(x, V, dtype, buf), out=grads["Wx0"])
         else:
-            np.dot(da2.T, hs[l - 1, 1:].reshape(T * B, H), out=grads[f"Wx{l}"])
+            np.dot(da2.T, outputs[l - 1], out=grads[f"Wx{l}"])
             # dL/dh_t of the layer below, through its output (dh of this layer is no longer needed)
             dh = np.dot(da2, Wx, out=dh.reshape(T * B, H)).reshape(T, B, H)
+            if masks is not None:
+                dh *= masks[l - 1]
     return grads, dhprev.reshape(H * L, B)
 
 
-def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0):
+def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
+                   rng: np.random.Generator | None = None):
     """Loss, gradients and last state for one chunk of T steps (the gist's ``lossFun``, for a GRU).
 
     Parameters
@@ -287,6 +308,10 @@ def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.
         State carried over from the previous chunk.
     clip : float or None
         Clip each gradient entry to [-clip, clip]; ``None`` returns the raw gradients.
+    dropout : float
+        Probability of dropping each unit of the layers' outputs (see :func:`forward`); 0: none.
+    rng : numpy.random.Generator
+        Draws the dropout masks; needed when ``dropout > 0``.
 
     Returns
     -------
@@ -298,7 +323,7 @@ def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.
         State after the last step, to pass as the next chunk's ``hprev``.
     """
     buf = _reused_buffers()  # the cache is used up inside this call, so its arrays can be reused
-    cache = _forward(params, inputs, hprev, buf)
+    cache = _forward(params, inputs, hprev, buf, dropout, rng)
     loss = cross_entropy(cache, targets)
     grads, _ = _backward(params, cache, targets, buf)
     if clip is not None:

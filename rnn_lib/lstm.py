@@ -71,8 +71,8 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
 
 
 def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, scale: float | None = None,
-                dtype=np.float64, layers: int = 1) -> dict:
-    """Random weights, zero biases except the forget gate's, all views into one flat buffer.
+                dtype=np.float64, layers: int = 1, forget_bias: float = 1.0) -> dict:
+    """Random weights and constant biases, all views into one flat buffer.
 
     Parameters
     ----------
@@ -90,21 +90,27 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, sca
         ``np.float64`` (gradient checks) or ``np.float32`` (faster training).
     layers : int
         L, stacked LSTM layers.
+    forget_bias : float
+        The initial forget-gate biases (rows H:2H of every ``b{l}``); every other bias starts at 0.
+        The default, 1, follows Jozefowicz et al. (2015): f starts near sigmoid(1) = 0.73, so the
+        cell keeps its contents from the first step. 0 starts f at 0.5, as PyTorch does; on tiny
+        Shakespeare with Adam, a 2-layer LSTM learns faster from 0 (``python
+        benchmarks/bench_lstm.py --forget-bias-probe``), which is why the shipped LSTM uses it.
 
     Returns
     -------
     dict
-        Keyed as :func:`param_shapes`. The forget-gate biases (rows H:2H of every ``b{l}``) are 1,
-        so that f starts near sigmoid(1) = 0.73 and the cell remembers from the first step
-        (Jozefowicz et al. 2015); every other bias is 0.
+        Keyed as :func:`param_shapes`.
     """
     V, H, L = _check_sizes(vocab_size, hidden_size, layers)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     params = packed_zeros(param_shapes(V, H, L), np.dtype(dtype))
     _draw_weights(params, H, L, rng, scale)
+    if not (isinstance(forget_bias, (int, float, np.floating)) and np.isfinite(forget_bias)):
+        raise ValueError(f"forget_bias must be a finite number, got {forget_bias!r}")
     for l in range(L):
-        params[f"b{l}"][H:2 * H] = 1
+        params[f"b{l}"][H:2 * H] = forget_bias
     return params
 
 
@@ -179,6 +185,29 @@ class _Buffers:
         return a
 
 
+def _check_dropout(dropout, rng) -> float:
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.floating)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+    if dropout and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"dropout needs rng, a numpy Generator (np.random.default_rng(seed)) to draw its masks, "
+                        f"got {type(rng).__name__}")
+    return float(dropout)
+
+
+def _dropout_masks(dropout: float, rng, shape: tuple, dtype, buf: _Buffers):
+    """Inverted-dropout masks, 0 with probability ``dropout`` and 1/(1 - dropout) otherwise; None for no dropout.
+
+    Scaling the kept units up while training keeps the expected input of the next layer unchanged,
+    so evaluation and sampling run the plain network. Shared with :mod:`rnn_lib.gru`.
+    """
+    if not dropout:
+        return None
+    masks = buf("masks", shape, dtype)
+    rng.random(shape, dtype=np.dtype(dtype).type, out=masks)
+    keep = np.greater_equal(masks, dropout, out=buf("keep", shape, np.bool_))
+    return np.multiply(keep, 1 / (1 - dropout), out=masks, dtype=dtype)
+
+
 _thread = threading.local()
 
 
@@ -244,7 +273,7 @@ def _gate_scale(H: int, dtype) -> np.ndarray:
     return scale
 
 
-def forward(params: dict, inputs, hprev) -> dict:
+def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Generator | None = None) -> dict:
     """Run the LSTM over T steps and compute the output distributions.
 
     Parameters
@@ -255,6 +284,12 @@ def forward(params: dict, inputs, hprev) -> dict:
         Character ids fed in at each step.
     hprev : array, shape (S, B)
         State before the first step (h and c of every layer, see the module docstring).
+    dropout : float
+        Training only: the probability of zeroing each unit of a layer's output h_t on its way to
+        the layer above or to the output layer (new masks at every step; the recurrent connections
+        are never dropped). 0, the default, is the plain network used to evaluate and sample.
+    rng : numpy.random.Generator
+        Draws the dropout masks; needed when ``dropout > 0``.
 
     Returns
     -------
@@ -262,17 +297,21 @@ def forward(params: dict, inputs, hprev) -> dict:
         ``hs``, ``cs`` (L, T+1, B, H): ``hs[l, 0]`` is layer l's h from ``hprev``, ``hs[l, t+1]`` its
         h_t (row-wise); ``gates`` (L, T, B, 4H): i, f, o, g after their nonlinearities;
         ``tanh_c`` (L, T, B, H); ``logits`` (T*B, V) shifted by their maximum; ``probs`` (T*B, V);
-        ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step.
+        ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step;
+        ``masks`` (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
     """
-    return _forward(params, inputs, hprev, _Buffers())
+    return _forward(params, inputs, hprev, _Buffers(), dropout, rng)
 
 
-def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
+def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, rng=None) -> dict:
     V, H, L = _sizes(params)
     x = _as_steps(inputs, "inputs", V)
     T, B = x.shape
     hprev = _check_state(hprev, 2 * H * L, B, "hprev")
+    dropout = _check_dropout(dropout, rng)
     dtype = params["Why"].dtype
+    masks = _dropout_masks(dropout, rng, (L, T, B, H), dtype, buf)
+    dropped = buf("dropped", (L, T, B, H), dtype) if masks is not None else None
     G = GATES * H
     scale = _gate_scale(H, dtype)
 
@@ -296,7 +335,10 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
                 table *= scale
                 np.take(table, x, axis=0, out=z, mode="clip")  # ids already checked; 'clip' is unbuffered
             else:
-                np.dot(hs[l - 1, 1:].reshape(T * B, H), Wx.T * scale, out=z.reshape(T * B, G))
+                below = hs[l - 1, 1:]
+                if masks is not None:
+                    below = np.multiply(below, masks[l - 1], out=dropped[l - 1])
+                np.dot(below.reshape(T * B, H), Wx.T * scale, out=z.reshape(T * B, G))
                 z += b.T * scale
             np.multiply(Wh.T, scale, out=WhT)  # (H, 4H), contiguous: the row form of Wh @ h, pre-scaled
             h, c, th, z4 = hs[l], cs[l], tanh_c[l], z.reshape(T, B, GATES, H)
@@ -316,11 +358,15 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers) -> dict:
                 np.tanh(c[t + 1], out=th[t])
                 np.multiply(o, th[t], out=h[t + 1])
 
-    cache = _output_layer(params, hs[L - 1, 1:].reshape(T * B, H), buf)
+    if masks is not None:
+        np.multiply(hs[L - 1, 1:], masks[L - 1], out=dropped[L - 1])
+    outputs = [(hs[l, 1:] if masks is None else dropped[l]).reshape(T * B, H) for l in range(L)]
+    cache = _output_layer(params, outputs[L - 1], buf)
     h_last = np.empty((L, 2, H, B), dtype)
     h_last[:, 0] = hs[:, T].transpose(0, 2, 1)
     h_last[:, 1] = cs[:, T].transpose(0, 2, 1)
-    cache.update(hs=hs, cs=cs, gates=gates, tanh_c=tanh_c, inputs=x, h_last=h_last.reshape(2 * H * L, B))
+    cache.update(hs=hs, cs=cs, gates=gates, tanh_c=tanh_c, inputs=x, h_last=h_last.reshape(2 * H * L, B),
+                 masks=masks, outputs=outputs)
     return cache
 
 
@@ -352,7 +398,10 @@ def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, 
     dtype = params["Why"].dtype
     G = GATES * H
     grads = packed_zeros(param_shapes(V, H, L), dtype)
-    dh = _output_backward(params, cache, targets, hs[L - 1, 1:].reshape(T * B, H), grads, buf).reshape(T, B, H)
+    masks, outputs = cache["masks"], cache["outputs"]
+    dh = _output_backward(params, cache, targets, outputs[L - 1], grads, buf).reshape(T, B, H)
+    if masks is not None:
+        dh *= masks[L - 1]  # a dropped unit passed nothing on, so it gets no gradient
     dhprev = np.empty((L, 2, H, B), dtype)
     dZ = buf("dZ", (T, B, G), dtype)  # dL/dz_t, reused layer after layer
     dZ4 = dZ.reshape(T, B, GATES, H)
@@ -398,14 +447,16 @@ def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, 
         if l == 0:
             np.dot(dZ2.T, _onehot(x, V, dtype, buf), out=grads["Wx0"])  # sum_t dz_t x_t^T
         else:
-            below = hs[l - 1, 1:].reshape(T * B, H)
-            np.dot(dZ2.T, below, out=grads[f"Wx{l}"])
+            np.dot(dZ2.T, outputs[l - 1], out=grads[f"Wx{l}"])
             # dL/dh_t of the layer below, through its output (dh of this layer is no longer needed)
             dh = np.dot(dZ2, Wx, out=dh.reshape(T * B, H)).reshape(T, B, H)
+            if masks is not None:
+                dh *= masks[l - 1]
     return grads, dhprev.reshape(2 * H * L, B)
 
 
-def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0):
+def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
+                   rng: np.random.Generator | None = None):
     """Loss, gradients and last state for one chunk of T steps (the gist's ``lossFun``, for an LSTM).
 
     Parameters
@@ -418,6 +469,10 @@ def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.
         State carried over from the previous chunk.
     clip : float or None
         Clip each gradient entry to [-clip, clip]; ``None`` returns the raw gradients.
+    dropout : float
+        Probability of dropping each unit of the layers' outputs (see :func:`forward`); 0: none.
+    rng : numpy.random.Generator
+        Draws the dropout masks; needed when ``dropout > 0``.
 
     Returns
     -------
@@ -429,7 +484,7 @@ def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.
         State after the last step, to pass as the next chunk's ``hprev``.
     """
     buf = _reused_buffers()  # the cache is used up inside this call, so its arrays can be reused
-    cache = _forward(params, inputs, hprev, buf)
+    cache = _forward(params, inputs, hprev, buf, dropout, rng)
     loss = cross_entropy(cache, targets)
     grads, _ = _backward(params, cache, targets, buf)
     if clip is not None:

@@ -16,6 +16,7 @@ import math
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 
@@ -203,9 +204,16 @@ class Trainer:
         self._grid = np.ascontiguousarray(self.train_ids[:B * L].reshape(B, L).T)
         self.model = get_cell(config.cell)
         rng = np.random.default_rng(config.seed)
+        extra = {} if config.forget_bias is None else {"forget_bias": config.forget_bias}
         self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
-                                             dtype=np.dtype(config.dtype), layers=config.layers)
+                                             dtype=np.dtype(config.dtype), layers=config.layers, **extra)
         self.sample_rng = np.random.default_rng([config.seed, 1])
+        # dropout masks, one stream per thread so that they do not depend on which thread runs first;
+        # separate from the others, so turning dropout on changes neither the initial weights nor the samples
+        self.dropout_rngs = [np.random.default_rng([config.seed, 2, k]) for k in range(config.threads)]
+        bounds = np.linspace(0, B, config.threads + 1).round().astype(int)
+        self._groups = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]  # streams per thread
+        self._pool = None
         self.optimizer = make_optimizer(config, self.params)
         self.callbacks = list(callbacks)
         self.progress = progress
@@ -232,8 +240,7 @@ class Trainer:
         p = self.position
         inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, once
-            loss, grads, h_last = self.model.loss_and_grads(self.params, inputs, targets, self.hprev,
-                                                            clip=self.config.clip)
+            loss, grads, h_last = self._loss_and_grads(inputs, targets)
         if not (math.isfinite(loss) and _all_finite(grads)):
             self.stop_reason = f"non-finite loss at step {self.step + 1}"
             raise TrainingDiverged(
@@ -248,10 +255,43 @@ class Trainer:
         self.smooth_loss = self.smooth_loss * 0.999 + loss * 0.001
         return loss / T
 
+    def _loss_and_grads(self, inputs, targets):
+        """Loss, clipped gradients and last state of one step, computed by ``config.threads`` threads.
+
+        With more than one thread the B streams are split into groups that run at the same time on
+        different cores (numpy lets go of Python's lock inside its loops and matrix products), and
+        the groups' gradients are averaged, weighted by their number of streams: the loss is a mean
+        over streams, so this is the same update as one group computes, up to rounding (and other
+        dropout masks). Clipping comes after the average, as it would for one group.
+        """
+        c = self.config
+
+        def group(k):
+            cols = self._groups[k]
+            extra = {"dropout": c.dropout, "rng": self.dropout_rngs[k]} if c.dropout else {}
+            return self.model.loss_and_grads(self.params, inputs[:, cols], targets[:, cols], self.hprev[:, cols],
+                                             clip=None if c.threads > 1 else c.clip, **extra)
+
+        if c.threads == 1:
+            return group(0)
+        k_all = range(c.threads)
+        results = list(self._pool.map(group, k_all)) if self._pool is not None else [group(k) for k in k_all]
+        weights = [(g.stop - g.start) / c.batch_size for g in self._groups]
+        grads = results[0][1]  # a fresh buffer from this call: the sum is built in it
+        blocks = [_blocks(r[1]) for r in results]
+        for i, total in enumerate(blocks[0]):
+            total *= weights[0]
+            for w, b in zip(weights[1:], blocks[1:]):
+                total += w * b[i]
+        rnn.clip_grads(grads, c.clip)
+        loss = sum(w * r[0] for w, r in zip(weights, results))
+        return loss, grads, np.concatenate([r[2] for r in results], axis=1)
+
     def _step_keeping_finite(self, grads: dict) -> None:
         """Apply the update; if it made a parameter inf or NaN, undo it and raise TrainingDiverged."""
         arrays = _blocks(self.params) + _blocks(self.optimizer.memory)
         before = [a.copy() for a in arrays]  # a few microseconds: tiny next to a training step
+        self.optimizer.learning_rate = self.config.learning_rate_at(self.step)
         with np.errstate(over="ignore", invalid="ignore"):
             self.optimizer.step(grads)
         if _all_finite(self.params):
@@ -284,6 +324,8 @@ class Trainer:
         bar = self._progress_bar(steps, seconds)
         start = time.perf_counter()
         base_seconds = self.seconds
+        pool = ThreadPoolExecutor(c.threads, thread_name_prefix="rnn_lib-train") if c.threads > 1 else None
+        self._pool = pool
         try:
             with _stop_on_interrupt(self):
                 while not self._should_stop(end_step, seconds, time.perf_counter() - start):
@@ -303,6 +345,9 @@ class Trainer:
         except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread
             self.stop_reason = "interrupted (Ctrl-C)"
         finally:
+            if pool is not None:
+                pool.shutdown()
+                self._pool = None
             if bar is not None:
                 bar.close()
             self.seconds = base_seconds + time.perf_counter() - start
@@ -322,9 +367,14 @@ class Trainer:
         return self.stop_reason is not None
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        """Change the learning rate from the next step on (recorded in ``config``, so checkpoints keep it)."""
-        self.config = replace(self.config, learning_rate=learning_rate)  # validates it
-        self.optimizer.learning_rate = float(learning_rate)
+        """Change the learning rate from the next step on (recorded in ``config``, so checkpoints keep it).
+
+        With a decay schedule, this is the new peak: the rest of the schedule is scaled to it (and
+        ``min_learning_rate`` lowered to it if it was above).
+        """
+        self.config = replace(self.config, learning_rate=learning_rate,
+                              min_learning_rate=min(self.config.min_learning_rate, learning_rate))  # validates
+        self.optimizer.learning_rate = self.config.learning_rate_at(self.step)
 
     def validate(self, max_chars: int | None = None) -> float:
         """Validation nats/char; recorded in the history.
@@ -382,6 +432,7 @@ class Trainer:
         return {"step": self.step, "position": self.position, "seconds": self.seconds,
                 "smooth_loss": self.smooth_loss, "interval_losses": list(self._interval_losses),
                 "sample_rng": self.sample_rng.bit_generator.state,
+                "dropout_rngs": [g.bit_generator.state for g in self.dropout_rngs],
                 "samples": [list(s) for s in self.samples]}
 
     def save(self, path) -> None:
@@ -420,6 +471,8 @@ class Trainer:
         trainer.smooth_loss = s["smooth_loss"]
         trainer._interval_losses = list(s["interval_losses"])
         trainer.sample_rng.bit_generator.state = s["sample_rng"]
+        for g, state in zip(trainer.dropout_rngs, s.get("dropout_rngs", [])):  # absent: saved before dropout existed
+            g.bit_generator.state = state
         trainer.samples = [(int(a), str(b)) for a, b in s["samples"]]
         return trainer
 

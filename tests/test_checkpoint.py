@@ -296,3 +296,16 @@ def test_damaged_metadata(saved, tmp_path):
 
 def test_checkpoint_error_is_a_value_error():
     assert issubclass(CheckpointError, ValueError)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_resume_with_dropout_and_a_schedule_is_bit_identical(tmp_path, cell):
+    cfg = config(cell=cell, layers=2, dropout=0.25, lr_decay_steps=8, min_learning_rate=0.01)
+    straight = Trainer(TEXT, cfg, progress=False).run(steps=10)
+    first = Trainer(TEXT, cfg, progress=False).run(steps=5)
+    first.save(tmp_path / "half.npz")
+    resumed = Trainer.resume(tmp_path / "half.npz", TEXT, progress=False).run(steps=5)
+    assert resumed.config == cfg
+    for k in straight.params:
+        assert np.array_equal(resumed.params[k], straight.params[k]), k
+    assert history_without_times(resumed.history) == history_without_times(straight.history)

@@ -315,3 +315,36 @@ def test_resume_with_a_new_learning_rate(work):
     assert result.returncode == 0, result.stderr
     assert "learning rate changed from" in result.stdout and "to 0.01" in result.stdout
     assert load_checkpoint(work / "model.npz").config.learning_rate == 0.01
+
+
+def test_train_with_dropout_and_a_decaying_learning_rate(work):
+    result = run_cli(["train", "--data", "small.txt", "--cell", "lstm", "--layers", "2", *SMALL, *QUIET,
+                      "--steps", "6", "--optimizer", "adam", "--learning-rate", "0.01", "--lr-decay-steps", "4",
+                      "--min-learning-rate", "0.001", "--dropout", "0.3", "--eval-chars", "0",
+                      "--threads", "2", "--clip", "50", "--forget-bias", "0", "--checkpoint", "drop.npz"], cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "decaying to 0.001 over 4 steps, dropout 0.3; 2 threads" in result.stdout
+    assert "OPENBLAS_NUM_THREADS" not in result.stdout  # the tests set it to 1
+    cfg = load_checkpoint(work / "drop.npz").config
+    assert (cfg.dropout, cfg.lr_decay_steps, cfg.min_learning_rate, cfg.eval_chars) == (0.3, 4, 0.001, 0)
+    assert (cfg.threads, cfg.clip, cfg.forget_bias) == (2, 50, 0)
+    resumed = run_cli(["train", "--data", "small.txt", "--checkpoint", "drop.npz", "--resume", "--steps", "2",
+                       "--no-progress"], cwd=work)
+    assert resumed.returncode == 0, resumed.stderr
+    assert load_checkpoint(work / "drop.npz").step == 8
+
+
+@pytest.mark.parametrize("args,fragments", [
+    (["--dropout", "1"], ["--dropout", "probability"]),
+    (["--dropout", "0.2"], ["dropout is implemented for cell='lstm'"]),
+    (["--cell", "lstm", "--min-learning-rate", "0.5", "--learning-rate", "0.1"], ["min_learning_rate"]),
+    (["--lr-decay-steps", "-3"], ["--lr-decay-steps", "0 or more"]),
+    (["--threads", "0"], ["--threads", "at least 1"]),
+    (["--threads", "5"], ["threads (5) must not exceed batch_size (4)"]),
+    (["--clip", "0"], ["--clip", "positive"]),
+])
+def test_bad_schedule_and_dropout_arguments(work, args, fragments):
+    result = run_cli(["train", "--data", "small.txt", *SMALL, *args, "--steps", "2", "--checkpoint", "new.npz"],
+                     cwd=work)
+    assert_user_error(result, *fragments)
+    assert not (work / "new.npz").exists()

@@ -511,7 +511,7 @@ def test_init_params_shapes_dtype_and_one_buffer(cell, dtype, layers):
     assert all(v.dtype == dtype for v in params.values())
     buffer = packed_buffer(params)
     assert buffer is not None and buffer.size == sum(v.size for v in params.values())
-    # biases: 0, except the LSTM's forget gate (rows H:2H), 1
+    # biases: 0, except the LSTM's forget gate (rows H:2H), 1 by default
     for l in range(layers):
         b = params[f"b{l}"][:, 0]
         if cell == "lstm":
@@ -526,6 +526,20 @@ def test_init_params_shapes_dtype_and_one_buffer(cell, dtype, layers):
             assert np.abs(p).max() <= k and np.abs(p).max() > 0.8 * k, name
     state = module.initial_state(params, 5)
     assert state.shape == (state_size(cell, Hn, layers), 5) and state.dtype == dtype and not state.any()
+
+
+def test_lstm_forget_bias_sets_only_the_forget_gate_rows():
+    Hn = 6
+    params = lstm.init_params(9, Hn, np.random.default_rng(0), layers=2, forget_bias=-0.5)
+    plain = lstm.init_params(9, Hn, np.random.default_rng(0), layers=2)
+    for l in range(2):
+        b = params[f"b{l}"][:, 0]
+        assert np.all(b[Hn:2 * Hn] == -0.5) and not b[:Hn].any() and not b[2 * Hn:].any()
+    for k in plain:  # the weights do not depend on it
+        if not k.startswith("b"):
+            assert np.array_equal(params[k], plain[k]), k
+    with pytest.raises(ValueError, match="forget_bias"):
+        lstm.init_params(9, Hn, np.random.default_rng(0), forget_bias=float("nan"))
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -756,3 +770,89 @@ def test_adam_rejects_bad_hyperparameters():
             Adam(params, **({"learning_rate": 1e-3} | kwargs))
     with pytest.raises(KeyError, match="missing"):
         Adam(params).step({})
+
+
+# ------------------------------------------------------------------ dropout
+def gradcheck_with_dropout(module, params, inputs, targets, hprev, p):
+    """The same masks at every evaluation (a fresh Generator with one seed), so the loss is a fixed function."""
+    arrays = {k: v.copy() for k, v in params.items()}
+    arrays["hprev"] = hprev.copy()
+
+    def f(a):
+        p_ = {k: a[k] for k in params}
+        cache = module.forward(p_, inputs, a["hprev"], dropout=p, rng=np.random.default_rng(42))
+        grads, dhprev = module.backward(p_, cache, targets)
+        return cross_entropy(cache, targets), {**grads, "hprev": dhprev}
+
+    return gradcheck(f, arrays, eps=1e-4)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gradcheck_with_dropout(cell, layers):
+    module = CELLS[cell]
+    params, inputs, targets, hprev = make_problem(cell, GRADCHECK_SEEDS[cell, layers, 3], layers, 3)
+    result = gradcheck_with_dropout(module, params, inputs, targets, hprev, 0.3)
+    # a few gradient entries can be tiny (a unit dropped at most steps), where centred differences
+    # lose relative accuracy; the median over all entries must be far below a wrong pass's 1e-2
+    for name, report in result.items():
+        assert report.max_rel_error < 1e-4, f"{cell} layers={layers}: {report}"
+        assert np.median(report.errors) < TOL, f"{cell} layers={layers}: {report}"
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_dropout_masks_drop_outputs_not_the_recurrence(cell, layers):
+    module = CELLS[cell]
+    params, inputs, targets, hprev = make_problem(cell, 1, layers, 3)
+    plain = module.forward(params, inputs, hprev)
+    dropped = module.forward(params, inputs, hprev, dropout=0.5, rng=np.random.default_rng(0))
+    # the first layer's recurrence is untouched (its input is the character, never dropped); a layer
+    # above sees the one below through a mask, so its states change
+    assert_close(dropped["hs"][0], plain["hs"][0], 0)
+    if layers == 2:
+        assert not np.allclose(dropped["hs"][1], plain["hs"][1])
+    masks = dropped["masks"]
+    assert masks.shape == (layers, T, 3, H)
+    assert set(np.unique(masks)) <= {0.0, 2.0}  # inverted dropout: kept units scaled by 1/(1-p)
+    top = dropped["outputs"][-1]
+    assert_close(top, (dropped["hs"][-1, 1:] * masks[-1]).reshape(T * 3, H))
+    assert not np.allclose(dropped["probs"], plain["probs"])
+    assert plain["masks"] is None
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_dropout_zero_is_the_plain_network_and_masks_follow_the_rng(cell):
+    module = CELLS[cell]
+    params, inputs, targets, hprev = make_problem(cell, 2, 2, 3)
+    plain = module.loss_and_grads(params, inputs, targets, hprev)
+    zero = module.loss_and_grads(params, inputs, targets, hprev, dropout=0.0, rng=np.random.default_rng(0))
+    assert plain[0] == zero[0]
+    for k in params:
+        assert np.array_equal(plain[1][k], zero[1][k]), k
+    a = module.loss_and_grads(params, inputs, targets, hprev, dropout=0.2, rng=np.random.default_rng(5))
+    b = module.loss_and_grads(params, inputs, targets, hprev, dropout=0.2, rng=np.random.default_rng(5))
+    c = module.loss_and_grads(params, inputs, targets, hprev, dropout=0.2, rng=np.random.default_rng(6))
+    assert a[0] == b[0] and a[0] != c[0]
+
+
+def test_dropout_drops_the_stated_fraction_and_keeps_the_mean():
+    params, inputs, _, hprev = make_problem("lstm", 0, 2, 3)
+    big = np.random.default_rng(0).integers(0, V, (200, 50))
+    cache = lstm.forward(params, big, lstm.initial_state(params, 50), dropout=0.3, rng=np.random.default_rng(1))
+    masks = cache["masks"]
+    assert abs((masks == 0).mean() - 0.3) < 0.01
+    assert abs(masks.mean() - 1) < 0.02  # inverted dropout keeps the expected value
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("dropout,rng,error,match", [
+    (1.0, np.random.default_rng(0), ValueError, "dropout"), (-0.1, np.random.default_rng(0), ValueError, "dropout"),
+    ("0.5", np.random.default_rng(0), ValueError, "dropout"), (0.5, None, TypeError, "rng"),
+    (0.5, np.random.RandomState(0), TypeError, "default_rng"),
+])
+def test_dropout_bad_arguments(cell, dropout, rng, error, match):
+    module = CELLS[cell]
+    params, inputs, targets, hprev = make_problem(cell, 0, 1, 3)
+    with pytest.raises(error, match=match):
+        module.loss_and_grads(params, inputs, targets, hprev, dropout=dropout, rng=rng)

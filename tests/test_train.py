@@ -357,3 +357,113 @@ def test_training_leaves_global_random_state_alone():
     Trainer(TEXT, config(sample_every=2), progress=False).run(steps=4)
     after = np.random.get_state()
     assert np.array_equal(before[1], after[1]) and before[2:] == after[2:]
+
+
+# ------------------------------------------------------------------ learning-rate schedule and dropout
+def test_cosine_schedule_values():
+    cfg = config(learning_rate=0.01, lr_decay_steps=100, min_learning_rate=0.001)
+    assert cfg.learning_rate_at(0) == 0.01
+    assert math.isclose(cfg.learning_rate_at(50), 0.0055)  # halfway: the mean of the two ends
+    assert math.isclose(cfg.learning_rate_at(100), 0.001) and cfg.learning_rate_at(1000) == cfg.learning_rate_at(100)
+    rates = [cfg.learning_rate_at(s) for s in range(101)]
+    assert all(a >= b for a, b in zip(rates, rates[1:]))
+    assert config(learning_rate=0.01).learning_rate_at(10**6) == 0.01  # no decay by default
+
+
+def test_trainer_applies_the_schedule_step_by_step():
+    seen = []
+    cfg = config(learning_rate=0.1, lr_decay_steps=4, min_learning_rate=0.01)
+    trainer = Trainer(TEXT, cfg, progress=False)
+    original = trainer.optimizer.step
+
+    def spy(grads):
+        seen.append(trainer.optimizer.learning_rate)
+        original(grads)
+
+    trainer.optimizer.step = spy
+    trainer.run(steps=6)
+    assert seen == [cfg.learning_rate_at(s) for s in range(6)]
+    assert seen[0] == 0.1 and seen[4] == seen[5] == 0.01
+
+
+def test_set_learning_rate_rescales_the_schedule():
+    trainer = Trainer(TEXT, config(learning_rate=0.1, lr_decay_steps=10, min_learning_rate=0.05), progress=False)
+    trainer.run(steps=5)
+    trainer.set_learning_rate(0.02)  # below the old floor: the floor comes down with it
+    assert trainer.config.learning_rate == 0.02 and trainer.config.min_learning_rate == 0.02
+    assert trainer.optimizer.learning_rate == 0.02
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_dropout_in_training_is_seeded_and_changes_the_run(cell):
+    cfg = config(cell=cell, layers=2, dropout=0.3)
+    a = Trainer(TEXT, cfg, progress=False).run(steps=5)
+    b = Trainer(TEXT, cfg, progress=False).run(steps=5)
+    plain = Trainer(TEXT, config(cell=cell, layers=2), progress=False)
+    for k in a.params:
+        assert np.array_equal(a.params[k], b.params[k]), k
+    # the initial weights do not depend on dropout (the masks have their own random stream)
+    fresh = Trainer(TEXT, cfg, progress=False)
+    for k in fresh.params:
+        assert np.array_equal(fresh.params[k], plain.params[k]), k
+    plain.run(steps=5)
+    assert not np.array_equal(a.params["Why"], plain.params["Why"])
+
+
+@pytest.mark.parametrize("overrides,match", [
+    ({"dropout": 0.2}, "dropout is implemented for cell='lstm'"),
+    ({"cell": "lstm", "dropout": 1.0}, "dropout must be a probability"),
+    ({"cell": "lstm", "dropout": -0.5}, "dropout must be a probability"),
+    ({"min_learning_rate": 0.5}, "min_learning_rate must be between 0 and learning_rate"),
+    ({"lr_decay_steps": -1}, "lr_decay_steps"),
+    ({"lr_decay_steps": 2.5}, "lr_decay_steps"),
+])
+def test_config_rejects_bad_schedule_and_dropout(overrides, match):
+    with pytest.raises(ValueError, match=match):
+        config(**overrides)
+
+
+@pytest.mark.parametrize("cell,layers", [("rnn", 1), ("lstm", 2), ("gru", 1)])
+def test_threads_compute_the_same_update_as_one_thread(cell, layers):
+    one = Trainer(TEXT, config(cell=cell, layers=layers, batch_size=5), progress=False).run(steps=6)
+    three = Trainer(TEXT, config(cell=cell, layers=layers, batch_size=5, threads=3), progress=False).run(steps=6)
+    for k in one.params:
+        np.testing.assert_allclose(three.params[k], one.params[k], rtol=1e-10, atol=1e-12, err_msg=k)
+    np.testing.assert_allclose(three.hprev, one.hprev, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(three.history.train_nats, one.history.train_nats, rtol=1e-12)
+    # the same result whether the groups run in the pool (run) or one after the other (train_step)
+    stepwise = Trainer(TEXT, config(cell=cell, layers=layers, batch_size=5, threads=3), progress=False)
+    for _ in range(6):
+        stepwise.train_step()
+    for k in one.params:
+        assert np.array_equal(stepwise.params[k], three.params[k]), k
+
+
+def test_threads_with_dropout_are_reproducible_and_clip_after_averaging():
+    cfg = config(cell="lstm", batch_size=4, threads=2, dropout=0.3, clip=0.01)
+    a = Trainer(TEXT, cfg, progress=False).run(steps=4)
+    b = Trainer(TEXT, cfg, progress=False).run(steps=4)
+    for k in a.params:
+        assert np.array_equal(a.params[k], b.params[k]), k
+    trainer = Trainer(TEXT, cfg, progress=False)
+    _, grads, _ = trainer._loss_and_grads(trainer._grid[:5], trainer._grid[1:6])
+    assert max(np.abs(g).max() for g in grads.values()) <= 0.01
+
+
+def test_threads_config_errors():
+    with pytest.raises(ValueError, match="threads"):
+        config(threads=0)
+    with pytest.raises(ValueError, match=r"threads \(3\) must not exceed batch_size \(2\)"):
+        config(threads=3)
+
+
+def test_forget_bias_reaches_the_lstm_and_only_the_lstm():
+    trainer = Trainer(TEXT, config(cell="lstm", hidden_size=6, forget_bias=0.0), progress=False)
+    assert not trainer.params["b0"].any()
+    default = Trainer(TEXT, config(cell="lstm", hidden_size=6), progress=False)
+    assert np.all(default.params["b0"][6:12] == 1)
+    for cell in ("rnn", "gru"):
+        with pytest.raises(ValueError, match="forget_bias is a setting of cell='lstm'"):
+            config(cell=cell, forget_bias=0.0)
+    with pytest.raises(ValueError, match="forget_bias must be a finite number"):
+        config(cell="lstm", forget_bias=float("inf"))

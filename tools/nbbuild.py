@@ -16,6 +16,12 @@ Usage::
     python tools/nbbuild.py notebooks/src/01_hello.py ...   # build and execute
     python tools/nbbuild.py --all                            # every source
     python tools/nbbuild.py --check                          # sources and notebooks agree?
+    python tools/nbbuild.py --badges                         # README badges for the repository URL
+
+Every notebook gets one cell its source does not have: the setup cell of :func:`colab_cell`, put
+before the first code cell, which installs the project where ``rnn_lib`` is missing (Colab) and
+does nothing where it is installed. It is built here, from one template, so that the twelve
+notebooks cannot drift apart.
 
 Executing runs every cell top to bottom in a fresh kernel of the current environment, from
 the notebooks/ folder, with one BLAS thread (as CI does), and stores the outputs.
@@ -72,6 +78,68 @@ def parse_source(text: str) -> list[dict]:
     return [c for c in cells if c["source"]]
 
 
+def repository_url() -> str | None:
+    """The project's public git URL, from ``[project.urls] Repository`` in pyproject.toml (None if unset)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
+        from pip._vendor import tomli as tomllib
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return meta.get("urls", {}).get("Repository")
+
+
+def colab_cell(url: str | None) -> str:
+    """The first code cell of every notebook: fetch and install the project when rnn_lib is missing.
+
+    On Colab a notebook arrives alone, without the package, its data or its checkpoints: the cell
+    clones the repository next to the notebook, installs it (dependencies included) and moves into
+    the clone's ``notebooks/`` folder, so every later cell runs as it does locally. The editable
+    install is only seen by kernels started after it, hence the ``sys.path`` entry for this one.
+    """
+    if url is None:  # not published yet: say so instead of failing on a made-up address
+        fetch = (
+            '    raise ModuleNotFoundError("rnn_lib is not installed and this copy of the notebook does not name "\n'
+            '                              "the repository to fetch it from: clone the project, run "\n'
+            '                              "pip install -e . in it (see its README), and restart the kernel")')
+    else:
+        fetch = (
+            '    if not os.path.isdir("rnn_project"):\n'
+            f'        subprocess.run(["git", "clone", "--depth", "1", "{url}", "rnn_project"], check=True)\n'
+            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "rnn_project"], check=True)\n'
+            '    sys.path.insert(0, os.path.abspath("rnn_project"))\n'
+            '    os.chdir("rnn_project/notebooks")  # the notebooks\' relative paths (../data/...) start here')
+    return ("# Colab, or any machine without rnn_lib: fetch this project and install it. Where rnn_lib is\n"
+            "# installed (a local checkout, Binder, CI) this cell does nothing.\n"
+            "import importlib.util, os, subprocess, sys\n"
+            "\n"
+            'if importlib.util.find_spec("rnn_lib") is None:\n' + fetch)
+
+
+BADGES = re.compile(r"(<!-- badges: .*? -->\n)(.*?)(<!-- /badges -->)", re.S)
+
+
+def badges(url: str | None) -> str:
+    """The README's "launch Binder" and "open in Colab" badges for the repository at ``url``."""
+    if url is None:
+        return ""
+    m = re.match(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?$", url)
+    if not m:  # Binder builds any public git repository; Colab opens notebooks from GitHub only
+        from urllib.parse import quote
+        return (f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/git/"
+                f"{quote(url, safe='')}/HEAD?urlpath=lab/tree/notebooks)\n")
+    owner, name = m.groups()
+    return (f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{owner}/{name}/HEAD"
+            f"?urlpath=lab/tree/notebooks)\n"
+            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/00_overview.ipynb)\n")
+
+
+def readme_with_badges(readme: str, url: str | None) -> str:
+    if not BADGES.search(readme):
+        raise ValueError("README.md has no <!-- badges: ... --> ... <!-- /badges --> block")
+    return BADGES.sub(lambda m: m.group(1) + badges(url) + m.group(3), readme, count=1)
+
+
 def build(src: Path):
     import nbformat
     nb = nbformat.v4.new_notebook()
@@ -80,7 +148,11 @@ def build(src: Path):
         "language_info": {"name": "python"},
         "celltoolbar": "Slideshow",
     }
-    for c in parse_source(src.read_text(encoding="utf-8")):
+    cells = parse_source(src.read_text(encoding="utf-8"))
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    cells.insert(first_code, {"cell_type": "code", "source": colab_cell(repository_url()),
+                              "metadata": {"slideshow": {"slide_type": "skip"}, "tags": ["colab-setup"]}})
+    for c in cells:
         make = nbformat.v4.new_markdown_cell if c["cell_type"] == "markdown" else nbformat.v4.new_code_cell
         nb.cells.append(make(c["source"], metadata=c["metadata"]))
     for i, cell in enumerate(nb.cells):  # stable ids keep diffs small
@@ -120,6 +192,10 @@ def check() -> list[str]:
     for nb_path in sorted(NOTEBOOKS.glob("*.ipynb")):
         if not (SOURCES / (nb_path.stem + ".py")).exists():
             problems.append(f"{nb_path.name}: no source notebooks/src/{nb_path.stem}.py")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    if readme_with_badges(readme, repository_url()) != readme:
+        problems.append("README.md: its badges do not match pyproject.toml's Repository URL; "
+                        "run python tools/nbbuild.py --badges")
     return problems
 
 
@@ -130,7 +206,14 @@ def main(argv=None) -> int:
     ap.add_argument("--all", action="store_true", help="build every notebooks/src/*.py")
     ap.add_argument("--check", action="store_true", help="only check sources and notebooks agree")
     ap.add_argument("--no-execute", action="store_true", help="build without running")
+    ap.add_argument("--badges", action="store_true",
+                    help="only write README.md's Binder and Colab badges for pyproject.toml's Repository URL")
     args = ap.parse_args(argv)
+    if args.badges:
+        readme = ROOT / "README.md"
+        readme.write_text(readme_with_badges(readme.read_text(encoding="utf-8"), repository_url()), encoding="utf-8")
+        print(f"README.md: badges for {repository_url() or 'no repository URL (none shown)'}")
+        return 0
     if args.check:
         problems = check()
         print("\n".join(problems) or "notebooks are in sync with their sources")
