@@ -170,6 +170,20 @@ def _report(trainer: Trainer, event: str) -> None:
         _say(f"---- sample at step {trainer.step} ----\n{trainer.samples[-1][1]}\n----")
 
 
+def train_config(args) -> TrainConfig:
+    """The configuration a new ``train`` run uses for parsed arguments ``args`` (raises ValueError if invalid)."""
+    learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
+                                           else DEFAULTS.learning_rate)
+    return TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
+                       seq_length=args.seq_length, batch_size=args.batch_size,
+                       optimizer=args.optimizer, learning_rate=learning_rate,
+                       lr_decay_steps=args.lr_decay_steps, min_learning_rate=args.min_learning_rate,
+                       dropout=args.dropout, eval_chars=args.eval_chars, threads=args.threads,
+                       clip=args.clip, forget_bias=args.forget_bias,
+                       dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
+                       sample_every=args.sample_every, sample_length=args.sample_length)
+
+
 def cmd_train(args) -> int:
     if args.steps is None and args.seconds is None:
         raise UsageError("give --steps N or --seconds S: training needs an end")
@@ -197,16 +211,7 @@ def cmd_train(args) -> int:
             print(f"learning rate changed from {trainer.config.learning_rate} to {args.learning_rate}")
             trainer.set_learning_rate(args.learning_rate)
     else:
-        learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
-                                               else DEFAULTS.learning_rate)
-        config = TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
-                             seq_length=args.seq_length, batch_size=args.batch_size,
-                             optimizer=args.optimizer, learning_rate=learning_rate,
-                             lr_decay_steps=args.lr_decay_steps, min_learning_rate=args.min_learning_rate,
-                             dropout=args.dropout, eval_chars=args.eval_chars, threads=args.threads,
-                             clip=args.clip, forget_bias=args.forget_bias,
-                             dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
-                             sample_every=args.sample_every, sample_length=args.sample_length)
+        config = train_config(args)
         text = load_text(args.data, min_length=config.seq_length + 1)
         trainer = Trainer(text, config, callbacks=callbacks, progress=not args.no_progress)
     c = trainer.config

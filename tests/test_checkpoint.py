@@ -5,12 +5,13 @@ Dimension letters: V vocabulary size, H hidden size, B streams.
 import json
 import pickle
 import zipfile
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from rnn_lib import model as rnn
-from rnn_lib.checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from rnn_lib.checkpoint import CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
 from rnn_lib.config import TrainConfig
 from rnn_lib.train import History, Trainer
 
@@ -309,3 +310,40 @@ def test_resume_with_dropout_and_a_schedule_is_bit_identical(tmp_path, cell):
     for k in straight.params:
         assert np.array_equal(resumed.params[k], straight.params[k]), k
     assert history_without_times(resumed.history) == history_without_times(straight.history)
+
+
+# ------------------------------------------------------------------ the shipped checkpoints
+def _documented_commands():
+    """{checkpoint file: [argument lists of `python -m rnn_lib train`]} from checkpoints/README.md."""
+    import re
+    import shlex
+    readme = (CHECKPOINT_DIR / "README.md").read_text()
+    commands = {}
+    for line in readme.splitlines():
+        if not line.startswith("| `"):
+            continue
+        file = line.split("`")[1]
+        for cmd in re.findall(r"`(python -m rnn_lib train [^`]+)`", line):
+            commands.setdefault(file, []).append(shlex.split(cmd)[4:])
+    return commands
+
+
+def test_every_shipped_checkpoint_is_what_its_documented_commands_make():
+    from rnn_lib.cli import build_parser, train_config
+    commands = _documented_commands()
+    shipped = sorted(p.name for p in CHECKPOINT_DIR.glob("*.npz"))
+    assert set(shipped) == set(commands), "checkpoints/README.md gives the commands of every shipped checkpoint"
+    checked = 0
+    for file, runs in commands.items():
+        ckpt = load_checkpoint(CHECKPOINT_DIR / file)
+        args = [build_parser().parse_args(["train", *run]) for run in runs]
+        assert all(a.checkpoint.name == file for a in args), file
+        assert ckpt.step == sum(a.steps for a in args), file
+        expected = train_config(args[0])
+        for later in args[1:]:  # --resume runs keep the settings, except a new learning rate
+            assert later.resume
+            if later.learning_rate is not None:
+                expected = replace(expected, learning_rate=later.learning_rate)
+        assert ckpt.config == expected, file
+        checked += 1
+    assert checked == len(shipped) == 4
