@@ -1245,7 +1245,8 @@ assert deep_val < ngram_val < rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["v
 # %% [markdown] fragment
 # The new LSTM is the only network below the 7-gram, after fewer characters (13.4 million) and less wall time
 # (13 minutes, on two cores) than either gated model of section 7; the order of the others is unchanged. The
-# cell is the one of section 10; the recipe (dropout, the schedule, a second layer) made the difference.
+# cell is the one of section 10; the recipe (dropout, the schedule, a second layer, forget-gate biases from 0)
+# made the difference.
 
 # %% [markdown] slide
 # ### Samples at the same seed and prime
