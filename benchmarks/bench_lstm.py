@@ -5,6 +5,7 @@ Run from the repository root, with one BLAS thread (the script sets it if you di
     python benchmarks/bench_lstm.py                 # speed table, about 1-2 minutes
     python benchmarks/bench_lstm.py --curve checkpoints/shakespeare_lstm_2x256.npz
                                                     # the learning curve a CLI run saved
+    python benchmarks/bench_lstm.py --threads-table  # the 2x256 recipe on 1 and 2 threads
     python benchmarks/bench_lstm.py --forget-bias-probe
                                                     # 500 steps from forget-gate biases 1 and 0 (~10 min)
     python benchmarks/bench_lstm.py --probe 90 --optimizer adam --learning-rate 2e-3
@@ -245,6 +246,25 @@ def curve(path, goal: float = NGRAM_NATS) -> None:
         print(f"never below {goal} in this run")
 
 
+def threads_table(seconds: float) -> None:
+    """Training speed of the shipped 2x256 recipe through the Trainer with 1 and 2 threads (one BLAS thread each)."""
+    from rnn_lib.config import TrainConfig
+    from rnn_lib.train import Trainer
+    text = load_text(data_path("tinyshakespeare.txt"))
+    print(f"LSTM 2x256, batch 64, seq_length 50, Adam, dropout 0.15, float32; Trainer, {seconds:g} s per run, "
+          f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
+    speeds = {}
+    for threads in (1, 2):
+        config = TrainConfig(cell="lstm", layers=2, hidden_size=256, batch_size=64, seq_length=50, optimizer="adam",
+                             learning_rate=4e-3, dropout=0.15, forget_bias=0.0, threads=threads,
+                             eval_every=0, sample_every=0)
+        trainer = Trainer(text, config, progress=False).run(steps=2)  # warm up
+        steps, start = trainer.step, trainer.seconds
+        trainer.run(seconds=seconds)
+        speeds[threads] = (trainer.step - steps) * 64 * 50 / (trainer.seconds - start)
+        print(f"  threads={threads}: {speeds[threads]:8,.0f} chars/s  ({speeds[threads] / speeds[1]:.2f}x)", flush=True)
+
+
 def forget_bias_probe(steps: int = 500) -> None:
     """The same 2x256 LSTM (same weights, same data order) trained from forget-gate biases 1 and 0."""
     from rnn_lib.config import TrainConfig
@@ -263,6 +283,8 @@ def forget_bias_probe(steps: int = 500) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=12.0, help="seconds per speed measurement")
+    ap.add_argument("--threads-table", action="store_true",
+                    help="instead: the 2x256 recipe's training speed with 1 and 2 threads")
     ap.add_argument("--forget-bias-probe", action="store_true",
                     help="instead: 500 steps of a 2x256 LSTM from forget-gate biases 1 and 0")
     ap.add_argument("--curve", metavar="CHECKPOINT", help="instead: print the learning curve saved in a checkpoint")
@@ -278,7 +300,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--report-every", type=float, default=30.0, help="probe: seconds between validation reports")
     args = ap.parse_args()
-    if args.forget_bias_probe:
+    if args.threads_table:
+        threads_table(args.seconds)
+    elif args.forget_bias_probe:
         forget_bias_probe()
     elif args.curve:
         curve(args.curve)
