@@ -13,9 +13,11 @@ The library behind the notebooks that rebuild Karpathy's min-char-rnn. One job p
 - :mod:`rnn_lib.checkpoint`  saving and loading models
 - :mod:`rnn_lib.ngram`       a character n-gram baseline (interpolated Kneser-Ney smoothing)
 - :mod:`rnn_lib.cells`       the trainable cells by name (the vanilla RNN; LSTM and GRU)
+- :mod:`rnn_lib.blas`        how many threads numpy's matrix products use (one, by default)
 - :mod:`rnn_lib.cli`         ``python -m rnn_lib train|sample|evaluate``
 - :mod:`rnn_lib.plotting`, :mod:`rnn_lib.widgets`  figures and widgets for the notebooks
 """
+from .blas import blas_info, blas_threads
 from .checkpoint import (CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint,
                          shipped_checkpoint)
 from .config import TrainConfig
@@ -34,7 +36,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CHECKPOINT_DIR", "LN2", "next_char_probs", "shipped_checkpoint", "Adagrad", "Adam", "CELL_NAMES", "NGramModel", "SGD", "CharVocab", "cell_of", "get_cell", "Checkpoint", "CheckpointError", "DATA_DIR", "GradcheckReport",
-    "History", "PARAM_NAMES", "TrainConfig", "Trainer", "TrainingDiverged", "backward", "clip_grads",
+    "History", "PARAM_NAMES", "TrainConfig", "Trainer", "TrainingDiverged", "backward", "blas_info", "blas_threads", "clip_grads",
     "cross_entropy", "data_path", "evaluate", "forward", "gradcheck", "gradcheck_rnn", "init_params",
     "initial_state", "load_checkpoint", "load_text", "loss_and_grads", "loss_and_grads_reference",
     "next_char_distribution", "param_shapes", "rel_error", "sample", "sample_ids", "save_checkpoint",

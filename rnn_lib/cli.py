@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from .blas import DEFAULT_BLAS_THREADS, blas_threads
 from .cells import CELL_NAMES
 from .checkpoint import CheckpointError, load_checkpoint
 from .config import TrainConfig
@@ -85,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a character-level RNN language model and sample text from it.")
     sub = parser.add_subparsers(dest="command", metavar="{train,sample,evaluate}")
     sub.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--blas-threads", type=_positive_int, default=DEFAULT_BLAS_THREADS,
+                        help="threads for each matrix product (default %(default)s: fastest for these small "
+                             "products; more can help models with thousands of units; results do not change)")
 
-    t = sub.add_parser("train", help="train a model (or resume one) and save a checkpoint",
+    t = sub.add_parser("train", help="train a model (or resume one) and save a checkpoint", parents=[common],
                        description="Train on a UTF-8 text file; the last 10% is held out for validation.")
     t.add_argument("--data", type=Path, default=DEFAULT_DATA,
                    help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
@@ -102,9 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--learning-rate", type=_positive_float, default=None,
                    help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam; "
                         f"with --resume, a new rate for the rest of the run")
-    t.add_argument("--lr-decay-steps", type=_non_negative_int, default=DEFAULTS.lr_decay_steps,
+    t.add_argument("--lr-decay-steps", type=_non_negative_int, default=None,
                    help="decay the learning rate along a cosine to --min-learning-rate over this many "
-                        "steps, then keep it there (default 0: constant)")
+                        "steps, then keep it there (0: constant; default: --steps, so the rate settles "
+                        "by the end of the run)")
+    t.add_argument("--lr-decay-seconds", type=_non_negative_float, default=None,
+                   help="the same over this many seconds of training (default: --seconds); with both, the "
+                        "decay ends at whichever comes first")
     t.add_argument("--min-learning-rate", type=_non_negative_float, default=DEFAULTS.min_learning_rate,
                    help="where the decay ends (default %(default)s)")
     t.add_argument("--clip", type=_positive_float, default=DEFAULTS.clip,
@@ -117,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "while training (default %(default)s)")
     t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
     t.add_argument("--threads", type=_positive_int, default=DEFAULTS.threads,
-                   help="cores to use: the streams are split into this many groups computed at the same time "
-                        "(run with OPENBLAS_NUM_THREADS=1; default %(default)s)")
+                   help="cores to use: the streams are split into this many groups computed at the same time, "
+                        "each with --blas-threads threads (default %(default)s)")
     bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
     bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
     bound.add_argument("--seconds", type=_positive_float, help="wall-clock seconds to train")
@@ -138,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--sample-length", type=_positive_int, default=DEFAULTS.sample_length)
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    s = sub.add_parser("sample", help="generate text from a checkpoint")
+    s = sub.add_parser("sample", help="generate text from a checkpoint", parents=[common])
     s.add_argument("--checkpoint", type=Path, required=True)
     s.add_argument("--length", type=_positive_int, default=500)
     s.add_argument("--temperature", type=_non_negative_float, default=1.0,
@@ -146,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--prime", default="", help="text to feed in first, e.g. 'ROMEO:'")
     s.add_argument("--seed", type=_non_negative_int, default=0)
 
-    e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split")
+    e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split",
+                       parents=[common])
     e.add_argument("--checkpoint", type=Path, required=True)
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)
     return parser
@@ -174,14 +185,46 @@ def train_config(args) -> TrainConfig:
     """The configuration a new ``train`` run uses for parsed arguments ``args`` (raises ValueError if invalid)."""
     learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
                                            else DEFAULTS.learning_rate)
+    # by default the rate settles along a cosine over a run of known length: the end of the run then
+    # averages out the noise of single steps, so the result depends far less on the seed and the CPU
+    lr_decay_steps = args.lr_decay_steps if args.lr_decay_steps is not None else (args.steps or 0)
+    lr_decay_seconds = args.lr_decay_seconds if args.lr_decay_seconds is not None else (args.seconds or 0.0)
     return TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
                        seq_length=args.seq_length, batch_size=args.batch_size,
                        optimizer=args.optimizer, learning_rate=learning_rate,
-                       lr_decay_steps=args.lr_decay_steps, min_learning_rate=args.min_learning_rate,
+                       lr_decay_steps=lr_decay_steps, lr_decay_seconds=lr_decay_seconds,
+                       min_learning_rate=args.min_learning_rate,
                        dropout=args.dropout, eval_chars=args.eval_chars, threads=args.threads,
                        clip=args.clip, forget_bias=args.forget_bias,
                        dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
                        sample_every=args.sample_every, sample_length=args.sample_length)
+
+
+def _decay_span(c: TrainConfig) -> str:
+    return " or ".join([f"{c.lr_decay_steps} steps"] * bool(c.lr_decay_steps)
+                       + [f"{c.lr_decay_seconds:g} s"] * bool(c.lr_decay_seconds))
+
+
+def _resume_schedule(trainer, args) -> None:
+    """The learning-rate schedule of a resumed run: --lr-decay-steps/--lr-decay-seconds if given (where
+    the decay now ends); else a decay that has ended is stretched over the new run (--steps and
+    --seconds more), as if the run had been planned that long from the start."""
+    c = trainer.config
+    if args.lr_decay_steps is not None or args.lr_decay_seconds is not None:
+        trainer.config = replace(c, lr_decay_steps=c.lr_decay_steps if args.lr_decay_steps is None
+                                 else args.lr_decay_steps,
+                                 lr_decay_seconds=c.lr_decay_seconds if args.lr_decay_seconds is None
+                                 else args.lr_decay_seconds)
+    elif c.decay_progress(trainer.step, trainer.seconds) == 1 and args.learning_rate is None:
+        trainer.config = replace(c, lr_decay_steps=trainer.step + args.steps if args.steps else 0,
+                                 lr_decay_seconds=trainer.seconds + args.seconds if args.seconds else 0.0)
+    else:
+        return
+    c = trainer.config
+    if c.decay_progress(0) is None:
+        print("learning rate: constant from here on")
+    else:
+        print(f"learning-rate decay now ends after {_decay_span(c)} of training in all")
 
 
 def cmd_train(args) -> int:
@@ -205,7 +248,9 @@ def cmd_train(args) -> int:
         config = load_checkpoint(checkpoint).config
         text = load_text(args.data, min_length=config.seq_length + 1)
         trainer = Trainer.resume(checkpoint, text, callbacks=callbacks, progress=not args.no_progress)
+        trainer.blas_threads = args.blas_threads
         print(f"resuming {checkpoint} at step {trainer.step} (its saved settings are used)")
+        _resume_schedule(trainer, args)
         if args.learning_rate is not None and args.learning_rate != trainer.config.learning_rate:
             # a step schedule by hand: train, then resume with a smaller rate to settle in a minimum
             print(f"learning rate changed from {trainer.config.learning_rate} to {args.learning_rate}")
@@ -213,7 +258,8 @@ def cmd_train(args) -> int:
     else:
         config = train_config(args)
         text = load_text(args.data, min_length=config.seq_length + 1)
-        trainer = Trainer(text, config, callbacks=callbacks, progress=not args.no_progress)
+        trainer = Trainer(text, config, callbacks=callbacks, progress=not args.no_progress,
+                          blas_threads=args.blas_threads)
     c = trainer.config
     n_params = sum(p.size for p in trainer.params.values())
     print(f"data: {args.data} ({len(text):,} characters, {len(trainer.vocab)} distinct); "
@@ -222,12 +268,9 @@ def cmd_train(args) -> int:
     layers = f"{c.layers} layers of " if c.layers > 1 else ""
     print(f"model: {kind}, {layers}hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
           f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}"
-          + (f" decaying to {c.min_learning_rate} over {c.lr_decay_steps} steps" if c.lr_decay_steps else "")
+          + (f" decaying to {c.min_learning_rate:g} over {_decay_span(c)}" if c.decay_progress(0) is not None else "")
           + (f", dropout {c.dropout}" if c.dropout else "")
           + (f"; {c.threads} threads" if c.threads > 1 else ""))
-    if c.threads > 1 and os.environ.get("OPENBLAS_NUM_THREADS") != "1":
-        print(f"note: with --threads {c.threads}, set OPENBLAS_NUM_THREADS=1: each thread's matrix products "
-              f"should use one core, or the threads compete for the same cores")
     status = 0
     try:
         trainer.run(steps=args.steps, seconds=args.seconds)
@@ -237,7 +280,8 @@ def cmd_train(args) -> int:
     if trainer.stop_reason == "interrupted (Ctrl-C)":
         status = 130
     if status == 0 and len(trainer.val_ids):
-        nats = evaluate(trainer.params, trainer.val_ids)  # all of it (periodic passes use a part)
+        # all of it (periodic passes use a part)
+        nats = evaluate(trainer.params, trainer.val_ids, blas_threads=args.blas_threads)
         print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
               f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
               f"({trainer.seconds:.1f} s of training)")
@@ -266,7 +310,7 @@ def cmd_evaluate(args) -> int:
     trainer = Trainer(text, ckpt.config, vocab=ckpt.vocab, progress=False)
     for name, value in ckpt.params.items():
         trainer.params[name][...] = value
-    nats = evaluate(trainer.params, trainer.val_ids)
+    nats = evaluate(trainer.params, trainer.val_ids, blas_threads=args.blas_threads)
     print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
           f"{len(trainer.val_ids):,} held-out characters of {args.data}")
     return 0
@@ -277,7 +321,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     commands = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate}
     try:
-        return commands[args.command](args)
+        with blas_threads(args.blas_threads):  # also for loading and sampling
+            return commands[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))
     except (OSError, CheckpointError, ValueError) as exc:  # FileNotFoundError is an OSError

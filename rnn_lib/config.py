@@ -24,6 +24,7 @@ class TrainConfig:
     optimizer: str = "adagrad"   # "adagrad" (the gist's) or "adam"
     clip: float = 5.0            # elementwise gradient clipping, as in the gist
     lr_decay_steps: int = 0      # 0: constant rate; N: cosine decay to min_learning_rate over N steps
+    lr_decay_seconds: float = 0.0  # the same over S seconds of training (for runs bounded by time)
     min_learning_rate: float = 0.0
     dropout: float = 0.0         # lstm and gru: drop layer outputs (not the recurrence) while training
     threads: int = 1             # split the streams over this many cores (set OPENBLAS_NUM_THREADS=1)
@@ -65,6 +66,9 @@ class TrainConfig:
         if self.threads > self.batch_size:
             raise ValueError(f"threads ({self.threads}) must not exceed batch_size ({self.batch_size}): each "
                              f"thread computes a group of the streams")
+        v = self.lr_decay_seconds
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < float("inf"):
+            raise ValueError(f"lr_decay_seconds must be a finite number, 0 or more, got {v!r}")
         v = self.min_learning_rate
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= self.learning_rate:
             raise ValueError(f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), got {v!r}")
@@ -91,19 +95,29 @@ class TrainConfig:
         return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "learning_rate": 0.1,
                       "dtype": "float64", **overrides})
 
-    def learning_rate_at(self, step: int) -> float:
-        """The rate of update number ``step + 1`` (``step`` updates done so far).
+    def decay_progress(self, step: int, seconds: float = 0.0) -> float | None:
+        """How far the learning-rate decay has gone, from 0 to 1, after ``step`` updates and ``seconds``
+        of training (the further of the two, when both are set); None without a decay."""
+        parts = [step / self.lr_decay_steps] if self.lr_decay_steps else []
+        parts += [seconds / self.lr_decay_seconds] if self.lr_decay_seconds else []
+        return min(1.0, max(parts)) if parts else None
+
+    def learning_rate_at(self, step: int, seconds: float = 0.0) -> float:
+        """The rate of update number ``step + 1`` (``step`` updates and ``seconds`` of training done).
 
         With ``lr_decay_steps = N`` it falls from ``learning_rate`` to ``min_learning_rate`` along
         half a cosine over the first N updates, then stays there: large steps while the loss falls
-        fast, small ones at the end to settle into a minimum instead of rattling around it.
+        fast, small ones at the end to settle into a minimum instead of rattling around it. With
+        ``lr_decay_seconds = S`` it does the same over S seconds of training (not reproducible step
+        for step: how many steps fit in S seconds depends on the machine).
         """
-        if not self.lr_decay_steps:
+        progress = self.decay_progress(step, seconds)
+        if progress is None:
             return float(self.learning_rate)
-        if step >= self.lr_decay_steps:
+        if progress == 1:
             return float(self.min_learning_rate)
         lo, hi = self.min_learning_rate, self.learning_rate
-        return float(hi - (hi - lo) * 0.5 * (1 - math.cos(math.pi * step / self.lr_decay_steps)))
+        return float(hi - (hi - lo) * 0.5 * (1 - math.cos(math.pi * progress)))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from . import model as rnn
+from .blas import DEFAULT_BLAS_THREADS
+from .blas import blas_threads as _blas_threads
 from .cells import cell_of, get_cell
 from .config import TrainConfig
 from .flat import packed_buffer
@@ -101,7 +103,8 @@ def make_optimizer(config: TrainConfig, params: dict):
     return Adagrad(params, config.learning_rate)
 
 
-def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=None) -> float:
+def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=None,
+             blas_threads: int | None = DEFAULT_BLAS_THREADS) -> float:
     """Mean cross-entropy in nats per character of a text under the model (no gradients).
 
     The text is cut into ``n_streams`` contiguous pieces evaluated side by side; each piece starts
@@ -117,10 +120,16 @@ def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 10
         Time steps per forward call (memory only; the state carries across chunks).
     model : cell module, optional
         Found from the parameter names if omitted.
+    blas_threads : int or None
+        Threads for the matrix products (see :mod:`rnn_lib.blas`); None leaves BLAS as it is.
     """
     if model is None:
         model, _ = cell_of(params)
-    ids = np.asarray(ids)
+    with _blas_threads(blas_threads):
+        return _evaluate(params, np.asarray(ids), n_streams, chunk, model)
+
+
+def _evaluate(params, ids, n_streams, chunk, model) -> float:
     n_streams = max(1, min(n_streams, len(ids) // 2))
     L = len(ids) // n_streams
     if L < 2:
@@ -184,6 +193,9 @@ class Trainer:
         added), ``"eval"`` (a validation loss), ``"sample"`` (``trainer.samples[-1]``) or ``"end"``.
     progress : bool
         Show a tqdm progress bar.
+    blas_threads : int or None
+        Threads for the matrix products while training and validating (see :mod:`rnn_lib.blas`;
+        default 1, fastest for these sizes); None leaves BLAS as it is. Results do not depend on it.
 
     Attributes
     ----------
@@ -191,7 +203,7 @@ class Trainer:
     """
 
     def __init__(self, text: str, config: TrainConfig | None = None, vocab: CharVocab | None = None,
-                 callbacks=(), progress: bool = True):
+                 callbacks=(), progress: bool = True, blas_threads: int | None = DEFAULT_BLAS_THREADS):
         self.config = config = config or TrainConfig()
         self.vocab = vocab or CharVocab.from_text(text)
         ids = self.vocab.encode(text)
@@ -220,6 +232,7 @@ class Trainer:
         self.optimizer = make_optimizer(config, self.params)
         self.callbacks = list(callbacks)
         self.progress = progress
+        self.blas_threads = blas_threads
         self.history = History()
         self.samples: list[tuple[int, str]] = []
         self.step = 0
@@ -294,7 +307,7 @@ class Trainer:
         """Apply the update; if it made a parameter inf or NaN, undo it and raise TrainingDiverged."""
         arrays = _blocks(self.params) + _blocks(self.optimizer.memory)
         before = [a.copy() for a in arrays]  # about 1% of a step, even for the 2-layer LSTM
-        self.optimizer.learning_rate = self.config.learning_rate_at(self.step)
+        self.optimizer.learning_rate = self.config.learning_rate_at(self.step, self.seconds)
         with np.errstate(over="ignore", invalid="ignore"):
             self.optimizer.step(grads)
         if _all_finite(self.params):
@@ -330,7 +343,7 @@ class Trainer:
         pool = ThreadPoolExecutor(c.threads, thread_name_prefix="rnn_lib-train") if c.threads > 1 else None
         self._pool = pool
         try:
-            with _stop_on_interrupt(self):
+            with _stop_on_interrupt(self), _blas_threads(self.blas_threads):
                 while not self._should_stop(end_step, seconds, time.perf_counter() - start):
                     self._interval_losses.append(self.train_step())
                     self.seconds = base_seconds + time.perf_counter() - start
@@ -373,11 +386,17 @@ class Trainer:
         """Change the learning rate from the next step on (recorded in ``config``, so checkpoints keep it).
 
         With a decay schedule, this is the new peak: the rest of the schedule is scaled to it (and
-        ``min_learning_rate`` lowered to it if it was above).
+        ``min_learning_rate`` lowered to it if it was above). After the schedule has ended, the rate
+        is constant from now on (``lr_decay_steps`` and ``lr_decay_seconds`` become 0).
         """
-        self.config = replace(self.config, learning_rate=learning_rate,
-                              min_learning_rate=min(self.config.min_learning_rate, learning_rate))  # validates
-        self.optimizer.learning_rate = self.config.learning_rate_at(self.step)
+        c = self.config
+        if c.decay_progress(self.step, self.seconds) == 1:
+            self.config = replace(c, learning_rate=learning_rate, lr_decay_steps=0, lr_decay_seconds=0.0,
+                                  min_learning_rate=0.0)
+        else:
+            self.config = replace(c, learning_rate=learning_rate,
+                                  min_learning_rate=min(c.min_learning_rate, learning_rate))  # validates
+        self.optimizer.learning_rate = self.config.learning_rate_at(self.step, self.seconds)
 
     def validate(self, max_chars: int | None = None) -> float:
         """Validation nats/char; recorded in the history.
@@ -389,7 +408,7 @@ class Trainer:
             raise ValueError("there is no validation split (val_fraction=0)")
         n = self.config.eval_chars if max_chars is None else max_chars
         ids = self.val_ids[:n] if n else self.val_ids
-        nats = evaluate(self.params, ids, model=self.model)
+        nats = evaluate(self.params, ids, model=self.model, blas_threads=self.blas_threads)
         h = self.history
         h.val_step.append(self.step)
         h.val_seconds.append(self.seconds)

@@ -348,3 +348,62 @@ def test_bad_schedule_and_dropout_arguments(work, args, fragments):
                      cwd=work)
     assert_user_error(result, *fragments)
     assert not (work / "new.npz").exists()
+
+
+# ------------------------------------------------------------------ the default learning-rate schedule
+def test_a_run_decays_over_its_steps_or_its_seconds(work):
+    result = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "12", "--checkpoint", "d.npz"],
+                     cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "over 12 steps" in result.stdout
+    cfg = load_checkpoint(work / "d.npz").config
+    assert (cfg.lr_decay_steps, cfg.min_learning_rate) == (12, 0)
+    timed = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--seconds", "0.5", "--checkpoint", "t.npz"],
+                    cwd=work)
+    assert timed.returncode == 0, timed.stderr
+    timed_cfg = load_checkpoint(work / "t.npz").config
+    assert (timed_cfg.lr_decay_steps, timed_cfg.lr_decay_seconds) == (0, 0.5)  # decays over its time instead
+    constant = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "5", "--lr-decay-steps", "0",
+                        "--checkpoint", "c.npz"], cwd=work)
+    assert constant.returncode == 0 and load_checkpoint(work / "c.npz").config.lr_decay_steps == 0
+
+
+def test_resuming_a_decayed_run_stretches_its_decay(work):
+    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "10", "--checkpoint", "s.npz"],
+                   cwd=work).returncode == 0
+    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "s.npz", "--resume", "--steps", "5",
+                      "--no-progress"], cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "decay now ends after 15 steps of training in all" in result.stdout
+    ckpt = load_checkpoint(work / "s.npz")
+    assert (ckpt.step, ckpt.config.lr_decay_steps) == (15, 15)
+    # the rate at the resumed step is on the stretched cosine: above 0, below the peak
+    assert 0 < ckpt.config.learning_rate_at(10) < ckpt.config.learning_rate
+
+
+def test_resuming_a_decayed_run_for_a_time_stretches_it_over_that_time(work):
+    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "4", "--checkpoint", "e.npz"],
+                   cwd=work).returncode == 0
+    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "e.npz", "--resume", "--seconds", "1",
+                      "--no-progress"], cwd=work)
+    assert result.returncode == 0, result.stderr
+    ckpt = load_checkpoint(work / "e.npz")
+    assert ckpt.config.lr_decay_steps == 0 and ckpt.config.lr_decay_seconds > 1
+    assert "learning-rate decay now ends after" in result.stdout
+    again = run_cli(["train", "--data", "small.txt", "--checkpoint", "e.npz", "--resume", "--seconds", "0.5",
+                     "--learning-rate", "0.001", "--no-progress"], cwd=work)
+    assert again.returncode == 0, again.stderr
+    cfg = load_checkpoint(work / "e.npz").config
+    assert (cfg.learning_rate, cfg.lr_decay_steps, cfg.lr_decay_seconds) == (0.001, 0, 0)  # constant from then on
+
+
+def test_a_time_bounded_run_decays_over_its_time():
+    from math import isclose
+
+    from rnn_lib.config import TrainConfig
+    cfg = TrainConfig(learning_rate=0.01, lr_decay_seconds=10.0)
+    assert cfg.learning_rate_at(10**6, 0.0) == 0.01 and isclose(cfg.learning_rate_at(0, 5.0), 0.005)
+    assert cfg.learning_rate_at(0, 10.0) == 0 == cfg.learning_rate_at(0, 99.0)
+    both = TrainConfig(learning_rate=0.01, lr_decay_steps=100, lr_decay_seconds=10.0)
+    assert both.learning_rate_at(50, 1.0) == both.learning_rate_at(50, 0.0)  # the further of the two counts
+    assert isclose(both.learning_rate_at(10, 5.0), 0.005) and isclose(both.learning_rate_at(50, 1.0), 0.005)

@@ -17,6 +17,10 @@ except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
     from pip._vendor import tomli as tomllib
 
 
+# PyPI name -> conda-forge name, where they differ (conda-forge's "playwright" is the Node.js tool)
+CONDA_NAMES = {"playwright": "playwright-python"}
+
+
 def _name(requirement: str) -> str:
     return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
@@ -31,6 +35,14 @@ def pyproject_requirements() -> set:
     for extra in meta.get("optional-dependencies", {}).values():
         reqs += extra
     return {_spec(r) for r in reqs}
+
+
+def _as_pypi(spec: str) -> str:
+    """A conda-forge requirement spelled with its PyPI name."""
+    for pypi, conda in CONDA_NAMES.items():
+        if _name(spec) == conda:
+            return pypi + spec[len(conda):]
+    return spec
 
 
 def conda_requirements() -> set:
@@ -48,7 +60,7 @@ def conda_requirements() -> set:
         if in_pip and len(m.group(1)) > 2:
             continue  # pip-installed entries: the package itself
         if _name(item) not in ("python", "pip"):
-            reqs.add(_spec(item))
+            reqs.add(_as_pypi(_spec(item)))
     return reqs
 
 
@@ -57,6 +69,14 @@ def test_environment_yml_matches_pyproject():
         "environment.yml and pyproject.toml list different dependencies: "
         f"only in environment.yml {sorted(conda_requirements() - pyproject_requirements())}, "
         f"only in pyproject.toml {sorted(pyproject_requirements() - conda_requirements())}")
+
+
+def test_environment_yml_uses_conda_forge_names():
+    text = (ROOT / "environment.yml").read_text()
+    for pypi, conda in CONDA_NAMES.items():
+        assert re.search(rf"^\s*- {re.escape(conda)}\b", text, re.M), f"conda-forge calls {pypi!r} {conda!r}"
+        assert not re.search(rf"^  - {re.escape(pypi)}(?![\w-])", text, re.M), (
+            f"environment.yml lists {pypi!r}: on conda-forge that is another package; use {conda!r}")
 
 
 def test_environment_yml_installs_the_package():

@@ -24,13 +24,13 @@ does nothing where it is installed. It is built here, from one template, so that
 notebooks cannot drift apart.
 
 Executing runs every cell top to bottom in a fresh kernel of the current environment, from
-the notebooks/ folder, with one BLAS thread (as CI does), and stores the outputs.
+the notebooks/ folder, and stores the outputs (each notebook's setup cell limits BLAS to one
+thread, see rnn_lib.blas).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -162,7 +162,6 @@ def build(src: Path):
 
 def execute(nb, timeout: int = 300):
     from nbclient import NotebookClient
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     client.execute()
