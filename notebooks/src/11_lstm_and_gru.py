@@ -14,7 +14,7 @@
 #   vanilla RNN, and what its forget gates do;
 # - the GRU (the cuDNN/PyTorch variant that `rnn_lib.gru` implements): equations, forward pass,
 #   gradient check;
-# - how an RNN, a GRU and an LSTM compare on tiny Shakespeare: in a 15-second race here, and trained
+# - how an RNN, a GRU and an LSTM compare on tiny Shakespeare: in a short race here, and trained
 #   for real against the n-gram baseline of notebook 10;
 # - dropout derived and checked, a cosine learning-rate schedule, and a 2-layer LSTM that uses both to
 #   beat the n-gram within 15 minutes of training on a 2-core CPU.
@@ -37,6 +37,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
+_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
 
 # %% [markdown] skip
 # The two gated cells of the library, `rnn_lib.lstm` and `rnn_lib.gru`, have the same functions as
@@ -851,9 +852,7 @@ for cell in ("rnn", "gru", "lstm"):
     race[cell] = rnn_lib.Trainer(text, config, progress=False).run(steps=RACE_STEPS)
 for cell, trainer in race.items():
     n_params = sum(p.size for p in trainer.params.values())
-    val = trainer.validate(max_chars=20_000)
-    print(f"{cell:>4}: {n_params:6,} parameters; after {trainer.step} steps validation "
-          f"{val:.3f} nats/char (first 20,000 held-out characters)")
+    print(f"{cell:>4}: {n_params:6,} parameters, trained for {trainer.step} steps")
 assert all(trainer.step == RACE_STEPS for trainer in race.values())
 
 # %% [markdown] fragment
@@ -877,15 +876,32 @@ _ = ax.set(xlabel="training step", ylabel="training loss (nats/char)", ylim=(1.5
 _ = ax.legend()
 
 # %% [markdown] fragment
-# **Expected:** after the same number of steps, both gated cells below the vanilla RNN on held-out text,
-# the GRU lowest. Per step the gates learn faster; but a step costs them two to three times as long here.
-# A race this short says little about where each cell ends up: that takes the long runs of section 10.
+# The validation loss of each model after the race, on the first 20,000 held-out characters. A short
+# training run amplifies the last-bit differences of floating-point arithmetic between CPUs, so these
+# digits (the vanilla RNN's most of all) differ from machine to machine; the cell after them checks what
+# does not. **Expected:** after the same number of steps, both gated cells below the vanilla RNN on
+# held-out text, the GRU lowest.
 
 # %% fragment
-race_val = {cell: trainer.history.val_nats[-1] for cell, trainer in race.items()}
-assert race_val["gru"] < race_val["lstm"] < race_val["rnn"]
-print(f"validation after {RACE_STEPS} steps: GRU {race_val['gru']:.3f} < LSTM {race_val['lstm']:.3f} "
-      f"< RNN {race_val['rnn']:.3f} nats/char")
+# NBVAL_IGNORE_OUTPUT
+# (why: a training run; its last digits, and so its losses, differ between CPUs; the next cell checks what holds on every CPU)
+race_val = {cell: trainer.validate(max_chars=20_000) for cell, trainer in race.items()}
+for cell in sorted(race_val, key=race_val.get):
+    print(f"{cell:>4}: validation {race_val[cell]:.3f} nats/char after {RACE_STEPS} steps")
+
+# %% fragment
+gru_lowest = race_val["gru"] < min(race_val["lstm"], race_val["rnn"])
+gated_below_rnn = max(race_val["gru"], race_val["lstm"]) < race_val["rnn"]
+print(f"after {RACE_STEPS} steps, the GRU lowest: {gru_lowest}; both gated cells below the vanilla RNN: "
+      f"{gated_below_rnn}")
+assert gru_lowest and gated_below_rnn
+
+# %% [markdown] fragment
+# Per step, the gates learn faster; but a step costs them more time (the timings above), because they
+# have three or four blocks of weights to the vanilla cell's one. By how much each leads depends on the
+# run: change `seed=0` in the race and run it again, and the GRU stays lowest, while the LSTM's smaller
+# lead over the vanilla RNN can, in a race this short, be lost to one bad stretch of training. Nor does
+# such a race say where each cell ends up: that takes the long runs of section 10.
 
 # %% [markdown] slide
 # ## 10 · The real comparison
@@ -1154,7 +1170,7 @@ assert abs(deep_config.learning_rate_at(deep.step - 1) - deep_config.min_learnin
 sched_steps = np.arange(deep_config.lr_decay_steps)
 rates = np.array([deep_config.learning_rate_at(int(k)) for k in sched_steps])
 for k in (0, len(rates) // 4, len(rates) // 2, 3 * len(rates) // 4, len(rates) - 1):
-    print(f"update {k + 1:5,}: learning rate {rates[k]:.2e}")
+    print(f"update {k + 1:5,}: learning rate {rates[k]:.3e}")
 assert rates[0] == deep_config.learning_rate and np.all(np.diff(rates) < 0)
 assert abs(rates[len(rates) // 2] - (deep_config.learning_rate + deep_config.min_learning_rate) / 2) < 1e-12
 
