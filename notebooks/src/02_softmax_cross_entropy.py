@@ -28,7 +28,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
-_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
+_ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slide
 # ## 1. From logits to probabilities
@@ -215,8 +215,8 @@ for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
 
 # %% [markdown] fragment
 # The largest relative errors (`rnn_lib.rel_error`). The first is 0 by construction. The last digits of
-# a finite-difference error depend on how the CPU rounds `exp`, so this output is not compared by the
-# tests; the asserts still check the bound. To show that the finite differences can catch a mistake,
+# a finite-difference error depend on how the CPU rounds `exp`, so they vary from machine to machine;
+# the bound holds on all of them. To show that the finite differences can catch a mistake,
 # the last line compares them with $p$ alone, the gradient you would get without `dy[targets[t]] -= 1`.
 # **Expected:** that one misses by a relative error above 0.5.
 

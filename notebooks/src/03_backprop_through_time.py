@@ -26,7 +26,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
-_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
+_ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slide
 # ## 1. Recap: the forward pass
@@ -239,8 +239,8 @@ assert max_diff(dWhy, dWhy_num) < 1e-8 and max_diff(dby, dby_num) < 1e-8
 assert max_diff(only_step_0, dWhy_num) > 1e-2
 
 # %% [markdown] fragment
-# How far inside $10^{-8}$? The differences themselves are rounding-level numbers whose digits vary
-# between machines, so the tests do not compare the next output (its assert still runs).
+# How far inside $10^{-8}$? The differences themselves are rounding-level numbers: their digits vary
+# from machine to machine, while the bound holds on every one.
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
@@ -595,9 +595,9 @@ assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e
 # differences, not our backward pass (section 7 shows why), and on some random draws such an entry
 # exceeds $10^{-7}$ in a correct pass. So the verdict `passes` applies the $10^{-7}$ bound to the
 # entries with $|a| + |n| > 10^{-2}$, and asks the others for an absolute difference below $10^{-8}$,
-# the test of section 4. The exact values depend on rounding and differ between machines, so the
-# table states the verdict, and the cell after it (whose output the tests do not compare) prints
-# the errors' size.
+# the test of section 4. The exact values depend on rounding and differ from machine to machine, so
+# the table states the verdict, and the cell after it prints the errors' size (its digits are this
+# machine's).
 
 # %% fragment
 def passes(r, floor=1e-2):
@@ -765,11 +765,12 @@ assert tiny.mean() > 0.5
 # To watch one signal travel, take a longer chunk ($T = 40$, `"hello world "` repeated), send back
 # only the gradient of the **last** loss term, and record $\|\partial L_{T-1}/\partial h_t\|$ as it
 # passes each step. Besides $\|W_{hh}\|_2$ we need the **spectral radius** $\rho$ of $W_{hh}$, its
-# largest eigenvalue in absolute value (the next slide says why). For a random $6 \times 6$ matrix with
-# standard deviation 0.5, $\rho$ lands above or below 1 depending on the draw (the cell counts how
-# often, over 100 draws). To study the case where it is below 1 on any draw, we scale a copy of our
-# $W_{hh}$ so that $\rho = 0.9$ exactly (multiplying a matrix by $c$ multiplies every eigenvalue by $c$);
-# the other weights stay as they are. Next to it, the copy at the gist's scale 0.01 from section 7.
+# largest eigenvalue in absolute value ("One step against the long run" below says why). For a
+# random $6 \times 6$ matrix with standard deviation 0.5, $\rho$ lands above or below 1 depending on
+# the draw (the cell counts how often, over 100 draws). To study the case where it is below 1 on any
+# draw, we scale a copy of our $W_{hh}$ so that $\rho = 0.9$ exactly (multiplying a matrix by $c$
+# multiplies every eigenvalue by $c$); the other weights stay as they are. Next to it, the copy at the
+# gist's scale 0.01 from section 7.
 #
 # **Expected:** on a log scale, roughly straight lines going down; each step's shrink factor
 # within its bound (asserted at every step, for both models).
@@ -971,8 +972,8 @@ def mlp_loss_and_grads(a, X, labels, bug=False):
 # The correct version first, judged by the verdict `passes` of section 6. This network has many more
 # weights than our RNN (`W2` alone has 200), so its proviso matters more: on most random draws a few
 # entries have a gradient close to 0. **Expected:** every array passes, the median relative error is far
-# below $10^{-7}$, and the largest may be above it, on an entry with a tiny gradient (their digits vary
-# between machines, so the tests do not compare this output).
+# below $10^{-7}$, and the largest may be above it, on an entry with a tiny gradient (the digits of these
+# errors vary from machine to machine).
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT

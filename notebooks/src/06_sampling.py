@@ -31,7 +31,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
-_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
+_ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slide
 # ## 1. "It is running though": where is the text?

@@ -34,7 +34,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
-_ = rnn_lib.blas_threads(1)  # one BLAS thread: the fastest for this series' small matrix products
+_ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] fragment
 # All experiments run on the tiny Shakespeare text that the checkpoint was trained on, with the same
@@ -229,7 +229,7 @@ _ = ax.legend(loc="upper left")
 # singular value of $W$, printed before the experiment: well above its spectral radius of 1. It bounds
 # what **one** step can do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$). **In the long run** the
 # rate is the spectral radius: $\|A^k\|^{1/k} \to \rho(A)$ as $k \to \infty$ (Gelfand's formula). That is
-# the slides' rule: *largest eigenvalue above 1: explodes; below 1: vanishes*, a statement about the
+# the usual rule: *largest eigenvalue above 1: explodes; below 1: vanishes*, a statement about the
 # long run.
 
 # %% [markdown] subslide
@@ -572,8 +572,9 @@ assert np.abs(raw["Whh"]).max() > 1e6 and max(np.abs(g).max() for g in clipped.v
 #
 # **Expected:** without clipping a few huge steps throw the model far off: the loss climbs above
 # $2\ln V$ (8.3 nats/char, twice the uniform guess) and its average over the last 50 chunks stays above
-# $\ln V$, and some weight ends above $10^3$. With clipping the loss never exceeds $2 \ln V$ and ends below
-# $\ln V$: it learns, and every weight stays below 10.
+# $\ln V$, some weight ends above $10^3$, and more than 95 % of the state values end saturated. With
+# clipping the loss never exceeds $2 \ln V$ and ends below $\ln V$: it learns, every weight stays below
+# 10, and its raw gradients calm down (over the last 50 steps, a median below a millionth of the first).
 
 # %% fragment
 def train_sgd(params, clip, steps=300, T=T_clip, learning_rate=0.005):
@@ -603,19 +604,22 @@ for clip in (None, 5.0):
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
-# rho = 3 makes these runs chaotic: their digits depend on rounding, which differs between BLAS builds
+# (why: rho = 3 makes these runs chaotic: their digits depend on rounding, which differs between CPUs)
 ln_V = np.log(V)
 largest_weight = {clip: max(np.abs(p).max() for p in run[2].values()) for clip, run in runs.items()}
+saturated_end = {clip: np.mean(np.abs(states_on(run[2], ids[:200], 0)) > 0.95) for clip, run in runs.items()}
 for clip, (losses, largest, _) in runs.items():
     print(f"clip={clip}: highest loss {losses.max():5.1f}, mean of the last 50 {losses[-50:].mean():5.2f} "
           f"nats/char (ln V = {ln_V:.2f})")
-    print(f"          largest raw gradient entry {largest.max():.0e}, "
-          f"largest weight at the end {largest_weight[clip]:.0e}")
+    print(f"          largest raw gradient entry {largest.max():.0e} (median of the last 50 steps "
+          f"{np.median(largest[-50:]):.0e}), largest weight at the end {largest_weight[clip]:.0e}")
+    print(f"          at the end, saturated on the first 200 characters: {saturated_end[clip]:.0%} of the state values")
 (loss_raw, big_raw, _), (loss_clip, big_clip, _) = runs[None], runs[5.0]
 assert np.all(np.isfinite(loss_raw)) and np.all(np.isfinite(loss_clip))
 assert loss_raw.max() > 2 * ln_V and loss_raw[-50:].mean() > ln_V and largest_weight[None] > 1e3
 assert loss_clip.max() < 2 * ln_V and loss_clip[-50:].mean() < ln_V and largest_weight[5.0] < 10
 assert big_raw.max() > 1e6 and big_clip.max() > 1e6  # the raw gradients explode in both runs
+assert saturated_end[None] > 0.95 and np.median(big_clip[-50:]) < 1e-6 * big_clip[0]
 
 # %% [markdown] fragment
 # Left, the loss of both runs; right, the largest raw gradient entry of every step, before clipping:
@@ -637,10 +641,10 @@ fig.tight_layout()
 # %% [markdown] fragment
 # Both runs meet the same exploded gradient at the very first step (right). Without clipping, SGD takes it
 # at face value: entries above $10^6$ times the learning rate 0.005 move some weights by thousands or more
-# (the largest weight is printed above), the units saturate for good, and the model never recovers. With clipping that
-# step moves no entry by more than $0.005 \times 5 = 0.025$; the raw gradients calm down as the model
-# learns. Clipping does not stop gradients from exploding; it stops an exploded gradient from becoming
-# an exploded step.
+# (the largest weight is printed above), the units saturate for good, and the model never recovers. With
+# clipping that step moves no entry by more than $0.005 \times 5 = 0.025$; the raw gradients calm down as
+# the model learns. Clipping does not stop gradients from exploding; it stops an exploded gradient from
+# becoming an exploded step.
 
 # %% [markdown] subslide
 # ### Clipping cannot undo vanishing
@@ -698,7 +702,7 @@ for ax in (ax1, ax2):
 fig.tight_layout()
 
 # %% [markdown] fragment
-# The slides' summary holds, for the gist's clipping and for the stronger per-step variant alike:
+# The usual summary holds, for the gist's clipping and for the stronger per-step variant alike:
 # **exploding** is controlled by clipping, **vanishing** is not. Vanishing needs a different
 # architecture (section 7).
 
