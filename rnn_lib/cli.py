@@ -319,31 +319,40 @@ def cmd_train(args) -> int:
     checkpoint = args.checkpoint or Path("runs") / f"{args.data.stem}.npz"
     if args.resume and args.overwrite:
         raise UsageError("--resume continues the checkpoint and --overwrite replaces it: choose one")
-    # everything knowable is checked before the lock, the data and the model take time and memory
+    # everything knowable is checked before the model is built and trained
     try:
         check_checkpoint_path(checkpoint, args.data)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if args.resume and not checkpoint.exists():
-        raise UsageError(f"--resume: no checkpoint at {checkpoint}")
     text_bytes = check_data_file(args.data)
-    config = load_checkpoint(checkpoint).config if args.resume else train_config(args)
-    text = load_text(args.data, min_length=config.seq_length + 1)
-    check_memory(config, len(CharVocab.from_text(text)), text_bytes)
-
+    config = None if args.resume else train_config(args)
+    new_folders = [p for p in (checkpoint.parent, *checkpoint.parent.parents) if not p.exists()]
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    with CheckpointLock(checkpoint) as lock:
-        if lock.took_over:
-            print(f"note: took over the lock of an earlier run that ended without releasing it "
-                  f"(process {lock.took_over.get('pid', '?')})")
-        if checkpoint.exists() and not (args.resume or args.overwrite):
-            raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
-                             f"or another --checkpoint")
-        removed = remove_orphan_temporaries(checkpoint)
-        if removed:
-            print(f"removed {len(removed)} unfinished temporary file{'s' * (len(removed) > 1)} of an earlier save "
-                  f"that was killed ({human_bytes(sum(size for _, size in removed))})")
-        return _train(args, checkpoint, text)
+    try:
+        # the lock first: a busy checkpoint is the news, whatever else is wrong
+        with CheckpointLock(checkpoint) as lock:
+            if lock.took_over:
+                print(f"note: took over the lock of an earlier run that ended without releasing it "
+                      f"(process {lock.took_over.get('pid', '?')})")
+            if args.resume and not checkpoint.exists():
+                raise UsageError(f"--resume: no checkpoint at {checkpoint}")
+            if checkpoint.exists() and not (args.resume or args.overwrite):
+                raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
+                                 f"or another --checkpoint")
+            config = config or load_checkpoint(checkpoint).config
+            text = load_text(args.data, min_length=config.seq_length + 1)
+            check_memory(config, len(CharVocab.from_text(text)), text_bytes)
+            removed = remove_orphan_temporaries(checkpoint)
+            if removed:
+                print(f"removed {len(removed)} unfinished temporary file{'s' * (len(removed) > 1)} of an earlier "
+                      f"save that was killed ({human_bytes(sum(size for _, size in removed))})")
+            return _train(args, checkpoint, text)
+    finally:
+        for folder in new_folders:  # made for nothing if the run failed before saving
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: the run saved into it
+                break
 
 
 def _train(args, checkpoint, text) -> int:
