@@ -28,6 +28,7 @@ from .lock import CheckpointLock, LockBusy
 from .preflight import check_checkpoint_path, check_data_file, check_memory, human_bytes
 from .sampling import iter_sample
 from .signals import StopRequests
+from .signals import active as _active_stop_requests
 from .train import LN2, Trainer, TrainingDiverged, evaluate
 from .vocab import DATA_DIR, CharVocab, load_text
 
@@ -386,7 +387,8 @@ def _train(args, checkpoint, text) -> int:
     save_steps, save_seconds = args.save_every
     status = 0
     # from here to the end a stop signal (Ctrl-C, SIGTERM, SIGHUP) never loses the trained model
-    with StopRequests() as stops:
+    stops = _active_stop_requests()
+    with stops.deferred():
         try:
             trainer.run(steps=args.steps, seconds=args.seconds, checkpoint=checkpoint,
                         save_every_steps=save_steps, save_every_seconds=save_seconds)
@@ -396,6 +398,8 @@ def _train(args, checkpoint, text) -> int:
         if stops.requested:
             status = stops.exit_status
         if status == 0 and len(trainer.val_ids):
+            print(f"final validation on all {len(trainer.val_ids):,} held-out characters (Ctrl-C skips it)",
+                  flush=True)
             try:
                 # all of it (periodic passes use a part); the first stop signal cuts it short: it only reports
                 with stops.abortable(after=1):
@@ -464,8 +468,11 @@ def main(argv=None) -> int:
     commands = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate}
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _TolerantOutput(sys.stdout), _TolerantOutput(sys.stderr)
+    # a stop signal ends loading or sampling at once (nothing to save); training defers it. Run as a
+    # program (no argv given), a signal after the last save is ignored instead of killing the exit.
+    stops = StopRequests(restore=argv is not None)
     try:
-        with blas_threads(args.blas_threads):  # also for loading and sampling
+        with stops, stops.abortable(after=1), blas_threads(args.blas_threads):  # also for loading and sampling
             return commands[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))
@@ -476,9 +483,9 @@ def main(argv=None) -> int:
         print("error: out of memory: use a smaller model (--hidden-size, --layers, --batch-size) or a "
               "shorter text", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # Ctrl-C outside training (loading, sampling): nothing to save
+    except KeyboardInterrupt:  # a stop signal outside training (loading, sampling): nothing to save
         print("interrupted", file=sys.stderr)
-        return 130
+        return stops.exit_status
     finally:
         sys.stdout.flush()
         sys.stderr.flush()

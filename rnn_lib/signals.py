@@ -39,6 +39,12 @@ def active() -> "StopRequests | None":
 class StopRequests:
     """Context manager that counts stop signals instead of letting them interrupt.
 
+    Parameters
+    ----------
+    restore : bool
+        Put the previous handlers back on exit (False: ignore the signals from then on, for a
+        program that ends right after, so that a late signal cannot kill it on its way out).
+
     Attributes
     ----------
     count : int
@@ -47,7 +53,8 @@ class StopRequests:
         The first signal received.
     """
 
-    def __init__(self):
+    def __init__(self, restore: bool = True):
+        self.restore = restore  # False: a process about to exit keeps counting signals to its end
         self.count = 0
         self.signum = None
         self._abort_after = None  # inside abortable(): the count at which to raise
@@ -100,6 +107,15 @@ class StopRequests:
             self._abort_after = outer
 
     @contextmanager
+    def deferred(self):
+        """Run the block to its end whatever signals come, even inside an abortable block."""
+        outer, self._abort_after = self._abort_after, None
+        try:
+            yield
+        finally:
+            self._abort_after = outer
+
+    @contextmanager
     def critical(self):
         """Run the block to its end whatever signals come (inside an abortable block too).
 
@@ -124,7 +140,10 @@ class StopRequests:
 
     def __exit__(self, *exc) -> None:
         _active.remove(self)
+        self._abort_after = None
         if self._installed:
             for s, previous in self._previous.items():
-                signal.signal(s, previous)
+                # ignored, not counted: Python puts a handler written in Python back to the default
+                # (end the process) while it shuts down, which takes long enough to be hit
+                signal.signal(s, previous if self.restore else signal.SIG_IGN)
             self._installed = False
