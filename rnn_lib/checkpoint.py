@@ -244,6 +244,9 @@ def _read_arrays(path) -> dict:
                 except Exception as exc:  # zip errors, bad CRC, a header numpy cannot parse, ...
                     raise CheckpointError(f"{path} is truncated or damaged: its array {k!r} cannot be read "
                                           f"({_brief(exc)}); re-create it, e.g. by training again") from None
+                if not isinstance(arrays[k], np.ndarray):  # numpy hands back members that are not .npy as bytes
+                    raise CheckpointError(f"{path}: its record {k!r} is not a .npy array; the file is damaged "
+                                          f"or was not written by rnn_lib")
     except CheckpointError:
         raise
     except (zipfile.BadZipFile, EOFError, OSError) as exc:

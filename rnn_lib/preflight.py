@@ -26,11 +26,11 @@ MAX_TEXT_BYTES = 1 << 30
 
 def human_bytes(n: float) -> str:
     """``1536`` -> ``'1.5 kB'``: sizes in the decimal units a file manager shows."""
-    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
-        if abs(n) < 1000 or unit == "PB":
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB"):
+        if abs(n) < 1000 or unit == "EB":
             return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
         n /= 1000
-    return f"{n:.1f} PB"  # pragma: no cover
+    return f"{n:.1f} EB"  # pragma: no cover
 
 
 def check_checkpoint_path(checkpoint, data=None) -> None:
