@@ -33,11 +33,16 @@ def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.n
         p = np.zeros_like(logits)
         p[np.argmax(logits)] = 1.0
         return p
-    # shift first: the differences are <= 0, so dividing by a tiny temperature gives -inf (p = 0)
-    # or 0 (the maximum, p = 1), never inf - inf = NaN
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = (logits - top) / temperature
-    z[np.isnan(z)] = -np.inf  # -inf logits minus a finite top stay -inf
+    with np.errstate(over="ignore"):
+        z = logits / temperature
+    if np.isfinite(z).all():
+        z -= z.max()
+    else:
+        # a tiny temperature overflowed the division: shift first, so the differences (<= 0) divided
+        # give -inf (p = 0) or 0 (the maximum, p = 1), never inf - inf = NaN
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = (logits - top) / temperature
+        z[np.isnan(z)] = -np.inf  # -inf logits minus a finite top stay -inf
     p = np.exp(z)
     return p / p.sum()
 
