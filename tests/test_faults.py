@@ -228,6 +228,59 @@ def test_sigkill_mid_save_leaves_an_orphan_that_the_next_run_removes(work):
     no_litter(work)
 
 
+# ------------------------------------------------------------------ periodic checkpoints
+@pytest.mark.parametrize("every,line", [("25", "step 25: checkpoint saved"), ("0.5s", ": checkpoint saved")])
+def test_periodic_checkpoints_survive_sigkill(work, every, line):
+    proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--steps", "10000000",
+                  "--eval-every", "0", "--sample-every", "0", "--no-progress", "--save-every", every,
+                  "--checkpoint", "m.npz"], work)
+    lines = []
+    try:
+        wait_for_line(proc, "model:", lines)
+        for out_line in proc.stdout:  # the line comes after the file is complete
+            if line in out_line:
+                break
+        proc.kill()  # no chance to save: only the periodic checkpoint is left
+    finally:
+        finish(proc)
+    ckpt = load_checkpoint(work / "m.npz")
+    assert ckpt.resumable and ckpt.step > 0
+    if every == "25":
+        assert ckpt.step % 25 == 0
+    resumed = cli(["train", "--data", "small.txt", "--checkpoint", "m.npz", "--resume", "--steps", "1",
+                   "--no-progress"], work)
+    assert resumed.returncode == 0, resumed.stderr
+    assert load_checkpoint(work / "m.npz").step == ckpt.step + 1
+
+
+@pytest.mark.parametrize("value,expected", [("1000", (1000, 0.0)), ("90s", (0, 90.0)), ("5m", (0, 300.0)),
+                                            ("2h", (0, 7200.0)), ("0", (0, 0.0)), ("1.5m", (0, 90.0))])
+def test_save_every_takes_steps_or_a_time(value, expected):
+    args = build_parser().parse_args(["train", "--save-every", value])
+    assert args.save_every == expected
+    assert build_parser().parse_args(["train"]).save_every == (0, 300.0)  # on by default: every 5 minutes
+
+
+@pytest.mark.parametrize("value", ["5x", "-3", "1.5", "m", ""])
+def test_save_every_refuses_anything_else(work, value):
+    result = cli(["train", "--data", "small.txt", "--steps", "2", "--save-every", value], work)
+    assert result.returncode == 2 and "--save-every" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sigterm_in_process_stops_after_the_step_and_restores_the_handler():
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def terminate(trainer, event):
+        if event == "log" and trainer.step == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    cfg = TrainConfig(hidden_size=8, seq_length=5, batch_size=2, optimizer="adagrad", learning_rate=0.1,
+                      eval_every=0, sample_every=0, log_every=1)
+    trainer = Trainer(text(200), cfg, callbacks=[terminate], progress=False).run(steps=50)
+    assert trainer.stop_reason == "interrupted (SIGTERM)" and trainer.step == 3
+    assert signal.getsignal(signal.SIGTERM) is previous
+
+
 # ------------------------------------------------------------------ output that cannot be written
 def test_a_closed_stdout_does_not_stop_training_or_saving(work):
     proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--steps", "300",
