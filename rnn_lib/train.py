@@ -223,8 +223,13 @@ class Trainer:
         self.model = get_cell(config.cell)
         rng = np.random.default_rng(config.seed)
         extra = {} if config.forget_bias is None else {"forget_bias": config.forget_bias}
-        self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
-                                             dtype=np.dtype(config.dtype), layers=config.layers, **extra)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, once
+            self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
+                                                 dtype=np.dtype(config.dtype), layers=config.layers, **extra)
+        if not _all_finite(self.params):  # found now, not after a training run that cannot save
+            raise ValueError(f"the initial weights are not finite in {config.dtype} (init_scale="
+                             f"{config.init_scale}, forget_bias={config.forget_bias}; {config.dtype} reaches "
+                             f"{float(np.finfo(config.dtype).max):.3g}): use smaller values")
         self.sample_rng = np.random.default_rng([config.seed, 1])
         # dropout masks, one stream per thread so that they do not depend on which thread runs first;
         # separate from the others, so turning dropout on changes neither the initial weights nor the samples
@@ -278,7 +283,7 @@ class Trainer:
                 f"the loss became {loss} at step {self.step + 1} (learning rate "
                 f"{self.config.learning_rate}). The update was not applied: the parameters are the "
                 f"finite ones after step {self.step}, and the history is kept. Try a smaller "
-                f"learning_rate or clip, or a smaller init_scale.")
+                f"learning_rate or clip, or a smaller init_scale.{self._initial_weights_hint()}")
         # from here to the end nothing is abortable: the update and the counters change together
         self._step_keeping_finite(grads)
         self.hprev = h_last
@@ -339,7 +344,16 @@ class Trainer:
         raise TrainingDiverged(
             f"the update at step {self.step + 1} made parameters infinite (learning rate "
             f"{self.config.learning_rate} is far too large). It was undone: the parameters are the finite "
-            f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate.")
+            f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate."
+            f"{self._initial_weights_hint()}")
+
+    def _initial_weights_hint(self) -> str:
+        """The initial weights chosen by hand can diverge at any learning rate: say so when they were."""
+        c = self.config
+        chosen = [f"{k}={v:g}" for k, v in (("init_scale", c.init_scale), ("forget_bias", c.forget_bias))
+                  if v is not None]
+        return (f" The initial weights were set by hand ({', '.join(chosen)}): extreme values diverge at any "
+                f"learning rate." if chosen else "")
 
     # ----------------------------------------------------------------- the loop
     def run(self, steps: int | None = None, seconds: float | None = None, checkpoint=None,

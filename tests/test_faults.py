@@ -398,6 +398,7 @@ def test_any_temperature_samples_defined_text(tmp_path):
     (["--data", "huge.txt"], ["huge.txt is 2.1 GB", "more than the 1.1 GB"]),
     (["--checkpoint", "notes.txt/x.npz"], ["notes.txt is a file, not a folder"]),
     (["--checkpoint", "small.txt", "--overwrite"], ["is the training text", "small.txt"]),
+    (["--cell", "lstm", "--forget-bias", "1e308"], ["initial weights are not finite", "forget_bias=1e+308"]),
 ])
 def test_problems_are_found_before_training(work, args, fragments):
     (work / "notes.txt").write_text("notes")
