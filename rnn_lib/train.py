@@ -314,7 +314,8 @@ class Trainer:
             return group(0)
         k_all = range(c.threads)
         if self._pool is not None:
-            self._futures = [self._pool.submit(group, k) for k in k_all]
+            with _critical():  # every future submitted is recorded, so that an abort can wait for them all
+                self._futures = [self._pool.submit(group, k) for k in k_all]
             results = [f.result() for f in self._futures]
         else:
             results = [group(k) for k in k_all]

@@ -281,6 +281,38 @@ def test_sigterm_in_process_stops_after_the_step_and_restores_the_handler():
     assert signal.getsignal(signal.SIGTERM) is previous
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_an_aborted_step_changes_nothing_and_the_run_resumes_bit_for_bit(monkeypatch, tmp_path, threads):
+    """A step cut short in its gradients (a second signal) leaves the trainer at the end of the last
+    whole step, dropout generators included: saved and resumed, it continues as if never stopped."""
+    import rnn_lib.lstm
+    cfg = TrainConfig(cell="lstm", layers=2, hidden_size=8, seq_length=5, batch_size=4, optimizer="adagrad",
+                      learning_rate=0.1, dropout=0.3, threads=threads, eval_every=3, sample_every=4,
+                      sample_length=10, log_every=2)
+    straight = Trainer(text(300), cfg, progress=False).run(steps=12)
+    real, calls, lock = rnn_lib.lstm.loss_and_grads, [], threading.Lock()
+
+    def cut_at_step_7(*args, **kwargs):
+        with lock:  # the groups of a step run at the same time
+            calls.append(1)
+            n = len(calls)
+        out = real(*args, **kwargs)  # the generators have drawn this step's masks
+        if n == 6 * threads + 1:
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(rnn_lib.lstm, "loss_and_grads", cut_at_step_7)
+    stopped = Trainer(text(300), cfg, progress=False).run(steps=12)
+    monkeypatch.undo()
+    assert stopped.step == 6 and stopped.stop_reason == "interrupted (Ctrl-C)"
+    stopped.save(tmp_path / "m.npz")
+    resumed = Trainer.resume(tmp_path / "m.npz", text(300), progress=False).run(steps=6)
+    for k in straight.params:
+        assert np.array_equal(resumed.params[k], straight.params[k]), k
+    assert resumed.samples == straight.samples
+    assert resumed.history.val_nats == straight.history.val_nats
+
+
 # ------------------------------------------------------------------ output that cannot be written
 def test_a_closed_stdout_does_not_stop_training_or_saving(work):
     proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--steps", "300",
