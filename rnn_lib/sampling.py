@@ -33,11 +33,11 @@ def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.n
         p = np.zeros_like(logits)
         p[np.argmax(logits)] = 1.0
         return p
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # overflows give inf or -inf, handled below
         z = logits / temperature
-    if np.isfinite(z).all():
-        z -= z.max()
-    else:
+        if np.isfinite(z).all():
+            z -= z.max()  # may overflow to -inf only: p = 0, as it should be
+    if not np.isfinite(z).all():
         # a tiny temperature overflowed the division: shift first, so the differences (<= 0) divided
         # give -inf (p = 0) or 0 (the maximum, p = 1), never inf - inf = NaN
         with np.errstate(over="ignore", invalid="ignore"):
