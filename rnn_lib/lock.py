@@ -8,8 +8,9 @@ host and command line into it; a second run finds the file and refuses at once, 
 A run that dies without removing its lock (SIGKILL, power loss) leaves a stale lock. Where the
 operating system offers ``fcntl.flock`` (Linux, macOS), the holder also keeps an advisory lock on
 the file, which the kernel drops when the process dies however it dies: a lock file nobody holds
-is stale and is taken over, with no guess from process ids (which are reused). Elsewhere, a lock
-whose process id no longer runs on this host is taken over.
+is stale and is taken over, with no guess from process ids (which are reused). Elsewhere (Windows,
+file systems without flock), a lock whose process id no longer runs on this host is taken over;
+there, two runs started in the same instant on one stale lock could both take it over.
 """
 from __future__ import annotations
 
@@ -101,13 +102,18 @@ class CheckpointLock:
                 except FileNotFoundError:  # its holder just removed it
                     continue
                 created = False
+            flocked = False
             if fcntl is not None:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:  # a live process holds it (perhaps one that created it a moment ago)
+                    flocked = True
+                except BlockingIOError:  # a live process holds it (perhaps one that created it a moment ago)
                     info = self._read(fd)
                     os.close(fd)
                     raise self._busy(info) from None
+                except OSError:  # a file system without flock (some network ones): process ids decide
+                    pass
+            if flocked:
                 # the holder unlinks the file before it lets go: if ours is no longer the file at
                 # this path, we hold a lock nobody else will look at, so try again
                 try:

@@ -370,6 +370,30 @@ def test_a_stale_lock_file_of_a_dead_process_is_taken_over(work):
     no_litter(work)
 
 
+def test_the_lock_in_process(tmp_path, monkeypatch):
+    from rnn_lib import lock as lock_module
+    from rnn_lib.lock import CheckpointLock, LockBusy
+    with CheckpointLock(tmp_path / "m.npz") as held:
+        assert held.took_over is None and (tmp_path / "m.npz.lock").exists()
+        with pytest.raises(LockBusy, match=f"in use by another training run, process {os.getpid()}"):
+            CheckpointLock(tmp_path / "m.npz").acquire()
+    assert not (tmp_path / "m.npz.lock").exists()
+    (tmp_path / "m.npz.lock").write_text("")  # left by a run killed before it wrote its id
+    with CheckpointLock(tmp_path / "m.npz") as taken:
+        assert taken.took_over == {}
+    # without flock, process ids decide: a dead one is taken over, a live one is not
+    monkeypatch.setattr(lock_module, "fcntl", None)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = lock_module.socket.gethostname()
+    (tmp_path / "m.npz.lock").write_text(json.dumps({"pid": dead.pid, "host": host}))
+    with CheckpointLock(tmp_path / "m.npz") as taken:
+        assert taken.took_over["pid"] == dead.pid
+    (tmp_path / "m.npz.lock").write_text(json.dumps({"pid": os.getpid(), "host": host}))
+    with pytest.raises(LockBusy, match=f"process {os.getpid()}"):
+        CheckpointLock(tmp_path / "m.npz").acquire()
+
+
 # ------------------------------------------------------------------ any depth
 def test_nine_layers_train_save_resume_and_sample(work):
     args = ["--data", "small.txt", "--cell", "gru", "--layers", "9", "--hidden-size", "4", "--batch-size", "2",
