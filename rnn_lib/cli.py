@@ -387,7 +387,7 @@ def _train(args, checkpoint, text) -> int:
     save_steps, save_seconds = args.save_every
     status = 0
     # from here to the end a stop signal (Ctrl-C, SIGTERM, SIGHUP) never loses the trained model
-    stops = _active_stop_requests()
+    stops = _active_stop_requests() or StopRequests()  # an inert one when called outside main()
     with stops.deferred():
         try:
             trainer.run(steps=args.steps, seconds=args.seconds, checkpoint=checkpoint,
