@@ -28,17 +28,29 @@ def get_cell(name: str):
 
 
 def cell_of(params: dict):
-    """The cell module (and number of layers) whose parameter names are the keys of ``params``."""
+    """The cell module (and number of layers) whose parameter names are the keys of ``params``.
+
+    Any number of layers: a cell's names grow by the same set per layer, so the count of names
+    gives the only candidate depth, which is then checked name for name.
+    """
     keys = set(params)
     for name in CELL_NAMES:
         try:
             module = get_cell(name)
         except ImportError:  # a cell not available in this version
             continue
-        for layers in range(1, 9):
-            try:
-                if keys == set(module.param_shapes(1, 1, layers)):
-                    return module, layers
-            except ValueError:  # this cell has no such number of layers
-                break
-    raise ValueError(f"parameters {sorted(keys)} do not belong to any known cell ({', '.join(CELL_NAMES)})")
+        one = len(module.param_shapes(1, 1, 1))
+        try:
+            per_layer = len(module.param_shapes(1, 1, 2)) - one
+        except ValueError:  # a cell with one layer only (the vanilla RNN)
+            per_layer = 0
+        extra = len(keys) - one
+        if per_layer == 0:
+            layers = 1 if extra == 0 else None
+        else:
+            layers = 1 + extra // per_layer if extra >= 0 and extra % per_layer == 0 else None
+        if layers is not None and keys == set(module.param_shapes(1, 1, layers)):
+            return module, layers
+    shown = sorted(keys)
+    shown = shown if len(shown) <= 8 else shown[:8] + [f"... ({len(shown)} names)"]
+    raise ValueError(f"parameters {shown} do not belong to any known cell ({', '.join(CELL_NAMES)})")

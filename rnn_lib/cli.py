@@ -1,13 +1,18 @@
 """Command line: ``python -m rnn_lib train`` and ``python -m rnn_lib sample``.
 
 Every error a user can cause (bad option, missing or unusable file, unknown priming character)
-ends with a one-line message and exit status 2, never a traceback. A run stopped by Ctrl-C
-(status 130) or by a diverging loss (status 1) still writes its checkpoint.
+ends with a one-line message and exit status 2, never a traceback, and every one that can be
+known before training (paths, file sizes, memory, a checkpoint in use by another run) is found
+before training starts. A run stopped by Ctrl-C (status 130), SIGTERM (143), SIGHUP (129) or a
+diverging loss (status 1) still writes its checkpoint, also when the signal comes during the final
+validation or the save; a run also saves every ``--save-every`` steps or minutes. Output that
+cannot be written (stdout closed: ``| head``, a closed terminal) is dropped; training goes on.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,15 +21,21 @@ import numpy as np
 
 from .blas import DEFAULT_BLAS_THREADS, blas_threads
 from .cells import CELL_NAMES
-from .checkpoint import CheckpointError, load_checkpoint
+from .checkpoint import CheckpointError, load_checkpoint, remove_orphan_temporaries
 from .config import TrainConfig
-from .sampling import sample
+from .flat import packed_zeros
+from .lock import CheckpointLock, LockBusy
+from .preflight import check_checkpoint_path, check_data_file, check_memory, human_bytes
+from .sampling import iter_sample
+from .signals import StopRequests
+from .signals import active as _active_stop_requests
 from .train import LN2, Trainer, TrainingDiverged, evaluate
-from .vocab import DATA_DIR, load_text
+from .vocab import DATA_DIR, CharVocab, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"
 DEFAULTS = TrainConfig()
 ADAM_LEARNING_RATE = 0.002
+DEFAULT_SAVE_EVERY = "5m"  # a run longer than this never loses more than its last five minutes
 
 
 class UsageError(Exception):
@@ -71,6 +82,17 @@ def _probability(text):
     if not 0 <= v < 1:
         raise argparse.ArgumentTypeError(f"must be a probability, at least 0 and below 1, got {text}")
     return v
+
+
+def _save_every(text):
+    """``1000`` (steps), ``90s``, ``5m``, ``2h`` or ``0`` (never) -> (steps, seconds)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*([smh]?)\s*", text)
+    if not match or (not match.group(2) and "." in match.group(1)):
+        raise argparse.ArgumentTypeError(f"expected a number of steps (1000) or a time (90s, 5m, 2h), got {text!r}")
+    value, unit = float(match.group(1)), match.group(2)
+    if not unit:
+        return int(value), 0.0
+    return 0, value * {"s": 1, "m": 60, "h": 3600}[unit]
 
 
 def _parse(kind, text):
@@ -138,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true",
                    help="continue training the model in --checkpoint (same data and settings)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing --checkpoint")
+    t.add_argument("--save-every", type=_save_every, default=_save_every(DEFAULT_SAVE_EVERY), metavar="N|TIME",
+                   help=f"also save the checkpoint during training, every N steps or every TIME (90s, 5m, 2h); "
+                        f"0: only at the end (default {DEFAULT_SAVE_EVERY})")
     t.add_argument("--eval-every", type=_non_negative_int, default=DEFAULTS.eval_every,
                    help="steps between validation passes (default %(default)s; 0: at the end only)")
     t.add_argument("--eval-chars", type=_non_negative_int, default=DEFAULTS.eval_chars,
@@ -163,6 +188,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TolerantOutput:
+    """A stream (stdout, stderr) whose write errors end its output, not the program.
+
+    A reader that goes away (``| head -n 2``, a terminal closed with the run in it) makes every
+    later write fail; a training run must go on and save all the same. After the first failure
+    the stream's file descriptor is pointed at the null device, so that Python's own flush at
+    exit does not fail either.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text):
+        if not self.broken:
+            try:
+                self._stream.write(text)
+            except (OSError, ValueError):  # ValueError: the stream was closed
+                self._break()
+        return len(text)
+
+    def flush(self):
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except (OSError, ValueError):
+                self._break()
+
+    def _break(self):
+        self.broken = True
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self._stream.fileno())
+            os.close(null)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def _say(message: str) -> None:
     """Print without breaking a progress bar."""
     try:
@@ -179,6 +245,10 @@ def _report(trainer: Trainer, event: str) -> None:
              f"smooth loss {trainer.smooth_loss:.2f} per {trainer.config.seq_length} chars")
     elif event == "sample":
         _say(f"---- sample at step {trainer.step} ----\n{trainer.samples[-1][1]}\n----")
+    elif event == "save":
+        _say(f"step {trainer.step}: checkpoint saved")
+    elif event == "save_failed":
+        _say(f"step {trainer.step}: warning: the periodic save failed ({trainer.save_error}); training goes on")
 
 
 def train_config(args) -> TrainConfig:
@@ -227,38 +297,81 @@ def _resume_schedule(trainer, args) -> None:
         print(f"learning-rate decay now ends after {_decay_span(c)} of training in all")
 
 
+# the settings of a resumed run come from its checkpoint; these options are then ignored
+_RESUME_IGNORED = ("cell", "layers", "hidden_size", "seq_length", "batch_size", "optimizer", "min_learning_rate",
+                   "clip", "forget_bias", "dropout", "dtype", "threads", "seed", "eval_every", "eval_chars",
+                   "sample_every", "sample_length")
+
+
+def _ignored_on_resume(args, config: TrainConfig) -> list:
+    """'--hidden-size 16 (the checkpoint has 8)' for each option given that the checkpoint overrides."""
+    defaults = build_parser().parse_args(["train"])
+    out = []
+    for name in _RESUME_IGNORED:
+        given = getattr(args, name)
+        if given != getattr(defaults, name) and given != getattr(config, name):
+            out.append(f"--{name.replace('_', '-')} {given} (the checkpoint has {getattr(config, name)})")
+    return out
+
+
 def cmd_train(args) -> int:
     if args.steps is None and args.seconds is None:
         raise UsageError("give --steps N or --seconds S: training needs an end")
     checkpoint = args.checkpoint or Path("runs") / f"{args.data.stem}.npz"
     if args.resume and args.overwrite:
         raise UsageError("--resume continues the checkpoint and --overwrite replaces it: choose one")
-    if checkpoint.is_dir():
-        raise UsageError(f"--checkpoint {checkpoint} is a folder; give a file name such as {checkpoint / 'model.npz'}")
-    existing = next(p for p in (checkpoint.parent, *checkpoint.parent.parents, Path(".")) if p.exists())
-    if not os.access(existing, os.W_OK):
-        raise UsageError(f"cannot write the checkpoint {checkpoint}: {existing} is not writable")
-    if checkpoint.exists() and not (args.resume or args.overwrite):
-        raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
-                         f"or another --checkpoint")
+    # everything knowable is checked before the model is built and trained
+    try:
+        check_checkpoint_path(checkpoint, args.data)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    text_bytes = check_data_file(args.data)
+    config = None if args.resume else train_config(args)
+    new_folders = [p for p in (checkpoint.parent, *checkpoint.parent.parents) if not p.exists()]
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # the lock first: a busy checkpoint is the news, whatever else is wrong
+        with CheckpointLock(checkpoint) as lock:
+            if lock.took_over:
+                print(f"note: took over the lock of an earlier run that ended without releasing it "
+                      f"(process {lock.took_over.get('pid', '?')})")
+            if args.resume and not checkpoint.exists():
+                raise UsageError(f"--resume: no checkpoint at {checkpoint}")
+            if checkpoint.exists() and not (args.resume or args.overwrite):
+                raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
+                                 f"or another --checkpoint")
+            config = config or load_checkpoint(checkpoint).config
+            text = load_text(args.data, min_length=config.seq_length + 1)
+            check_memory(config, len(CharVocab.from_text(text)), text_bytes)
+            removed = remove_orphan_temporaries(checkpoint)
+            if removed:
+                print(f"removed {len(removed)} unfinished temporary file{'s' * (len(removed) > 1)} of an earlier "
+                      f"save that was killed ({human_bytes(sum(size for _, size in removed))})")
+            return _train(args, checkpoint, text)
+    finally:
+        for folder in new_folders:  # made for nothing if the run failed before saving
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: the run saved into it
+                break
+
+
+def _train(args, checkpoint, text) -> int:
     callbacks = [_report]
     if args.resume:
-        if not checkpoint.exists():
-            raise UsageError(f"--resume: no checkpoint at {checkpoint}")
-        config = load_checkpoint(checkpoint).config
-        text = load_text(args.data, min_length=config.seq_length + 1)
         trainer = Trainer.resume(checkpoint, text, callbacks=callbacks, progress=not args.no_progress)
         trainer.blas_threads = args.blas_threads
         print(f"resuming {checkpoint} at step {trainer.step} (its saved settings are used)")
+        ignored = _ignored_on_resume(args, trainer.config)
+        if ignored:
+            print(f"note: ignored with --resume: {', '.join(ignored)}")
         _resume_schedule(trainer, args)
         if args.learning_rate is not None and args.learning_rate != trainer.config.learning_rate:
             # a step schedule by hand: train, then resume with a smaller rate to settle in a minimum
             print(f"learning rate changed from {trainer.config.learning_rate} to {args.learning_rate}")
             trainer.set_learning_rate(args.learning_rate)
     else:
-        config = train_config(args)
-        text = load_text(args.data, min_length=config.seq_length + 1)
-        trainer = Trainer(text, config, callbacks=callbacks, progress=not args.no_progress,
+        trainer = Trainer(text, train_config(args), callbacks=callbacks, progress=not args.no_progress,
                           blas_threads=args.blas_threads)
     c = trainer.config
     n_params = sum(p.size for p in trainer.params.values())
@@ -271,24 +384,37 @@ def cmd_train(args) -> int:
           + (f" decaying to {c.min_learning_rate:g} over {_decay_span(c)}" if c.decay_progress(0) is not None else "")
           + (f", dropout {c.dropout}" if c.dropout else "")
           + (f"; {c.threads} threads" if c.threads > 1 else ""))
+    save_steps, save_seconds = args.save_every
     status = 0
-    try:
-        trainer.run(steps=args.steps, seconds=args.seconds)
-    except TrainingDiverged as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        status = 1
-    if trainer.stop_reason == "interrupted (Ctrl-C)":
-        status = 130
-    if status == 0 and len(trainer.val_ids):
-        # all of it (periodic passes use a part)
-        nats = evaluate(trainer.params, trainer.val_ids, blas_threads=args.blas_threads)
-        print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
-              f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
-              f"({trainer.seconds:.1f} s of training)")
-    trainer.save(checkpoint)
-    print(f"stopped: {trainer.stop_reason}; checkpoint saved to {checkpoint}")
-    if status == 0:
-        print(f"sample from it: python -m rnn_lib sample --checkpoint {checkpoint}")
+    # from here to the end a stop signal (Ctrl-C, SIGTERM, SIGHUP) never loses the trained model
+    stops = _active_stop_requests() or StopRequests()  # an inert one when called outside main()
+    with stops.deferred():
+        try:
+            trainer.run(steps=args.steps, seconds=args.seconds, checkpoint=checkpoint,
+                        save_every_steps=save_steps, save_every_seconds=save_seconds)
+        except TrainingDiverged as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 1
+        if stops.requested:
+            status = stops.exit_status
+        if status == 0 and len(trainer.val_ids):
+            print(f"final validation on all {len(trainer.val_ids):,} held-out characters (Ctrl-C skips it)",
+                  flush=True)
+            try:
+                # all of it (periodic passes use a part); the first stop signal cuts it short: it only reports
+                with stops.abortable(after=1):
+                    nats = evaluate(trainer.params, trainer.val_ids, model=trainer.model,
+                                    blas_threads=args.blas_threads)
+                print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
+                      f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
+                      f"({trainer.seconds:.1f} s of training)")
+            except KeyboardInterrupt:
+                status = stops.exit_status
+                trainer.stop_reason = f"{stops.reason} during the final validation"
+        trainer.save(checkpoint)
+        print(f"stopped: {trainer.stop_reason}; checkpoint saved to {checkpoint}")
+        if status == 0:
+            print(f"sample from it: python -m rnn_lib sample --checkpoint {checkpoint}")
     return status
 
 
@@ -299,20 +425,40 @@ def cmd_sample(args) -> int:
     if missing:
         raise UsageError(f"--prime contains {''.join(missing)!r}, not in the model's vocabulary of "
                          f"{len(ckpt.vocab)} characters: {''.join(ckpt.vocab.chars)!r}")
-    text = sample(ckpt.params, ckpt.vocab, args.length, rng, prime=args.prime, temperature=args.temperature)
-    print(args.prime + text)
+    out = sys.stdout
+    out.write(args.prime)
+    chunk = []
+    # streamed: a long sample shows as it is made, and stops being made when its reader goes away
+    for ch in iter_sample(ckpt.params, ckpt.vocab, args.length, rng, prime=args.prime, temperature=args.temperature,
+                          model=ckpt.model):
+        chunk.append(ch)
+        if ch == "\n" or len(chunk) >= 64:
+            out.write("".join(chunk))
+            out.flush()
+            chunk = []
+            if getattr(out, "broken", False):
+                return 0
+    out.write("".join(chunk) + "\n")
     return 0
 
 
 def cmd_evaluate(args) -> int:
     ckpt = load_checkpoint(args.checkpoint)
-    text = load_text(args.data, min_length=ckpt.config.seq_length + 1)
-    trainer = Trainer(text, ckpt.config, vocab=ckpt.vocab, progress=False)
+    c = ckpt.config
+    text = load_text(args.data, min_length=2)
+    ids = ckpt.vocab.encode(text)
+    n_val = int(len(ids) * c.val_fraction)
+    if n_val < 2:
+        raise ValueError(f"{args.data} has {len(text):,} characters; its held-out part (the last "
+                         f"{c.val_fraction:.0%}, as in training) has {n_val}, and evaluating needs at least 2: "
+                         f"use a longer text")
+    # the same packed layout as in training, so the loss agrees with the training run's to the last digit
+    params = packed_zeros({k: v.shape for k, v in ckpt.params.items()}, np.dtype(c.dtype))
     for name, value in ckpt.params.items():
-        trainer.params[name][...] = value
-    nats = evaluate(trainer.params, trainer.val_ids, blas_threads=args.blas_threads)
+        params[name][...] = value
+    nats = evaluate(params, ids[len(ids) - n_val:], model=ckpt.model, blas_threads=args.blas_threads)
     print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
-          f"{len(trainer.val_ids):,} held-out characters of {args.data}")
+          f"{n_val:,} held-out characters of {args.data}")
     return 0
 
 
@@ -320,14 +466,27 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     commands = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate}
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TolerantOutput(sys.stdout), _TolerantOutput(sys.stderr)
+    # a stop signal ends loading or sampling at once (nothing to save); training defers it. Run as a
+    # program (no argv given), a signal after the last save is ignored instead of killing the exit.
+    stops = StopRequests(restore=argv is not None)
     try:
-        with blas_threads(args.blas_threads):  # also for loading and sampling
+        with stops, stops.abortable(after=1), blas_threads(args.blas_threads):  # also for loading and sampling
             return commands[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))
-    except (OSError, CheckpointError, ValueError) as exc:  # FileNotFoundError is an OSError
+    except (OSError, CheckpointError, LockBusy, ValueError) as exc:  # FileNotFoundError is an OSError
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # Ctrl-C outside training (loading, sampling): nothing to save
+    except MemoryError:  # preflight estimates are rough; this is the backstop
+        print("error: out of memory: use a smaller model (--hidden-size, --layers, --batch-size) or a "
+              "shorter text", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # a stop signal outside training (loading, sampling): nothing to save
         print("interrupted", file=sys.stderr)
-        return 130
+        return stops.exit_status
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams

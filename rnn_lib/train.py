@@ -16,11 +16,10 @@ ln 2) and the gist's ``smooth_loss`` (an exponential moving average of the loss 
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import wait as _wait_for
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -33,6 +32,8 @@ from .config import TrainConfig
 from .flat import packed_buffer
 from .optim import Adagrad
 from .sampling import sample
+from .signals import StopRequests
+from .signals import active as _active_stop_requests
 from .vocab import CharVocab
 
 __all__ = ["History", "TrainingDiverged", "Trainer", "train", "evaluate", "split_ids", "make_optimizer"]
@@ -156,26 +157,26 @@ def _all_finite(arrays: dict) -> bool:
 
 
 @contextmanager
-def _stop_on_interrupt(trainer):
-    """Turn Ctrl-C into a request to stop after the current step, so no update is half applied.
-
-    A second Ctrl-C interrupts at once. Outside the main thread, signals cannot be caught and a
-    KeyboardInterrupt is handled by :meth:`Trainer.run` instead.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
+def _stop_requests():
+    """The caller's :class:`~rnn_lib.signals.StopRequests` (the CLI's spans training and saving), or
+    one for the duration of the block."""
+    current = _active_stop_requests()
+    if current is not None:
+        yield current
         return
+    with StopRequests() as stops:
+        yield stops
 
-    def handler(signum, frame):
-        if trainer._interrupt_requested:
-            raise KeyboardInterrupt
-        trainer._interrupt_requested = True
 
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _abortable(after: int = 2):
+    """Where a signal may cut the work short (see :mod:`rnn_lib.signals`); anywhere outside a run, as before."""
+    stops = _active_stop_requests()
+    return stops.abortable(after) if stops is not None else nullcontext()
+
+
+def _critical():
+    stops = _active_stop_requests()
+    return stops.critical() if stops is not None else nullcontext()
 
 
 class Trainer:
@@ -190,7 +191,9 @@ class Trainer:
         Defaults to ``CharVocab.from_text(text)``.
     callbacks : list of callables
         Each is called as ``callback(trainer, event)`` with event ``"log"`` (a history point was
-        added), ``"eval"`` (a validation loss), ``"sample"`` (``trainer.samples[-1]``) or ``"end"``.
+        added), ``"eval"`` (a validation loss), ``"sample"`` (``trainer.samples[-1]``), ``"save"``
+        (a periodic checkpoint was written), ``"save_failed"`` (``trainer.save_error`` says why) or
+        ``"end"``.
     progress : bool
         Show a tqdm progress bar.
     blas_threads : int or None
@@ -220,8 +223,13 @@ class Trainer:
         self.model = get_cell(config.cell)
         rng = np.random.default_rng(config.seed)
         extra = {} if config.forget_bias is None else {"forget_bias": config.forget_bias}
-        self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
-                                             dtype=np.dtype(config.dtype), layers=config.layers, **extra)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, once
+            self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
+                                                 dtype=np.dtype(config.dtype), layers=config.layers, **extra)
+        if not _all_finite(self.params):  # found now, not after a training run that cannot save
+            raise ValueError(f"the initial weights are not finite in {config.dtype} (init_scale="
+                             f"{config.init_scale}, forget_bias={config.forget_bias}; {config.dtype} reaches "
+                             f"{float(np.finfo(config.dtype).max):.3g}): use smaller values")
         self.sample_rng = np.random.default_rng([config.seed, 1])
         # dropout masks, one stream per thread so that they do not depend on which thread runs first;
         # separate from the others, so turning dropout on changes neither the initial weights nor the samples
@@ -243,35 +251,48 @@ class Trainer:
         self.seconds = 0.0
         self.stop_reason = None
         self._interval_losses: list[float] = []
-        self._interrupt_requested = False
+        self._futures = []  # the thread pool's pending work of the current step
+        self.save_error = None  # why the last periodic save failed
 
     # ----------------------------------------------------------------- one step
     def train_step(self) -> float:
         """One update on the next ``seq_length`` characters of every stream; returns nats/char."""
         T = self.config.seq_length
-        if self.position + T + 1 > self._grid.shape[0]:
+        p, hprev = self.position, self.hprev
+        if p + T + 1 > self._grid.shape[0]:
             # end of the streams: start again from the beginning with a fresh memory, as the gist does
-            self.position = 0
-            self.hprev = self.model.initial_state(self.params, self.config.batch_size)
-        p = self.position
+            p, hprev = 0, self.model.initial_state(self.params, self.config.batch_size)
         inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, once
-            loss, grads, h_last = self._loss_and_grads(inputs, targets)
+        # a second stop signal may cut the forward and backward passes short: they change nothing
+        # but the dropout generators, which are put back, so the trainer stays at the end of a step
+        rng_states = [g.bit_generator.state for g in self.dropout_rngs] if self.config.dropout else None
+        try:
+            with _abortable(), np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+                loss, grads, h_last = self._loss_and_grads(inputs, targets, hprev)
+        except KeyboardInterrupt:
+            _wait_for(self._futures)  # no worker may draw from a generator after it is put back
+            if rng_states is not None:
+                for g, state in zip(self.dropout_rngs, rng_states):
+                    g.bit_generator.state = state
+            raise
+        finally:
+            self._futures = []
         if not (math.isfinite(loss) and _all_finite(grads)):
             self.stop_reason = f"non-finite loss at step {self.step + 1}"
             raise TrainingDiverged(
                 f"the loss became {loss} at step {self.step + 1} (learning rate "
                 f"{self.config.learning_rate}). The update was not applied: the parameters are the "
                 f"finite ones after step {self.step}, and the history is kept. Try a smaller "
-                f"learning_rate or clip, or a smaller init_scale.")
+                f"learning_rate or clip, or a smaller init_scale.{self._initial_weights_hint()}")
+        # from here to the end nothing is abortable: the update and the counters change together
         self._step_keeping_finite(grads)
         self.hprev = h_last
-        self.position += T
+        self.position = p + T
         self.step += 1
         self.smooth_loss = self.smooth_loss * 0.999 + loss * 0.001
         return loss / T
 
-    def _loss_and_grads(self, inputs, targets):
+    def _loss_and_grads(self, inputs, targets, hprev=None):
         """Loss, clipped gradients and last state of one step, computed by ``config.threads`` threads.
 
         With more than one thread the B streams are split into groups that run at the same time on
@@ -281,17 +302,23 @@ class Trainer:
         dropout masks). Clipping comes after the average, as it would for one group.
         """
         c = self.config
+        hprev = self.hprev if hprev is None else hprev
 
         def group(k):
             cols = self._groups[k]
             extra = {"dropout": c.dropout, "rng": self.dropout_rngs[k]} if c.dropout else {}
-            return self.model.loss_and_grads(self.params, inputs[:, cols], targets[:, cols], self.hprev[:, cols],
+            return self.model.loss_and_grads(self.params, inputs[:, cols], targets[:, cols], hprev[:, cols],
                                              clip=None if c.threads > 1 else c.clip, **extra)
 
         if c.threads == 1:
             return group(0)
         k_all = range(c.threads)
-        results = list(self._pool.map(group, k_all)) if self._pool is not None else [group(k) for k in k_all]
+        if self._pool is not None:
+            with _critical():  # every future submitted is recorded, so that an abort can wait for them all
+                self._futures = [self._pool.submit(group, k) for k in k_all]
+            results = [f.result() for f in self._futures]
+        else:
+            results = [group(k) for k in k_all]
         weights = [(g.stop - g.start) / c.batch_size for g in self._groups]
         grads = results[0][1]  # a fresh buffer from this call: the sum is built in it
         blocks = [_blocks(r[1]) for r in results]
@@ -318,68 +345,108 @@ class Trainer:
         raise TrainingDiverged(
             f"the update at step {self.step + 1} made parameters infinite (learning rate "
             f"{self.config.learning_rate} is far too large). It was undone: the parameters are the finite "
-            f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate.")
+            f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate."
+            f"{self._initial_weights_hint()}")
+
+    def _initial_weights_hint(self) -> str:
+        """The initial weights chosen by hand can diverge at any learning rate: say so when they were."""
+        c = self.config
+        chosen = [f"{k}={v:g}" for k, v in (("init_scale", c.init_scale), ("forget_bias", c.forget_bias))
+                  if v is not None]
+        return (f" The initial weights were set by hand ({', '.join(chosen)}): extreme values diverge at any "
+                f"learning rate." if chosen else "")
 
     # ----------------------------------------------------------------- the loop
-    def run(self, steps: int | None = None, seconds: float | None = None) -> "Trainer":
+    def run(self, steps: int | None = None, seconds: float | None = None, checkpoint=None,
+            save_every_steps: int = 0, save_every_seconds: float = 0.0) -> "Trainer":
         """Train for ``steps`` more steps or ``seconds`` more seconds, whichever comes first.
 
-        Stops cleanly on Ctrl-C (after the current step, so the model is consistent and can be
-        saved) and raises :class:`TrainingDiverged` if the loss stops being finite; in both cases
-        the trainer keeps its parameters, optimiser memory and history.
+        Stops cleanly on Ctrl-C, SIGTERM or SIGHUP (after the current step, so the model is one
+        consistent step and can be saved; a second signal cuts short only work that changes
+        nothing, see :mod:`rnn_lib.signals`) and raises :class:`TrainingDiverged` if the loss stops
+        being finite; in both cases the trainer keeps its parameters, optimiser memory and history.
+
+        Parameters
+        ----------
+        steps, seconds : int, float, optional
+        checkpoint : str or Path, optional
+            Where to save periodically (the caller saves at the end).
+        save_every_steps : int
+            Save to ``checkpoint`` every this many steps (0: never).
+        save_every_seconds : float
+            Save to ``checkpoint`` when this much wall time has passed since the last save (0: never).
         """
         if steps is None and seconds is None:
             raise ValueError("give steps or seconds (or both): training needs an end")
-        for name, v in (("steps", steps), ("seconds", seconds)):
+        for name, v in (("steps", steps), ("seconds", seconds), ("save_every_steps", save_every_steps),
+                        ("save_every_seconds", save_every_seconds)):
             if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0):
                 raise ValueError(f"{name} must be a non-negative number, got {v!r}")
+        if (save_every_steps or save_every_seconds) and checkpoint is None:
+            raise ValueError("periodic saving needs a checkpoint path")
         c = self.config
         end_step = self.step + steps if steps is not None else None
         self.stop_reason = None
-        self._interrupt_requested = False
         bar = self._progress_bar(steps, seconds)
-        start = time.perf_counter()
+        start = last_save = time.perf_counter()
         base_seconds = self.seconds
         pool = ThreadPoolExecutor(c.threads, thread_name_prefix="rnn_lib-train") if c.threads > 1 else None
         self._pool = pool
-        try:
-            with _stop_on_interrupt(self), _blas_threads(self.blas_threads):
-                while not self._should_stop(end_step, seconds, time.perf_counter() - start):
-                    self._interval_losses.append(self.train_step())
-                    self.seconds = base_seconds + time.perf_counter() - start
-                    if self.step % c.log_every == 0:
-                        self._log()
+        with _stop_requests() as stops:
+            try:
+                with _blas_threads(self.blas_threads):
+                    while not self._should_stop(end_step, seconds, time.perf_counter() - start, stops):
+                        loss = self.train_step()
+                        self._interval_losses.append(loss)
+                        self.seconds = base_seconds + time.perf_counter() - start
+                        if self.step % c.log_every == 0:
+                            self._log()
+                            if bar is not None:
+                                bar.set_postfix_str(f"train {self.history.train_nats[-1]:.3f} nats/char",
+                                                    refresh=False)
+                        if c.eval_every and self.step % c.eval_every == 0 and len(self.val_ids):
+                            self.validate()
+                        if c.sample_every and self.step % c.sample_every == 0:
+                            self._sample()
+                        if (save_every_steps and self.step % save_every_steps == 0) or (
+                                save_every_seconds and time.perf_counter() - last_save >= save_every_seconds):
+                            try:
+                                self.save(checkpoint)
+                                self._emit("save")
+                            except OSError as exc:  # a full disk must not end the run: the next save may work
+                                self.save_error = exc
+                                self._emit("save_failed")
+                            last_save = time.perf_counter()
                         if bar is not None:
-                            bar.set_postfix_str(f"train {self.history.train_nats[-1]:.3f} nats/char", refresh=False)
-                    if c.eval_every and self.step % c.eval_every == 0 and len(self.val_ids):
-                        self.validate()
-                    if c.sample_every and self.step % c.sample_every == 0:
-                        self._sample()
-                    if bar is not None:
-                        bar.update(1 if steps is not None else
-                                   min(seconds, time.perf_counter() - start) - bar.n)
-        except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread
-            self.stop_reason = "interrupted (Ctrl-C)"
-        finally:
-            if pool is not None:
-                pool.shutdown()
-                self._pool = None
-            if bar is not None:
-                bar.close()
-            self.seconds = base_seconds + time.perf_counter() - start
-        # a partial log interval stays pending (and is saved with the state), so a run resumed from
-        # a checkpoint records exactly the history of an uninterrupted one
-        self._emit("end")
+                            bar.update(1 if steps is not None else
+                                       min(seconds, time.perf_counter() - start) - bar.n)
+            except KeyboardInterrupt:  # a second signal in abortable work, or raised by a callback
+                if not stops.requested:
+                    stops.request()
+                self.stop_reason = stops.reason
+            finally:
+                if pool is not None:
+                    pool.shutdown()
+                    self._pool = None
+                if bar is not None:
+                    bar.close()
+                self.seconds = base_seconds + time.perf_counter() - start
+            # a partial log interval stays pending (and is saved with the state), so a run resumed from
+            # a checkpoint records exactly the history of an uninterrupted one
+            try:
+                self._emit("end")
+            except KeyboardInterrupt:  # a second stop signal skips the callbacks, not the caller's save
+                pass
         return self
 
-    def _should_stop(self, end_step, seconds, elapsed) -> bool:
-        """True when a bound is reached or Ctrl-C was pressed; records why in ``stop_reason``."""
+    def _should_stop(self, end_step, seconds, elapsed, stops) -> bool:
+        """True when a bound is reached or a stop signal came; records why in ``stop_reason``."""
         if end_step is not None and self.step >= end_step:
             self.stop_reason = f"reached step {end_step}"
         elif seconds is not None and elapsed >= seconds:
             self.stop_reason = f"reached {seconds:g} seconds"
-        elif self._interrupt_requested:
-            self.stop_reason = "interrupted (Ctrl-C)"
+        elif stops.requested:
+            self.stop_reason = stops.reason
         return self.stop_reason is not None
 
     def set_learning_rate(self, learning_rate: float) -> None:
@@ -408,7 +475,8 @@ class Trainer:
             raise ValueError("there is no validation split (val_fraction=0)")
         n = self.config.eval_chars if max_chars is None else max_chars
         ids = self.val_ids[:n] if n else self.val_ids
-        nats = evaluate(self.params, ids, model=self.model, blas_threads=self.blas_threads)
+        with _abortable():  # nothing is recorded until it is complete
+            nats = evaluate(self.params, ids, model=self.model, blas_threads=self.blas_threads)
         h = self.history
         h.val_step.append(self.step)
         h.val_seconds.append(self.seconds)
@@ -419,7 +487,8 @@ class Trainer:
     def sample(self, length: int | None = None, prime: str = "", temperature: float = 1.0) -> str:
         """Text generated by the current model, from ``self.sample_rng``."""
         length = self.config.sample_length if length is None else length
-        return sample(self.params, self.vocab, length, self.sample_rng, prime=prime, temperature=temperature)
+        return sample(self.params, self.vocab, length, self.sample_rng, prime=prime, temperature=temperature,
+                      model=self.model)
 
     # ----------------------------------------------------------------- helpers
     def _log(self):
@@ -432,12 +501,21 @@ class Trainer:
         self._emit("log")
 
     def _sample(self):
-        self.samples.append((self.step, self.sample()))
+        rng_state = self.sample_rng.bit_generator.state
+        try:
+            with _abortable():
+                text = self.sample()
+        except KeyboardInterrupt:  # cut short: the generator goes back to where a resumed run expects it
+            self.sample_rng.bit_generator.state = rng_state
+            raise
+        self.samples.append((self.step, text))
         self._emit("sample")
 
     def _emit(self, event: str):
-        for cb in self.callbacks:
-            cb(self, event)
+        # callbacks see a complete state and change none of it that must stay consistent
+        with _abortable():
+            for cb in self.callbacks:
+                cb(self, event)
 
     def _progress_bar(self, steps, seconds):
         if not self.progress:
@@ -460,8 +538,9 @@ class Trainer:
     def save(self, path) -> None:
         """Write a checkpoint (atomically) that :meth:`resume` continues bit for bit."""
         from .checkpoint import save_checkpoint
-        save_checkpoint(path, self.params, self.vocab, self.config, memory=self.optimizer.memory,
-                        hprev=self.hprev, history=self.history, state=self.state())
+        with _critical():  # a stop signal waits until the file is complete
+            save_checkpoint(path, self.params, self.vocab, self.config, memory=self.optimizer.memory,
+                            hprev=self.hprev, history=self.history, state=self.state())
 
     @classmethod
     def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> "Trainer":

@@ -101,7 +101,7 @@ class CharVocab:
         return f"CharVocab({len(self)} chars: {self._preview()})"
 
 
-def load_text(path, min_length: int = 2) -> str:
+def load_text(path, min_length: int = 2, max_bytes: int | None = None) -> str:
     """Read a UTF-8 text file for training.
 
     Parameters
@@ -110,20 +110,21 @@ def load_text(path, min_length: int = 2) -> str:
     min_length : int
         Fewest characters accepted. Training on sequences of ``seq_length`` characters needs
         ``seq_length + 1`` (the targets are the inputs shifted by one), so pass that.
+    max_bytes : int, optional
+        Largest file accepted (default :data:`rnn_lib.preflight.MAX_TEXT_BYTES`, 1 GiB).
 
     Raises
     ------
     FileNotFoundError
         The file does not exist (or is a folder).
     ValueError
-        The file is empty, is not valid UTF-8 (the message gives the byte offset), or is shorter
+        The file is not a regular file (``/dev/zero``, a pipe), is larger than ``max_bytes``, is empty, is not valid UTF-8 (the message gives the byte offset), or is shorter
         than ``min_length`` characters (the original gist fails there with an ``IndexError``).
     """
+    from .preflight import MAX_TEXT_BYTES, check_data_file
     path = Path(path)
-    if path.is_dir():
-        raise FileNotFoundError(f"{path} is a folder; give the path of a text file inside it")
-    if not path.exists():
-        raise FileNotFoundError(f"no such file: {path} (current folder: {Path.cwd()})")
+    # sized before it is read: a device or a huge file would otherwise be read until memory runs out
+    check_data_file(path, MAX_TEXT_BYTES if max_bytes is None else max_bytes)
     raw = path.read_bytes()
     if not raw:
         raise ValueError(f"{path} is empty; a training text needs at least {min_length} characters")
