@@ -22,7 +22,7 @@ import numpy as np
 from .blas import DEFAULT_BLAS_THREADS, blas_threads
 from .cells import CELL_NAMES
 from .checkpoint import CheckpointError, load_checkpoint, remove_orphan_temporaries
-from .config import TrainConfig
+from .config import DEFAULT_LEARNING_RATES, TrainConfig
 from .flat import packed_zeros
 from .lock import CheckpointLock, LockBusy
 from .preflight import check_checkpoint_path, check_data_file, check_memory, human_bytes
@@ -34,7 +34,6 @@ from .vocab import DATA_DIR, CharVocab, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"
 DEFAULTS = TrainConfig()
-ADAM_LEARNING_RATE = 0.002
 DEFAULT_SAVE_EVERY = "5m"  # a run longer than this never loses more than its last five minutes
 
 
@@ -128,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parallel streams through the text (default %(default)s)")
     t.add_argument("--optimizer", choices=("adagrad", "adam"), default=DEFAULTS.optimizer)
     t.add_argument("--learning-rate", type=_positive_float, default=None,
-                   help=f"default {DEFAULTS.learning_rate} for adagrad, {ADAM_LEARNING_RATE} for adam; "
+                   help=f"default {DEFAULT_LEARNING_RATES['adam']} for adam, {DEFAULT_LEARNING_RATES['adagrad']} for adagrad; "
                         f"with --resume, a new rate for the rest of the run")
     t.add_argument("--lr-decay-steps", type=_non_negative_int, default=None,
                    help="decay the learning rate along a cosine to --min-learning-rate over this many "
@@ -253,8 +252,7 @@ def _report(trainer: Trainer, event: str) -> None:
 
 def train_config(args) -> TrainConfig:
     """The configuration a new ``train`` run uses for parsed arguments ``args`` (raises ValueError if invalid)."""
-    learning_rate = args.learning_rate or (ADAM_LEARNING_RATE if args.optimizer == "adam"
-                                           else DEFAULTS.learning_rate)
+    learning_rate = args.learning_rate or DEFAULT_LEARNING_RATES[args.optimizer]
     # by default the rate settles along a cosine over a run of known length: the end of the run then
     # averages out the noise of single steps, so the result depends far less on the seed and the CPU
     lr_decay_steps = args.lr_decay_steps if args.lr_decay_steps is not None else (args.steps or 0)

@@ -4,15 +4,22 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-__all__ = ["TrainConfig"]
+__all__ = ["DEFAULT_LEARNING_RATES", "TrainConfig"]
+
+# Adam at 0.002, decaying over the run as the CLI does by default, gave 1.724-1.731 nats/char after
+# 10,000 steps for 3 seeds x 2 numpy SIMD configurations (benchmarks/bench_recipe.py); Adagrad at
+# its old default of 0.05 gave 1.87-2.05 over 3 seeds (it keeps the largest early gradients in its
+# memory for good, so a run's early accidents slow it down to the end).
+DEFAULT_LEARNING_RATES = {"adam": 0.002, "adagrad": 0.05}
 
 
 @dataclass
 class TrainConfig:
     """Hyperparameters of a training run.
 
-    The defaults are the CLI's (chosen so that 60 s of training on tiny Shakespeare reaches a good
-    validation loss; see the README). ``TrainConfig.gist()`` gives the original gist's settings.
+    The defaults are the CLI's, except that the CLI also decays the learning rate over each run
+    (``lr_decay_steps``/``lr_decay_seconds`` set to its ``--steps``/``--seconds``); see the README for
+    how they were chosen. ``TrainConfig.gist()`` gives the original gist's settings (Adagrad).
     """
 
     cell: str = "rnn"            # "rnn" (the gist's), "lstm" or "gru"
@@ -20,8 +27,8 @@ class TrainConfig:
     hidden_size: int = 160
     seq_length: int = 25
     batch_size: int = 32
-    learning_rate: float = 0.05
-    optimizer: str = "adagrad"   # "adagrad" (the gist's) or "adam"
+    learning_rate: float | None = None  # None: the optimizer's default, DEFAULT_LEARNING_RATES
+    optimizer: str = "adam"      # "adam" or "adagrad" (the gist's)
     clip: float = 5.0            # elementwise gradient clipping, as in the gist
     lr_decay_steps: int = 0      # 0: constant rate; N: cosine decay to min_learning_rate over N steps
     lr_decay_seconds: float = 0.0  # the same over S seconds of training (for runs bounded by time)
@@ -43,8 +50,10 @@ class TrainConfig:
         from .cells import CELL_NAMES
         if self.cell not in CELL_NAMES:
             raise ValueError(f"cell must be one of {', '.join(CELL_NAMES)}, got {self.cell!r}")
-        if self.optimizer not in ("adagrad", "adam"):
-            raise ValueError(f"optimizer must be 'adagrad' or 'adam', got {self.optimizer!r}")
+        if self.optimizer not in DEFAULT_LEARNING_RATES:
+            raise ValueError(f"optimizer must be 'adam' or 'adagrad', got {self.optimizer!r}")
+        if self.learning_rate is None:
+            self.learning_rate = DEFAULT_LEARNING_RATES[self.optimizer]
         positive_ints = ("hidden_size", "seq_length", "batch_size", "layers", "threads")
         non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length", "lr_decay_steps")
         for f in positive_ints + non_negative_ints + ("log_every",):
@@ -92,8 +101,8 @@ class TrainConfig:
     @classmethod
     def gist(cls, **overrides) -> "TrainConfig":
         """The original min-char-rnn settings: 100 hidden units, one stream, float64."""
-        return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "learning_rate": 0.1,
-                      "dtype": "float64", **overrides})
+        return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "optimizer": "adagrad",
+                      "learning_rate": 0.1, "dtype": "float64", **overrides})
 
     def decay_progress(self, step: int, seconds: float = 0.0) -> float | None:
         """How far the learning-rate decay has gone, from 0 to 1, after ``step`` updates and ``seconds``

@@ -21,7 +21,8 @@ TIMES = ("seconds", "val_seconds")
 
 def config(**overrides):
     base = dict(hidden_size=8, seq_length=5, batch_size=2, dtype="float32", eval_every=3,
-                sample_every=4, sample_length=15, log_every=2, learning_rate=0.1)
+                sample_every=4, sample_length=15, log_every=2, learning_rate=0.1,
+                optimizer="adagrad")
     base.update(overrides)
     return TrainConfig(**base)
 

@@ -93,7 +93,7 @@ def work(tmp_path):
 # units), so a second signal 0-1.5 ms after the first often lands inside the same step. Measured
 # against the code before the fix with two Ctrl-Cs: 7 of 32 runs saved a half-applied step that
 # loaded as valid and 1 saved nothing; with gaps up to 4 ms, 3 and 20 of 32.
-RACE = ["--data", "small.txt", "--hidden-size", "512", "--seq-length", "1", "--batch-size", "1",
+RACE = ["--data", "small.txt", "--optimizer", "adagrad", "--hidden-size", "512", "--seq-length", "1", "--batch-size", "1",
         "--eval-every", "0", "--sample-every", "0", "--no-progress", "--lr-decay-steps", "0", "--steps", "1000000"]
 
 

@@ -24,7 +24,8 @@ TIMES = ("seconds", "val_seconds")
 
 def config(**overrides):
     base = dict(hidden_size=8, seq_length=5, batch_size=2, dtype="float64", eval_every=0,
-                sample_every=0, log_every=1, learning_rate=0.1, sample_length=12)
+                sample_every=0, log_every=1, learning_rate=0.1, sample_length=12,
+                optimizer="adagrad")
     base.update(overrides)
     return TrainConfig(**base)
 
