@@ -34,6 +34,7 @@ from rnn_lib.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
+_ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% fragment
 import html
@@ -154,8 +155,9 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # ## 4 · Training live
 #
 # `rnn_lib.Trainer` is the gist's training loop with a beginning and an end; each of its steps is the
-# forward pass, backpropagation through time and Adagrad update of notebooks 01–04. We use the command line tool's defaults,
-# `TrainConfig()`, which differ from the gist in four ways, chosen to learn more per second on a laptop:
+# forward pass, backpropagation through time and Adagrad update of notebooks 01–04. We train with
+# the recipe of the shipped model that section 7 loads, which differs from the gist in four ways,
+# chosen to learn more per second on a laptop:
 #
 # - 160 hidden units instead of 100;
 # - 32 **streams**: the training split is cut into 32 pieces read side by side, so each step
@@ -163,15 +165,19 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # - a learning rate of 0.05 instead of 0.1;
 # - `float32` arithmetic instead of `float64` (half the memory traffic, and precise enough here).
 #
+# (The command line tool's defaults, `TrainConfig()`, go one step further: the Adam optimiser, which
+# notebook 11 uses, with a learning rate that decays over the run. Its results vary less from seed to
+# seed and from CPU to CPU; here we stay with the gist's Adagrad.)
+#
 # Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
 # held-out characters, to keep it quick), and 150-character samples, which we print ourselves.
 
 # %% fragment
-config = rnn_lib.TrainConfig(eval_every=250, sample_every=0, sample_length=150)
-defaults, gist = rnn_lib.TrainConfig(), rnn_lib.TrainConfig.gist()
-for name in ("hidden_size", "seq_length", "batch_size", "learning_rate", "dtype"):
-    print(f"{name:<14} this run: {getattr(config, name)!s:<8} CLI default: "
-          f"{getattr(defaults, name)!s:<8} gist: {getattr(gist, name)}")
+config = rnn_lib.TrainConfig(optimizer="adagrad", learning_rate=0.05, eval_every=250, sample_every=0,
+                             sample_length=150)
+gist = rnn_lib.TrainConfig.gist()
+for name in ("hidden_size", "seq_length", "batch_size", "optimizer", "learning_rate", "dtype"):
+    print(f"{name:<14} this run: {getattr(config, name)!s:<8} gist: {getattr(gist, name)}")
 
 # %% [markdown] subslide
 # ### Watching the run: callbacks
@@ -238,21 +244,22 @@ def print_samples(every_seconds=5.0):
 # ### Run it
 #
 # `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
-# the uniform line, cross the bigram line within the first few hundred steps, and keep falling (the
-# very first point lies *above* the uniform line: Adagrad's first update moves every weight by the
-# whole learning rate, notebook 04, an overshoot that the next steps correct);
+# the uniform line, cross the bigram line within the first 500 steps, and keep falling (the first
+# point hardly drops below the uniform line, and can lie above it: Adagrad's first updates move every
+# weight by about the whole learning rate, notebook 04, overshoots that the next steps correct);
 # and watch the samples go from random characters to word-like groups with spaces, capitals and
-# line breaks, then to speaker names followed by a colon.
+# line breaks, and then to lines that look like a play's, with speaker names followed by a colon.
 #
 # A slow or busy computer may manage only a few hundred steps in 25 seconds. So that the checks below
-# hold everywhere, the cell then continues, if needed, until at least `MIN_STEPS = 500` steps are
+# hold everywhere, the cell then continues, if needed, until at least `MIN_STEPS = 2000` steps are
 # done; when the timed run already did that many, nothing more happens. At the end we measure the
 # validation loss once more on the *whole* held-out split.
 
 # %% fragment
 # NBVAL_IGNORE_OUTPUT
-# (how far 25 seconds of training gets depends on the machine and its load; the progress bar is a widget)
-TRAIN_SECONDS, MIN_STEPS = 25, 500
+# (why: how far 25 seconds of training gets depends on the machine and its load, and the last digits of
+# every step on its CPU; the progress bar is a widget; the next cell checks what holds on every machine)
+TRAIN_SECONDS, MIN_STEPS = 25, 2000
 trainer = rnn_lib.Trainer(text, config, callbacks=[live_loss_plot(), print_samples()])
 print(f"---- sample at step 0 (untrained) ----\n{trainer.sample()}\n")
 trainer.run(seconds=TRAIN_SECONDS)
@@ -267,22 +274,28 @@ assert timed_stop == f"reached {TRAIN_SECONDS} seconds" and trainer.step >= MIN_
 assert len(trainer.history.step) > 0 and final_val < bigram_val
 
 # %% [markdown] fragment
-# The numbers above depend on how fast this machine is, so nbval does not compare them. What must
-# hold on every machine is checked here. **Expected:** the timed run stopped because its time was up;
-# at least `MIN_STEPS` steps were done; the run used the same validation split as section 2; its
-# validation loss is below the bigram table's; and its first training point (steps 1 to 10, the
-# same on every machine, because the run is seeded) lies above the uniform line.
+# The numbers above depend on how fast this machine is, so nbval does not compare them. Even the
+# first steps, which every machine runs, do not give the same numbers everywhere: the run is seeded,
+# but another CPU rounds the last bits of its sums differently, and training amplifies that. What
+# must hold on every machine is checked here. **Expected:** the timed run stopped because its time was
+# up; at least `MIN_STEPS` steps were done; the run used the same validation split as section 2; its
+# validation loss is below the bigram table's; its training curve went below the bigram line within
+# the first 500 steps; and its first point (steps 1 to 10) lies less than half a nat/char below
+# the uniform line, far above the bigram line.
 
 # %% fragment
-first_point = trainer.history.train_nats[0]
+h = trainer.history
+first_point = h.train_nats[0]
+below_bigram = [step for step, nats in zip(h.step, h.train_nats) if nats < bigram_val]
 print(f"stop reason of the timed run: {timed_stop!r}")
 print(f"at least {MIN_STEPS} steps: {trainer.step >= MIN_STEPS}")
 print(f"same validation split as section 2: {np.array_equal(trainer.val_ids, val_ids)}")
 print(f"validation loss below the bigram baseline ({bigram_val:.3f} nats/char): {final_val < bigram_val}")
-print(f"first training point, steps 1-{config.log_every}: {first_point:.3f} nats/char, "
-      f"above the uniform {uniform_nats:.3f}: {first_point > uniform_nats}")
+print(f"training curve below the bigram line within the first 500 steps: {below_bigram[0] <= 500}")
+print(f"first training point (steps 1-{config.log_every}) less than 0.5 below the uniform {uniform_nats:.3f}: "
+      f"{first_point > uniform_nats - 0.5}")
 assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
-assert first_point > uniform_nats
+assert below_bigram[0] <= 500 and first_point > uniform_nats - 0.5
 
 # %% [markdown] slide
 # ## 5 · What the gist's numbers mean
@@ -349,8 +362,9 @@ assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 #
 # We can rebuild the smoothed value from `train_nats` alone: over $n$ steps the old value keeps a weight
 # of $0.999^n$ and the new losses share the rest. **Expected:** the rebuilt curve agrees with
-# `smooth_loss` to better than 0.5%, and both lie above the unsmoothed curve while the loss is falling,
-# because the average still remembers the bad start.
+# `smooth_loss` to better than 0.5%, and both lie above the unsmoothed curve while the loss is falling
+# fast, because the average still remembers the bad start: at every point from step 20 to step
+# 1,000, a stretch every run has.
 
 # %% fragment
 h = trainer.history
@@ -374,9 +388,11 @@ _ = ax.legend(loc="upper right")
 plt.show()
 
 largest_gap = np.max(np.abs(rebuilt - smooth) / smooth)
+falling = (steps >= 20) & (steps <= 1000)
 print(f"rebuilt from train_nats agrees with smooth_loss to better than 0.5%: {largest_gap < 0.005}")
-print(f"smooth_loss above 25 x train_nats at the end: {smooth[-1] > per_sequence[-1]}")
-assert largest_gap < 0.005 and smooth[-1] > per_sequence[-1]
+print(f"smooth_loss above 25 x train_nats at every point from step 20 to step 1,000: "
+      f"{np.all(smooth[falling] > per_sequence[falling])}")
+assert largest_gap < 0.005 and np.all(smooth[falling] > per_sequence[falling])
 
 # %% [markdown] fragment
 # How long is the memory? After $n$ steps the starting value still carries weight $0.999^n$.
@@ -429,7 +445,7 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 #
 # Pressing Ctrl-C sends the signal `SIGINT` to the Python process. A callback can send the same signal
 # to its own process with `os.kill(os.getpid(), signal.SIGINT)`. We continue training the model from
-# section 4, asking for 100,000 more steps (20 minutes or more), and "press Ctrl-C" at the third history
+# section 4, asking for 100,000 more steps (minutes of training), and "press Ctrl-C" at the third history
 # point of this call. The live-plot callbacks are replaced so that nothing is drawn.
 #
 # **Expected:** `run` returns at once with `stop_reason` `'interrupted (Ctrl-C)'`, right after the
@@ -532,11 +548,11 @@ assert same_params and same_memory and same_history and back.step == trainer.ste
 # ## 7 · A longer run: the shipped checkpoint
 #
 # 25 seconds is a start. The repository ships a model trained by the command line tool for 60,000
-# steps with the same settings (the command is in section 9). Every step of it read 32 × 25 = 800
-# characters, so it read 48 million characters, many passes over the training split.
+# steps with the settings of section 4 (the command is in section 9). Every step of it read 32 × 25 = 800 characters, so it read 48
+# million characters, many passes over the training split.
 #
 # `load_checkpoint` returns the parameters, the vocabulary, the configuration, the history and the
-# trainer's state. **Expected:** the CLI's default configuration, 60,000 steps, the 65-character
+# trainer's state. **Expected:** section 4's configuration; 60,000 steps; the 65-character
 # vocabulary of section 1.
 
 # %% fragment
@@ -552,6 +568,8 @@ print(f"hidden_size {c.hidden_size}, batch_size {c.batch_size}, seq_length {c.se
       f"learning_rate {c.learning_rate}, {c.dtype}: {n_params:,} parameters")
 assert ckpt.vocab == vocab and ckpt.step == 60_000
 assert (c.hidden_size, c.batch_size, c.seq_length, c.learning_rate, c.dtype) == (160, 32, 25, 0.05, "float32")
+assert all(getattr(c, name) == getattr(config, name)
+           for name in ("hidden_size", "batch_size", "seq_length", "optimizer", "learning_rate", "dtype"))
 
 # %% [markdown] subslide
 # ### Its loss curve
@@ -635,14 +653,16 @@ plt.show()
 # ### Its validation loss, computed here
 #
 # `rnn_lib.evaluate(params, ids)` runs the model over a text without training and returns the mean
-# cross-entropy in nats/char. Held-out text, a fixed model: the result is the same on every run.
-# We evaluate the whole validation split, and also its first 20,000 characters, which must give back
-# the last point of the history exactly. For comparison we evaluate the same way on a block of
-# *training* text of the same length as the validation split (the block just before it).
+# cross-entropy in nats/char. Held-out text, a fixed model: the result is the same on every run, up
+# to the last bits of float32 arithmetic, which another CPU may round differently. We evaluate the
+# whole validation split, and also its first 20,000 characters, which must give back the last point
+# of the history, computed the same way when the model was trained. For comparison we evaluate the
+# same way on a block of *training* text of the same length as the validation split (the block just
+# before it).
 #
 # **Expected:** the whole split well below the bigram table of section 3, and above the last point of
-# the curve; the first 20,000 characters equal to that point; and the training block lower than the
-# validation split, since the model has read it dozens of times.
+# the curve; the first 20,000 characters equal to that point (to 6 decimals); and the training block
+# lower than the validation split, since the model has read it dozens of times.
 
 # %% fragment
 ckpt_val = rnn_lib.evaluate(ckpt.params, val_ids)
@@ -657,7 +677,7 @@ print(f"a training block, same size:  {ckpt_train_block:.3f} nats/char = {ckpt_t
 print(f"the gist's units: smooth_loss {ckpt.history.smooth_loss[-1]:.1f} at the end (training); "
       f"validation {T * ckpt_val:.1f} per 25 characters")
 assert abs(ckpt_val - ckpt.history.val_nats[-1]) < 0.05 and ckpt_val > ckpt.history.val_nats[-1]
-assert np.isclose(ckpt_val_first, ckpt.history.val_nats[-1], rtol=1e-12)
+assert abs(ckpt_val_first - ckpt.history.val_nats[-1]) < 1e-6
 assert ckpt_val < bigram_val and ckpt_train_block < ckpt_val
 assert ckpt.history.smooth_loss[-1] < T * ckpt_val
 
@@ -767,15 +787,19 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # From the repository's root folder (add `--overwrite` to replace the shipped checkpoint):
 #
 # ```bash
-# python -m rnn_lib train --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 --lr-decay-steps 0 --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
 # python -m rnn_lib evaluate --checkpoint checkpoints/shakespeare_rnn.npz
 # python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8
 # ```
 #
-# The first command prints the validation loss every 500 steps and a sample every 10,000; Ctrl-C
-# stops it and still saves the checkpoint, and `--seconds 600` instead of `--steps` bounds a run by
-# time. The second prints the validation loss of section 7, the third the text of section 8. To train
-# the checkpoint further ("train more"), resume it:
+# The first command trains with the checkpoint's settings (those of section 4: Adagrad at a constant
+# learning rate 0.05, where the tool's defaults would use Adam and a decaying rate). It prints the
+# validation loss every 500 steps and a sample every 10,000; Ctrl-C stops it and still saves the
+# checkpoint, and `--seconds 600` instead of `--steps` bounds a run by
+# time. On another CPU the last bits of every step differ and 60,000 steps amplify them: expect a
+# model like the shipped one, with other numbers. The second command prints the validation loss of
+# section 7, the third the text of section 8. To train the checkpoint further ("train more"), resume
+# it (a resumed run keeps the checkpoint's settings, learning rate included):
 #
 # ```bash
 # python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz --resume --steps 10000
@@ -797,10 +821,12 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 #   a further $\ln 2$ for bits/char. The learner's 42.9 is far below the uniform start for any
 #   plausible vocabulary, but it is a training loss on another text: only a validation loss says how
 #   well the model predicts text it has not read.
-# - A few seconds of training beats the bigram table; the shipped 60,000-step checkpoint gets to the
-#   validation loss printed in section 7, and its curve shows it levelling off, which is when more
-#   training stops paying. Its loss on a block of training text is lower, by more than block
-#   difficulty explains: that difference is memorisation.
+# - 25 seconds of training (and at least 2,000 steps) beats the bigram table; the shipped
+#   60,000-step checkpoint gets to the validation loss printed in section 7, and its curve shows it
+#   levelling off, which is when more training stops paying. Its loss on a block of training text is
+#   lower, by more than block difficulty explains: that difference is memorisation.
+# - A training run's numbers and samples differ from CPU to CPU in their last digits, and more after
+#   many steps; check what holds for any run, as section 4 does.
 
 # %% [markdown] subslide
 # ## Check yourself
@@ -839,9 +865,10 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 #    current step and returns with `stop_reason == "interrupted (Ctrl-C)"`; parameters, optimiser
 #    memory, history and samples are kept, and can be saved or trained further.
 # 7. That cell starts with `# NBVAL_IGNORE_OUTPUT`, because how many steps fit into 25 seconds
-#    depends on the machine. The notebook asserts what must hold anywhere: the timed run stopped
-#    because its time was up, at least `MIN_STEPS` steps were done (a slow machine continues until
-#    then), and the validation loss is below the bigram table's.
+#    depends on the machine (and even the same steps give other last digits on another CPU). The
+#    notebook asserts what must hold anywhere: the timed run stopped because its time was up, at
+#    least `MIN_STEPS` steps were done (a slow machine continues until then), and the validation
+#    loss is below the bigram table's.
 # </details>
 
 # %% [markdown] subslide
