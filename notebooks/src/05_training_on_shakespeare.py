@@ -23,8 +23,9 @@
 # ## Setup
 #
 # The series' standard first cell, then the standard-library modules this notebook uses: `time` paces
-# the live plot, `os` and `signal` press Ctrl-C from code, `tempfile` gives a scratch folder for a
-# checkpoint, `subprocess` runs the command line tool, and `display`/`HTML` show figures and tables.
+# the live plot, `os` and `signal` press Ctrl-C from code, `re` finds speaker lines in a sample,
+# `tempfile` gives a scratch folder for a checkpoint, `subprocess` runs the command line tool, and
+# `display`/`HTML` show figures and tables.
 
 # %% fragment
 import numpy as np
@@ -40,6 +41,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 import html
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -244,14 +246,14 @@ def print_samples(every_seconds=5.0):
 # ### Run it
 #
 # `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
-# the uniform line, cross the bigram line within the first 500 steps, and keep falling (the first
-# point hardly drops below the uniform line, and can lie above it: Adagrad's first updates move every
-# weight by about the whole learning rate, notebook 04, overshoots that the next steps correct);
-# and watch the samples go from random characters to word-like groups with spaces, capitals and
-# line breaks, and then to lines that look like a play's, with speaker names followed by a colon.
+# the uniform line, cross the bigram line (often within a few hundred steps, always within the first
+# 1,500), and keep falling (the very first point lies *above* the uniform line: Adagrad's first
+# update moves every weight by the whole learning rate, notebook 04, an overshoot that the next steps
+# correct); and watch the samples go from random characters to word-like groups with spaces, capitals
+# and line breaks, and then to lines that look like a play's, with speaker names followed by a colon.
 #
 # A slow or busy computer may manage only a few hundred steps in 25 seconds. So that the checks below
-# hold everywhere, the cell then continues, if needed, until at least `MIN_STEPS = 2000` steps are
+# hold everywhere, the cell then continues, if needed, until at least `MIN_STEPS = 4000` steps are
 # done; when the timed run already did that many, nothing more happens. At the end we measure the
 # validation loss once more on the *whole* held-out split.
 
@@ -259,7 +261,7 @@ def print_samples(every_seconds=5.0):
 # NBVAL_IGNORE_OUTPUT
 # (why: how far 25 seconds of training gets depends on the machine and its load, and the last digits of
 # every step on its CPU; the progress bar is a widget; the next cell checks what holds on every machine)
-TRAIN_SECONDS, MIN_STEPS = 25, 2000
+TRAIN_SECONDS, MIN_STEPS = 25, 4000
 trainer = rnn_lib.Trainer(text, config, callbacks=[live_loss_plot(), print_samples()])
 print(f"---- sample at step 0 (untrained) ----\n{trainer.sample()}\n")
 trainer.run(seconds=TRAIN_SECONDS)
@@ -280,22 +282,25 @@ assert len(trainer.history.step) > 0 and final_val < bigram_val
 # must hold on every machine is checked here. **Expected:** the timed run stopped because its time was
 # up; at least `MIN_STEPS` steps were done; the run used the same validation split as section 2; its
 # validation loss is below the bigram table's; its training curve went below the bigram line within
-# the first 500 steps; and its first point (steps 1 to 10) lies less than half a nat/char below
-# the uniform line, far above the bigram line.
+# the first 1,500 steps; its first point (steps 1 to 10) lies above the uniform line; and a
+# 5,000-character sample of the trained model has speaker lines: a name starting with a capital
+# and a colon, alone on a line.
 
 # %% fragment
 h = trainer.history
 first_point = h.train_nats[0]
 below_bigram = [step for step, nats in zip(h.step, h.train_nats) if nats < bigram_val]
+speaker_lines = re.findall(r"(?m)^[A-Z][A-Za-z' ]*:$", trainer.sample(5000))  # e.g. "KING RICHARD III:"
 print(f"stop reason of the timed run: {timed_stop!r}")
 print(f"at least {MIN_STEPS} steps: {trainer.step >= MIN_STEPS}")
 print(f"same validation split as section 2: {np.array_equal(trainer.val_ids, val_ids)}")
 print(f"validation loss below the bigram baseline ({bigram_val:.3f} nats/char): {final_val < bigram_val}")
-print(f"training curve below the bigram line within the first 500 steps: {below_bigram[0] <= 500}")
-print(f"first training point (steps 1-{config.log_every}) less than 0.5 below the uniform {uniform_nats:.3f}: "
-      f"{first_point > uniform_nats - 0.5}")
+print(f"training curve below the bigram line within the first 1,500 steps: {below_bigram[0] <= 1500}")
+print(f"first training point (steps 1-{config.log_every}) above the uniform {uniform_nats:.3f}: "
+      f"{first_point > uniform_nats}")
+print(f"speaker lines in a 5,000-character sample: {len(speaker_lines) > 0}")
 assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
-assert below_bigram[0] <= 500 and first_point > uniform_nats - 0.5
+assert below_bigram[0] <= 1500 and first_point > uniform_nats and speaker_lines
 
 # %% [markdown] slide
 # ## 5 · What the gist's numbers mean
@@ -363,8 +368,8 @@ assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 # We can rebuild the smoothed value from `train_nats` alone: over $n$ steps the old value keeps a weight
 # of $0.999^n$ and the new losses share the rest. **Expected:** the rebuilt curve agrees with
 # `smooth_loss` to better than 0.5%, and both lie above the unsmoothed curve while the loss is falling
-# fast, because the average still remembers the bad start: at every point from step 20 to step
-# 1,000, a stretch every run has.
+# fast, because the average still remembers the bad start: from step 20 to step 1,000, a stretch
+# every run has, at 95% of the points or more (a single noisy batch can poke above it).
 
 # %% fragment
 h = trainer.history
@@ -383,16 +388,16 @@ _ = ax.plot(steps, per_sequence, color="tab:blue", alpha=0.6, label="25 × train
 _ = ax.plot(steps, smooth, color="tab:red", label="smooth_loss (what the gist prints)")
 _ = ax.axhline(T * uniform_nats, ls="--", color="C2", label=f"uniform: 25 ln {V} = {T * uniform_nats:.1f}")
 _ = ax.axhline(gist_loss, ls=":", color="black", label="the learner's 42.9")
-ax.set(xlabel="training step", ylabel="loss per 25-character sequence (nats)", ylim=(30, 110))
+ax.set(xlabel="training step", ylabel="loss per 25-character sequence (nats)", ylim=(30, 140))
 _ = ax.legend(loc="upper right")
 plt.show()
 
 largest_gap = np.max(np.abs(rebuilt - smooth) / smooth)
 falling = (steps >= 20) & (steps <= 1000)
 print(f"rebuilt from train_nats agrees with smooth_loss to better than 0.5%: {largest_gap < 0.005}")
-print(f"smooth_loss above 25 x train_nats at every point from step 20 to step 1,000: "
-      f"{np.all(smooth[falling] > per_sequence[falling])}")
-assert largest_gap < 0.005 and np.all(smooth[falling] > per_sequence[falling])
+above = np.mean(smooth[falling] > per_sequence[falling])
+print(f"smooth_loss above 25 x train_nats at 95% or more of the points from step 20 to step 1,000: {above >= 0.95}")
+assert largest_gap < 0.005 and above >= 0.95
 
 # %% [markdown] fragment
 # How long is the memory? After $n$ steps the starting value still carries weight $0.999^n$.
@@ -548,8 +553,8 @@ assert same_params and same_memory and same_history and back.step == trainer.ste
 # ## 7 · A longer run: the shipped checkpoint
 #
 # 25 seconds is a start. The repository ships a model trained by the command line tool for 60,000
-# steps with the settings of section 4 (the command is in section 9). Every step of it read 32 × 25 = 800 characters, so it read 48
-# million characters, many passes over the training split.
+# steps with the settings of section 4 (the command is in section 9). Every step of it read
+# 32 × 25 = 800 characters, so it read 48 million characters, many passes over the training split.
 #
 # `load_checkpoint` returns the parameters, the vocabulary, the configuration, the history and the
 # trainer's state. **Expected:** section 4's configuration; 60,000 steps; the 65-character
@@ -795,11 +800,11 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # The first command trains with the checkpoint's settings (those of section 4: Adagrad at a constant
 # learning rate 0.05, where the tool's defaults would use Adam and a decaying rate). It prints the
 # validation loss every 500 steps and a sample every 10,000; Ctrl-C stops it and still saves the
-# checkpoint, and `--seconds 600` instead of `--steps` bounds a run by
-# time. On another CPU the last bits of every step differ and 60,000 steps amplify them: expect a
-# model like the shipped one, with other numbers. The second command prints the validation loss of
-# section 7, the third the text of section 8. To train the checkpoint further ("train more"), resume
-# it (a resumed run keeps the checkpoint's settings, learning rate included):
+# checkpoint, and `--seconds 600` instead of `--steps` bounds a run by time. On another CPU the last
+# bits of every step differ and 60,000 steps amplify them: expect a model like the shipped one, with
+# other numbers. The second command prints the validation loss of section 7, the third the text of
+# section 8. To train the checkpoint further ("train more"), resume it (a resumed run keeps the
+# checkpoint's settings, learning rate included):
 #
 # ```bash
 # python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz --resume --steps 10000
@@ -821,7 +826,7 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 #   a further $\ln 2$ for bits/char. The learner's 42.9 is far below the uniform start for any
 #   plausible vocabulary, but it is a training loss on another text: only a validation loss says how
 #   well the model predicts text it has not read.
-# - 25 seconds of training (and at least 2,000 steps) beats the bigram table; the shipped
+# - 25 seconds of training (and at least 4,000 steps) beats the bigram table; the shipped
 #   60,000-step checkpoint gets to the validation loss printed in section 7, and its curve shows it
 #   levelling off, which is when more training stops paying. Its loss on a block of training text is
 #   lower, by more than block difficulty explains: that difference is memorisation.

@@ -966,8 +966,9 @@ def gist_softmax_gives_nan(logits, dtype):
 
 runs, largest, nan_after_one = {}, {}, {}
 for lr in (0.1, 10.0, 100.0):
-    config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=lr, dtype="float32", seed=0,
-                                 val_fraction=0.0, eval_every=0, sample_every=0, log_every=10)
+    config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=lr,
+                                 dtype="float32", seed=0, val_fraction=0.0, eval_every=0, sample_every=0,
+                                 log_every=10)
     runs[lr] = rnn_lib.Trainer(code, config, progress=False)
     largest[lr] = []                      # after steps 1, 2, ..., 100
     for step in range(100):
@@ -1021,8 +1022,8 @@ _ = ax.legend(loc="lower right")
 # of size ~$10^{38}$ is enough), a message that suggests a smaller learning rate, and finite weights.
 
 # %%
-config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=1e38, dtype="float32", seed=0,
-                             val_fraction=0.0, eval_every=0, sample_every=0)
+config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=1e38,
+                             dtype="float32", seed=0, val_fraction=0.0, eval_every=0, sample_every=0)
 exploding = rnn_lib.Trainer(code, config, progress=False)
 try:
     with np.errstate(all="ignore"):  # the overflow warnings would only repeat what the message says
