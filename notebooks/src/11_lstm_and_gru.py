@@ -546,8 +546,7 @@ print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 # ## 7 · The additive path carries the gradient: trained models
 #
 # Now the real thing. Three models trained on tiny Shakespeare by the CLI are shipped with the
-# repository, each with the commands that made it (run from the repository root with
-# `OPENBLAS_NUM_THREADS=1`). The vanilla RNN was trained with Adagrad at learning rate 0.05 for 60,000
+# repository, each with the commands that made it (run from the repository root). The vanilla RNN was trained with Adagrad at learning rate 0.05 for 60,000
 # steps; the gated cells with Adam in two stages: 16,000 steps at learning rate 0.005, then 4,000 more at
 # 0.0005 (`--resume` continues a checkpoint; a smaller rate lets it settle). `--lr-decay-steps 0` holds
 # the learning rate constant within a command. The cell checks that each checkpoint is what its commands
@@ -1139,7 +1138,7 @@ assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_r
 # ### The model and its command
 #
 # The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by one command (from the repository
-# root, `OPENBLAS_NUM_THREADS=1`). With `--eval-chars 0` each validation pass of the run (every 300 steps)
+# root). With `--eval-chars 0` each validation pass of the run (every 300 steps)
 # covers the **whole** held-out split, so its learning curve compares directly with the 7-gram. As in
 # section 7, the cell checks that the checkpoint is what its command makes: the steps, and every option of
 # the command found in the stored configuration (whose `learning_rate` is the peak of the schedule).
@@ -1291,7 +1290,7 @@ print(f"--- 7-gram ---\n{PRIME}{vocab.decode(ngram_out)}")
 # %% [markdown] subslide
 # ### The commands
 #
-# Every row of the table can be made again from the repository root (`OPENBLAS_NUM_THREADS=1`);
+# Every row of the table can be made again from the repository root;
 # `python -m rnn_lib evaluate --checkpoint ...` scores a checkpoint on its validation split.
 
 # %% fragment
