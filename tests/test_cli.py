@@ -369,12 +369,18 @@ def test_a_run_decays_over_its_steps_or_its_seconds(work):
     assert constant.returncode == 0 and load_checkpoint(work / "c.npz").config.lr_decay_steps == 0
 
 
-def test_resuming_a_decayed_run_stretches_its_decay(work):
-    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "10", "--checkpoint", "s.npz"],
+def train_then_resume(work, name, steps, *resume_args):
+    """Train a small model for ``steps`` (its rate decaying over them), then resume it with ``resume_args``."""
+    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", steps, "--checkpoint", name],
                    cwd=work).returncode == 0
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "s.npz", "--resume", "--steps", "5",
+    result = run_cli(["train", "--data", "small.txt", "--checkpoint", name, "--resume", *resume_args,
                       "--no-progress"], cwd=work)
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_resuming_a_decayed_run_stretches_its_decay(work):
+    result = train_then_resume(work, "s.npz", "10", "--steps", "5")
     assert "decay now ends after 15 steps of training in all" in result.stdout
     ckpt = load_checkpoint(work / "s.npz")
     assert (ckpt.step, ckpt.config.lr_decay_steps) == (15, 15)
@@ -383,11 +389,7 @@ def test_resuming_a_decayed_run_stretches_its_decay(work):
 
 
 def test_resuming_a_decayed_run_for_a_time_stretches_it_over_that_time(work):
-    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "4", "--checkpoint", "e.npz"],
-                   cwd=work).returncode == 0
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "e.npz", "--resume", "--seconds", "1",
-                      "--no-progress"], cwd=work)
-    assert result.returncode == 0, result.stderr
+    result = train_then_resume(work, "e.npz", "4", "--seconds", "1")
     ckpt = load_checkpoint(work / "e.npz")
     assert ckpt.config.lr_decay_steps == 0 and ckpt.config.lr_decay_seconds > 1
     assert "learning-rate decay now ends after" in result.stdout
