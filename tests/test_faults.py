@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_lib.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from rnn_lib.checkpoint import CheckpointError, load_checkpoint
 from rnn_lib.cli import build_parser, train_config
 from rnn_lib.config import TrainConfig
 from rnn_lib.train import Trainer
