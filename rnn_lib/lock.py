@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 try:
@@ -27,6 +29,20 @@ except ImportError:  # Windows
     fcntl = None
 
 __all__ = ["CheckpointLock", "LockBusy"]
+
+
+@contextmanager
+def _signals_held():
+    """Hold back SIGINT, SIGTERM and SIGHUP (delivered when the block ends), where the system can."""
+    stops = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class LockBusy(ValueError):
@@ -92,6 +108,10 @@ class CheckpointLock:
                         f"for it to finish or stop it, or use another --checkpoint (its lock file is {self.path})")
 
     def acquire(self) -> None:
+        with _signals_held():  # a stop signal must not leave a lock file that nobody holds
+            self._acquire()
+
+    def _acquire(self) -> None:
         for _ in range(100):  # each retry means another process changed the file meanwhile
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
@@ -140,12 +160,13 @@ class CheckpointLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        try:
-            os.unlink(self.path)  # before letting go of the flock: see acquire()
-        except FileNotFoundError:
-            pass
-        os.close(self._fd)
-        self._fd = None
+        with _signals_held():  # a stop signal arriving now is handled once the file is gone
+            try:
+                os.unlink(self.path)  # before letting go of the flock: see acquire()
+            except FileNotFoundError:
+                pass
+            os.close(self._fd)
+            self._fd = None
 
     def __enter__(self) -> "CheckpointLock":
         self.acquire()
