@@ -14,6 +14,7 @@ there, two runs started in the same instant on one stale lock could both take it
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -110,6 +111,8 @@ class CheckpointLock:
     def acquire(self) -> None:
         with _signals_held():  # a stop signal must not leave a lock file that nobody holds
             self._acquire()
+        # and if a stop signal interrupts the way out before release() ran, the exit still removes it
+        atexit.register(self.release)
 
     def _acquire(self) -> None:
         for _ in range(100):  # each retry means another process changed the file meanwhile
