@@ -15,7 +15,9 @@ The library behind the notebooks that rebuild Karpathy's min-char-rnn. One job p
 - :mod:`rnn_lib.cells`       the trainable cells by name (the vanilla RNN; LSTM and GRU)
 - :mod:`rnn_lib.blas`        how many threads numpy's matrix products use (one, by default)
 - :mod:`rnn_lib.cli`         ``python -m rnn_lib train|sample|evaluate``
-- :mod:`rnn_lib.plotting`, :mod:`rnn_lib.widgets`  figures and widgets for the notebooks
+
+Figures and widgets for the notebooks live in the separate package :mod:`rnn_notebook`, the
+homework's checkers in :mod:`rnn_grading`; nothing here imports either.
 """
 from .blas import blas_info, blas_threads
 from .checkpoint import (CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint,

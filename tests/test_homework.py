@@ -4,7 +4,7 @@
     functions pass the checkers with the hidden tests' seeds;
 (b) tools/make_homework.py generates student notebooks that run up to the first exercise, then fail
     every exercise and its tests with NotImplementedError, and leak no solution or hidden test;
-(c) every checker of rnn_lib.grading gives its specific feedback for each deliberately wrong
+(c) every checker of rnn_grading gives its specific feedback for each deliberately wrong
     implementation (written the way a student would write it) and passes the right ones.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_lib import grading
+import rnn_grading as grading
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -118,7 +118,7 @@ def test_make_homework_writes_one_folder_per_notebook(release):
     for name in EXERCISES:
         folder = release / name
         assert (folder / f"{name}.ipynb").is_file()
-        assert (folder / "rnn_lib" / "grading.py").is_file(), "the notebooks import rnn_lib.grading"
+        assert (folder / "rnn_grading" / "graders.py").is_file(), "the test cells import rnn_grading"
     assert (release / "06_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
     assert (release / "04_adagrad_and_clipping" / "data" / "tinyshakespeare.txt").is_file()
     for cell in ("rnn", "gru", "lstm"):  # the three models of notebook 11's comparison

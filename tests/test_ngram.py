@@ -276,7 +276,7 @@ def test_plot_loss_by_order_keeps_fixed_colours_per_name():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    from rnn_lib.plotting import plot_loss_by_order
+    from rnn_notebook.plotting import plot_loss_by_order
     orders = np.arange(1, 4)
     ax = plot_loss_by_order(orders, {"train": [3.0, 2.0, 1.5], "val": [3.1, 2.4, 2.2]}, {"RNN": 2.3},
                             colors={"val": "C1", "RNN": "C2"})

@@ -51,7 +51,7 @@ RUN_TIMEOUT = 150              # s for Run All Cells of one notebook (each runs 
 RESPOND_TIMEOUT = 30           # s for a widget to redraw after a control moved
 
 # A code cell that imports ipywidgets (or the project's widget helpers) makes a widget notebook.
-_WIDGET_IMPORT = re.compile(r"^\s*(import ipywidgets|from ipywidgets\b|from rnn_lib\.widgets import .*\b"
+_WIDGET_IMPORT = re.compile(r"^\s*(import ipywidgets|from ipywidgets\b|from rnn_notebook\.widgets import .*\b"
                             r"(figure_widget|html_widget)\b)", re.M)
 _PROMPT_DONE = re.compile(r"^\[(\d+)\]:$")
 

@@ -10,8 +10,8 @@ Usage::
 One nbgrader assignment per notebook that holds exercises (cells with ``nbgrader`` metadata),
 named like the notebook: ``release/03_backprop_through_time/03_backprop_through_time.ipynb``.
 Each assignment folder is self-contained, so it can be zipped and handed out as it is: next to
-the notebook are a copy of ``rnn_lib/`` (the notebooks import it, and their test cells call
-``rnn_lib.grading``), the ``data/`` files and ``checkpoints/`` the notebook reads, and a README.
+the notebook are copies of ``rnn_lib/`` and ``rnn_notebook/`` (the notebooks import them) and of
+``rnn_grading/`` (their test cells call it), the ``data/`` files and ``checkpoints/`` the notebook reads, and a README.
 Students need the project's dependencies (numpy, matplotlib, ipywidgets, jupyter).
 
 How it works: the solution notebooks ``notebooks/NN_name.ipynb`` (built and executed by
@@ -113,8 +113,9 @@ def stage(path: Path, source_dir: Path) -> None:
     nb["metadata"].pop("widgets", None)  # saved widget views (images included) are not for students
     source_dir.mkdir(parents=True)
     (source_dir / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    shutil.copytree(ROOT / "rnn_lib", source_dir / "rnn_lib",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for package in ("rnn_lib", "rnn_notebook", "rnn_grading"):
+        shutil.copytree(ROOT / package, source_dir / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for rel in files_read_by(nb):
         if not (ROOT / rel).is_file():
             raise FileNotFoundError(f"{path.name} reads {rel}, which is not in the repository")

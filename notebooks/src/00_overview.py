@@ -60,7 +60,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -180,7 +180,7 @@ assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 # five usual arrangements, each unrolled in time from left to right.
 
 # %%
-axes = rnn_lib.plotting.plot_rnn_patterns(highlight=4, text="hello")
+axes = rnn_notebook.plotting.plot_rnn_patterns(highlight=4, text="hello")
 assert len(axes) == 5
 plt.show()
 
@@ -296,7 +296,7 @@ assert abs(first_nats - history.val_nats[-1]) < 1e-6 and first_nats < other_nats
 # in the first few thousand steps.
 
 # %%
-ax = rnn_lib.plotting.plot_history(history, smooth=20, baselines={"uniform guess, ln 65": np.log(len(ckpt.vocab))},
+ax = rnn_notebook.plotting.plot_history(history, smooth=20, baselines={"uniform guess, ln 65": np.log(len(ckpt.vocab))},
                                    bits_axis=True)
 _ = ax.set_title(f"Training the shipped model: {ckpt.step:,} steps")
 plt.show()

@@ -30,7 +30,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -447,7 +447,7 @@ print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {
 # and 1, and every entry lies between 0.02 and 0.8.
 
 # %%
-from rnn_lib.plotting import plot_rnn_step, plot_rnn_steps
+from rnn_notebook.plotting import plot_rnn_step, plot_rnn_steps
 
 P = np.hstack(ps)  # (V, T): column t is p_t
 ax_h, ax_p = plot_rnn_steps(np.hstack(hs).T, P.T, chars, inputs=inputs, targets=targets)
@@ -490,13 +490,13 @@ assert orange == [char_to_ix["l"]]
 
 # %% [markdown] fragment
 # The slider below calls the same function each time it moves (it needs a running kernel; a static
-# copy of the notebook shows no slider). `rnn_lib.widgets.figure_widget` shows the figure as an
+# copy of the notebook shows no slider). `rnn_notebook.widgets.figure_widget` shows the figure as an
 # image under the controls. Move $t$ from 0 to 3: the hidden state changes with every input, while
 # every bar of $p_t$ stays below 0.8 (the range checked above).
 
 # %%
 import ipywidgets as widgets
-from rnn_lib.widgets import figure_widget
+from rnn_notebook.widgets import figure_widget
 
 
 def draw_step(t):

@@ -24,7 +24,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -152,7 +152,7 @@ dy_yours = softmax_ce_grad(y, target)
 print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
 
 # %% fragment {"nbgrader": {"grade": true, "grade_id": "test_softmax_ce_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
-from rnn_lib.grading import check_softmax_grad
+from rnn_grading import check_softmax_grad
 
 check_softmax_grad(softmax_ce_grad, seed=0)  # random logits, V = 5: against rnn_lib and finite differences
 # all logits equal: p is uniform, 1/4 each, and the target 'h' (id 1) gets 1/4 - 1
@@ -573,13 +573,13 @@ print(f"p = {p_shown}\ndL/dy = {grad_shown}")
 assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 
 # %% [markdown] subslide
-# Now with a slider and a menu. `rnn_lib.widgets.figure_widget` redraws the figure of `draw` whenever a
+# Now with a slider and a menu. `rnn_notebook.widgets.figure_widget` redraws the figure of `draw` whenever a
 # control changes. Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
 # bar's gradient approaches $-1$); then pick target `l` and slide again.
 
 # %%
 import ipywidgets as widgets
-from rnn_lib.widgets import figure_widget
+from rnn_notebook.widgets import figure_widget
 
 
 def draw(value, target):

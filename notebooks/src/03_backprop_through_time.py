@@ -22,7 +22,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -122,7 +122,7 @@ print(f"loss L = {loss:.4f} nats over {T} steps "
 # is `dhnext`.
 
 # %% fragment
-from rnn_lib.plotting import plot_unrolled_rnn
+from rnn_notebook.plotting import plot_unrolled_rnn
 
 _ = plot_unrolled_rnn(4)
 
@@ -547,7 +547,7 @@ assert all(grads[k].shape == params[k].shape for k in params)
 # and, for the common slips (a missing `dhnext` or $1 - h^2$, a missing transpose, `=` for `+=`), the line.
 
 # %% fragment {"nbgrader": {"grade": true, "grade_id": "test_rnn_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}}
-from rnn_lib.grading import check_rnn_backward
+from rnn_grading import check_rnn_backward
 
 check_rnn_backward(rnn_backward, seed=0)
 print("rnn_backward passes the visible tests")

@@ -23,7 +23,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -225,7 +225,7 @@ print(f"W = {W},  memory = {demo_memory['W']}")
 # three steps in a row on random arrays and compares with `rnn_lib.Adagrad`.
 
 # %% fragment {"nbgrader": {"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
-from rnn_lib.grading import check_adagrad_update
+from rnn_grading import check_adagrad_update
 
 check_adagrad_update(adagrad_update, seed=0)
 assert np.allclose(W, [0.9, 2.1, 3.0]) and np.allclose(demo_memory["W"], [0.25, 400.0, 0.0])

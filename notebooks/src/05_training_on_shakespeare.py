@@ -31,7 +31,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -191,14 +191,14 @@ for name in ("hidden_size", "seq_length", "batch_size", "optimizer", "learning_r
 # We write two callbacks, one for the loss curves and one for samples, in three small pieces. The
 # drawing is a plain function of its own, so that section 7 can reuse it for the longer run.
 #
-# **The drawing.** `rnn_lib.plotting.plot_history` draws a `History` in nats/char; `bits_axis=True`
+# **The drawing.** `rnn_notebook.plotting.plot_history` draws a `History` in nats/char; `bits_axis=True`
 # adds a second axis on the right in bits/char, the same curves relabelled. We add fixed limits, so
 # the axes do not jump while the curve is redrawn, and the baselines of section 3.
 
 # %% fragment
 def draw_losses(ax, history, baselines=BASELINES, top=5.5, smooth=1):
     """Training and validation curves of a History, nats/char on the left and bits/char on the right."""
-    rnn_lib.plotting.plot_history(history, ax=ax, baselines=baselines, smooth=smooth, bits_axis=True)
+    rnn_notebook.plotting.plot_history(history, ax=ax, baselines=baselines, smooth=smooth, bits_axis=True)
     ax.set_ylim(1.0, top)
     ax.legend(loc="upper right")
 

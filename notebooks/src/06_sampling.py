@@ -27,7 +27,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -329,7 +329,7 @@ print(f"2000 draws at T = 0.5: {char_label(vocab.chars[dists[0.5].argmax()])} ca
 # and $T = 2$ on random logits; its message names the usual slips.
 
 # %% fragment {"nbgrader": {"grade": true, "grade_id": "test_sample_with_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
-from rnn_lib.grading import check_sample_with_temperature
+from rnn_grading import check_sample_with_temperature
 
 check_sample_with_temperature(sample_with_temperature, seed=0)
 assert abs(top_share - dists[0.5].max()) < 0.03

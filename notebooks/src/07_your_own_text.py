@@ -30,7 +30,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -607,7 +607,7 @@ assert byte_error is not None and repaired.count("\ufffd") > 0.1 * len(repaired)
 # Watch the validation curve turn upwards while the training curve keeps falling.
 
 # %%
-from rnn_lib.plotting import plot_history
+from rnn_notebook.plotting import plot_history
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
 for ax, trainer, name in [(axes[0], code_trainer, "sample_code.py"), (axes[1], poem_trainer, "unicode_poem.txt")]:

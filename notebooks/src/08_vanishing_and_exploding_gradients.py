@@ -30,7 +30,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -409,7 +409,7 @@ assert val_nats < 0.5 * np.log(V)
 # radius.)
 
 # %% fragment
-from rnn_lib.plotting import plot_spectrum
+from rnn_notebook.plotting import plot_spectrum
 
 Whh = trained["Whh"]
 eigenvalues = np.linalg.eigvals(Whh)

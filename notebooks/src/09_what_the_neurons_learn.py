@@ -26,7 +26,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -156,10 +156,10 @@ assert acts.shape == (T, H) and max_diff < 1e-12 and saturated > 0.5
 # mix white with red in proportion to $h \in [0, 1]$ and with blue in proportion to $-h$. For a
 # colour channel $c$ of the end colour, the mixed channel is $255 + |h|\,(c - 255)$, **rounded to
 # an integer** so that the HTML text is identical on every run (nbval compares it).
-# `rnn_lib.widgets.activation_colour` does this; we check it against the formula.
+# `rnn_notebook.widgets.activation_colour` does this; we check it against the formula.
 
 # %%
-from rnn_lib.widgets import activation_colour, activation_html
+from rnn_notebook.widgets import activation_colour, activation_html
 
 red, blue = np.array([214, 47, 39]), np.array([33, 102, 172])  # the colours at +1 and -1
 for v in (-1.0, -0.5, 0.0, 0.5, 1.0):
@@ -554,11 +554,11 @@ for k, name in enumerate(FEATURES):
 #
 # Pick a unit with the slider, or jump to the best unit of a feature with the menu, and move
 # along the passage. The HTML below the controls is produced by the same `render_unit` we tested
-# above (`rnn_lib.widgets.html_widget` connects them).
+# above (`rnn_notebook.widgets.html_widget` connects them).
 
 # %%
 import ipywidgets as widgets
-from rnn_lib.widgets import html_widget
+from rnn_notebook.widgets import html_widget
 
 unit_slider = widgets.IntSlider(value=int(best[name_k]), min=0, max=H - 1, description="unit")
 start_slider = widgets.IntSlider(value=0, min=0, max=T - 300, step=50, description="start",

@@ -29,7 +29,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -43,7 +43,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 import re
 from collections import Counter
 
-from rnn_lib.plotting import plot_loss_by_order
+from rnn_notebook.plotting import plot_loss_by_order
 
 # %% [markdown] slide
 # ## 1 · The idea: look up the last few characters

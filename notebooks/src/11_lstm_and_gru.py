@@ -33,7 +33,7 @@
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
-from rnn_lib.plotting import use_lecture_style
+from rnn_notebook.plotting import use_lecture_style
 
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
@@ -48,7 +48,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 from pathlib import Path
 
 from rnn_lib import gru, lstm
-from rnn_lib.plotting import plot_gradient_reach, plot_lstm_cell
+from rnn_notebook.plotting import plot_gradient_reach, plot_lstm_cell
 
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 vocab = rnn_lib.CharVocab.from_text(text)
@@ -453,7 +453,7 @@ print(f"dz {dz_mine.shape}, dc_prev {dc_prev_mine.shape}; dz within 1e-8 of the 
 # `dcnext` or $\odot f$, $c_t$ where $c_{t-1}$ belongs, the gate order.
 
 # %% fragment {"nbgrader": {"grade": true, "grade_id": "test_lstm_gate_backward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}}
-from rnn_lib.grading import check_lstm_gate_backward
+from rnn_grading import check_lstm_gate_backward
 
 check_lstm_gate_backward(lstm_gate_backward, seed=0)
 print("lstm_gate_backward passes the visible tests")

@@ -30,10 +30,10 @@ import warnings
 
 import numpy as np
 
-from .gradcheck import rel_error
-from .model import PARAM_NAMES, backward, forward, init_params
-from .optim import Adagrad
-from .sampling import next_char_distribution
+from rnn_lib.gradcheck import rel_error
+from rnn_lib.model import PARAM_NAMES, backward, forward, init_params
+from rnn_lib.optim import Adagrad
+from rnn_lib.sampling import next_char_distribution
 
 __all__ = ["check_softmax_grad", "check_rnn_backward", "check_adagrad_update",
            "check_sample_with_temperature", "SOFTMAX_MISTAKES", "BPTT_MISTAKES", "ADAGRAD_MISTAKES",
@@ -683,7 +683,7 @@ def check_lstm_gate_backward(fn, seed: int = 0, H: int = 4, B: int = 1, scale: f
         With feedback, when a result differs from the formulas above (checked against finite
         differences) or from ``rnn_lib.lstm.backward`` on a one-step LSTM, or ``fn`` changes its inputs.
     """
-    from . import lstm
+    from rnn_lib import lstm
     rng = np.random.default_rng(seed)
     z = rng.normal(0.0, scale, (4 * H, B))
     c_prev, dh, dcnext = rng.normal(0.0, 1.0, (H, B)), rng.normal(0.0, 1.0, (H, B)), rng.normal(0.0, 1.0, (H, B))

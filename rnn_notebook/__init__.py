@@ -1,0 +1,5 @@
+"""rnn_notebook: what the notebooks show, kept apart from the model library :mod:`rnn_lib`.
+
+- :mod:`rnn_notebook.plotting`  figures (matplotlib) for the notebooks and the lecture decks
+- :mod:`rnn_notebook.widgets`   small ipywidgets helpers that degrade to a figure without a kernel
+"""
