@@ -1,22 +1,25 @@
 """Build the notebooks from their plain-text sources, execute them, or check they are in sync.
 
 Each notebook ``notebooks/NN_name.ipynb`` is generated from ``notebooks/src/NN_name.py``, a Python
-file in the "percent" format: a line starting with ``# %%`` begins a code cell, ``# %% [markdown]``
-a markdown cell (whose lines are written as ``# text``). After the marker, an optional slide type
-(``slide``, ``subslide``, ``fragment``, ``skip``, ``notes``) and an optional JSON object of extra
-cell metadata may follow::
+file in jupytext's "percent" format: a line starting with ``# %%`` begins a code cell, ``# %%
+[markdown]`` a markdown cell (whose lines are written as ``# text``); cell metadata follows the marker
+as ``key=<JSON>`` pairs, the slide type of the lecture decks included::
 
-    # %% [markdown] slide
+    # %% [markdown] slideshow={"slide_type": "slide"}
     # ## Softmax
-    # %% {"tags": ["exercise"]}
+    # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
     p = softmax(y)
+
+So an instructor can also open a source in JupyterLab with jupytext, or pair it with a notebook
+(``jupytext --to ipynb notebooks/src/02_softmax_cross_entropy.py`` gives the same cells; a test
+checks it). A cell without a slide type gets ``"-"`` (it continues the current slide).
 
 Usage::
 
-    python tools/nbbuild.py notebooks/src/01_hello.py ...   # build and execute
-    python tools/nbbuild.py --all                            # every source
-    python tools/nbbuild.py --check                          # sources and notebooks agree?
-    python tools/nbbuild.py --badges                         # README badges for the repository URL
+    python tools/nbbuild.py notebooks/src/01_hello_vocabulary.py ...  # build and execute
+    python tools/nbbuild.py --all                                     # every source
+    python tools/nbbuild.py --check                                   # sources and notebooks agree?
+    python tools/nbbuild.py --badges                                  # README badges for the repository URL
 
 Every notebook gets one cell its source does not have: the setup cell of :func:`colab_cell`, put
 before the first code cell, which installs the project where ``rnn_lib`` is missing (Colab) and
@@ -39,8 +42,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCES = NOTEBOOKS / "src"
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 MARKER = re.compile(r"^# %%(?P<md> \[markdown\])?(?P<rest>.*)$")
+_OPTION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def parse_options(rest: str) -> dict:
+    """The metadata after a cell marker: ``key=<JSON>`` pairs, as jupytext writes them."""
+    metadata, pos, decoder = {}, 0, json.JSONDecoder()
+    rest = rest.rstrip()
+    while pos < len(rest):
+        m = _OPTION.match(rest, pos)
+        if not m:
+            raise ValueError(f"cell options must be key=<JSON> pairs, e.g. slideshow={{\"slide_type\": "
+                             f"\"slide\"}}; got {rest!r}")
+        metadata[m.group(1)], pos = decoder.raw_decode(rest, m.end())
+    return metadata
 
 
 def parse_source(text: str) -> list[dict]:
@@ -49,15 +65,8 @@ def parse_source(text: str) -> list[dict]:
     for line in text.splitlines():
         m = MARKER.match(line)
         if m:
-            rest = m.group("rest").strip()
-            metadata = {}
-            slide = "-"
-            if rest and rest.split()[0] in SLIDE_TYPES:
-                slide, _, rest = rest.partition(" ")
-                rest = rest.strip()
-            if rest:
-                metadata = json.loads(rest)
-            metadata.setdefault("slideshow", {"slide_type": slide})
+            metadata = parse_options(m.group("rest"))
+            metadata.setdefault("slideshow", {"slide_type": "-"})
             current = {"cell_type": "markdown" if m.group("md") else "code", "lines": [], "metadata": metadata}
             cells.append(current)
         elif current is not None:
@@ -174,6 +183,11 @@ def target(src: Path) -> Path:
     return NOTEBOOKS / (src.stem + ".ipynb")
 
 
+def _without_run_data(metadata: dict) -> dict:
+    """Cell metadata as the source sets it (without what executing the notebook adds)."""
+    return {k: v for k, v in metadata.items() if k not in ("execution", "scrolled", "collapsed")}
+
+
 def check() -> list[str]:
     """Problems: notebooks whose cells differ from their source, or that have no source."""
     import nbformat
@@ -183,8 +197,9 @@ def check() -> list[str]:
         if not nb_path.exists():
             problems.append(f"{nb_path.name}: not built from {src.name}")
             continue
-        want = [(c.cell_type, c.source) for c in build(src).cells]
-        have = [(c.cell_type, c.source) for c in nbformat.read(nb_path, as_version=4).cells]
+        want = [(c.cell_type, c.source, _without_run_data(c.metadata)) for c in build(src).cells]
+        have = [(c.cell_type, c.source, _without_run_data(c.metadata))
+                for c in nbformat.read(nb_path, as_version=4).cells]
         if want != have:
             problems.append(f"{nb_path.name}: cells differ from {src.relative_to(ROOT)}; "
                             f"run python tools/nbbuild.py {src.relative_to(ROOT)}")

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 00 · Overview: a character-level RNN, from "hello" to Shakespeare
 #
 # **What this series builds.** Karpathy's *min-char-rnn*, about a hundred lines of numpy that learn
@@ -22,7 +22,7 @@
 # your own for notebooks 00 to 07, which rebuild the gist, about two more for 08 to 10, which look
 # further, and two for 11, which goes beyond the vanilla RNN; each notebook takes 15 to 90 minutes.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## How to use this series
 #
 # **Students.** Open the notebooks in order (00, 01, 02, ...) in JupyterLab (`jupyter lab notebooks/`)
@@ -32,7 +32,7 @@
 # with **check yourself** questions and their answers (hidden until you click). If a cell fails
 # after you experimented, use *Kernel → Restart Kernel and Run All Cells*.
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Lecturers.** Every cell carries slide metadata (a new slide, a sub-slide, a fragment that
 # appears on the next click, or a cell skipped in the slides), so each notebook is also a slide deck:
 #
@@ -47,7 +47,7 @@
 # versions with the solutions removed; the check-yourself questions at the end of each notebook
 # make short written assignments.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Setup
 #
 # The same first cell opens every notebook: numpy, matplotlib, the series' own small library
@@ -66,13 +66,13 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check your machine
 #
 # The series needs Python 3.10 or newer, numpy 1.24, matplotlib 3.7 and ipywidgets 8 (or newer).
 # **Expected:** four lines ending in `ok`. The version numbers themselves differ between machines.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: the installed versions differ from machine to machine; the assert checks what matters)
 import platform
@@ -97,7 +97,7 @@ if unmet:
     print(f"Fix: {'create the environment with Python 3.10 or newer' if 'Python' in unmet else FIX}")
 assert not unmet, f"missing or too old: {', '.join(unmet)}; see the fix printed above"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Next, the library and the data. **Expected:** `rnn_lib` imports, the `data/` folder next to it holds
 # tiny Shakespeare with exactly 1,115,394 characters, and the trained model that this notebook and
 # several later ones load is in `checkpoints/` (`rnn_lib.shipped_checkpoint()` finds it).
@@ -131,7 +131,7 @@ for p in problems:
     print("PROBLEM:", p)
 assert not problems, "see the PROBLEM lines above"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Finally, speed. One training step of the original gist (65 characters, 100 hidden units,
 # 25 time steps) is a forward and a backward pass; we time one with `timeit`. **Expected:** about a
 # millisecond on a laptop. Anything under 10 ms is plenty for this series.
@@ -151,7 +151,7 @@ print(f"forward + backward at the gist's size: {seconds * 1e3:.2f} ms per step, 
       f"so 10,000 steps take about {seconds * 1e4:.0f} s")
 assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The map of the series
 #
 # | # | notebook | what you learn |
@@ -172,7 +172,7 @@ assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 # Notebooks 01 to 07 rebuild the gist; 08 to 10 look at what it learned and where it falls short;
 # 11 replaces its cell with gated ones.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where a character-level language model fits
 #
 # A recurrent network applies the same small network at every time step and hands a hidden state
@@ -180,18 +180,20 @@ assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 # five usual arrangements, each unrolled in time from left to right.
 
 # %%
-axes = rnn_notebook.plotting.plot_rnn_patterns(highlight=4, text="hello")
+from rnn_notebook.plotting import plot_rnn_patterns
+
+axes = plot_rnn_patterns(highlight=4, text="hello")
 assert len(axes) == 5
 plt.show()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Our model is the last one, **many to many, synchronised**: at every step it reads one character
 # (the input) and predicts the next character (the output), so there is one output per input and
 # no waiting. Reading `h`, `e`, `l`, `l` it should predict `e`, `l`, `l`, `o`. Notice that the two
 # `l` inputs need different outputs; only the hidden state, which has seen different histories,
 # can tell them apart.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What we build, in one cell of maths
 #
 # At step $t$ the input $x_t$ is the one-hot vector of a character ($V$ entries), and $h_t$ is a
@@ -208,7 +210,7 @@ plt.show()
 # The same five arrays $W_{xh}$ $(H \times V)$, $W_{hh}$ $(H \times H)$, $W_{hy}$ $(V \times H)$,
 # $b_h$, $b_y$ are used at every step (in the code: `Wxh`, `Whh`, `Why`, `bh`, `by`).
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The loss** over a chunk of $T$ steps is the cross-entropy of the character that really came next:
 #
 # $$ L = -\sum_{t=1}^{T} \log p_{t,\,\text{target}_t}. $$
@@ -217,7 +219,7 @@ plt.show()
 # guesses uniformly among $V$ characters scores $\ln V$ nats per character. Training lowers $L$ by
 # gradient descent, with the gradients computed backwards through the $T$ steps.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Those equations are the whole model. Here they are in plain numpy on "hello", with a tiny untrained
 # network ($H = 3$), next to `rnn_lib`'s version. **Expected:** the same loss, about
 # $4 \ln 4 \approx 5.545$, because small random weights give almost uniform predictions over 4 characters.
@@ -240,7 +242,7 @@ lib_loss, _, _ = rnn_lib.loss_and_grads(params, inputs, targets, np.zeros((3, 1)
 print(f"numpy: {loss:.6f}   rnn_lib: {lib_loss:.6f}   4 ln 4 = {4 * np.log(4):.6f}")
 assert np.isclose(loss, lib_loss, rtol=1e-12) and abs(loss - 4 * np.log(4)) < 0.01
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The final result
 #
 # Scaled up, the same model trains on *tiny Shakespeare*: 1,115,394 characters of the plays, 65
@@ -259,7 +261,7 @@ print(f"{ckpt.step:,} steps of {config.batch_size} streams x {config.seq_length}
 print(f"last validation in its history: {history.val_nats[-1]:.3f} nats/char at step {history.val_step[-1]:,}")
 assert ckpt.step == 60_000 and config.hidden_size == 160
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The history holds the validation losses measured while training: every 500 steps, on the first
 # 20,000 held-out characters only, to be quick. It holds no pass over the whole held-out tail. We
 # measure that ourselves now, with `rnn_lib.split_ids`, the same split the training used.
@@ -276,7 +278,7 @@ print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.
 print(f"last entry of the history, first {config.eval_chars:,} held-out characters: {history.val_nats[-1]:.3f} nats/char")
 assert val_nats > history.val_nats[-1] and val_nats < 0.5 * np.log(len(ckpt.vocab))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The two numbers differ because they score different characters: for this model, the first 20,000
 # held-out characters happen to be easier to predict than the rest. The cell below checks that.
 # **Expected:** the first 20,000 give back the history's last entry (to 6 decimals: another CPU may
@@ -290,18 +292,20 @@ print(f"first {len(first_part):,} held-out characters: {first_nats:.3f} nats/cha
       f"the other {len(other_part):,}: {other_nats:.3f} nats/char")
 assert abs(first_nats - history.val_nats[-1]) < 1e-6 and first_nats < other_nats
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss over the whole run: training loss (blue) and validation loss (orange), against the
 # uniform guess; the right-hand axis gives the same loss in bits/char. Most of the progress happens
 # in the first few thousand steps.
 
 # %%
-ax = rnn_notebook.plotting.plot_history(history, smooth=20, baselines={"uniform guess, ln 65": np.log(len(ckpt.vocab))},
-                                   bits_axis=True)
+from rnn_notebook.plotting import plot_history
+
+ax = plot_history(history, smooth=20, baselines={"uniform guess, ln 65": np.log(len(ckpt.vocab))},
+                  bits_axis=True)
 _ = ax.set_title(f"Training the shipped model: {ckpt.step:,} steps")
 plt.show()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # And what it writes: 400 characters after the prompt `ROMEO:`, drawn from the model's predictions
 # with a fixed random seed, so the text is the same on every run. **Expected:** names in capitals
 # before speeches, line breaks, mostly real English words, and little sense.
@@ -311,7 +315,7 @@ sample = rnn_lib.sample(ckpt.params, ckpt.vocab, 400, np.random.default_rng(0), 
 print("ROMEO:" + sample)
 assert len(sample) == 400
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The model was trained, from the repository folder, with one command: 160 hidden units, 32 parallel
 # streams of 25 characters, float32, and the gist's Adagrad at a constant learning rate of 0.05 (the
 # command-line tool's defaults would use the Adam optimiser and a decaying rate instead):
@@ -323,7 +327,7 @@ assert len(sample) == 400
 # and `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --length 400 --seed 0`
 # prints the same sample as above. Notebook 05 shows how training gets there.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The series rebuilds min-char-rnn piece by piece: data and forward pass (01), loss and its
@@ -340,7 +344,7 @@ assert len(sample) == 400
 #
 # **Where to go next:** [01 · hello vocabulary](01_hello_vocabulary.ipynb).
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Which of the five arrangements fits these tasks: predicting tomorrow's temperature from a month
@@ -362,7 +366,7 @@ assert len(sample) == 400
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - Andrej Karpathy, [min-char-rnn.py](https://gist.github.com/karpathy/d4dee566867f8291f086): the

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 01 · Hello, vocabulary
 # ### From the word "hello" to four probability distributions and one loss
 #
@@ -20,13 +20,13 @@
 # Nothing is trained here: we run one small network forward once, with random weights, and read
 # every number it produces.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 #
 # The same first cell opens every notebook of the series: numpy, matplotlib, the series library
 # `rnn_lib`, arrays printed with 4 decimals, and figure fonts large enough for a projector.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -36,7 +36,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The training text
 #
 # A character-level language model reads a text one character at a time. After each character it
@@ -51,7 +51,7 @@ text = rnn_lib.load_text(rnn_lib.data_path("hello.txt"))
 print(f"text = {text!r}: {len(text)} characters")
 assert text == "hello"
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The vocabulary
 #
 # A network computes with numbers, not letters, so every distinct character gets an integer **id**.
@@ -61,7 +61,7 @@ assert text == "hello"
 # first appearance. Any order will do, provided it is the **same on every run**: a network trained
 # while `h` had id 1 produces nonsense if the next run gives `h` the id 3.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why not `list(set(text))`?
 #
 # The gist builds its vocabulary with `list(set(data))`. A Python `set` has no order of its own:
@@ -95,7 +95,7 @@ for seed, order in enumerate(orders):
 print(f"this kernel:       order of set(text) = {[ch for ch in set(text)]}")
 assert len({"".join(order) for order in orders}) > 1, "six hash seeds gave one order: try more seeds"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The order changes from run to run, but every order is a *permutation* of the same four
 # characters. Sorting removes the arbitrary part: `sorted(set(text))` depends only on the characters
 # themselves (their Unicode code points), so it is identical on every run and every machine.
@@ -111,7 +111,7 @@ assert sorted(lecture_order) == chars
 print(f"chars = sorted(set(text)) = {chars},  V = {V}")
 print(f"sorted(lecture order {lecture_order}) = {sorted(lecture_order)}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Character ↔ id, from scratch
 #
 # Two dictionaries, with the gist's names, translate in each direction. **Encoding** a string
@@ -136,7 +136,7 @@ for i in range(V):
     print(f"id {i} <-> {ix_to_char[i]!r}")
 print(f"encode({text!r}) = {encode(text)};  decode of that = {decode(encode(text))!r}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # `rnn_lib.CharVocab.from_text` is the library's version. We expect the same characters, the same
 # two dictionaries, the same ids and the same round trip.
 
@@ -148,7 +148,7 @@ assert np.array_equal(vocab.encode(text), encode(text))
 assert vocab.decode(vocab.encode(text)) == decode(encode(text)) == text
 print(f"{vocab}: agrees with our tables, encode and decode")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. One-hot vectors
 #
 # An id is a name, not a quantity: `o` (id 3) is not "three times" `h` (id 1). To hand a character
@@ -176,7 +176,7 @@ print("     " + "".join(f"{ch!r:>5}" for ch in text))
 for i, row in enumerate(X):
     print(f"{chars[i]!r:>4} " + "".join(f"{v:5.0f}" for v in row))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The same matrix as a picture: each column has a single dark cell, in the row of its character.
 
 # %%
@@ -189,7 +189,7 @@ ax.set(xlabel="character of the text", ylabel="vocabulary row (id)", title="one-
 for (i, j), v in np.ndenumerate(X):
     _ = ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="white" if v else "black")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Inputs and targets: predict the next character
 #
 # At every time step the network reads one character and is asked for the one that follows it.
@@ -213,7 +213,7 @@ for t in range(T):
 print(f"inputs = {inputs}, targets = {targets}")
 assert np.array_equal(targets[:-1], inputs[1:])  # each target is the next step's input
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # $T$ steps need $T + 1$ characters: the last input needs a character after it. The gist stops
 # with an `IndexError` on a text shorter than `seq_length + 1` characters; `load_text` checks that
 # up front when told how many characters are needed (the gist's `seq_length` is 25, so 26):
@@ -225,7 +225,7 @@ try:
 except ValueError as err:
     print(str(err).replace(str(rnn_lib.DATA_DIR), "data"))  # a path that is the same on every machine
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The vanilla RNN
 #
 # Step $t$ takes the one-hot input $x_t$ and the previous hidden state $h_{t-1}$ (with
@@ -248,7 +248,7 @@ except ValueError as err:
 # $(V, 1)$. The **same** five parameters are used at every step; only $h$ carries information
 # from one step to the next. (The lecture slide leaves the biases out; the gist keeps them.)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Notation used in this series
 #
 # | symbol | meaning | in this notebook |
@@ -267,7 +267,7 @@ except ValueError as err:
 #   carry $B$ as an extra axis: `rnn_lib.forward` returns `cache["hs"]` of shape $(T+1, B, H)$,
 #   where index 0 is `hprev` and index $t+1$ is $h_t$, and `cache["probs"]` of shape $(T B, V)$.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A tiny network: H = 3
 #
 # Like the lecture's picture we use 3 hidden units. `rnn_lib.init_params` draws the three weight
@@ -284,7 +284,7 @@ for name in rnn_lib.PARAM_NAMES:
     print(f"{name:>3}: shape {params[name].shape}")
 assert {name: p.shape for name, p in params.items()} == rnn_lib.param_shapes(V, H)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A one-hot input picks a column
 #
 # $W_{xh}\,x_t$ adds up the columns of $W_{xh}$ weighted by the entries of $x_t$: all 0 but one 1.
@@ -304,7 +304,7 @@ for ix in range(V):
 ix = char_to_ix["h"]
 print(f"Wxh @ one_hot('h') = {vec(Wxh @ one_hot(ix, V))} = column {ix} of Wxh")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The forward pass, step by step
 #
 # Start from $h_{-1} = 0$ and apply the recurrence to the inputs `h`, `e`, `l`, `l`. Every step
@@ -338,13 +338,13 @@ h_gap = np.abs(hs[3] - hs[2]).max()
 print(f"largest |h_3 - h_2| = {h_gap:.4f}")
 assert h_gap > 0.02  # same input 'l', visibly different states
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The hidden state at step 3 differs from the one at step 2 although both inputs are `l`: $h_t$
 # depends on everything read so far, through $W_{hh}$. The probabilities, on the other hand, rule no
 # character out and take none for certain (section 8 checks their range): this network has learned
 # nothing yet, and its guesses show it.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why subtracting $\max y_t$ is safe
 #
 # Notebook 02 (section 6) works this out; here is the one-line version. **Expected:** on the logits of
@@ -366,7 +366,7 @@ print(f"logits + 1000: unshifted {vec(p_unshifted_huge, '.4f')} | shifted {vec(s
 assert np.allclose(softmax_unshifted(ys[3]), softmax(ys[3]), rtol=0, atol=1e-15)
 assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), ps[3], rtol=0, atol=1e-12)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The loss: four cross-entropies
 #
 # The **cross-entropy** of a predicted distribution $p$ against a target distribution $q$ over the
@@ -385,7 +385,7 @@ assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), ps[3]
 #
 # $$L = \sum_{t=0}^{3} -\ln p_t[\mathrm{target}_t]$$
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Nats, and the uniform guess
 #
 # A loss computed with the natural log $\ln$ is measured in **nats**; computed with $\log_2$ it would
@@ -414,7 +414,7 @@ print(f"1 nat = 1/ln 2 = {nats_to_bits:.4f} bits;  4 ln 4 nats = {uniform_loss *
 assert abs(ce_full - terms[0]) < 1e-15
 assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checking against `rnn_lib`
 #
 # `rnn_lib.forward` runs the same recurrence (with the column look-up, and one matrix product for
@@ -434,7 +434,7 @@ assert np.allclose(ref_h_last, hs[-1], rtol=0, atol=1e-12)
 assert abs(lib_loss - loss) < 1e-12 and abs(ref_loss - loss) < 1e-12
 print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {ref_loss:.10f}")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. The four steps at a glance
 #
 # Left: the hidden state, one column per step (red positive, blue negative; tanh keeps every entry
@@ -456,7 +456,7 @@ print(f"p_t entries range from {P.min():.4f} to {P.max():.4f}; colour limits {p_
 assert np.allclose(p_image.get_array(), P, rtol=0, atol=1e-12)
 assert p_image.get_clim() == (0, 1) and 0.02 < P.min() and P.max() < 0.8
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One step at a time
 #
 # `show_step(t)` draws step $t$: the bars of $h_t$, and the bars of $p_t$ with the target's bar in
@@ -488,7 +488,7 @@ assert np.allclose(p_heights, cache["probs"][2], rtol=0, atol=1e-12)
 assert np.allclose(h_heights, cache["hs"][3, 0], rtol=0, atol=1e-12)
 assert orange == [char_to_ix["l"]]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The slider below calls the same function each time it moves (it needs a running kernel; a static
 # copy of the notebook shows no slider). `rnn_notebook.widgets.figure_widget` shows the figure as an
 # image under the controls. Move $t$ from 0 to 3: the hidden state changes with every input, while
@@ -507,7 +507,7 @@ def draw_step(t):
 slider = widgets.IntSlider(value=0, min=0, max=T - 1, description="t")
 display(figure_widget(draw_step, {"t": slider}))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Why an untrained network scores about $4 \ln 4$
 #
 # With small weights, $h_t$ is small, so the scores $y_t = W_{hy} h_t + b_y$ are all close to
@@ -561,7 +561,7 @@ assert abs(mean_loss[2] - mean_loss[3]) < 3 * std_error[2]  # 0.1 vs 0.01: a dif
 assert worst_at_001 < 2e-3 and 5e-5 < largest_deviation[3] < 4e-4
 assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in section 7
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Large random weights make a **confident** network, and on average confidence without knowledge
 # costs: at scale 1 only a minority of draws beat the uniform guess, and the mean loss is well above
 # $4 \ln 4$. A lucky guess can save at most $\ln 4$ per step (the loss cannot go below 0), while an
@@ -574,7 +574,7 @@ assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in se
 # last column shows them off by up to about $2 \times 10^{-4}$ at 0.01, so they equal $1/4$ to three
 # decimals, not to four.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What small starting weights buy, and what they cost
 #
 # Small *random* weights give a network that
@@ -604,7 +604,7 @@ for name, sig in sigma.items():
 assert small_h_max < 0.05
 assert all(sig < 0.25 for sig in sigma.values())
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # At the start, then, almost nothing of a loss reaches back more than a step or two. Training gets
 # going anyway: the gist's optimiser, Adagrad, moves each weight by about the learning rate on its
 # first step, whatever the size of its gradient (only gradients of about $10^{-4}$ or smaller step
@@ -612,7 +612,7 @@ assert all(sig < 0.25 for sig in sigma.values())
 # up: how the gradient flows back in time, why Adagrad's first steps behave like this, and when the
 # signal through time vanishes or explodes.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The **vocabulary** is `sorted(set(text))`: for "hello", `['e', 'h', 'l', 'o']`, $V = 4$.
@@ -635,7 +635,7 @@ assert all(sig < 0.25 for sig in sigma.values())
 # respect to the scores $y_t$, the first step towards changing the weights so that the orange
 # boxes fill up.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. A text has 65 distinct characters and the network has $H = 100$ hidden units. What are the
@@ -664,7 +664,7 @@ assert all(sig < 0.25 for sig in sigma.values())
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - Andrej Karpathy, *min-char-rnn.py*, the gist this series rebuilds:

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02 · Softmax and cross-entropy: where `dy[targets[t]] -= 1` comes from
 #
 # **What you will learn**
@@ -17,10 +17,10 @@
 #
 # **Time:** about 30 minutes on your own, 20 minutes in lecture.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -30,7 +30,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. From logits to probabilities
 #
 # At every time step the RNN ends with $y = W_{hy} h + b_y$: one real number per character of the
@@ -42,7 +42,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # The exponential makes every entry positive and keeps the order of the logits; dividing by the sum
 # makes the entries add up to 1.
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # We use the four-character vocabulary of `"hello"`. Suppose the network has just read `h` and
 # produced the logits below. The right next character is `e`, but the model prefers `l`.
 
@@ -53,7 +53,7 @@ y = np.array([1.0, 0.5, 2.0, -1.0])  # logits for e, h, l, o
 target = int(vocab.encode("e")[0])
 print(f"vocabulary {vocab.chars}, V = {V}; the target '{vocab.chars[target]}' has id {target}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Softmax, written straight from the definition (we will see in section 6 why this "naive"
 # version needs one more line before it is safe to use).
 
@@ -70,7 +70,7 @@ for ch, y_k, p_k in zip(vocab.chars, y, p):
 print(f"sum of p = {p.sum():.4f}")
 assert np.isclose(p.sum(), 1.0) and np.all(p > 0)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss at one time step
 #
 # Cross-entropy only looks at the probability given to the character that really came next. Write
@@ -87,7 +87,7 @@ print(f"p['e'] = {p[target]:.4f}   ->   L = -ln p['e'] = {loss:.4f} nats")
 print(f"a uniform guess over {V} characters: L = ln {V} = {np.log(V):.4f} nats")
 assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Deriving $\partial L / \partial y$ by hand
 #
 # As in section 1, $r$ is the target index; write $S = \sum_j e^{y_j}$. The log of a quotient is a
@@ -101,14 +101,14 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # - $\dfrac{\partial}{\partial y_k} \ln S = \dfrac{1}{S}\dfrac{\partial S}{\partial y_k} = \dfrac{e^{y_k}}{S} = p_k$
 #   (chain rule; only the $j = k$ term of the sum depends on $y_k$).
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Adding the two terms:
 #
 # $$\boxed{\;\frac{\partial L}{\partial y_k} = p_k - \mathbb{1}[k = r]\;}
 # \qquad\text{or, for the whole vector,}\qquad
 # \frac{\partial L}{\partial y} = p - \text{onehot}(r)$$
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same result with the quotient rule
 #
 # Going through the softmax first gives the same answer. With $p_r = e^{y_r}/S$:
@@ -123,7 +123,7 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # The $p_r$ cancels. This is why softmax and cross-entropy are differentiated as one unit: the combined
 # gradient is simpler than either piece on its own.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1 · The gradient in code (2 points)
 #
 # Write `softmax_ce_grad(y, target)`, the gradient $\partial L / \partial y$ of the loss
@@ -138,7 +138,7 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # after it tests your function on a small case and on random logits, against `rnn_lib` and against finite
 # differences; when something is wrong, its error message says what to look at.
 
-# %% fragment {"nbgrader": {"grade": false, "grade_id": "softmax_ce_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "softmax_ce_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_ce_grad(y, target):
     """dL/dy for L = -ln softmax(y)[target]: y of shape (V,), target an int; returns an array of shape (V,)."""
     ### BEGIN SOLUTION
@@ -151,7 +151,7 @@ def softmax_ce_grad(y, target):
 dy_yours = softmax_ce_grad(y, target)
 print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
 
-# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_softmax_ce_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_softmax_ce_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_softmax_grad
 
 check_softmax_grad(softmax_ce_grad, seed=0)  # random logits, V = 5: against rnn_lib and finite differences
@@ -165,7 +165,7 @@ check_softmax_grad(softmax_ce_grad, seed=4, V=2)  # the smallest vocabulary
 check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident model over 65 characters
 ### END HIDDEN TESTS
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. "Why `dy[targets[t]] -= 1`?"
 #
 # One of the questions asked most often under the gist is about this step of the backward pass: what
@@ -179,7 +179,7 @@ check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident mod
 # They compute the boxed formula of section 2, without ever building the one-hot vector. They are the
 # gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Let us compute the gradient three ways. The formula and the gist's lines do the same arithmetic
 # ($p_k - 0$ everywhere except $p_r - 1$ at the target), so they agree exactly: comparing them cannot
 # fail, and tells us nothing about whether the maths is right. The real check is the third way,
@@ -205,7 +205,7 @@ for k in range(V):
     nudge[k] = eps
     grad_numeric[k] = (loss_of(y + nudge, target) - loss_of(y - nudge, target)) / (2 * eps)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The three side by side:
 
 # %%
@@ -213,7 +213,7 @@ print("char    formula    gist's lines    finite differences")
 for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
     print(f" '{ch}'   {a:+.6f}     {b:+.6f}        {c:+.6f}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The largest relative errors (`rnn_lib.rel_error`). The first is 0 by construction. The last digits of
 # a finite-difference error depend on how the CPU rounds `exp`, so they vary from machine to machine;
 # the bound holds on all of them. To show that the finite differences can catch a mistake,
@@ -230,7 +230,7 @@ print(f"formula vs gist: {err_gist:.1e}    formula vs finite differences: {err_n
 print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
 assert err_numeric < 1e-9 and err_without_minus_one > 0.5
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. What the gradient does to each logit
 #
 # Gradient descent moves every logit against its gradient, $y \leftarrow y - \eta\, \partial L / \partial y$:
@@ -250,7 +250,7 @@ print(f"|sum of the components| below 1e-12: {abs(grad_formula.sum()) < 1e-12}")
 assert abs(grad_formula.sum()) < 1e-12
 assert grad_formula[target] < 0 and np.all(np.delete(grad_formula, target) > 0)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One step of gradient descent with learning rate $\eta = 1$ on the logits themselves.
 # **Expected:** $p(\texttt{e})$ goes up and the loss goes down.
 
@@ -261,7 +261,7 @@ print(f"before: p['e'] = {p[target]:.4f}, L = {loss:.4f}")
 print(f"after:  p['e'] = {p_step[target]:.4f}, L = {loss_of(y_step, target):.4f}")
 assert p_step[target] > p[target] and loss_of(y_step, target) < loss
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Confident and right means a small gradient
 #
 # The size of the gradient tracks how wrong the model is. Three models with the same target `e`.
@@ -285,7 +285,7 @@ for name, logits in cases.items():
     print(f"{name:>20}:  L = {L:.4f}   dL/dy = {g}   norm = {norms[-1]:.4f}")
 assert norms[0] < norms[1] < norms[2]
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Sweeping one logit
 #
 # Keep `h`, `l` and `o` fixed and move the target's logit $y_e$ from $-6$ to $8$, recording the loss
@@ -316,7 +316,7 @@ print(f"at y_e = {sweep[0]:.0f}: L = {sweep_loss[0]:.4f}, the line gives {asympt
 assert slope_error < 1e-4
 assert 0 < sweep_loss[0] - asymptote[0] < 1e-3 and np.all(sweep_loss > asymptote)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the loss, and dashed the straight line of slope $-1$ it approaches on the left. Right: the
 # gradient on the target, $p_e - 1$, and on one other character, $p_l$; the dashed line marks $-1$.
 
@@ -339,13 +339,13 @@ ax_grad.set(xlabel=r"logit of the target, $y_e$", ylabel="gradient", ylim=(-1.1,
 _ = ax_grad.legend(loc="upper right")
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Far to the left the model is confidently wrong: the loss follows the dashed line of slope $-1$
 # and the target's gradient is close to $-1$, its largest possible size. Far to the
 # right the model is confidently right: the loss and both gradients fade to 0, so a well-predicted
 # character hardly changes the weights.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Numerical stability: subtract the maximum first
 #
 # Adding the same constant $c$ to every logit does not change softmax, because $e^{c}$ cancels:
@@ -367,7 +367,7 @@ def softmax(y):
 assert np.allclose(softmax(y), softmax_naive(y))  # the shift changes nothing...
 assert np.allclose(softmax(y + 100.0), softmax(y))  # ...and neither does any other constant
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With large logits the naive version breaks. A float64 cannot hold a number above
 # `np.finfo(float).max`, so $e^{y}$ becomes `inf` as soon as $y$ passes the natural log of that
 # number (both printed below), and `inf / inf` is `nan`. **Expected:** $e^{709}$ is finite and
@@ -386,7 +386,7 @@ print(f"naive:  {p_naive_big}")
 print(f"stable: {softmax(y_big)}")
 assert np.all(np.isnan(p_naive_big)) and np.allclose(softmax(y_big), p)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss: log-sum-exp
 #
 # The loss has the opposite problem. When the target's logit lies far below the largest one, its
@@ -411,13 +411,13 @@ print(f"softmax(y)[r] = {softmax(y_far)[target]}  ->  -ln p_r = {loss_via_p}")
 print(f"log-sum-exp form: L = {loss_lse:.4f} nats")
 assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # `rnn_lib.cross_entropy` uses the log-sum-exp form: `forward` keeps the shifted logits and the log
 # of the softmax denominator, and the loss is their difference, so a confidently wrong prediction
 # costs a large, finite number of nats. Notebook 07 comes back to overflow, in float32, where it
 # happens much sooner.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Many time steps: the loss is a sum
 #
 # Over a chunk of $T$ characters the RNN makes one prediction per step, and the loss adds them up:
@@ -432,7 +432,7 @@ assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 #
 # The gist does this inside its backward loop, one $t$ at a time; with a `(T, V)` array it is one line.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The four predictions of `"hello"` (read `h e l l`, predict `e l l o`), with random logits standing in
 # for the network. We check all $T \times V$ entries of the gradient with `rnn_lib.gradcheck`.
 # **Expected:** every row sums to 0 (to rounding error, below $10^{-12}$), and the largest relative
@@ -468,7 +468,7 @@ report = rnn_lib.gradcheck(sequence_loss_and_grad, {"Y": Y})
 print(report)
 assert report.max_rel_error < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. The same gradient inside `rnn_lib`
 #
 # `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Two of its
@@ -481,7 +481,7 @@ assert report.max_rel_error < 1e-8
 #
 # Give it a single step ($T = 1$): feed `h`, target `e`.
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The output layer is $y = W_{hy} h + b_y$; entry by entry, $y_k = \sum_j W_{hy}[k,j]\,h_j + b_y[k]$.
 # The weight $W_{hy}[k,j]$ appears in the logit $y_k$ only, multiplied by $h_j$, and the bias
 # $b_y[k]$ appears in $y_k$ only, with derivative 1. So the chain rule has one term each:
@@ -511,7 +511,7 @@ print(f"p - onehot(r):  {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
 assert np.isclose(lib_loss, -np.log(p1[target]))
 assert np.allclose(lib_grads["by"][:, 0], dy1) and np.allclose(lib_grads["Why"], np.outer(dy1, h))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And the library's softmax, `rnn_lib.next_char_distribution` (which sampling uses), is ours.
 # **Expected:** `np.allclose`, on these logits and on the huge ones of section 6.
 
@@ -520,7 +520,7 @@ assert np.allclose(rnn_lib.next_char_distribution(y1), softmax(y1))
 assert np.allclose(rnn_lib.next_char_distribution(y_big), softmax(y_big))
 print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Over $T = 4$ steps the bias is shared by every step, so its gradient is the **sum** of the per-step
 # $p_t - \text{onehot}(r_t)$. We recompute the logits from the library's hidden states: `forward`
 # stores them in `cache["hs"]`, of shape `(T+1, B, H)`, one row of $H$ values per step and stream, where
@@ -536,7 +536,7 @@ _, lib_grads4, _ = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=N
 print(f"sum_t (p_t - onehot(r_t)): {dby_ours}\nrnn_lib dL/dby:           {lib_grads4['by'][:, 0]}")
 assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Try it: move one logit
 #
 # `show_logit(value, target)` sets the logit of `l` to `value` (the others stay as in section 1), then
@@ -563,7 +563,7 @@ def show_logit(value, target="e", moved="l"):
     fig.tight_layout()
     return p_now, grad
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Called with `value = 2.0`, the logits are those of section 1. **Expected:** the same $p$ and the same
 # gradient as the gist's two lines gave there.
 
@@ -572,7 +572,7 @@ p_shown, grad_shown = show_logit(2.0, "e")
 print(f"p = {p_shown}\ndL/dy = {grad_shown}")
 assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now with a slider and a menu. `rnn_notebook.widgets.figure_widget` redraws the figure of `draw` whenever a
 # control changes. Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
 # bar's gradient approaches $-1$); then pick target `l` and slide again.
@@ -592,7 +592,7 @@ slider = widgets.FloatSlider(value=2.0, min=-4.0, max=6.0, step=0.25, descriptio
 menu = widgets.Dropdown(options=list(vocab.chars), value="e", description="target")
 display(figure_widget(draw, {"value": slider, "target": menu}))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Softmax $p = e^{y} / \sum_j e^{y_j}$ turns logits into probabilities; cross-entropy
@@ -606,7 +606,7 @@ display(figure_widget(draw, {"value": slider, "target": menu}))
 # - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}(r_t)$ on its own;
 #   `rnn_lib.loss_and_grads` agrees (its `dby` is their sum).
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. The model outputs $p = (0.1, 0.2, 0.6, 0.1)$ over `e h l o` and the target is `o`. What is $\partial L/\partial y$?
@@ -636,7 +636,7 @@ display(figure_widget(draw, {"value": slider, "target": menu}))
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn.py* (the gist this series rebuilds), especially its backward pass:

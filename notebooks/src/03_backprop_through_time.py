@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03 · Backpropagation through time
 #
 # **Goal.** Derive every line of min-char-rnn's backward pass, write it from scratch, and check
@@ -15,10 +15,10 @@
 #
 # **Time.** About 60 minutes to work through; the notebook runs in under 30 seconds.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -28,7 +28,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Recap: the forward pass
 #
 # A chunk of $T$ characters, a vocabulary of $V$ characters, $H$ hidden units. For
@@ -44,7 +44,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # \end{aligned}
 # $$
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # | array | shape | | parameter | shape |
 # |---|---|---|---|---|
 # | $x_t$ (one-hot) | $(V,1)$ | | `Wxh` $=W_{xh}$ | $(H,V)$ |
@@ -54,7 +54,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # In the code every gradient `dX` means $\partial L/\partial X$ and has **the shape of `X`**.
 # The gist calls $\partial L/\partial a_t$ `dhraw`: the gradient of the "raw" state before `tanh`.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. A small model, and the forward pass from scratch
 #
 # The text `"hello world"` has $V = 8$ distinct characters. We use $H = 6$ hidden units and a
@@ -67,7 +67,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # - `hprev` is random, not zero, so that its gradient is worth checking too.
 # - Everything is float64: finite differences need the digits.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 SEED = 27
 rng = np.random.default_rng(SEED)
 text = "hello world"
@@ -81,7 +81,7 @@ print(f"V = {V}, H = {H}, T = {T}: inputs {vocab.decode(inputs)!r} -> targets {v
 for name, value in params.items():
     print(f"  {name:>3}  shape {str(value.shape):>7}  {value.dtype}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The forward pass keeps what the backward pass will need, in dictionaries keyed by the step
 # `t`, as the gist does: the one-hot inputs `xs`, the hidden states `hs` (with `hs[-1]` =
 # `hprev`, so that step 0 can read $h_{t-1}$ like every other step) and the probabilities `ps`.
@@ -91,7 +91,7 @@ for name, value in params.items():
 # `cache["hs"]` of shape `(T+1, B, H)` ($B$ is the number of text streams run side by side, 1 here):
 # there `cache["hs"][0]` is `hprev` and `cache["hs"][-1]` is the *last* state $h_{T-1}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def rnn_forward(params, inputs, targets, hprev):
     """Loss and the per-step xs (V,1), hs (H,1), ps (V,1) of one chunk; hs[-1] is hprev."""
     Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
@@ -113,7 +113,7 @@ assert all(abs(ps[t].sum() - 1) < 1e-12 for t in range(T)) and hs[T - 1].shape =
 print(f"loss L = {loss:.4f} nats over {T} steps "
       f"(a uniform guess would score T ln V = {T * np.log(V):.4f})")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The unrolled graph: where the gradient flows
 #
 # Unrolled over the chunk, the RNN is an ordinary feed-forward graph that reuses **the same
@@ -121,18 +121,18 @@ print(f"loss L = {loss:.4f} nats over {T} steps "
 # to $h_t$; from $h_t$ it continues left along the chain of hidden states. That leftward arrow
 # is `dhnext`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 from rnn_notebook.plotting import plot_unrolled_rnn
 
 _ = plot_unrolled_rnn(4)
 
-# %% [markdown] notes
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Point at the two ends of the red chain. On the right, nothing comes back into $h_{T-1}$:
 # the next chunk is not part of this loss, so `dhnext` starts at zero. On the left, the
 # gradient reaching `hprev` is computed but thrown away: the previous chunk's backward pass has
 # already finished. That cut is what *truncated* BPTT means.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The backward pass, line by line
 #
 # One loop over the steps in reverse, $t = T-1, \dots, 0$. Written with `@`, the gist's lines are:
@@ -151,7 +151,7 @@ _ = plot_unrolled_rnn(4)
 #
 # We call them L1 to L9, derive them one at a time and check each against **centred differences**.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The checking tool: centred differences
 #
 # For a scalar function $f$ and each entry $w$ of an array,
@@ -161,7 +161,7 @@ _ = plot_unrolled_rnn(4)
 # $10^{-10}$ here, so in this section **an analytic gradient is right when it agrees with the
 # numerical one to better than $10^{-8}$** (largest absolute difference), and wrong if it misses by more.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def numerical_gradient(f, x, eps=1e-5):
     """Centred differences of the scalar function f at the array x, one entry at a time."""
     grad = np.zeros_like(x)
@@ -180,7 +180,7 @@ def loss_as_function_of(name):
 def max_diff(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L1 · Into the logits: `dy`
 #
 # From notebook 02: for $L_t = -\ln \operatorname{softmax}(y_t)[r]$ with $r$ = `targets[t]`,
@@ -191,7 +191,7 @@ def max_diff(a, b):
 # other loss term contributes. **Expected:** the same vector as centred differences of
 # $L_t = -\ln \operatorname{softmax}(y_t)[r]$ with respect to $y_t$ (at $t = 2$), to $10^{-8}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def softmax(y):
     """Softmax of a logit column (V,1), shifted by its maximum as in notebook 02."""
     e = np.exp(y - y.max())
@@ -207,7 +207,7 @@ print("p_t - onehot(r):", dy.ravel())
 print("numerical:      ", dy_num.ravel())
 assert max_diff(dy, dy_num) < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L2, L3 · The output layer: `dWhy += dy @ hs[t].T`, `dby += dy`
 #
 # Entry by entry, for every row $k$ (one per character), $y_t[k] = \sum_j W_{hy}[k,j]\,h_t[j] + b_y[k]$, so
@@ -222,7 +222,7 @@ assert max_diff(dy, dy_num) < 1e-8
 # **Expected:** the sum over all $T$ steps matches centred differences of the whole loss $L$ to
 # $10^{-8}$; keeping only one step (writing `=` instead of `+=`) misses by far more.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 dWhy, dby = np.zeros_like(params["Why"]), np.zeros_like(params["by"])
 for t in reversed(range(T)):
     dy = ps[t].copy()
@@ -238,17 +238,17 @@ print(f"dWhy from step 0 only misses by up to {max_diff(only_step_0, dWhy_num):.
 assert max_diff(dWhy, dWhy_num) < 1e-8 and max_diff(dby, dby_num) < 1e-8
 assert max_diff(only_step_0, dWhy_num) > 1e-2
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How far inside $10^{-8}$? The differences themselves are rounding-level numbers: their digits vary
 # from machine to machine, while the bound holds on every one.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: differences of ~1e-10 come from rounding; their digits vary between CPUs and numpy builds)
 print(f"largest |analytic - numerical|: dWhy {max_diff(dWhy, dWhy_num):.0e}, dby {max_diff(dby, dby_num):.0e}")
 assert max(max_diff(dWhy, dWhy_num), max_diff(dby, dby_num)) < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L4 · Into the hidden state: why `Why.T @ dy`?
 #
 # $h_t[j]$ influences **every** logit $y_t[k]$, through the weight $W_{hy}[k,j]$. The chain rule
@@ -263,7 +263,7 @@ assert max(max_diff(dWhy, dWhy_num), max_diff(dby, dby_num)) < 1e-8
 # must be. **Expected:** the double loop over $j$ and $k$ equals `Why.T @ dy` (to $10^{-12}$);
 # `Why @ dy` does not even run.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 t = T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -280,7 +280,7 @@ try:
 except ValueError:
     print(f"Why @ dy fails: shapes {Why.shape} and {dy.shape} do not chain")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L4 continued: why `+ dhnext`? The two branches of $h_t$ add
 #
 # $h_t$ is used **twice**: by $y_t$ (the output) and by $a_{t+1}$ (the next step). The
@@ -295,7 +295,7 @@ except ValueError:
 # one feeding step $t+1$, and nudge each on its own. The function below can also nudge $a_t$, and
 # (for L7 and L8) give step $s$ its own copies of `Wxh` and `Whh` to nudge.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def loss_nudged(s, pre=0.0, out=0.0, nxt=0.0, wxh=0.0, whh=0.0):
     """L with step s nudged: `pre` added to a_s, `out` to the copy of h_s feeding y_s,
     `nxt` to the copy of h_s feeding step s+1 (each an (H,1) array, or 0); `wxh` (H,V) and
@@ -316,13 +316,13 @@ def loss_nudged(s, pre=0.0, out=0.0, nxt=0.0, wxh=0.0, whh=0.0):
 
 assert abs(loss_nudged(0) - loss) < 1e-12  # with no nudge it is the same loss as rnn_forward
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # At step $t = 2$ we measure three numerical gradients with respect to $h_2$: through $y_2$ only,
 # through $h_3$ only, and through both (nudging both copies together, which is nudging $h_2$
 # itself). **Expected:** the first equals `Why.T @ dy` (to $10^{-8}$), the path through $h_3$ is
 # not small, and *both* equals the **sum** of the two paths (to $10^{-8}$).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 t, zero = 2, np.zeros((H, 1))
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -336,7 +336,7 @@ print("sum of the paths:", (via_y + via_next).ravel())
 assert max_diff(via_y, Why.T @ dy) < 1e-8 and max_diff(via_both, via_y + via_next) < 1e-8
 assert np.linalg.norm(via_next) > 0.1 * np.linalg.norm(via_y)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L5 · Through tanh: $\tanh'(a) = 1 - \tanh^2(a)$
 #
 # With $\tanh = \sinh/\cosh$ and the quotient rule,
@@ -348,7 +348,7 @@ assert np.linalg.norm(via_next) > 0.1 * np.linalg.norm(via_y)
 # centred differences of `tanh` on a grid to $10^{-8}$. The figure shades $|a| > 2$, where the
 # slope is below $1 - \tanh^2(2)$ (its value is in the label).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 a = np.linspace(-4, 4, 401)
 slope_num = (np.tanh(a + 1e-5) - np.tanh(a - 1e-5)) / 2e-5
 assert max_diff(1 - np.tanh(a) ** 2, slope_num) < 1e-8
@@ -362,13 +362,13 @@ for side in (-1, 1):
 _ = ax.set(xlabel="pre-activation $a$", xlim=(-4, 4), title="tanh and its derivative")
 _ = ax.legend(loc="lower right")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How much of the gradient passes a unit, for a few values of $h$? **Expected:**
 # $1 - h^2$ = 0.99, 0.19 and about 0.002. And in our chunk, with weights 0.5, most units are far from
 # saturation: the median slope over all units and steps is above 0.3 (on some draws a unit or two is
 # saturated, $|a| > 2$; the cell counts them).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for h in (0.1, 0.9, 0.999):
     print(f"h = {h:<5}  tanh' = 1 - h^2 = {1 - h * h:.6f}  ({100 * (1 - h * h):5.1f} % of the gradient passes)")
 slopes = np.concatenate([1 - hs[t] ** 2 for t in range(T)]).ravel()  # tanh' of every unit at every step
@@ -377,7 +377,7 @@ print(f"our chunk: tanh' from {slopes.min():.3f} to {slopes.max():.3f} over its 
       f"median {np.median(slopes):.3f}; saturated (|a| > 2): {saturated}")
 assert np.median(slopes) > 0.3
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L5, L6 · `dhraw = (1 - hs[t]**2) * dh` and `dbh += dhraw`
 #
 # `tanh` acts on each unit separately: $h_t[i]$ depends on $a_t[i]$ only. The Jacobian
@@ -388,12 +388,12 @@ assert np.median(slopes) > 0.3
 #
 # The bias enters $a_t$ with derivative 1, and is shared by all steps: `dbh += dhraw`.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A check by nudging $a_t$ directly. **Expected:** at the last step, $t = T-1$, where nothing
 # comes from the future, `(1 - h**2) * (Why.T @ dy)` matches the numerical $\partial L/\partial a_t$
 # to $10^{-8}$. One step earlier the same formula **misses**: something is missing (`dhnext`).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for t in (T - 1, T - 2):
     dy = ps[t].copy()
     dy[targets[t]] -= 1
@@ -407,7 +407,7 @@ for t in (T - 1, T - 2):
     else:
         assert max_diff(dhraw_local, dhraw_num) > 1e-3
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L7 · `dWxh += dhraw @ xs[t].T`: only one column changes
 #
 # $a_t[i] = \sum_v W_{xh}[i,v]\,x_t[v] + \dots$, so $\partial L/\partial W_{xh}[i,v]$ gets
@@ -416,7 +416,7 @@ for t in (T - 1, T - 2):
 # **column $c$**, which equals `dhraw`: only the input character's column of `Wxh` was used,
 # so only it gets a gradient. **Expected:** exactly one non-zero column, equal to `dhraw`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 t = T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -427,12 +427,12 @@ print(f"step {t}, input {vocab.chars[inputs[t]]!r}: non-zero columns of dhraw @ 
 print(contribution + 0.0)  # + 0.0 prints a -0.0 (a negative number times 0) as 0.
 assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [inputs[t]]], dhraw)
 
-# %% [markdown] notes
+# %% [markdown] slideshow={"slide_type": "notes"}
 # A consequence worth saying aloud: characters that do not occur among the chunk's inputs
 # (here `d`, `r` and `w`) get an all-zero column in `dWxh`. Libraries exploit this by storing
 # `Wxh` as an embedding table and updating only the rows they looked up.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L8 · `dWhh += dhraw @ hs[t - 1].T`
 #
 # The same pattern as `Why`: $a_t[i] = \sum_j W_{hh}[i,j]\,h_{t-1}[j] + \dots$, so the step's
@@ -440,7 +440,7 @@ assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [i
 # `Whh` is shared by all steps, so contributions add up. At $t = 0$ the previous state is
 # `hprev`: that is why the forward pass stores it as `hs[-1]`.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### L7 and L8, checked one step at a time
 #
 # `Wxh` and `Whh` are used at every step, so nudging them changes all $T$ steps at once. To check
@@ -450,7 +450,7 @@ assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [i
 # `Whh` equals `dhraw @ hs[t - 1].T` (both to $10^{-8}$); with the state of the wrong step,
 # `dhraw @ hs[t].T`, it misses by more than $10^{-3}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: differences of ~1e-10 come from rounding; their digits vary between CPUs and numpy builds)
 t = T - 1
@@ -465,7 +465,7 @@ print(f"with hs[t] instead of hs[t-1]: largest difference     = {max_diff(dhraw 
 assert max_diff(dhraw @ xs[t].T, dWxh_step) < 1e-8 and max_diff(dhraw @ hs[t - 1].T, dWhh_step) < 1e-8
 assert max_diff(dhraw @ hs[t].T, dWhh_step) > 1e-3
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### L9 · `dhnext = Whh.T @ dhraw`: why `Whh.T`?
 #
 # $a_t$ depends on $h_{t-1}$ through $W_{hh}$; each $h_{t-1}[j]$ reaches **every** $a_t[i]$:
@@ -480,7 +480,7 @@ assert max_diff(dhraw @ hs[t].T, dWhh_step) > 1e-3
 # **Expected:** at $t = T-1$, `Whh.T @ dhraw` equals the numerical gradient through the copy of
 # $h_{T-2}$ that feeds step $T-1$ (to $10^{-8}$); `Whh @ dhraw` does not.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 Whh, t = params["Whh"], T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -491,7 +491,7 @@ print("Whh.T @ dhraw:", (Whh.T @ dhraw).ravel())
 print("Whh @ dhraw  :", (Whh @ dhraw).ravel())
 assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_next) > 1e-3
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The whole backward pass, from scratch
 #
 # ### Exercise 2 · `rnn_backward` (4 points)
@@ -510,7 +510,7 @@ assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_ne
 #   the broken version of section 7);
 # - leave the inputs unchanged: `dy = ps[t]` without `.copy()` would change `ps[t]`.
 
-# %% fragment {"nbgrader": {"grade": false, "grade_id": "rnn_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "rnn_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
     """Gradients (dict keyed like params), dL/dhprev (H,1), and a trace of dh and dhnext per step."""
     Whh, Why = params["Whh"], params["Why"]
@@ -541,12 +541,12 @@ grads, dhprev, trace = rnn_backward(params, targets, xs, hs, ps)
 print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
 assert all(grads[k].shape == params[k].shape for k in params)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The test below runs your function on a fresh random model ($V=5$, $H=4$, $T=4$) and compares every
 # gradient with `rnn_lib` and with finite differences. If one is wrong, the message names the arrays
 # and, for the common slips (a missing `dhnext` or $1 - h^2$, a missing transpose, `=` for `+=`), the line.
 
-# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_rnn_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_rnn_backward
 
 check_rnn_backward(rnn_backward, seed=0)
@@ -558,7 +558,7 @@ check_rnn_backward(rnn_backward, seed=4, T=1)  # a single step: dhnext stays zer
 check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9)  # more steps than characters: inputs repeat
 ### END HIDDEN TESTS
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### What does `dhnext` mean?
 #
 # When the loop reaches step $t$, `dhnext` holds the gradient that arrives at $h_t$ **from the
@@ -573,7 +573,7 @@ check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9)  # more steps than chara
 # $h_t$ that feeds step $t+1$ (to $10^{-8}$), it is exactly 0 at $t = T-1$, and the
 # returned `dhprev` equals the numerical $\partial L/\partial$`hprev`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 print(" t   |dhnext| (backward)   |numerical, via h_t+1|")
 for t in reversed(range(T)):
     via_next = numerical_gradient(lambda d: loss_nudged(t, nxt=d), zero)
@@ -583,7 +583,7 @@ dhprev_num = numerical_gradient(lambda h0: rnn_forward(params, inputs, targets, 
 print(f"dL/dhprev: |backward| = {np.linalg.norm(dhprev):.6f}, |numerical| = {np.linalg.norm(dhprev_num):.6f}")
 assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Full gradient check
 #
 # Now every entry of every parameter, and `hprev`, with `rnn_lib.gradcheck(f, arrays)`: it
@@ -599,7 +599,7 @@ assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e
 # the table states the verdict, and the cell after it prints the errors' size (its digits are this
 # machine's).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def passes(r, floor=1e-2):
     """Relative error below 1e-7 where |a| + |n| > floor; absolute difference below 1e-8 elsewhere."""
     big = np.abs(r.analytic) + np.abs(r.numeric) > floor
@@ -620,13 +620,13 @@ for name, r in check.items():
     print(f"{name:>6} {str(r.analytic.shape):>8} {np.abs(r.analytic).max():11.4f}   {passes(r)}")
 assert all(passes(r) for r in check.values())
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 print("max relative error: " + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in check.items()))
 assert all(passes(r) for r in check.values())
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Leave out `dhnext`, and the check fails
 #
 # Set `dhnext` to zero at every step: each step then sees only its own loss $L_t$. This is the
@@ -637,7 +637,7 @@ assert all(passes(r) for r in check.values())
 # $10^{-7}$. (A relative error of exactly 1 means that the two numbers have opposite signs, or
 # that one of them is exactly 0 while the other is not.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 broken = rnn_lib.gradcheck(lambda a: loss_and_grads_from_scratch(a, keep_dhnext=False), arrays)
 print(f"{'array':>6}  max rel error  entries with the wrong sign  passes")
 for name, r in broken.items():
@@ -647,10 +647,10 @@ assert passes(broken["Why"]) and passes(broken["by"])
 upstream = ("Wxh", "Whh", "bh", "hprev")
 assert min(broken[k].max_rel_error for k in upstream) > 1e-2 and not any(passes(broken[k]) for k in upstream)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The two checks side by side, on a log scale (the dashed line is the $10^{-7}$ target):
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 names = list(check)
 pos = np.arange(len(names))
 fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -661,7 +661,7 @@ _ = ax.set(yscale="log", xticks=pos, xticklabels=names, ylabel="max relative err
            title="Gradient check: the analytic gradient against centred differences")
 _ = ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Step by step: where does the missing gradient hurt?
 #
 # Compare $\partial L/\partial h_t$ from the correct loop with the one the broken loop uses at
@@ -673,7 +673,7 @@ _ = ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 # losses are missing, but the far ones arrive weakened (section 8), so the error need not grow
 # steadily.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 _, _, trace_broken = rnn_backward(params, targets, xs, hs, ps, keep_dhnext=False)
 step_error = np.array([np.linalg.norm(trace_broken["dh"][t] - trace["dh"][t]) / np.linalg.norm(trace["dh"][t])
                        for t in range(T)])
@@ -681,11 +681,11 @@ for t in range(T):
     print(f"t = {t}: {T - 1 - t} later losses missing, relative error of dh_t = {step_error[t]:.3f}")
 assert step_error[T - 1] == 0 and np.all(step_error[:T - 1] > 0.1)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Why: the error at step $t$ is the size of the missing `dhnext` compared with the whole of
 # $\partial L/\partial h_t$. On the right, the two parts of `dh` side by side.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 steps = np.arange(T)
 local = [np.linalg.norm(trace["dh"][t] - trace["dhnext"][t]) for t in steps]  # |Why.T @ dy|
 future = [np.linalg.norm(trace["dhnext"][t]) for t in steps]
@@ -699,7 +699,7 @@ _ = ax2.set(xlabel="time step t", ylabel="norm", title="The two parts of dh",
             ylim=(0, 1.45 * max(local + future)))
 _ = ax2.legend(loc="upper left")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Why section 2 used weights 0.5, not the gist's 0.01
 #
 # The same two checks again, on the same random draws scaled down to the gist's 0.01 (and the same
@@ -712,7 +712,7 @@ _ = ax2.legend(loc="upper left")
 # pass now has relative errors above $10^{-8}$ for these three, and above this notebook's $10^{-7}$
 # threshold for at least one of them. Leaving out `dhnext` still gives errors above $10^{-3}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: rounding-level differences and relative errors; their digits vary between CPUs and numpy builds)
 gist_params = rnn_lib.init_params(V, H, np.random.default_rng(SEED), scale=0.01)  # same draws, scaled
@@ -737,7 +737,7 @@ tiny = np.concatenate([np.abs(check_gist[k].analytic).ravel() + np.abs(check_gis
 print(f"at 0.01, entries of Wxh, Whh, Why, hprev below the 1e-2 floor of `passes`: {tiny.mean():.0%}")
 assert tiny.mean() > 0.5
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # At 0.01 the gradients are still right to the last digit that the check can see, yet the correct pass
 # fails the $10^{-7}$ test: with gradients this small, finite differences can only tell "right or
 # slightly wrong" from "badly wrong". The proviso of section 6 is no way out: most entries of these
@@ -745,7 +745,7 @@ assert tiny.mean() > 0.5
 # absolute difference alone, which cannot tell "slightly wrong" either. At 0.5 the correct pass lies
 # far below the threshold and a wrong line far above it, so the threshold means something.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Where do gradients vanish?
 #
 # A learner asks: *in which lines does the vanishing gradient problem show itself?* In these two,
@@ -761,7 +761,7 @@ assert tiny.mean() > 0.5
 # $\|W_{hh}\|_2 \cdot \max_i (1 - h_t[i]^2)$: the largest singular value of $W_{hh}$ times the
 # largest tanh slope. Whenever that stays below 1, the gradient **must** shrink geometrically.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # To watch one signal travel, take a longer chunk ($T = 40$, `"hello world "` repeated), send back
 # only the gradient of the **last** loss term, and record $\|\partial L_{T-1}/\partial h_t\|$ as it
 # passes each step. Besides $\|W_{hh}\|_2$ we need the **spectral radius** $\rho$ of $W_{hh}$, its
@@ -775,7 +775,7 @@ assert tiny.mean() > 0.5
 # **Expected:** on a log scale, roughly straight lines going down; each step's shrink factor
 # within its bound (asserted at every step, for both models).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def gradient_norms_from_last_loss(params, inputs, targets, hprev):
     """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1, and the bound on each step's growth factor."""
     _, _, hs, ps = rnn_forward(params, inputs, targets, hprev)
@@ -818,11 +818,11 @@ print(f"weights 0.01: |Whh|_2 = {sigma_gist:.3f}; per-step bounds from {bounds_g
 for k in (0, 10, 20, 30, 40):
     print(f"{k:2d} steps back: |dL/dh| = {norms[k]:.1e} (rho 0.9)   {norms_gist[k]:.1e} (weights 0.01)")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the copy with $\rho = 0.9$, and dashed the product of its per-step bounds, the largest size the
 # bound allows after $k$ steps. Right: the gist-scale model with its own bound, on its own axis.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 steps_back = np.arange(T_long + 1)
 bound_path = np.concatenate([[1.0], np.cumprod(bounds)])  # relative size allowed after k steps
 bound_path_gist = np.concatenate([[1.0], np.cumprod(bounds_gist)])
@@ -839,7 +839,7 @@ for ax in (ax1, ax2):
 _ = ax1.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
 fig.tight_layout()
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### One step against the long run
 #
 # With $\rho = 0.9$ the bound allows growth while the gradient shrinks. $\|W_{hh}\|_2$ is how much
@@ -857,7 +857,7 @@ fig.tight_layout()
 # away more), within 0.2 of $\rho$ times the mean slope. At the gist's scale the gradient loses more
 # than a factor of 10 per step.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 hs_long = rnn_forward(rho_params, long_in, long_tgt, hprev)[2]
 mean_slope = np.mean([1 - hs_long[t] ** 2 for t in range(T_long)])
 shrink = (norms[-1] / norms[0]) ** (1 / T_long)
@@ -877,7 +877,7 @@ assert min(stretch.values()) > rho - 1e-9 and stretch[40] < rho + 0.1
 assert shrink < rho and abs(rho * mean_slope - shrink) < 0.2
 assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With the gist's scale the picture is the other way round: $\|W_{hh}\|_2$ itself is tiny, so the bound
 # alone forces the gradient off a cliff. Every run of the gist starts like this: at its
 # size ($H = 100$) $\|W_{hh}\|_2$ is still far below 1 (printed above), so at first almost nothing of a
@@ -888,7 +888,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # gradients at ±5. Eigenvalues, saturation, clipping and the fix that LSTMs bring are the subject of
 # notebook 08; here it is enough to know which lines do it.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. The library agrees
 #
 # `rnn_lib.model` computes the same thing with the hidden states stored row-wise and most of the
@@ -896,7 +896,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # gradients (`clip=None`, so nothing is clipped), the last state and `dL/dhprev` agree with our
 # from-scratch versions to $10^{-12}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 loss_lib, grads_lib, h_last = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
 _, dhprev_lib = rnn_lib.backward(params, rnn_lib.forward(params, inputs, hprev), targets)
 pairs = {**{k: (grads[k], grads_lib[k]) for k in params}, "hprev": (dhprev, dhprev_lib),
@@ -905,11 +905,11 @@ for name, (ours, lib) in pairs.items():
     assert max_diff(ours, lib) < 1e-12, name
 print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And the library's own check, `rnn_lib.gradcheck_rnn`, on the library's forward and backward, judged
 # by the same verdict `passes`:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 report = rnn_lib.gradcheck_rnn(params, inputs, targets, hprev)
@@ -919,7 +919,7 @@ print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relati
       f"{all(passes(r) for r in report.values())}")
 assert all(passes(r) for r in report.values())
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10. Checking a network of your own
 #
 # Two requests under the gist: one learner stacked two recurrent layers and could not tell why
@@ -931,7 +931,7 @@ assert all(passes(r) for r in report.values())
 # its backward pass written the same way as the RNN's. First a small batch of $N = 7$ random
 # examples and the weights (standard deviation 0.5, zero biases).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 rng_mlp = np.random.default_rng(5)
 X, labels = rng_mlp.standard_normal((2, 7)), rng_mlp.integers(0, 5, 7)  # inputs (2, N), classes (N,)
 sizes = [(20, 2), (10, 20), (5, 10)]
@@ -941,12 +941,12 @@ for i, (rows, cols) in enumerate(sizes, start=1):
     weights[f"b{i}"] = np.zeros((rows, 1))
 print({name: w.shape for name, w in weights.items()}, "X:", X.shape, "labels:", labels)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The loss and its gradients. The data are arguments, so the function reads nothing from outside;
 # `bug=True` plants a mistake: the pre-activation $z_1$ used instead of the activation $h_1$ in the
 # gradient of `W2`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def mlp_loss_and_grads(a, X, labels, bug=False):
     """Loss and gradients of a 2-20-10-5 tanh network: a holds W1 (20,2), b1 (20,1), W2 (10,20),
     b2 (10,1), W3 (5,10), b3 (5,1); X is (2, N), labels (N,) class ids in 0..4."""
@@ -968,14 +968,14 @@ def mlp_loss_and_grads(a, X, labels, bug=False):
              "W1": dz1 @ X.T, "b1": dz1.sum(axis=1, keepdims=True)}
     return loss, grads
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The correct version first, judged by the verdict `passes` of section 6. This network has many more
 # weights than our RNN (`W2` alone has 200), so its proviso matters more: on most random draws a few
 # entries have a gradient close to 0. **Expected:** every array passes, the median relative error is far
 # below $10^{-7}$, and the largest may be above it, on an entry with a tiny gradient (the digits of these
 # errors vary from machine to machine).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 good = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels), weights)
@@ -986,11 +986,11 @@ print(f"median relative error over all entries: {median_error:.0e}; "
       f"every array passes: {all(passes(r) for r in good.values())}")
 assert all(passes(r) for r in good.values()) and median_error < 1e-8
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Now with the bug. **Expected:** `W2` fails with a relative error above $10^{-2}$; every other array
 # still passes.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 bad = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels, bug=True), weights)
 for name, r in bad.items():
     verdict = "passes" if passes(r) else f"fails: max relative error {r.max_rel_error:.2f}"
@@ -998,14 +998,14 @@ for name, r in bad.items():
 assert not passes(bad["W2"]) and bad["W2"].max_rel_error > 1e-2
 assert all(passes(bad[k]) for k in weights if k != "W2")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The check names the one array whose gradient is wrong. For a two-layer RNN, write its
 # `loss_and_grads` in the same shape (a dict of arrays in, loss and a dict of gradients out,
 # `hprev` included) and run the same check on a tiny size: a missing `dhnext` for either layer,
 # or a gradient that does not flow from layer 2 back into layer 1, shows up as the arrays that
 # fail. (The library's stacked LSTM and GRU are checked exactly this way in its tests.)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # | | line | maths | shape | why |
@@ -1024,7 +1024,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # BPTT. L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by
 # $\|W_{hh}\|_2$ times the largest slope, the long run is set by the spectral radius of $W_{hh}$.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Why is `dhnext` zero when the loop starts, and why does that make the last step's gradient
@@ -1059,7 +1059,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn.py*, the gist these notebooks rebuild:

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 04 · Adagrad, gradient clipping and the `* 0.01` at initialisation
 #
 # **What you will learn**
@@ -14,12 +14,12 @@
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
 # as `rnn_lib.loss_and_grads`). **Time:** about 45 minutes.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series. `rnn_lib` is the library the earlier
 # notebooks built; here we use its model (`init_params`, `forward`, `loss_and_grads`), its optimisers
 # (`Adagrad`, `SGD`) and its vocabulary.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -29,7 +29,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The update at the end of the gist
 #
 # After `lossFun` has returned the five gradients, the gist changes the five parameter arrays with
@@ -44,7 +44,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 #
 # $$m_t = m_{t-1} + g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{m_t + \epsilon}}$$
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The gist writes this as one loop that walks three lists side by side with `zip`: the parameters,
 # their gradients and their memories (re-typed here with its names):
 #
@@ -56,7 +56,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 #     param += -learning_rate * dparam / np.sqrt(mem + 1e-8)
 # ```
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · "param and mem are local variables: does this change `Wxh` at all?"
 #
 # A learner asked exactly this under the gist, and backed it up with an experiment: the same loop,
@@ -68,7 +68,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # variable `param` did change (to 5 - 0.1 · 5 / 5 = 4.9 on the last pass): on every pass `+=` gave
 # `param` a *different* object.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 Wxh, Whh, Why, bh, by = 1.0, 2.0, 3.0, 4.0, 5.0
 dWxh, dWhh, dWhy, dbh, dby = 1.0, 2.0, 3.0, 4.0, 5.0
 mWxh, mWhh, mWhy, mbh, mby = 0.0, 0.0, 0.0, 0.0, 0.0
@@ -87,7 +87,7 @@ print(f"+= kept the same object: {kept_object}")
 assert (Wxh, Whh, Why, bh, by) == (1.0, 2.0, 3.0, 4.0, 5.0) and mWxh == 0.0
 assert abs(param - 4.9) < 1e-9 and not any(kept_object)  # the 1e-8 shifts param by about 2e-11
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What `+=` really does
 #
 # `x += y` first asks the object `x` names to add `y` *to itself* (its `__iadd__` method). Then,
@@ -102,7 +102,7 @@ assert abs(param - 4.9) < 1e-9 and not any(kept_object)  # the 1e-8 shifts param
 # **Expected:** for floats, `b` is a new object and `a` keeps 1.0; for arrays, `B` is still `A` and
 # `A` reads all 1.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 a = 1.0
 b = a          # two names, one float object
 b += 1.0       # a new float 2.0; only the name b moves to it
@@ -114,7 +114,7 @@ print(f"arrays: B is A -> {B is A},  A = {A}")
 assert b is not a and a == 1.0
 assert B is A and np.array_equal(A, np.ones(3))
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same loop with numpy arrays
 #
 # Now the gist's situation: the parameters, gradients and memories are arrays (tiny ones, H=3 hidden
@@ -125,7 +125,7 @@ assert B is A and np.array_equal(A, np.ones(3))
 # Adagrad formula; `mWxh` now holds `dWxh ** 2`; after the loop `param` is `by` itself (same object,
 # same memory), not a copy of it.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(0)
 H, V = 3, 4
 Wxh, Whh, Why = (rng.standard_normal(shape) * 0.01 for shape in [(H, V), (H, H), (V, H)])
@@ -134,7 +134,7 @@ dWxh, dWhh, dWhy, dbh, dby = (rng.standard_normal(p.shape) for p in (Wxh, Whh, W
 mWxh, mWhh, mWhy, mbh, mby = (np.zeros_like(p) for p in (Wxh, Whh, Why, bh, by))
 Wxh_before = Wxh.copy()
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 kept_object = []
 for param, dparam, mem in zip([Wxh, Whh, Why, bh, by], [dWxh, dWhh, dWhy, dbh, dby],
                               [mWxh, mWhh, mWhy, mbh, mby]):
@@ -150,7 +150,7 @@ assert all(kept_object) and param is by and np.shares_memory(param, by)
 assert np.allclose(Wxh - Wxh_before, -learning_rate * dWxh / np.sqrt(dWxh ** 2 + 1e-8), rtol=0, atol=1e-15)
 assert np.array_equal(mWxh, dWxh ** 2)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A small change that breaks it
 #
 # Write the update as `param = param - ...` instead of `param -= ...` (or `param += -...`). The right
@@ -160,7 +160,7 @@ assert np.array_equal(mWxh, dWxh ** 2)
 # memory with `by`, and yet the memory `mWxh` still grew (that line is still in place), so the
 # optimiser would believe it had taken a step it never took.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 Wxh_before, mWxh_before = Wxh.copy(), mWxh.copy()
 for param, dparam, mem in zip([Wxh, Whh, Why, bh, by], [dWxh, dWhh, dWhy, dbh, dby],
                               [mWxh, mWhh, mWhy, mbh, mby]):
@@ -172,7 +172,7 @@ print(f"Wxh unchanged: {np.array_equal(Wxh, Wxh_before)};  param shares memory w
 assert np.array_equal(Wxh, Wxh_before) and not np.shares_memory(param, by)
 assert np.all(mWxh > mWxh_before)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Verdict.** The gist is right: `mem += ...` and `param += ...` modify the arrays that `Wxh`,
 # `mWxh`, ... name, because numpy arrays are updated in place. The learner's experiment was right
 # too, about floats. But the code is *fragile*: it only works because of `+=` on mutable arrays.
@@ -185,7 +185,7 @@ assert np.all(mWxh > mWxh_before)
 #
 # No error is raised in the failing column: training would simply never improve.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Exercise 3 · An Adagrad step, in place (2 points)
 #
 # Write `adagrad_update(params, grads, memory, learning_rate, eps=1e-8)`: one Adagrad step for every
@@ -201,7 +201,7 @@ assert np.all(mWxh > mWxh_before)
 #
 # The cell ends with one step on a single three-entry parameter `W`, held under a name outside the dict.
 
-# %% fragment {"nbgrader": {"grade": false, "grade_id": "adagrad_update", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "adagrad_update", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adagrad_update(params, grads, memory, learning_rate, eps=1e-8):
     """One Adagrad step, in place, for every name of params: memory[name] += g * g, then
     params[name] -= learning_rate * g / sqrt(memory[name] + eps), where g = grads[name]."""
@@ -218,13 +218,13 @@ demo_params, demo_memory = {"W": W}, {"W": np.zeros(3)}
 adagrad_update(demo_params, {"W": np.array([0.5, -20.0, 0.0])}, demo_memory, learning_rate=0.1)
 print(f"W = {W},  memory = {demo_memory['W']}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** in a first step every entry with a non-zero gradient moves by the learning rate, 0.1,
 # whatever the gradient's size (section 4 says why); the entry whose gradient is 0 stays put. So
 # `W` = [0.9, 2.1, 3.0] and the memory holds the squared gradients, [0.25, 400, 0]. The test then runs
 # three steps in a row on random arrays and compares with `rnn_lib.Adagrad`.
 
-# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_adagrad_update
 
 check_adagrad_update(adagrad_update, seed=0)
@@ -237,7 +237,7 @@ check_adagrad_update(adagrad_update, seed=4, steps=10, learning_rate=1.0)  # a l
 check_adagrad_update(adagrad_update, seed=5, eps=1e-4)  # eps is an argument, not a constant
 ### END HIDDEN TESTS
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · `rnn_lib.Adagrad` does the same, in place
 #
 # The library keeps the parameters in a dict and updates those arrays in place too (it never
@@ -248,7 +248,7 @@ check_adagrad_update(adagrad_update, seed=5, eps=1e-4)  # eps is an argument, no
 # **Expected:** the library's dict still holds the very same array objects, and its parameters and
 # memories are *bit for bit* equal to ours (`np.array_equal`, not just close).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 vocab = rnn_lib.CharVocab.from_text("hello")
 inputs, targets = vocab.encode("hell"), vocab.encode("ello")
 params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
@@ -259,7 +259,7 @@ my_memory = {k: np.zeros_like(params[k]) for k in names}
 objects_before = {k: params[k] for k in names}
 print(f"vocabulary {vocab.chars}, inputs {inputs}, targets {targets}")
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 opt = rnn_lib.Adagrad(params, learning_rate=0.1)
 for step in range(20):
     loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
@@ -276,7 +276,7 @@ print(f"same array objects: {same_objects};  parameters and memories identical: 
 print(f"opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']};  loss at step 20: {loss:.4f}")
 assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · A step size for every entry
 #
 # Adagrad's step for one entry is $\eta\, g_t / \sqrt{m_t}$: the gradient measured in units of that
@@ -292,7 +292,7 @@ assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
 # $\sqrt{\epsilon} = 10^{-4}$ or smaller feel the $\epsilon$ and step less, like `Whh` here, whose
 # gradients are all below 0.001: its smallest steps are less than half the learning rate.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
 before = {k: v.copy() for k, v in params.items()}
 _, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
@@ -309,7 +309,7 @@ assert np.abs(g[big]).max() / np.abs(g[big]).min() > 100
 assert np.allclose(step_size[big], 0.1, rtol=0.01, atol=0)
 assert np.abs(grads["Whh"]).max() < 1e-3 and step_Whh.min() < 0.05
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So the $\epsilon$ does more than keep the division finite. The first step is
 # $\eta\, g/\sqrt{g^2 + \epsilon}$, which is close to $\eta$ only when $g^2 \gg \epsilon$: an entry with
 # $|g| \lesssim 10^{-4}$ is damped. At the gist's small initial weights that is mainly `Whh`: its
@@ -317,14 +317,14 @@ assert np.abs(grads["Whh"]).max() < 1e-3 and step_Whh.min() < 0.05
 # `Why` and a tiny $h_{t-1}$. **Expected:** the same first step with $\epsilon = 10^{-20}$ moves every
 # entry of `Whh` by 0.1 (within 1%).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 no_eps = {k: v.copy() for k, v in before.items()}
 rnn_lib.Adagrad(no_eps, learning_rate=0.1, eps=1e-20).step(grads)
 step_Whh_no_eps = np.abs(no_eps["Whh"] - before["Whh"])
 print(f"Whh, first step with eps = 1e-20: step from {step_Whh_no_eps.min():.4f} to {step_Whh_no_eps.max():.4f}")
 assert np.allclose(step_Whh_no_eps, 0.1, rtol=0.01, atol=0)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rare characters keep large steps
 #
 # In the RNN, `Wxh @ x_t` with a one-hot `x_t` just picks the column of `Wxh` that belongs to the
@@ -336,7 +336,7 @@ assert np.allclose(step_Whh_no_eps, 0.1, rtol=0.01, atol=0)
 # To see it we train on a small text, the first 3000 characters of Tiny Shakespeare, the gist's way:
 # chunks of `seq_length = 25` characters, carrying the hidden state, restarting at the end of the text.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 from collections import Counter
 
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))[:3000]
@@ -346,12 +346,12 @@ counts = Counter(text)
 print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.most_common(3)}, "
       f"e.g. 'k' x{counts['k']}, 'j' x{counts['j']}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A helper that runs that loop with `rnn_lib`'s pieces (the same loop trains all the models of
 # sections 4, 5 and 8). `after_step` lets us look at the optimiser after every update; `optimizer`
 # swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`) goes to the optimiser.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
                   after_step=None, **optimizer_options):
     """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
@@ -369,7 +369,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
             after_step(opt)
     return np.array(losses)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We record, after each step, the effective learning rate $0.1/\sqrt{m}$ of the `Wxh` columns of four
 # characters (the median over the column's 32 entries; left blank while the character has not yet
 # appeared, when its memory is still 0), and the columns themselves.
@@ -380,7 +380,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
 # last-digit rounding differences between CPUs, so they vary a little from machine to machine; the
 # orderings checked do not.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: a training run; its last digits differ between CPUs; the asserts check what holds on every CPU)
 watch = [" ", "e", "k", "j"]
@@ -406,10 +406,10 @@ for j in range(len(watch)):
     assert np.all(np.diff(seen) <= 0), "an effective learning rate grew"
 assert final["j"] > 5 * final[" "] and final["k"] > max(final["e"], final[" "]) and final["e"] > 0
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The four effective learning rates over the 600 steps, on a log scale:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 5))
 for j, c in enumerate(watch):
     _ = ax.plot(np.arange(1, 601), effective[:, j], label=f"{c!r}  ({counts[c]}x in the text)")
@@ -418,17 +418,17 @@ _ = ax.set(xlabel="training step", ylabel="0.1 / sqrt(memory)",
            title="Adagrad's effective learning rate, per column of Wxh")
 _ = ax.legend(title="input character")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The space appears in almost every chunk, so its column's memory grows at every step and its step
 # size falls smoothly. `'j'` appears once in the text: its column gets a gradient once per pass (the
 # staircase), and in between it keeps its large step size, ready for the next time it is seen.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How far does the `'j'` column move when `'j'` is read? Between two steps a column changes only if
 # its character was an input of the chunk. **Expected:** the `'j'` column moved exactly at the steps
 # whose chunk contains the text's one `'j'`: once per pass over the text.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 moves = np.abs(np.diff(np.array(watched), axis=0)).mean(axis=1)  # (steps, 4): mean |change| per entry
 j_steps = np.flatnonzero(moves[:, watch.index("j")] > 0) + 1    # steps counted from 1
 chunk_starts, p = [], 0                                         # train_on_text's position p, replayed
@@ -441,12 +441,12 @@ reads_j = [step for step, p in enumerate(chunk_starts, start=1) if "j" in text[p
 print(f"the 'j' column moved at steps {j_steps.tolist()};  the chunks of steps {reads_j} contain 'j'")
 assert j_steps.tolist() == reads_j
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** at each of these steps the entries of the `'j'` column move, on average, more than
 # twice as far as those of the space column in the same step; averaged over the five steps, more
 # than 5 times as far.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: the step sizes come out of the training run, whose last digits differ between CPUs)
 j_moves, space_moves = moves[j_steps - 1, watch.index("j")], moves[j_steps - 1, watch.index(" ")]
@@ -456,7 +456,7 @@ for step, j_move, space_move, r in zip(j_steps, j_moves, space_moves, ratio):
           f"of the space column {space_move:.4f}  (ratio {r:.1f})")
 assert np.all(ratio > 2) and ratio.mean() > 5
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · SGD against Adagrad on "hello"
 #
 # Plain stochastic gradient descent (`rnn_lib.SGD`) steps by `learning_rate * gradient`, so its step
@@ -468,7 +468,7 @@ assert np.all(ratio > 2) and ratio.mean() > 5
 # at 0.1, from every start. SGD at 1.0 is faster still from most starts, but not from all. SGD at 10
 # gets stuck from most starts: it never gets below 0.1 and ends worse than it started.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def train_hello(optimizer, learning_rate, steps=300, hidden_size=8, seed=0):
     """`steps` full-batch updates on 'hell' -> 'ello'. Returns, for each step, the loss (summed over
     the 4 predictions) and whether all 4 most probable characters were right, both measured before
@@ -511,10 +511,10 @@ assert np.all(reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"])
 assert len(hello_seeds) / 2 < faster < len(hello_seeds)
 assert len(hello_seeds) / 2 < stuck_starts.sum() and stuck_starts[0]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The four loss curves from seed 0, on a log scale; the dashed line is the uniform guess.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 5))
 for name, (curve, _, _) in runs.items():
     _ = ax.plot(np.arange(1, 301), curve, label=name)
@@ -523,7 +523,7 @@ ax.set_yscale("log")
 _ = ax.set(xlabel="training step", ylabel="loss (nats, sum over 4 steps)", title="'hell' -> 'ello', seed 0")
 _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What went wrong at SGD's learning rate 10?
 #
 # Its first steps were huge and pushed the hidden units deep into the flat parts of `tanh`, where
@@ -537,7 +537,7 @@ _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 # steps. From every start the first step is about 10 and the share climbs above 80%; the step of 50
 # comes within six steps from at least 18 of the 20.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def replay_sgd(seed, learning_rate=10.0, steps=6):
     """The first steps of train_hello with SGD: the largest |change| of a weight and the share of
     saturated hidden values after each."""
@@ -567,7 +567,7 @@ assert 9.9 < largest_step[0] < 10.1 and np.any(np.isclose(largest_step, 10.0 * 5
 assert saturated_share[0] == 0 and saturated_share.max() > 0.8
 assert first_10 == saturating == len(hello_seeds) and capped >= 18
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # In the flat parts almost no gradient reaches `Wxh` and `Whh` any more. Only the output layer still
 # learns, and with steps of 10 × its gradient it overshoots back and forth: the zigzag in the plot.
 # And it cannot fit the targets: a saturated hidden unit is +1 or -1, nothing in between, and in a
@@ -580,7 +580,7 @@ assert first_10 == saturating == len(hello_seeds) and capped >= 18
 # steps in a row; two positions with different targets have the same signs. And from all 20 starts,
 # the runs that got stuck are exactly those with such a pair of positions.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 import itertools
 
 stuck = runs["SGD, lr 10"][2]
@@ -613,11 +613,11 @@ assert saturated >= 0.95 and grad_ratio < 0.01
 assert late.min() > start_loss and same_direction <= 3
 assert clash and np.array_equal(has_clash, stuck_starts)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # On this tiny problem a well-chosen SGD learning rate (1.0) usually beats Adagrad at 0.1, though not
 # from every start. Does that choice carry over to another problem?
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same optimisers on the Shakespeare text
 #
 # The model of section 4 (H = 32, the same start, 600 steps of `train_on_text`): Adagrad at 0.1 is
@@ -629,7 +629,7 @@ assert clash and np.array_equal(has_clash, stuck_starts)
 # CPU to CPU; the orderings checked do not. Nor do they rest on this start: from each of 20 starts,
 # seeds 0–19, the same three orderings held.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
 text_runs = {"Adagrad, lr 0.1": losses}  # section 4's run
@@ -644,7 +644,7 @@ for name, value in last_50.items():
 assert min(last_50["SGD, lr 0.1"], last_50["SGD, lr 1"]) > np.log(len(text_vocab))
 assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vocab))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Honest summary.** SGD's fastest learning rate on "hello" blows up on the Shakespeare text, where SGD
 # needs a far smaller one. SGD's step is learning rate × gradient, so its learning rate must be tuned
 # to the gradients' scale, which differs between problems and parameters and changes during training
@@ -652,7 +652,7 @@ assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vo
 # set by the learning rate, not by how large the gradients happen to be (its first step is ±lr,
 # section 4): the gist's 0.1 worked on both problems unchanged. It is not the fastest on either.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Training "hello" to the end
 #
 # Section 5's Adagrad run (lr 0.1) from seed 0 has already trained this model for 300 steps. When did
@@ -664,7 +664,7 @@ assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vo
 # **Expected:** both conditions hold within the 300 steps (we print after how many updates), and
 # once they hold, all 4 predictions stay right to the end of the run.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 curve, right, hello_model = runs["Adagrad, lr 0.1"]
 done = np.flatnonzero((curve < 0.1) & right)  # curve[s] and right[s] describe the model after s updates
 assert done.size > 0
@@ -673,13 +673,13 @@ print(f"all 4 predictions right and loss {curve[first]:.4f} < 0.1 after {first} 
       f"still right at every later step: {bool(right[first:].all())}")
 assert right[first:].all()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The probabilities behind the predictions of the model at the end of the run, and greedy generation
 # (`temperature=0`: always the most probable character) after feeding in `h`.
 #
 # **Expected:** every target has probability above 0.9, and the model writes `ello`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 cache = rnn_lib.forward(hello_model, inputs, h0)
 for t in range(len(inputs)):
     p = cache["probs"][t]
@@ -689,7 +689,7 @@ generated = rnn_lib.sample(hello_model, vocab, 4, np.random.default_rng(0), prim
 print(f"greedy continuation of 'h': {generated!r}")
 assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · Gradient clipping
 #
 # Backpropagation through time multiplies the gradient by $W_{hh}^\top$ (and by $\tanh' \le 1$) once
@@ -708,7 +708,7 @@ assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 # **Expected:** both well above 1; raw gradient entries far above 5 (above 1e4), at most 5 after
 # clipping, and the library's clipped gradients identical to `np.clip` applied to the raw ones.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 T_long, H_big = 50, 64
 x_long, y_long = text_ids[:T_long], text_ids[1:T_long + 1]
 rng = np.random.default_rng(3)
@@ -729,13 +729,13 @@ assert max(np.abs(g).max() for g in raw.values()) > 1e4
 assert max(np.abs(g).max() for g in clipped.values()) <= 5
 assert all(np.array_equal(lib_clipped[k], clipped[k]) for k in names)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Raw against clipped
 #
 # Left: how large the non-zero raw gradient entries are (note the logarithmic axis); everything right
 # of the red line is cut down to ±5. Right: the largest entry of each gradient before and after clipping.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 all_raw = np.concatenate([raw[k].ravel() for k in names])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
 nonzero = np.abs(all_raw[all_raw != 0])  # columns of characters absent from the chunk get exactly 0
@@ -752,7 +752,7 @@ _ = ax2.set(xticks=xs, xticklabels=[f"d{k}" for k in names], ylabel="largest |en
 _ = ax2.legend()
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Elementwise clipping changes the direction
 #
 # `np.clip` works on each entry separately: an entry of 10⁶ and one of 6 both become 5, so the clipped
@@ -762,7 +762,7 @@ fig.tight_layout()
 # **Expected:** the cosine between the raw and the elementwise-clipped gradient is well below 1 (below
 # 0.5 here); for norm clipping it is 1 (to 12 decimals).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def cosine(u, v):
     return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
 
@@ -773,7 +773,7 @@ print(f"|raw| = {np.linalg.norm(all_raw):.2e};  cosine(raw, elementwise clipped)
       f"{cosine(all_raw, all_clipped):.4f};  cosine(raw, norm clipped) = {cosine(all_raw, norm_clipped):.4f}")
 assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, norm_clipped) - 1) < 1e-12
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What clipping fixes: the size of the step
 #
 # - With **SGD** the step is `lr * gradient`: clipping bounds every entry's step by `lr * 5`.
@@ -785,7 +785,7 @@ assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, norm_clipped) 
 # step on the raw gradient the median effective learning rate of `Whh` is below 0.005 and the smallest
 # below 0.001, while after one on the clipped gradient every entry keeps at least 0.1/5 = 0.02.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 lr = 0.1
 print(f"largest SGD step: raw {lr * np.abs(all_raw).max():.2e}, clipped {lr * np.abs(all_clipped).max():.2f}")
 effective_after = {}
@@ -799,7 +799,7 @@ assert lr * np.abs(all_raw).max() > 1000 and lr * np.abs(all_clipped).max() <= 0
 assert np.median(effective_after["raw"]) < 0.005 and effective_after["raw"].min() < 0.001
 assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What clipping does not fix: vanishing gradients
 #
 # The opposite problem is more common in a vanilla RNN: when the products shrink vectors, the loss at
@@ -819,7 +819,7 @@ assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
 # $|$`dby`$|$ is within 0.05 of $n_j - T/V$ for the most frequent target $j$; it is above 5 for T = 50 and
 # below 5 for T = 25.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 gist_model = rnn_lib.init_params(len(text_vocab), H_big, np.random.default_rng(3))  # randn * 0.01
 largest_dby = {}
 for T_chunk in (T_long, 25):
@@ -836,12 +836,12 @@ for T_chunk in (T_long, 25):
     assert abs(largest_dby[T_chunk] - (n_top - T_chunk / len(text_vocab))) < 0.05
 assert largest_dby[T_long] > 5 > largest_dby[25]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
 # dependencies (the problem LSTMs were designed for, notebook 08). With the gist's T = 25 even the bias
 # gradient stays below the threshold at the start; with longer chunks `dby` is clipped from the first step.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Why `randn * 0.01`?
 #
 # The other learner question: *"Why multiply by 0.01? Isn't `np.random.randn` already a normal
@@ -851,12 +851,12 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #
 # **Expected:** standard deviations 1.00 and 0.0100 (to 2 and 4 decimals).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 z = np.random.default_rng(0).standard_normal(100_000)
 print(f"randn: mean {z.mean():+.3f}, std {z.std():.3f};   randn * 0.01: std {(z * 0.01).std():.4f}")
 assert abs(z.std() - 1) < 0.01 and abs((z * 0.01).std() - 0.01) < 1e-4
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### An experiment with five scales
 #
 # For each scale we build the model (H = 64, the same seed) and measure, on the first chunk of 25
@@ -870,7 +870,7 @@ assert abs(z.std() - 1) < 0.01 and abs((z * 0.01).std() - 0.01) < 1e-4
 # values are saturated and the gradient is over 10⁴ times longer; at 0.001 the `dWxh` part is 10
 # times shorter than at 0.01, and every entry of `dWhh` is below $\sqrt{\epsilon} = 10^{-4}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 scales = [0.0, 0.001, 0.01, 0.1, 1.0]
 T = 25
 first_x, first_y = text_ids[:T], text_ids[1:T + 1]
@@ -897,7 +897,7 @@ assert table[1.0]["grad_norm"] > 1e4 * table[0.01]["grad_norm"]
 assert 0 < table[0.001]["dWxh_norm"] < 0.11 * table[0.01]["dWxh_norm"]
 assert 0 < table[0.001]["dWhh_max"] < 1e-4 < table[0.01]["dWhh_max"]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now we train each model for 600 Adagrad steps with `train_on_text` and average the loss of the last
 # 50. One run says little: from another random start the same scale can end a few tenths of a nat
 # higher or lower. So every scale trains from 10 starts, seeds 0–9 (scale 0 once: its weights are all 0
@@ -913,12 +913,12 @@ assert 0 < table[0.001]["dWhh_max"] < 1e-4 < table[0.01]["dWhh_max"]
 # measurement cannot decide: their means differ by less than 3 standard errors, and each of the two
 # ends lower from some of the starts.
 
-# %% [markdown] notes
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The same start can also end elsewhere on another computer: CPUs differ in the last digits of their
 # arithmetic, and training amplifies such differences. So the printed means vary a little from machine
 # to machine; the comparisons above do not.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
 def keep_parameters(store, at_steps):
@@ -961,12 +961,12 @@ assert all(final[0.001].mean() - final[s].mean() > 2 * std_error(final[0.001], f
 assert abs(difference) < 3 * std_error(final[0.1], final[0.01])
 assert 0 < np.sum(final[0.01] < final[0.1]) < len(seeds)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the loss of every single step for the first 50 steps of the runs from seed 0, as measured.
 # Right: all 600 steps, averaged over the 10 seeds and over 25 steps to show the trend; the moving
 # average starts at step 25 and hides the start, which is why the left panel is there.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, (ax_start, ax_trend) = plt.subplots(1, 2, figsize=(14, 5), sharey=True)
 window = np.ones(25) / 25  # moving average over 25 steps
 for scale in scales:
@@ -984,7 +984,7 @@ _ = ax_trend.legend(ax_start.get_legend_handles_labels()[0] + ax_trend.get_legen
                     loc="upper right", ncol=2, fontsize=12)
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why the curves first jump above $\ln V$
 #
 # Every model with small random weights (0.001 to 0.1) starts near $\ln V$ and then, within a few
@@ -1001,7 +1001,7 @@ fig.tight_layout()
 # the 4 is above $\ln V$. The jump above $\ln V$ within the first 4 steps is in every run of section 8
 # at scales 0.001, 0.01 and 0.1, from all 10 starts.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def mean_entropy(params, ids):
     """Mean entropy (nats) of the next-character distributions along ids, from a zero state."""
     probs = rnn_lib.forward(params, ids, rnn_lib.initial_state(params))["probs"]
@@ -1021,7 +1021,7 @@ assert np.allclose(first_steps, curves[0.01, 0][:4])
 assert entropies[0] > ln_V - 0.01 and min(entropies[1:]) < ln_V - 1 and first_steps[1:].max() > ln_V
 assert all(jumps)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # - **Scale 1** (plain `randn`): each hidden unit adds up 64 recurrent inputs with weights of size 1,
 #   so `tanh` saturates; the outputs are large and confidently wrong, the gradients explode, and
 #   training starts from a far worse place.
@@ -1035,7 +1035,7 @@ assert all(jumps)
 #   repairs that.
 # - **Scale 0**: the initial loss is perfect, yet training stalls early. Why? Section 9.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The check: take $\epsilon$ out of the way
 #
 # We train the models of scales 0.001 and 0.01 again from the same 10 starts, now with
@@ -1047,7 +1047,7 @@ assert all(jumps)
 # standard errors). Without $\epsilon$, the gap between the two scales is less than half of what it
 # was, and within the noise too.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
 no_eps_final = {}
@@ -1072,12 +1072,12 @@ assert gain[0.001] > 2 * gain_error[0.001] and np.sum(no_eps_final[0.001] < fina
 assert abs(gain[0.01]) < 3 * gain_error[0.01]
 assert abs(gap["1e-20"]) < gap["1e-8"] / 2 and abs(gap["1e-20"]) < 3 * gap_error
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So the slow start at 0.001 is the $\epsilon$'s doing, not the size of the gradients: without it the
 # two scales end level, within the noise. At 0.01, taking the gist's $\epsilon$ away makes no
 # difference we can measure with 10 runs of 600 steps.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Small weights make the gradient through time vanish: for how long?
 #
 # At 0.01 `Whh` starts tiny, so the gradient of a loss hardly reaches back in time (notebook 03,
@@ -1097,7 +1097,7 @@ assert abs(gap["1e-20"]) < gap["1e-8"] / 2 and abs(gap["1e-20"]) < 3 * gap_error
 # below 1 after it, and above 1 after 50 steps, from every start; yet after 200 steps the 10-step ratio
 # is still below a millionth in most runs at 0.001, and above $10^{-7}$ in every run at 0.01.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: the parameters after 50 and 200 steps come from training runs, whose last digits differ between CPUs)
 def signal_ratio(params, x, y, back=10):
@@ -1137,7 +1137,7 @@ assert np.all(ratios[0.01, 1] > 1e4 * ratios[0.01, 0]) and np.all(ratios[0.01, 2
 assert np.all(norms[0.001, 1] < 1) and np.all(norms[0.001, 50] > 1)
 assert np.sum(ratios[0.001, 200] < 1e-6) > len(seeds) / 2 and np.all(ratios[0.01, 200] > 1e-7)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # At 0.01 one Adagrad step is enough to make `Whh` large: most of its entries moved by nearly the full
 # 0.1. From then on the gradient through time is not held back by a small `Whh` any more; saturation
 # and the directions the gradient takes decide how much gets through (notebook 08 follows this through
@@ -1145,7 +1145,7 @@ assert np.sum(ratios[0.001, 200] < 1e-6) > len(seeds) / 2 and np.all(ratios[0.01
 # its gradient through time stays vanished for hundreds of steps. Large recurrent weights are needed
 # for the gradient to travel back; they are not enough.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 · Zero initialisation: the symmetry problem
 #
 # With all weights 0 every hidden value is `tanh(0) = 0`, so `dWhy = dy h^T = 0`; and with `Why = 0`
@@ -1155,7 +1155,7 @@ assert np.sum(ratios[0.001, 200] < 1e-6) > len(seeds) / 2 and np.all(ratios[0.01
 # **Expected:** after 600 steps `Wxh`, `Whh`, `Why` are still exactly 0, and the predicted
 # distribution is the same at every position of the text.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 zero = trained[0.0, 0]
 cache = rnn_lib.forward(zero, text_ids[:200], rnn_lib.initial_state(zero))
 all_zero = all(not np.any(zero[k]) for k in ("Wxh", "Whh", "Why"))
@@ -1164,7 +1164,7 @@ print(f"Wxh, Whh, Why all zero after 600 steps: {all_zero};  largest spread of p
       f"{same_everywhere:.1e};  by moved up to {np.abs(zero['by']).max():.2f}")
 assert all_zero and same_everywhere == 0
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Any identical start stays identical
 #
 # Zeros are the extreme case. Start every weight at the same non-zero value, 0.01: now the network
@@ -1175,7 +1175,7 @@ assert all_zero and same_everywhere == 0
 # **Expected:** after 200 steps the weights have moved, yet all 64 rows of `Wxh` and of `Whh` are still
 # exactly equal (the spread across rows is 0), and so are the 64 columns of `Why`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 same = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0))
 for k in ("Wxh", "Whh", "Why"):
     same[k][...] = 0.01
@@ -1187,7 +1187,7 @@ print(f"largest |Wxh| now {np.abs(same['Wxh']).max():.4f};  spread across rows: 
 assert np.abs(same["Wxh"] - 0.01).max() > 0.05
 assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"], axis=1).max() == 0
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **So, why `randn * 0.01`?** *Random*, so the hidden units start different and can learn different
 # things. *Small*, so that `tanh` starts in its linear range (derivative close to 1, no unit saturated)
 # and the first predictions are close to uniform. Small has a price: `Whh` is tiny too, so at the start
@@ -1197,7 +1197,7 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # matter of taste: in section 8 the two ended level within the noise of 10 runs, while 0, 0.001 and 1
 # were clearly worse. The library exposes the scale as `TrainConfig.init_scale`.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
@@ -1222,7 +1222,7 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # - Adagrad's first steps also make a fresh model confidently wrong: within its first few steps the
 #   loss rises above $\ln V$, before it falls.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. If you replaced `param += -learning_rate * ...` by `param = param - learning_rate * ...` in the
@@ -1265,7 +1265,7 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 #    `by` ever receives a gradient; the output is softmax(`by`), the same whatever the input.
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn* (2015), the gist this series rebuilds:

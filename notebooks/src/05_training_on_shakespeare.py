@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · Training on Shakespeare
 #
 # **What you will learn**
@@ -19,7 +19,7 @@
 #
 # **Time:** about 45 minutes; the notebook runs in under a minute, 25 seconds of which are training.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Setup
 #
 # The series' standard first cell, then the standard-library modules this notebook uses: `time` paces
@@ -27,7 +27,7 @@
 # `tempfile` gives a scratch folder for a checkpoint, `subprocess` runs the command line tool, and
 # `display`/`HTML` show figures and tables.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -37,7 +37,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 import html
 import math
 import os
@@ -53,7 +53,7 @@ from IPython.display import HTML, display
 
 LN2 = rnn_lib.LN2  # ln 2: nats / LN2 = bits
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The corpus: tiny Shakespeare
 #
 # `data/tinyshakespeare.txt` is a single file of about a million characters taken from Shakespeare's
@@ -64,7 +64,7 @@ LN2 = rnn_lib.LN2  # ln 2: nats / LN2 = bits
 # **Expected:** a little over 1.1 million characters and a vocabulary of 65 characters (newline,
 # space, punctuation, `3`, and the upper- and lower-case letters).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 vocab = rnn_lib.CharVocab.from_text(text)
 V = len(vocab)
@@ -72,13 +72,13 @@ print(f"{len(text):,} characters, {len(text.split()):,} words, {text.count(chr(1
 print(f"vocabulary: {V} characters: {''.join(vocab.chars)!r}")
 assert V == 65
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The opening of the file:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 print(text[:300])
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Holding out a validation split
 #
 # The training loss says how well the model predicts text it is trained on. A big enough model could
@@ -95,7 +95,7 @@ print(text[:300])
 # `rnn_lib.split_ids` does the split (the `Trainer` calls it too). **Expected:** 90% / 10% of the
 # characters, and the two parts together are the whole text.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ids = vocab.encode(text)
 train_ids, val_ids = rnn_lib.split_ids(ids, val_fraction=0.1, seq_length=25)
 print(f"training:   {len(train_ids):>9,} characters ({len(train_ids) / len(ids):.1%})")
@@ -103,7 +103,7 @@ print(f"validation: {len(val_ids):>9,} characters ({len(val_ids) / len(ids):.1%}
 print(vocab.decode(val_ids[:120]))
 assert np.array_equal(np.concatenate([train_ids, val_ids]), ids)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Two reference lines
 #
 # A loss value means little on its own. Two cheap models tell us what "bad" and "easy" look like.
@@ -121,7 +121,7 @@ assert np.array_equal(np.concatenate([train_ids, val_ids]), ids)
 # little worse on the validation split than on the training split it was counted on. (Section 7
 # counts a second table the same way, so the counting is a function.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 uniform_nats = math.log(V)
 
 
@@ -146,14 +146,14 @@ assert np.allclose(P_next.sum(axis=1), 1)
 assert bigram_train < bigram_val < uniform_nats and abs(bigram_val - 2.5) < 0.1
 BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": bigram_val}
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Nats or bits?** Same quantity, different logarithm: nats use $\ln$, bits use $\log_2$, and
 # $1 \text{ nat} = 1/\ln 2 \approx 1.443$ bits. A bits/char number reads as "how many yes/no
 # questions, on average, to pin down the next character". Uniform guessing needs $\log_2 65$ bits,
 # a little more than 6 because $2^6 = 64$; the bigram table saves a few of those questions (the
 # cell above prints both units). The plots below show both, nats on the left axis, bits on the right.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Training live
 #
 # `rnn_lib.Trainer` is the gist's training loop with a beginning and an end; each of its steps is the
@@ -174,14 +174,14 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
 # held-out characters, to keep it quick), and 150-character samples, which we print ourselves.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 config = rnn_lib.TrainConfig(optimizer="adagrad", learning_rate=0.05, eval_every=250, sample_every=0,
                              sample_length=150)
 gist = rnn_lib.TrainConfig.gist()
 for name in ("hidden_size", "seq_length", "batch_size", "optimizer", "learning_rate", "dtype"):
     print(f"{name:<14} this run: {getattr(config, name)!s:<8} gist: {getattr(gist, name)}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Watching the run: callbacks
 #
 # The trainer calls every function in its `callbacks` list as `callback(trainer, event)`, where
@@ -195,19 +195,22 @@ for name in ("hidden_size", "seq_length", "batch_size", "optimizer", "learning_r
 # adds a second axis on the right in bits/char, the same curves relabelled. We add fixed limits, so
 # the axes do not jump while the curve is redrawn, and the baselines of section 3.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
+from rnn_notebook.plotting import plot_history
+
+
 def draw_losses(ax, history, baselines=BASELINES, top=5.5, smooth=1):
     """Training and validation curves of a History, nats/char on the left and bits/char on the right."""
-    rnn_notebook.plotting.plot_history(history, ax=ax, baselines=baselines, smooth=smooth, bits_axis=True)
+    plot_history(history, ax=ax, baselines=baselines, smooth=smooth, bits_axis=True)
     ax.set_ylim(1.0, top)
     ax.legend(loc="upper right")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The live plot.** A figure shown through a *display handle* can be replaced in place: we clear it,
 # draw again and call `handle.update(fig)`. Drawing takes time away from training, so the callback
 # redraws at most every two seconds, and once more at the end.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def live_loss_plot(every_seconds=2.0):
     """Show an empty figure now; return a callback that redraws it as training goes on."""
     fig = plt.figure(figsize=(10, 5))
@@ -227,11 +230,11 @@ def live_loss_plot(every_seconds=2.0):
             last_draw[0] = now
     return callback
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The samples.** Every five seconds of training the second callback prints a sample of the current
 # model. It counts seconds rather than steps, so that a fast and a slow computer both show a handful.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def print_samples(every_seconds=5.0):
     """Return a callback that prints a sample of the current model every `every_seconds` of training."""
     next_time = [every_seconds]
@@ -242,7 +245,7 @@ def print_samples(every_seconds=5.0):
             next_time[0] += every_seconds
     return callback
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Run it
 #
 # `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
@@ -257,7 +260,7 @@ def print_samples(every_seconds=5.0):
 # done; when the timed run already did that many, nothing more happens. At the end we measure the
 # validation loss once more on the *whole* held-out split.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: how far 25 seconds of training gets depends on the machine and its load, and the last digits of
 # every step on its CPU; the progress bar is a widget; the next cell checks what holds on every machine)
@@ -275,7 +278,7 @@ print(f"{trainer.step:,} steps in {trainer.seconds:.1f} s ({trainer.step / train
 assert timed_stop == f"reached {TRAIN_SECONDS} seconds" and trainer.step >= MIN_STEPS
 assert len(trainer.history.step) > 0 and final_val < bigram_val
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The numbers above depend on how fast this machine is, so nbval does not compare them. Even the
 # first steps, which every machine runs, do not give the same numbers everywhere: the run is seeded,
 # but another CPU rounds the last bits of its sums differently, and training amplifies that. What
@@ -286,7 +289,7 @@ assert len(trainer.history.step) > 0 and final_val < bigram_val
 # 5,000-character sample of the trained model has speaker lines: a name starting with a capital
 # and a colon, alone on a line.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 h = trainer.history
 first_point = h.train_nats[0]
 below_bigram = [step for step, nats in zip(h.step, h.train_nats) if nats < bigram_val]
@@ -302,7 +305,7 @@ print(f"speaker lines in a 5,000-character sample: {len(speaker_lines) > 0}")
 assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
 assert below_bigram[0] <= 1500 and first_point > uniform_nats and speaker_lines
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · What the gist's numbers mean
 #
 # Every 100 iterations the gist prints a line `iter n, loss: ...`. That `loss` is not per character:
@@ -322,7 +325,7 @@ assert below_bigram[0] <= 1500 and first_point > uniform_nats and speaker_lines
 # and many symbols at the high end). **Expected:** for every $V$ in that range, 42.9 is less than
 # half of the uniform start.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 T = config.seq_length
 gist_loss, gist_iterations = 42.9, 630_000
 per_char = gist_loss / T
@@ -339,7 +342,7 @@ print(f"{gist_iterations:,} iterations x {T} characters = {chars_read / 1e6:.2f}
 assert abs(T * uniform_nats - 104.4) < 0.05 and per_char < bigram_val
 assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **What the number says.** Whatever $V$ the poems have, 42.9 is far below where the gist starts: the
 # network has learned a great deal about its text, and nothing in the number suggests a bug. The
 # perplexity printed above reads as "as unsure as a fair choice among that many characters".
@@ -358,7 +361,7 @@ assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 #   number. Section 7 shows our own, somewhat larger model on tiny Shakespeare levelling off;
 # - a smoothed number lags behind the model it describes, as the next cell shows.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `smooth_loss` in our run
 #
 # The `Trainer` keeps the gist's `smooth_loss` too: `history.smooth_loss` records it at every
@@ -371,7 +374,7 @@ assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 # fast, because the average still remembers the bad start: from step 20 to step 1,000, a stretch
 # every run has, at 95% of the points or more (a single noisy batch can poke above it).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 h = trainer.history
 steps = np.array(h.step)
 per_sequence = T * np.array(h.train_nats)
@@ -399,17 +402,17 @@ above = np.mean(smooth[falling] > per_sequence[falling])
 print(f"smooth_loss above 25 x train_nats at 95% or more of the points from step 20 to step 1,000: {above >= 0.95}")
 assert largest_gap < 0.005 and above >= 0.95
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How long is the memory? After $n$ steps the starting value still carries weight $0.999^n$.
 # **Expected:** about 37% after 1,000 steps and under 1% after 5,000, so in the first few thousand
 # steps the gist's printed loss looks worse than the model is.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for n in (100, 1000, 2000, 5000):
     print(f"after {n:>5,} steps the start still weighs {0.999 ** n:6.1%}")
 assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · When does training stop?
 #
 # Another learner asked where, or when, the gist's `while True` loop is supposed to stop. Nowhere:
@@ -430,7 +433,7 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 # Run in a notebook, the variables survive, but the interrupt may have landed halfway through the
 # Adagrad update, with some arrays changed and others not.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How a run stops here
 #
 # `Trainer.run` needs to be told when to stop, and it stops at whichever comes first:
@@ -445,7 +448,7 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 # Training more is just calling `run` again. *When* to stop is a judgement made from the validation
 # curve: when it has flattened out (or starts to rise) more training no longer helps.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Pressing Ctrl-C from code
 #
 # Pressing Ctrl-C sends the signal `SIGINT` to the Python process. A callback can send the same signal
@@ -457,7 +460,7 @@ assert abs(0.999 ** 1000 - math.exp(-1)) < 0.001
 # step in which the signal arrived; the history has the same points as before plus three new ones,
 # and the parameters have moved on from where section 4 left them.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 logs_seen, pressed_at = [], []
 
 
@@ -480,7 +483,7 @@ assert trainer.stop_reason == "interrupted (Ctrl-C)" and trainer.step == pressed
 assert len(trainer.history.step) == points_before + 3
 assert not np.array_equal(trainer.params["Wxh"], Wxh_before)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A second Ctrl-C
 #
 # While the trainer is waiting for the current step to end, a second Ctrl-C does not wait: it raises
@@ -495,7 +498,7 @@ assert not np.array_equal(trainer.params["Wxh"], Wxh_before)
 # second press can land anywhere, also halfway through an Adagrad update, which is why the first
 # press, which waits for the step to end, is the one to use.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 pressed_twice_at, after_second_press = [], []
 
 
@@ -523,7 +526,7 @@ assert stop_twice == "interrupted (Ctrl-C)" and not after_second_press
 assert len(pressed_twice_at) == 1 and stopped_at == pressed_twice_at[0] and new_points == 1
 assert all_finite and trainer.stop_reason == f"reached step {stopped_at + 10}"
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Nothing was lost: save and load
 #
 # `trainer.save(path)` writes one `.npz` file with the parameters, the Adagrad memory, the carried
@@ -534,7 +537,7 @@ assert all_finite and trainer.stop_reason == f"reached step {stopped_at + 10}"
 #
 # **Expected:** every array, the history, the step count and the smoothed loss come back identical.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "interrupted.npz"
     trainer.save(path)
@@ -549,7 +552,7 @@ print(f"history identical: {same_history};  step identical: {back.step == traine
       f"smooth_loss identical: {back.state['smooth_loss'] == trainer.smooth_loss}")
 assert same_params and same_memory and same_history and back.step == trainer.step
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · A longer run: the shipped checkpoint
 #
 # 25 seconds is a start. The repository ships a model trained by the command line tool for 60,000
@@ -560,7 +563,7 @@ assert same_params and same_memory and same_history and back.step == trainer.ste
 # trainer's state. **Expected:** section 4's configuration; 60,000 steps; the 65-character
 # vocabulary of section 1.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 CKPT_PATH = rnn_lib.shipped_checkpoint()        # checkpoints/shakespeare_rnn.npz in the repository
 ckpt = rnn_lib.load_checkpoint(CKPT_PATH)
 c = ckpt.config
@@ -576,7 +579,7 @@ assert (c.hidden_size, c.batch_size, c.seq_length, c.learning_rate, c.dtype) == 
 assert all(getattr(c, name) == getattr(config, name)
            for name in ("hidden_size", "batch_size", "seq_length", "optimizer", "learning_rate", "dtype"))
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Its loss curve
 #
 # The same plot as the live one, over the whole run. Left: against steps; right: the same data on a
@@ -589,7 +592,7 @@ assert all(getattr(c, name) == getattr(config, name)
 #   held-out characters only (`eval_chars`), to be quick. The history holds nothing else: the
 #   command line tool never stores a pass over the whole split in it.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
 for ax, scale in zip(axes, ("linear", "log")):
     draw_losses(ax, ckpt.history, top=4.5, smooth=20)
@@ -599,7 +602,7 @@ axes[1].get_legend().remove()
 fig.tight_layout()
 plt.show()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The ripple: one pass over the training split
 #
 # Once per pass, every `steps_per_pass` steps (printed above), the 32 streams come to the end of their pieces of the text and
@@ -614,7 +617,7 @@ plt.show()
 # later (1 for an exact repeat, about 0 for no relation). **Expected:** above 0.5 at a lag of one
 # pass, and below 0.2 in size at a lag of 150 points, which is not a whole number of passes.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def autocorrelation(x, lag):
     """Correlation of the series x with itself `lag` points later."""
     x = x - x.mean()
@@ -634,12 +637,12 @@ for k in (1, per_pass, 150, 2 * per_pass):
 print(f"size of the ripple: standard deviation {ripple.std():.3f} nats/char")
 assert autocorrelation(ripple, per_pass) > 0.5 and abs(autocorrelation(ripple, 150)) < 0.2
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Left: the ripple of three consecutive passes, each drawn against the position in its pass; the
 # three curves lie almost on top of each other. Right: the autocorrelation against the lag, with a
 # dashed line at every whole number of passes: the peaks sit on the lines.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, (ax_pass, ax_acf) = plt.subplots(1, 2, figsize=(14, 5))
 last_full = int(ripple_steps[-1] // steps_per_pass)       # passes that end inside the ripple's range
 for n in range(last_full - 3, last_full):
@@ -654,7 +657,7 @@ _ = ax_acf.set(xlabel="lag (steps)", ylabel="autocorrelation", title="Peaks at w
 fig.tight_layout()
 plt.show()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Its validation loss, computed here
 #
 # `rnn_lib.evaluate(params, ids)` runs the model over a text without training and returns the mean
@@ -669,7 +672,7 @@ plt.show()
 # the curve; the first 20,000 characters equal to that point (to 6 decimals); and the training block
 # lower than the validation split, since the model has read it dozens of times.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ckpt_val = rnn_lib.evaluate(ckpt.params, val_ids)
 ckpt_val_first = rnn_lib.evaluate(ckpt.params, val_ids[:c.eval_chars])
 ckpt_val_rest = rnn_lib.evaluate(ckpt.params, val_ids[c.eval_chars:])
@@ -686,7 +689,7 @@ assert abs(ckpt_val_first - ckpt.history.val_nats[-1]) < 1e-6
 assert ckpt_val < bigram_val and ckpt_train_block < ckpt_val
 assert ckpt.history.smooth_loss[-1] < T * ckpt_val
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The history's last point and the whole split differ because they are measured on different
 # characters: for this model, the first 20,000 held-out characters happen to be easier than the rest.
 # The number to quote for the model is the whole split's.
@@ -697,7 +700,7 @@ assert ckpt.history.smooth_loss[-1] < T * ckpt_val
 # two blocks within 0.02 nats/char of each other for that table, while the RNN's gap is several times
 # larger.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 P_neither = bigram_table(train_ids[:-len(val_ids)])     # counted on neither of the two blocks
 control_train_block, control_val = bigram_nats(P_neither, train_block), bigram_nats(P_neither, val_ids)
 control_gap, rnn_gap = control_val - control_train_block, ckpt_val - ckpt_train_block
@@ -707,7 +710,7 @@ print(f"RNN trained on the training block:  training block {ckpt_train_block:.3f
       f"validation split {ckpt_val:.3f}: difference {rnn_gap:+.3f} nats/char")
 assert abs(control_gap) < 0.02 and rnn_gap > 5 * abs(control_gap)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # To a model that saw neither, the two blocks are about equally hard (at least as far as a bigram
 # table can tell), so block difficulty does not explain the RNN's difference. That difference, printed
 # above, is the part of what the RNN learned that holds for the training text but not for new text:
@@ -720,7 +723,7 @@ assert abs(control_gap) < 0.02 and rnn_gap > 5 * abs(control_gap)
 # These are the history's points, so they are on the first 20,000 held-out characters. **Expected:**
 # big gains early, smaller ones in every later stretch: the model is levelling off.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 val_at = dict(zip(ckpt.history.val_step, ckpt.history.val_nats))   # step -> loss, first 20,000 held-out chars
 marks = [1000, 5000, 10_000, 20_000, 40_000, 60_000]
 gains = []
@@ -731,7 +734,7 @@ for a, b in zip(marks[:-1], marks[1:]):
 assert len(val_at) == len(ckpt.history.val_step)                   # one entry per step, none repeated
 assert all(g > 0 for g in gains) and all(later < earlier for earlier, later in zip(gains, gains[1:]))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Samples from the trained model
 #
 # Sampling (notebook 06 builds it from scratch): feed in a prime text, then draw each next character
@@ -740,7 +743,7 @@ assert all(g > 0 for g in gains) and all(later < earlier for earlier, later in z
 # `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8`
 # prints; the cell runs that command too and checks the two texts are identical.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 romeo = "ROMEO:" + rnn_lib.sample(ckpt.params, ckpt.vocab, 500, np.random.default_rng(0),
                                   prime="ROMEO:", temperature=0.8)
 print(romeo)
@@ -749,7 +752,7 @@ command = [sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "checkpoin
 cli = subprocess.run(command, cwd=rnn_lib.DATA_DIR.parent, capture_output=True, text=True, check=True)
 assert cli.stdout == romeo + "\n"
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### "Train more"
 #
 # The CLI saved a 200-character sample every 10,000 steps (in `ckpt.state["samples"]`, as
@@ -762,7 +765,7 @@ assert cli.stdout == romeo + "\n"
 # sense: the model has no plan beyond the next few characters. Notebook 08 (section 4) measures how
 # far back the gradient of this very model reaches: about a line of verse.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def side_by_side(samples, per_row=3):
     """An HTML table of (step, text) samples, `per_row` to a row, each under its step number."""
     rows, width = [], f"{100 / per_row:.0f}%"
@@ -786,7 +789,7 @@ display(side_by_side([(0, untrained.sample())] + saved, per_row=4))
 assert [step for step, _ in saved] == list(range(10_000, 60_001, 10_000))
 assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 · Reproduce it from the command line
 #
 # From the repository's root folder (add `--overwrite` to replace the shipped checkpoint):
@@ -810,7 +813,7 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz --resume --steps 10000
 # ```
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Tiny Shakespeare: 1.1 million characters, 65 distinct ones. The last 10% is held out, as one
@@ -833,7 +836,7 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # - A training run's numbers and samples differ from CPU to CPU in their last digits, and more after
 #   many steps; check what holds for any run, as section 4 does.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. The gist prints `loss: 62.0`. How many nats and bits per character is that, and how does it
@@ -876,7 +879,7 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 #    loss is below the bigram table's.
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn* (2015): <https://gist.github.com/karpathy/d4dee566867f8291f086>. The

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 · Sampling: making a trained RNN write
 # ### One character at a time, each drawn from the model's own prediction
 #
@@ -20,10 +20,10 @@
 #
 # **Time:** about 30 minutes on your own, 20 minutes in lecture.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -33,7 +33,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. "It is running though": where is the text?
 #
 # A learner under the gist wrote: *"Could someone explain how to use this? I can't generate text.
@@ -45,7 +45,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # Generating on demand needs two things: (1) the trained weights, saved to a file, and (2) a sampling
 # loop that reads them. `python -m rnn_lib train` saves a checkpoint; this notebook is about (2).
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We load a model that `python -m rnn_lib train` (notebook 05) trained on tiny Shakespeare and saved
 # to `checkpoints/shakespeare_rnn.npz` (`rnn_lib.shipped_checkpoint()` gives its path). We also score it
 # on the held-out last 10% of the text, which it never trained on, with `rnn_lib.evaluate`.
@@ -74,11 +74,11 @@ for name, p in params.items():
 assert params["Wxh"].shape == (H, V) and params["Why"].shape == (V, H) and params["Whh"].shape == (H, H)
 assert val_nats < 0.5 * np.log(V)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # (The checkpoint's own history also records validation losses, but those are quick periodic passes
 # over the first 20,000 held-out characters only; notebook 00 compares them with the whole split.)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The trainer, like the gist, printed samples while it ran, and the checkpoint keeps them. Here are the
 # first 150 characters of the first and of the last one: this is the text the learner was looking for.
 
@@ -86,7 +86,7 @@ assert val_nats < 0.5 * np.log(V)
 for step, text in (ckpt.state["samples"][0], ckpt.state["samples"][-1]):
     print(f"---- sample printed at step {step:,} ----\n{text[:150]}\n")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Sampling from scratch
 #
 # Generation repeats the forward step of notebook 01, with one change: the next input is not read
@@ -100,7 +100,7 @@ for step, text in (ckpt.state["samples"][0], ckpt.state["samples"][-1]):
 #
 # A priming text is fed through step 1 first, one character at a time, without drawing anything.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Drawing from $p$ with one random number
 #
 # Lay the probabilities end to end on $[0, 1)$ and throw one uniform number $u$: it lands in the
@@ -115,12 +115,12 @@ k_toy = int(np.searchsorted(c_toy, 0.65, side="right"))
 print(f"p = {p_toy}, cumulative c = {c_toy}; u = 0.65 gives k = {k_toy}")
 assert k_toy == 1
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The gist draws with `np.random.choice` and numpy's global random state. We pass a seeded generator
 # `rng` instead, and use exactly one `rng.random()` per character: the same seed then gives the same
 # text, which makes samples reproducible and comparable.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Here are the three pieces of the sampler. Two details copy `rnn_lib` so that we can compare
 # character for character: the states are computed in the checkpoint's float32, and $u$ is scaled by
 # $c_{V-1}$ (which is 1 up to rounding) so it can never fall past the last segment.
@@ -144,7 +144,7 @@ def draw(p, rng):
     c = np.cumsum(p)
     return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(p) - 1)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The loop itself: read the prime, then predict, draw and feed back, `length` times.
 
 # %%
@@ -160,7 +160,7 @@ def sample_from_scratch(prime, length, rng):
         h = rnn_step(h, ix)          # feed the drawn character back in
     return "".join(out)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 300 characters after an empty prime, from seed 0. With nothing read yet, the first character is
 # drawn from the distribution of the all-zero state (section 6 looks at that distribution).
 
@@ -168,7 +168,7 @@ def sample_from_scratch(prime, length, rng):
 ours = sample_from_scratch("", 300, np.random.default_rng(0))
 print(ours)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** `rnn_lib.sample` with the same seed returns exactly the same characters, with and
 # without a prime, for several seeds. (It returns only the continuation, not the prime.)
 
@@ -181,7 +181,7 @@ for seed in range(3):
 print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for seeds 0-2, "
       "with and without the prime 'ROMEO:'")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. What the model predicts after a prefix
 #
 # Every character of a sample is one draw from a distribution over all 65 characters. Let us read one
@@ -213,7 +213,7 @@ for k in top5:
 print(f"together {p_next[top5].sum():.3f}; the other {V - 5} characters share {1 - p_next[top5].sum():.3f}")
 assert np.isclose(p_next.sum(), 1.0)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same distribution as a bar chart: the 15 most likely characters, highest first.
 
 # %%
@@ -231,12 +231,12 @@ def plot_top(p, k=15, ax=None, title=None, color="tab:blue"):
 
 _ = plot_top(p_next, title=f"next character after {prefix!r}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Sampling draws from all of this distribution, not only from its top. Most draws give the likely
 # characters, but now and then a less likely one is picked, and every later step is conditioned on it.
 # That is what makes samples varied, and also what makes them drift into nonsense words.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Temperature
 #
 # Before the softmax, divide the logits by a **temperature** $T > 0$:
@@ -250,7 +250,7 @@ _ = plot_top(p_next, title=f"next character after {prefix!r}")
 #
 # The order of the characters never changes, only how strongly the likely ones are preferred.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The spread of a distribution is measured by its **entropy** $\mathcal{H}(p) = -\sum_k p_k \ln p_k$, in
 # nats: 0 for a certain outcome, $\ln V$ for the uniform one. We compute the distribution after our
 # prefix at three temperatures with `rnn_lib.next_char_distribution(y, T)` and check it against
@@ -273,7 +273,7 @@ print(f"(uniform over V = {V}: ln V = {np.log(V):.3f} nats)")
 ents = [entropy(dists[T]) for T in temperatures]
 assert ents[0] < ents[1] < ents[2] < np.log(V)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same 10 characters (ordered by their $T = 1$ probability) at the three temperatures (␣ is the
 # space, \n the newline).
 
@@ -289,7 +289,7 @@ axes[0].set(ylim=(0, 1.05))
 axes[0].set_ylabel("probability", fontsize=16)
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 4 · Sampling with a temperature (2 points)
 #
 # Write `sample_with_temperature(y, temperature, rng)`: one character id drawn from
@@ -306,7 +306,7 @@ fig.tight_layout()
 # `softmax` and `draw(p, rng)` from section 2 are there to use. The cell ends by drawing 2,000 characters at
 # $T = 0.5$ after our prefix and counting how often the most likely one comes out.
 
-# %% fragment {"nbgrader": {"grade": false, "grade_id": "sample_with_temperature", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "sample_with_temperature", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sample_with_temperature(y, temperature, rng):
     """One character id drawn from softmax(y / temperature): y of shape (V,), temperature >= 0
     (0: greedy, the argmax), rng a np.random.Generator. Returns an int in 0..V-1."""
@@ -323,12 +323,12 @@ top_share = np.mean(ids == dists[0.5].argmax())
 print(f"2000 draws at T = 0.5: {char_label(vocab.chars[dists[0.5].argmax()])} came out {top_share:.1%} of the "
       f"time, and its probability is {dists[0.5].max():.1%}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** the share within 3 percentage points of the probability. The test below also checks
 # temperature 0, that the seed alone decides the draws, and the frequencies of 4,000 draws at $T = 0.5$
 # and $T = 2$ on random logits; its message names the usual slips.
 
-# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_sample_with_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_with_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_sample_with_temperature
 
 check_sample_with_temperature(sample_with_temperature, seed=0)
@@ -341,7 +341,7 @@ check_sample_with_temperature(sample_with_temperature, seed=4, V=2, temperatures
 check_sample_with_temperature(sample_with_temperature, seed=1, scale=1000.0)  # huge logits: no overflow
 ### END HIDDEN TESTS
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### The same prefix and seed, five temperatures
 #
 # Each sample below starts from `ROMEO:` and uses seed 1, so the random numbers $u$ are the same every
@@ -353,7 +353,7 @@ for T in sample_temperatures:
     text = rnn_lib.sample(params, vocab, 160, np.random.default_rng(1), prime="ROMEO:", temperature=T)
     print(f"==== T = {T:.1f} ====\nROMEO:{text}\n")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measuring the trade-off
 #
 # Three numbers for samples of 1,500 characters after `ROMEO:`, averaged over the seeds 0 to 3 at each
@@ -409,7 +409,7 @@ print(f"the real text, 20 pieces of 1,500 characters: compressed size {compresse
 assert np.all(np.diff(real) < 0) and np.all(np.diff(distinct) > 0) and np.all(np.diff(compressed) > 0)
 assert compressed[sweep.index(0.6)] < compressed_real < compressed[sweep.index(0.8)]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The three measures against the temperature; the dashed line is the compressed size of the real text.
 # There is no temperature that is best at both spelling and variety: in the middle of the range most
 # words are spelled right and the text still moves on, and the samples are about as compressible as
@@ -425,7 +425,7 @@ ax.set(xlabel="temperature T", ylabel="percent", ylim=(0, 105),
        title="Low T: correct but repetitive; high T: varied but misspelt")
 _ = ax.legend(loc="lower right")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Greedy decoding, and why it loops
 #
 # At $T = 0$ `rnn_lib` does not divide by zero: it puts all the probability on the largest logit, so
@@ -437,7 +437,7 @@ greedy = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROM
 assert greedy == rnn_lib.sample(params, vocab, 600, np.random.default_rng(99), prime="ROMEO:", temperature=0)
 print("ROMEO:" + greedy[:300])
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Finding the loop in code
 #
 # A text ends in a cycle of length $L$ if, from some position $s$ on, every character equals the one
@@ -456,7 +456,7 @@ def find_cycle(text, min_span=100):
             return start, period
     return None
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** the greedy text ends in a cycle; the sample at $T = 1$ from the same prime does not.
 
 # %%
@@ -469,7 +469,7 @@ sampled = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="RO
 print(f"T = 1 sample: find_cycle gives {find_cycle(sampled)}")
 assert find_cycle(sampled) is None
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why greedy decoding ends in a loop
 #
 # With $T = 0$ the next character is $\arg\max_k (W_{hy} h + b_y)_k$: a **deterministic function of the
@@ -488,7 +488,7 @@ assert find_cycle(sampled) is None
 # Low temperatures sit in between: they rarely pick anything but the top character, so they fall into
 # loops of phrases (the $T = 0.2$ sample of section 4, and its low share of distinct 4-grams).
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # We can watch the state settle. We re-run the greedy loop, keep every hidden state $h_t$, and measure how
 # far each is from the state one period later, $\lVert h_{t+L} - h_t \rVert$. **Expected:** at the end
 # of the text it is at the level of float32 rounding (below $10^{-5}$), while $\lVert h_t \rVert$ is about 10.
@@ -512,7 +512,7 @@ print(f"|h(t)| is {np.linalg.norm(states, axis=1).mean():.1f} on average; |h(t+L
 print(f"over the last 100 characters |h(t+L) - h(t)| < 1e-5: {settled}")
 assert settled
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On a log scale. The characters start repeating first (dashed line), while the states still differ;
 # then, within a few dozen characters, the state falls onto an exact loop, down to float32 rounding
 # (about $10^{-6}$). The straight fall on the log scale is the contraction: the gap shrinks by about the
@@ -527,7 +527,7 @@ ax.set(xlabel="character t of the greedy text", ylabel=r"$\|h_{t+L} - h_t\|$",
        title=f"Greedy decoding: the hidden state repeats with period L = {period}")
 _ = ax.legend(loc="upper right")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How strong is the pull?
 #
 # Along the cycle each step reads the same character $c_t$ again, so a small change $\delta$ of the state
@@ -556,13 +556,13 @@ print(f"one period: spectral radius of M = {rho_M:.1e}, that is {pull:.2f} per s
       f"|h(t+L) - h(t)| fell by {measured:.2f} per step between characters {start} and {settled_at}")
 assert min(step_norms) > 1 and pull < 1 and abs(pull - measured) < 0.05
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Each step alone could stretch a difference up to $\|J_t\|_2$ times, but the directions it stretches
 # are squeezed at other steps of the loop, mostly by the saturated units. Over a period every difference
 # shrinks, by about the factor printed per step (notebook 08 finds a similar factor for the gradient
 # through time of this model): nearby states are pulled together, and the loop is exact.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Priming: why `ROMEO:` matters
 #
 # The model only knows what it has read, and all of that is summed up in $h$. With an empty prime it
@@ -584,7 +584,7 @@ for name, p in (("nothing", p_zero), ("'ROMEO:'", p_romeo)):
     print(f"after {name:9s} entropy {entropy(p):.2f} nats; most likely {shown}")
 assert vocab.chars[p_romeo.argmax()] == "\n" and entropy(p_romeo) < entropy(p_zero)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: from the zero state the model spreads its bets. Right: after a name and a colon, the training text
 # almost always starts a new line, and the model knows it.
 
@@ -594,7 +594,7 @@ _ = plot_top(p_zero, k=10, ax=ax_a, title="first character, empty prime", color=
 _ = plot_top(p_romeo, k=10, ax=ax_b, title="first character after 'ROMEO:'", color="tab:orange")
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the zero state predicts
 #
 # With $h = 0$ the logits are $W_{hy} \cdot 0 + b_y = b_y$: the first character of an unprimed sample is
@@ -627,7 +627,7 @@ assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(freq
 assert vocab.chars[frequencies.argmax()] == " " and vocab.char_to_ix[" "] not in favourites
 assert smallest_h > 5 and len(set(firsts)) >= 9
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two samples with the same seed, without and with the prime. The prime must use characters of the
 # vocabulary; anything else is refused with a message that says which character is wrong.
 
@@ -640,7 +640,7 @@ try:
 except ValueError as exc:
     print(f"ValueError: {exc}")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Try it
 #
 # `generate` is what the panel below calls: the prime plus its continuation, or the error message if the
@@ -663,7 +663,7 @@ assert shown == "JULIET:" + rnn_lib.sample(params, vocab, 200, np.random.default
                                             temperature=0.7)
 assert generate("{", 1.0, 10, 0).startswith("cannot sample")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Change the temperature, the prime, the length or the seed; the text below is regenerated (this needs a
 # running kernel). Things to try: $T = 0$ and a long length, to see a loop; $T = 2$; the same seed with
 # two different primes; an empty prime.
@@ -693,7 +693,7 @@ assert output.value == shown
 display(widgets.VBox([widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]),
                       output]))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. "How do I generate text with this?"
 #
 # **In Python**, three lines: load the checkpoint, make a seeded generator, sample.
@@ -704,7 +704,7 @@ rng = np.random.default_rng(1)
 text = rnn_lib.sample(ckpt.params, ckpt.vocab, 200, rng, prime="ROMEO:", temperature=0.8)
 print("ROMEO:" + text)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **From a terminal**, in the repository folder:
 #
 # ```bash
@@ -727,12 +727,12 @@ result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check
 print(result.stdout)
 assert result.stdout == "ROMEO:" + text + "\n"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Other options: `--temperature 0` for greedy text, no `--prime` to start from nothing, a different
 # `--seed` for another sample. `python -m rnn_lib sample --help` lists them. And to get a checkpoint in
 # the first place: `python -m rnn_lib train --seconds 60 --checkpoint my_model.npz` (notebook 05).
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Sampling runs the forward step one character at a time and feeds each drawn character back in:
@@ -748,7 +748,7 @@ assert result.stdout == "ROMEO:" + text + "\n"
 # - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
 #   `python -m rnn_lib sample --checkpoint FILE`.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Why does the sampler need the hidden state $h$ carried from step to step, and not just the last character?
@@ -785,7 +785,7 @@ assert result.stdout == "ROMEO:" + text + "\n"
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn.py*, its `sample` function and the comment thread with the question this

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 07 · Your own text
 # ### Training on any file, and the errors you will meet on the way
 #
@@ -21,12 +21,12 @@
 # **Time:** about 30 minutes on your own, 20 minutes in lecture. The notebook runs in well under a
 # minute: every training run here is a fixed, small number of steps.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
 #
 # The same first cell opens every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -36,12 +36,12 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The standard-library modules this notebook needs: HTML escaping (for the widget), regular expressions
 # and warnings (to inspect samples), temporary folders, Unicode character names and paths; and the
 # gist's chunk length.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import html
 import re
 import tempfile
@@ -51,7 +51,7 @@ from pathlib import Path
 
 SEQ_LENGTH = 25  # the gist's number of time steps per chunk, used throughout
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Choose a text
 #
 # Any plain-text file will do. The repository ships four, from tiny to large:
@@ -90,7 +90,7 @@ def load_choice(choice, path="", upload=(), min_length=2):
         return path.strip(), rnn_lib.load_text(Path(path.strip()).expanduser(), min_length)
     return choice, rnn_lib.load_text(rnn_lib.data_path(choice), min_length)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We call it once for each kind of source, with fixed values. **Expected:** the menu gives the
 # shipped file; a typed path wins over the menu; an upload wins over both, and its bytes are decoded
 # as UTF-8 (`é` is two bytes, one character).
@@ -105,7 +105,7 @@ for label, text in [(label_menu, text_menu), (label_path, text_path), (label_up,
 assert text_menu == "hello" and text_path.startswith('"""Small helpers')
 assert label_up == "upload mine.txt" and text_up == "Hé, la mer !\n"
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A first look at every shipped file: characters, bytes in UTF-8, distinct characters (the
 # vocabulary size $V$), and whether it is long enough for one chunk of `seq_length + 1` characters.
 
@@ -121,7 +121,7 @@ for name in SHIPPED:
     print(describe_text(*load_choice(name)))
 assert describe_text("hello.txt", "hello").endswith("no, needs 26")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Try it: pick, type or upload a file
 #
 # The controls call `load_choice` and `describe_text` whenever something changes, and show the
@@ -145,7 +145,7 @@ hello_config = quick_config("hello")
 print(f"hello: seq_length {hello_config.seq_length}, batch_size {hello_config.batch_size}")
 assert (hello_config.seq_length, hello_config.batch_size) == (4, 1)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The controls, a report area under them, and two small helpers: one reads the controls through
 # `load_choice`, the other writes a message into the report area.
 
@@ -167,7 +167,7 @@ def current_text():
 def show(message):
     report.value = f"<pre>{html.escape(message)}</pre>"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The two handlers: one describes the text whenever a control changes, one trains on it. Each catches
 # the errors of section 4 and shows their one-line message instead of a traceback.
 
@@ -188,7 +188,7 @@ def on_train(_button):
     except (ValueError, FileNotFoundError, rnn_lib.TrainingDiverged) as exc:
         show(f"{type(exc).__name__}: {exc}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Connect the handlers, fill the report once, and show the whole thing.
 
 # %%
@@ -199,7 +199,7 @@ train_button.on_click(on_train)
 on_change()
 display(widgets.VBox([widgets.HBox([menu, path_box]), widgets.HBox([upload, clear, train_button]), report]))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Characters, not bytes
 #
 # Python 3 reads a text file into a `str`, a sequence of Unicode **characters** (code points).
@@ -216,7 +216,7 @@ for ch in "aéλж海🌊":
           f"   {unicodedata.name(ch)}")
 assert [len(ch.encode("utf-8")) for ch in "aéλж海🌊"] == [1, 2, 2, 2, 3, 4]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The poem in numbers. **Expected:** more bytes than characters; and more distinct characters than
 # distinct byte values, because only some of the 256 possible byte values occur in UTF-8 text like this.
 
@@ -229,7 +229,7 @@ print(f"{len(poem_vocab)} distinct characters, but only {len(set(poem_bytes))} d
 assert len(poem_bytes) > len(poem) and len(poem_vocab) == len(set(poem))
 assert len(set(poem_bytes)) < 256 and len(set(poem_bytes)) < len(poem_vocab)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The sorted vocabulary, grouped by writing system (the first word of each character's Unicode name).
 # Sorting orders characters by code point: punctuation and digits, then Latin, Greek, Cyrillic, the
 # East Asian scripts, and the emoji last.
@@ -252,7 +252,7 @@ for script, chars in groups.items():
     print(f"{script:>27} {len(chars):3d}: {shown!r}")
 assert sum(len(c) for c in groups.values()) == len(poem_vocab) and len(groups["emoji"]) == 2
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why bytes would be a bad vocabulary
 #
 # The gist was written for Python 2, where `open(...).read()` returns **bytes**. On this poem its
@@ -268,11 +268,11 @@ except UnicodeDecodeError as exc:
     print(f"{broken!r}.decode('utf-8')  ->  {type(exc).__name__}: {exc.reason}")
     assert exc.reason == "unexpected end of data"
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A character-level model in Python 3 cannot make that mistake: every id it samples decodes to a
 # whole character of its vocabulary. Section 3 sets a character sampler against a byte sampler.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Train briefly on code and on a poem
 #
 # Both runs use `rnn_lib.Trainer` with a small model: 64 hidden units, 16 parallel streams of 25
@@ -306,7 +306,7 @@ code = rnn_lib.load_text(rnn_lib.data_path("sample_code.py"), min_length=SEQ_LEN
 code_trainer = rnn_lib.Trainer(code, brief_config(batch_size=16), progress=False)
 describe_split("sample_code.py", code_trainer)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Before training, the weights are tiny and every character is about equally likely. **Expected:**
 # the loss on the training split is almost exactly $\ln V$, the loss of a uniform guess, and a sample
 # is noise drawn from the whole vocabulary.
@@ -321,7 +321,7 @@ print(f"{len(set(untrained))} distinct characters in these {len(untrained)}, of 
 assert abs(code_start_nats - code_uniform) < 0.01 and len(set(untrained)) > len(code_trainer.vocab) / 2
 assert code_trainer.step == 0 and len(untrained) == 120
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 800 steps (a few seconds). The history records the mean loss of every 50 steps, so its first
 # value already includes 50 updates: Adagrad learns which characters are common within those, and
 # that first mean lies below $\ln V$. **Expected:** the first logged value below the loss before
@@ -343,7 +343,7 @@ print(f"{code_trainer.step} steps ({passes(code_trainer):.0f} passes over the tr
       f"(last 50 steps); ln V = {code_uniform:.3f}")
 assert code_nats[-1] < code_nats[0] < code_start_nats and code_nats[-1] < 0.5 * code_uniform
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the held-out tail. Two yardsticks: $\ln V$, and a **unigram** model that knows only how often
 # each character occurs in the training split (counts plus one, so that no character has probability
 # zero). A model that beats the unigram has learned something about order. **Expected:** at its best
@@ -377,7 +377,7 @@ code_best, code_best_step, code_last, code_unigram = report_validation(code_trai
 assert code_best < code_unigram < code_uniform and code_best_step <= 500
 assert code_last > code_best and code_last > code_nats[-1] + 1.0
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Eight samples of 500 characters, each primed with `def `, at temperature 0.5 (a little more
 # conservative than the model's own distribution; notebook 06 explains temperature). We print the
 # first; the counts below use all eight, since one sample is too short to count on.
@@ -388,7 +388,7 @@ assert code_last > code_best and code_last > code_nats[-1] + 1.0
 code_samples = ["def " + code_trainer.sample(500, prime="def ", temperature=0.5) for _ in range(8)]
 print(code_samples[0])
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Most words are invented, and nothing would run. What the model has picked up is the look of the
 # file: `return` at the start of indented lines, the triple quotes of docstrings, indentation in steps
 # of four spaces, and usually names joined by underscores. We count each, in the training file and in
@@ -436,7 +436,7 @@ assert compiles(code) and not any(compiles(s) for s in code_samples)
 assert looks(all_samples)["indented return lines"] > 0 and looks(all_samples)["triple quotes"] > 0
 assert indentation(code) == (4, 1.0) and indentation(all_samples)[0] == 4
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The poem
 #
 # The poem is shorter than the code, but its vocabulary is much larger, so we use 8 streams instead
@@ -448,7 +448,7 @@ describe_split("unicode_poem.txt", poem_trainer)
 print(f"the held-out tail begins {poem[len(poem_trainer.train_ids):][:40]!r}")
 poem_uniform = np.log(len(poem_trainer.vocab))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # 800 steps again. **Expected:** as for the code, a training loss under half of $\ln V$, and a
 # validation loss that is lowest within the first 500 steps and then climbs, to end more than
 # 1 nat/char above the training loss. At its best it beats $\ln V$ by more than 1 nat/char, but not
@@ -468,7 +468,7 @@ assert poem_nats[-1] < 0.5 * poem_uniform and poem_best_step <= 500
 assert poem_best < poem_uniform - 1.0 and abs(poem_best - poem_unigram) < 0.5
 assert poem_last > poem_best and poem_last > poem_nats[-1] + 1.0
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Samples primed with a Greek phrase and with a Japanese one, at temperature 0.6: four of 160
 # characters for each prime. We print the first of each; the counts below use all eight.
 
@@ -481,12 +481,12 @@ poem_samples = [prime + text for prime, texts in continuations.items() for text 
 for prime, texts in continuations.items():
     print(f"--- primed with {prime!r}\n{prime + texts[0]}\n")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Much of this is recited: stretches of the poem come back unchanged. The rest is invented words,
 # and the model jumps from one language to another in the middle of a line, which the poem never
 # does, and now and then in the middle of a word.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Recited, and mixed
 #
 # We can count all three. A letter's script is the first word of its Unicode name (`GREEK`,
@@ -539,7 +539,7 @@ assert len(recited) >= 8 and mixed_lines > 0 and mixed_words > 0
 assert mixed["the poem"]["lines"][0] == 0 and mixed["the poem"]["words"][0] == 0
 assert mixed_words / words < mixed_lines / lines
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Does it stay in one script?
 #
 # Mixed words exist, but how rare are they? We take every pair of neighbouring letters in the eight
@@ -568,12 +568,12 @@ for name, text in [("8 samples", "\n".join(poem_samples)), ("the poem", poem)]:
 sample_same, sample_chance, _ = same_script_shares("\n".join(poem_samples))
 assert sample_same > sample_chance + 0.10
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Within a word the model mostly stays in one script: the script of the next letter is easy to
 # predict from the letter before it. It is across words and lines that it wanders: the share of mixed
 # lines counted above is larger than the share of mixed words.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Characters against bytes, once more
 #
 # Section 2 claimed that a character vocabulary never splits a multi-byte character. The samples
@@ -597,12 +597,12 @@ print(f"decoded with errors='replace': {repaired.count(chr(0xFFFD))} of {len(rep
       f"it begins {repaired[:30]!r}")
 assert byte_error is not None and repaired.count("\ufffd") > 0.1 * len(repaired)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # This byte sampler knows nothing about order; a trained byte-level model would learn to follow a
 # lead byte with the right continuation bytes most of the time, but nothing would force it to. A
 # character sampler can only return whole characters of its vocabulary.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Both loss curves, each with its own uniform baseline $\ln V$ (what an untrained model scores).
 # Watch the validation curve turn upwards while the training curve keeps falling.
 
@@ -616,7 +616,7 @@ for ax, trainer, name in [(axes[0], code_trainer, "sample_code.py"), (axes[1], p
     _ = ax.set_title(f"{name}: {len(trainer.vocab)} characters")
 fig.tight_layout()
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. When it goes wrong: the errors learners hit
 #
 # Each error below is made on purpose, with small broken files written into a temporary folder.
@@ -637,7 +637,7 @@ def show_error(exc):
     print(f"{type(exc).__name__}: {message}")
     return message
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.1 A file that is too short: `IndexError: list index out of range`
 #
 # One learner asked why the gist stops at once with this error when it is run on Karpathy's own
@@ -676,7 +676,7 @@ def where_raised(exc):
     frame = traceback.extract_tb(tb)[0]
     return frame.name, frame.line, tb.tb_frame.f_locals.get("t")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Expected:** on `hello` with `seq_length = 25`, the `IndexError`, raised in `lossFun` at the line
 # that reads `targets[t]`, at the step whose target is missing.
 
@@ -695,7 +695,7 @@ assert hello_error is not None and str(hello_error) == "list index out of range"
 assert function == "loss_and_grads_reference" and "ps[t][targets[t], 0]" in line
 assert failing_t == len(hello[1:26])
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Why.** Python slicing never complains about a slice that runs past the end: it returns what is
 # there. So `data[0:25]` is the whole word, and `data[1:26]` is one character shorter. The loop runs
 # once per input, so its last step asks for a target that does not exist. The gist needs at least
@@ -717,7 +717,7 @@ except IndexError as exc:
 assert len(inputs) == len(targets) == SEQ_LENGTH and short_error is not None
 assert abs(loss - SEQ_LENGTH * np.log(len(alphabet))) < 0.1
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `rnn_lib` checks the length before training and says so. `load_text` takes the minimum as
 # `min_length` (pass `seq_length + 1`), and `Trainer` checks its own configuration.
 # **Expected:** both messages give the length found, the length needed and the fixes.
@@ -735,7 +735,7 @@ except ValueError as exc:
     message = show_error(exc)
 assert "5 characters" in message and "seq_length + 1 = 26" in message
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **The fix** is a shorter `seq_length` (or a longer text). `hello` has 5 characters, so
 # `seq_length = 4` gives exactly one chunk, `hell` → `ello`; one stream, and no validation split
 # (`val_fraction=0`, there is nothing to spare). **Expected:** training works: after 200 steps the
@@ -749,7 +749,7 @@ print(f"seq_length {hello_trainer.config.seq_length}, {hello_trainer.step} steps
       f"loss below 0.01 nats/char: {hello_loss < 0.01}; 'h' -> {continuation!r}")
 assert hello_loss < 0.01 and continuation == "ello"
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.2 An empty file
 #
 # An empty file is easy to make by accident (a failed download, a file opened for writing).
@@ -764,7 +764,7 @@ except ValueError as exc:
     message = show_error(exc)
 assert "is empty" in message and "<tmp>/empty.txt" in message
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.3 A file that is not UTF-8
 #
 # Older files, and files saved by some Windows editors, are often in **Latin-1** (or its cousin
@@ -782,7 +782,7 @@ except ValueError as exc:
     message = show_error(exc)
 assert "not valid UTF-8" in message and "byte offset 3" in message and "iconv" in message
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The fix:** decode with the encoding the file really has, and save it as UTF-8. On the command line
 # that is `iconv -f latin1 -t utf-8 in.txt > out.txt`; in Python, two lines. (Decoding with
 # `errors="replace"` would also "work", but it replaces every accented letter with `�`.)
@@ -797,7 +797,7 @@ print(f"{latin1.name}: {latin1.stat().st_size} bytes  ->  {converted.name}: {con
       f"{len(fixed)} characters")
 assert fixed == french * 3
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.4 A priming character the model has never seen
 #
 # A model can only read characters of its vocabulary: there is no row of `Wxh` for anything else. The
@@ -811,7 +811,7 @@ except ValueError as exc:
     message = show_error(exc)
 assert "'λ'" in message and "position 0" in message and "not in the vocabulary" in message
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The fix:** prime with characters of the training text. To check a prime before using it:
 
 # %%
@@ -820,7 +820,7 @@ unknown = sorted(set(prime) - set(code_trainer.vocab.chars))
 print(f"characters of {prime!r} not in the vocabulary: {unknown}")
 assert unknown == ["λ"]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.5 A path that does not exist
 #
 # The gist opens `input.txt` in the **current folder**, and a notebook's current folder is the one
@@ -834,7 +834,7 @@ except FileNotFoundError as exc:
     message = show_error(exc)
 assert "no such file: data/input.txt" in message and "current folder: <notebooks>" in message
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And a folder where a file was meant: **Expected:** a message saying it is a folder.
 
 # %%
@@ -844,7 +844,7 @@ except FileNotFoundError as exc:
     message = show_error(exc)
 assert "is a folder" in message
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The fix:** a path relative to the notebook (`../data/...`), an absolute path, or for the shipped
 # files `rnn_lib.data_path(name)`, which works from any folder. That is all the broken files we need.
 
@@ -852,7 +852,7 @@ assert "is a folder" in message
 workdir.cleanup()
 print(f"temporary folder removed: {not TMP.exists()}")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. "ValueError: probabilities are not non-negative" after switching to CuPy
 #
 # A learner replaced `numpy` with CuPy (numpy on the GPU) and, after 100 iterations, sampling failed
@@ -876,7 +876,7 @@ for name, limit in overflow_at.items():
 print(f"nan >= 0 is {np.nan >= 0}")
 assert 88.7 < overflow_at["float32"] < 88.8 and 709.7 < overflow_at["float64"] < 709.9
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Which type would the learner's port use? A straight port keeps float64: `cupy.random.randn`, like
 # `np.random.randn`, returns float64 arrays, so the gist's weights stay float64 on the GPU. Take three
 # logits, the largest 95, in both types. **Expected:** in float64, valid probabilities that sum to 1;
@@ -893,7 +893,7 @@ for dtype in (np.float64, np.float32):
 assert np.all(np.isfinite(naive_p["float64"])) and np.isclose(naive_p["float64"].sum(), 1.0)
 assert np.isnan(naive_p["float32"][0]) and np.all(naive_p["float32"][1:] == 0)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So logits of 95 are harmless in float64. To overflow there, a logit has to pass the float64 limit
 # printed above, and that takes weights that have grown without bound: a diverging run (we make one below). Drawing from
 # probabilities that contain `nan` fails in numpy as well, with a plainer message. The gist calls
@@ -913,7 +913,7 @@ for name, source in [("np.random.RandomState(0).choice", np.random.RandomState(0
         print(f"{name}: {type(exc).__name__}: {exc}")
 assert len(choice_errors) == 2 and all("contain nan" in m.lower() for m in choice_errors.values())
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **The fix in the softmax:** subtract the largest logit first (notebook 02). Softmax does not change,
 # the largest exponent becomes $e^0 = 1$, and nothing overflows. `rnn_lib.next_char_distribution`,
 # which `rnn_lib.sample` uses, does exactly this. **Expected:** on the float32 logits, valid
@@ -928,7 +928,7 @@ print(f"stable softmax: {p_stable}   rnn_lib: {p_library}   sum {p_library.sum()
 assert np.all(np.isfinite(p_stable)) and np.isclose(p_stable.sum(), 1.0)
 assert np.allclose(p_stable, p_library) and np.random.default_rng(0).choice(len(y), p=p_library) == 0
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where do huge logits come from?
 #
 # An RNN that is learning well has small logits (a few units). Huge ones mean the training has gone
@@ -990,7 +990,7 @@ assert nan_after_one[10.0] == {"float32": True, "float64": False}
 assert nan_after_one[100.0] == {"float32": True, "float64": True}
 assert lr_loss[0.1] < code_uniform_full < min(lr_loss[10.0], lr_loss[100.0])
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The largest logit after every step, on a logarithmic axis, with the two limits of the gist's softmax.
 
 # %%
@@ -1004,7 +1004,7 @@ _ = ax.set(yscale="log", xlabel="training step", ylabel="largest |logit|, first 
            title="Logits of three runs on sample_code.py")
 _ = ax.legend(loc="lower right")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # From its first update on, the run at rate 10 has logits past the float32 limit but not the float64
 # one: a float32 port of the gist's softmax would already return `nan`, a straight float64 port would
 # not. Whether its logits later climb past the float64 limit too differs from run to run (and from
@@ -1012,7 +1012,7 @@ _ = ax.legend(loc="lower right")
 # both limits after one step. `rnn_lib`'s stable softmax keeps going in every case, and the bad loss
 # tells you something is wrong.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### When the numbers themselves overflow
 #
 # With an absurd learning rate the weights themselves overflow to `inf`, and then the loss to `nan`.
@@ -1034,12 +1034,12 @@ finite = all(np.isfinite(p).all() for p in exploding.params.values())
 print(f"stopped after {exploding.step} step(s); all weights finite: {finite}")
 assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **The fix:** a smaller learning rate (the gist's 0.1 is a good start with Adagrad), and keep
 # gradient clipping on. Compute the softmax stably as well, on the GPU as on the CPU; it matters most
 # if you move to float32 for speed, where `exp` overflows at much smaller logits than in float64.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Python 2 and Python 3
 #
 # The gist is Python 2 code; Python 3 runs almost all of it, but not all. The differences that
@@ -1054,7 +1054,7 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 # | `chars = list(set(data))` | the same set order every run | set order changes from run to run (string hashing is randomised) | `sorted(set(data))`: the same ids every run |
 # | `{ch: i for ...}` dicts | no guaranteed order | keep insertion order (3.7+) | harmless here, since the ids come from `chars` |
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The first four rows, run here. **Expected:** the `print` statement does not compile, `xrange` is
 # unknown, `/` between integers gives a float and `//` floors, and a file opened in binary mode reads
 # as `bytes` (one item per byte) while one opened with `encoding="utf-8"` reads as `str` (one item per
@@ -1085,7 +1085,7 @@ assert 7 / 2 == 3.5 and 7 // 2 == 3
 assert isinstance(as_bytes, bytes) and isinstance(as_text, str) and len(as_bytes) > len(as_text)
 assert as_bytes.decode("utf-8") == as_text
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The fifth row: a new interpreter chooses a new random key for string hashing, so the order in which
 # a set hands back its characters changes from run to run. `PYTHONHASHSEED` fixes the key; we start a
 # few short Python processes, each with its own value. **Expected:** at least two of them print the
@@ -1113,14 +1113,14 @@ for seed, order in orders.items():
 assert len(set(orders.values())) > 1
 assert all(sorted(order) == sorted(set("hello world")) for order in orders.values())
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The fourth row is section 2 again: in Python 2 the gist's vocabulary on this poem would have been
 # bytes. The fifth means that the gist's ids are not stable from one run to the next. The gist saves
 # nothing, but if you add code that saves its weights and load them in a new run, that run's
 # `char_to_ix` may give the characters different ids, and the model then reads and writes the wrong
 # characters (notebook 01 shows the changing order). `sorted(set(data))` avoids it.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A training text is a UTF-8 file of at least `seq_length + 1` characters; check its size in
@@ -1147,7 +1147,7 @@ assert all(sorted(order) == sorted(set("hello world")) for order in orders.value
 #   stable softmax and a smaller learning rate; `Trainer` stops with `TrainingDiverged` on a
 #   non-finite loss.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. A file holds 30 characters. What is the largest `seq_length` the gist can train with? And with
@@ -1184,7 +1184,7 @@ assert all(sorted(order) == sorted(set("hello world")) for order in orders.value
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn.py*, and the learners' comments under it (the `IndexError` on `hello`,

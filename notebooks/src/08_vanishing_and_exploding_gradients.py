@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 08 · Vanishing and exploding gradients
 # ### Why a vanilla RNN forgets: one matrix, multiplied again and again
 #
@@ -21,12 +21,12 @@
 #
 # **Time:** about 50 minutes; the notebook runs in under 30 seconds.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Setup
 #
 # The standard first cell of the series.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -36,11 +36,11 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # All experiments run on the tiny Shakespeare text that the checkpoint was trained on, with the same
 # 65-character vocabulary. **Expected:** about 1.1 million characters, V = 65.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 vocab = rnn_lib.CharVocab.from_text(text)
 V = len(vocab)
@@ -48,7 +48,7 @@ ids = vocab.encode(text)
 print(f"{len(text):,} characters, V = {V}")
 assert V == 65 and len(ids) > 1_000_000
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The question: in which lines do gradients vanish?
 #
 # Under the gist, a learner asks: *"In which lines does the vanishing gradient problem manifest
@@ -64,7 +64,7 @@ assert V == 65 and len(ids) > 1_000_000
 # `dhraw *= dtanh[t]` and `np.dot(dhraw, Whh, out=dhnext)`. Notebook 03 pointed at them; this notebook
 # measures what they do.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A product of Jacobians
 #
 # One step of the forward pass is $h_j = \tanh(W_{xh}x_j + W_{hh}h_{j-1} + b_h)$, so its Jacobian is
@@ -90,7 +90,7 @@ assert V == 65 and len(ids) > 1_000_000
 # and then line (9). After $t-k$ passes the gradient has been multiplied by $W_{hh}^\top$ exactly
 # $t-k$ times.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checking the formula against the library
 #
 # A small model: $H = 8$, weights of standard deviation 0.5 (so that tanh is not nearly linear),
@@ -98,7 +98,7 @@ assert V == 65 and len(ids) > 1_000_000
 # $\partial h_t/\partial h_{-1}$ for $t = 0, \dots, 5$, one factor $\operatorname{diag}(1-h_t^2)W_{hh}$
 # at a time ($h_{-1}$ is `hprev`).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 rng = np.random.default_rng(0)
 H_small, T_small = 8, 6
 small = rnn_lib.init_params(V, H_small, rng, scale=0.5)
@@ -115,11 +115,11 @@ for t in range(T_small):
 print(f"{len(jacobians)} products of shape {jacobians[-1].shape}")
 assert len(jacobians) == T_small and jacobians[-1].shape == (H_small, H_small)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** the last product equals the Jacobian of the last state with respect to `hprev`, measured
 # column by column with centred differences through `rnn_lib.forward` (largest difference below $10^{-8}$).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def last_state(h0):
     return rnn_lib.forward(small, x, h0)["h_last"][:, 0]
 
@@ -130,12 +130,12 @@ J_numeric = np.column_stack([(last_state(hprev + eps * e) - last_state(hprev - e
 print(f"product of Jacobians vs centred differences: agree to 1e-8: {np.abs(jacobians[-1] - J_numeric).max() < 1e-8}")
 assert np.abs(jacobians[-1] - J_numeric).max() < 1e-8
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** summing $(\partial h_t/\partial h_{-1})^\top\, W_{hy}^\top\, \partial L_t/\partial y_t$ over
 # the six steps gives the $\partial L/\partial$`hprev` that `rnn_lib.backward` returns (to $10^{-12}$):
 # the library's loop computes exactly these products, one pass of lines (5) and (9) at a time.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 dy = cache["probs"].copy()          # (T, V): row t is p_t
 dy[np.arange(T_small), y] -= 1      # dL_t/dy_t = p_t - onehot(target_t)
 dhprev = sum(jacobians[t].T @ small["Why"].T @ dy[t] for t in range(T_small))
@@ -144,11 +144,11 @@ print(f"sum over steps vs rnn_lib.backward's dL/dhprev: agree to 1e-12: "
       f"{np.allclose(dhprev, dhprev_lib[:, 0], rtol=0, atol=1e-12)}")
 assert np.allclose(dhprev, dhprev_lib[:, 0], rtol=0, atol=1e-12)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So the size of a gradient $k$ steps back is the size of a product of $k$ factors. The two ingredients
 # of each factor, $W_{hh}^\top$ and the tanh slopes, are taken apart in the next two experiments.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Experiment 1: only $W_{hh}$ (no tanh)
 #
 # If every unit sits near $h = 0$, every tanh slope is 1 and the diagonal factors drop out: $k$ steps
@@ -163,7 +163,7 @@ assert np.allclose(dhprev, dhprev_lib[:, 0], rtol=0, atol=1e-12)
 # Gaussian matrix, divided by its spectral radius so that $\rho = 1$ exactly, then scaled to
 # $\rho$ = 0.9, 1.0 and 1.1; the same random unit vector $g$ sent back $T = 50$ steps through each.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 H, T = 100, 50
 rng = np.random.default_rng(1)
 W = rng.standard_normal((H, H))
@@ -175,12 +175,12 @@ sigma_W = np.linalg.norm(W, 2)            # largest singular value
 print(f"W: spectral radius {rho_W:.3f}, largest singular value {sigma_W:.2f}")
 assert abs(rho_W - 1) < 1e-12 and sigma_W > 1.5
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The two functions of the experiment: the repeated multiplication (line (9) with `dhraw = dh`), and
 # the per-step growth factor, read off as $e^{\text{slope}}$ of a least-squares line through
 # $\log\|g_k\|$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def linear_backprop_norms(Whh, g, T):
     """||(Whh^T)^k g|| for k = 0 .. T: the gradient k steps back when every tanh slope is 1."""
     norms = [np.linalg.norm(g)]
@@ -195,13 +195,13 @@ def growth_factor(norms, start):
     k = np.arange(start, len(norms))
     return float(np.exp(np.polyfit(k, np.log(norms[start:]), 1)[0]))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** on a log scale, nearly straight lines after a short bend (the directions with smaller
 # $|\lambda|$ die out first). Fitted over the straight part, $k$ = 25 to 50, **each growth factor is
 # within 5 % of $\rho$** (the tolerance covers the mix of directions that has not yet died out). And
 # $(1.1/0.9)^{50} > 10^4$: after 50 steps the outer two gradients differ by more than ten thousand times.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 linear = {rho: linear_backprop_norms(rho * W, g0, T) for rho in (0.9, 1.0, 1.1)}
 for rho, norms in linear.items():
     factor = growth_factor(norms, 25)
@@ -211,10 +211,10 @@ spread = linear[1.1][-1] / linear[0.9][-1]
 print(f"after {T} steps the rho = 1.1 gradient is {spread:.1e} times the rho = 0.9 one")
 assert spread > 1e4
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # On a log scale (solid: measured; dashed: a line of slope $\rho$ through each end point):
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 5))
 k = np.arange(T + 1)
 for (rho, norms), colour in zip(linear.items(), ("tab:blue", "tab:gray", "tab:red")):
@@ -224,7 +224,7 @@ _ = ax.set(xlabel="steps back, k", ylabel=r"$\|(W_{hh}^\top)^k g\|$",
            title=r"Linear recurrence: the gradient scales like $\rho^k$ (dashed)")
 _ = ax.legend(loc="upper left")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Ten percent either side of 1 opens the gap printed above within 50 steps. Note also the largest
 # singular value of $W$, printed before the experiment: well above its spectral radius of 1. It bounds
 # what **one** step can do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$). **In the long run** the
@@ -232,7 +232,7 @@ _ = ax.legend(loc="upper left")
 # the usual rule: *largest eigenvalue above 1: explodes; below 1: vanishes*, a statement about the
 # long run.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How long is the long run? Transient growth
 #
 # For the random matrix $W$ the long run starts after a few steps (the short bend in the curves). It can
@@ -250,7 +250,7 @@ _ = ax.legend(loc="upper left")
 # that starts at the top of the chain grows by more than 1.9 per step over its first $H$ steps back,
 # although every eigenvalue promises 0.8.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 H_chain = 160
 A = 0.8 * np.eye(H_chain) + 1.2 * np.eye(H_chain, k=1)  # 0.8 I + 1.2 S
 rho_A, sigma_A = np.abs(np.linalg.eigvals(A)).max(), np.linalg.norm(A, 2)
@@ -265,10 +265,10 @@ print(f"gradient through A^T: growth factor {chain_factor:.3f} per step over the
 assert np.isclose(rho_A, 0.8) and sigma_A <= 2 + 1e-12
 assert power_100 > 1e25 and chain_factor > 1.9
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Dashed: what the eigenvalues alone would predict, $0.8^k$; dotted: the one-step bound, $2^k$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 5))
 k_chain = np.arange(len(chain))
 _ = ax.semilogy(k_chain, chain, color="tab:purple", label=r"$\|(A^\top)^k e\|$, measured")
@@ -279,7 +279,7 @@ _ = ax.set(xlabel="steps back, k", ylabel="gradient norm", ylim=(1e-30, 1e100),
            title=r"$\rho(A) = 0.8$, and still a huge transient")
 _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Over the first $H$ steps the gradient follows the one-step bound, not the eigenvalues. Written out,
 # $(A^\top)^k e = \sum_j \binom{k}{j}\, 0.8^{k-j}\, 1.2^{j}\, e_j$ (entry $j$ of the chain), and while
 # $k < H$ no term has fallen off the end of the chain, so the entries add up to $(0.8 + 1.2)^k = 2^k$.
@@ -288,7 +288,7 @@ _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 # outside the unit circle), but it is why "$\rho < 1$, so it vanishes" is a statement about the long run,
 # not about the next 100 steps.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Experiment 2: put tanh back
 #
 # Now the full factor $W_{hh}^\top\operatorname{diag}(1-h_j^2)$, with states $h_j$ from a real forward
@@ -301,11 +301,11 @@ _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 # unit gradient $g$ as before then goes back through the last 50 steps. A unit counts as
 # **saturated** when $|h| > 0.95$, that is $\tanh' < 0.1$: it passes less than a tenth of the gradient.
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two helpers for the rest of the notebook. `gradient_norms_back` runs lines (5) and (9) on a batch of
 # stored states and records the gradient's norm after every step; `states_on` runs the forward pass.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def gradient_norms_back(Whh, hs, dh, clip=None):
     """||dL/dh|| at 0, 1, ..., T steps back, with the two lines of the backward loop.
 
@@ -330,7 +330,7 @@ def states_on(params, inputs, warm_up):
     cache = rnn_lib.forward(params, inputs, rnn_lib.initial_state(params, batch))
     return cache["hs"][warm_up + 1:]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One fact needs no check: $\tanh'(a) = 1 - \tanh^2(a)$ lies in $(0, 1]$ for every $a$, so line (5) can
 # never make an entry of the gradient larger. What it does to the growth rate is an experiment.
 #
@@ -341,7 +341,7 @@ def states_on(params, inputs, warm_up):
 #   so the gradient vanishes although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values
 #   are saturated and the factor is below 0.5.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 warm = 100
 tanh_runs = {}
 for s_in in (0.0, 0.1, 0.3, 1.0, 3.0):
@@ -360,10 +360,10 @@ assert all(a > b for a, b in zip(factors, factors[1:]))
 assert all(tanh_runs[s]["factor"] < 1 for s in (0.3, 1.0, 3.0))
 assert tanh_runs[3.0]["saturated"] > 1 / 3 and tanh_runs[3.0]["factor"] < 0.5
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The five curves, with the saturated share and the growth factor of each in the legend:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(10, 5))
 colours = plt.cm.viridis(np.linspace(0, 0.9, len(tanh_runs)))
 for (s_in, r), colour in zip(tanh_runs.items(), colours):
@@ -373,14 +373,14 @@ _ = ax.axhline(1, color="0.5", lw=1)
 _ = ax.set(xlabel="steps back, k", ylabel="gradient norm", title=r"$\rho(W_{hh}) = 1.1$ in all five: tanh decides")
 _ = ax.legend(loc="lower left", fontsize=11)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Every tanh slope is at most 1, so tanh is a second brake on top of $W_{hh}$: the growth factor is
 # roughly $\rho$ times a typical slope (only roughly: which units are saturated changes from step to
 # step, and so does the direction of the gradient). A network whose units are busy (strong input,
 # saturated units) forgets fast even when $\rho > 1$. Exploding therefore needs **both** $\rho > 1$ and
 # units in their linear range; vanishing happens whenever either factor is small.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Experiment 3: the trained Shakespeare model
 #
 # The checkpoint that notebook 05's command trained, shipped with the repository. Its parameters are
@@ -389,7 +389,7 @@ _ = ax.legend(loc="lower left", fontsize=11)
 # loss on **all** of it is measured here, not read from the training history, whose points are quicker
 # passes over the first 20,000 held-out characters. **Expected:** well below the uniform guess $\ln V$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ckpt = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint())
 trained = {k: v.astype(np.float64) for k, v in ckpt.params.items()}
 H_trained = ckpt.config.hidden_size
@@ -400,7 +400,7 @@ print(f"trained {ckpt.step:,} steps, H = {H_trained}; validation loss on all {le
 assert ckpt.vocab.chars == vocab.chars and trained["Whh"].shape == (H_trained, H_trained)
 assert val_nats < 0.5 * np.log(V)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The eigenvalues of the trained $W_{hh}$
 #
 # Training started from `randn * 0.01`, whose spectral radius is about $0.01\sqrt{H}$, far below 1
@@ -408,7 +408,7 @@ assert val_nats < 0.5 * np.log(V)
 # dozens of eigenvalues outside the unit circle. (The largest singular value is never below the spectral
 # radius.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 from rnn_notebook.plotting import plot_spectrum
 
 Whh = trained["Whh"]
@@ -424,20 +424,20 @@ _ = plot_spectrum(Whh, ax=ax, label="eigenvalues of the trained Whh", circle_lab
 _ = ax.set_title("Trained Whh in the complex plane")
 _ = ax.legend(loc="upper left", fontsize=14, bbox_to_anchor=(1.02, 1))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Which eigenvalue sets the spectral radius? **Expected:** a real, negative one.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 top_eigenvalue = eigenvalues[np.argmax(np.abs(eigenvalues))]
 print(f"eigenvalue of largest modulus: {top_eigenvalue.real:+.2f}, imaginary part {top_eigenvalue.imag:g}")
 assert top_eigenvalue.imag == 0 and top_eigenvalue.real < -2
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A real negative eigenvalue $\lambda$ flips the sign of its eigenvector at every step:
 # $W_{hh}v = \lambda v$. Notebook 09 meets the same eigenvalue from the other side, as the most negative
 # eigenvalue of $W_{hh}$: a period-2 "clock" of units that change sign after almost every character.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far back does the gradient reach?
 #
 # By experiment 1, a linear network with this $W_{hh}$ would explode. Does it? We take 64 passages from
@@ -448,7 +448,7 @@ assert top_eigenvalue.imag == 0 and top_eigenvalue.real < -2
 #
 # First the passages, run side by side as 64 streams of one forward pass.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 B, warm3, T3 = 64, 50, 150
 starts = np.random.default_rng(3).choice(len(val_ids) - warm3 - T3 - 1, size=B, replace=False)
 inputs = np.stack([val_ids[s:s + warm3 + T3] for s in starts], axis=1)  # (warm + T, B)
@@ -458,13 +458,13 @@ hs_trained = cache["hs"][warm3 + 1:]  # (T3, B, H): the 150 states after the war
 print(f"{B} passages of {warm3} + {T3} characters; the first begins {vocab.decode(inputs[warm3:warm3 + 40, 0])!r}")
 assert hs_trained.shape == (T3, B, H_trained)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** a linear recurrence with this $W_{hh}$ (every tanh slope 1) would multiply the gradient by
 # about $\rho$ per step, as in experiment 1 (within 5 %). Yet the real gradient **vanishes**: more than
 # half of the state values are saturated, the per-step factor is below 1, and the average falls below $10^{-3}$ of its last-step value
 # somewhere between 10 and 40 characters back, and below $10^{-10}$ by 100 characters back.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 dy = cache["probs"][-B:].copy()                          # (B, V): p at the last step of each passage
 dy[np.arange(B), last_targets] -= 1
 dh_last = dy @ trained["Why"]                            # dL_T/dh_T = Why.T @ dy, row form
@@ -486,14 +486,14 @@ assert abs(factor_linear - rho_trained) < 0.05 * rho_trained
 assert saturated > 0.5 and factor_trained < 1
 assert 10 <= horizon <= 40 and average[100] < 1e-10
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Is the loop right for this model? A check through `rnn_lib.forward` alone: for every passage, take the
 # state 10 characters before the end, nudge it by $\pm\varepsilon$ along the gradient our loop computed
 # there, rerun the last 10 characters, and measure the change of the last loss. A centred difference along
 # a unit vector $u = g/\|g\|$ should give $u \cdot g = \|g\|$. **Expected:** for all 64 passages, agreement
 # to a relative error below $10^{-6}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 k_check, eps = 10, 1e-5
 _, g_k = gradient_norms_back(Whh, hs_trained[-k_check:], dh_last)  # (B, H): dL_T/dh, k_check steps back
 u = g_k / np.linalg.norm(g_k, axis=1, keepdims=True)
@@ -511,11 +511,11 @@ worst = np.max(rnn_lib.rel_error(slope, np.linalg.norm(g_k, axis=1)))
 print(f"centred differences vs |g| at {k_check} characters back, {B} passages: all within 1e-6: {worst < 1e-6}")
 assert worst < 1e-6
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The 64 curves (thin), their geometric mean (red), the $10^{-3}$ level and the length of the training
 # chunks:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(10, 5))
 _ = ax.semilogy(relative, color="tab:blue", alpha=0.12, lw=1)
 _ = ax.semilogy(average, color="tab:red", lw=3, label=f"geometric mean of {B} passages")
@@ -528,7 +528,7 @@ _ = ax.set(xlabel="characters back from the last step, T - t",
            title="The trained model: the gradient of one loss, back through real text", ylim=(1e-30, 10))
 _ = ax.legend(loc="upper right", fontsize=11)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A linear recurrence with this $W_{hh}$ would multiply the gradient by the first factor printed above at
 # every step. The real recurrence shrinks it, by the last factor printed, because most units are saturated
 # and pass only a small fraction of the gradient (the mean $\tanh'$ is printed too). The last character's
@@ -540,7 +540,7 @@ _ = ax.legend(loc="upper right", fontsize=11)
 # found. The figure shows the consequence, not a justification: through gradients, this model gets
 # almost no signal about anything a few dozen characters back, such as who is speaking.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. What clipping fixes, and what it does not
 #
 # The gist clips every gradient entry after the backward loop: `np.clip(dparam, -5, 5, out=dparam)`
@@ -551,7 +551,7 @@ _ = ax.legend(loc="upper right", fontsize=11)
 # $T = 100$ characters (more steps, more factors). **Expected:** on the first chunk, raw entries of
 # $10^6$ and more, a large share of the entries above 5, and after clipping nothing above 5.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 T_clip = 100
 explosive = rnn_lib.init_params(V, H, np.random.default_rng(4), scale=0.01)
 explosive["Whh"][...] = 3 * W
@@ -564,7 +564,7 @@ for name in rnn_lib.PARAM_NAMES:
           f"above 5: {np.mean(np.abs(raw[name]) > 5):5.0%}   largest clipped {np.abs(clipped[name]).max():4.1f}")
 assert np.abs(raw["Whh"]).max() > 1e6 and max(np.abs(g).max() for g in clipped.values()) <= 5
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A short training run, with and without clipping
 #
 # Plain SGD (learning rate 0.005; notebook 04 explains why Adagrad hides the problem), 300 chunks of
@@ -576,7 +576,7 @@ assert np.abs(raw["Whh"]).max() > 1e6 and max(np.abs(g).max() for g in clipped.v
 # clipping the loss never exceeds $2 \ln V$ and ends below $\ln V$: it learns, every weight stays below
 # 10, and its raw gradients calm down (over the last 50 steps, a median below a millionth of the first).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def train_sgd(params, clip, steps=300, T=T_clip, learning_rate=0.005):
     """Losses (nats/char) and largest raw gradient entry of each step of plain SGD on the text."""
     optimiser = rnn_lib.SGD(params, learning_rate)
@@ -598,11 +598,11 @@ for clip in (None, 5.0):
     params = {k: v.copy() for k, v in explosive.items()}  # the same start for both runs
     runs[clip] = (*train_sgd(params, clip), params)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The outcome. (The runs are chaotic: their digits differ from machine to machine, so read the numbers
 # as this run's; the assertions in the cell check what holds on every machine.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: rho = 3 makes these runs chaotic: their digits depend on rounding, which differs between CPUs)
 ln_V = np.log(V)
@@ -621,10 +621,10 @@ assert loss_clip.max() < 2 * ln_V and loss_clip[-50:].mean() < ln_V and largest_
 assert big_raw.max() > 1e6 and big_clip.max() > 1e6  # the raw gradients explode in both runs
 assert saturated_end[None] > 0.95 and np.median(big_clip[-50:]) < 1e-6 * big_clip[0]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Left, the loss of both runs; right, the largest raw gradient entry of every step, before clipping:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5))
 for (clip, (losses, largest, _)), colour in zip(runs.items(), ("tab:red", "tab:blue")):
     label = "no clipping" if clip is None else f"clip = ±{clip:g}"
@@ -638,7 +638,7 @@ _ = ax1.legend(loc="upper left")
 _ = ax2.legend(loc="upper right", fontsize=11)
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Both runs meet the same exploded gradient at the very first step (right). Without clipping, SGD takes it
 # at face value: entries above $10^6$ times the learning rate 0.005 move some weights by thousands or more
 # (the largest weight is printed above), the units saturate for good, and the model never recovers. With
@@ -646,7 +646,7 @@ fig.tight_layout()
 # the model learns. Clipping does not stop gradients from exploding; it stops an exploded gradient from
 # becoming an exploded step.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Clipping cannot undo vanishing
 #
 # The gist's clipping is the one used above: once, after the backward loop, on the **summed** parameter
@@ -663,7 +663,7 @@ fig.tight_layout()
 # **Expected:** the largest entry of the trained model's `dh` below 5, hence identical curves with and
 # without clipping at every step; the exploding model's raw curve above $10^6$, its clipped one at most 50.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 dh, largest_entry = dh_last, np.abs(dh_last).max()
 for h in hs_trained[::-1]:                # lines (5) and (9) again, recording the largest entry
     dh = ((1 - h * h) * dh) @ Whh
@@ -684,11 +684,11 @@ print(f"exploding model: largest |dh| raw {explode_raw.max():.0e}, clipped {expl
 assert largest_entry < 5 and np.array_equal(reach, reach_clipped)
 assert explode_raw.max() > 1e6 and explode_clipped.max() <= 5 * np.sqrt(H)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Left, the exploding model's gradient going back 100 steps; right, the trained model's average curve of
 # section 4. Solid: raw; dashed: `dh` clipped at every step (the different experiment).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5))
 _ = ax1.semilogy(explode_raw, color="tab:red", label="raw")
 _ = ax1.semilogy(explode_clipped, color="tab:blue", ls="--", label="clipped to ±5 at every step")
@@ -701,12 +701,12 @@ for ax in (ax1, ax2):
     _ = ax.legend(loc="best", fontsize=11)
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The usual summary holds, for the gist's clipping and for the stronger per-step variant alike:
 # **exploding** is controlled by clipping, **vanishing** is not. Vanishing needs a different
 # architecture (section 7).
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Why the initial scale matters
 #
 # The gist starts with `Whh = np.random.randn(H, H) * 0.01`. How large are the eigenvalues of such a
@@ -719,7 +719,7 @@ fig.tight_layout()
 # **Expected:** over 10 random matrices for each scale ($H = 100$), the ratio $\rho / (s\sqrt{H})$ is
 # between 0.9 and 1.25 every time (near 1, a little above it, because $H = 100$ is not infinite).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 H_init = 100
 scales = (0.01, 0.05, 1 / np.sqrt(H_init), 0.2)
 rng = np.random.default_rng(5)
@@ -730,11 +730,11 @@ for s in scales:
           f"to {max(ratios):.3f}")
     assert 0.9 < min(ratios) and max(ratios) < 1.25
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One random draw at the gist's scale and at $1/\sqrt{H}$ (the same draw, so the clouds have the same
 # shape: scaling a matrix scales its eigenvalues). Both fill the disc of radius $s\sqrt{H}$:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, axes = plt.subplots(1, 2, figsize=(13, 6))
 for ax, s, colour in zip(axes, (0.01, 1 / np.sqrt(H_init)), ("tab:purple", "tab:blue")):
     M = np.random.default_rng(6).standard_normal((H_init, H_init)) * s
@@ -744,7 +744,7 @@ for ax, s, colour in zip(axes, (0.01, 1 / np.sqrt(H_init)), ("tab:purple", "tab:
     _ = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=11)
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient decay at initialisation
 #
 # Models with the gist's `Wxh`, `Why` (0.01) and $W_{hh}$ of five scales, run over the first 60
@@ -755,7 +755,7 @@ fig.tight_layout()
 # (factor about 0.1 per step); at $1/\sqrt{H}$ it is still above $10^{-1}$ after 60 steps; at 0.2
 # ($\rho \approx 2$) it grows.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 T_init = 60
 init_curves = {}
 for s in (0.01, 0.05, 1 / np.sqrt(H_init), 0.15, 0.2):
@@ -774,10 +774,10 @@ for s in (0.01, 0.05, 1 / np.sqrt(H_init), 0.15, 0.2):
 assert np.argmax(init_curves[0.01] < 1e-3) <= 4
 assert init_curves[1 / np.sqrt(H_init)].min() > 1e-1 and init_curves[0.2][-1] > 10
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The five curves on a log scale (dashed: $10^{-3}$):
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(12, 5.5))
 colours = plt.cm.plasma(np.linspace(0, 0.85, len(init_curves)))
 for (s, curve), colour in zip(init_curves.items(), colours):
@@ -788,7 +788,7 @@ _ = ax.set(xlabel="steps back", ylabel="gradient norm (relative)", ylim=(1e-12, 
 _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With the gist's scale, the untrained RNN's gradient falls below a thousandth of its starting size within
 # the handful of steps printed above: at the start it learns almost only from the last few characters. Training has to grow $W_{hh}$, and it does
 # (next cell). At $1/\sqrt{H}$ the gradient starts neither vanishing nor exploding, the idea behind scaled
@@ -796,7 +796,7 @@ fig.tight_layout()
 # singular value of modulus 1). Initialisation only sets the start, though: training moves $W_{hh}$ and
 # saturates units, as section 4 showed.
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How much did training grow $W_{hh}$? The trainer draws its starting weights with
 # `rnn_lib.init_params(V, H, np.random.default_rng(config.seed))`, so we can rebuild the very matrix the
 # checkpoint started from, instead of trusting the circular law. **Expected:** the same matrix that a
@@ -804,7 +804,7 @@ fig.tight_layout()
 # stores it in float32), a starting spectral radius within 20 % of $0.01\sqrt{H}$, and a trained one more
 # than ten times larger.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 start = rnn_lib.init_params(V, H_trained, np.random.default_rng(ckpt.config.seed), scale=ckpt.config.init_scale)
 fresh = rnn_lib.Trainer(text, ckpt.config, vocab=vocab, progress=False).params
 rho_start = np.abs(np.linalg.eigvals(start["Whh"])).max()
@@ -815,7 +815,7 @@ print(f"spectral radius at the start {rho_start:.3f} (circular law: 0.01 * sqrt(
 assert all(np.array_equal(start[k].astype(fresh[k].dtype), fresh[k]) for k in start)
 assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 10 * rho_start
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The remedy: an additive path (LSTM and GRU)
 #
 # The trouble is structural: the only road from $h_k$ to $h_t$ goes through $W_{hh}$ and a tanh at every
@@ -840,7 +840,7 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # a tanh slope at every step. Notebook 11 builds an LSTM in the same style as this series (the
 # library's version is `rnn_lib/lstm.py`) and measures its gradient reach as section 4 does here.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Gradients vanish or explode in **two lines** of the backward loop, `dhraw = (1 - hs[t]**2) * dh`
@@ -861,7 +861,7 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 #   the untrained RNN sees only a few characters back; $1/\sqrt{H}$ starts at the edge, $\rho \approx 1$.
 # - LSTMs and GRUs add an additive path whose Jacobian is a gate, not $W_{hh}$ times a tanh slope.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Which two lines of the gist's backward loop make gradients vanish, and which factor does each
@@ -898,7 +898,7 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - Y. Bengio, P. Simard, P. Frasconi, *Learning long-term dependencies with gradient descent is

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 09 · What the neurons learn
 # ### Looking inside the hidden state of the trained Shakespeare RNN
 #
@@ -19,10 +19,10 @@
 #
 # **Time:** about 35 minutes on your own, 25 minutes in lecture.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -32,7 +32,7 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Searching for interpretable cells
 #
 # In the lecture we saw single cells of a character-level LSTM that do one recognisable job: a cell
@@ -45,7 +45,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # one megabyte of Shakespeare. Does it have cells like that? We will look, and we will be careful
 # about what counts as an answer.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We load the model of notebook 05, shipped with the repository. Its weights are stored in float32;
 # we cast them to **float64** so that every number below comes out the same on every machine. Training
 # held out the last 10% of the text; `rnn_lib.split_ids` cuts it off exactly as the trainer did, and we
@@ -68,7 +68,7 @@ print(f"trained for {ckpt.step:,} steps; validation loss on all {len(val_ids):,}
       f"{val_nats:.3f} nats/char = {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess: ln {V} = {np.log(V):.3f})")
 assert (V, H) == (65, 160) and Whh.dtype == np.float64 and val_nats < 0.5 * np.log(V)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A passage the model has never seen
 #
 # Every statistic in this notebook comes from the first 50,000 characters of the held-out text,
@@ -86,7 +86,7 @@ print(f"{T:,} characters, {passage.count(chr(10)):,} lines; it begins:\n")
 print(passage[:250])
 assert T == 50_000 and held_out == text[len(text) - len(val_ids):]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Before we search for a quote cell, one check. **Expected:** no double quotes and no brackets at
 # all: they are not even in the vocabulary.
 
@@ -95,7 +95,7 @@ for ch in "\"()[]":
     print(f"{ch!r}: in the vocabulary? {ch in vocab}; occurrences in the whole file: {text.count(ch)}")
 assert not any(ch in vocab for ch in "\"()[]")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So this model **cannot** have a quote cell or a bracket cell: a unit can only learn a pattern
 # that occurs in its training text. Tiny Shakespeare has other structure instead: speakers' names
 # on their own line (`GREMIO:`), lines of verse, sentences, words. How long are the lines?
@@ -110,7 +110,7 @@ print(f"{len(line_lengths):,} non-empty lines: median {median:.0f} characters, m
       f"{in_range:.0%} of them are 30 to 45 characters long")
 assert 30 <= median <= 45
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Collecting the hidden states
 #
 # We feed the passage through the RNN one character at a time, starting from $h = 0$, and keep
@@ -131,7 +131,7 @@ for t, i in enumerate(ids[:n_loop]):
     acts_loop[t] = h
 print(f"acts_loop: shape {acts_loop.shape}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # `rnn_lib.forward` returns the same states in `cache["hs"]`, shape (T+1, B, H), with the
 # starting state in row 0. **Expected:** it agrees with the loop to within $10^{-12}$. And, as in
 # notebook 08, more than half of all activations are **saturated**, $|h| > 0.95$ (there
@@ -146,10 +146,10 @@ print(f"acts: shape {acts.shape}; largest difference to the loop below 1e-12: {m
 print(f"saturated activations (|h| > 0.95): {saturated:.1%}")
 assert acts.shape == (T, H) and max_diff < 1e-12 and saturated > 0.5
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The share printed above sits within 0.05 of $\pm 1$: most units behave almost like on/off switches.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. One unit as coloured text
 #
 # Give each character a background colour from the activation of one unit just after reading it:
@@ -168,7 +168,7 @@ for v in (-1.0, -0.5, 0.0, 0.5, 1.0):
     print(f"h = {v:+.1f}: {ours}  library {activation_colour(v)}")
     assert ours == activation_colour(v)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `render_unit` colours a stretch of the passage by one unit. It returns a plain HTML string:
 # we can test it, show it with `IPython.display.HTML`, and reuse it in a widget later.
 
@@ -188,7 +188,7 @@ assert page.count("<span") == 300 + 3  # one span per character, three in the co
 assert page == render_unit(0)  # a deterministic string
 display(HTML(page))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Unit 0 alternates red, blue, red, blue at almost every character, whatever the text says. How
 # many units do that? Count, for every unit, how often its sign changes from one step to the next.
 
@@ -199,7 +199,7 @@ print(f"unit 0 changes sign at {flips[0]:.3f} of all steps; "
       f"{clock.sum()} of {H} units ({clock.mean():.0%}) change sign at more than 90% of steps")
 assert flips[0] > 0.9 and clock.sum() > 30
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The count printed above is a large share of the units: they tick like a clock with a period of two
 # characters. Where could such a rhythm come from? If $W_{hh} v = \lambda v$ with $\lambda$ real and
 # negative, then a state along $v$ is sent to $\lambda$ times itself, **the other sign**, at every step,
@@ -222,14 +222,14 @@ print(f"the {clock.sum()} clock units ({clock.mean():.0%} of all units) carry {c
 assert lam.imag == 0 and lam.real < -1 and np.isclose(abs(lam), np.abs(eigenvalues).max())
 assert clock_weight > 0.75 and clock_weight > 2 * clock.mean()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So the clock is $W_{hh}$'s own rhythm, not a property of the text: one real negative eigenvalue, the
 # largest of all, whose eigenvector sits on the units that flip. (In notebook 08 the same eigenvalue
 # sets the spectral radius, which would make a linear recurrence explode; saturation keeps it in
 # check.) Whether training put the clock there for a reason, this notebook cannot tell; it does tell us
 # that looking at units one by one, by eye, is slow and easy to fool. Let the computer search.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Text features to compare against
 #
 # For each character we compute simple, nameable facts about the text **up to and including** it
@@ -266,7 +266,7 @@ def text_features(s):
         start += len(line) + 1
     return F
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A test on a made-up text whose answers we can write down by hand. **Expected** (one value per
 # character of `BOB:⏎Go. Hi`): positions in line 1 2 3 4 0 1 2 3 4 5 6, speaker-name line on the
 # first four characters, end of sentence on `.` and the space after it.
@@ -283,7 +283,7 @@ assert column["speaker-name line"] == [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
 assert column["end of sentence"] == [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]
 assert column["position in word"] == [1, 2, 3, 0, 0, 1, 2, 0, 0, 1, 2]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Now the features of the whole passage: a (T, K) matrix next to the (T, H) matrix of activations.
 
 # %%
@@ -293,7 +293,7 @@ for k, name in enumerate(FEATURES):
     print(f"{name:18s} mean {F[:, k].mean():6.3f}   max {F[:, k].max():4.0f}")
 assert F.shape == (T, K) and np.all(F.std(axis=0) > 0)  # no constant feature: r is defined
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Correlate every unit with every feature
 #
 # The Pearson correlation of unit $j$ with feature $k$ over the passage is the mean product of
@@ -315,7 +315,7 @@ check = np.corrcoef(acts[:, 7], F[:, 0])[0, 1]
 print(f"R shape {R.shape}; r(unit 7, position in line) = {R[7, 0]:+.3f}, np.corrcoef: {check:+.3f}")
 assert np.isclose(R[7, 0], check, atol=1e-12) and np.all(np.abs(R) <= 1 + 1e-12)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One row per feature, one column per unit. The circle marks the unit with the largest $|r|$ in each row.
 
 # %%
@@ -329,12 +329,12 @@ ax.set_xlabel("hidden unit")
 ax.set_title("Correlation r of each hidden unit with each text feature")
 _ = fig.colorbar(image, ax=ax, label="r", pad=0.01)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Some rows have strongly coloured columns, some are pale everywhere. A sign is not a meaning: a
 # unit that is $-1$ on names does the same job as one that is $+1$, because the next layer can
 # weight it either way.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Better than chance? A shifted-feature control
 #
 # With 160 units to choose from, the *best* of them will correlate with anything a little. To see
@@ -370,7 +370,7 @@ print(f"largest |r|, shifted features:  {chance.round(3)}")
 name_k = FEATURES.index("speaker-name line")
 assert chance[name_k] > chance_perm[name_k]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The table: the best unit of each feature, its $r$, the chance level from the shifts, and how many
 # units reach $|r| > 0.5$ (one strong unit is a *detector*; many middling ones is a *distributed* code).
 # **Expected:** every best $|r|$ beats its chance level by at least **0.15**.
@@ -384,7 +384,7 @@ for k, name in enumerate(FEATURES):
     print(f"{name:18s} {best[k]:4d} {r_best[k]:+7.3f} {chance[k]:7.3f} {n_strong:14d}")
 assert np.all(np.abs(r_best) > chance + margin)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Every feature is tracked far above chance, but only the **speaker-name line** has a unit that comes
 # near $|r| = 1$: a candidate detector (section 8 tests what exactly it detects). The other features'
 # best units stay well below it. The speaker-name unit also comes close to winning the uppercase row,
@@ -402,7 +402,7 @@ print(f"uppercase: best unit {best[upper_k]} has r = {r_best[upper_k]:+.3f}; "
 assert in_names > 0.5 and abs(r_name_unit_upper) > abs(r_best[upper_k]) - 0.05
 assert abs(r_best[name_k]) > np.delete(np.abs(r_best), name_k).max() + 0.1
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. A harder control: the untrained network
 #
 # Beating chance is a low bar. Three features (newline, vowel, whitespace) are facts about the
@@ -420,7 +420,7 @@ print(f"{'feature':18s} {'best |r| trained':>17s} {'untrained':>10s} {'gain':>7s
 for k, name in enumerate(FEATURES):
     print(f"{name:18s} {abs(r_best[k]):17.3f} {r_untrained[k]:10.3f} {abs(r_best[k]) - r_untrained[k]:+7.3f}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected, and asserted:** the speaker-name unit is a product of training (its $|r|$ rises by
 # more than 0.5), while for the current-character features the untrained network does about as
 # well or better: those correlations come from the input wiring, not from anything learned.
@@ -432,7 +432,7 @@ for name in ("after newline", "vowel", "whitespace"):
     assert gain[FEATURES.index(name)] < 0.1, name
 print(f"speaker-name line: |r| {abs(r_best[name_k]):.3f} trained vs {r_untrained[name_k]:.3f} untrained")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Looking at the best units
 #
 # Numbers first, then eyes. The speaker-name unit over the first 300 characters: the names should
@@ -441,7 +441,7 @@ print(f"speaker-name line: |r| {abs(r_best[name_k]):.3f} trained vs {r_untrained
 # %%
 display(HTML(render_unit(best[name_k], start=0, length=300)))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The names turn blue from their first or second letter on. Is this a *name* detector? In this text
 # three explanations mark almost the same characters: a speaker's name, a run of capitals, and a run of
 # capitals that opens a speech block (after a blank line). **Expected:** nearly all capitals that follow
@@ -456,7 +456,7 @@ print(f"capitals after a capital in speaker-name lines: {caps_run_in_names:.2%} 
 print(f"speech blocks whose first line is a speaker name: {opens_with_name:.1%} of {len(blocks)}")
 assert caps_run_in_names > 0.95 and opens_with_name > 0.95
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two features that mark the same characters have the same correlation with every unit, so no
 # correlation can tell these explanations apart. Made-up texts can, if they separate them:
 #
@@ -495,7 +495,7 @@ print(f"on all {other_caps.sum()} capitals inside the speech: {h_made_up[other_c
 assert h_made_up[after_first].mean() < -0.8 and h_opening[after_first].mean() < -0.8
 assert h_made_up[inside:inside + 4].mean() > 0.3 and h_made_up[other_caps].mean() > 0.3
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Capitals inside a speech leave the unit red; the same capitals opening a block turn it blue, just as a
 # name does (and then, at `ME`, it turns red again). So the honest description of this unit is not "name
 # detector" but **"a run of capitals opening a speech block"**: in Shakespeare's text that is always a
@@ -513,11 +513,11 @@ for prefix, p in p_colon.items():
     print(f"P(':' | {prefix!r}) = {p:.3f}")
 assert p_colon["\n\nROMEO"] > 0.5 and p_colon["\n\nGO HOME"] < 0.05
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The network does tell the two apart, but not with this one unit's sign: what it knows about names is spread
 # over other units (section 10 comes back to such distributed codes).
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The best **position in word** unit, with its $r$ in the title, much weaker than the speaker-name
 # unit's. It tends to be blue between words and to turn red a couple of letters into a word, but with
 # many exceptions: this is what a *partial* detector looks like, a tendency rather than a rule.
@@ -526,7 +526,7 @@ assert p_colon["\n\nROMEO"] > 0.5 and p_colon["\n\nGO HOME"] < 0.05
 word_k = FEATURES.index("position in word")
 display(HTML(render_unit(best[word_k], start=600, length=300, note=f"r = {r_best[word_k]:+.3f}: ")))
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The best **position in line** unit, weaker still: watch the first character of each line, then the
 # rest of the line.
 
@@ -534,7 +534,7 @@ display(HTML(render_unit(best[word_k], start=600, length=300, note=f"r = {r_best
 line_k = FEATURES.index("position in line")
 display(HTML(render_unit(best[line_k], start=600, length=300, note=f"r = {r_best[line_k]:+.3f}: ")))
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All eight at a glance
 #
 # The best unit of every feature over the same 200 characters, with its correlation in the title.
@@ -544,12 +544,12 @@ gallery_start = passage.index("\n\n", 1200) + 2  # the first speech that starts 
 for k, name in enumerate(FEATURES):
     display(HTML(render_unit(best[k], gallery_start, 200, note=f"{name} (r = {r_best[k]:+.3f}): ")))
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Compare what you see with the numbers: the sharper the $|r|$, the cleaner the pattern. Newline,
 # whitespace and vowel units react to the character itself, as the untrained-network control
 # predicted.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore for yourself
 #
 # Pick a unit with the slider, or jump to the best unit of a feature with the menu, and move
@@ -568,7 +568,7 @@ menu = widgets.Dropdown(options=[(f"best for {n}: unit {u}", int(u)) for n, u in
 menu.observe(lambda change: setattr(unit_slider, "value", change["new"]), names="value")
 display(widgets.VBox([menu, html_widget(render_unit, {"unit": unit_slider, "start": start_slider})]))
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. The line-position unit, up close
 #
 # In the lecture's LSTM a cell ramped smoothly along each line, like a counter. Does the best
@@ -604,7 +604,7 @@ _ = ax2.set(xlabel="position in line (characters since the newline)", ylabel="sh
 _ = ax2.legend(loc="upper right")
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected, and asserted:** not a counter, and not a unit with a middle level either, but an **on/off
 # unit whose chance of being on falls along the line**. At position 1, the first character of a line, it
 # is on for more than 80 % of lines. At positions 2 to 10 it is on for between 10 % and 50 % of lines,
@@ -619,12 +619,12 @@ print(f"mean share on: positions 2-10 {on[2:11].mean():.0%}, positions 15-45 {on
 assert on[1] > 0.8 and np.all((on[2:11] > 0.1) & (on[2:11] < 0.5)) and np.all(middle[2:11] < 0.25)
 assert np.all(on[15:46] < 0.15) and on[2:11].mean() > 2 * on[15:46].mean()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Why no counter? A vanilla RNN forgets quickly (notebook 08: the gradient through many $\tanh$ steps
 # vanishes), and it was trained with truncated backpropagation over **25** characters, fewer than the
 # median line has (section 1). The LSTMs in the paper had gated memory and longer training sequences.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10. Distributed codes: a linear probe
 #
 # Perhaps no *single* unit counts, but the **population** does. A *linear probe* predicts the
@@ -647,7 +647,7 @@ def probe(X, Y, lam=1.0):
     r2 = 1 - ((Y[half:] - prediction) ** 2).sum(axis=0) / ((Y[half:] - y_mean) ** 2).sum(axis=0)
     return r2, prediction
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Position in line, predicted by three readers: the best single unit (a probe on one column), all
 # 160 units, and all 160 units of the untrained network. **Expected:** the full probe beats the
 # single unit by more than 0.1 of $R^2$, and the untrained network's full probe comes within 0.05 of
@@ -661,7 +661,7 @@ print(f"held-out R^2 for position in line: baseline 0.000, best single unit {r2_
       f"all units {r2_all[0]:.3f}, all untrained units {r2_untrained[0]:.3f}")
 assert r2_all[0] > r2_single[0] + 0.1 and abs(r2_untrained[0] - r2_all[0]) < 0.05
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What the probe predicts for each true position of the held-out half. A perfect probe would
 # follow the dashed diagonal.
 
@@ -674,7 +674,7 @@ _ = ax.plot(cols, mean_pred, "o-", color="tab:green", label="probe on all 160 un
 _ = ax.set(xlabel="true position in line", ylabel="predicted position", title="Linear probe, held-out half")
 _ = ax.legend(loc="upper left")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected, and asserted:** the probe climbs over the first few characters and then flattens
 # near the average position: for every true position from 30 to 45 it guesses less than 26.
 # The population, like the single unit, knows *"early in the line"* far better than *"how far along"*.
@@ -684,12 +684,12 @@ print(f"mean prediction at true position 2: {mean_pred[2]:.1f}; at 30-45: "
       f"{mean_pred[30:46].min():.1f} to {mean_pred[30:46].max():.1f}")
 assert mean_pred[2] < 10 and np.all(mean_pred[30:46] < 26)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And the untrained network's probe does about as well (printed above): even a random recurrent
 # network keeps a trace of its last few inputs, and the first characters of a line look different
 # (capitals, names).
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Every feature: one unit versus all units
 #
 # The same comparison for all eight features, as held-out $R^2$. **Expected:** all 160 units
@@ -713,7 +713,7 @@ untrained_wins = [name for k, name in enumerate(FEATURES) if r2_probe[k] <= r2_p
 print(f"\nthe trained network's probe wins on {len(trained_wins)}: {', '.join(trained_wins)}")
 print(f"the untrained network's probe wins on {len(untrained_wins)}: {', '.join(untrained_wins)}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two lessons. **Information is spread out:** for end of sentence or position in word, no unit
 # comes close to what the population holds. And **a probe shows what can be read out, not what the
 # network learned to use:** the untrained network's states, small and nearly linear, are a faithful
@@ -723,7 +723,7 @@ print(f"the untrained network's probe wins on {len(untrained_wins)}: {', '.join(
 # Position in line, on whichever list it lands, is a near tie (within 0.05, asserted earlier): which
 # side wins it is not a finding.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - `rnn_lib.forward` gives every hidden state of a passage: a (T, H) matrix, one column per unit.
@@ -741,7 +741,7 @@ print(f"the untrained network's probe wins on {len(untrained_wins)}: {', '.join(
 #   does not prove the network uses that information.
 # - No quote cell: tiny Shakespeare has no quotation marks. A unit can only learn what the data contains.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Why does the correlation search use the state *after* reading character $t$, and what would
@@ -781,7 +781,7 @@ print(f"the untrained network's probe wins on {len(untrained_wins)}: {', '.join(
 #    them can show which one a unit follows.
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, J. Johnson, L. Fei-Fei, *Visualizing and Understanding Recurrent Networks*

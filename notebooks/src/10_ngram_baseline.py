@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 10 · A counting baseline: character n-grams with Kneser-Ney smoothing
 # ### How well can you predict Shakespeare by looking up the last few characters in a table?
 #
@@ -22,10 +22,10 @@
 # **Time:** about 45 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
 # descent here; counting the whole text takes a fraction of a second.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -35,17 +35,17 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Two more imports: `Counter` and `re` for the counts we do by hand, and the plotting helper of this
 # notebook. The n-gram model itself is `rnn_lib.NGramModel`.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import re
 from collections import Counter
 
 from rnn_notebook.plotting import plot_loss_by_order
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The idea: look up the last few characters
 #
 # An **n-gram model** predicts character $x_t$ from the $n-1$ characters before it, the
@@ -58,7 +58,7 @@ from rnn_notebook.plotting import plot_loss_by_order
 # This is the **maximum likelihood** estimate: of all tables, it gives the training text the highest
 # probability. "Order $n$" counts the predicted character too: a bigram ($n = 2$) reads one character.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We use exactly the data of notebook 05: the vocabulary of the whole text, the first 90% of the
 # ids for training and the last 10% held out, cut by `rnn_lib.split_ids`. **Expected:** 65
 # characters, 1,003,855 training and 111,539 validation characters.
@@ -73,7 +73,7 @@ train_text = text[:len(train_ids)]
 print(f"V = {V} characters; {len(train_ids):,} training and {len(val_ids):,} validation characters")
 assert (V, len(train_ids), len(val_ids)) == (65, 1_003_855, 111_539)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Counting by hand: which characters follow the context `"ROME"` in the training text, and which
 # follow `"the k"`? (The regular expression `(?=...)` finds overlapping matches too.)
 
@@ -89,13 +89,13 @@ for context in ("ROME", "the k"):
     top = ", ".join(f"{ch!r} {c} ({c / total:.3f})" for ch, c in counts.most_common(4))
     print(f"after {context!r:8} ({total:4d} times): {top}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # After `"ROME"` comes `O` every time (ROMEO), and `"the k"` continues mostly with `i` (*king*,
 # *kind*, ...), sometimes with `e` or `n`. A 5-gram (for `"ROME"`) or a 6-gram (for `"the k"`)
 # stores exactly these fractions. Longer contexts give sharper predictions, but each one is seen
 # fewer times. That trade-off is the whole story of this notebook.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Maximum likelihood gives held-out text probability 0
 #
 # Take $n = 7$ (contexts of 6 characters) and count every 7-gram of the training text. We encode a
@@ -112,7 +112,7 @@ def kgram_codes(ids, k):
 
 
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The maximum likelihood table needs two sets of counts: $c(h\,w)$ for the 7-grams and
 # $c(h\,\cdot)$ for their 6-character contexts (every 6-gram that has a next character).
 # `count_of` looks counts up and returns 0 for anything never seen.
@@ -131,7 +131,7 @@ def count_of(sorted_keys, counts, keys):
 
 print(f"{len(gram_keys):,} distinct 7-grams and {len(context_keys):,} distinct 6-character contexts")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For every validation position from the 7th character on, two things can go wrong: its context
 # was **never seen** in training (the estimate is $0/0$, undefined), or the context was seen but
 # **never followed by this character** ($c(h\,w) = 0$: probability 0).
@@ -147,7 +147,7 @@ print(f"  context never seen in training (0/0):   {unseen_context.sum():6,} ({un
 print(f"  context seen, next character never (0): {zero_count.sum():6,} ({zero_count.mean():.1%})")
 assert unseen_context.any() and zero_count.any()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The first example of each kind, as text:
 
 # %%
@@ -158,7 +158,7 @@ for label, mask in (("unseen context", unseen_context), ("zero count", zero_coun
     if label == "zero count":
         print(f"{'':15}  in training, {window[:-1]!r} was followed by {dict(next_char_counts(window[:-1]))}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # One zero is enough. The loss is the mean of $-\ln P$ and $-\ln 0 = +\infty$: even scored only where
 # its context was seen, the maximum likelihood 7-gram is **infinitely bad** on text it has not seen,
 # however good its other predictions are. (numpy warns about $\ln 0$; we silence the warning.)
@@ -172,7 +172,7 @@ print(f"maximum likelihood 7-gram on the {seen_context.sum():,} positions it can
       f"{mle_loss} nats/char; {np.mean(p_mle == 0):.1%} of them get probability 0")
 assert mle_loss == np.inf
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Smoothing: interpolated Kneser-Ney
 #
 # Three ideas (Kneser & Ney 1995; Chen & Goodman 1998) turn counts into a model that never says 0.
@@ -190,7 +190,7 @@ assert mle_loss == np.inf
 # If $h$ was never seen ($c(h\,\cdot) = 0$), $P_k(w \mid h) = P_{k-1}(w \mid h')$. Every level adds a
 # positive share of the level below, and the bottom is uniform, so **no character ever gets 0**.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why the result sums to 1
 #
 # Every seen count is at least 1 and $D_k \le 1$, so the discounted counts add up to
@@ -211,7 +211,7 @@ assert mle_loss == np.inf
 # With $n_1$ and $n_2$ the numbers of $k$-grams counted exactly once and twice,
 # Chen & Goodman's estimate is $D_k = n_1 / (n_1 + 2 n_2)$, one value per order.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Raw counts against continuation counts for a few characters of the training text. The
 # continuation count of $w$ is the number of distinct bigrams ending in $w$. **Expected:** `h` is
 # more frequent than `u` but follows fewer different characters, so in a new context the unigram
@@ -226,7 +226,7 @@ for ch in "ehuk:":
 h_, u_ = vocab.char_to_ix["h"], vocab.char_to_ix["u"]
 assert raw[h_] > raw[u_] and left_neighbours[h_] < left_neighbours[u_]
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### A worked example: bigrams of "abracadabra"
 #
 # We compute $P_2(w \mid \texttt{a})$ for every $w$ by hand, from the definitions above. First the
@@ -244,7 +244,7 @@ print(f"bigram counts: {dict(bigrams)}")
 print(f"n1 = {n1}, n2 = {n2}, D2 = {D2:.4f}")
 assert (n1, n2) == (4, 3) and abs(D2 - 0.4) < 1e-15
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The unigram level uses continuation counts: for each character, the number of distinct bigrams
 # that end in it. `a` ends three (`ra`, `ca`, `da`), every other character one. Then $n_2 = 0$ and
 # $D_1 = n_1 / n_1 = 1$: at this level everything is handed down to the uniform distribution.
@@ -260,7 +260,7 @@ P1 = {w: max(continuation[w] - D1, 0) / c1_total + D1 * len(continuation) / c1_t
 print(f"continuation counts {dict(continuation)}, D1 = {D1:.4f}")
 print("P1:", {w: round(p, 4) for w, p in P1.items()})
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # After `a` we saw `ab` twice, `ac` and `ad` once: $c(\texttt{a}\,\cdot) = 4$, $N_{1+}(\texttt{a}\,\cdot) = 3$.
 # `ar` never occurred, yet it gets $0.4 \cdot 3/4 \cdot P_1(\texttt{r}) > 0$.
 
@@ -272,7 +272,7 @@ for w, p in zip(toy_vocab.chars, by_hand):
     print(f"P(next = {w!r} | 'a') = {p:.6f}   (count {after_a[w]})")
 print(f"sum = {by_hand.sum():.12f}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The library must give the same numbers. **Expected:** discounts $(1, 0.4)$ and the same
 # distribution to 1e-12.
 
@@ -283,7 +283,7 @@ print(f"rnn_lib.NGramModel: discounts {toy_model.discounts}, P(. | 'a') = {from_
 assert np.allclose(toy_model.discounts, (D1, D2), rtol=0, atol=1e-12)
 assert np.allclose(from_lib, by_hand, rtol=0, atol=1e-12)
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Orders 1 to 8 on tiny Shakespeare
 #
 # We fit one model per order on the training split and score the held-out split, **predicting every
@@ -308,7 +308,7 @@ train_nats = np.array(train_nats)
 unseen = np.array([np.mean(val_ctx[o] == 0) for o in orders])
 rare = np.array([np.mean((val_ctx[o] >= 1) & (val_ctx[o] <= 4)) for o in orders])
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Expected:** the training loss falls at every order; the validation loss falls fast up to about
 # order 6 and then turns back up, while the number of contexts keeps growing and, from order 2 on,
 # so does the share of validation characters whose context was never seen.
@@ -326,7 +326,7 @@ print(f"lowest validation loss: order {best_order}, {val_nats.min():.4f} nats/ch
 assert np.all(np.diff(train_nats) < 0) and np.all(np.diff(unseen[1:]) > 0)
 assert 5 <= best_order <= 7 and val_nats[-1] > val_nats.min()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The RNN on the same characters
 #
 # The shipped checkpoint of notebook 05 uses the same vocabulary and the same 10% split, so its
@@ -350,7 +350,7 @@ print(f"RNN validation loss: {rnn_val:.4f} nats/char = {rnn_val / rnn_lib.LN2:.4
 print(f"n-gram orders that beat it: {[int(o) for o in orders[val_nats < rnn_val]]}")
 assert abs(rnn_val - rnn_val_8) < 0.01
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Expected:** from order 4 on, the counting model is below the RNN's line. Each quantity keeps its
 # colour in every loss-by-order figure of this notebook.
 
@@ -362,7 +362,7 @@ ax = plot_loss_by_order(orders, {"n-gram, training": train_nats, "n-gram, valida
                         {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val}, colors=ORDER_COLOURS)
 _ = ax.set_title("Interpolated Kneser-Ney n-grams, estimated discounts")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two things happen as the order grows. The gap between training and validation loss widens: the
 # table holds more and more contexts, the model recognises the text it has counted, and that
 # knowledge does not carry over to new text. And the validation curve turns up after its best
@@ -372,7 +372,7 @@ _ = ax.set_title("Interpolated Kneser-Ney n-grams, estimated discounts")
 # counts and the shorter contexts, which is exactly what the discount $D$ controls. Section 5 shows
 # that the upturn is largely a discount problem.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · The discount matters: choosing $D$ without touching the validation split
 #
 # With the estimated discounts, the 7-gram of the table above scores about 1.56 nats/char on this
@@ -397,7 +397,7 @@ print("order " + "".join(f"  D={D:<5}" for D in grid_D))
 for o in grid_orders:
     print(f"{o:5d} " + "".join(f"{dev_nats[o, D]:9.4f}" for D in grid_D))
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Refit the chosen model on the whole training split and score the validation split once.
 # **Expected:** the development split picks order 7 (the "7-gram" of the rest of this notebook), and
 # its validation loss is better than with the estimated discounts of section 4.
@@ -411,7 +411,7 @@ print(f"validation loss: {tuned_val:.4f} nats/char = {tuned_val / rnn_lib.LN2:.4
       f"(estimated discounts: {val_nats[tuned_order - 1]:.4f}; RNN: {rnn_val:.4f})")
 assert tuned_order == 7 and tuned_val < val_nats[tuned_order - 1]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The same discount at every order, against the estimated ones: **expected** to help the high orders
 # most, where the estimate was furthest from the best value. With the chosen $D$, going past the
 # best order should cost almost nothing: less than a fifth of what it costs with the estimated
@@ -428,7 +428,7 @@ print(f"order 8 above the best order: {rise_estimated:.4f} nats/char with estima
       f"{rise_tuned:.4f} with D = {tuned_D}")
 assert tuned_curve[-1] < val_nats[-1] and rise_tuned < rise_estimated / 5
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same two curves for orders 4 to 8, where they differ (colours as before):
 
 # %%
@@ -439,7 +439,7 @@ ax = plot_loss_by_order(orders[3:],
                         {f"RNN H = {ckpt.config.hidden_size}, validation": rnn_val}, colors=ORDER_COLOURS)
 _ = ax.set_title(f"Orders 4 to 8: estimated discounts against D = {tuned_D}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where the estimated discount loses
 #
 # Split the validation characters by how often their context was seen in training, and compare the
@@ -469,7 +469,7 @@ assert np.all(np.diff(gap_overall) > 0)
 assert all(gap_by_group[o]["rare 1-4"] > gap_by_group[o]["often 5+"] for o in orders[3:])
 assert all(gap_by_group[o]["unseen"] > 0 for o in orders[4:])
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A context seen once, followed by one character, gives that character $1 - D$ of the probability
 # outright and shares only $D$ among the shorter contexts. With the estimated $D$ at the top orders,
 # the model trusts such single observations too much, and on new text they are often wrong. From
@@ -481,7 +481,7 @@ assert all(gap_by_group[o]["unseen"] > 0 for o in orders[4:])
 # degrades gracefully past its best order, because an unreliable long context then hands most of its
 # say to the shorter ones.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Samples side by side
 #
 # Both models draw each character with one uniform number from a generator and the inverse CDF
@@ -495,7 +495,7 @@ rnn_sample = rnn_lib.sample(ckpt.params, vocab, LENGTH, np.random.default_rng(0)
 print(f"---- {tuned_order}-gram, D = {tuned_D} ----\n{PRIME}{ngram_sample}\n")
 print(f"---- RNN, H = {ckpt.config.hidden_size} ----\n{PRIME}{rnn_sample}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How much is copied?
 #
 # For each character $i$ of a text, let $m_i$ be the length of the longest piece starting at $i$
@@ -516,7 +516,7 @@ def match_lengths(sample, corpus):
 
 assert match_lengths("xabcdy", "zzabcdzz").tolist() == [0, 4, 3, 2, 1, 0]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One sample is not enough to compare models: how much a 600-character sample copies varies from
 # seed to seed. But the loop is slow, because every failed `in` scans the whole million-character
 # training text. So we grow all pieces of many texts together, one character at a time, as in
@@ -553,7 +553,7 @@ def match_lengths_many(pieces, corpus_ids):
 
 assert match_lengths_many([vocab.encode("xabcdy")], vocab.encode("zzabcdzz"))[0].tolist() == [0, 4, 3, 2, 1, 0]
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now 600 characters from each model for seeds 1 to 8: the tuned n-gram, a 10-gram with estimated
 # discounts, and the RNN. As a yardstick, 16 windows of 600 characters of **real** held-out
 # Shakespeare, evenly spaced through the validation split: text the model never saw, which repeats
@@ -603,7 +603,7 @@ print(f"7-gram minus real text: {tuned_m.mean() - real_m.mean():+.2f} characters
       f"10-gram minus real text: {order10_m.mean() - real_m.mean():+.2f}; RNN minus real text: "
       f"{rnn_m.mean() - real_m.mean():+.2f}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Real unseen Shakespeare also "copies": words, stock phrases and speaker names give it matches of
 # several characters on average. The smoothed 7-gram copies a little more than that on average, but
 # within the spread of real text: on this measure it does not replay its training text much more
@@ -613,7 +613,7 @@ print(f"7-gram minus real text: {tuned_m.mean() - real_m.mean():+.2f} characters
 # samples (Goldberg's notebook, further reading) read so convincingly. The RNN copies less than real
 # text: it invents more, including words that do not exist.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · What the window cannot see
 #
 # A 7-gram only knows the last 6 characters. Lines of verse have a typical length, so *where we are
@@ -636,7 +636,7 @@ ratio = newline[columns >= 35].mean() / newline[columns < 35].mean()
 print(f"a newline is {ratio:.0f} times more likely after column 35 than before it")
 assert ratio > 5
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Do the models know the column?
 #
 # Ask both models for $P(\text{newline})$ at **every** position of the validation split and compare
@@ -671,7 +671,7 @@ print(f"RNN loss from this pass {-rnn_logp.mean():.5f}, from evaluate {rnn_val:.
       f"{abs(-rnn_logp.mean() - rnn_val) < 1e-6}")
 assert abs(-rnn_logp.mean() - rnn_val) < 1e-6
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Mean predicted $P(\text{newline})$ per group of columns against the real rate. **Expected:** both
 # models raise the probability as the line gets longer (from columns 20-34 to 35-49 to 50 and
 # more), both stay below the real rate beyond column 50 and above it at columns 20-34, and they
@@ -693,7 +693,7 @@ assert rnn_cal[-1] < real_cal[-1] and ngram_cal[-1] < real_cal[-1]
 assert rnn_cal[1] > real_cal[1] and ngram_cal[1] > real_cal[1]
 assert np.all(np.abs(rnn_cal - ngram_cal) < 0.01)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same in steps of 5 columns (groups with fewer than 100 positions left out):
 
 # %%
@@ -712,7 +712,7 @@ _ = ax.set(xlabel="column (characters already on the line)", ylabel="P(newline),
            title="Newline: predicted probability against the real rate")
 _ = ax.legend()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Both models pick up the end of a line: their probability of a newline rises with the column. A
 # 7-gram can only do that through local cues in its last 6 characters, and the RNN's curve lies on
 # top of the 7-gram's at every column, so this small RNN shows no sign of a column counter that adds
@@ -722,7 +722,7 @@ _ = ax.legend()
 # using the column is a matter of size and training; for the n-gram it is out of reach by
 # construction.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · The honest comparison
 #
 # Why does a table of counts beat a neural network here? Count what each model keeps, what each
@@ -757,7 +757,7 @@ assert (rc.cell, rc.hidden_size, rc.batch_size, rc.seq_length, rc.optimizer, rc.
 assert rc.lr_decay_steps == 0 and rc.lr_decay_seconds == 0   # the learning rate stayed at 0.05
 assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **What each was given.** The n-gram's order and discount were chosen on a development split; the
 #   RNN ran once, with the settings printed above and no search over its size, learning rate or
 #   sequence length, for a few minutes. The loss difference printed above compares a tuned baseline
@@ -781,7 +781,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 #   fixed window can hold. Notebook 11 (LSTM and GRU) takes up those gated cells. A small vanilla
 #   RNN trained for minutes does not overtake a tuned n-gram.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - An n-gram model predicts the next character from the previous $n - 1$ by counting. The raw
@@ -802,7 +802,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 #   order 7 (clearly more at order 10), and neither it nor our small RNN uses the position in the
 #   line beyond local cues.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. A validation character whose 6-character context never occurred in training: what does the
@@ -851,7 +851,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - S. F. Chen and J. Goodman, *An Empirical Study of Smoothing Techniques for Language Modeling*,

@@ -1,4 +1,4 @@
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 11 · LSTM and GRU
 # ### Gates and an additive memory: what fixes the vanilla RNN's short reach
 #
@@ -26,10 +26,10 @@
 # **Time:** about 90 minutes on your own, 75 in lecture, plus 30 minutes for exercise 5. The notebook
 # runs in under a minute.
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import rnn_lib
@@ -39,12 +39,12 @@ np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
-# %% [markdown] skip
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The two gated cells of the library, `rnn_lib.lstm` and `rnn_lib.gru`, have the same functions as
 # the vanilla `rnn_lib.model`: `init_params`, `forward`, `backward`, `loss_and_grads`. The text and
 # the split are those of every notebook since 05: the last 10 % of tiny Shakespeare is held out.
 
-# %% skip
+# %% slideshow={"slide_type": "skip"}
 from pathlib import Path
 
 from rnn_lib import gru, lstm
@@ -58,7 +58,7 @@ print(f"{len(text):,} characters, V = {len(vocab)}; training split {len(train_id
       f"validation split {len(val_ids):,}")
 assert len(vocab) == 65
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Why gates: one matrix, multiplied again and again
 #
 # Notebook 08 found where a vanilla RNN loses its memory. Going one step back, the backward loop does
@@ -73,17 +73,17 @@ assert len(vocab) == 65
 # The cure is to give the state a path on which going back one step is a multiplication by numbers
 # the network **chooses**, elementwise, and that it can hold near 1. A factor per step compounds:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for factor in (0.7, 0.9, 0.99):
     print(f"per-step factor {factor:4}: after 10 steps {factor ** 10:.1e}, after 50 {factor ** 50:.1e}, "
           f"after 200 {factor ** 200:.1e}")
 assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A factor of 0.7 per character (roughly what notebook 08 measured) leaves $10^{-8}$ after 50
 # characters; 0.99 still leaves more than a tenth after 200. The LSTM's **forget gate** is that factor.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · The LSTM
 #
 # Hochreiter and Schmidhuber (1997) added a second state vector, the **cell** $c_t$, next to $h_t$;
@@ -101,7 +101,7 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 # \end{aligned}
 # $$
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # | symbol | `rnn_lib.lstm` name | shape | | state | shape |
 # |---|---|---|---|---|---|
 # | $W_x$ | `Wx0` | $(4H, V)$ | | $h_t$, $c_t$ | $(H,1)$ each |
@@ -122,28 +122,28 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 #   the whole validation split from bias 1 against 1.9843 from bias 0. The 2-layer model of section 11
 #   therefore starts from 0; the one-layer models of sections 7 to 10 use the default 1.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The cell as a diagram. Along the top runs the cell state: it is **multiplied by $f$ and added to**,
 # and never passes through a weight matrix or a squashing function on its way from $c_{t-1}$ to $c_t$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 _ = plot_lstm_cell()
 
-# %% [markdown] notes
+# %% [markdown] slideshow={"slide_type": "notes"}
 # Point at the orange line first: everything the cell remembers travels there, and the only things
 # that touch it are one elementwise product (forget) and one sum (write). Then the gates: three
 # sigmoids that decide how much to keep, how much to write and how much to show; the tanh box makes
 # the values that are written. Compare with the vanilla RNN, whose whole state is recomputed through
 # $\tanh(W_{hh} h + \dots)$ at every step.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The forward pass from scratch
 #
 # A tiny model in float64, as in notebook 03: the text `"hello world"` ($V = 8$), $H = 4$ units, a chunk
 # of $T = 6$ steps. `lstm.init_params` draws the weights uniformly in $\pm 1/\sqrt{H}$; we make the
 # biases and the starting state random too, so that their gradients are worth checking.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 SEED = 11
 rng = np.random.default_rng(SEED)
 small_vocab = rnn_lib.CharVocab.from_text("hello world")
@@ -158,12 +158,12 @@ print(f"V = {V}, H = {H}, T = {T}: inputs {small_vocab.decode(inputs)!r} -> targ
 for name, value in params.items():
     print(f"  {name:>3}  shape {str(value.shape):>7}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The forward pass keeps, per step, what the backward pass will need: one-hot inputs `xs`, states
 # `hs` and `cs` (with `hs[-1]`, `cs[-1]` from `hprev`), the four gates, logits `ys` and probabilities
 # `ps`. Multiplying `Wx0` by a one-hot vector picks one of its columns.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
@@ -193,13 +193,13 @@ def lstm_forward(params, inputs, targets, hprev):
 loss, cache = lstm_forward(params, inputs, targets, hprev)
 print(f"loss L = {loss:.4f} nats over {T} steps (uniform guessing: T ln V = {T * np.log(V):.4f})")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `rnn_lib.lstm.forward` computes the same with row-wise states and a single exponential per step
 # for all four gates. It stores the logits shifted by their maximum (softmax does not change).
 # **Expected:** the state after the last step, $[h_{T-1}; c_{T-1}]$, every shifted logit and the loss
 # agree to $10^{-12}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def max_diff(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
@@ -214,7 +214,7 @@ for name, diff in checks.items():
     print(f"{name:>16}: from scratch == rnn_lib.lstm to 1e-12: {diff < 1e-12}")
 assert all(diff < 1e-12 for diff in checks.values())
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · The backward pass, line by line
 #
 # One loop over the steps in reverse, as in notebook 03. Two gradients now arrive from step $t+1$:
@@ -236,7 +236,7 @@ assert all(diff < 1e-12 for diff in checks.values())
 # (`tanh_c` is $\tanh(c_t)$.) Lines (1), (2), (9) and (10) have the vanilla RNN's pattern, with $z_t$ in
 # the place of $a_t$. The new lines are (4) to (8): we derive each and check it numerically.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The checking tool: nudge one quantity of one step
 #
 # As in notebook 03, centred differences with $\varepsilon = 10^{-5}$ in float64 are accurate to about
@@ -244,7 +244,7 @@ assert all(diff < 1e-12 for diff in checks.values())
 # $\partial L/\partial q$ for any quantity $q$ of step $s$ (a gate, $z$, $c_s$ or $h_s$), the function
 # below reruns the chunk with a small vector added to $q$ right after it is computed.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def loss_nudged(s, **nudge):
     """The chunk's loss with step s nudged: z (4H,1) added to the pre-activations, i, f, o, g to
     the gates, c to c_s and h to h_s (each an (H,1) array), right after they are computed."""
@@ -282,18 +282,18 @@ def grad_of(name, s):
 
 assert abs(loss_nudged(0) - loss) < 1e-12   # no nudge: the loss of lstm_forward
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We check at step $s = 2$, in the middle of the chunk, where gradients arrive both from the step's own
 # loss and from the future. The numerical gradients with respect to every quantity of steps 1, 2 and 3:
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 s = 2
 num = {(name, t): grad_of(name, t) for name in ("z", "i", "f", "o", "g", "c", "h") for t in (s - 1, s, s + 1)}
 i, f, o, g = cache["gates"][s]
 c, c_prev, tanh_c = cache["cs"][s], cache["cs"][s - 1], np.tanh(cache["cs"][s])
 print(f"{len(num)} numerical gradients; e.g. dL/dc_{s} = {num['c', s].ravel()}")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### (4) The output gate: `do = dh * tanh_c`
 #
 # $h_t = o_t \odot \tanh(c_t)$ entry by entry: $h_t[j]$ depends on $o_t[j]$ only, with slope
@@ -305,13 +305,13 @@ print(f"{len(num)} numerical gradients; e.g. dL/dc_{s} = {num['c', s].ravel()}")
 # **Expected:** the numerical $\partial L/\partial h_s$ times $\tanh(c_s)$ equals the numerical
 # $\partial L/\partial o_s$ to $10^{-8}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 do = num["h", s] * tanh_c
 print("dh * tanh(c):", do.ravel())
 print("numerical:   ", num["o", s].ravel())
 assert max_diff(do, num["o", s]) < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### (5) Into the cell: two roads
 #
 # $c_t$ is used twice, like $h_t$ in notebook 03: by $h_t = o_t \odot \tanh(c_t)$ now, and by
@@ -324,7 +324,7 @@ assert max_diff(do, num["o", s]) < 1e-8
 # **Expected:** built from the numerical $\partial L/\partial h_s$ and $\partial L/\partial c_{s+1}$,
 # this equals the numerical $\partial L/\partial c_s$ to $10^{-8}$; without `dcnext` it misses.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 f_next = cache["gates"][s + 1][1]
 dcnext = f_next * num["c", s + 1]                      # line (7) of step s+1
 dc = num["h", s] * o * (1 - tanh_c ** 2) + dcnext
@@ -334,12 +334,12 @@ print("numerical:   ", num["c", s].ravel())
 print(f"without dcnext it misses by {max_diff(dc_without, num['c', s]):.3f}")
 assert max_diff(dc, num["c", s]) < 1e-8 and max_diff(dc_without, num["c", s]) > 1e-2
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The check used line (7) of the next step: going back along the cell is **only** a multiplication
 # by the forget gate, $\partial c_{t+1}/\partial c_t = \operatorname{diag}(f_{t+1})$ (with the gates held
 # fixed). No $W_h$, no tanh slope. That is the additive path.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### (6) The gates that write and keep: `di`, `df`, `dg`
 #
 # $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ is a sum of two elementwise products. Each factor's
@@ -352,7 +352,7 @@ assert max_diff(dc, num["c", s]) < 1e-8 and max_diff(dc_without, num["c", s]) > 
 # The forget gate multiplies the **previous** cell, $c_{t-1}$ (`cs[t - 1]`), not $c_t$.
 # **Expected:** all three match the numerical gradients to $10^{-8}$; $c_t$ in place of $c_{t-1}$ misses.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 di, df, dg = dc * g, dc * c_prev, dc * i
 for name, derived in (("i", di), ("f", df), ("g", dg)):
     print(f"d{name}: within 1e-8 of numerical: {max_diff(derived, num[name, s]) < 1e-8}")
@@ -360,7 +360,7 @@ for name, derived in (("i", di), ("f", df), ("g", dg)):
 print(f"df with c_t instead of c_(t-1) misses by {max_diff(dc * c, num['f', s]):.3f}")
 assert max_diff(dc * c, num["f", s]) > 1e-2
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### (8) Through the nonlinearities: $\sigma'$ and $\tanh'$
 #
 # The sigmoid's derivative, like tanh's, is written with its own output:
@@ -377,7 +377,7 @@ assert max_diff(dc * c, num["f", s]) > 1e-2
 # the stacked `dz` matches the numerical $\partial L/\partial z_s$ to $10^{-8}$; using $1 - \sigma^2$ on
 # the sigmoid gates misses.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 a = np.linspace(-6, 6, 241)
 slope_num = (sigmoid(a + 1e-5) - sigmoid(a - 1e-5)) / 2e-5
 assert max_diff(sigmoid(a) * (1 - sigmoid(a)), slope_num) < 1e-8
@@ -388,7 +388,7 @@ print(f"dz: within 1e-8 of numerical: {max_diff(dz, num['z', s]) < 1e-8}; "
       f"with tanh' on the sigmoid gates it misses by {max_diff(dz_wrong, num['z', s]):.3f}")
 assert max_diff(dz, num["z", s]) < 1e-8 and max_diff(dz_wrong, num["z", s]) > 1e-2
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### (3), (10) Back into $h_{t-1}$, and the weights
 #
 # All four blocks of $z_t$ read $h_{t-1}$ through $W_h$, so, exactly as `Whh.T @ dhraw` in notebook 03,
@@ -401,7 +401,7 @@ assert max_diff(dz, num["z", s]) < 1e-8 and max_diff(dz_wrong, num["z", s]) > 1e
 # **Expected:** `Why.T @ dy` at step $s-1$ plus $W_h^\top$ times the numerical $\partial L/\partial z_s$
 # equals the numerical $\partial L/\partial h_{s-1}$ to $10^{-8}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 dy = cache["ps"][s - 1].copy()
 dy[targets[s - 1]] -= 1
 dh_prev = params["Why"].T @ dy + params["Wh0"].T @ num["z", s]
@@ -409,7 +409,7 @@ print("derived:  ", dh_prev.ravel())
 print("numerical:", num["h", s - 1].ravel())
 assert max_diff(dh_prev, num["h", s - 1]) < 1e-8
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · One step through the cell and the gates
 #
 # ### Exercise 5 · `lstm_gate_backward` (3 points)
@@ -430,7 +430,7 @@ assert max_diff(dh_prev, num["h", s - 1]) < 1e-8
 # Every product is elementwise (`*`). Do not change the arrays you are given. Section 6 builds the whole
 # backward pass on your function.
 
-# %% fragment {"nbgrader": {"grade": false, "grade_id": "lstm_gate_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "lstm_gate_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
     """One LSTM step backward through the cell and gates: dz (4H,1) in the order i, f, o, g, and dc_prev (H,1)."""
     ### BEGIN SOLUTION
@@ -446,13 +446,13 @@ dz_mine, dc_prev_mine = lstm_gate_backward(num["h", s], dcnext, c_prev, i, f, o,
 print(f"dz {dz_mine.shape}, dc_prev {dc_prev_mine.shape}; dz within 1e-8 of the numerical dL/dz_{s}: "
       f"{max_diff(dz_mine, num['z', s]) < 1e-8}")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The test gives your function random inputs (and, once those pass, one step of `rnn_lib.lstm`) and
 # compares with the formulas and with finite differences. If something is wrong, its message names the
 # wrong blocks and the usual slips: a missing $\sigma'$, tanh's derivative on a sigmoid gate, a missing
 # `dcnext` or $\odot f$, $c_t$ where $c_{t-1}$ belongs, the gate order.
 
-# %% fragment {"nbgrader": {"grade": true, "grade_id": "test_lstm_gate_backward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_lstm_gate_backward
 
 check_lstm_gate_backward(lstm_gate_backward, seed=0)
@@ -465,13 +465,13 @@ check_lstm_gate_backward(lstm_gate_backward, seed=5, H=6, B=3)     # several col
 check_lstm_gate_backward(lstm_gate_backward, seed=6, scale=5.0)    # saturated gates
 ### END HIDDEN TESTS
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The whole backward pass, and the full check
 #
 # The loop of section 4 with your function in the middle. After the loop, `dhnext` and `dcnext` are
 # the gradients for the starting state, returned stacked like `hprev`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def lstm_backward(params, targets, cache, gate_backward=lstm_gate_backward):
     """Gradients (keyed like params) and dL/dhprev (2H,1) = [dL/dh_{-1}; dL/dc_{-1}]."""
     Wh, Why = params["Wh0"], params["Why"]
@@ -496,14 +496,14 @@ def lstm_backward(params, targets, cache, gate_backward=lstm_gate_backward):
 grads, dhprev = lstm_backward(params, targets, cache)
 print({k: v.shape for k, v in grads.items()}, "dhprev:", dhprev.shape)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `rnn_lib.gradcheck(f, arrays)` nudges every entry of every array by $\pm 10^{-5}$ and compares with
 # the gradients `f` returns, by the relative error $|a - n| / (|a| + |n|)$. We give it all five
 # parameters **and** `hprev`. **Expected:** every relative error below $10^{-6}$. (A correct float64
 # backward pass stays below about $10^{-7}$ here, the largest errors coming from tiny entries whose
 # finite differences lose digits; a wrong line gives errors near 1.)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def loss_and_grads_from_scratch(arrays, gate_backward=lstm_gate_backward):
     p = {k: arrays[k] for k in params}
     loss, cache = lstm_forward(p, inputs, targets, arrays["hprev"])
@@ -517,12 +517,12 @@ for name, r in report.items():
     print(f"{name:>5} {str(r.errors.shape):>8}: every relative error below 1e-6: {r.max_rel_error < 1e-6}")
 assert report.max_rel_error < 1e-6
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Would the check notice a mistake? Cut the cell path: hand `lstm_gate_backward` zeros instead of
 # `dcnext`. **Expected:** `Why` and `by` still pass (their gradients need only the forward pass); every
 # array whose gradient flows through the cell fails, `hprev` included.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def cut_cell_path(dh, dcnext, *rest):
     return lstm_gate_backward(dh, np.zeros_like(dcnext), *rest)
 
@@ -532,17 +532,17 @@ failing = [name for name, r in broken.items() if r.max_rel_error > 1e-2]
 print(f"with the cell path cut, the check fails for: {', '.join(failing)}")
 assert failing == ["Wx0", "Wh0", "b0", "hprev"]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # And the library's vectorised backward pass. **Expected:** the same gradients and the same
 # $\partial L/\partial$`hprev`, to $10^{-10}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 lib_grads, lib_dhprev = lstm.backward(params, lstm.forward(params, inputs, hprev), targets)
 pairs = {**{k: (grads[k], lib_grads[k]) for k in params}, "hprev": (dhprev, lib_dhprev)}
 assert all(max_diff(ours, theirs) < 1e-10 for ours, theirs in pairs.values())
 print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · The additive path carries the gradient: trained models
 #
 # Now the real thing. Three models trained on tiny Shakespeare by the CLI are shipped with the
@@ -553,7 +553,7 @@ print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 # make: the total of their steps, and every option that its stored configuration records. We load all
 # three here; this section uses the vanilla RNN and the LSTM.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def gated_commands(cell, path):
     first = ["python", "-m", "rnn_lib", "train", "--cell", cell, "--hidden-size", "256", "--batch-size", "32",
              "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.005", "--lr-decay-steps", "0",
@@ -596,13 +596,13 @@ for name, ck in ckpts.items():
           f"characters, {c.optimizer} at a final learning rate of {c.learning_rate:g}")
     check_commands(ck, COMMANDS[name])
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The measurement of notebook 08, section 4, for both models on the **same** 64 passages of the
 # validation text: 50 characters of warm-up, then 150 more; then the gradient of the **last**
 # character's loss is sent back, and its norm recorded at every distance. The analysis is in float64.
 # First the forward passes (64 passages side by side as 64 streams).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 rnn_p = {k: v.astype(np.float64) for k, v in ckpts["vanilla RNN"].params.items()}
 lstm_p = {k: v.astype(np.float64) for k, v in ckpts["LSTM"].params.items()}
 B, WARM, STEPS = 64, 50, 150
@@ -621,14 +621,14 @@ def last_loss_dy(cache):
     dy[np.arange(B), last_targets] -= 1
     return dy
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Two backward loops that only carry the last loss back, in row form (one row per passage). The
 # RNN's is notebook 08's: lines (5) and (9) of the gist. The LSTM's is section 6's loop without the
 # weight gradients; it records $\|\partial L_T/\partial h_t\|$ and the total $\|\partial L_T/\partial c_t\|$
 # (through $h_t$ and along the cell) at each step, and returns the gradient with respect to the state
 # before the first step it walks through.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def rnn_reach(params, hs, dh):
     """||dL_T/dh_t|| at 0 .. len(hs) steps back, (len(hs)+1, B); hs (n, B, H) row-wise, dh (B, H)."""
     norms = [np.linalg.norm(dh, axis=1)]
@@ -654,14 +654,14 @@ def lstm_reach(params, cache, dh, n):
         dh, dcnext = dz @ params["Wh0"], dc * f                          # Wh.T @ dz, and along the cell
     return np.array(norms_h), np.array(norms_c), (dh, dcnext)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Is the LSTM loop right for this model? The check of notebook 08, through `lstm.forward` alone: for
 # each passage, take the state $(h, c)$ ten characters before the end, move it by $\pm\varepsilon$ along
 # the gradient $g$ our loop returns there, rerun the last ten characters and measure the change of the
 # last loss. A centred difference along $u = g/\|g\|$ should give $\|g\|$.
 # **Expected:** for all 64 passages, agreement to a relative error below $10^{-6}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 K, eps = 10, 1e-5
 Hl = lstm_p["Wh0"].shape[1]
 _, _, (gh, gc) = lstm_reach(lstm_p, lstm_cache, last_loss_dy(lstm_cache) @ lstm_p["Why"], K)
@@ -680,7 +680,7 @@ worst = np.max(rnn_lib.rel_error(slope, np.linalg.norm(grad_state, axis=1)))
 print(f"centred differences along the gradient, {K} characters back, {B} passages: within 1e-6: {worst < 1e-6}")
 assert worst < 1e-6
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the whole 150 characters back, for both models. Each passage's curve is divided by its value at
 # the last step, and the 64 curves are averaged in log space (a geometric mean), as in notebook 08.
 #
@@ -689,7 +689,7 @@ assert worst < 1e-6
 # above $10^{-3}$ at 50 characters back (the length of its training chunks), with a per-step factor
 # above 0.9 where the RNN's is below 0.8.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def geometric_mean(norms):
     return 10 ** np.mean(np.log10(norms / norms[:1]), axis=1)
 
@@ -722,13 +722,13 @@ assert 10 <= first_below(rnn_curve) <= 40 and rnn_curve[100] < 1e-10
 assert first_below(c_curve) > 50 and first_below(h_curve) > 50
 assert min(per_step_factor(c_curve), per_step_factor(h_curve)) > 0.9 > 0.8 > per_step_factor(rnn_curve)
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 _ = plot_gradient_reach(reach, colors={"vanilla RNN: dL/dh": "tab:blue", "LSTM: dL/dc": "tab:orange",
                                        "LSTM: dL/dh": "tab:red"},
                         styles={"LSTM: dL/dh": "--"}, chunk=ckpts["LSTM"].config.seq_length)
 _ = plt.title("The gradient of the last character's loss, back through real text")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Same text, same last character, two trained models: a hundred characters back, the RNN's gradient is
 # gone (below $10^{-15}$), the LSTM's is still a useful signal. Two lines of the backward loop make the
 # difference: the RNN's `dhnext = Whh.T @ ((1 - h**2) * dh)` against the LSTM's `dcnext = dc * f`.
@@ -737,13 +737,13 @@ _ = plt.title("The gradient of the last character's loss, back through real text
 # says what the trained network *could* pass back, not what training used; but the LSTM learned to hold
 # information for longer than its chunks anyway, through its state, which the forget gates keep.
 
-# %% [markdown] notes
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The red dashed line (through $h$) runs parallel to the orange one (through $c$): $\partial L/\partial h_t$ is
 # $W_h^\top \partial L/\partial z_{t+1}$, and most of $\partial L/\partial z_{t+1}$ is made from the cell's
 # gradient, so the $h$ gradient follows the cell's. Ask the class what the per-step factors mean: at 0.94
 # a gradient halves every 11 characters; at 0.70, every 2.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### The forget gates
 #
 # Along the cell, one step back multiplies the gradient by $f_t$. What values do the trained forget
@@ -754,7 +754,7 @@ _ = plt.title("The gradient of the last character's loss, back through real text
 # 0.99) and many near 0 (the cell is wiped: forgetting is a decision too), with about half of the units
 # keeping their forget gate above 0.9 on average.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 f_values = lstm_cache["gates"][0, WARM:, :, Hl:2 * Hl]          # (STEPS, B, H)
 for level in (0.5, 0.9, 0.99):
     print(f"forget gate above {level}: {np.mean(f_values > level):6.1%} of the values")
@@ -765,7 +765,7 @@ print(f"units whose forget gate averages above 0.9: {np.sum(unit_mean > 0.9)} of
 assert np.mean(f_values > 0.99) > 1 / 3 and np.mean(f_values < 0.05) > 0.05
 assert 0.3 * Hl < np.sum(unit_mean > 0.9) < 0.7 * Hl
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
 _ = ax1.hist(f_values.ravel(), bins=50, range=(0, 1), color="tab:orange")
 _ = ax1.set(xlabel="forget gate value f", ylabel="count", title="All forget-gate values", yscale="log")
@@ -775,13 +775,13 @@ _ = ax2.set(xlabel="unit (sorted)", ylabel="mean f", title="Mean forget gate of 
 _ = ax2.legend(loc="lower left")
 fig.tight_layout()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A unit with $f = 0.99$ keeps about $0.99^{100} \approx 37\,\%$ of its content (and passes back that
 # share of the gradient) over 100 characters; at $f = 0.9$, 10 characters already cost two thirds. The
 # units on the right of the second panel, with small mean $f$, are short-term: they are rewritten at
 # almost every character.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · The GRU
 #
 # Cho et al. (2014) merged the cell into the hidden state and the forget and input gates into one
@@ -805,11 +805,11 @@ fig.tight_layout()
 # weight matrix and no tanh slope; $z$ plays the forget gate's role. (Cho et al. apply $r$ to $h_{t-1}$
 # before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The forward pass from scratch, on the same tiny example. **Expected:** the last state and every
 # shifted logit agree with `rnn_lib.gru.forward` to $10^{-12}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def gru_forward(params, inputs, hprev):
     """States hs[t] (H,1) and logits ys[t] (V,1) of a one-layer GRU over one chunk."""
     Wx, Wh, b, bhn, Why, by = (params[k] for k in ("Wx0", "Wh0", "b0", "bhn0", "Why", "by"))
@@ -837,18 +837,18 @@ diffs = {"h_last": max_diff(hs_gru[T - 1], lib_gru["h_last"]),
 print(", ".join(f"{k}: from scratch == rnn_lib.gru to 1e-12: {d < 1e-12}" for k, d in diffs.items()))
 assert all(d < 1e-12 for d in diffs.values())
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Its backward pass follows the same rules as the LSTM's (the library's is commented line by line in
 # `rnn_lib/gru.py`). `rnn_lib.gradcheck_rnn` takes any forward/backward pair with the library's
 # signatures. **Expected:** every relative error below $10^{-6}$, `hprev` included.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 gru_report = rnn_lib.gradcheck_rnn(gru_params, inputs, targets, gru_hprev, forward=gru.forward, backward=gru.backward)
 for name, r in gru_report.items():
     print(f"{name:>5} {str(r.errors.shape):>8}: every relative error below 1e-6: {r.max_rel_error < 1e-6}")
 assert gru_report.max_rel_error < 1e-6
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9 · A short race: RNN, GRU and LSTM from scratch
 #
 # The same text, the same 500 steps of 16 streams of 50 characters, the same optimiser (Adam,
@@ -856,7 +856,7 @@ assert gru_report.max_rel_error < 1e-6
 # its library default initialisation. A gated cell has more parameters for the same $H$ (three or four
 # blocks of weights) and costs more time per step.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 RACE_STEPS = 500
 race = {}
 for cell in ("rnn", "gru", "lstm"):
@@ -868,17 +868,17 @@ for cell, trainer in race.items():
     print(f"{cell:>4}: {n_params:6,} parameters, trained for {trainer.step} steps")
 assert all(trainer.step == RACE_STEPS for trainer in race.values())
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # How long each took on this machine (your times will differ):
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: wall times depend on the machine and its load)
 for cell, trainer in race.items():
     print(f"{cell:>4}: {trainer.seconds:5.1f} s, {1000 * trainer.seconds / trainer.step:.1f} ms per step")
 assert all(trainer.seconds > 0 for trainer in race.values())
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(10, 5))
 for cell, colour in (("rnn", "tab:blue"), ("gru", "tab:green"), ("lstm", "tab:orange")):
     h = race[cell].history
@@ -888,28 +888,28 @@ _ = ax.set(xlabel="training step", ylabel="training loss (nats/char)", ylim=(1.5
            title=f"{RACE_STEPS} steps of 16 x 50 characters, H = 64, Adam")
 _ = ax.legend()
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The validation loss of each model after the race, on the first 20,000 held-out characters. A short
 # training run amplifies the last-bit differences of floating-point arithmetic between CPUs, so these
 # digits (the vanilla RNN's most of all) differ from machine to machine; the cell after them checks what
 # does not. **Expected:** after the same number of steps, the GRU lowest on held-out text; the LSTM
 # usually below the vanilla RNN too, and never far above it.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
 # (why: a training run; its last digits, and so its losses, differ between CPUs; the next cell checks what holds on every CPU)
 race_val = {cell: trainer.validate(max_chars=20_000) for cell, trainer in race.items()}
 for cell in sorted(race_val, key=race_val.get):
     print(f"{cell:>4}: validation {race_val[cell]:.3f} nats/char after {RACE_STEPS} steps")
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 gru_lowest = race_val["gru"] < min(race_val["lstm"], race_val["rnn"])
 lstm_minus_rnn = race_val["lstm"] - race_val["rnn"]
 print(f"after {RACE_STEPS} steps: the GRU lowest: {gru_lowest}; the LSTM below the vanilla RNN: {lstm_minus_rnn < 0}")
 print(f"the LSTM not more than 0.15 nats/char above the vanilla RNN: {lstm_minus_rnn < 0.15}")
 assert gru_lowest and lstm_minus_rnn < 0.15
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Per step, the gates learn faster; but a step costs them more time (the timings above), because they
 # have three or four blocks of weights to the vanilla cell's one. By how much each leads depends on the
 # run: change `seed=0` in the race and run it again. From each of 60 seeds we tried, the GRU stayed
@@ -917,7 +917,7 @@ assert gru_lowest and lstm_minus_rnn < 0.15
 # bad stretch of training in a race this short left it behind, by at most 0.11 nats/char. Nor does such
 # a race say where each cell ends up: that takes the long runs of section 10.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10 · The real comparison
 #
 # Each model of section 7, scored on the **whole** validation split (111,539 characters) with
@@ -927,7 +927,7 @@ assert gru_lowest and lstm_minus_rnn < 0.15
 # time stored in each checkpoint (both runs for the gated cells), measured on a shared 2-core machine:
 # take it as a rough guide only.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ngram = rnn_lib.NGramModel.fit(train_ids, 7, len(vocab), discount=0.95)
 rows = {"7-gram (notebook 10)": {"size": ngram.n_counts, "val": ngram.log_loss(val_ids)}}
 for name, ck in ckpts.items():
@@ -950,12 +950,12 @@ def print_table(rows):
 
 print_table(rows)
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The learning curves from the checkpoints' histories: validation loss during training against wall time
 # and against characters read. Each point is a quick pass over the first 20,000 held-out characters, an
 # easier stretch of text than the whole split, so the dashed line is the 7-gram on those same characters.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ngram_20k = ngram.log_loss(val_ids[:20_000])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5), sharey=True)
 colours = {"vanilla RNN": "tab:blue", "GRU": "tab:green", "LSTM": "tab:orange"}
@@ -972,10 +972,10 @@ _ = ax1.set(xlabel="minutes of training (shared machine)", ylabel="validation lo
 _ = ax2.set(xlabel="millions of characters read", title="Against characters read", xscale="log")
 fig.tight_layout()
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Did the LSTM beat the n-gram?
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ngram_val = rows["7-gram (notebook 10)"]["val"]
 for name in ("LSTM", "GRU", "vanilla RNN"):
     gap = rows[name]["val"] - ngram_val
@@ -983,7 +983,7 @@ for name in ("LSTM", "GRU", "vanilla RNN"):
           f"{'below' if gap < 0 else 'above'} the 7-gram's {ngram_val:.3f}")
 assert rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"] and rows["LSTM"]["val"] > ngram_val
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Not with this recipe.** After 20,000 steps (32 million characters read; the wall time is in the table),
 # the LSTM is the best of the three networks and far ahead of the vanilla RNN, but still behind the counting
 # baseline on the whole validation split. The GRU is close behind the LSTM.
@@ -991,7 +991,7 @@ assert rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"] and
 # Within what budget? Not at any point of training either: each model's first point below the 7-gram on
 # the same 20,000 characters (the dashed line of the learning curves), if any.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 print(f"7-gram on the first 20,000 held-out characters: {ngram_20k:.3f} nats/char")
 for name, ck in ckpts.items():
     h, c = ck.history, ck.config
@@ -1004,7 +1004,7 @@ for name, ck in ckpts.items():
         print(f"{name:>11}: never below it in {ck.step:,} steps")
 assert not any(v < ngram_20k for ck in ckpts.values() for v in ck.history.val_nats)
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why not? Memorising
 #
 # Compare each model's loss on text it trained on with its loss on held-out text. For the networks, the
@@ -1013,7 +1013,7 @@ assert not any(v < ngram_20k for ck in ckpts.values() for v in ck.history.val_na
 # validation point of each network is printed too. **Expected:** the LSTM's gap more than twice the
 # vanilla RNN's, close to the 7-gram's, and its periodic validation best long before the end of training.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 ngram_train = ngram.log_loss(train_ids[:len(val_ids)])
 gaps = {}
 print(f"{'model':<13}{'training':>10}{'validation':>12}{'gap':>7}   best periodic validation (first 20,000)")
@@ -1030,7 +1030,7 @@ best_lstm_step = ckpts["LSTM"].history.val_step[int(np.argmin(ckpts["LSTM"].hist
 assert gaps["LSTM"] > 2 * gaps["vanilla RNN"] and abs(gaps["LSTM"] - gaps["7-gram"]) < 0.1
 assert best_lstm_step < ckpts["LSTM"].step / 2
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With 346,433 parameters and one million training characters, the LSTM learns the training text far
 # better than new text: after a few thousand steps, more training mostly memorises. (The GRU's gap is
 # smaller, but not because it generalises better: the loss spike near step 14,000 in the learning curves
@@ -1043,7 +1043,7 @@ assert best_lstm_step < ckpts["LSTM"].step / 2
 # recipe the gated networks are far ahead of the vanilla RNN, in fewer steps. Section 11 changes the
 # recipe: dropout, and a learning rate that decays.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 11 · Beating the n-gram
 #
 # Section 10 found the one-layer LSTM memorising its training text, with no regularisation and a learning
@@ -1059,7 +1059,7 @@ assert best_lstm_step < ckpts["LSTM"].step / 2
 # The goal: below **1.516 nats/char** on the whole validation split, a margin below the 7-gram, within
 # **15 minutes** of training on a 2-core CPU.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Dropout, derived
 #
 # While training, each unit of a layer's output $h_t$ is multiplied, on its way **up** (to the layer above
@@ -1082,7 +1082,7 @@ assert best_lstm_step < ckpts["LSTM"].step / 2
 # `lstm_forward`: dropout changes no state, only what the output layer sees. **Expected:** the loss equals
 # that of `lstm.forward(..., dropout=p, rng=np.random.default_rng(seed))` with the same seed, to $10^{-12}$.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 P_DROP, DROP_SEED = 0.3, 6
 draws = np.random.default_rng(DROP_SEED).random((1, T, 1, H))   # (L, T, B, H), as the library draws them
 mask = (draws >= P_DROP) / (1 - P_DROP)                        # 0, or 1/(1 - p) for a kept unit
@@ -1097,19 +1097,19 @@ print(f"loss {loss_drop:.4f} nats with this mask, {loss:.4f} without; from scrat
 assert abs(loss_drop - lstm.cross_entropy(lib_drop, targets)) < 1e-12
 assert np.array_equal(lib_drop["masks"], mask) and max_diff(lib_drop["hs"], lstm.forward(params, inputs, hprev)["hs"]) == 0
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The scaled mask keeps the expected value whatever $p$. **Expected:** over $10^6$ draws, the fraction of
 # zeros within 0.003 of $p$ and the mean within 0.005 of 1 (the mask's variance is $p/(1-p)$, so the
 # standard error of the mean is $\sqrt{p/(1-p)}/1000$, at most 0.001 for these $p$).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for p_drop in (0.15, 0.3, 0.5):
     m = (np.random.default_rng(0).random(1_000_000) >= p_drop) / (1 - p_drop)
     print(f"p = {p_drop:.2f}: kept units scaled by {1 / (1 - p_drop):.4f}; zeros {np.mean(m == 0):.4f}, "
           f"mean of the mask {m.mean():.4f}")
     assert abs(np.mean(m == 0) - p_drop) < 0.003 and abs(m.mean() - 1) < 0.005
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient, with the mask held fixed
 #
 # With fresh masks at every call the loss is a random function, and finite differences would measure the
@@ -1119,7 +1119,7 @@ for p_drop in (0.15, 0.3, 0.5):
 # the largest below $10^{-4}$, because a unit dropped at most steps leaves tiny gradient entries, whose
 # centred differences lose relative precision.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 def loss_and_grads_dropout(arrays):
     p = {k: arrays[k] for k in params}
     c = lstm.forward(p, inputs, arrays["hprev"], dropout=P_DROP, rng=np.random.default_rng(DROP_SEED))
@@ -1134,7 +1134,7 @@ for name, r in drop_report.items():
 print(f"every relative error below 1e-6: {drop_report.max_rel_error < 1e-6}")
 assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_report.values())
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The model and its command
 #
 # The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by one command (from the repository
@@ -1143,7 +1143,7 @@ assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_r
 # section 7, the cell checks that the checkpoint is what its command makes: the steps, and every option of
 # the command found in the stored configuration (whose `learning_rate` is the peak of the schedule).
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 DEEP = "LSTM 2x256 (dropout, decay)"
 COMMANDS[DEEP] = [["python", "-m", "rnn_lib", "train", "--cell", "lstm", "--layers", "2", "--hidden-size", "256",
                    "--batch-size", "64", "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.004",
@@ -1163,7 +1163,7 @@ check_commands(deep, COMMANDS[DEEP])     # every option of the command is in the
 assert option(command, "--learning-rate") == str(deep_config.learning_rate)       # stored: the peak
 assert abs(deep_config.learning_rate_at(deep.step - 1) - deep_config.min_learning_rate) < 1e-8  # the last update's
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A learning rate that decays along a cosine
 #
 # `TrainConfig(lr_decay_steps=N, min_learning_rate=m)` gives update $s + 1$ (after $s$ updates) the rate
@@ -1175,7 +1175,7 @@ assert abs(deep_config.learning_rate_at(deep.step - 1) - deep_config.min_learnin
 # around it (Loshchilov and Hutter, 2017). **Expected:** the peak at the first update, half of it at the
 # middle, and the minimum at the last.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 sched_steps = np.arange(deep_config.lr_decay_steps)
 rates = np.array([deep_config.learning_rate_at(int(k)) for k in sched_steps])
 for k in (0, len(rates) // 4, len(rates) // 2, 3 * len(rates) // 4, len(rates) - 1):
@@ -1183,12 +1183,12 @@ for k in (0, len(rates) // 4, len(rates) // 2, 3 * len(rates) // 4, len(rates) -
 assert rates[0] == deep_config.learning_rate and np.all(np.diff(rates) < 0)
 assert abs(rates[len(rates) // 2] - (deep_config.learning_rate + deep_config.min_learning_rate) / 2) < 1e-12
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 4))
 _ = ax.plot(sched_steps + 1, rates, color="tab:purple")
 _ = ax.set(xlabel="update", ylabel="Adam learning rate", title=f"Cosine decay over {len(rates):,} updates")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The learning curve: below the 7-gram within 15 minutes
 #
 # Every 300 steps the run scored its model on the whole validation split; `val_seconds` is the wall time of
@@ -1197,7 +1197,7 @@ _ = ax.set(xlabel="update", ylabel="Adam learning rate", title=f"Cosine decay ov
 # once, the value reused below). **Expected:** the first point below 1.516 well within 15 minutes, and the
 # final loss below the goal and the 7-gram.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 GOAL = 1.516   # the goal: a margin below the 7-gram's loss on the whole validation split
 deep_val = rnn_lib.evaluate(deep.params, val_ids)
 hist = deep.history
@@ -1213,7 +1213,7 @@ for label, level in (("the 7-gram", ngram_val), ("the goal", GOAL)):
           f"million characters, {crossing[label]:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
 assert crossing["the goal"] < 15 and deep_val < GOAL and deep_val < ngram_val
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(10, 5))
 _ = ax.plot(np.array(hist.val_seconds) / 60, hist.val_nats, "o-", color="tab:red", label=DEEP)
 _ = ax.axhline(ngram_val, color="k", ls="--", lw=1.5, label="7-gram (whole split)")
@@ -1222,13 +1222,13 @@ _ = ax.set(xlabel="minutes of training (2 cores)", ylabel="validation loss (nats
            title=f"{deep.step:,} steps, validation every {deep_config.eval_every}")
 _ = ax.legend(loc="upper right")
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # **Yes.** The 2-layer model is below the 7-gram and the goal at the pass of step 1,800, after 5.3 minutes of
 # training (5.8 million characters read), and keeps improving, more and more slowly as its learning rate
 # decays, to 1.469 nats/char after 12.6 minutes. One run with one seed, timed on a shared machine: take the
 # minutes as a guide, the order of magnitude as the result.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Less memorising
 #
 # The gap of section 10, for the two LSTMs. The new model's training losses in its history were measured
@@ -1236,7 +1236,7 @@ _ = ax.legend(loc="upper right")
 # the 7-gram (the start of the training split, as long as the validation split). **Expected:** the 2-layer
 # model's gap smaller than the 1-layer model's by more than a quarter.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 train_block = train_ids[:len(val_ids)]
 fit = {}
 print(f"{'model':<29}{'passes over the text':>21}{'training':>10}{'validation':>12}{'gap':>7}")
@@ -1248,16 +1248,16 @@ for name, ck, val in ((DEEP, deep, deep_val), ("LSTM 1x256", ckpts["LSTM"], rows
 print(f"{'7-gram':<29}{'-':>21}{ngram_train:10.3f}{ngram_val:12.3f}{gaps['7-gram']:7.3f}")
 assert fit[DEEP] < 0.75 * fit["LSTM 1x256"]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Both networks fit the training block about equally well (1.181 and 1.184 nats/char), but the 2-layer model
 # does far better on new text: its gap is 0.288 against 0.426. Dropout is not the only difference: the new
 # model also read the training text 13 times instead of 32, with a decaying rate. And its gap is still well
 # above zero: a higher dropout rate or an earlier stop might gain more.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The table, completed
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 final_rows = {"7-gram (notebook 10)": rows["7-gram (notebook 10)"],
               DEEP: {"size": sum(p.size for p in deep.params.values()), "steps": deep.step,
                      "chars": deep.step * chars_per_step, "seconds": deep.state["seconds"], "val": deep_val},
@@ -1267,19 +1267,19 @@ ranking = sorted(final_rows, key=lambda name: final_rows[name]["val"])
 print("\nbest to worst: " + " < ".join(f"{name} {final_rows[name]['val']:.3f}" for name in ranking))
 assert deep_val < ngram_val < rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"]
 
-# %% [markdown] fragment
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The new LSTM is the only network below the 7-gram, after fewer characters (13.4 million) and less wall time
 # (13 minutes, on two cores) than either gated model of section 7; the order of the others is unchanged. The
 # cell is the one of section 10; the recipe (dropout, the schedule, a second layer, forget-gate biases from 0)
 # made the difference.
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ### Samples at the same seed and prime
 #
 # 200 characters from each model after the prime `"ROMEO:\n"`, at temperature 1 (the model's own
 # distribution), each with `np.random.default_rng(0)`.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 PRIME = "ROMEO:\n"
 for name, ck in {**ckpts, DEEP: deep}.items():
     text_out = rnn_lib.sample(ck.params, vocab, 200, np.random.default_rng(0), prime=PRIME)
@@ -1287,18 +1287,18 @@ for name, ck in {**ckpts, DEEP: deep}.items():
 ngram_out = ngram.sample(200, np.random.default_rng(0), prime_ids=vocab.encode(PRIME))
 print(f"--- 7-gram ---\n{PRIME}{vocab.decode(ngram_out)}")
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The commands
 #
 # Every row of the table can be made again from the repository root;
 # `python -m rnn_lib evaluate --checkpoint ...` scores a checkpoint on its validation split.
 
-# %% fragment
+# %% slideshow={"slide_type": "fragment"}
 for name, commands in COMMANDS.items():
     print(f"{name}:\n" + "\n".join(f"  {' '.join(command)}" for command in commands))
 print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook 10, section 5)")
 
-# %% [markdown] slide
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A vanilla RNN multiplies the gradient by $W_{hh}^\top \operatorname{diag}(1 - h^2)$ at every step back,
@@ -1325,7 +1325,7 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #   of 1.516, which it first crossed after 5.3 minutes (step 1,800). Its training/validation gap is 0.288
 #   against 0.426 for the one-layer LSTM.
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
 # 1. Which line of the LSTM's backward loop is the additive path, and what is the factor per step?
@@ -1378,7 +1378,7 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #
 # </details>
 
-# %% [markdown] subslide
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - S. Hochreiter, J. Schmidhuber, *Long short-term memory*, Neural Computation 9(8), 1997: the cell
