@@ -91,8 +91,11 @@ def repository_url() -> str | None:
     """The project's public git URL, from ``[project.urls] Repository`` in pyproject.toml (None if unset)."""
     try:
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10: pip vendors the same parser
-        from pip._vendor import tomli as tomllib
+    except ModuleNotFoundError:  # Python 3.10: read the one line this needs
+        text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        section = re.search(r"^\[project\.urls\]\n(.*?)(?=^\[|\Z)", text, re.M | re.S)
+        url = section and re.search(r'^Repository\s*=\s*"([^"]+)"', section.group(1), re.M)
+        return url.group(1) if url else None
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     return meta.get("urls", {}).get("Repository")
 
