@@ -87,3 +87,26 @@ def test_ruff_lint_is_clean():
 def test_ruff_format_is_clean():
     result = _ruff("format", "--check", ".")
     assert result.returncode == 0, "some files are not formatted: run ruff format .\n" + result.stdout
+
+
+# The first commit made under CONTRIBUTING.md's commit rule; older subjects are history.
+RULE_SINCE = "8162bb8"
+
+
+def test_commit_subjects_are_short_with_a_body():
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    known = subprocess.run([git, "cat-file", "-e", f"{RULE_SINCE}^{{commit}}"], cwd=ROOT, capture_output=True)
+    if known.returncode != 0:
+        pytest.skip("a shallow clone: the commits since the rule are not all here")
+    log = subprocess.run([git, "log", "--no-merges", "--format=%h%x00%s%x00%b%x1e", f"{RULE_SINCE}..HEAD"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    problems = []
+    for entry in filter(str.strip, log.split("\x1e")):
+        sha, subject, body = entry.strip("\n").split("\x00")
+        if len(subject) > 72:
+            problems.append(f"{sha}: subject of {len(subject)} characters (at most 72): {subject[:80]}")
+        if not body.strip():
+            problems.append(f"{sha}: no body saying why: {subject}")
+    assert not problems, "commits that break CONTRIBUTING.md's rule:\n" + "\n".join(problems)
