@@ -8,24 +8,17 @@ Run from the repository root, with one BLAS thread (the script sets it if you di
 All figures are measured in this run, on the bundled tiny Shakespeare, with H=100 and T=25:
 
 1. the baseline: the gist's loop (one-hot vectors, one softmax per step, Adagrad per array),
-   via rnn_lib.reference, at B=1 in float64;
+   via rnn_lib.references, at B=1 in float64;
 2. rnn_lib's Trainer at B=1 in float64 from the same initial parameters on the same characters,
    and a check that it computes the same numbers as the plain loop (largest differences printed);
 3. rnn_lib at B=32 in float32;
 4. (unless --quick) the CLI's default recipe (TrainConfig(), the learning rate decaying over the
    run) trained for 60 s, then evaluated on the whole validation split.
-
-``--flat`` instead times one full training step (loss, gradients, clipping, finiteness check,
-optimiser) with the parameters, gradients and optimiser memory packed in one flat buffer
-(rnn_lib.flat) against the same step on separate arrays, alternating the two in one run: at the
-gist's sizes (RNN, H=100, T=25, B=1, float64, Adagrad) and batched (LSTM, H=256, T=50, B=32,
-float32, Adam).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 
@@ -90,74 +83,12 @@ def same_numbers(text: str, config: TrainConfig, steps: int):
     return worst_loss, worst_grad, trainer.step
 
 
-def cpu_name() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else what platform knows."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _separate_zeros(shapes: dict, dtype) -> dict:
-    return {name: np.zeros(shape, dtype) for name, shape in shapes.items()}
-
-
-def flat_vs_separate(text: str, config: TrainConfig, seconds: float, rounds: int = 6):
-    """Median µs per training step with packed (flat) and with separate arrays, alternating rounds."""
-    import rnn_lib.flat
-    import rnn_lib.gru
-    import rnn_lib.lstm
-    modules = [rnn_lib.model, rnn_lib.lstm, rnn_lib.gru]
-    if config.optimizer == "adagrad":  # Adam's memory has no separate-array form: packed in both modes
-        modules.append(rnn_lib.optim)
-    packed = rnn_lib.flat.packed_zeros
-    trainers = {}
-    for mode in ("flat", "separate"):
-        for m in modules:  # separate: every packed_zeros of the library gives separate arrays instead
-            m.packed_zeros = packed if mode == "flat" else _separate_zeros
-        trainers[mode] = Trainer(text, config, progress=False)
-    times = {"flat": [], "separate": []}
-    try:
-        for _ in range(rounds):
-            for mode, trainer in trainers.items():
-                for m in modules:
-                    m.packed_zeros = packed if mode == "flat" else _separate_zeros
-                steps, start = 0, time.perf_counter()
-                while time.perf_counter() - start < seconds / (2 * rounds):
-                    trainer.train_step()
-                    steps += 1
-                times[mode].append((time.perf_counter() - start) / steps * 1e6)
-    finally:
-        for m in modules:
-            m.packed_zeros = packed
-    assert rnn_lib.flat.packed_buffer(trainers["flat"].params) is not None
-    assert rnn_lib.flat.packed_buffer(trainers["separate"].params) is None
-    return float(np.median(times["flat"])), float(np.median(times["separate"]))
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="skip the 60-second training run")
     ap.add_argument("--seconds", type=float, default=8.0, help="seconds per speed measurement")
-    ap.add_argument("--flat", action="store_true", help="instead: a training step with and without the flat buffer")
     args = ap.parse_args()
     text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
-    if args.flat:
-        print(f"CPU {cpu_name()}; numpy {np.__version__}, OPENBLAS_NUM_THREADS="
-              f"{os.environ.get('OPENBLAS_NUM_THREADS')}; median of alternating rounds, {args.seconds:g} s per row")
-        print(f"{'one training step':<52}{'flat µs':>10}{'separate µs':>13}{'flat/separate':>15}", flush=True)
-        quiet = dict(eval_every=0, sample_every=0)
-        for label, cfg in (("gist: RNN H=100 T=25 B=1 float64 Adagrad", TrainConfig.gist(**quiet)),
-                           ("batched: LSTM H=256 T=50 B=32 float32 Adam",
-                            TrainConfig(cell="lstm", hidden_size=256, seq_length=50, batch_size=32,
-                                        optimizer="adam", dtype="float32", **quiet))):
-            flat, separate = flat_vs_separate(text, cfg, args.seconds)
-            print(f"{label:<52}{flat:>10,.0f}{separate:>13,.0f}{flat / separate:>15.3f}", flush=True)
-        return 0
     print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
           f"{os.cpu_count()} CPUs; H={H}, T={T}, {args.seconds:g} s per measurement")
 

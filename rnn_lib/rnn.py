@@ -1,4 +1,4 @@
-"""The vanilla RNN: parameters, forward pass, loss and backward pass (truncated BPTT).
+"""The vanilla RNN of the gist: parameters, the recurrence forward and backward (truncated BPTT).
 
 Dimension letters: V vocabulary size, H hidden size, T time steps, B batch (parallel streams).
 
@@ -13,15 +13,45 @@ Internally a batch of hidden states is stored row-wise, ``(B, H)``, so that the 
 steps form one contiguous ``(T*B, H)`` matrix: the output layer, the softmax and most of the backward
 pass then run as a few large matrix products after the time loop, instead of T small ones. The public
 functions take and return hidden states column-wise, ``(H, B)``, like the gist.
+
+What every cell shares (input checks, the output layer and softmax, the loss, clipping) lives in
+:mod:`rnn_lib.layers`; this module holds the recurrence: :func:`step_forward` and
+:func:`step_backward` for one time step, :func:`forward` and :func:`backward` over T steps.
+
+Where each line of the gist's ``lossFun`` is (min-char-rnn.py; its lines in order):
+
+=============================================  ==================================================
+the gist                                       here
+=============================================  ==================================================
+state dicts; ``hs[-1]`` copies hprev; loss 0   :func:`forward`: ``hs`` (T+1, B, H), ``hs[0] = hprev``
+one-hot ``xs[t]`` (two lines)                  :func:`forward`: the lookup ``Wxh.T[x]`` (no vector)
+``hs[t]``: tanh of the three terms             input part ``Wxh.T[x] + bh.T`` in :func:`forward`,
+                                               the rest in :func:`step_forward`
+``ys[t]``: the logits                          :func:`rnn_lib.layers.output_forward`, all T at once
+``ps[t]``: the softmax                         the same function (exp of the shifted logits)
+``loss``: minus the log-probability            :func:`rnn_lib.layers.cross_entropy`
+zeroed gradients, ``dhnext``                   :func:`backward`: ``grads``, ``dhnext``
+the backward loop over reversed t              :func:`backward`'s loop over ``reversed(range(T))``
+``dy``: copy of ``ps[t]``, minus 1 at target   :func:`rnn_lib.layers.output_backward` (``dy``)
+``dWhy``, ``dby`` (accumulated)                the same function: one product, one sum over T*B
+``dh``: ``Why.T`` times dy, plus ``dhnext``    ``output_backward`` returns ``Why^T dy``;
+                                               :func:`step_backward` adds ``dhnext``
+``dhraw``: through the tanh                    :func:`step_backward` (``dtanh`` = 1 - h^2)
+``dbh``, ``dWxh``, ``dWhh`` (accumulated)      :func:`backward`, after the loop: sums and products
+``dhnext`` for step t-1                        :func:`step_backward` (``Whh^T dhraw``)
+clipping to [-5, 5]                            :func:`rnn_lib.layers.clip_grads`
+return loss, gradients, last h                 :func:`loss_and_grads` (``cache["h_last"]``)
+=============================================  ==================================================
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .flat import packed_buffer, packed_zeros
+from .layers import (Buffers, as_steps, check_rng, check_sizes, check_state, clip_grads, cross_entropy,
+                     init_weights, logits_of, loss_and_grads_with, onehot, output_backward, output_forward, zeros)
 
-__all__ = ["PARAM_NAMES", "init_params", "param_shapes", "initial_state", "output_logits", "forward",
-           "cross_entropy", "backward", "loss_and_grads", "clip_grads"]
+__all__ = ["PARAM_NAMES", "init_params", "param_shapes", "initial_state", "output_logits", "step_forward",
+           "step_backward", "forward", "cross_entropy", "backward", "loss_and_grads", "clip_grads"]
 
 PARAM_NAMES = ("Wxh", "Whh", "Why", "bh", "by")
 
@@ -53,17 +83,11 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
     dict
         ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1).
     """
-    for name, value in (("vocab_size", vocab_size), ("hidden_size", hidden_size)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    V, H = int(vocab_size), int(hidden_size)
+    V, H, _ = check_sizes(vocab_size, hidden_size)
+    check_rng(rng)
     scale = 0.01 if scale is None else scale
-    params = packed_zeros(param_shapes(V, H, layers), np.dtype(dtype))
-    for name in ("Wxh", "Whh", "Why"):  # the gist's order of random draws; biases start at 0
-        params[name][...] = rng.standard_normal(params[name].shape) * scale
-    return params
+    # the gist's order of random draws; biases start at 0
+    return init_weights(param_shapes(V, H, layers), ("Wxh", "Whh", "Why"), rng, scale, np.dtype(dtype))
 
 
 def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
@@ -82,23 +106,54 @@ def initial_state(params: dict, batch_size: int = 1) -> np.ndarray:
 
 def output_logits(params: dict, state) -> np.ndarray:
     """Logits of the next character in hidden state ``state`` (H, B): ``Why @ h + by``, shape (V, B)."""
-    return params["Why"] @ state + params["by"]
+    return logits_of(params, state)
 
 
-def _as_steps(ids, name: str, V: int) -> np.ndarray:
-    """Validate an id array of shape (T,) or (T, B); return it as (T, B)."""
-    ids = np.asarray(ids)
-    if ids.ndim == 1:
-        ids = ids[:, None]
-    if ids.ndim != 2 or ids.shape[0] == 0 or ids.shape[1] == 0:
-        raise ValueError(f"{name} must have shape (T,) or (T, B) with T, B >= 1, got shape {ids.shape}")
-    if not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{name} must hold integer character ids (use vocab.encode), got dtype {ids.dtype}")
-    lo, hi = ids.min(), ids.max()
-    if lo < 0 or hi >= V:
-        raise ValueError(f"{name} holds id {lo if lo < 0 else hi}, outside 0..{V - 1} "
-                         f"(the vocabulary has V={V} characters)")
-    return ids
+def step_forward(h_prev: np.ndarray, WhhT: np.ndarray, h: np.ndarray, recurrent: np.ndarray) -> np.ndarray:
+    """One step of the recurrence, h_t = tanh(Wxh x_t + bh + Whh h_{t-1}), row-wise and in place.
+
+    Parameters
+    ----------
+    h_prev : array, shape (B, H)
+        h_{t-1}.
+    WhhT : array, shape (H, H)
+        ``Whh.T`` (contiguous): ``h_prev @ WhhT`` is the row form of ``Whh @ h_{t-1}``.
+    h : array, shape (B, H)
+        In: the input part ``Wxh x_t + bh`` (computed for all steps before the loop). Out: h_t.
+    recurrent : array, shape (B, H)
+        Scratch space.
+
+    Returns
+    -------
+    h : array, shape (B, H)
+    """
+    np.dot(h_prev, WhhT, out=recurrent)
+    h += recurrent
+    return np.tanh(h, out=h)
+
+
+def step_backward(dh: np.ndarray, dhnext: np.ndarray, dtanh: np.ndarray, Whh: np.ndarray) -> np.ndarray:
+    """One step of backpropagation through time, row-wise and in place.
+
+    Parameters
+    ----------
+    dh : array, shape (B, H)
+        In: the part of dL/dh_t that comes from y_t (``Why^T dy_t``). Out: ``dhraw``, dL/d(the
+        argument of tanh) = (dh + dhnext) * (1 - h_t^2).
+    dhnext : array, shape (B, H)
+        In: dL/dh_t from step t+1. Out: ``Whh^T dhraw``, what flows on to step t-1.
+    dtanh : array, shape (B, H)
+        tanh'(a) = 1 - tanh(a)^2 = 1 - h_t^2.
+    Whh : array, shape (H, H)
+
+    Returns
+    -------
+    dhraw : array, shape (B, H)
+    """
+    dh += dhnext
+    dh *= dtanh
+    np.dot(dh, Whh, out=dhnext)  # row form of Whh^T @ dhraw
+    return dh
 
 
 def forward(params: dict, inputs, hprev) -> dict:
@@ -121,59 +176,29 @@ def forward(params: dict, inputs, hprev) -> dict:
         ``exp`` can no longer overflow); ``probs`` (T*B, V); ``log_norm`` (T*B,): log of the
         softmax denominator; ``inputs`` (T, B); ``h_last`` (H, B).
     """
-    Wxh, Whh, Why, bh, by = (params[k] for k in PARAM_NAMES)
+    return _forward(params, inputs, hprev, Buffers())
+
+
+def _forward(params: dict, inputs, hprev, buf: Buffers) -> dict:
+    Wxh, Whh, bh = params["Wxh"], params["Whh"], params["bh"]
     H, V = Wxh.shape
-    x = _as_steps(inputs, "inputs", V)
+    x = as_steps(inputs, "inputs", V)
     T, B = x.shape
-    hprev = np.asarray(hprev)
-    if hprev.shape != (H, B):
-        raise ValueError(f"hprev must have shape (H, B) = ({H}, {B}) for these inputs, got {hprev.shape}")
+    hprev = check_state(hprev, H, B, "hprev", letter="H")
     dtype = Whh.dtype
 
-    hs = np.empty((T + 1, B, H), dtype)
+    hs = buf("hs", (T + 1, B, H), dtype)
     hs[0] = hprev.T
     # Wxh @ onehot(x_t) is just column x_t of Wxh: a lookup, not a product. Do all T*B at once.
     hs[1:] = Wxh.T[x] + bh.T
     WhhT = np.ascontiguousarray(Whh.T)  # a contiguous copy makes the small products faster
-    recurrent = np.empty((B, H), dtype)
+    recurrent = buf("recurrent", (B, H), dtype)
     for t in range(T):
-        h = hs[t + 1]
-        np.dot(hs[t], WhhT, out=recurrent)  # row form of Whh @ h_{t-1}
-        h += recurrent
-        np.tanh(h, out=h)
+        step_forward(hs[t], WhhT, hs[t + 1], recurrent)
 
-    # The output layer does not feed the recurrence, so all T steps share one product.
-    states = hs[1:].reshape(T * B, H)
-    logits = states @ Why.T
-    logits += by.T
-    logits -= logits.max(axis=1, keepdims=True)
-    probs = np.exp(logits)
-    total = probs.sum(axis=1, keepdims=True)
-    probs /= total
-    return {"hs": hs, "logits": logits, "probs": probs, "log_norm": np.log(total[:, 0]),
-            "inputs": x, "h_last": hs[T].T.copy()}
-
-
-def cross_entropy(cache: dict, targets) -> float:
-    """Cross-entropy of the targets under the cached distributions, in nats.
-
-    Summed over the T steps and averaged over the B streams: at B=1 this is the gist's ``loss``.
-
-    Parameters
-    ----------
-    cache : dict
-        From :func:`forward`.
-    targets : int array, shape (T,) or (T, B)
-    """
-    x = cache["inputs"]
-    T, B = x.shape
-    y = _as_steps(targets, "targets", cache["probs"].shape[1])
-    if y.shape != x.shape:
-        raise ValueError(f"targets must have the same shape as inputs {x.shape}, got {y.shape}")
-    rows = np.arange(T * B)
-    # -log p[target] = log(sum exp(y)) - y[target], computed from the shifted logits
-    nll = cache["log_norm"] - cache["logits"][rows, y.ravel()]
-    return float(nll.sum(dtype=np.float64)) / B
+    cache = output_forward(params, hs[1:].reshape(T * B, H), buf)
+    cache.update(hs=hs, inputs=x, h_last=hs[T].T.copy())  # a new h_last: hs may be reused by the next call
+    return cache
 
 
 def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
@@ -182,9 +207,11 @@ def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
     Parameters
     ----------
     params : dict
+        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1).
     cache : dict
-        From :func:`forward` on the same parameters.
+        What :func:`forward` returned for these parameters: ``hs`` (T+1, B, H), ``probs`` (T*B, V), ``inputs``.
     targets : int array, shape (T,) or (T, B)
+        The character ids each step should have predicted.
 
     Returns
     -------
@@ -194,50 +221,28 @@ def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
         dL/dhprev: what flows out of the first step into the previous sequence (truncated BPTT
         drops it; the gradient check uses it).
     """
-    Wxh, Whh, Why = params["Wxh"], params["Whh"], params["Why"]
+    return _backward(params, cache, targets, Buffers())
+
+
+def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, np.ndarray]:
+    Wxh, Whh = params["Wxh"], params["Whh"]
     H, V = Wxh.shape
-    hs, probs, x = cache["hs"], cache["probs"], cache["inputs"]
+    hs, x = cache["hs"], cache["inputs"]
     T, B = x.shape
-    y = _as_steps(targets, "targets", V)
-    if y.shape != x.shape:
-        raise ValueError(f"targets must have the same shape as inputs {x.shape}, got {y.shape}")
-    y = y.reshape(T * B)
-
-    grads = packed_zeros(param_shapes(V, H), Whh.dtype)
-    # dL/dy_t = p_t - onehot(target_t): the gist's `dy[targets[t]] -= 1`, for all steps at once
-    dy = probs.copy()
-    dy[np.arange(T * B), y] -= 1
-    dy /= B  # the loss is a mean over the B streams
-    states = hs[1:].reshape(T * B, H)
-    np.dot(dy.T, states, out=grads["Why"])  # sum_t dy_t h_t^T
-    dy.sum(axis=0, out=grads["by"][:, 0])
-
-    # The part of dL/dh_t that comes from y_t (Why^T dy_t), for every t in one product. The loop
-    # below adds dhnext, the part that comes back from step t+1, and turns dh into dhraw in place.
-    dh = (dy @ Why).reshape(T, B, H)
+    grads = zeros(param_shapes(V, H), Whh.dtype)
+    # dWhy, dby, and the part of dL/dh_t that comes from y_t (Why^T dy_t), for every t in one product.
+    # The loop adds dhnext, the part that comes back from step t+1, and turns dh into dhraw in place.
+    dh = output_backward(params, cache, targets, hs[1:].reshape(T * B, H), grads, buf).reshape(T, B, H)
     dtanh = 1 - hs[1:] * hs[1:]  # tanh'(a) = 1 - tanh(a)^2 = 1 - h_t^2
     dhnext = np.zeros((B, H), Whh.dtype)
     for t in reversed(range(T)):
-        dhraw = dh[t]
-        dhraw += dhnext
-        dhraw *= dtanh[t]
-        np.dot(dhraw, Whh, out=dhnext)  # row form of Whh^T @ dhraw
+        step_backward(dh[t], dhnext, dtanh[t], Whh)
     dhraw = dh.reshape(T * B, H)
     np.dot(dhraw.T, hs[:-1].reshape(T * B, H), out=grads["Whh"])  # sum_t dhraw_t h_{t-1}^T
     dhraw.sum(axis=0, out=grads["bh"][:, 0])
     # dWxh = sum_t dhraw_t x_t^T with x_t one-hot: one product with the (T*B, V) one-hot matrix
-    onehot = np.zeros((T * B, V), Whh.dtype)
-    onehot[np.arange(T * B), x.reshape(T * B)] = 1
-    np.dot(dhraw.T, onehot, out=grads["Wxh"])
+    np.dot(dhraw.T, onehot(x, V, Whh.dtype, buf), out=grads["Wxh"])
     return grads, dhnext.T.copy()
-
-
-def clip_grads(grads: dict, clip: float) -> dict:
-    """Clip every gradient entry to [-clip, clip] in place (the gist's guard against explosions)."""
-    flat = packed_buffer(grads)
-    for g in ([flat] if flat is not None else grads.values()):
-        np.clip(g, -clip, clip, out=g)
-    return grads
 
 
 def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0):
@@ -257,15 +262,10 @@ def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.
     Returns
     -------
     loss : float
-        Cross-entropy summed over the T steps, averaged over the B streams (nats).
+        The gist's ``loss`` (nats, summed over the T steps) at B=1; the mean over the streams at B > 1.
     grads : dict
-        Keyed like ``params``, same shapes.
+        ``dWxh``, ``dWhh``, ``dWhy``, ``dbh``, ``dby`` under the names ``Wxh`` ... of ``params``.
     h_last : array, shape (H, B)
-        Hidden state after the last step, to pass as the next chunk's ``hprev``.
+        h_T, the next chunk's ``hprev``.
     """
-    cache = forward(params, inputs, hprev)
-    loss = cross_entropy(cache, targets)
-    grads, _ = backward(params, cache, targets)
-    if clip is not None:
-        clip_grads(grads, clip)
-    return loss, grads, cache["h_last"]
+    return loss_and_grads_with(_forward, _backward, params, inputs, targets, hprev, clip)
