@@ -43,9 +43,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402  (after pinning the BLAS threads)
 
-from rnn_lib import gru, lstm  # noqa: E402
-from rnn_lib import model as rnn  # noqa: E402
-from rnn_lib.model import cross_entropy  # noqa: E402
+from rnn_lib import gru, lstm, rnn  # noqa: E402
+from rnn_lib.layers import cross_entropy  # noqa: E402
 from rnn_lib.optim import Adagrad, Adam  # noqa: E402
 from rnn_lib.vocab import CharVocab, data_path, load_text  # noqa: E402
 

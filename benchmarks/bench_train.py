@@ -8,7 +8,7 @@ Run from the repository root, with one BLAS thread (the script sets it if you di
 All figures are measured in this run, on the bundled tiny Shakespeare, with H=100 and T=25:
 
 1. the baseline: the gist's loop (one-hot vectors, one softmax per step, Adagrad per array),
-   via rnn_lib.reference, at B=1 in float64;
+   via rnn_lib.references, at B=1 in float64;
 2. rnn_lib's Trainer at B=1 in float64 from the same initial parameters on the same characters,
    and a check that it computes the same numbers as the plain loop (largest differences printed);
 3. rnn_lib at B=32 in float32;

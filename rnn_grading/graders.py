@@ -30,8 +30,9 @@ import warnings
 
 import numpy as np
 
-from rnn_lib.gradcheck import rel_error
-from rnn_lib.model import PARAM_NAMES, backward, forward, init_params
+from rnn_lib.gradcheck import numerical_gradient, rel_error
+from rnn_lib.references import rnn_forward_reference as _gist_forward
+from rnn_lib.rnn import PARAM_NAMES, backward, forward, init_params
 from rnn_lib.optim import Adagrad
 from rnn_lib.sampling import next_char_distribution
 
@@ -79,13 +80,8 @@ def _array(value, shape: tuple, what: str) -> np.ndarray:
 
 
 def _numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    """Centred differences ``(f(x + eps) - f(x - eps)) / 2 eps`` of a scalar ``f``, entry by entry."""
-    grad = np.zeros_like(x, dtype=np.float64)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x, dtype=np.float64)
-        step[i] = eps
-        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return grad
+    """Centred differences of a scalar ``f`` at a float64 copy of ``x`` (see rnn_lib.gradcheck.numerical_gradient)."""
+    return numerical_gradient(f, np.array(x, dtype=np.float64), eps)
 
 
 def _first_mistake(got: dict, variants: dict, mistakes: dict) -> str | None:
@@ -199,21 +195,6 @@ BPTT_MISTAKES = {
     "forward_loop": "the loop must run backwards in time, for t in reversed(range(len(targets))): "
                     "dhnext carries the gradient from step t+1 back to step t.",
 }
-
-
-def _gist_forward(params: dict, inputs, targets, hprev):
-    """The gist's forward pass: loss and per-step xs (V,1), hs (H,1), ps (V,1); ``hs[-1]`` is hprev."""
-    Wxh, Whh, Why, bh, by = (params[k] for k in PARAM_NAMES)
-    xs, hs, ps, loss = {}, {-1: np.copy(hprev)}, {}, 0.0
-    for t in range(len(inputs)):
-        xs[t] = np.zeros((Wxh.shape[1], 1))
-        xs[t][inputs[t]] = 1
-        hs[t] = np.tanh(Wxh @ xs[t] + Whh @ hs[t - 1] + bh)
-        y = Why @ hs[t] + by
-        e = np.exp(y - y.max())
-        ps[t] = e / e.sum()
-        loss += -np.log(ps[t][targets[t], 0])
-    return float(loss), xs, hs, ps
 
 
 def _bptt(params: dict, targets, xs, hs, ps, mistake: str | None = None):

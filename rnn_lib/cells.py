@@ -12,44 +12,36 @@ work with any of them:
 """
 from __future__ import annotations
 
-import importlib
+import re
 
-__all__ = ["CELL_NAMES", "get_cell", "cell_of"]
+from . import gru, lstm, rnn
 
-CELL_NAMES = ("rnn", "lstm", "gru")
-_MODULES = {"rnn": ".model", "lstm": ".lstm", "gru": ".gru"}
+__all__ = ["CELLS", "CELL_NAMES", "get_cell", "cell_of"]
+
+CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
+CELL_NAMES = tuple(CELLS)
 
 
 def get_cell(name: str):
     """The module implementing cell ``name``."""
-    if name not in _MODULES:
+    if name not in CELLS:
         raise ValueError(f"unknown cell {name!r}; choose one of {', '.join(CELL_NAMES)}")
-    return importlib.import_module(_MODULES[name], __package__)
+    return CELLS[name]
 
 
 def cell_of(params: dict):
-    """The cell module (and number of layers) whose parameter names are the keys of ``params``.
+    """The cell module and number of layers whose parameter names are the keys of ``params``.
 
-    Any number of layers: a cell's names grow by the same set per layer, so the count of names
-    gives the only candidate depth, which is then checked name for name.
+    The layered cells name each layer's weights ``Wh0``, ``Wh1``, ...: the highest index gives the
+    depth, and the names must then be exactly the cell's names for that depth.
     """
     keys = set(params)
-    for name in CELL_NAMES:
-        try:
-            module = get_cell(name)
-        except ImportError:  # a cell not available in this version
-            continue
-        one = len(module.param_shapes(1, 1, 1))
-        try:
-            per_layer = len(module.param_shapes(1, 1, 2)) - one
-        except ValueError:  # a cell with one layer only (the vanilla RNN)
-            per_layer = 0
-        extra = len(keys) - one
-        if per_layer == 0:
-            layers = 1 if extra == 0 else None
-        else:
-            layers = 1 + extra // per_layer if extra >= 0 and extra % per_layer == 0 else None
-        if layers is not None and keys == set(module.param_shapes(1, 1, layers)):
+    layers = 1 + max((int(m.group(1)) for k in keys if (m := re.fullmatch(r"Wh(\d+)", k))), default=0)
+    for name, module in CELLS.items():
+        if module is rnn:
+            if keys == set(rnn.PARAM_NAMES):
+                return module, 1
+        elif layers <= len(keys) and keys == set(module.param_shapes(1, 1, layers)):
             return module, layers
     shown = sorted(keys)
     shown = shown if len(shown) <= 8 else shown[:8] + [f"... ({len(shown)} names)"]

@@ -2,7 +2,7 @@
 
 Layout of the file::
 
-    param/<name>                the model (names and shapes as in its cell's module, e.g. rnn_lib.model)
+    param/<name>                the model (names and shapes as in its cell's module, e.g. rnn_lib.rnn)
     memory/<name>               optimiser memory (optional; Adagrad: one array per parameter)
     hprev                       the carried hidden state, (H, B) (optional)
     history/<field>             float64 arrays (see rnn_lib.train.History)

@@ -23,7 +23,6 @@ from .blas import DEFAULT_BLAS_THREADS, blas_threads
 from .cells import CELL_NAMES
 from .checkpoint import CheckpointError, load_checkpoint, remove_orphan_temporaries
 from .config import DEFAULT_LEARNING_RATES, TrainConfig
-from .flat import packed_zeros
 from .lock import CheckpointLock, LockBusy
 from .preflight import check_checkpoint_path, check_data_file, check_memory, human_bytes
 from .sampling import iter_sample
@@ -450,8 +449,8 @@ def cmd_evaluate(args) -> int:
         raise ValueError(f"{args.data} has {len(text):,} characters; its held-out part (the last "
                          f"{c.val_fraction:.0%}, as in training) has {n_val}, and evaluating needs at least 2: "
                          f"use a longer text")
-    # the same packed layout as in training, so the loss agrees with the training run's to the last digit
-    params = packed_zeros({k: v.shape for k, v in ckpt.params.items()}, np.dtype(c.dtype))
+    # in the training dtype, so the loss agrees with the training run's to the last digit
+    params = {k: np.zeros(v.shape, np.dtype(c.dtype)) for k, v in ckpt.params.items()}
     for name, value in ckpt.params.items():
         params[name][...] = value
     nats = evaluate(params, ids[len(ids) - n_val:], model=ckpt.model, blas_threads=args.blas_threads)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import model as rnn
+from . import rnn
+from .layers import cross_entropy
 
-__all__ = ["rel_error", "GradcheckReport", "gradcheck", "gradcheck_rnn"]
+__all__ = ["rel_error", "GradcheckReport", "gradcheck", "gradcheck_rnn", "numerical_gradient"]
 
 
 def rel_error(a, b) -> np.ndarray:
@@ -83,23 +84,42 @@ def gradcheck(f, arrays: dict, eps: float = 1e-5) -> GradcheckResult:
         analytic = np.array(grads[name], dtype=np.float64)
         if analytic.shape != a.shape:
             raise ValueError(f"gradient of {name} has shape {analytic.shape}, the array has {a.shape}")
-        numeric = np.empty_like(analytic)
-        flat = a.reshape(-1)  # a view: writing to it perturbs the array f reads
-        for i in range(flat.size):
-            old = flat[i]
-            flat[i] = old + eps
-            plus, _ = f(arrays)
-            flat[i] = old - eps
-            minus, _ = f(arrays)
-            flat[i] = old
-            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+        numeric = numerical_gradient(lambda _: f(arrays)[0], a, eps)
         result[name] = GradcheckReport(name, analytic, numeric, rel_error(analytic, numeric))
     return result
 
 
+def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """Centred differences ``(f(x + eps e_i) - f(x - eps e_i)) / 2 eps`` of a scalar ``f``, entry by entry.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``; it must read ``x`` at each call.
+    x : float64 array, contiguous
+        Perturbed in place, one entry at a time, and each entry restored exactly afterwards.
+    eps : float
+
+    Returns
+    -------
+    float64 array, shaped like ``x``
+    """
+    numeric = np.empty(x.shape, np.float64)
+    flat = x.reshape(-1)  # a view: writing to it perturbs the array f reads
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        plus = f(x)
+        flat[i] = old - eps
+        minus = f(x)
+        flat[i] = old
+        numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+    return numeric
+
+
 def gradcheck_rnn(params: dict, inputs, targets, hprev, eps: float = 1e-5,
                   forward=rnn.forward, backward=rnn.backward) -> GradcheckResult:
-    """Gradient check of :func:`rnn_lib.model.forward`/``backward`` (unclipped) for every parameter and ``hprev``.
+    """Gradient check of :func:`rnn_lib.rnn.forward`/``backward`` (unclipped) for every parameter and ``hprev``.
 
     Parameters
     ----------
@@ -116,7 +136,7 @@ def gradcheck_rnn(params: dict, inputs, targets, hprev, eps: float = 1e-5,
     def f(a):
         p = {k: a[k] for k in params}
         cache = forward(p, inputs, a["hprev"])
-        loss = rnn.cross_entropy(cache, targets)
+        loss = cross_entropy(cache, targets)
         grads, dhprev = backward(p, cache, targets)
         return loss, {**grads, "hprev": dhprev}
 

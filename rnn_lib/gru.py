@@ -24,19 +24,23 @@ the reset product); and the shared output layer ``Why`` (V, H), ``by`` (V, 1).
 
 State: the public functions take and return the whole state as one (S, B) array, column-wise like
 the gist's ``hprev``; rows ``lH : (l+1)H`` hold h of layer l. Internally the states are row-wise,
-``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.model` and :mod:`rnn_lib.lstm`.
+``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.rnn` and :mod:`rnn_lib.lstm`.
+
+Only the GRU's own recurrence is here: one step of one layer forward (:func:`step_forward`) and
+backward (:func:`step_backward`), and the loops over T steps and L layers (:func:`forward`,
+:func:`backward`). Checks, the input and output layers, dropout, buffers and the loss are shared
+with the other cells in :mod:`rnn_lib.layers`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .flat import packed_zeros
-from .lstm import (_Buffers, _check_dropout, _check_sizes, _check_state, _draw_weights, _dropout_masks, _onehot,
-                   _output_backward, _output_layer, _reused_buffers, _sizes)
-from .model import _as_steps, clip_grads, cross_entropy
+from .layers import (Buffers, begin_backward, begin_forward, check_rng, check_scale, check_sizes,
+                     cross_entropy, gate_scale, init_weights, input_backward, input_forward, layer_outputs,
+                     layered_sizes, logits_of, loss_and_grads_with, output_forward)
 
-__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "forward",
-           "backward", "loss_and_grads", "output_logits", "cross_entropy"]
+__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "step_forward",
+           "step_backward", "forward", "backward", "loss_and_grads", "output_logits", "cross_entropy"]
 
 PARAM_NAMES = ("Wx0", "Wh0", "b0", "bhn0", "Why", "by")  # one layer; param_shapes(V, H, layers) for more
 GATES = 3
@@ -54,7 +58,7 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     ``Wx{l}`` (3H, V if l == 0 else H), ``Wh{l}`` (3H, H), ``b{l}`` (3H, 1), ``bhn{l}`` (H, 1) for
     l = 0 ... L-1, then ``Why`` (V, H), ``by`` (V, 1). Rows of the 3H blocks: r, z, n.
     """
-    V, H, L = _check_sizes(vocab_size, hidden_size, layers)
+    V, H, L = check_sizes(vocab_size, hidden_size, layers)
     shapes = {}
     for l in range(L):
         shapes[f"Wx{l}"] = (GATES * H, V if l == 0 else H)
@@ -67,7 +71,7 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
 
 def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, scale: float | None = None,
                 dtype=np.float64, layers: int = 1) -> dict:
-    """Random weights and zero biases, all views into one flat buffer.
+    """Random weights and zero biases.
 
     Parameters
     ----------
@@ -91,27 +95,116 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, sca
     dict
         Keyed as :func:`param_shapes`; the biases are 0.
     """
-    V, H, L = _check_sizes(vocab_size, hidden_size, layers)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    params = packed_zeros(param_shapes(V, H, L), np.dtype(dtype))
-    _draw_weights(params, H, L, rng, scale)
-    return params
+    V, H, L = check_sizes(vocab_size, hidden_size, layers)
+    check_rng(rng)
+    check_scale(scale)
+    weights = [n for l in range(L) for n in (f"Wx{l}", f"Wh{l}")] + ["Why"]  # the order of the draws
+    return init_weights(param_shapes(V, H, L), weights, rng, scale, np.dtype(dtype))
 
 
 def initial_state(params: dict, batch_size: int = 1) -> np.ndarray:
     """The all-zero state, shape (S, B) with S = H*L (h of every layer)."""
-    _, H, L = _sizes(params)
+    _, H, L = layered_sizes(params)
     return np.zeros((H * L, batch_size), params["Why"].dtype)
 
 
 def output_logits(params: dict, state) -> np.ndarray:
     """Logits of the next character in ``state`` (S, B): ``Why @ h + by`` with h the top layer's, shape (V, B)."""
-    _, H, L = _sizes(params)
+    _, H, L = layered_sizes(params)
     state = np.asarray(state)
     if state.ndim != 2 or state.shape[0] != H * L:
         raise ValueError(f"state must have shape (S, B) with S = H*layers = {H * L}, got {state.shape}")
-    return params["Why"] @ state[H * (L - 1):] + params["by"]
+    return logits_of(params, state[H * (L - 1):])
+
+
+def step_forward(a: np.ndarray, h_prev: np.ndarray, WhT: np.ndarray, bhn: np.ndarray, rz: np.ndarray,
+                 n: np.ndarray, hn: np.ndarray, h: np.ndarray, recurrent: np.ndarray, tmp: np.ndarray) -> None:
+    """One step of one GRU layer, row-wise, in place.
+
+    Parameters
+    ----------
+    a : array, shape (B, 3H)
+        The input part ``Wx x_t + b``, pre-scaled (see :func:`rnn_lib.layers.gate_scale`).
+    h_prev : array, shape (B, H)
+        h_{t-1}.
+    WhT : array, shape (H, 3H)
+        ``Wh.T``, pre-scaled like ``a``: ``h_prev @ WhT`` is the row form of ``Wh @ h_{t-1}``.
+    bhn : array, shape (1, H)
+        ``-2 bhn.T``, pre-scaled like the n block.
+    rz : array, shape (B, 2H)
+        Out: the gates r, z.
+    n : array, shape (B, H)
+        Out: the candidate state.
+    hn : array, shape (B, H)
+        Out: -2 (m_n + bhn), pre-scaled (the caller undoes the scale for all steps at once).
+    h : array, shape (B, H)
+        Out: h_t.
+    recurrent : array, shape (B, 3H)
+    tmp : array, shape (B, H)
+        Scratch space.
+    """
+    H = h.shape[1]
+    np.dot(h_prev, WhT, out=recurrent)
+    np.add(a[:, :2 * H], recurrent[:, :2 * H], out=rz)
+    np.exp(rz, out=rz)
+    rz += 1
+    np.reciprocal(rz, out=rz)  # r, z
+    np.add(recurrent[:, 2 * H:], bhn, out=hn)  # -2 (m_n + bhn)
+    np.multiply(rz[:, :H], hn, out=n)
+    n += a[:, 2 * H:]
+    np.exp(n, out=n)
+    n += 1
+    np.reciprocal(n, out=n)
+    n *= 2
+    n -= 1  # n = tanh(a_n + r * (m_n + bhn))
+    np.subtract(h_prev, n, out=tmp)
+    tmp *= rz[:, H:]
+    np.add(n, tmp, out=h)  # h_t = n + z (h_{t-1} - n)
+
+
+def step_backward(dh: np.ndarray, dhnext: np.ndarray, r: np.ndarray, z: np.ndarray, n: np.ndarray, hn: np.ndarray,
+                  h_prev: np.ndarray, Wh: np.ndarray, da_n: np.ndarray, dm: np.ndarray, scratch: tuple) -> None:
+    """One step of backpropagation through time in one GRU layer, row-wise, in place.
+
+    Parameters
+    ----------
+    dh : array, shape (B, H)
+        In: the part of dL/dh_t from above (the output layer or the layer above). Overwritten.
+    dhnext : array, shape (B, H)
+        In: dL/dh_t from step t+1. Out: dL/dh_{t-1} from this step.
+    r, z, n, hn : arrays, shape (B, H)
+        The step's gates, candidate state and m_n + bhn.
+    h_prev : array, shape (B, H)
+        h_{t-1}.
+    Wh : array, shape (3H, H)
+    da_n : array, shape (B, H)
+        Out: dL/d(a_n), the n block of the input part's gradient (its r and z blocks equal dm's).
+    dm : array, shape (B, 3H)
+        Out: dL/d(m_t), the recurrent part's gradient, blocks r, z, n.
+    scratch : tuple
+        ``Pn``, ``Pz``, ``Pr``, ``dhz``, each (B, H).
+    """
+    Pn, Pz, Pr, dhz = scratch
+    H = dh.shape[1]
+    #   dn_pre = dh (1-z)(1-n^2)   dz_pre = dh (h_{t-1} - n) z(1-z)   dr_pre = dn_pre hn r(1-r)
+    np.multiply(n, n, out=Pn)
+    np.subtract(1, Pn, out=Pn)
+    np.subtract(1, z, out=Pz)
+    Pn *= Pz
+    Pz *= z
+    np.subtract(h_prev, n, out=Pr)  # Pr as scratch space
+    Pz *= Pr
+    np.subtract(1, r, out=Pr)
+    Pr *= r
+    Pr *= hn
+    dh += dhnext
+    np.multiply(dh, Pn, out=da_n)
+    np.multiply(dh, Pz, out=dm[:, H:2 * H])
+    np.multiply(da_n, Pr, out=dm[:, :H])
+    np.multiply(da_n, r, out=dm[:, 2 * H:])  # through n = tanh(a_n + r * m_n)
+    np.multiply(dh, z, out=dhz)
+    np.dot(dm, Wh, out=dhnext)  # row form of Wh^T dm_t
+    dhnext += dhz
 
 
 def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Generator | None = None) -> dict:
@@ -140,23 +233,16 @@ def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Ge
         (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step; ``masks``
         (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
     """
-    return _forward(params, inputs, hprev, _Buffers(), dropout, rng)
+    return _forward(params, inputs, hprev, Buffers(), dropout, rng)
 
 
-def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, rng=None) -> dict:
-    V, H, L = _sizes(params)
-    x = _as_steps(inputs, "inputs", V)
+def _forward(params: dict, inputs, hprev, buf: Buffers, dropout: float = 0.0, rng=None) -> dict:
+    V, H, L = layered_sizes(params)
+    x, hprev, masks, dropped = begin_forward(params, inputs, hprev, H * L, dropout, rng, buf)
     T, B = x.shape
-    hprev = _check_state(hprev, H * L, B, "hprev")
-    dropout = _check_dropout(dropout, rng)
     dtype = params["Why"].dtype
-    masks = _dropout_masks(dropout, rng, (L, T, B, H), dtype, buf)  # see rnn_lib.lstm
-    dropped = buf("dropped", (L, T, B, H), dtype) if masks is not None else None
     G = GATES * H
-    # Pre-scaled as in rnn_lib.lstm: -1 for r and z, -2 for n, so that sigmoid(v) = 1 / (1 + exp(-v))
-    # and tanh(v) = 2 / (1 + exp(-2v)) - 1 each take one exp on a contiguous block. Exact in floating point.
-    scale = np.full(G, -1, dtype)
-    scale[2 * H:] = -2
+    scale = gate_scale(GATES - 1, H, dtype)  # -1 for r and z, -2 for n (see rnn_lib.layers.gate_scale)
 
     hs = buf("hs", (L, T + 1, B, H), dtype)
     hs[:, 0] = hprev.reshape(L, H, B).transpose(0, 2, 1)
@@ -169,45 +255,16 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, r
     tmp = buf("tmp", (B, H), dtype)
     with np.errstate(over="ignore"):  # exp(-v) = inf for very negative v gives sigmoid 0, as it should
         for l in range(L):
-            Wx, Wh, b = params[f"Wx{l}"], params[f"Wh{l}"], params[f"b{l}"]
-            if l == 0:
-                table = Wx.T + b.T  # (V, 3H): Wx0 @ onehot(x_t) is column x_t of Wx0
-                table *= scale
-                np.take(table, x, axis=0, out=a, mode="clip")  # ids already checked; 'clip' is unbuffered
-            else:
-                below = hs[l - 1, 1:]
-                if masks is not None:
-                    below = np.multiply(below, masks[l - 1], out=dropped[l - 1])
-                np.dot(below.reshape(T * B, H), Wx.T * scale, out=a.reshape(T * B, G))
-                a += b.T * scale
-            np.multiply(Wh.T, scale, out=WhT)  # (H, 3H), contiguous: the row form of Wh @ h, pre-scaled
+            input_forward(params, l, x, hs, masks, dropped, scale, out=a)
+            np.multiply(params[f"Wh{l}"].T, scale, out=WhT)  # (H, 3H), contiguous: Wh @ h in row form, pre-scaled
             bhn = params[f"bhn{l}"].T * -2
-            h, g, nl, hnl = hs[l], rz[l], n[l], hn[l]
+            h, hnl = hs[l], hn[l]
             for t in range(T):
-                np.dot(h[t], WhT, out=recurrent)
-                gt = g[t]
-                np.add(a[t, :, :2 * H], recurrent[:, :2 * H], out=gt)
-                np.exp(gt, out=gt)
-                gt += 1
-                np.reciprocal(gt, out=gt)  # r, z
-                np.add(recurrent[:, 2 * H:], bhn, out=hnl[t])  # -2 (m_n + bhn)
-                nt = nl[t]
-                np.multiply(gt[:, :H], hnl[t], out=nt)
-                nt += a[t, :, 2 * H:]
-                np.exp(nt, out=nt)
-                nt += 1
-                np.reciprocal(nt, out=nt)
-                nt *= 2
-                nt -= 1  # n = tanh(a_n + r * (m_n + bhn))
-                np.subtract(h[t], nt, out=tmp)
-                tmp *= gt[:, H:]
-                np.add(nt, tmp, out=h[t + 1])  # n + z (h_{t-1} - n)
+                step_forward(a[t], h[t], WhT, bhn, rz[l, t], n[l, t], hnl[t], h[t + 1], recurrent, tmp)
             hnl *= -0.5  # undo the pre-scaling (exactly): the backward pass needs m_n + bhn
 
-    if masks is not None:
-        np.multiply(hs[L - 1, 1:], masks[L - 1], out=dropped[L - 1])
-    outputs = [(hs[l, 1:] if masks is None else dropped[l]).reshape(T * B, H) for l in range(L)]
-    cache = _output_layer(params, outputs[L - 1], buf)
+    outputs = layer_outputs(hs, masks, dropped)
+    cache = output_forward(params, outputs[L - 1], buf)
     h_last = np.empty((L, H, B), dtype)  # a new array: hs may be reused by the next call
     h_last[...] = hs[:, T].transpose(0, 2, 1)
     cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last.reshape(H * L, B), masks=masks, outputs=outputs)
@@ -215,117 +272,47 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, r
 
 
 def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
-    """Gradients of :func:`cross_entropy` by backpropagation through time, through every layer.
+    """The GRU's backpropagation through time: gradients of :func:`cross_entropy`, layer by layer from the top.
 
-    Parameters
-    ----------
-    params : dict
-    cache : dict
-        From :func:`forward` on the same parameters.
-    targets : int array, shape (T,) or (T, B)
-
-    Returns
-    -------
-    grads : dict
-        Keyed like ``params``, same shapes, packed in one flat buffer.
-    dhprev : array, shape (S, B)
-        dL/dhprev, laid out like ``hprev``.
+    ``params`` and ``cache``, the result of :func:`forward` on them; ``targets`` (T,) or (T, B), the
+    ids the loss was measured against. Returns ``grads`` (``Wx{l}``, ``Wh{l}``, ``b{l}``, ``bhn{l}``,
+    ``Why``, ``by``, shaped like the parameters) and ``dhprev`` (S, B), dL/dhprev laid out like
+    ``hprev``: the h of every layer.
     """
-    return _backward(params, cache, targets, _Buffers())
+    return _backward(params, cache, targets, Buffers())
 
 
-def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, np.ndarray]:
-    V, H, L = _sizes(params)
-    hs, rz, n, hn, x = cache["hs"], cache["rz"], cache["n"], cache["hn"], cache["inputs"]
+def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, np.ndarray]:
+    V, H, L = layered_sizes(params)
+    grads, dh = begin_backward(params, cache, targets, param_shapes(V, H, L), buf)
+    rz, n, hn, x = cache["rz"], cache["n"], cache["hn"], cache["inputs"]
     T, B = x.shape
-    dtype = params["Why"].dtype
-    G = GATES * H
-    grads = packed_zeros(param_shapes(V, H, L), dtype)
-    masks, outputs = cache["masks"], cache["outputs"]
-    dh = _output_backward(params, cache, targets, outputs[L - 1], grads, buf).reshape(T, B, H)
-    if masks is not None:
-        dh *= masks[L - 1]  # a dropped unit passed nothing on, so it gets no gradient
+    dtype, G = params["Why"].dtype, GATES * H
     dhprev = np.empty((L, H, B), dtype)
     dm = buf("dm", (T, B, G), dtype)  # dL/d(m_t): the recurrent parts (r, z, n blocks)
     da = buf("da", (T, B, G), dtype)  # dL/d(a_t): the input parts; equal to dm except in the n block
-    # the local derivatives of one step, computed inside the loop while its arrays are in the cache
-    Pn, Pz, Pr = (buf(name, (B, H), dtype) for name in ("Pn", "Pz", "Pr"))
-    dhnext, dhz = buf("dhnext", (B, H), dtype), buf("dhz", (B, H), dtype)
+    scratch = tuple(buf(name, (B, H), dtype) for name in ("Pn", "Pz", "Pr", "dhz"))
+    dhnext = buf("dhnext", (B, H), dtype)
     for l in reversed(range(L)):
-        Wx, Wh = params[f"Wx{l}"], params[f"Wh{l}"]
-        r, z, nl, hnl, h_before = rz[l, ..., :H], rz[l, ..., H:], n[l], hn[l], hs[l, :-1]
-        dn_pre = da[..., 2 * H:]
+        r, z, h_before = rz[l, ..., :H], rz[l, ..., H:], cache["hs"][l, :-1]
         dhnext[...] = 0
         for t in reversed(range(T)):
-            #   dn_pre = dh (1-z)(1-n^2)   dz_pre = dh (h_{t-1} - n) z(1-z)   dr_pre = dn_pre hn r(1-r)
-            np.multiply(nl[t], nl[t], out=Pn)
-            np.subtract(1, Pn, out=Pn)
-            np.subtract(1, z[t], out=Pz)
-            Pn *= Pz
-            Pz *= z[t]
-            np.subtract(h_before[t], nl[t], out=Pr)  # Pr as scratch space
-            Pz *= Pr
-            np.subtract(1, r[t], out=Pr)
-            Pr *= r[t]
-            Pr *= hnl[t]
-            dht = dh[t]
-            dht += dhnext
-            np.multiply(dht, Pn, out=dn_pre[t])
-            np.multiply(dht, Pz, out=dm[t, :, H:2 * H])
-            np.multiply(dn_pre[t], Pr, out=dm[t, :, :H])
-            np.multiply(dn_pre[t], r[t], out=dm[t, :, 2 * H:])  # through n = tanh(a_n + r * m_n)
-            np.multiply(dht, z[t], out=dhz)
-            np.dot(dm[t], Wh, out=dhnext)  # row form of Wh^T dm_t
-            dhnext += dhz
+            step_backward(dh[t], dhnext, r[t], z[t], n[l, t], hn[l, t], h_before[t], params[f"Wh{l}"],
+                          da[t, :, 2 * H:], dm[t], scratch)
         dhprev[l] = dhnext.T
         da[..., :2 * H] = dm[..., :2 * H]
-        dm2, da2 = dm.reshape(T * B, G), da.reshape(T * B, G)
+        dm2 = dm.reshape(T * B, G)
         np.dot(dm2.T, h_before.reshape(T * B, H), out=grads[f"Wh{l}"])
         dm2[:, 2 * H:].sum(axis=0, out=grads[f"bhn{l}"][:, 0])
-        da2.sum(axis=0, out=grads[f"b{l}"][:, 0])
-        if l == 0:
-            np.dot(da2.T, _onehot(x, V, dtype, buf), out=grads["Wx0"])
-        else:
-            np.dot(da2.T, outputs[l - 1], out=grads[f"Wx{l}"])
-            # dL/dh_t of the layer below, through its output (dh of this layer is no longer needed)
-            dh = np.dot(da2, Wx, out=dh.reshape(T * B, H)).reshape(T, B, H)
-            if masks is not None:
-                dh *= masks[l - 1]
+        dh = input_backward(params, l, x, da.reshape(T * B, G), cache["outputs"], cache["masks"], grads, dh, buf)
     return grads, dhprev.reshape(H * L, B)
 
 
 def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
                    rng: np.random.Generator | None = None):
-    """Loss, gradients and last state for one chunk of T steps (the gist's ``lossFun``, for a GRU).
+    """The gist's ``lossFun`` for a GRU: ``(loss, grads, h_last)`` for one chunk of T steps.
 
-    Parameters
-    ----------
-    params : dict
-        Keyed as :func:`param_shapes`.
-    inputs, targets : int arrays, shape (T,) or (T, B)
-        ``targets[t]`` is the character that follows ``inputs[t]``.
-    hprev : array, shape (S, B)
-        State carried over from the previous chunk.
-    clip : float or None
-        Clip each gradient entry to [-clip, clip]; ``None`` returns the raw gradients.
-    dropout : float
-        Probability of dropping each unit of the layers' outputs (see :func:`forward`); 0: none.
-    rng : numpy.random.Generator
-        Draws the dropout masks; needed when ``dropout > 0``.
-
-    Returns
-    -------
-    loss : float
-        Cross-entropy summed over the T steps, averaged over the B streams (nats).
-    grads : dict
-        Keyed like ``params``, same shapes.
-    h_last : array, shape (S, B)
-        State after the last step, to pass as the next chunk's ``hprev``.
+    ``hprev`` and ``h_last`` are (S, B) states; gradients are clipped to [-clip, clip] unless ``clip``
+    is None; ``dropout`` and ``rng`` as in :func:`forward`. See :func:`rnn_lib.layers.loss_and_grads_with`.
     """
-    buf = _reused_buffers()  # the cache is used up inside this call, so its arrays can be reused
-    cache = _forward(params, inputs, hprev, buf, dropout, rng)
-    loss = cross_entropy(cache, targets)
-    grads, _ = _backward(params, cache, targets, buf)
-    if clip is not None:
-        clip_grads(grads, clip)
-    return loss, grads, cache["h_last"]
+    return loss_and_grads_with(_forward, _backward, params, inputs, targets, hprev, clip, dropout=dropout, rng=rng)

@@ -22,21 +22,25 @@ Parameters (see :func:`param_shapes`): for every layer l, ``Wx{l}`` (4H, V for l
 
 State: the public functions take and return the whole state as one (S, B) array, column-wise like
 the gist's ``hprev``; rows ``2lH : 2lH+H`` hold h of layer l and rows ``2lH+H : 2(l+1)H`` its c.
-Internally the states are row-wise, ``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.model`: the input
+Internally the states are row-wise, ``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.rnn`: the input
 part of z for all T steps is one lookup (layer 0) or one product (above), and the output layer,
 the softmax and the weight gradients are single products after the time loop.
+
+What the cells share (checks, the input and output layers, dropout, buffers, the loss) lives in
+:mod:`rnn_lib.layers`; this module holds the LSTM's recurrence: :func:`step_forward` and
+:func:`step_backward` for one time step of one layer, :func:`forward` and :func:`backward` over T
+steps and L layers.
 """
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
-from .flat import packed_zeros
-from .model import _as_steps, clip_grads, cross_entropy
+from .layers import (Buffers, begin_backward, begin_forward, check_rng, check_scale, check_sizes,
+                     cross_entropy, gate_scale, init_weights, input_backward, input_forward, layer_outputs,
+                     layered_sizes, logits_of, loss_and_grads_with, output_forward)
 
-__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "forward",
-           "backward", "loss_and_grads", "output_logits", "cross_entropy"]
+__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "step_forward",
+           "step_backward", "forward", "backward", "loss_and_grads", "output_logits", "cross_entropy"]
 
 PARAM_NAMES = ("Wx0", "Wh0", "b0", "Why", "by")  # one layer; param_shapes(V, H, layers) for more
 GATES = 4
@@ -47,20 +51,13 @@ def param_names(layers: int = 1) -> tuple:
     return tuple(name for l in range(layers) for name in (f"Wx{l}", f"Wh{l}", f"b{l}")) + ("Why", "by")
 
 
-def _check_sizes(vocab_size, hidden_size, layers) -> tuple:
-    for name, value in (("vocab_size", vocab_size), ("hidden_size", hidden_size), ("layers", layers)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(vocab_size), int(hidden_size), int(layers)
-
-
 def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     """Shapes of the parameters, in storage order.
 
     ``Wx{l}`` (4H, V if l == 0 else H), ``Wh{l}`` (4H, H), ``b{l}`` (4H, 1) for l = 0 ... L-1,
     then ``Why`` (V, H), ``by`` (V, 1). Rows of the 4H blocks: i, f, o, g.
     """
-    V, H, L = _check_sizes(vocab_size, hidden_size, layers)
+    V, H, L = check_sizes(vocab_size, hidden_size, layers)
     shapes = {}
     for l in range(L):
         shapes[f"Wx{l}"] = (GATES * H, V if l == 0 else H)
@@ -72,7 +69,7 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
 
 def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, scale: float | None = None,
                 dtype=np.float64, layers: int = 1, forget_bias: float = 1.0) -> dict:
-    """Random weights and constant biases, all views into one flat buffer.
+    """Random weights and constant biases.
 
     Parameters
     ----------
@@ -102,11 +99,10 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, sca
     dict
         Keyed as :func:`param_shapes`.
     """
-    V, H, L = _check_sizes(vocab_size, hidden_size, layers)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    params = packed_zeros(param_shapes(V, H, L), np.dtype(dtype))
-    _draw_weights(params, H, L, rng, scale)
+    V, H, L = check_sizes(vocab_size, hidden_size, layers)
+    check_rng(rng)
+    check_scale(scale)
+    params = init_weights(param_shapes(V, H, L), _weight_names(L), rng, scale, np.dtype(dtype))
     if not (isinstance(forget_bias, (int, float, np.floating)) and np.isfinite(forget_bias)):
         raise ValueError(f"forget_bias must be a finite number, got {forget_bias!r}")
     for l in range(L):
@@ -114,163 +110,106 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, sca
     return params
 
 
-def _draw_weights(params: dict, H: int, L: int, rng, scale) -> None:
-    """Fill ``Wx{l}``, ``Wh{l}`` and ``Why`` (in that order) from ``rng``; shared with :mod:`rnn_lib.gru`."""
-    if scale is not None and not (isinstance(scale, (int, float, np.floating)) and np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive number or None (the cell's default), got {scale!r}")
-    for name in [n for l in range(L) for n in (f"Wx{l}", f"Wh{l}")] + ["Why"]:
-        shape = params[name].shape
-        if scale is None:
-            k = 1 / np.sqrt(H)
-            params[name][...] = rng.uniform(-k, k, shape)
-        else:
-            params[name][...] = rng.standard_normal(shape) * scale
-
-
-def _sizes(params: dict) -> tuple:
-    """V, H, L of a parameter dict."""
-    if "Why" not in params or "Wh0" not in params:
-        raise ValueError(f"these are not parameters of a layered cell (keys {sorted(params)}); "
-                         f"make them with init_params")
-    V, H = params["Why"].shape
-    L = 1
-    while f"Wh{L}" in params:
-        L += 1
-    return V, H, L
+def _weight_names(L: int) -> list:
+    """The weights drawn from rng, in order: ``Wx0, Wh0, Wx1, Wh1, ..., Why``; biases are constants."""
+    return [n for l in range(L) for n in (f"Wx{l}", f"Wh{l}")] + ["Why"]
 
 
 def initial_state(params: dict, batch_size: int = 1) -> np.ndarray:
     """The all-zero state, shape (S, B) with S = 2*H*L (h and c of every layer)."""
-    _, H, L = _sizes(params)
+    _, H, L = layered_sizes(params)
     return np.zeros((2 * H * L, batch_size), params["Why"].dtype)
-
-
-def _check_state(state, S: int, B: int, what: str) -> np.ndarray:
-    state = np.asarray(state)
-    if state.shape != (S, B):
-        raise ValueError(f"{what} must have shape (S, B) = ({S}, {B}) for these inputs and parameters, "
-                         f"got {state.shape} (use initial_state(params, batch_size) for a fresh one)")
-    return state
 
 
 def output_logits(params: dict, state) -> np.ndarray:
     """Logits of the next character in ``state`` (S, B): ``Why @ h + by`` with h the top layer's, shape (V, B)."""
-    _, H, L = _sizes(params)
+    _, H, L = layered_sizes(params)
     state = np.asarray(state)
     if state.ndim != 2 or state.shape[0] != 2 * H * L:
         raise ValueError(f"state must have shape (S, B) with S = 2*H*layers = {2 * H * L}, got {state.shape}")
-    h_top = state[2 * H * (L - 1):2 * H * (L - 1) + H]
-    return params["Why"] @ h_top + params["by"]
+    return logits_of(params, state[2 * H * (L - 1):2 * H * (L - 1) + H])
 
 
-class _Buffers:
-    """The arrays of one forward and backward pass, by name.
+def step_forward(z: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, WhT: np.ndarray, h: np.ndarray,
+                 c: np.ndarray, tanh_c: np.ndarray, recurrent: np.ndarray, ig: np.ndarray) -> None:
+    """One step of one LSTM layer, row-wise, in place.
 
-    Fresh arrays by default. ``reuse=True`` keeps them from one call to the next, as
-    :func:`loss_and_grads` does: a training step of a 256-unit LSTM needs some 20 MB of
-    intermediate arrays, and allocating them anew makes the OS zero-fill them page by page at every
-    step, which costs a good fraction of the step. Shared with :mod:`rnn_lib.gru`.
+    Parameters
+    ----------
+    z : array, shape (B, 4H), contiguous
+        In: the input part ``Wx x_t + b``, pre-scaled (see :func:`rnn_lib.layers.gate_scale`).
+        Out: the gates i, f, o, g after their nonlinearities.
+    h_prev, c_prev : arrays, shape (B, H)
+        h_{t-1}, c_{t-1}.
+    WhT : array, shape (H, 4H)
+        ``Wh.T``, pre-scaled like z: ``h_prev @ WhT`` is the row form of ``Wh @ h_{t-1}``.
+    h, c, tanh_c : arrays, shape (B, H)
+        Out: h_t, c_t, tanh(c_t).
+    recurrent : array, shape (B, 4H)
+    ig : array, shape (B, H)
+        Scratch space.
     """
-
-    def __init__(self, reuse: bool = False):
-        self.reuse = reuse
-        self.arrays = {}
-
-    def __call__(self, name: str, shape: tuple, dtype) -> np.ndarray:
-        if not self.reuse:
-            return np.empty(shape, dtype)
-        a = self.arrays.get(name)
-        if a is None or a.shape != shape or a.dtype != dtype:
-            a = self.arrays[name] = np.empty(shape, dtype)
-        return a
-
-
-def _check_dropout(dropout, rng) -> float:
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.floating)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
-    if dropout and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"dropout needs rng, a numpy Generator (np.random.default_rng(seed)) to draw its masks, "
-                        f"got {type(rng).__name__}")
-    return float(dropout)
+    np.dot(h_prev, WhT, out=recurrent)
+    z += recurrent
+    np.exp(z, out=z)
+    z += 1
+    np.reciprocal(z, out=z)  # sigmoid(z_i, z_f, z_o) and sigmoid(2 z_g)
+    z4 = z.reshape(z.shape[0], GATES, -1)
+    i, f, o, g = z4[:, 0], z4[:, 1], z4[:, 2], z4[:, 3]
+    g *= 2
+    g -= 1  # tanh(z_g)
+    np.multiply(f, c_prev, out=c)  # c_t = f * c_{t-1} + i * g
+    np.multiply(i, g, out=ig)
+    c += ig
+    np.tanh(c, out=tanh_c)
+    np.multiply(o, tanh_c, out=h)  # h_t = o * tanh(c_t)
 
 
-def _dropout_masks(dropout: float, rng, shape: tuple, dtype, buf: _Buffers):
-    """Inverted-dropout masks, 0 with probability ``dropout`` and 1/(1 - dropout) otherwise; None for no dropout.
+def step_backward(dh: np.ndarray, dhnext: np.ndarray, dcnext: np.ndarray, act: np.ndarray, c_prev: np.ndarray,
+                  tanh_c: np.ndarray, Wh: np.ndarray, dz: np.ndarray, scratch: tuple) -> None:
+    """One step of backpropagation through time in one LSTM layer, row-wise, in place.
 
-    Scaling the kept units up while training keeps the expected input of the next layer unchanged,
-    so evaluation and sampling run the plain network. Shared with :mod:`rnn_lib.gru`.
+    Parameters
+    ----------
+    dh : array, shape (B, H)
+        In: the part of dL/dh_t from above (the output layer or the layer above). Overwritten.
+    dhnext, dcnext : arrays, shape (B, H)
+        In: dL/dh_t and dL/dc_t from step t+1. Out: the same for step t-1.
+    act : array, shape (B, 4, H)
+        The gates i, f, o, g of step t.
+    c_prev, tanh_c : arrays, shape (B, H)
+        c_{t-1} and tanh(c_t).
+    Wh : array, shape (4H, H)
+    dz : array, shape (B, 4, H)
+        Out: dL/dz_t, blocks i, f, o, g.
+    scratch : tuple
+        ``P`` (B, 4, H), ``A`` (B, H), ``dc`` (B, H).
     """
-    if not dropout:
-        return None
-    masks = buf("masks", shape, dtype)
-    rng.random(shape, dtype=np.dtype(dtype).type, out=masks)
-    keep = np.greater_equal(masks, dropout, out=buf("keep", shape, np.bool_))
-    return np.multiply(keep, 1 / (1 - dropout), out=masks, dtype=dtype)
-
-
-_thread = threading.local()
-
-
-def _reused_buffers() -> _Buffers:
-    """This thread's buffers for :func:`loss_and_grads` (whose cache never leaves the call)."""
-    if not hasattr(_thread, "buffers"):
-        _thread.buffers = _Buffers(reuse=True)
-    return _thread.buffers
-
-
-def _output_layer(params: dict, states: np.ndarray, buf: _Buffers) -> dict:
-    """Shifted logits, probabilities and log-normalisers for all (T*B, H) top-layer states at once.
-
-    The output layer does not feed the recurrence, so all T steps share one product (as in
-    :func:`rnn_lib.model.forward`). Shared with :mod:`rnn_lib.gru`.
-    """
-    Why, by = params["Why"], params["by"]
-    logits = buf("logits", (states.shape[0], Why.shape[0]), Why.dtype)
-    np.dot(states, Why.T, out=logits)
-    logits += by.T
-    logits -= logits.max(axis=1, keepdims=True)  # softmax is unchanged by the shift; exp cannot overflow
-    probs = np.exp(logits, out=buf("probs", logits.shape, logits.dtype))
-    total = probs.sum(axis=1, keepdims=True)
-    probs /= total
-    return {"logits": logits, "probs": probs, "log_norm": np.log(total[:, 0])}
-
-
-def _output_backward(params: dict, cache: dict, targets, states: np.ndarray, grads: dict,
-                     buf: _Buffers) -> np.ndarray:
-    """dWhy, dby into ``grads``; returns dL/dh of the top layer from the outputs, (T*B, H)."""
-    x = cache["inputs"]
-    T, B = x.shape
-    Why = params["Why"]
-    y = _as_steps(targets, "targets", Why.shape[0])
-    if y.shape != x.shape:
-        raise ValueError(f"targets must have the same shape as inputs {x.shape}, got {y.shape}")
-    # dL/dy_t = p_t - onehot(target_t), divided by B as the loss is a mean over the streams
-    dy = buf("dy", cache["probs"].shape, Why.dtype)
-    dy[...] = cache["probs"]
-    dy[np.arange(T * B), y.reshape(T * B)] -= 1
-    dy /= B
-    np.dot(dy.T, states, out=grads["Why"])
-    dy.sum(axis=0, out=grads["by"][:, 0])
-    return np.dot(dy, Why, out=buf("dh", states.shape, Why.dtype))
-
-
-def _onehot(x: np.ndarray, V: int, dtype, buf: _Buffers) -> np.ndarray:
-    """The (T*B, V) one-hot matrix of ids (T, B): dWx0 = dZ^T onehot is one product."""
-    onehot = buf("onehot", (x.size, V), dtype)
-    onehot[...] = 0
-    onehot[np.arange(x.size), x.reshape(-1)] = 1
-    return onehot
-
-
-# z is computed pre-scaled by these factors: -z for the sigmoid blocks (i, f, o) and -2z for g, so
-# that ONE exp over the whole contiguous (B, 4H) block gives every gate, sigmoid(z) = 1 / (1 + exp(-z))
-# and tanh(z) = 2 sigmoid(2z) - 1. Scaling by -1 and -2 is exact in floating point, and folding it
-# into copies of the weights makes it free; numpy's exp on one contiguous block is several times
-# faster than a sigmoid and a tanh on strided column slices.
-def _gate_scale(H: int, dtype) -> np.ndarray:
-    scale = np.full(GATES * H, -1, dtype)
-    scale[3 * H:] = -2
-    return scale
+    P, A, dc = scratch
+    i, f, o, g = act[:, 0], act[:, 1], act[:, 2], act[:, 3]
+    #   dz_i = dc * g i(1-i)       dz_f = dc * c_{t-1} f(1-f)      dz_g = dc * i (1-g^2)
+    #   dz_o = dh * tanh(c) o(1-o)  dc   = dh * o (1 - tanh(c)^2) + dc_next
+    # (the local derivatives are computed here, where the step's arrays are still in the CPU cache:
+    # faster than one pass over all T steps before the loop)
+    np.subtract(1, act[:, :3], out=P[:, :3])
+    P[:, :3] *= act[:, :3]  # sigmoid' = s (1 - s), for i, f and o at once
+    P[:, 0] *= g
+    P[:, 1] *= c_prev
+    P[:, 2] *= tanh_c
+    np.multiply(g, g, out=P[:, 3])
+    np.subtract(1, P[:, 3], out=P[:, 3])
+    P[:, 3] *= i
+    np.multiply(tanh_c, tanh_c, out=A)
+    np.subtract(1, A, out=A)
+    A *= o
+    dh += dhnext
+    np.multiply(dh, A, out=dc)
+    dc += dcnext
+    np.multiply(dc[:, None], P[:, :2], out=dz[:, :2])
+    np.multiply(dh, P[:, 2], out=dz[:, 2])
+    np.multiply(dc, P[:, 3], out=dz[:, 3])
+    np.multiply(dc, f, out=dcnext)  # the additive memory: dc_{t-1} = f * dc_t
+    np.dot(dz.reshape(dz.shape[0], -1), Wh, out=dhnext)  # row form of Wh^T dz_t
 
 
 def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Generator | None = None) -> dict:
@@ -300,20 +239,16 @@ def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Ge
         ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step;
         ``masks`` (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
     """
-    return _forward(params, inputs, hprev, _Buffers(), dropout, rng)
+    return _forward(params, inputs, hprev, Buffers(), dropout, rng)
 
 
-def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, rng=None) -> dict:
-    V, H, L = _sizes(params)
-    x = _as_steps(inputs, "inputs", V)
+def _forward(params: dict, inputs, hprev, buf: Buffers, dropout: float = 0.0, rng=None) -> dict:
+    V, H, L = layered_sizes(params)
+    x, hprev, masks, dropped = begin_forward(params, inputs, hprev, 2 * H * L, dropout, rng, buf)
     T, B = x.shape
-    hprev = _check_state(hprev, 2 * H * L, B, "hprev")
-    dropout = _check_dropout(dropout, rng)
     dtype = params["Why"].dtype
-    masks = _dropout_masks(dropout, rng, (L, T, B, H), dtype, buf)
-    dropped = buf("dropped", (L, T, B, H), dtype) if masks is not None else None
     G = GATES * H
-    scale = _gate_scale(H, dtype)
+    scale = gate_scale(GATES - 1, H, dtype)
 
     hs = buf("hs", (L, T + 1, B, H), dtype)
     cs = buf("cs", (L, T + 1, B, H), dtype)
@@ -327,42 +262,15 @@ def _forward(params: dict, inputs, hprev, buf: _Buffers, dropout: float = 0.0, r
     ig = buf("ig", (B, H), dtype)
     with np.errstate(over="ignore"):  # exp(-z) = inf for very negative z gives sigmoid 0, as it should
         for l in range(L):
-            Wx, Wh, b = params[f"Wx{l}"], params[f"Wh{l}"], params[f"b{l}"]
-            z = gates[l]
-            if l == 0:
-                # Wx0 @ onehot(x_t) is column x_t of Wx0: one row lookup gives all T*B input parts
-                table = Wx.T + b.T  # (V, 4H)
-                table *= scale
-                np.take(table, x, axis=0, out=z, mode="clip")  # ids already checked; 'clip' is unbuffered
-            else:
-                below = hs[l - 1, 1:]
-                if masks is not None:
-                    below = np.multiply(below, masks[l - 1], out=dropped[l - 1])
-                np.dot(below.reshape(T * B, H), Wx.T * scale, out=z.reshape(T * B, G))
-                z += b.T * scale
-            np.multiply(Wh.T, scale, out=WhT)  # (H, 4H), contiguous: the row form of Wh @ h, pre-scaled
-            h, c, th, z4 = hs[l], cs[l], tanh_c[l], z.reshape(T, B, GATES, H)
+            input_forward(params, l, x, hs, masks, dropped, scale, out=gates[l])
+            np.multiply(params[f"Wh{l}"].T, scale, out=WhT)  # (H, 4H) contiguous: Wh @ h in row form, pre-scaled
+            h, c, th, z = hs[l], cs[l], tanh_c[l], gates[l]
             for t in range(T):
-                zt = z[t]
-                np.dot(h[t], WhT, out=recurrent)
-                zt += recurrent
-                np.exp(zt, out=zt)
-                zt += 1
-                np.reciprocal(zt, out=zt)  # sigmoid(z_i, z_f, z_o) and sigmoid(2 z_g)
-                i, f, o, g = z4[t, :, 0], z4[t, :, 1], z4[t, :, 2], z4[t, :, 3]
-                g *= 2
-                g -= 1  # tanh(z_g)
-                np.multiply(f, c[t], out=c[t + 1])
-                np.multiply(i, g, out=ig)
-                c[t + 1] += ig
-                np.tanh(c[t + 1], out=th[t])
-                np.multiply(o, th[t], out=h[t + 1])
+                step_forward(z[t], h[t], c[t], WhT, h[t + 1], c[t + 1], th[t], recurrent, ig)
 
-    if masks is not None:
-        np.multiply(hs[L - 1, 1:], masks[L - 1], out=dropped[L - 1])
-    outputs = [(hs[l, 1:] if masks is None else dropped[l]).reshape(T * B, H) for l in range(L)]
-    cache = _output_layer(params, outputs[L - 1], buf)
-    h_last = np.empty((L, 2, H, B), dtype)
+    outputs = layer_outputs(hs, masks, dropped)
+    cache = output_forward(params, outputs[L - 1], buf)
+    h_last = np.empty((L, 2, H, B), dtype)  # a new array: hs may be reused by the next call
     h_last[:, 0] = hs[:, T].transpose(0, 2, 1)
     h_last[:, 1] = cs[:, T].transpose(0, 2, 1)
     cache.update(hs=hs, cs=cs, gates=gates, tanh_c=tanh_c, inputs=x, h_last=h_last.reshape(2 * H * L, B),
@@ -383,110 +291,43 @@ def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
     Returns
     -------
     grads : dict
-        Keyed like ``params``, same shapes, packed in one flat buffer.
+        Keyed like ``params``, same shapes.
     dhprev : array, shape (S, B)
         dL/dhprev (h and c of every layer, laid out like ``hprev``): what flows out of the first
         step into the previous chunk (truncated BPTT drops it; the gradient check uses it).
     """
-    return _backward(params, cache, targets, _Buffers())
+    return _backward(params, cache, targets, Buffers())
 
 
-def _backward(params: dict, cache: dict, targets, buf: _Buffers) -> tuple[dict, np.ndarray]:
-    V, H, L = _sizes(params)
+def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, np.ndarray]:
+    V, H, L = layered_sizes(params)
+    grads, dh = begin_backward(params, cache, targets, param_shapes(V, H, L), buf)
     hs, cs, gates, tanh_c, x = cache["hs"], cache["cs"], cache["gates"], cache["tanh_c"], cache["inputs"]
-    T, B = x.shape
-    dtype = params["Why"].dtype
-    G = GATES * H
-    grads = packed_zeros(param_shapes(V, H, L), dtype)
-    masks, outputs = cache["masks"], cache["outputs"]
-    dh = _output_backward(params, cache, targets, outputs[L - 1], grads, buf).reshape(T, B, H)
-    if masks is not None:
-        dh *= masks[L - 1]  # a dropped unit passed nothing on, so it gets no gradient
+    T, B, G, dtype = *x.shape, GATES * H, params["Why"].dtype
     dhprev = np.empty((L, 2, H, B), dtype)
     dZ = buf("dZ", (T, B, G), dtype)  # dL/dz_t, reused layer after layer
     dZ4 = dZ.reshape(T, B, GATES, H)
-    # the local derivatives of one step; computing them inside the loop, where the step's arrays
-    # are still in the CPU cache, is faster than one pass over all T steps before it
-    P = buf("P", (B, GATES, H), dtype)
-    A = buf("A", (B, H), dtype)
-    dc, dcnext, dhnext = (buf(name, (B, H), dtype) for name in ("dc", "dcnext", "dhnext"))
+    scratch = buf("P", (B, GATES, H), dtype), buf("A", (B, H), dtype), buf("dc", (B, H), dtype)
+    dcnext, dhnext = buf("dcnext", (B, H), dtype), buf("dhnext", (B, H), dtype)
     for l in reversed(range(L)):
-        Wx, Wh = params[f"Wx{l}"], params[f"Wh{l}"]
         act, c, tc = gates[l].reshape(T, B, GATES, H), cs[l], tanh_c[l]
         dhnext[...] = 0
         dcnext[...] = 0
         for t in reversed(range(T)):
-            i, f, o, g = act[t, :, 0], act[t, :, 1], act[t, :, 2], act[t, :, 3]
-            #   dz_i = dc * g i(1-i)       dz_f = dc * c_{t-1} f(1-f)      dz_g = dc * i (1-g^2)
-            #   dz_o = dh * tanh(c) o(1-o)  dc   = dh * o (1 - tanh(c)^2) + dc_next
-            np.subtract(1, act[t, :, :3], out=P[:, :3])
-            P[:, :3] *= act[t, :, :3]  # sigmoid' = s (1 - s), for i, f and o at once
-            P[:, 0] *= g
-            P[:, 1] *= c[t]
-            P[:, 2] *= tc[t]
-            np.multiply(g, g, out=P[:, 3])
-            np.subtract(1, P[:, 3], out=P[:, 3])
-            P[:, 3] *= i
-            np.multiply(tc[t], tc[t], out=A)
-            np.subtract(1, A, out=A)
-            A *= o
-            dht = dh[t]
-            dht += dhnext
-            np.multiply(dht, A, out=dc)
-            dc += dcnext
-            np.multiply(dc[:, None], P[:, :2], out=dZ4[t, :, :2])
-            np.multiply(dht, P[:, 2], out=dZ4[t, :, 2])
-            np.multiply(dc, P[:, 3], out=dZ4[t, :, 3])
-            np.multiply(dc, f, out=dcnext)
-            np.dot(dZ[t], Wh, out=dhnext)  # row form of Wh^T dz_t
+            step_backward(dh[t], dhnext, dcnext, act[t], c[t], tc[t], params[f"Wh{l}"], dZ4[t], scratch)
         dhprev[l, 0] = dhnext.T
         dhprev[l, 1] = dcnext.T
         dZ2 = dZ.reshape(T * B, G)
         np.dot(dZ2.T, hs[l, :-1].reshape(T * B, H), out=grads[f"Wh{l}"])  # sum_t dz_t h_{t-1}^T
-        dZ2.sum(axis=0, out=grads[f"b{l}"][:, 0])
-        if l == 0:
-            np.dot(dZ2.T, _onehot(x, V, dtype, buf), out=grads["Wx0"])  # sum_t dz_t x_t^T
-        else:
-            np.dot(dZ2.T, outputs[l - 1], out=grads[f"Wx{l}"])
-            # dL/dh_t of the layer below, through its output (dh of this layer is no longer needed)
-            dh = np.dot(dZ2, Wx, out=dh.reshape(T * B, H)).reshape(T, B, H)
-            if masks is not None:
-                dh *= masks[l - 1]
+        # dWx, db (sum_t dz_t x_t^T, sum_t dz_t) and dL/dh_t of the layer below
+        dh = input_backward(params, l, x, dZ2, cache["outputs"], cache["masks"], grads, dh, buf)
     return grads, dhprev.reshape(2 * H * L, B)
 
 
 def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
                    rng: np.random.Generator | None = None):
-    """Loss, gradients and last state for one chunk of T steps (the gist's ``lossFun``, for an LSTM).
-
-    Parameters
-    ----------
-    params : dict
-        Keyed as :func:`param_shapes`.
-    inputs, targets : int arrays, shape (T,) or (T, B)
-        ``targets[t]`` is the character that follows ``inputs[t]``.
-    hprev : array, shape (S, B)
-        State carried over from the previous chunk.
-    clip : float or None
-        Clip each gradient entry to [-clip, clip]; ``None`` returns the raw gradients.
-    dropout : float
-        Probability of dropping each unit of the layers' outputs (see :func:`forward`); 0: none.
-    rng : numpy.random.Generator
-        Draws the dropout masks; needed when ``dropout > 0``.
-
-    Returns
-    -------
-    loss : float
-        Cross-entropy summed over the T steps, averaged over the B streams (nats).
-    grads : dict
-        Keyed like ``params``, same shapes.
-    h_last : array, shape (S, B)
-        State after the last step, to pass as the next chunk's ``hprev``.
+    """The gist's ``lossFun`` for an LSTM: loss, gradients (clipped to [-clip, clip] unless ``clip`` is
+    None) and the last state (S, B) for one chunk of T steps from state ``hprev`` (S, B); ``dropout``
+    and ``rng`` as in :func:`forward`. See :func:`rnn_lib.layers.loss_and_grads_with`.
     """
-    buf = _reused_buffers()  # the cache is used up inside this call, so its arrays can be reused
-    cache = _forward(params, inputs, hprev, buf, dropout, rng)
-    loss = cross_entropy(cache, targets)
-    grads, _ = _backward(params, cache, targets, buf)
-    if clip is not None:
-        clip_grads(grads, clip)
-    return loss, grads, cache["h_last"]
+    return loss_and_grads_with(_forward, _backward, params, inputs, targets, hprev, clip, dropout=dropout, rng=rng)

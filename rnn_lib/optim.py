@@ -3,12 +3,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from .flat import packed_buffer, packed_zeros
+from .layers import zeros
 
 __all__ = ["Adagrad", "SGD"]
 
 
-class Adagrad:
+class _Optimizer:
+    """What Adagrad and Adam share: a step is a check of the gradients' names, then one update per array."""
+
+    params: dict
+
+    def step(self, grads: dict) -> None:
+        """Apply one update from ``grads`` (keyed like the parameters)."""
+        missing = set(self.params) - set(grads)
+        if missing:
+            raise KeyError(f"grads is missing {sorted(missing)}; it must be keyed like the parameters")
+        self._begin_step()
+        for name, param in self.params.items():
+            self._update(name, param, grads[name])
+
+    def _begin_step(self) -> None:
+        """Anything computed once per step, before the updates."""
+
+    def _update(self, name: str, param: np.ndarray, dparam: np.ndarray) -> None:
+        raise NotImplementedError
+
+
+class Adagrad(_Optimizer):
     """Adagrad with the gist's update rule, applied to the parameter arrays in place::
 
         mem   += dparam * dparam
@@ -33,11 +54,7 @@ class Adagrad:
         self.params = params
         self.learning_rate = float(learning_rate)
         self.eps = float(eps)
-        self.memory = packed_zeros({k: v.shape for k, v in params.items()},
-                                   next(iter(params.values())).dtype)
-        # the flat buffer behind the parameters, valid while the dict holds the same array objects
-        self._flat_params = (packed_buffer(params), tuple(params.values()))
-        self._flat_memory = packed_buffer(self.memory)
+        self.memory = zeros({k: v.shape for k, v in params.items()}, next(iter(params.values())).dtype)
 
     def __getattr__(self, name):
         # opt.mWxh -> opt.memory["Wxh"], mirroring the gist's variable names
@@ -46,25 +63,8 @@ class Adagrad:
             return memory[name[1:]]
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
-    def step(self, grads: dict) -> None:
-        """Apply one update from ``grads`` (keyed like the parameters)."""
-        missing = set(self.params) - set(grads)
-        if missing:
-            raise KeyError(f"grads is missing {sorted(missing)}; it must be keyed like the parameters")
-        flat_params, arrays = self._flat_params
-        if flat_params is not None and any(a is not b for a, b in zip(arrays, self.params.values())):
-            flat_params = None  # entries of the dict were replaced by other arrays
-        flat_grads = packed_buffer(grads) if flat_params is not None else None
-        same_layout = list(grads) == list(self.params) and all(
-            grads[k].shape == p.shape for k, p in self.params.items())
-        if same_layout and flat_grads is not None:
-            # parameters, gradients and memory are each one block: update them all at once
-            self._update(flat_params, flat_grads, self._flat_memory)
-        else:
-            for name in self.params:
-                self._update(self.params[name], grads[name], self.memory[name])
-
-    def _update(self, param, dparam, mem):
+    def _update(self, name, param, dparam):
+        mem = self.memory[name]
         mem += dparam * dparam
         param += -self.learning_rate * dparam / np.sqrt(mem + self.eps)
 
@@ -96,7 +96,7 @@ class SGD:
             param -= self.learning_rate * grads[name]
 
 
-class Adam:
+class Adam(_Optimizer):
     """Adam (Kingma and Ba, 2015), applied to the parameter arrays in place::
 
         t      += 1
@@ -110,7 +110,7 @@ class Adam:
     unlike Adagrad's ever-growing memory, v forgets old gradients (over ~1/(1 - beta2) = 1000 steps),
     so the step size does not shrink for ever: the usual choice for LSTMs and GRUs.
 
-    The memory is one flat buffer (like the parameters) of three parts, readable by name:
+    The memory has three parts, readable by name:
     ``opt.memory["m/Wxh"]``, ``opt.memory["v/Wxh"]``, ... (each shaped like its parameter) and
     ``opt.memory["t"]``, a 0-d array holding the step count. Every part is an array, so a checkpoint
     stores ``state_dict()`` as it stores Adagrad's memory, and :meth:`load_state_dict` resumes the
@@ -144,44 +144,23 @@ class Adam:
         shapes = {f"m/{k}": v.shape for k, v in params.items()}
         shapes.update({f"v/{k}": v.shape for k, v in params.items()})
         shapes["t"] = ()
-        self.memory = packed_zeros(shapes, dtype)
-        self._flat_params = (packed_buffer(params), tuple(params.values()))
-        flat_memory = packed_buffer(self.memory)
-        n = sum(v.size for v in params.values())
-        self._flat_m, self._flat_v = flat_memory[:n], flat_memory[n:2 * n]
-        self._scratch = np.empty(n, dtype)  # the flat path's temporary, allocated once
+        self.memory = zeros(shapes, dtype)
 
     @property
     def t(self) -> int:
         """Updates applied so far."""
         return int(self.memory["t"])
 
-    def step(self, grads: dict) -> None:
-        """Apply one update from ``grads`` (keyed like the parameters)."""
-        missing = set(self.params) - set(grads)
-        if missing:
-            raise KeyError(f"grads is missing {sorted(missing)}; it must be keyed like the parameters")
+    def _begin_step(self) -> None:
         t = self.memory["t"]
         t += 1
         # folded into two scalars: m_hat / (sqrt(v_hat) + eps) = m / c1 / (sqrt(v) / sqrt(c2) + eps)
-        c1 = 1 - self.beta1 ** float(t)
-        c2 = 1 - self.beta2 ** float(t)
-        flat_params, arrays = self._flat_params
-        if flat_params is not None and any(a is not b for a, b in zip(arrays, self.params.values())):
-            flat_params = None  # entries of the dict were replaced by other arrays
-        flat_grads = packed_buffer(grads) if flat_params is not None else None
-        same_layout = list(grads) == list(self.params) and all(
-            grads[k].shape == p.shape for k, p in self.params.items())
-        if same_layout and flat_grads is not None:
-            # parameters, gradients, m and v are each one block: update them all at once
-            self._update(flat_params, flat_grads, self._flat_m, self._flat_v, self._scratch, c1, c2)
-        else:
-            for name, param in self.params.items():
-                g = grads[name]
-                self._update(param, g, self.memory[f"m/{name}"], self.memory[f"v/{name}"],
-                             np.empty(param.shape, param.dtype), c1, c2)
+        self._c1 = 1 - self.beta1 ** float(t)
+        self._c2 = 1 - self.beta2 ** float(t)
 
-    def _update(self, param, dparam, m, v, s, c1, c2):
+    def _update(self, name, param, dparam):
+        m, v, c1, c2 = self.memory[f"m/{name}"], self.memory[f"v/{name}"], self._c1, self._c2
+        s = np.empty(param.shape, param.dtype)
         m *= self.beta1
         np.multiply(dparam, 1 - self.beta1, out=s)
         m += s

@@ -24,12 +24,11 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from . import model as rnn
 from .blas import DEFAULT_BLAS_THREADS
 from .blas import blas_threads as _blas_threads
 from .cells import cell_of, get_cell
 from .config import TrainConfig
-from .flat import packed_buffer
+from .layers import clip_grads, cross_entropy
 from .optim import Adagrad
 from .sampling import sample
 from .signals import StopRequests
@@ -141,19 +140,13 @@ def _evaluate(params, ids, n_streams, chunk, model) -> float:
     for start in range(0, L - 1, chunk):
         stop = min(start + chunk, L - 1)
         cache = model.forward(params, grid[start:stop], h)
-        total += rnn.cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
+        total += cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
         h = cache["h_last"]
     return total / (n_streams * (L - 1))
 
 
-def _blocks(arrays: dict) -> list:
-    """The one flat buffer behind a dict of packed arrays, or else the arrays themselves."""
-    flat = packed_buffer(arrays)
-    return [flat] if flat is not None else list(arrays.values())
-
-
 def _all_finite(arrays: dict) -> bool:
-    return all(np.isfinite(a).all() for a in _blocks(arrays))
+    return all(np.isfinite(a).all() for a in arrays.values())
 
 
 @contextmanager
@@ -321,18 +314,18 @@ class Trainer:
             results = [group(k) for k in k_all]
         weights = [(g.stop - g.start) / c.batch_size for g in self._groups]
         grads = results[0][1]  # a fresh buffer from this call: the sum is built in it
-        blocks = [_blocks(r[1]) for r in results]
+        blocks = [list(r[1].values()) for r in results]
         for i, total in enumerate(blocks[0]):
             total *= weights[0]
             for w, b in zip(weights[1:], blocks[1:]):
                 total += w * b[i]
-        rnn.clip_grads(grads, c.clip)
+        clip_grads(grads, c.clip)
         loss = sum(w * r[0] for w, r in zip(weights, results))
         return loss, grads, np.concatenate([r[2] for r in results], axis=1)
 
     def _step_keeping_finite(self, grads: dict) -> None:
         """Apply the update; if it made a parameter inf or NaN, undo it and raise TrainingDiverged."""
-        arrays = _blocks(self.params) + _blocks(self.optimizer.memory)
+        arrays = list(self.params.values()) + list(self.optimizer.memory.values())
         before = [a.copy() for a in arrays]  # about 1% of a step, even for the 2-layer LSTM
         self.optimizer.learning_rate = self.config.learning_rate_at(self.step, self.seconds)
         with np.errstate(over="ignore", invalid="ignore"):

@@ -9,7 +9,7 @@ tanh' = 1 - h^2) must fail it.
 import numpy as np
 import pytest
 
-from rnn_lib import model as rnn
+from rnn_lib import rnn
 from rnn_lib.gradcheck import gradcheck, gradcheck_rnn, rel_error
 
 V, H, T = 5, 6, 5

@@ -3,155 +3,28 @@
 Dimension letters: V vocabulary size, H hidden size, T time steps, B batch (streams), L layers,
 S the size of the whole recurrent state (LSTM 2*H*L, GRU H*L).
 
-The references below are written as the derivation would write them: one stream, column vectors,
-a one-hot input vector multiplied by Wx0, one layer after the other at each step, and the backward
-pass step by step. The vectorised modules must agree with them to 1e-12 in float64.
+The plain references (rnn_lib.references) are written as the derivation would write them: one
+stream, column vectors, a one-hot input vector multiplied by Wx0, one layer after the other at each
+step, and the backward pass step by step. The vectorised modules must agree with them to 1e-12 in
+float64.
 """
 import numpy as np
 import pytest
 
 from rnn_lib import gru, lstm
-from rnn_lib.flat import packed_buffer
 from rnn_lib.gradcheck import gradcheck
-from rnn_lib.model import cross_entropy
+from rnn_lib.layers import cross_entropy
 from rnn_lib.optim import Adagrad, Adam
+from rnn_lib.references import REFERENCES
 
 CELLS = {"lstm": lstm, "gru": gru}
 V, H, T = 5, 4, 4  # gradient checks
 TOL = 1e-6
 
 
-def sigmoid(v):
-    return 1 / (1 + np.exp(-v))
-
-
-def n_layers(params):
-    return sum(1 for k in params if k.startswith("Wh") and k[2:].isdigit())
-
-
-def onehot(i, n):
-    x = np.zeros((n, 1))
-    x[i] = 1
-    return x
-
-
-# ------------------------------------------------------------------ plain per-step references
-def lstm_reference(params, inputs, targets, hprev, clip=None):
-    """Loss, grads, h_last for ONE stream. hprev (2HL, 1): h then c of layer 0, then of layer 1, ..."""
-    Vn, Hn = params["Why"].shape
-    L = n_layers(params)
-    Wx = [params[f"Wx{l}"] for l in range(L)]
-    Wh = [params[f"Wh{l}"] for l in range(L)]
-    b = [params[f"b{l}"] for l in range(L)]
-    Why, by = params["Why"], params["by"]
-    h = {(l, -1): hprev[2 * l * Hn:2 * l * Hn + Hn] for l in range(L)}
-    c = {(l, -1): hprev[2 * l * Hn + Hn:2 * (l + 1) * Hn] for l in range(L)}
-    inp, gates, ps = {}, {}, {}
-    loss = 0.0
-    for t in range(len(inputs)):
-        x = onehot(inputs[t], Vn)
-        for l in range(L):
-            inp[l, t] = x
-            z = Wx[l] @ x + Wh[l] @ h[l, t - 1] + b[l]
-            i, f, o, g = (sigmoid(z[:Hn]), sigmoid(z[Hn:2 * Hn]), sigmoid(z[2 * Hn:3 * Hn]), np.tanh(z[3 * Hn:]))
-            gates[l, t] = i, f, o, g
-            c[l, t] = f * c[l, t - 1] + i * g
-            h[l, t] = o * np.tanh(c[l, t])
-            x = h[l, t]
-        y = Why @ h[L - 1, t] + by
-        e = np.exp(y - y.max())
-        ps[t] = e / e.sum()
-        loss += -np.log(ps[t][targets[t], 0])
-
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dhnext = {l: np.zeros((Hn, 1)) for l in range(L)}
-    dcnext = {l: np.zeros((Hn, 1)) for l in range(L)}
-    for t in reversed(range(len(inputs))):
-        dy = ps[t].copy()
-        dy[targets[t]] -= 1
-        grads["Why"] += dy @ h[L - 1, t].T
-        grads["by"] += dy
-        dx = Why.T @ dy  # dL/dh_t of the top layer, from y_t
-        for l in reversed(range(L)):
-            i, f, o, g = gates[l, t]
-            dh = dx + dhnext[l]
-            tc = np.tanh(c[l, t])
-            do = dh * tc
-            dc = dh * o * (1 - tc ** 2) + dcnext[l]
-            di, df, dg = dc * g, dc * c[l, t - 1], dc * i
-            dz = np.vstack([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g ** 2)])
-            grads[f"Wx{l}"] += dz @ inp[l, t].T
-            grads[f"Wh{l}"] += dz @ h[l, t - 1].T
-            grads[f"b{l}"] += dz
-            dhnext[l] = Wh[l].T @ dz
-            dcnext[l] = dc * f
-            dx = Wx[l].T @ dz  # dL/dh_t of the layer below
-    if clip is not None:
-        grads = {k: np.clip(g, -clip, clip) for k, g in grads.items()}
-    T_ = len(inputs) - 1
-    h_last = np.vstack([a for l in range(L) for a in (h[l, T_], c[l, T_])])
-    return loss, grads, h_last
-
-
-def gru_reference(params, inputs, targets, hprev, clip=None):
-    """Loss, grads, h_last for ONE stream. hprev (HL, 1): h of layer 0, then of layer 1, ..."""
-    Vn, Hn = params["Why"].shape
-    L = n_layers(params)
-    Wx = [params[f"Wx{l}"] for l in range(L)]
-    Wh = [params[f"Wh{l}"] for l in range(L)]
-    b = [params[f"b{l}"] for l in range(L)]
-    bhn = [params[f"bhn{l}"] for l in range(L)]
-    Why, by = params["Why"], params["by"]
-    h = {(l, -1): hprev[l * Hn:(l + 1) * Hn] for l in range(L)}
-    inp, saved, ps = {}, {}, {}
-    loss = 0.0
-    for t in range(len(inputs)):
-        x = onehot(inputs[t], Vn)
-        for l in range(L):
-            inp[l, t] = x
-            a = Wx[l] @ x + b[l]
-            m = Wh[l] @ h[l, t - 1]
-            r = sigmoid(a[:Hn] + m[:Hn])
-            z = sigmoid(a[Hn:2 * Hn] + m[Hn:2 * Hn])
-            hn = m[2 * Hn:] + bhn[l]
-            n = np.tanh(a[2 * Hn:] + r * hn)
-            h[l, t] = (1 - z) * n + z * h[l, t - 1]
-            saved[l, t] = r, z, n, hn
-            x = h[l, t]
-        y = Why @ h[L - 1, t] + by
-        e = np.exp(y - y.max())
-        ps[t] = e / e.sum()
-        loss += -np.log(ps[t][targets[t], 0])
-
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    dhnext = {l: np.zeros((Hn, 1)) for l in range(L)}
-    for t in reversed(range(len(inputs))):
-        dy = ps[t].copy()
-        dy[targets[t]] -= 1
-        grads["Why"] += dy @ h[L - 1, t].T
-        grads["by"] += dy
-        dx = Why.T @ dy
-        for l in reversed(range(L)):
-            r, z, n, hn = saved[l, t]
-            dh = dx + dhnext[l]
-            dn_pre = dh * (1 - z) * (1 - n ** 2)
-            dz_pre = dh * (h[l, t - 1] - n) * z * (1 - z)
-            dr_pre = dn_pre * hn * r * (1 - r)
-            da = np.vstack([dr_pre, dz_pre, dn_pre])  # input part a = Wx x + b
-            dm = np.vstack([dr_pre, dz_pre, dn_pre * r])  # recurrent part m = Wh h
-            grads[f"Wx{l}"] += da @ inp[l, t].T
-            grads[f"b{l}"] += da
-            grads[f"Wh{l}"] += dm @ h[l, t - 1].T
-            grads[f"bhn{l}"] += dn_pre * r
-            dhnext[l] = Wh[l].T @ dm + dh * z
-            dx = Wx[l].T @ da
-    if clip is not None:
-        grads = {k: np.clip(g, -clip, clip) for k, g in grads.items()}
-    T_ = len(inputs) - 1
-    return loss, grads, np.vstack([h[l, T_] for l in range(L)])
-
-
-REFERENCES = {"lstm": lstm_reference, "gru": gru_reference}
+def values(arrays: dict) -> np.ndarray:
+    """All entries of a dict of arrays, one after the other, as one flat array."""
+    return np.concatenate([a.ravel() for a in arrays.values()])
 
 
 # ------------------------------------------------------------------ problems
@@ -338,7 +211,7 @@ def test_one_column_batch_equals_1d_inputs_and_inputs_are_not_modified(cell):
     cache = module.forward(params, inputs, hprev)
     g1, d1 = module.backward(params, cache, targets)
     g2, d2 = module.backward(params, cache, targets)
-    assert np.array_equal(packed_buffer(g1), packed_buffer(g2)) and np.array_equal(d1, d2)
+    assert np.array_equal(values(g1), values(g2)) and np.array_equal(d1, d2)
 
 
 @pytest.mark.parametrize("layers,B", [(1, 1), (2, 3)])
@@ -375,7 +248,7 @@ def test_loss_and_grads_from_two_threads_at_once(cell):
     for k in range(2):
         for loss, grads, h in results[k]:
             assert loss == expected[k][0] and np.array_equal(h, expected[k][2])
-            assert np.array_equal(packed_buffer(grads), packed_buffer(expected[k][1]))
+            assert np.array_equal(values(grads), values(expected[k][1]))
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -445,7 +318,7 @@ def test_float32_params_give_float32_results_close_to_float64(cell):
     hprev = 0.3 * rng.standard_normal((state_size(cell, 16, 2), B))
     loss32, g32, h32 = module.loss_and_grads(p32, inputs, targets, hprev.astype(np.float32), clip=None)
     loss64, g64, h64 = module.loss_and_grads(p64, inputs, targets, hprev, clip=None)
-    assert h32.dtype == np.float32 and packed_buffer(g32).dtype == np.float32
+    assert h32.dtype == np.float32 and values(g32).dtype == np.float32
     assert abs(loss32 - loss64) <= 1e-5 * abs(loss64)
     np.testing.assert_allclose(h32, h64, rtol=1e-4, atol=1e-5)
     for k in g64:
@@ -461,7 +334,7 @@ def test_saturated_gates_stay_finite_without_warnings(cell):
     inputs, targets = rng.integers(0, V, (T, 2)), rng.integers(0, V, (T, 2))
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         loss, grads, h = module.loss_and_grads(params, inputs, targets, module.initial_state(params, 2))
-    assert np.isfinite(loss) and np.isfinite(packed_buffer(grads)).all() and np.isfinite(h).all()
+    assert np.isfinite(loss) and np.isfinite(values(grads)).all() and np.isfinite(h).all()
 
 
 # ------------------------------------------------------------------ clipping
@@ -470,7 +343,7 @@ def test_clipping_bounds_entries_and_keeps_small_ones(cell):
     module = CELLS[cell]
     params, inputs, targets, hprev = make_problem(cell, 6, 2, 3)
     loss_raw, raw, h_raw = module.loss_and_grads(params, inputs, targets, hprev, clip=None)
-    c = float(np.median(np.abs(packed_buffer(raw))))  # about half the entries get clipped
+    c = float(np.median(np.abs(values(raw))))  # about half the entries get clipped
     loss_c, clipped, h_c = module.loss_and_grads(params, inputs, targets, hprev, clip=c)
     assert loss_c == loss_raw and np.array_equal(h_c, h_raw)
     for k in raw:
@@ -479,15 +352,15 @@ def test_clipping_bounds_entries_and_keeps_small_ones(cell):
         small = np.abs(r) < c
         assert np.array_equal(g[small], r[small])  # untouched, bit for bit
         assert np.all(g[r > c] == c) and np.all(g[r < -c] == -c)
-    assert (np.abs(packed_buffer(raw)) > c).sum() > 10
+    assert (np.abs(values(raw)) > c).sum() > 10
     # the default is 5
     for k in params:
         if k.startswith("W"):
             params[k] *= 30
     _, big, _ = module.loss_and_grads(params, inputs, targets, hprev, clip=None)
-    assert np.abs(packed_buffer(big)).max() > 5
+    assert np.abs(values(big)).max() > 5
     _, default, _ = module.loss_and_grads(params, inputs, targets, hprev)
-    assert np.abs(packed_buffer(default)).max() == 5.0
+    assert np.abs(values(default)).max() == 5.0
 
 
 # ------------------------------------------------------------------ parameters, init, state
@@ -510,8 +383,6 @@ def test_init_params_shapes_dtype_and_one_buffer(cell, dtype, layers):
     assert tuple(params) == module.param_names(layers) == tuple(module.param_shapes(Vn, Hn, layers))
     assert module.PARAM_NAMES == module.param_names(1)
     assert all(v.dtype == dtype for v in params.values())
-    buffer = packed_buffer(params)
-    assert buffer is not None and buffer.size == sum(v.size for v in params.values())
     # biases: 0, except the LSTM's forget gate (rows H:2H), 1 by default
     for l in range(layers):
         b = params[f"b{l}"][:, 0]
@@ -590,8 +461,8 @@ def test_init_params_rejects_bad_arguments(cell):
 
 def test_the_cells_have_distinct_parameter_names():
     """A checkpoint's parameter names tell which cell (and how many layers) made it."""
-    from rnn_lib import model
-    names = [set(model.param_shapes(1, 1))]
+    from rnn_lib import rnn
+    names = [set(rnn.param_shapes(1, 1))]
     for module in (lstm, gru):
         names += [set(module.param_shapes(1, 1, layers)) for layers in (1, 2, 3)]
     assert all(a != b for i, a in enumerate(names) for b in names[i + 1:])
@@ -640,9 +511,9 @@ def test_hprev_of_another_cell_or_depth_is_refused(cell):
     one_layer = module.initial_state(module.init_params(V, H, np.random.default_rng(0)), 1)
     with pytest.raises(ValueError, match=rf"hprev must have shape \(S, B\) = \({state_size(cell, H, 2)}, 1\)"):
         module.forward(params, x, one_layer)
-    from rnn_lib import model
+    from rnn_lib import rnn
     with pytest.raises(ValueError, match="not parameters of a layered cell"):
-        module.forward(model.init_params(V, H, np.random.default_rng(0)), x, one_layer)
+        module.forward(rnn.init_params(V, H, np.random.default_rng(0)), x, one_layer)
 
 
 # ------------------------------------------------------------------ learning
@@ -697,11 +568,10 @@ def adam_run(params, steps, lr=3e-2, seed=0, **kwargs):
     return opt, grads_list
 
 
-def test_adam_fast_flat_path_matches_the_textbook_formula():
+def test_adam_matches_the_textbook_formula():
     params, _ = make_params("lstm", 0, layers=2)
     start = {k: v.copy() for k, v in params.items()}
     objects = {k: id(v) for k, v in params.items()}
-    assert packed_buffer(params) is not None
     opt, grads_list = adam_run(params, 5, beta1=0.8, beta2=0.99)
     expected, m, v = textbook_adam(start, grads_list, 3e-2, beta1=0.8, beta2=0.99)
     for k in params:
@@ -711,19 +581,16 @@ def test_adam_fast_flat_path_matches_the_textbook_formula():
         np.testing.assert_allclose(opt.memory[f"m/{k}"], m[k], rtol=1e-12, atol=1e-18)
         np.testing.assert_allclose(opt.memory[f"v/{k}"], v[k], rtol=1e-12, atol=1e-20)
     assert opt.t == 5 and opt.memory["t"].shape == () and opt.memory["t"] == 5
-    assert packed_buffer(params) is not None and packed_buffer(opt.memory) is not None  # still one buffer each
 
 
-def test_adam_per_array_path_matches_the_textbook_formula():
-    packed, _ = make_params("gru", 1)
-    params = {k: v.copy() for k, v in packed.items()}  # separate arrays
-    assert packed_buffer(params) is None
+def test_adam_with_grads_in_another_key_order_matches_the_textbook_formula():
+    params, _ = make_params("gru", 1)
     start = {k: v.copy() for k, v in params.items()}
     opt = Adam(params, 1e-2)
     rng = np.random.default_rng(3)
     grads_list = [{k: rng.standard_normal(v.shape) for k, v in params.items()} for _ in range(4)]
     for g in grads_list:
-        opt.step({k: g[k] for k in reversed(list(g))})  # another key order: the per-array path too
+        opt.step({k: g[k] for k in reversed(list(g))})  # another key order
     expected, m, v = textbook_adam(start, grads_list, 1e-2)
     for k in params:
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-12, atol=1e-15)
@@ -843,3 +710,26 @@ def test_dropout_bad_arguments(cell, dropout, rng, error, match):
     params, inputs, targets, hprev = make_problem(cell, 0, 1, 3)
     with pytest.raises(error, match=match):
         module.loss_and_grads(params, inputs, targets, hprev, dropout=dropout, rng=rng)
+
+
+# ------------------------------------------------------------------ cells by name
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("layers", [1, 2, 8, 9, 12])
+def test_cell_of_reads_the_cell_and_any_depth_from_the_names(cell, layers):
+    """The depth comes from the names (Wh0 ... Wh{L-1}), not from trying depths 1-8 (the --layers 9 bug)."""
+    from rnn_lib.cells import CELLS, cell_of
+    params = CELLS[cell].init_params(V, H, np.random.default_rng(0), layers=layers)
+    assert cell_of(params) == (CELLS[cell], layers)
+    del params[f"b{layers - 1}"]  # one name missing: no cell
+    with pytest.raises(ValueError, match="do not belong to any known cell"):
+        cell_of(params)
+
+
+def test_cell_of_the_vanilla_rnn_and_the_cells_by_name():
+    from rnn_lib import rnn
+    from rnn_lib.cells import CELL_NAMES, cell_of, get_cell
+    assert cell_of(rnn.init_params(V, H, np.random.default_rng(0))) == (rnn, 1)
+    assert CELL_NAMES == ("rnn", "lstm", "gru")
+    assert get_cell("lstm") is lstm and get_cell("gru") is gru and get_cell("rnn") is rnn
+    with pytest.raises(ValueError, match="unknown cell"):
+        get_cell("transformer")

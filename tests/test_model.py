@@ -5,9 +5,8 @@ Dimension letters: V vocabulary size, H hidden size, T time steps, B batch (stre
 import numpy as np
 import pytest
 
-from rnn_lib import model as rnn
-from rnn_lib.flat import packed_buffer
-from rnn_lib.reference import loss_and_grads_reference
+from rnn_lib import rnn
+from rnn_lib.references import loss_and_grads_reference
 
 V, H, T = 7, 9, 6
 
@@ -149,11 +148,6 @@ def test_init_params_shapes_dtype_and_packing(vocab_size, hidden_size, dtype):
     assert rnn.param_shapes(vocab_size, hidden_size) == expected
     assert all(v.dtype == dtype for v in params.values())
     assert not params["bh"].any() and not params["by"].any()  # biases start at zero, as in the gist
-    # all five arrays are views into one flat buffer: writing the buffer writes the arrays
-    buffer = packed_buffer(params)
-    assert buffer is not None and buffer.size == sum(v.size for v in params.values())
-    buffer[...] = 7
-    assert all((v == 7).all() for v in params.values())
 
 
 def test_init_params_scale():

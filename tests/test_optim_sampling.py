@@ -5,10 +5,9 @@ Dimension letters: V vocabulary size, H hidden size, T time steps.
 import numpy as np
 import pytest
 
-from rnn_lib import model as rnn
-from rnn_lib.flat import packed_buffer
+from rnn_lib import rnn
 from rnn_lib.optim import SGD, Adagrad
-from rnn_lib.reference import loss_and_grads_reference
+from rnn_lib.references import loss_and_grads_reference
 from rnn_lib.sampling import next_char_distribution, sample, sample_ids
 from rnn_lib.vocab import CharVocab
 
@@ -45,7 +44,7 @@ def gist_adagrad(params, grads_list, lr=LR):
 
 
 # ------------------------------------------------------------------ Adagrad
-def test_adagrad_fast_flat_path_matches_the_gist_formula():
+def test_adagrad_on_the_library_gradients_matches_the_gist_formula():
     params = make_params()
     start = {k: v.copy() for k, v in params.items()}
     opt = Adagrad(params, LR)
@@ -53,7 +52,6 @@ def test_adagrad_fast_flat_path_matches_the_gist_formula():
     grads_list = []
     for inputs, targets in batches(1, 3):
         _, grads, _ = rnn.loss_and_grads(params, inputs, targets, np.zeros((H, 1)))
-        assert packed_buffer(params) is not None and packed_buffer(grads) is not None  # the flat path
         grads_list.append({k: g.copy() for k, g in grads.items()})
         opt.step(grads)
     expected, mem = gist_adagrad(start, grads_list)
@@ -62,7 +60,6 @@ def test_adagrad_fast_flat_path_matches_the_gist_formula():
         assert not np.array_equal(params[k], start[k]), k
         np.testing.assert_allclose(params[k], expected[k], rtol=1e-14, atol=1e-15)
         np.testing.assert_allclose(opt.memory[k], mem[k], rtol=1e-14, atol=0)
-    assert packed_buffer(params) is not None  # still one buffer
     # the gist's names for the memory
     assert opt.mWxh is opt.memory["Wxh"]
     np.testing.assert_allclose(opt.mWhh, mem["Whh"], rtol=1e-14)
@@ -72,17 +69,14 @@ def test_adagrad_fast_flat_path_matches_the_gist_formula():
     assert set(opt.state_dict()) == set(rnn.PARAM_NAMES)
 
 
-def test_adagrad_per_array_path_matches_the_gist_formula():
-    packed = make_params()
-    params = {k: v.copy() for k, v in packed.items()}  # five separate arrays
-    assert packed_buffer(params) is None
+def test_adagrad_on_the_reference_gradients_matches_the_gist_formula():
+    params = make_params()
     start = {k: v.copy() for k, v in params.items()}
     opt = Adagrad(params, LR)
     objects = {k: id(v) for k, v in params.items()}
     grads_list = []
     for inputs, targets in batches(2, 3):
         _, grads, _ = loss_and_grads_reference(params, inputs, targets, np.zeros((H, 1)))
-        assert packed_buffer(grads) is None
         grads_list.append({k: g.copy() for k, g in grads.items()})
         opt.step(grads)
     expected, mem = gist_adagrad(start, grads_list)

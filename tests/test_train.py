@@ -9,8 +9,8 @@ import signal
 import numpy as np
 import pytest
 
-import rnn_lib.model
-from rnn_lib import model as rnn
+import rnn_lib.rnn
+from rnn_lib import rnn
 from rnn_lib.config import TrainConfig
 from rnn_lib.train import History, Trainer, TrainingDiverged, evaluate, split_ids, train
 from rnn_lib.vocab import CharVocab
@@ -179,8 +179,8 @@ def test_keyboard_interrupt_from_a_callback_stops_cleanly():
 
 # ------------------------------------------------------------------ divergence
 def _nan_at_call(monkeypatch, bad_call, poison):
-    """Make rnn_lib.model.loss_and_grads return a NaN loss or gradient on its ``bad_call``-th call."""
-    real = rnn_lib.model.loss_and_grads
+    """Make rnn_lib.rnn.loss_and_grads return a NaN loss or gradient on its ``bad_call``-th call."""
+    real = rnn_lib.rnn.loss_and_grads
     calls = []
 
     def fake(*args, **kwargs):
@@ -193,7 +193,7 @@ def _nan_at_call(monkeypatch, bad_call, poison):
                 grads["Whh"][0, 0] = np.inf
         return loss, grads, h
 
-    monkeypatch.setattr(rnn_lib.model, "loss_and_grads", fake)
+    monkeypatch.setattr(rnn_lib.rnn, "loss_and_grads", fake)
 
 
 @pytest.mark.parametrize("poison", ["loss", "grads"])

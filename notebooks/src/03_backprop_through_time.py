@@ -891,7 +891,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. The library agrees
 #
-# `rnn_lib.model` computes the same thing with the hidden states stored row-wise and most of the
+# `rnn_lib.rnn` computes the same thing with the hidden states stored row-wise and most of the
 # work done in a few large matrix products after the loop. **Expected:** the loss, all five
 # gradients (`clip=None`, so nothing is clipped), the last state and `dL/dhprev` agree with our
 # from-scratch versions to $10^{-12}$.

@@ -60,7 +60,7 @@ assert V == 65 and len(ids) > 1_000_000
 # dhnext = np.dot(Whh.T, dhraw)       # (9) through the recurrence: times Whh^T, the same matrix every step
 # ```
 #
-# `rnn_lib.backward` (in `rnn_lib/model.py`) runs the same two lines on row-wise states:
+# `rnn_lib.backward` (in `rnn_lib/rnn.py`) runs the same two lines on row-wise states:
 # `dhraw *= dtanh[t]` and `np.dot(dhraw, Whh, out=dhnext)`. Notebook 03 pointed at them; this notebook
 # measures what they do.
 

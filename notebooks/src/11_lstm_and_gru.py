@@ -41,7 +41,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # The two gated cells of the library, `rnn_lib.lstm` and `rnn_lib.gru`, have the same functions as
-# the vanilla `rnn_lib.model`: `init_params`, `forward`, `backward`, `loss_and_grads`. The text and
+# the vanilla `rnn_lib.rnn`: `init_params`, `forward`, `backward`, `loss_and_grads`. The text and
 # the split are those of every notebook since 05: the last 10 % of tiny Shakespeare is held out.
 
 # %% slideshow={"slide_type": "skip"}
