@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import rnn_grading as grading
+from rnn_grading import graders as grading
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
