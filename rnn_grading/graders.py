@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from rnn_lib.gradcheck import rel_error
+from rnn_lib.gradient_check import rel_error
 from rnn_lib.model import PARAM_NAMES, backward, forward, init_params
 from rnn_lib.optim import Adagrad
 from rnn_lib.sampling import next_char_distribution

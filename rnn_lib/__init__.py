@@ -23,7 +23,7 @@ from .blas import blas_info, blas_threads
 from .checkpoint import (CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint,
                          shipped_checkpoint)
 from .config import TrainConfig
-from .gradcheck import GradcheckReport, gradcheck, gradcheck_rnn, rel_error
+from .gradient_check import GradcheckReport, gradcheck, gradcheck_rnn, rel_error
 from .cells import CELL_NAMES, cell_of, get_cell
 from .model import (PARAM_NAMES, backward, clip_grads, cross_entropy, forward, init_params,
                     initial_state, loss_and_grads, param_shapes)
@@ -31,7 +31,7 @@ from .ngram import NGramModel
 from .optim import SGD, Adagrad, Adam
 from .reference import loss_and_grads_reference
 from .sampling import next_char_distribution, next_char_probs, sample, sample_ids
-from .train import LN2, History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from .training import LN2, History, Trainer, TrainingDiverged, evaluate, split_ids, train
 from .vocab import DATA_DIR, CharVocab, data_path, load_text
 
 __version__ = "0.1.0"

@@ -5,7 +5,7 @@ Layout of the file::
     param/<name>                the model (names and shapes as in its cell's module, e.g. rnn_lib.model)
     memory/<name>               optimiser memory (optional; Adagrad: one array per parameter)
     hprev                       the carried hidden state, (H, B) (optional)
-    history/<field>             float64 arrays (see rnn_lib.train.History)
+    history/<field>             float64 arrays (see rnn_lib.training.History)
     meta                        uint8 bytes of a UTF-8 JSON object: format, version, config,
                                 vocabulary, trainer state
 
@@ -114,7 +114,7 @@ def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, m
     state : dict, optional
         JSON-serialisable trainer state (``step``, data ``position``, sampling RNG, ...).
     """
-    from .train import History
+    from .training import History
     path = Path(path)
     _check_params(params, vocab, config, str(path))
     for what, group in (("parameter", params), ("optimiser memory", memory or {}),
@@ -319,7 +319,7 @@ def _check_memory(memory, params, vocab, config, where) -> None:
 
 
 def _read_history(arrays, where):
-    from .train import History
+    from .training import History
     history_arrays = {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")}
     if not history_arrays:
         return History()

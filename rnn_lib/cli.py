@@ -29,7 +29,7 @@ from .preflight import check_checkpoint_path, check_data_file, check_memory, hum
 from .sampling import iter_sample
 from .signals import StopRequests
 from .signals import active as _active_stop_requests
-from .train import LN2, Trainer, TrainingDiverged, evaluate
+from .training import LN2, Trainer, TrainingDiverged, evaluate
 from .vocab import DATA_DIR, CharVocab, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"

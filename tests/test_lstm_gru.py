@@ -12,7 +12,7 @@ import pytest
 
 from rnn_lib import gru, lstm
 from rnn_lib.flat import packed_buffer
-from rnn_lib.gradcheck import gradcheck
+from rnn_lib.gradient_check import gradcheck
 from rnn_lib.model import cross_entropy
 from rnn_lib.optim import Adagrad, Adam
 
