@@ -31,7 +31,8 @@ from .ngram import NGramModel
 from .optim import SGD, Adagrad, Adam
 from .reference import loss_and_grads_reference
 from .sampling import next_char_distribution, next_char_probs, sample, sample_ids
-from .training import LN2, History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from .history import LN2, History
+from .training import Trainer, TrainingDiverged, evaluate, split_ids, train
 from .vocab import DATA_DIR, CharVocab, data_path, load_text
 
 __version__ = "0.1.0"

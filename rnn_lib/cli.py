@@ -29,7 +29,8 @@ from .preflight import check_checkpoint_path, check_data_file, check_memory, hum
 from .sampling import iter_sample
 from .signals import StopRequests
 from .signals import active as _active_stop_requests
-from .training import LN2, Trainer, TrainingDiverged, evaluate
+from .history import LN2
+from .training import Trainer, TrainingDiverged, evaluate
 from .vocab import DATA_DIR, CharVocab, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"

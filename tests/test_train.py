@@ -12,7 +12,8 @@ import pytest
 import rnn_lib.model
 from rnn_lib import model as rnn
 from rnn_lib.config import TrainConfig
-from rnn_lib.training import History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from rnn_lib.history import History
+from rnn_lib.training import Trainer, TrainingDiverged, evaluate, split_ids, train
 from rnn_lib.vocab import CharVocab
 
 TEXT = "".join(np.random.default_rng(0).choice(list("abcdefgh \n"), 400))
