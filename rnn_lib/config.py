@@ -66,36 +66,36 @@ class TrainConfig:
     """
 
     cell: str = _setting("rnn", CELL_NAMES, "the recurrent cell: rnn (the gist's vanilla RNN), lstm or gru")
-    layers: int = _setting(1, "positive_int", "stacked layers (lstm and gru only)")
+    layers: int = _setting(1, "positive_int", "stacked layers, lstm and gru only")
     hidden_size: int = _setting(160, "positive_int", "units in the hidden state of each layer")
     seq_length: int = _setting(25, "positive_int", "time steps per truncated-BPTT chunk")
     batch_size: int = _setting(32, "positive_int", "parallel streams through the text")
     learning_rate: float | None = _setting(
         None, "positive", "the optimizer's step size (the peak of a decay)",
         default_text=", ".join(f"{v} for {k}" for k, v in DEFAULT_LEARNING_RATES.items()))
-    optimizer: str = _setting("adam", tuple(DEFAULT_LEARNING_RATES), "adam, or adagrad (the gist's)")
+    optimizer: str = _setting("adam", tuple(DEFAULT_LEARNING_RATES), "adam, or adagrad as in the gist")
     clip: float = _setting(5.0, "positive", "clip every gradient entry to [-clip, clip], as the gist does; the "
                                             "loss sums seq_length steps, so its gradients grow with seq_length")
     lr_decay_steps: int = _setting(0, "non_negative_int", "decay the learning rate along half a cosine to "
-                                   "min_learning_rate over this many steps, then keep it there (0: constant)")
+                                   "min_learning_rate over this many steps, then keep it there; 0: constant")
     lr_decay_seconds: float = _setting(0.0, "non_negative", "the same over this many seconds of training (for runs "
                                        "bounded by time); with both, the decay ends at whichever comes first")
-    min_learning_rate: float = _setting(0.0, "non_negative", "where the decay ends (at most the learning rate)")
+    min_learning_rate: float = _setting(0.0, "non_negative", "where the decay ends, at most the learning rate")
     dropout: float = _setting(0.0, "probability", "lstm, gru: probability of dropping each unit of a layer's output "
-                              "on its way up while training (not the recurrence)")
-    threads: int = _setting(1, "positive_int", "cores to use: the streams are split into this many groups "
-                            "computed at the same time (at most batch_size)")
+                              "on its way up while training, not the recurrent state")
+    threads: int = _setting(1, "positive_int", "cores to use, at most batch_size: the streams are split into "
+                            "this many groups computed at the same time")
     init_scale: float | None = _setting(None, "positive", "scale of the initial weights",
                                         default_text="the cell's (RNN: 0.01)", cli=False)
-    forget_bias: float | None = _setting(None, "finite", "lstm: initial forget-gate biases (0 learned faster on "
-                                         "tiny Shakespeare)", default_text="the LSTM's, 1")
+    forget_bias: float | None = _setting(None, "finite", "lstm: initial forget-gate biases; 0 learned faster on "
+                                         "tiny Shakespeare", default_text="the LSTM's, 1")
     dtype: str = _setting("float32", ("float32", "float64"), "float64 for bit-for-bit comparisons with the plain loop")
     seed: int = _setting(0, "non_negative_int", "seed of the initial weights, the samples and the dropout masks")
     val_fraction: float = _setting(0.1, "fraction", "the last part of the text held out for validation", cli=False)
-    eval_every: int = _setting(500, "non_negative_int", "steps between validation passes (0: at the end only)")
+    eval_every: int = _setting(500, "non_negative_int", "steps between validation passes; 0: at the end only")
     eval_chars: int = _setting(20_000, "non_negative_int", "held-out characters each periodic validation pass "
-                               "reads (0: all)")
-    sample_every: int = _setting(1000, "non_negative_int", "steps between samples (0: never)")
+                               "reads; 0: all")
+    sample_every: int = _setting(1000, "non_negative_int", "steps between samples; 0: never")
     sample_length: int = _setting(200, "non_negative_int", "characters per sample")
     log_every: int = _setting(10, "positive_int", "steps averaged into one history point", cli=False)
 

@@ -38,11 +38,16 @@ from .signals import StopRequests
 from .signals import active as _active_stop_requests
 from .vocab import CharVocab
 
-__all__ = ["TrainingDiverged", "Trainer", "train", "evaluate", "split_ids", "make_optimizer"]
+__all__ = ["TrainingDiverged", "Trainer", "train", "evaluate", "held_out", "split_ids", "make_optimizer"]
 
 
 class TrainingDiverged(RuntimeError):
     """The loss or a gradient became NaN or infinite; the trainer keeps its last good state."""
+
+
+def held_out(ids: np.ndarray, val_fraction: float) -> np.ndarray:
+    """The validation tail of ids (N,): the last ``int(N * val_fraction)`` of them, as :func:`split_ids` holds out."""
+    return ids[len(ids) - int(len(ids) * val_fraction):]
 
 
 def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
@@ -50,8 +55,8 @@ def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
 
     Raises ``ValueError`` if either part is too short to train on or evaluate.
     """
-    n_val = int(len(ids) * val_fraction)
-    train_ids, val_ids = ids[:len(ids) - n_val], ids[len(ids) - n_val:]
+    val_ids = held_out(ids, val_fraction)
+    train_ids = ids[:len(ids) - len(val_ids)]
     if len(train_ids) < seq_length + 1:
         raise ValueError(
             f"the training split has {len(train_ids)} characters but one training sequence needs "
