@@ -87,10 +87,10 @@ def _flag(name: str) -> str:
 
 def _add_config_options(parser) -> None:
     """One option per TrainConfig field (those with ``cli`` metadata): name, rule, help and default from the field."""
-    group = parser.add_argument_group("training settings (a resumed run keeps its checkpoint's, except "
-                                      "--learning-rate and the decay)")
+    group = parser.add_argument_group(f"training settings (a resumed run keeps its checkpoint's, except "
+                                      f"{', '.join(map(_flag, _RESUME_OPTIONS))})")
     for f in fields(TrainConfig):
-        if f.name not in _CONFIG_OPTIONS:
+        if not f.metadata["cli"]:
             continue
         rule, bound = f.metadata["rule"], _RUN_BOUNDS.get(f.name)
         shown = f"{bound}, so the rate settles by the end of the run" if bound else (

@@ -49,10 +49,10 @@ def check_value(value, rule):
     return value
 
 
-def _setting(default, rule, help, default_text=None, cli=True):
+def _setting(default, rule, help_text, default_text=None, cli=True):
     """A field of :class:`TrainConfig`: ``rule`` as in :func:`check_value`; ``default_text`` says what a
     default of None means; ``cli=False`` keeps it out of the command line's options."""
-    return field(default=default, metadata={"rule": rule, "help": help, "default_text": default_text, "cli": cli})
+    return field(default=default, metadata={"rule": rule, "help": help_text, "default_text": default_text, "cli": cli})
 
 
 @dataclass
@@ -65,7 +65,7 @@ class TrainConfig:
     Every field's help text is in its metadata (``dataclasses.fields(TrainConfig)``).
     """
 
-    cell: str = _setting("rnn", CELL_NAMES, "the recurrent cell: rnn (the gist's vanilla RNN), lstm or gru")
+    cell: str = _setting("rnn", tuple(CELL_NAMES), "the recurrent cell: rnn (the gist's vanilla RNN), lstm or gru")
     layers: int = _setting(1, "positive_int", "stacked layers, lstm and gru only")
     hidden_size: int = _setting(160, "positive_int", "units in the hidden state of each layer")
     seq_length: int = _setting(25, "positive_int", "time steps per truncated-BPTT chunk")

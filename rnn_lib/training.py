@@ -38,7 +38,7 @@ from .signals import StopRequests
 from .signals import active as _active_stop_requests
 from .vocab import CharVocab
 
-__all__ = ["TrainingDiverged", "Trainer", "train", "evaluate", "held_out", "split_ids", "make_optimizer"]
+__all__ = ["Trainer", "TrainingDiverged", "evaluate", "held_out", "make_optimizer", "split_ids", "train"]
 
 
 class TrainingDiverged(RuntimeError):
