@@ -248,7 +248,7 @@ def curve(path, goal: float = NGRAM_NATS) -> None:
 def threads_table(seconds: float) -> None:
     """Training speed of the shipped 2x256 recipe through the Trainer with 1 and 2 threads (one BLAS thread each)."""
     from rnn_lib.config import TrainConfig
-    from rnn_lib.train import Trainer
+    from rnn_lib.training import Trainer
     text = load_text(data_path("tinyshakespeare.txt"))
     print(f"LSTM 2x256, batch 64, seq_length 50, Adam, dropout 0.15, float32; Trainer, {seconds:g} s per run, "
           f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
@@ -267,8 +267,8 @@ def threads_table(seconds: float) -> None:
 def forget_bias_probe(steps: int = 500) -> None:
     """The same 2x256 LSTM (same weights, same data order) trained from forget-gate biases 1 and 0."""
     from rnn_lib.config import TrainConfig
-    from rnn_lib.train import Trainer
-    from rnn_lib.train import evaluate as evaluate_split
+    from rnn_lib.training import Trainer
+    from rnn_lib.training import evaluate as evaluate_split
     text = load_text(data_path("tinyshakespeare.txt"))
     print(f"LSTM 2x256, batch 32, seq_length 50, Adam 2e-3, {steps} steps, seed 0; validation on the whole split")
     for forget_bias in (1.0, 0.0):

@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from rnn_lib.gradcheck import numerical_gradient, rel_error
+from rnn_lib.gradient_check import numerical_gradient, rel_error
 from rnn_lib.references import rnn_forward_reference as _gist_forward
 from rnn_lib.rnn import PARAM_NAMES, backward, forward, init_params
 from rnn_lib.optim import Adagrad

@@ -5,7 +5,7 @@ Layout of the file::
     param/<name>                the model (names and shapes as in its cell's module, e.g. rnn_lib.rnn)
     memory/<name>               optimiser memory (optional; Adagrad: one array per parameter)
     hprev                       the carried hidden state, (H, B) (optional)
-    history/<field>             float64 arrays (see rnn_lib.train.History)
+    history/<field>             float64 arrays (see rnn_lib.history.History)
     meta                        uint8 bytes of a UTF-8 JSON object: format, version, config,
                                 vocabulary, trainer state
 
@@ -32,6 +32,7 @@ import numpy as np
 
 from .cells import get_cell
 from .config import TrainConfig
+from .history import History
 from .vocab import DATA_DIR, CharVocab
 
 __all__ = ["Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint", "shipped_checkpoint",
@@ -75,7 +76,7 @@ class Checkpoint:
     config: TrainConfig
     memory: dict | None
     hprev: np.ndarray | None
-    history: "History"
+    history: History
     state: dict
 
     @property
@@ -114,7 +115,6 @@ def save_checkpoint(path, params: dict, vocab: CharVocab, config: TrainConfig, m
     state : dict, optional
         JSON-serialisable trainer state (``step``, data ``position``, sampling RNG, ...).
     """
-    from .train import History
     path = Path(path)
     _check_params(params, vocab, config, str(path))
     for what, group in (("parameter", params), ("optimiser memory", memory or {}),
@@ -319,7 +319,6 @@ def _check_memory(memory, params, vocab, config, where) -> None:
 
 
 def _read_history(arrays, where):
-    from .train import History
     history_arrays = {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")}
     if not history_arrays:
         return History()

@@ -14,25 +14,24 @@ import argparse
 import os
 import re
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
 
 from .blas import DEFAULT_BLAS_THREADS, blas_threads
-from .cells import CELL_NAMES
 from .checkpoint import CheckpointError, load_checkpoint, remove_orphan_temporaries
-from .config import DEFAULT_LEARNING_RATES, TrainConfig
+from .config import RULES, TrainConfig, check_value
+from .history import LN2
 from .lock import CheckpointLock, LockBusy
 from .preflight import check_checkpoint_path, check_data_file, check_memory, human_bytes
 from .sampling import iter_sample
 from .signals import StopRequests
 from .signals import active as _active_stop_requests
-from .train import LN2, Trainer, TrainingDiverged, evaluate
+from .training import Trainer, TrainingDiverged, evaluate, held_out
 from .vocab import DATA_DIR, CharVocab, load_text
 
 DEFAULT_DATA = DATA_DIR / "tinyshakespeare.txt"
-DEFAULTS = TrainConfig()
 DEFAULT_SAVE_EVERY = "5m"  # a run longer than this never loses more than its last five minutes
 
 
@@ -40,46 +39,23 @@ class UsageError(Exception):
     """A problem with what the user asked for; printed as one line."""
 
 
-def _positive_int(text):
-    v = _parse(int, text)
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
+def _number(rule: str):
+    """An argparse type: text -> a number that obeys ``rule`` (a key of :data:`rnn_lib.config.RULES`)."""
+    kind = RULES[rule][0]
 
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, "
+                                             f"got {text!r}") from None
+        try:
+            return check_value(value, rule)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-def _non_negative_int(text):
-    v = _parse(int, text)
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
-    return v
-
-
-def _positive_float(text):
-    v = _parse(float, text)
-    if not 0 < v < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text}")
-    return v
-
-
-def _non_negative_float(text):
-    v = _parse(float, text)
-    if not 0 <= v < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, got {text}")
-    return v
-
-
-def _number(text):
-    v = _parse(float, text)
-    if v != v or v in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
-    return v
-
-
-def _probability(text):
-    v = _parse(float, text)
-    if not 0 <= v < 1:
-        raise argparse.ArgumentTypeError(f"must be a probability, at least 0 and below 1, got {text}")
-    return v
+    parse.__name__ = rule  # argparse names the type in some messages
+    return parse
 
 
 def _save_every(text):
@@ -93,12 +69,34 @@ def _save_every(text):
     return 0, value * {"s": 1, "m": 60, "h": 3600}[unit]
 
 
-def _parse(kind, text):
-    try:
-        return kind(text)
-    except ValueError:
-        what = "a whole number" if kind is int else "a number"
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+# what the train options of TrainConfig fields do beyond the field's own help
+_NOTES = {"learning_rate": "; with --resume, a new rate for the rest of the run",
+          "threads": ", each with --blas-threads threads",
+          "eval_chars": "; the final pass always reads all"}
+# the decay spans the run by default, whatever its bound: these options default to the run's bound
+_RUN_BOUNDS = {"lr_decay_steps": "--steps", "lr_decay_seconds": "--seconds"}
+# the only settings a resumed run takes from its options; the others come from its checkpoint
+_RESUME_OPTIONS = ("learning_rate", "lr_decay_steps", "lr_decay_seconds")
+_CONFIG_OPTIONS = tuple(f.name for f in fields(TrainConfig) if f.metadata["cli"])
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _add_config_options(parser) -> None:
+    """One option per TrainConfig field (those with ``cli`` metadata): name, rule, help and default from the field."""
+    group = parser.add_argument_group(f"training settings (a resumed run keeps its checkpoint's, except "
+                                      f"{', '.join(map(_flag, _RESUME_OPTIONS))})")
+    for f in fields(TrainConfig):
+        if not f.metadata["cli"]:
+            continue
+        rule, bound = f.metadata["rule"], _RUN_BOUNDS.get(f.name)
+        shown = f"{bound}, so the rate settles by the end of the run" if bound else (
+            f.metadata["default_text"] or f.default)
+        text = f"{f.metadata['help']}{_NOTES.get(f.name, '')} (default: {shown})".replace("%", "%%")
+        kind = {"choices": rule} if isinstance(rule, tuple) else {"type": _number(rule)}
+        group.add_argument(_flag(f.name), default=None if bound else f.default, help=text, **kind)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{train,sample,evaluate}")
     sub.required = True
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--blas-threads", type=_positive_int, default=DEFAULT_BLAS_THREADS,
+    common.add_argument("--blas-threads", type=_number("positive_int"), default=DEFAULT_BLAS_THREADS,
                         help="threads for each matrix product (default %(default)s: fastest for these small "
                              "products; more can help models with thousands of units; results do not change)")
 
@@ -116,43 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train on a UTF-8 text file; the last 10% is held out for validation.")
     t.add_argument("--data", type=Path, default=DEFAULT_DATA,
                    help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
-    t.add_argument("--cell", choices=CELL_NAMES, default=DEFAULTS.cell,
-                   help="rnn: the gist's vanilla RNN (default); lstm; gru")
-    t.add_argument("--layers", type=_positive_int, default=DEFAULTS.layers, help="stacked layers (lstm, gru)")
-    t.add_argument("--hidden-size", type=_positive_int, default=DEFAULTS.hidden_size)
-    t.add_argument("--seq-length", type=_positive_int, default=DEFAULTS.seq_length,
-                   help="time steps per truncated-BPTT chunk (default %(default)s)")
-    t.add_argument("--batch-size", type=_positive_int, default=DEFAULTS.batch_size,
-                   help="parallel streams through the text (default %(default)s)")
-    t.add_argument("--optimizer", choices=("adagrad", "adam"), default=DEFAULTS.optimizer)
-    t.add_argument("--learning-rate", type=_positive_float, default=None,
-                   help=f"default {DEFAULT_LEARNING_RATES['adam']} for adam, {DEFAULT_LEARNING_RATES['adagrad']} for adagrad; "
-                        f"with --resume, a new rate for the rest of the run")
-    t.add_argument("--lr-decay-steps", type=_non_negative_int, default=None,
-                   help="decay the learning rate along a cosine to --min-learning-rate over this many "
-                        "steps, then keep it there (0: constant; default: --steps, so the rate settles "
-                        "by the end of the run)")
-    t.add_argument("--lr-decay-seconds", type=_non_negative_float, default=None,
-                   help="the same over this many seconds of training (default: --seconds); with both, the "
-                        "decay ends at whichever comes first")
-    t.add_argument("--min-learning-rate", type=_non_negative_float, default=DEFAULTS.min_learning_rate,
-                   help="where the decay ends (default %(default)s)")
-    t.add_argument("--clip", type=_positive_float, default=DEFAULTS.clip,
-                   help="clip every gradient entry to [-clip, clip] (default %(default)s, the gist's); the "
-                        "loss sums seq_length steps, so its gradients grow with seq_length")
-    t.add_argument("--forget-bias", type=_number, default=None,
-                   help="lstm: initial forget-gate biases (default 1; 0 learned faster on tiny Shakespeare)")
-    t.add_argument("--dropout", type=_probability, default=DEFAULTS.dropout,
-                   help="lstm, gru: probability of dropping each unit of a layer's output on its way up "
-                        "while training (default %(default)s)")
-    t.add_argument("--dtype", choices=("float32", "float64"), default=DEFAULTS.dtype)
-    t.add_argument("--threads", type=_positive_int, default=DEFAULTS.threads,
-                   help="cores to use: the streams are split into this many groups computed at the same time, "
-                        "each with --blas-threads threads (default %(default)s)")
-    bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
-    bound.add_argument("--steps", type=_positive_int, help="number of updates to run")
-    bound.add_argument("--seconds", type=_positive_float, help="wall-clock seconds to train")
-    t.add_argument("--seed", type=_non_negative_int, default=DEFAULTS.seed)
     t.add_argument("--checkpoint", type=Path, default=None,
                    help="where to save the model (default: runs/<data name>.npz)")
     t.add_argument("--resume", action="store_true",
@@ -160,29 +121,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--overwrite", action="store_true", help="replace an existing --checkpoint")
     t.add_argument("--save-every", type=_save_every, default=_save_every(DEFAULT_SAVE_EVERY), metavar="N|TIME",
                    help=f"also save the checkpoint during training, every N steps or every TIME (90s, 5m, 2h); "
-                        f"0: only at the end (default {DEFAULT_SAVE_EVERY})")
-    t.add_argument("--eval-every", type=_non_negative_int, default=DEFAULTS.eval_every,
-                   help="steps between validation passes (default %(default)s; 0: at the end only)")
-    t.add_argument("--eval-chars", type=_non_negative_int, default=DEFAULTS.eval_chars,
-                   help="held-out characters each periodic validation pass reads (default %(default)s; "
-                        "0: all); the final pass always reads all")
-    t.add_argument("--sample-every", type=_non_negative_int, default=DEFAULTS.sample_every,
-                   help="steps between printed samples (default %(default)s; 0: never)")
-    t.add_argument("--sample-length", type=_positive_int, default=DEFAULTS.sample_length)
+                        f"0: only at the end (default: {DEFAULT_SAVE_EVERY})")
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_config_options(t)
+    bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
+    bound.add_argument("--steps", type=_number("positive_int"), help="number of updates to run")
+    bound.add_argument("--seconds", type=_number("positive"), help="wall-clock seconds to train")
 
     s = sub.add_parser("sample", help="generate text from a checkpoint", parents=[common])
     s.add_argument("--checkpoint", type=Path, required=True)
-    s.add_argument("--length", type=_positive_int, default=500)
-    s.add_argument("--temperature", type=_non_negative_float, default=1.0,
+    s.add_argument("--length", type=_number("positive_int"), default=500,
+                   help="characters to generate (default %(default)s)")
+    s.add_argument("--temperature", type=_number("non_negative"), default=1.0,
                    help="1: the model's distribution; <1 safer; 0 greedy (default %(default)s)")
     s.add_argument("--prime", default="", help="text to feed in first, e.g. 'ROMEO:'")
-    s.add_argument("--seed", type=_non_negative_int, default=0)
+    s.add_argument("--seed", type=_number("non_negative_int"), default=0,
+                   help="seed of the random draws (default %(default)s)")
 
     e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split",
                        parents=[common])
     e.add_argument("--checkpoint", type=Path, required=True)
-    e.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    e.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                   help="the text it was trained on (default: the bundled tiny Shakespeare)")
     return parser
 
 
@@ -251,20 +211,14 @@ def _report(trainer: Trainer, event: str) -> None:
 
 def train_config(args) -> TrainConfig:
     """The configuration a new ``train`` run uses for parsed arguments ``args`` (raises ValueError if invalid)."""
-    learning_rate = args.learning_rate or DEFAULT_LEARNING_RATES[args.optimizer]
+    values = {name: getattr(args, name) for name in _CONFIG_OPTIONS}
     # by default the rate settles along a cosine over a run of known length: the end of the run then
     # averages out the noise of single steps, so the result depends far less on the seed and the CPU
-    lr_decay_steps = args.lr_decay_steps if args.lr_decay_steps is not None else (args.steps or 0)
-    lr_decay_seconds = args.lr_decay_seconds if args.lr_decay_seconds is not None else (args.seconds or 0.0)
-    return TrainConfig(cell=args.cell, layers=args.layers, hidden_size=args.hidden_size,
-                       seq_length=args.seq_length, batch_size=args.batch_size,
-                       optimizer=args.optimizer, learning_rate=learning_rate,
-                       lr_decay_steps=lr_decay_steps, lr_decay_seconds=lr_decay_seconds,
-                       min_learning_rate=args.min_learning_rate,
-                       dropout=args.dropout, eval_chars=args.eval_chars, threads=args.threads,
-                       clip=args.clip, forget_bias=args.forget_bias,
-                       dtype=args.dtype, seed=args.seed, eval_every=args.eval_every,
-                       sample_every=args.sample_every, sample_length=args.sample_length)
+    if values["lr_decay_steps"] is None:
+        values["lr_decay_steps"] = args.steps or 0
+    if values["lr_decay_seconds"] is None:
+        values["lr_decay_seconds"] = args.seconds or 0.0
+    return TrainConfig(**values)
 
 
 def _decay_span(c: TrainConfig) -> str:
@@ -294,20 +248,14 @@ def _resume_schedule(trainer, args) -> None:
         print(f"learning-rate decay now ends after {_decay_span(c)} of training in all")
 
 
-# the settings of a resumed run come from its checkpoint; these options are then ignored
-_RESUME_IGNORED = ("cell", "layers", "hidden_size", "seq_length", "batch_size", "optimizer", "min_learning_rate",
-                   "clip", "forget_bias", "dropout", "dtype", "threads", "seed", "eval_every", "eval_chars",
-                   "sample_every", "sample_length")
-
-
 def _ignored_on_resume(args, config: TrainConfig) -> list:
     """'--hidden-size 16 (the checkpoint has 8)' for each option given that the checkpoint overrides."""
     defaults = build_parser().parse_args(["train"])
     out = []
-    for name in _RESUME_IGNORED:
+    for name in _CONFIG_OPTIONS:
         given = getattr(args, name)
-        if given != getattr(defaults, name) and given != getattr(config, name):
-            out.append(f"--{name.replace('_', '-')} {given} (the checkpoint has {getattr(config, name)})")
+        if name not in _RESUME_OPTIONS and given != getattr(defaults, name) and given != getattr(config, name):
+            out.append(f"{_flag(name)} {given} (the checkpoint has {getattr(config, name)})")
     return out
 
 
@@ -443,19 +391,18 @@ def cmd_evaluate(args) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     c = ckpt.config
     text = load_text(args.data, min_length=2)
-    ids = ckpt.vocab.encode(text)
-    n_val = int(len(ids) * c.val_fraction)
-    if n_val < 2:
+    val_ids = held_out(ckpt.vocab.encode(text), c.val_fraction)
+    if len(val_ids) < 2:
         raise ValueError(f"{args.data} has {len(text):,} characters; its held-out part (the last "
-                         f"{c.val_fraction:.0%}, as in training) has {n_val}, and evaluating needs at least 2: "
-                         f"use a longer text")
+                         f"{c.val_fraction:.0%}, as in training) has {len(val_ids)}, and evaluating needs at least "
+                         f"2: use a longer text")
     # in the training dtype, so the loss agrees with the training run's to the last digit
     params = {k: np.zeros(v.shape, np.dtype(c.dtype)) for k, v in ckpt.params.items()}
     for name, value in ckpt.params.items():
         params[name][...] = value
-    nats = evaluate(params, ids[len(ids) - n_val:], model=ckpt.model, blas_threads=args.blas_threads)
+    nats = evaluate(params, val_ids, model=ckpt.model, blas_threads=args.blas_threads)
     print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
-          f"{n_val:,} held-out characters of {args.data}")
+          f"{len(val_ids):,} held-out characters of {args.data}")
     return 0
 
 

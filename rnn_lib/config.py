@@ -1,16 +1,58 @@
-"""Training configuration: every hyperparameter of a run, in one dataclass that checkpoints store."""
+"""Training configuration: every hyperparameter of a run, in one dataclass that checkpoints store.
+
+Each field carries its own rule (a key of :data:`RULES`, or a tuple of choices) and help text in its
+``metadata``: :class:`TrainConfig` checks every value by them, and the CLI builds its ``train`` options
+from them (``rnn_lib.cli``), so a setting is described and validated in one place.
+"""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["DEFAULT_LEARNING_RATES", "TrainConfig"]
+from .cells import CELL_NAMES
+
+__all__ = ["DEFAULT_LEARNING_RATES", "RULES", "TrainConfig", "check_value"]
 
 # Adam at 0.002, decaying over the run as the CLI does by default, gave 1.724-1.731 nats/char after
 # 10,000 steps for 3 seeds x 2 numpy SIMD configurations (benchmarks/bench_recipe.py); Adagrad at
 # its old default of 0.05 gave 1.87-2.05 over 3 seeds (it keeps the largest early gradients in its
 # memory for good, so a run's early accidents slow it down to the end).
 DEFAULT_LEARNING_RATES = {"adam": 0.002, "adagrad": 0.05}
+
+# rule name: (the Python type of a valid value, the test it passes, what the test asks for)
+RULES = {
+    "positive_int": (int, lambda v: v >= 1, "must be at least 1"),
+    "non_negative_int": (int, lambda v: v >= 0, "must be 0 or more"),
+    "positive": (float, lambda v: 0 < v < math.inf, "must be a positive finite number"),
+    "non_negative": (float, lambda v: 0 <= v < math.inf, "must be a finite number, 0 or more"),
+    "finite": (float, math.isfinite, "must be a finite number"),
+    "probability": (float, lambda v: 0 <= v < 1, "must be a probability, at least 0 and below 1"),
+    "fraction": (float, lambda v: 0 <= v < 1, "must be a fraction, at least 0 and below 1"),
+}
+
+
+def check_value(value, rule):
+    """``value`` if it obeys ``rule`` (a key of :data:`RULES`, or a tuple of the allowed values).
+
+    Raises ``ValueError`` saying what a valid value is (without a name: the caller adds it).
+    """
+    if isinstance(rule, tuple):
+        if value not in rule:
+            raise ValueError(f"must be one of {', '.join(map(repr, rule))}, got {value!r}")
+        return value
+    kind, test, wanted = RULES[rule]
+    # bool is an int to Python, never a count or a rate here
+    if isinstance(value, bool) or not isinstance(value, int if kind is int else (int, float)):
+        raise ValueError(f"must be {'an integer' if kind is int else 'a number'}, got {value!r}")
+    if not test(value):
+        raise ValueError(f"{wanted}, got {value!r}")
+    return value
+
+
+def _setting(default, rule, help_text, default_text=None, cli=True):
+    """A field of :class:`TrainConfig`: ``rule`` as in :func:`check_value`; ``default_text`` says what a
+    default of None means; ``cli=False`` keeps it out of the command line's options."""
+    return field(default=default, metadata={"rule": rule, "help": help_text, "default_text": default_text, "cli": cli})
 
 
 @dataclass
@@ -20,83 +62,67 @@ class TrainConfig:
     The defaults are the CLI's, except that the CLI also decays the learning rate over each run
     (``lr_decay_steps``/``lr_decay_seconds`` set to its ``--steps``/``--seconds``); see the README for
     how they were chosen. ``TrainConfig.gist()`` gives the original gist's settings (Adagrad).
+    Every field's help text is in its metadata (``dataclasses.fields(TrainConfig)``).
     """
 
-    cell: str = "rnn"            # "rnn" (the gist's), "lstm" or "gru"
-    layers: int = 1              # stacked layers (lstm and gru only)
-    hidden_size: int = 160
-    seq_length: int = 25
-    batch_size: int = 32
-    learning_rate: float | None = None  # None: the optimizer's default, DEFAULT_LEARNING_RATES
-    optimizer: str = "adam"      # "adam" or "adagrad" (the gist's)
-    clip: float = 5.0            # elementwise gradient clipping, as in the gist
-    lr_decay_steps: int = 0      # 0: constant rate; N: cosine decay to min_learning_rate over N steps
-    lr_decay_seconds: float = 0.0  # the same over S seconds of training (for runs bounded by time)
-    min_learning_rate: float = 0.0
-    dropout: float = 0.0         # lstm and gru: drop layer outputs (not the recurrence) while training
-    threads: int = 1             # split the streams over this many cores (set OPENBLAS_NUM_THREADS=1)
-    init_scale: float | None = None  # scale of the initial weights; None: the cell's default (RNN: 0.01)
-    forget_bias: float | None = None  # lstm: initial forget-gate biases; None: the cell's default (1)
-    dtype: str = "float32"       # "float64" for bit-for-bit comparisons with the plain loop
-    seed: int = 0
-    val_fraction: float = 0.1    # the last 10% of the text is held out for validation
-    eval_every: int = 500        # steps between validation passes (0: only at the end)
-    eval_chars: int = 20_000     # validation characters used by the periodic passes (0: all)
-    sample_every: int = 1000     # steps between samples (0: never)
-    sample_length: int = 200
-    log_every: int = 10          # steps averaged into one history point
+    cell: str = _setting("rnn", tuple(CELL_NAMES), "the recurrent cell: rnn (the gist's vanilla RNN), lstm or gru")
+    layers: int = _setting(1, "positive_int", "stacked layers, lstm and gru only")
+    hidden_size: int = _setting(160, "positive_int", "units in the hidden state of each layer")
+    seq_length: int = _setting(25, "positive_int", "time steps per truncated-BPTT chunk")
+    batch_size: int = _setting(32, "positive_int", "parallel streams through the text")
+    learning_rate: float | None = _setting(
+        None, "positive", "the optimizer's step size (the peak of a decay)",
+        default_text=", ".join(f"{v} for {k}" for k, v in DEFAULT_LEARNING_RATES.items()))
+    optimizer: str = _setting("adam", tuple(DEFAULT_LEARNING_RATES), "adam, or adagrad as in the gist")
+    clip: float = _setting(5.0, "positive", "clip every gradient entry to [-clip, clip], as the gist does; the "
+                                            "loss sums seq_length steps, so its gradients grow with seq_length")
+    lr_decay_steps: int = _setting(0, "non_negative_int", "decay the learning rate along half a cosine to "
+                                   "min_learning_rate over this many steps, then keep it there; 0: constant")
+    lr_decay_seconds: float = _setting(0.0, "non_negative", "the same over this many seconds of training (for runs "
+                                       "bounded by time); with both, the decay ends at whichever comes first")
+    min_learning_rate: float = _setting(0.0, "non_negative", "where the decay ends, at most the learning rate")
+    dropout: float = _setting(0.0, "probability", "lstm, gru: probability of dropping each unit of a layer's output "
+                              "on its way up while training, not the recurrent state")
+    threads: int = _setting(1, "positive_int", "cores to use, at most batch_size: the streams are split into "
+                            "this many groups computed at the same time")
+    init_scale: float | None = _setting(None, "positive", "scale of the initial weights",
+                                        default_text="the cell's (RNN: 0.01)", cli=False)
+    forget_bias: float | None = _setting(None, "finite", "lstm: initial forget-gate biases; 0 learned faster on "
+                                         "tiny Shakespeare", default_text="the LSTM's, 1")
+    dtype: str = _setting("float32", ("float32", "float64"), "float64 for bit-for-bit comparisons with the plain loop")
+    seed: int = _setting(0, "non_negative_int", "seed of the initial weights, the samples and the dropout masks")
+    val_fraction: float = _setting(0.1, "fraction", "the last part of the text held out for validation", cli=False)
+    eval_every: int = _setting(500, "non_negative_int", "steps between validation passes; 0: at the end only")
+    eval_chars: int = _setting(20_000, "non_negative_int", "held-out characters each periodic validation pass "
+                               "reads; 0: all")
+    sample_every: int = _setting(1000, "non_negative_int", "steps between samples; 0: never")
+    sample_length: int = _setting(200, "non_negative_int", "characters per sample")
+    log_every: int = _setting(10, "positive_int", "steps averaged into one history point", cli=False)
 
     def __post_init__(self):
-        from .cells import CELL_NAMES
-        if self.cell not in CELL_NAMES:
-            raise ValueError(f"cell must be one of {', '.join(CELL_NAMES)}, got {self.cell!r}")
-        if self.optimizer not in DEFAULT_LEARNING_RATES:
-            raise ValueError(f"optimizer must be 'adam' or 'adagrad', got {self.optimizer!r}")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None and f.metadata["default_text"] is not None:
+                continue  # None: the default that default_text describes
+            try:
+                check_value(value, f.metadata["rule"])
+            except ValueError as exc:
+                raise ValueError(f"{f.name} {exc}") from None
         if self.learning_rate is None:
             self.learning_rate = DEFAULT_LEARNING_RATES[self.optimizer]
-        positive_ints = ("hidden_size", "seq_length", "batch_size", "layers", "threads")
-        non_negative_ints = ("seed", "eval_every", "eval_chars", "sample_every", "sample_length", "lr_decay_steps")
-        for f in positive_ints + non_negative_ints + ("log_every",):
-            v = getattr(self, f)
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise ValueError(f"{f} must be an integer, got {v!r}")
-        for f in positive_ints + ("log_every",):
-            if getattr(self, f) < 1:
-                raise ValueError(f"{f} must be at least 1, got {getattr(self, f)}")
-        for f in non_negative_ints:
-            if getattr(self, f) < 0:
-                raise ValueError(f"{f} must be 0 or more, got {getattr(self, f)}")
         if self.layers != 1 and self.cell == "rnn":
             raise ValueError(f"the vanilla RNN has one layer (layers={self.layers}); use cell='lstm' or 'gru'")
-        for f in ("learning_rate", "clip") + (("init_scale",) if self.init_scale is not None else ()):
-            v = getattr(self, f)
-            if not isinstance(v, (int, float)) or not v > 0 or v != v or v == float("inf"):
-                raise ValueError(f"{f} must be a positive finite number, got {v!r}")
         if self.threads > self.batch_size:
             raise ValueError(f"threads ({self.threads}) must not exceed batch_size ({self.batch_size}): each "
                              f"thread computes a group of the streams")
-        v = self.lr_decay_seconds
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < float("inf"):
-            raise ValueError(f"lr_decay_seconds must be a finite number, 0 or more, got {v!r}")
-        v = self.min_learning_rate
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= self.learning_rate:
-            raise ValueError(f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), got {v!r}")
-        v = self.dropout
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1:
-            raise ValueError(f"dropout must be a probability in [0, 1), got {v!r}")
-        if v and self.cell == "rnn":
+        if self.min_learning_rate > self.learning_rate:
+            raise ValueError(f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), "
+                             f"got {self.min_learning_rate!r}")
+        if self.dropout and self.cell == "rnn":
             raise ValueError("dropout is implemented for cell='lstm' and 'gru' (between layers and before the "
                              "output layer); the gist's one-layer vanilla RNN trains without it")
-        if self.forget_bias is not None:
-            v = self.forget_bias
-            if self.cell != "lstm":
-                raise ValueError(f"forget_bias is a setting of cell='lstm', not {self.cell!r}")
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ValueError(f"forget_bias must be a finite number, got {v!r}")
-        if not 0 <= self.val_fraction < 1:
-            raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction!r}")
-        if self.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if self.forget_bias is not None and self.cell != "lstm":
+            raise ValueError(f"forget_bias is a setting of cell='lstm', not {self.cell!r}")
 
     @classmethod
     def gist(cls, **overrides) -> "TrainConfig":

@@ -13,7 +13,8 @@ import pytest
 from rnn_lib import rnn
 from rnn_lib.checkpoint import CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
 from rnn_lib.config import TrainConfig
-from rnn_lib.train import History, Trainer
+from rnn_lib.history import History
+from rnn_lib.training import Trainer
 
 TEXT = "".join(np.random.default_rng(1).choice(list("abcdefg ✓\n"), 130))
 TIMES = ("seconds", "val_seconds")

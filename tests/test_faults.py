@@ -30,7 +30,7 @@ import pytest
 from rnn_lib.checkpoint import CheckpointError, load_checkpoint
 from rnn_lib.cli import build_parser, train_config
 from rnn_lib.config import TrainConfig
-from rnn_lib.train import Trainer
+from rnn_lib.training import Trainer
 
 if sys.platform == "win32":  # before the module uses SIGHUP, which Windows lacks
     pytest.skip("POSIX signals", allow_module_level=True)

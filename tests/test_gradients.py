@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from rnn_lib import rnn
-from rnn_lib.gradcheck import gradcheck, gradcheck_rnn, rel_error
+from rnn_lib.gradient_check import gradcheck, gradcheck_rnn, rel_error
 
 V, H, T = 5, 6, 5
 TOL = 1e-6  # a correct backward pass gives ~1e-8 here; a wrong one gives ~1e-1 or more

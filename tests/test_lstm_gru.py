@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from rnn_lib import gru, lstm
-from rnn_lib.gradcheck import gradcheck
+from rnn_lib.gradient_check import gradcheck
 from rnn_lib.layers import cross_entropy
 from rnn_lib.optim import Adagrad, Adam
 from rnn_lib.references import REFERENCES

@@ -12,7 +12,8 @@ import pytest
 import rnn_lib.rnn
 from rnn_lib import rnn
 from rnn_lib.config import TrainConfig
-from rnn_lib.train import History, Trainer, TrainingDiverged, evaluate, split_ids, train
+from rnn_lib.history import History
+from rnn_lib.training import Trainer, TrainingDiverged, evaluate, split_ids, train
 from rnn_lib.vocab import CharVocab
 
 TEXT = "".join(np.random.default_rng(0).choice(list("abcdefgh \n"), 400))

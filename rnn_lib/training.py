@@ -20,61 +20,33 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as _wait_for
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
 from .blas import DEFAULT_BLAS_THREADS
 from .blas import blas_threads as _blas_threads
 from .cells import cell_of, get_cell
+from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .config import TrainConfig
+from .history import History
 from .layers import clip_grads, cross_entropy
-from .optim import Adagrad
+from .optim import Adagrad, Adam
 from .sampling import sample
 from .signals import StopRequests
 from .signals import active as _active_stop_requests
 from .vocab import CharVocab
 
-__all__ = ["History", "TrainingDiverged", "Trainer", "train", "evaluate", "split_ids", "make_optimizer"]
-
-LN2 = math.log(2)
+__all__ = ["Trainer", "TrainingDiverged", "evaluate", "held_out", "make_optimizer", "split_ids", "train"]
 
 
 class TrainingDiverged(RuntimeError):
     """The loss or a gradient became NaN or infinite; the trainer keeps its last good state."""
 
 
-@dataclass
-class History:
-    """Everything a loss plot needs. Training points average ``log_every`` steps."""
-
-    step: list = field(default_factory=list)          # step number at the end of each interval
-    seconds: list = field(default_factory=list)       # training wall time so far
-    train_nats: list = field(default_factory=list)    # mean training nats/char over the interval
-    smooth_loss: list = field(default_factory=list)   # the gist's smoothed per-sequence loss
-    val_step: list = field(default_factory=list)
-    val_seconds: list = field(default_factory=list)
-    val_nats: list = field(default_factory=list)
-
-    @property
-    def train_bits(self) -> list:
-        return [x / LN2 for x in self.train_nats]
-
-    @property
-    def val_bits(self) -> list:
-        return [x / LN2 for x in self.val_nats]
-
-    def to_arrays(self) -> dict:
-        return {k: np.asarray(v, dtype=np.float64) for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_arrays(cls, arrays: dict) -> "History":
-        out = cls()
-        for k in asdict(out):
-            values = np.asarray(arrays[k]).tolist()
-            getattr(out, k).extend(int(v) for v in values) if k in ("step", "val_step") else \
-                getattr(out, k).extend(values)
-        return out
+def held_out(ids: np.ndarray, val_fraction: float) -> np.ndarray:
+    """The validation tail of ids (N,): the last ``int(N * val_fraction)`` of them, as :func:`split_ids` holds out."""
+    return ids[len(ids) - int(len(ids) * val_fraction):]
 
 
 def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
@@ -82,8 +54,8 @@ def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
 
     Raises ``ValueError`` if either part is too short to train on or evaluate.
     """
-    n_val = int(len(ids) * val_fraction)
-    train_ids, val_ids = ids[:len(ids) - n_val], ids[len(ids) - n_val:]
+    val_ids = held_out(ids, val_fraction)
+    train_ids = ids[:len(ids) - len(val_ids)]
     if len(train_ids) < seq_length + 1:
         raise ValueError(
             f"the training split has {len(train_ids)} characters but one training sequence needs "
@@ -98,7 +70,6 @@ def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
 def make_optimizer(config: TrainConfig, params: dict):
     """The optimiser named by ``config.optimizer``, updating ``params`` in place."""
     if config.optimizer == "adam":
-        from .optim import Adam
         return Adam(params, config.learning_rate)
     return Adagrad(params, config.learning_rate)
 
@@ -530,7 +501,6 @@ class Trainer:
 
     def save(self, path) -> None:
         """Write a checkpoint (atomically) that :meth:`resume` continues bit for bit."""
-        from .checkpoint import save_checkpoint
         with _critical():  # a stop signal waits until the file is complete
             save_checkpoint(path, self.params, self.vocab, self.config, memory=self.optimizer.memory,
                             hprev=self.hprev, history=self.history, state=self.state())
@@ -538,7 +508,6 @@ class Trainer:
     @classmethod
     def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> "Trainer":
         """A trainer that continues the run saved at ``path`` on the same ``text``."""
-        from .checkpoint import CheckpointError, load_checkpoint
         ckpt = load_checkpoint(path)
         if not ckpt.resumable:
             raise CheckpointError(f"{path} holds a model without its optimiser memory and training state: "
