@@ -32,6 +32,7 @@ reads the whole held-out split), and the first point below the best n-gram's 1.5
 Probe: trains the LSTM for ``--probe`` seconds, then reports the cross-entropy in nats/char on the
 whole held-out split (the last 10% of the text), evaluated by forward passes of this script's own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,7 @@ class Streams:
 
     def __init__(self, ids, batch_size: int, seq_length: int):
         L = len(ids) // batch_size
-        self.grid = np.ascontiguousarray(ids[:batch_size * L].reshape(batch_size, L).T)  # column b: stream b
+        self.grid = np.ascontiguousarray(ids[: batch_size * L].reshape(batch_size, L).T)  # column b: stream b
         self.T, self.p = seq_length, 0
 
     def next(self):
@@ -77,7 +78,7 @@ class Streams:
             self.p = 0
         p = self.p
         self.p += self.T
-        return self.grid[p:p + self.T], self.grid[p + 1:p + self.T + 1], restarted
+        return self.grid[p : p + self.T], self.grid[p + 1 : p + self.T + 1], restarted
 
 
 def train(cell, params, optimizer, streams: Streams, seconds: float, clip: float = 5.0, on_step=None):
@@ -109,13 +110,13 @@ def train(cell, params, optimizer, streams: Streams, seconds: float, clip: float
 def evaluate(cell, params, ids, n_streams: int = 64, chunk: int = 100) -> float:
     """Mean nats/char of ``ids``: ``n_streams`` contiguous pieces side by side, each from a zero state."""
     L = len(ids) // n_streams
-    grid = ids[:n_streams * L].reshape(n_streams, L).T
+    grid = ids[: n_streams * L].reshape(n_streams, L).T
     h = cell.initial_state(params, n_streams)
     total = 0.0
     for start in range(0, L - 1, chunk):
         stop = min(start + chunk, L - 1)
         cache = cell.forward(params, grid[start:stop], h)
-        total += cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
+        total += cross_entropy(cache, grid[start + 1 : stop + 1]) * n_streams
         h = cache["h_last"]
     return total / (n_streams * (L - 1))
 
@@ -145,8 +146,9 @@ def torch_lstm_speed(ids, V: int, layers: int, H: int, B: int, T: int, seconds: 
         x = torch.nn.functional.one_hot(torch.from_numpy(inputs.astype(np.int64)), V).float()
         out, state = net(x, None if restarted else state)
         state = tuple(s.detach() for s in state)  # truncated BPTT: no gradient into the last chunk
-        loss = torch.nn.functional.cross_entropy(head(out).reshape(T * B, V),
-                                                 torch.from_numpy(targets.astype(np.int64)).reshape(-1))
+        loss = torch.nn.functional.cross_entropy(
+            head(out).reshape(T * B, V), torch.from_numpy(targets.astype(np.int64)).reshape(-1)
+        )
         optimizer.zero_grad()
         loss.backward()
         for p in parameters:
@@ -166,16 +168,22 @@ def torch_lstm_speed(ids, V: int, layers: int, H: int, B: int, T: int, seconds: 
 def speed_table(seconds: float, batch_size: int = 32) -> None:
     train_ids, _, V = load_ids()
     B, T, H = batch_size, 50, 256
-    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
-          f"{os.cpu_count()} CPUs; V={V}, batch {B}, seq_length {T}, float32, {seconds:g} s per run")
+    print(
+        f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
+        f"{os.cpu_count()} CPUs; V={V}, batch {B}, seq_length {T}, float32, {seconds:g} s per run"
+    )
     torch_speed = {layers: torch_lstm_speed(train_ids, V, layers, H, B, T, seconds) for layers in (1, 2)}
     if torch_speed[1] is None:
         baseline, source = {1: PYTORCH_CHARS_PER_S, 2: None}, "quoted: PyTorch is not installed here"
     else:
         baseline, source = torch_speed, "measured in this run"
     print(f"PyTorch baseline: {source}")
-    runs = [("LSTM 1x256, Adam", lstm, 1, Adam, 2e-3), ("LSTM 2x256, Adam", lstm, 2, Adam, 2e-3),
-            ("GRU 1x256, Adam", gru, 1, Adam, 2e-3), ("vanilla RNN 1x256, Adagrad", rnn, 1, Adagrad, 0.05)]
+    runs = [
+        ("LSTM 1x256, Adam", lstm, 1, Adam, 2e-3),
+        ("LSTM 2x256, Adam", lstm, 2, Adam, 2e-3),
+        ("GRU 1x256, Adam", gru, 1, Adam, 2e-3),
+        ("vanilla RNN 1x256, Adagrad", rnn, 1, Adagrad, 0.05),
+    ]
     print(f"\n{'model':<30}{'params':>10}{'steps':>8}{'chars/s':>10}{'chars/CPU-s':>13}  vs PyTorch LSTM (same layers)")
     for name, cell, layers, opt, lr in runs:
         rng = np.random.default_rng(0)
@@ -198,8 +206,9 @@ def speed_table(seconds: float, batch_size: int = 32) -> None:
 def probe(args) -> None:
     train_ids, val_ids, V = load_ids()
     cell = {"lstm": lstm, "gru": gru}[args.cell]
-    params = cell.init_params(V, args.hidden_size, np.random.default_rng(args.seed), dtype=np.float32,
-                              layers=args.layers)
+    params = cell.init_params(
+        V, args.hidden_size, np.random.default_rng(args.seed), dtype=np.float32, layers=args.layers
+    )
     if args.optimizer == "adam":
         optimizer = Adam(params, args.learning_rate)
     else:
@@ -211,29 +220,40 @@ def probe(args) -> None:
         if elapsed >= (len(marks) + 1) * args.report_every:
             marks.append(step)
             val = evaluate(cell, params, val_ids[:20_000])
-            print(f"  {elapsed:5.0f} s  step {step:6d}  training {train_nats:.3f}  validation {val:.3f} "
-                  f"nats/char (first 20,000 held-out characters)", flush=True)
+            print(
+                f"  {elapsed:5.0f} s  step {step:6d}  training {train_nats:.3f}  validation {val:.3f} "
+                f"nats/char (first 20,000 held-out characters)",
+                flush=True,
+            )
 
-    print(f"{args.cell} {args.layers}x{args.hidden_size}, batch {args.batch_size}, seq_length "
-          f"{args.seq_length}, {args.optimizer} lr {args.learning_rate}, clip {args.clip}, {args.probe:g} s")
+    print(
+        f"{args.cell} {args.layers}x{args.hidden_size}, batch {args.batch_size}, seq_length "
+        f"{args.seq_length}, {args.optimizer} lr {args.learning_rate}, clip {args.clip}, {args.probe:g} s"
+    )
     steps, speed, _, train_nats = train(cell, params, optimizer, streams, args.probe, args.clip, on_step)
     start = time.perf_counter()
     val = evaluate(cell, params, val_ids)
-    print(f"{steps} steps at {speed:,.0f} chars/s ({steps * args.batch_size * args.seq_length / len(train_ids):.2f} "
-          f"epochs); training {train_nats:.3f} nats/char (last 100 steps); validation {val:.4f} nats/char "
-          f"on {len(val_ids):,} characters ({time.perf_counter() - start:.1f} s to evaluate)")
+    print(
+        f"{steps} steps at {speed:,.0f} chars/s ({steps * args.batch_size * args.seq_length / len(train_ids):.2f} "
+        f"epochs); training {train_nats:.3f} nats/char (last 100 steps); validation {val:.4f} nats/char "
+        f"on {len(val_ids):,} characters ({time.perf_counter() - start:.1f} s to evaluate)"
+    )
 
 
 def curve(path, goal: float = NGRAM_NATS) -> None:
     """The learning curve a CLI run recorded in its checkpoint: validation nats/char against wall time."""
     from rnn_lib.checkpoint import load_checkpoint
+
     ckpt = load_checkpoint(path)
     c, h = ckpt.config, ckpt.history
-    print(f"{path}: {c.cell} {c.layers}x{c.hidden_size}, batch {c.batch_size}, seq_length {c.seq_length}, "
-          f"{c.optimizer} learning rate {c.learning_rate}"
-          + (f" -> {c.min_learning_rate} over {c.lr_decay_steps} steps" if c.lr_decay_steps else "")
-          + f", dropout {c.dropout}; periodic validation on "
-          + (f"the first {c.eval_chars:,}" if c.eval_chars else "all") + " held-out characters")
+    print(
+        f"{path}: {c.cell} {c.layers}x{c.hidden_size}, batch {c.batch_size}, seq_length {c.seq_length}, "
+        f"{c.optimizer} learning rate {c.learning_rate}"
+        + (f" -> {c.min_learning_rate} over {c.lr_decay_steps} steps" if c.lr_decay_steps else "")
+        + f", dropout {c.dropout}; periodic validation on "
+        + (f"the first {c.eval_chars:,}" if c.eval_chars else "all")
+        + " held-out characters"
+    )
     print(f"{'step':>7}{'seconds':>10}{'minutes':>9}{'validation':>12}")
     first = None
     for step, sec, nats in zip(h.val_step, h.val_seconds, h.val_nats):
@@ -249,14 +269,28 @@ def threads_table(seconds: float) -> None:
     """Training speed of the shipped 2x256 recipe through the Trainer with 1 and 2 threads (one BLAS thread each)."""
     from rnn_lib.config import TrainConfig
     from rnn_lib.training import Trainer
+
     text = load_text(data_path("tinyshakespeare.txt"))
-    print(f"LSTM 2x256, batch 64, seq_length 50, Adam, dropout 0.15, float32; Trainer, {seconds:g} s per run, "
-          f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
+    print(
+        f"LSTM 2x256, batch 64, seq_length 50, Adam, dropout 0.15, float32; Trainer, {seconds:g} s per run, "
+        f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
+    )
     speeds = {}
     for threads in (1, 2):
-        config = TrainConfig(cell="lstm", layers=2, hidden_size=256, batch_size=64, seq_length=50, optimizer="adam",
-                             learning_rate=4e-3, dropout=0.15, forget_bias=0.0, threads=threads,
-                             eval_every=0, sample_every=0)
+        config = TrainConfig(
+            cell="lstm",
+            layers=2,
+            hidden_size=256,
+            batch_size=64,
+            seq_length=50,
+            optimizer="adam",
+            learning_rate=4e-3,
+            dropout=0.15,
+            forget_bias=0.0,
+            threads=threads,
+            eval_every=0,
+            sample_every=0,
+        )
         trainer = Trainer(text, config, progress=False).run(steps=2)  # warm up
         steps, start = trainer.step, trainer.seconds
         trainer.run(seconds=seconds)
@@ -269,23 +303,41 @@ def forget_bias_probe(steps: int = 500) -> None:
     from rnn_lib.config import TrainConfig
     from rnn_lib.training import Trainer
     from rnn_lib.training import evaluate as evaluate_split
+
     text = load_text(data_path("tinyshakespeare.txt"))
     print(f"LSTM 2x256, batch 32, seq_length 50, Adam 2e-3, {steps} steps, seed 0; validation on the whole split")
     for forget_bias in (1.0, 0.0):
-        config = TrainConfig(cell="lstm", layers=2, hidden_size=256, batch_size=32, seq_length=50, optimizer="adam",
-                             learning_rate=2e-3, forget_bias=forget_bias, eval_every=0, sample_every=0)
+        config = TrainConfig(
+            cell="lstm",
+            layers=2,
+            hidden_size=256,
+            batch_size=32,
+            seq_length=50,
+            optimizer="adam",
+            learning_rate=2e-3,
+            forget_bias=forget_bias,
+            eval_every=0,
+            sample_every=0,
+        )
         trainer = Trainer(text, config, progress=False).run(steps=steps)
-        print(f"  forget bias {forget_bias:g}: {evaluate_split(trainer.params, trainer.val_ids):.4f} nats/char "
-              f"({trainer.seconds:.0f} s)", flush=True)
+        print(
+            f"  forget bias {forget_bias:g}: {evaluate_split(trainer.params, trainer.val_ids):.4f} nats/char "
+            f"({trainer.seconds:.0f} s)",
+            flush=True,
+        )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=12.0, help="seconds per speed measurement")
-    ap.add_argument("--threads-table", action="store_true",
-                    help="instead: the 2x256 recipe's training speed with 1 and 2 threads")
-    ap.add_argument("--forget-bias-probe", action="store_true",
-                    help="instead: 500 steps of a 2x256 LSTM from forget-gate biases 1 and 0")
+    ap.add_argument(
+        "--threads-table", action="store_true", help="instead: the 2x256 recipe's training speed with 1 and 2 threads"
+    )
+    ap.add_argument(
+        "--forget-bias-probe",
+        action="store_true",
+        help="instead: 500 steps of a 2x256 LSTM from forget-gate biases 1 and 0",
+    )
     ap.add_argument("--curve", metavar="CHECKPOINT", help="instead: print the learning curve saved in a checkpoint")
     ap.add_argument("--probe", type=float, default=0, help="instead of the speed table: train this many seconds")
     ap.add_argument("--cell", choices=("lstm", "gru"), default="lstm")

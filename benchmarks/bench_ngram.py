@@ -10,6 +10,7 @@ validation split (last 10%, 111,539 characters), the validation loss, and the si
 then the time to sample 1,000 characters from the highest order. Each time is the best of
 ``--repeat`` runs, so a busy machine disturbs it less.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,13 +44,12 @@ def main(argv=None) -> int:
     text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
     vocab = rnn_lib.CharVocab.from_text(text)
     train_ids, val_ids = rnn_lib.split_ids(vocab.encode(text), 0.1, 25)
-    print(f"tiny Shakespeare: V = {len(vocab)}, {len(train_ids):,} training and {len(val_ids):,} "
-          f"validation characters")
+    print(f"tiny Shakespeare: V = {len(vocab)}, {len(train_ids):,} training and {len(val_ids):,} validation characters")
     print(f"{'order':>5} {'fit s':>7} {'score s':>8} {'val nats':>9} {'contexts':>9} {'stored':>10}")
     model = None
     for order in range(1, args.orders + 1):
-        t_fit, model = best_time(lambda: NGramModel.fit(train_ids, order, len(vocab)), args.repeat)
-        t_val, loss = best_time(lambda: model.log_loss(val_ids), args.repeat)
+        t_fit, model = best_time(lambda order=order: NGramModel.fit(train_ids, order, len(vocab)), args.repeat)
+        t_val, loss = best_time(lambda model=model: model.log_loss(val_ids), args.repeat)
         print(f"{order:5d} {t_fit:7.3f} {t_val:8.3f} {loss:9.4f} {model.n_contexts:9,} {model.n_counts:10,}")
     t_sample, _ = best_time(lambda: model.sample(1000, np.random.default_rng(0)), args.repeat)
     print(f"sampling 1,000 characters from order {args.orders}: {t_sample:.3f} s")

@@ -17,6 +17,7 @@ string means "detect the CPU").
 Each run is ``python -m rnn_lib train --steps 10000 --seed S`` (or ``--seconds``) with nothing else
 changed, from a fresh process; only the checkpoint goes to a temporary folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,31 @@ RESULT = re.compile(r"validation loss: (?P<nats>[\d.]+) nats/char .* after (?P<s
 
 def run(args, seed: int, name: str, env: dict, folder: Path) -> dict:
     budget = ["--seconds", str(args.seconds)] if args.seconds else ["--steps", str(args.steps)]
-    cmd = [sys.executable, "-m", "rnn_lib", "train", *budget, "--seed", str(seed), "--no-progress",
-           "--sample-every", "0", "--checkpoint", str(folder / f"{name}-{seed}.npz")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rnn_lib",
+        "train",
+        *budget,
+        "--seed",
+        str(seed),
+        "--no-progress",
+        "--sample-every",
+        "0",
+        "--checkpoint",
+        str(folder / f"{name}-{seed}.npz"),
+    ]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     m = RESULT.search(out.stdout)
     if out.returncode != 0 or not m:
         raise SystemExit(f"run failed ({' '.join(cmd)}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
-    return {"config": name, "seed": seed, "nats": float(m["nats"]), "steps": int(m["steps"]),
-            "seconds": float(m["sec"])}
+    return {
+        "config": name,
+        "seed": seed,
+        "nats": float(m["nats"]),
+        "steps": int(m["steps"]),
+        "seconds": float(m["sec"]),
+    }
 
 
 def main() -> int:
@@ -53,8 +71,13 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=None, help="a time budget instead of --steps")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--jobs", type=int, default=1, help="runs at a time (timed budgets want 1)")
-    ap.add_argument("--extra-env", action="append", default=[], metavar="NAME=VALUE",
-                    help="a third configuration: the default environment plus these variables")
+    ap.add_argument(
+        "--extra-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a third configuration: the default environment plus these variables",
+    )
     args = ap.parse_args()
 
     configs = {"default": dict(os.environ), "numpy-baseline": second_configuration()}
@@ -68,6 +91,7 @@ def main() -> int:
                 extra.pop(k, None)
         configs[" ".join(args.extra_env)] = extra
     from rnn_lib.blas import blas_info  # noqa: E402
+
     print(f"BLAS: {blas_info()}; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
     budget = f"{args.seconds:g} s" if args.seconds else f"{args.steps:,} steps"
     print(f"python -m rnn_lib train ({budget}), seeds {args.seeds}, configurations: {', '.join(configs)}\n")
@@ -79,8 +103,10 @@ def main() -> int:
         print(f"{r['config']:<24}{r['seed']:>5}{r['steps']:>8}{r['seconds']:>9.1f}{r['nats']:>22.4f}")
     values = [r["nats"] for r in results]
     mean = sum(values) / len(values)
-    print(f"\n{len(values)} runs: mean {mean:.4f}, min {min(values):.4f}, max {max(values):.4f}, "
-          f"spread (max - min) {max(values) - min(values):.4f} nats/char   goal: spread <= 0.03, max <= 1.90")
+    print(
+        f"\n{len(values)} runs: mean {mean:.4f}, min {min(values):.4f}, max {max(values):.4f}, "
+        f"spread (max - min) {max(values) - min(values):.4f} nats/char   goal: spread <= 0.03, max <= 1.90"
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ All figures are measured in this run, on the bundled tiny Shakespeare, with H=10
 4. (unless --quick) the CLI's default recipe (TrainConfig(), the learning rate decaying over the
    run) trained for 60 s, then evaluated on the whole validation split.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,7 @@ def plain_loop(params: dict, data: np.ndarray, seconds: float) -> float:
     while time.perf_counter() - start < seconds:
         if p + T + 1 > len(data):
             p, hprev = 0, np.zeros((H, 1))
-        loss, grads, hprev = loss_and_grads_reference(params, data[p:p + T], data[p + 1:p + T + 1], hprev)
+        loss, grads, hprev = loss_and_grads_reference(params, data[p : p + T], data[p + 1 : p + T + 1], hprev)
         for k in params:
             mem[k] += grads[k] * grads[k]
             params[k] += -0.1 * grads[k] / np.sqrt(mem[k] + 1e-8)
@@ -74,7 +75,7 @@ def same_numbers(text: str, config: TrainConfig, steps: int):
         if trainer.position + T + 1 > trainer._grid.shape[0]:
             break
         p = trainer.position
-        inputs, targets = trainer._grid[p:p + T, 0], trainer._grid[p + 1:p + T + 1, 0]
+        inputs, targets = trainer._grid[p : p + T, 0], trainer._grid[p + 1 : p + T + 1, 0]
         loss, grads, _ = rnn_lib.loss_and_grads(trainer.params, inputs, targets, trainer.hprev)
         ref_loss, ref_grads, _ = loss_and_grads_reference(trainer.params, inputs, targets, trainer.hprev)
         worst_loss = max(worst_loss, abs(loss - ref_loss) / abs(ref_loss))
@@ -89,8 +90,10 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=8.0, help="seconds per speed measurement")
     args = ap.parse_args()
     text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
-    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
-          f"{os.cpu_count()} CPUs; H={H}, T={T}, {args.seconds:g} s per measurement")
+    print(
+        f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, "
+        f"{os.cpu_count()} CPUs; H={H}, T={T}, {args.seconds:g} s per measurement"
+    )
 
     quiet = dict(eval_every=0, sample_every=0)
     gist_cfg = TrainConfig.gist(hidden_size=H, seq_length=T, **quiet)
@@ -109,13 +112,16 @@ def main() -> int:
     print()
     print(f"{'run':<44}{'chars/s':>10}{'vs plain':>10}")
     print(f"{'plain per-step loop (gist), B=1 float64':<44}{base_speed:>10,.0f}{1:>9.2f}x")
-    print(f"{'rnn_lib, B=1 float64 (same numbers)':<44}{lib1_speed:>10,.0f}{lib1_speed / base_speed:>9.2f}x"
-          f"   target >= 3x")
-    print(f"{'rnn_lib, B=32 float32':<44}{lib32_speed:>10,.0f}{lib32_speed / base_speed:>9.2f}x"
-          f"   target >= 25x")
-    print(f"same numbers at B=1: over {n_checked} training steps, rnn_lib and the plain loop computed from "
-          f"the same state differ by at most {loss_diff:.1e} (relative) in the loss and {grad_diff:.1e} "
-          f"(absolute) in any gradient entry")
+    print(
+        f"{'rnn_lib, B=1 float64 (same numbers)':<44}{lib1_speed:>10,.0f}{lib1_speed / base_speed:>9.2f}x"
+        f"   target >= 3x"
+    )
+    print(f"{'rnn_lib, B=32 float32':<44}{lib32_speed:>10,.0f}{lib32_speed / base_speed:>9.2f}x   target >= 25x")
+    print(
+        f"same numbers at B=1: over {n_checked} training steps, rnn_lib and the plain loop computed from "
+        f"the same state differ by at most {loss_diff:.1e} (relative) in the loss and {grad_diff:.1e} "
+        f"(absolute) in any gradient entry"
+    )
 
     if not args.quick:
         # what `python -m rnn_lib train --seconds 60` does: the defaults, the rate decaying over the 60 s
@@ -123,11 +129,13 @@ def main() -> int:
         trainer = Trainer(text, cfg, progress=False)
         trainer.run(seconds=60)
         nats = trainer.validate(max_chars=0)
-        print(f"\nCLI defaults (hidden_size {cfg.hidden_size}, batch {cfg.batch_size}, {cfg.optimizer} at "
-              f"{cfg.learning_rate} decaying over the run, {cfg.dtype}) after 60 s = {trainer.step} steps: "
-              f"validation {nats:.3f} nats/char ({nats / np.log(2):.3f} bits/char) on {len(trainer.val_ids):,} "
-              f"held-out characters   goal <= 1.90\n(one seed; its spread over seeds and CPU kernels: "
-              f"python benchmarks/bench_recipe.py --seconds 60)")
+        print(
+            f"\nCLI defaults (hidden_size {cfg.hidden_size}, batch {cfg.batch_size}, {cfg.optimizer} at "
+            f"{cfg.learning_rate} decaying over the run, {cfg.dtype}) after 60 s = {trainer.step} steps: "
+            f"validation {nats:.3f} nats/char ({nats / np.log(2):.3f} bits/char) on {len(trainer.val_ids):,} "
+            f"held-out characters   goal <= 1.90\n(one seed; its spread over seeds and CPU kernels: "
+            f"python benchmarks/bench_recipe.py --seconds 60)"
+        )
     return 0
 
 

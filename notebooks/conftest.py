@@ -6,6 +6,7 @@ first line is ``# NBVAL_IGNORE_OUTPUT``; ``tests/nbval_sanitize.cfg`` masks what
 differs between runs (memory addresses, timings). ``pytest tests/`` does not load this file, so
 the library's tests need no nbval flags.
 """
+
 from pathlib import Path
 
 import pytest

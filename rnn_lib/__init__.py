@@ -32,18 +32,34 @@ gated cells are used through their modules (``rnn_lib.lstm.forward``). Figures a
 the notebooks live in the separate package :mod:`rnn_notebook`, the homework's checkers in
 :mod:`rnn_grading`; nothing here imports either (tests/test_structure.py checks it).
 """
+
 from .blas import blas_info, blas_threads
 from .cells import CELL_NAMES, cell_of, get_cell
-from .checkpoint import (CHECKPOINT_DIR, Checkpoint, CheckpointError, load_checkpoint, save_checkpoint,
-                         shipped_checkpoint)
+from .checkpoint import (
+    CHECKPOINT_DIR,
+    Checkpoint,
+    CheckpointError,
+    load_checkpoint,
+    save_checkpoint,
+    shipped_checkpoint,
+)
 from .config import TrainConfig
 from .gradient_check import GradcheckReport, gradcheck, gradcheck_rnn, rel_error
 from .history import LN2, History
-from .rnn import (PARAM_NAMES, backward, clip_grads, cross_entropy, forward, init_params, initial_state,
-                  loss_and_grads, param_shapes)
 from .ngram import NGramModel
 from .optim import SGD, Adagrad, Adam
 from .references import loss_and_grads_reference
+from .rnn import (
+    PARAM_NAMES,
+    backward,
+    clip_grads,
+    cross_entropy,
+    forward,
+    init_params,
+    initial_state,
+    loss_and_grads,
+    param_shapes,
+)
 from .sampling import next_char_distribution, next_char_probs, sample, sample_ids
 from .training import Trainer, TrainingDiverged, evaluate, split_ids, train
 from .vocab import DATA_DIR, CharVocab, data_path, load_text
@@ -51,11 +67,49 @@ from .vocab import DATA_DIR, CharVocab, data_path, load_text
 __version__ = "0.1.0"
 
 __all__ = [
-    "CELL_NAMES", "CHECKPOINT_DIR", "DATA_DIR", "LN2", "PARAM_NAMES", "SGD", "Adagrad", "Adam", "CharVocab",
-    "Checkpoint", "CheckpointError", "GradcheckReport", "History", "NGramModel", "TrainConfig", "Trainer",
-    "TrainingDiverged", "backward", "blas_info", "blas_threads", "cell_of", "clip_grads", "cross_entropy",
-    "data_path", "evaluate", "forward", "get_cell", "gradcheck", "gradcheck_rnn", "init_params",
-    "initial_state", "load_checkpoint", "load_text", "loss_and_grads", "loss_and_grads_reference",
-    "next_char_distribution", "next_char_probs", "param_shapes", "rel_error", "sample", "sample_ids",
-    "save_checkpoint", "shipped_checkpoint", "split_ids", "train",
+    "CELL_NAMES",
+    "CHECKPOINT_DIR",
+    "DATA_DIR",
+    "LN2",
+    "PARAM_NAMES",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "CharVocab",
+    "Checkpoint",
+    "CheckpointError",
+    "GradcheckReport",
+    "History",
+    "NGramModel",
+    "TrainConfig",
+    "Trainer",
+    "TrainingDiverged",
+    "backward",
+    "blas_info",
+    "blas_threads",
+    "cell_of",
+    "clip_grads",
+    "cross_entropy",
+    "data_path",
+    "evaluate",
+    "forward",
+    "get_cell",
+    "gradcheck",
+    "gradcheck_rnn",
+    "init_params",
+    "initial_state",
+    "load_checkpoint",
+    "load_text",
+    "loss_and_grads",
+    "loss_and_grads_reference",
+    "next_char_distribution",
+    "next_char_probs",
+    "param_shapes",
+    "rel_error",
+    "sample",
+    "sample_ids",
+    "save_checkpoint",
+    "shipped_checkpoint",
+    "split_ids",
+    "train",
 ]

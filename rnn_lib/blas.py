@@ -15,6 +15,7 @@ up, by ``TrainConfig.threads`` (each thread a group of streams, each with its ow
 ``threadpoolctl`` finds the BLAS library that numpy loaded; asking it again on every call would cost
 about a millisecond, so one controller is made on first use and kept.
 """
+
 from __future__ import annotations
 
 from threadpoolctl import ThreadpoolController
@@ -51,5 +52,8 @@ def blas_threads(n: int | None = DEFAULT_BLAS_THREADS):
 
 def blas_info() -> list[dict]:
     """The BLAS libraries numpy uses: name, version, kernel ('architecture') and current threads."""
-    return [{k: lib.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
-            for lib in _get_controller().info() if lib.get("user_api") == "blas"]
+    return [
+        {k: lib.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+        for lib in _get_controller().info()
+        if lib.get("user_api") == "blas"
+    ]

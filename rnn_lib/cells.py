@@ -10,6 +10,7 @@ work with any of them:
   ``loss_and_grads(params, inputs, targets, hprev, clip=5.0)``;
 - ``output_logits(params, state)``: the (V, B) logits of the next character in a state.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,7 @@ def cell_of(params: dict):
     """
     keys = set(params)
     layers = 1 + max((int(m.group(1)) for k in keys if (m := re.fullmatch(r"Wh(\d+)", k))), default=0)
-    for name, module in CELLS.items():
+    for module in CELLS.values():
         if module is rnn:
             if keys == set(rnn.PARAM_NAMES):
                 return module, 1

@@ -8,6 +8,7 @@ diverging loss (status 1) still writes its checkpoint, also when the signal come
 validation or the save; a run also saves every ``--save-every`` steps or minutes. Output that
 cannot be written (stdout closed: ``| head``, a closed terminal) is dropped; training goes on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def _number(rule: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, "
-                                             f"got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}"
+            ) from None
         try:
             return check_value(value, rule)
         except ValueError as exc:
@@ -70,9 +72,11 @@ def _save_every(text):
 
 
 # what the train options of TrainConfig fields do beyond the field's own help
-_NOTES = {"learning_rate": "; with --resume, a new rate for the rest of the run",
-          "threads": ", each with --blas-threads threads",
-          "eval_chars": "; the final pass always reads all"}
+_NOTES = {
+    "learning_rate": "; with --resume, a new rate for the rest of the run",
+    "threads": ", each with --blas-threads threads",
+    "eval_chars": "; the final pass always reads all",
+}
 # the decay spans the run by default, whatever its bound: these options default to the run's bound
 _RUN_BOUNDS = {"lr_decay_steps": "--steps", "lr_decay_seconds": "--seconds"}
 # the only settings a resumed run takes from its options; the others come from its checkpoint
@@ -86,14 +90,18 @@ def _flag(name: str) -> str:
 
 def _add_config_options(parser) -> None:
     """One option per TrainConfig field (those with ``cli`` metadata): name, rule, help and default from the field."""
-    group = parser.add_argument_group(f"training settings (a resumed run keeps its checkpoint's, except "
-                                      f"{', '.join(map(_flag, _RESUME_OPTIONS))})")
+    group = parser.add_argument_group(
+        f"training settings (a resumed run keeps its checkpoint's, except {', '.join(map(_flag, _RESUME_OPTIONS))})"
+    )
     for f in fields(TrainConfig):
         if not f.metadata["cli"]:
             continue
         rule, bound = f.metadata["rule"], _RUN_BOUNDS.get(f.name)
-        shown = f"{bound}, so the rate settles by the end of the run" if bound else (
-            f.metadata["default_text"] or f.default)
+        shown = (
+            f"{bound}, so the rate settles by the end of the run"
+            if bound
+            else (f.metadata["default_text"] or f.default)
+        )
         text = f"{f.metadata['help']}{_NOTES.get(f.name, '')} (default: {shown})".replace("%", "%%")
         kind = {"choices": rule} if isinstance(rule, tuple) else {"type": _number(rule)}
         group.add_argument(_flag(f.name), default=None if bound else f.default, help=text, **kind)
@@ -101,27 +109,46 @@ def _add_config_options(parser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m rnn_lib",
-        description="Train a character-level RNN language model and sample text from it.")
+        prog="python -m rnn_lib", description="Train a character-level RNN language model and sample text from it."
+    )
     sub = parser.add_subparsers(dest="command", metavar="{train,sample,evaluate}")
     sub.required = True
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--blas-threads", type=_number("positive_int"), default=DEFAULT_BLAS_THREADS,
-                        help="threads for each matrix product (default %(default)s: fastest for these small "
-                             "products; more can help models with thousands of units; results do not change)")
+    common.add_argument(
+        "--blas-threads",
+        type=_number("positive_int"),
+        default=DEFAULT_BLAS_THREADS,
+        help="threads for each matrix product (default %(default)s: fastest for these small "
+        "products; more can help models with thousands of units; results do not change)",
+    )
 
-    t = sub.add_parser("train", help="train a model (or resume one) and save a checkpoint", parents=[common],
-                       description="Train on a UTF-8 text file; the last 10% is held out for validation.")
-    t.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                   help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)")
-    t.add_argument("--checkpoint", type=Path, default=None,
-                   help="where to save the model (default: runs/<data name>.npz)")
-    t.add_argument("--resume", action="store_true",
-                   help="continue training the model in --checkpoint (same data and settings)")
+    t = sub.add_parser(
+        "train",
+        help="train a model (or resume one) and save a checkpoint",
+        parents=[common],
+        description="Train on a UTF-8 text file; the last 10% is held out for validation.",
+    )
+    t.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="UTF-8 text file to train on (default: the bundled tiny Shakespeare)",
+    )
+    t.add_argument(
+        "--checkpoint", type=Path, default=None, help="where to save the model (default: runs/<data name>.npz)"
+    )
+    t.add_argument(
+        "--resume", action="store_true", help="continue training the model in --checkpoint (same data and settings)"
+    )
     t.add_argument("--overwrite", action="store_true", help="replace an existing --checkpoint")
-    t.add_argument("--save-every", type=_save_every, default=_save_every(DEFAULT_SAVE_EVERY), metavar="N|TIME",
-                   help=f"also save the checkpoint during training, every N steps or every TIME (90s, 5m, 2h); "
-                        f"0: only at the end (default: {DEFAULT_SAVE_EVERY})")
+    t.add_argument(
+        "--save-every",
+        type=_save_every,
+        default=_save_every(DEFAULT_SAVE_EVERY),
+        metavar="N|TIME",
+        help=f"also save the checkpoint during training, every N steps or every TIME (90s, 5m, 2h); "
+        f"0: only at the end (default: {DEFAULT_SAVE_EVERY})",
+    )
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_config_options(t)
     bound = t.add_argument_group("when to stop (the first bound reached; Ctrl-C also stops and saves)")
@@ -130,19 +157,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sample", help="generate text from a checkpoint", parents=[common])
     s.add_argument("--checkpoint", type=Path, required=True)
-    s.add_argument("--length", type=_number("positive_int"), default=500,
-                   help="characters to generate (default %(default)s)")
-    s.add_argument("--temperature", type=_number("non_negative"), default=1.0,
-                   help="1: the model's distribution; <1 safer; 0 greedy (default %(default)s)")
+    s.add_argument(
+        "--length", type=_number("positive_int"), default=500, help="characters to generate (default %(default)s)"
+    )
+    s.add_argument(
+        "--temperature",
+        type=_number("non_negative"),
+        default=1.0,
+        help="1: the model's distribution; <1 safer; 0 greedy (default %(default)s)",
+    )
     s.add_argument("--prime", default="", help="text to feed in first, e.g. 'ROMEO:'")
-    s.add_argument("--seed", type=_number("non_negative_int"), default=0,
-                   help="seed of the random draws (default %(default)s)")
+    s.add_argument(
+        "--seed", type=_number("non_negative_int"), default=0, help="seed of the random draws (default %(default)s)"
+    )
 
-    e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split",
-                       parents=[common])
+    e = sub.add_parser("evaluate", help="validation loss of a checkpoint on its held-out split", parents=[common])
     e.add_argument("--checkpoint", type=Path, required=True)
-    e.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                   help="the text it was trained on (default: the bundled tiny Shakespeare)")
+    e.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="the text it was trained on (default: the bundled tiny Shakespeare)",
+    )
     return parser
 
 
@@ -191,6 +227,7 @@ def _say(message: str) -> None:
     """Print without breaking a progress bar."""
     try:
         from tqdm.auto import tqdm
+
         tqdm.write(message)
     except ImportError:  # pragma: no cover
         print(message)
@@ -199,8 +236,10 @@ def _say(message: str) -> None:
 def _report(trainer: Trainer, event: str) -> None:
     if event == "eval":
         nats = trainer.history.val_nats[-1]
-        _say(f"step {trainer.step}: validation {nats:.3f} nats/char ({nats / LN2:.3f} bits/char), "
-             f"smooth loss {trainer.smooth_loss:.2f} per {trainer.config.seq_length} chars")
+        _say(
+            f"step {trainer.step}: validation {nats:.3f} nats/char ({nats / LN2:.3f} bits/char), "
+            f"smooth loss {trainer.smooth_loss:.2f} per {trainer.config.seq_length} chars"
+        )
     elif event == "sample":
         _say(f"---- sample at step {trainer.step} ----\n{trainer.samples[-1][1]}\n----")
     elif event == "save":
@@ -222,8 +261,10 @@ def train_config(args) -> TrainConfig:
 
 
 def _decay_span(c: TrainConfig) -> str:
-    return " or ".join([f"{c.lr_decay_steps} steps"] * bool(c.lr_decay_steps)
-                       + [f"{c.lr_decay_seconds:g} s"] * bool(c.lr_decay_seconds))
+    return " or ".join(
+        [f"{c.lr_decay_steps} steps"] * bool(c.lr_decay_steps)
+        + [f"{c.lr_decay_seconds:g} s"] * bool(c.lr_decay_seconds)
+    )
 
 
 def _resume_schedule(trainer, args) -> None:
@@ -232,13 +273,17 @@ def _resume_schedule(trainer, args) -> None:
     --seconds more), as if the run had been planned that long from the start."""
     c = trainer.config
     if args.lr_decay_steps is not None or args.lr_decay_seconds is not None:
-        trainer.config = replace(c, lr_decay_steps=c.lr_decay_steps if args.lr_decay_steps is None
-                                 else args.lr_decay_steps,
-                                 lr_decay_seconds=c.lr_decay_seconds if args.lr_decay_seconds is None
-                                 else args.lr_decay_seconds)
+        trainer.config = replace(
+            c,
+            lr_decay_steps=c.lr_decay_steps if args.lr_decay_steps is None else args.lr_decay_steps,
+            lr_decay_seconds=c.lr_decay_seconds if args.lr_decay_seconds is None else args.lr_decay_seconds,
+        )
     elif c.decay_progress(trainer.step, trainer.seconds) == 1 and args.learning_rate is None:
-        trainer.config = replace(c, lr_decay_steps=trainer.step + args.steps if args.steps else 0,
-                                 lr_decay_seconds=trainer.seconds + args.seconds if args.seconds else 0.0)
+        trainer.config = replace(
+            c,
+            lr_decay_steps=trainer.step + args.steps if args.steps else 0,
+            lr_decay_seconds=trainer.seconds + args.seconds if args.seconds else 0.0,
+        )
     else:
         return
     c = trainer.config
@@ -278,20 +323,26 @@ def cmd_train(args) -> int:
         # the lock first: a busy checkpoint is the news, whatever else is wrong
         with CheckpointLock(checkpoint) as lock:
             if lock.took_over:
-                print(f"note: took over the lock of an earlier run that ended without releasing it "
-                      f"(process {lock.took_over.get('pid', '?')})")
+                print(
+                    f"note: took over the lock of an earlier run that ended without releasing it "
+                    f"(process {lock.took_over.get('pid', '?')})"
+                )
             if args.resume and not checkpoint.exists():
                 raise UsageError(f"--resume: no checkpoint at {checkpoint}")
             if checkpoint.exists() and not (args.resume or args.overwrite):
-                raise UsageError(f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
-                                 f"or another --checkpoint")
+                raise UsageError(
+                    f"{checkpoint} exists: pass --resume to continue it, --overwrite to replace it, "
+                    f"or another --checkpoint"
+                )
             config = config or load_checkpoint(checkpoint).config
             text = load_text(args.data, min_length=config.seq_length + 1)
             check_memory(config, len(CharVocab.from_text(text)), text_bytes)
             removed = remove_orphan_temporaries(checkpoint)
             if removed:
-                print(f"removed {len(removed)} unfinished temporary file{'s' * (len(removed) > 1)} of an earlier "
-                      f"save that was killed ({human_bytes(sum(size for _, size in removed))})")
+                print(
+                    f"removed {len(removed)} unfinished temporary file{'s' * (len(removed) > 1)} of an earlier "
+                    f"save that was killed ({human_bytes(sum(size for _, size in removed))})"
+                )
             return _train(args, checkpoint, text)
     finally:
         for folder in new_folders:  # made for nothing if the run failed before saving
@@ -316,43 +367,55 @@ def _train(args, checkpoint, text) -> int:
             print(f"learning rate changed from {trainer.config.learning_rate} to {args.learning_rate}")
             trainer.set_learning_rate(args.learning_rate)
     else:
-        trainer = Trainer(text, train_config(args), callbacks=callbacks, progress=not args.no_progress,
-                          blas_threads=args.blas_threads)
+        trainer = Trainer(
+            text, train_config(args), callbacks=callbacks, progress=not args.no_progress, blas_threads=args.blas_threads
+        )
     c = trainer.config
     n_params = sum(p.size for p in trainer.params.values())
-    print(f"data: {args.data} ({len(text):,} characters, {len(trainer.vocab)} distinct); "
-          f"training on {len(trainer.train_ids):,}, validating on {len(trainer.val_ids):,}")
+    print(
+        f"data: {args.data} ({len(text):,} characters, {len(trainer.vocab)} distinct); "
+        f"training on {len(trainer.train_ids):,}, validating on {len(trainer.val_ids):,}"
+    )
     kind = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}[c.cell]
     layers = f"{c.layers} layers of " if c.layers > 1 else ""
-    print(f"model: {kind}, {layers}hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
-          f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}"
-          + (f" decaying to {c.min_learning_rate:g} over {_decay_span(c)}" if c.decay_progress(0) is not None else "")
-          + (f", dropout {c.dropout}" if c.dropout else "")
-          + (f"; {c.threads} threads" if c.threads > 1 else ""))
+    print(
+        f"model: {kind}, {layers}hidden_size {c.hidden_size}, {n_params:,} parameters ({c.dtype}); "
+        f"{c.batch_size} streams x {c.seq_length} steps, {c.optimizer} learning rate {c.learning_rate}"
+        + (f" decaying to {c.min_learning_rate:g} over {_decay_span(c)}" if c.decay_progress(0) is not None else "")
+        + (f", dropout {c.dropout}" if c.dropout else "")
+        + (f"; {c.threads} threads" if c.threads > 1 else "")
+    )
     save_steps, save_seconds = args.save_every
     status = 0
     # from here to the end a stop signal (Ctrl-C, SIGTERM, SIGHUP) never loses the trained model
     stops = _active_stop_requests() or StopRequests()  # an inert one when called outside main()
     with stops.deferred():
         try:
-            trainer.run(steps=args.steps, seconds=args.seconds, checkpoint=checkpoint,
-                        save_every_steps=save_steps, save_every_seconds=save_seconds)
+            trainer.run(
+                steps=args.steps,
+                seconds=args.seconds,
+                checkpoint=checkpoint,
+                save_every_steps=save_steps,
+                save_every_seconds=save_seconds,
+            )
         except TrainingDiverged as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 1
         if stops.requested:
             status = stops.exit_status
         if status == 0 and len(trainer.val_ids):
-            print(f"final validation on all {len(trainer.val_ids):,} held-out characters (Ctrl-C skips it)",
-                  flush=True)
+            print(f"final validation on all {len(trainer.val_ids):,} held-out characters (Ctrl-C skips it)", flush=True)
             try:
                 # all of it (periodic passes use a part); the first stop signal cuts it short: it only reports
                 with stops.abortable(after=1):
-                    nats = evaluate(trainer.params, trainer.val_ids, model=trainer.model,
-                                    blas_threads=args.blas_threads)
-                print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
-                      f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
-                      f"({trainer.seconds:.1f} s of training)")
+                    nats = evaluate(
+                        trainer.params, trainer.val_ids, model=trainer.model, blas_threads=args.blas_threads
+                    )
+                print(
+                    f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on all "
+                    f"{len(trainer.val_ids):,} held-out characters, after {trainer.step} steps "
+                    f"({trainer.seconds:.1f} s of training)"
+                )
             except KeyboardInterrupt:
                 status = stops.exit_status
                 trainer.stop_reason = f"{stops.reason} during the final validation"
@@ -368,14 +431,17 @@ def cmd_sample(args) -> int:
     rng = np.random.default_rng(args.seed)
     missing = sorted({ch for ch in args.prime if ch not in ckpt.vocab})
     if missing:
-        raise UsageError(f"--prime contains {''.join(missing)!r}, not in the model's vocabulary of "
-                         f"{len(ckpt.vocab)} characters: {''.join(ckpt.vocab.chars)!r}")
+        raise UsageError(
+            f"--prime contains {''.join(missing)!r}, not in the model's vocabulary of "
+            f"{len(ckpt.vocab)} characters: {''.join(ckpt.vocab.chars)!r}"
+        )
     out = sys.stdout
     out.write(args.prime)
     chunk = []
     # streamed: a long sample shows as it is made, and stops being made when its reader goes away
-    for ch in iter_sample(ckpt.params, ckpt.vocab, args.length, rng, prime=args.prime, temperature=args.temperature,
-                          model=ckpt.model):
+    for ch in iter_sample(
+        ckpt.params, ckpt.vocab, args.length, rng, prime=args.prime, temperature=args.temperature, model=ckpt.model
+    ):
         chunk.append(ch)
         if ch == "\n" or len(chunk) >= 64:
             out.write("".join(chunk))
@@ -393,16 +459,20 @@ def cmd_evaluate(args) -> int:
     text = load_text(args.data, min_length=2)
     val_ids = held_out(ckpt.vocab.encode(text), c.val_fraction)
     if len(val_ids) < 2:
-        raise ValueError(f"{args.data} has {len(text):,} characters; its held-out part (the last "
-                         f"{c.val_fraction:.0%}, as in training) has {len(val_ids)}, and evaluating needs at least "
-                         f"2: use a longer text")
+        raise ValueError(
+            f"{args.data} has {len(text):,} characters; its held-out part (the last "
+            f"{c.val_fraction:.0%}, as in training) has {len(val_ids)}, and evaluating needs at least "
+            f"2: use a longer text"
+        )
     # in the training dtype, so the loss agrees with the training run's to the last digit
     params = {k: np.zeros(v.shape, np.dtype(c.dtype)) for k, v in ckpt.params.items()}
     for name, value in ckpt.params.items():
         params[name][...] = value
     nats = evaluate(params, val_ids, model=ckpt.model, blas_threads=args.blas_threads)
-    print(f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
-          f"{len(val_ids):,} held-out characters of {args.data}")
+    print(
+        f"validation loss: {nats:.4f} nats/char ({nats / LN2:.4f} bits/char) on "
+        f"{len(val_ids):,} held-out characters of {args.data}"
+    )
     return 0
 
 
@@ -424,8 +494,10 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except MemoryError:  # preflight estimates are rough; this is the backstop
-        print("error: out of memory: use a smaller model (--hidden-size, --layers, --batch-size) or a "
-              "shorter text", file=sys.stderr)
+        print(
+            "error: out of memory: use a smaller model (--hidden-size, --layers, --batch-size) or a shorter text",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:  # a stop signal outside training (loading, sampling): nothing to save
         print("interrupted", file=sys.stderr)

@@ -4,6 +4,7 @@ Each field carries its own rule (a key of :data:`RULES`, or a tuple of choices) 
 ``metadata``: :class:`TrainConfig` checks every value by them, and the CLI builds its ``train`` options
 from them (``rnn_lib.cli``), so a setting is described and validated in one place.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,30 +72,58 @@ class TrainConfig:
     seq_length: int = _setting(25, "positive_int", "time steps per truncated-BPTT chunk")
     batch_size: int = _setting(32, "positive_int", "parallel streams through the text")
     learning_rate: float | None = _setting(
-        None, "positive", "the optimizer's step size (the peak of a decay)",
-        default_text=", ".join(f"{v} for {k}" for k, v in DEFAULT_LEARNING_RATES.items()))
+        None,
+        "positive",
+        "the optimizer's step size (the peak of a decay)",
+        default_text=", ".join(f"{v} for {k}" for k, v in DEFAULT_LEARNING_RATES.items()),
+    )
     optimizer: str = _setting("adam", tuple(DEFAULT_LEARNING_RATES), "adam, or adagrad as in the gist")
-    clip: float = _setting(5.0, "positive", "clip every gradient entry to [-clip, clip], as the gist does; the "
-                                            "loss sums seq_length steps, so its gradients grow with seq_length")
-    lr_decay_steps: int = _setting(0, "non_negative_int", "decay the learning rate along half a cosine to "
-                                   "min_learning_rate over this many steps, then keep it there; 0: constant")
-    lr_decay_seconds: float = _setting(0.0, "non_negative", "the same over this many seconds of training (for runs "
-                                       "bounded by time); with both, the decay ends at whichever comes first")
+    clip: float = _setting(
+        5.0,
+        "positive",
+        "clip every gradient entry to [-clip, clip], as the gist does; the "
+        "loss sums seq_length steps, so its gradients grow with seq_length",
+    )
+    lr_decay_steps: int = _setting(
+        0,
+        "non_negative_int",
+        "decay the learning rate along half a cosine to "
+        "min_learning_rate over this many steps, then keep it there; 0: constant",
+    )
+    lr_decay_seconds: float = _setting(
+        0.0,
+        "non_negative",
+        "the same over this many seconds of training (for runs "
+        "bounded by time); with both, the decay ends at whichever comes first",
+    )
     min_learning_rate: float = _setting(0.0, "non_negative", "where the decay ends, at most the learning rate")
-    dropout: float = _setting(0.0, "probability", "lstm, gru: probability of dropping each unit of a layer's output "
-                              "on its way up while training, not the recurrent state")
-    threads: int = _setting(1, "positive_int", "cores to use, at most batch_size: the streams are split into "
-                            "this many groups computed at the same time")
-    init_scale: float | None = _setting(None, "positive", "scale of the initial weights",
-                                        default_text="the cell's (RNN: 0.01)", cli=False)
-    forget_bias: float | None = _setting(None, "finite", "lstm: initial forget-gate biases; 0 learned faster on "
-                                         "tiny Shakespeare", default_text="the LSTM's, 1")
+    dropout: float = _setting(
+        0.0,
+        "probability",
+        "lstm, gru: probability of dropping each unit of a layer's output "
+        "on its way up while training, not the recurrent state",
+    )
+    threads: int = _setting(
+        1,
+        "positive_int",
+        "cores to use, at most batch_size: the streams are split into this many groups computed at the same time",
+    )
+    init_scale: float | None = _setting(
+        None, "positive", "scale of the initial weights", default_text="the cell's (RNN: 0.01)", cli=False
+    )
+    forget_bias: float | None = _setting(
+        None,
+        "finite",
+        "lstm: initial forget-gate biases; 0 learned faster on tiny Shakespeare",
+        default_text="the LSTM's, 1",
+    )
     dtype: str = _setting("float32", ("float32", "float64"), "float64 for bit-for-bit comparisons with the plain loop")
     seed: int = _setting(0, "non_negative_int", "seed of the initial weights, the samples and the dropout masks")
     val_fraction: float = _setting(0.1, "fraction", "the last part of the text held out for validation", cli=False)
     eval_every: int = _setting(500, "non_negative_int", "steps between validation passes; 0: at the end only")
-    eval_chars: int = _setting(20_000, "non_negative_int", "held-out characters each periodic validation pass "
-                               "reads; 0: all")
+    eval_chars: int = _setting(
+        20_000, "non_negative_int", "held-out characters each periodic validation pass reads; 0: all"
+    )
     sample_every: int = _setting(1000, "non_negative_int", "steps between samples; 0: never")
     sample_length: int = _setting(200, "non_negative_int", "characters per sample")
     log_every: int = _setting(10, "positive_int", "steps averaged into one history point", cli=False)
@@ -113,22 +142,37 @@ class TrainConfig:
         if self.layers != 1 and self.cell == "rnn":
             raise ValueError(f"the vanilla RNN has one layer (layers={self.layers}); use cell='lstm' or 'gru'")
         if self.threads > self.batch_size:
-            raise ValueError(f"threads ({self.threads}) must not exceed batch_size ({self.batch_size}): each "
-                             f"thread computes a group of the streams")
+            raise ValueError(
+                f"threads ({self.threads}) must not exceed batch_size ({self.batch_size}): each "
+                f"thread computes a group of the streams"
+            )
         if self.min_learning_rate > self.learning_rate:
-            raise ValueError(f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), "
-                             f"got {self.min_learning_rate!r}")
+            raise ValueError(
+                f"min_learning_rate must be between 0 and learning_rate ({self.learning_rate}), "
+                f"got {self.min_learning_rate!r}"
+            )
         if self.dropout and self.cell == "rnn":
-            raise ValueError("dropout is implemented for cell='lstm' and 'gru' (between layers and before the "
-                             "output layer); the gist's one-layer vanilla RNN trains without it")
+            raise ValueError(
+                "dropout is implemented for cell='lstm' and 'gru' (between layers and before the "
+                "output layer); the gist's one-layer vanilla RNN trains without it"
+            )
         if self.forget_bias is not None and self.cell != "lstm":
             raise ValueError(f"forget_bias is a setting of cell='lstm', not {self.cell!r}")
 
     @classmethod
-    def gist(cls, **overrides) -> "TrainConfig":
+    def gist(cls, **overrides) -> TrainConfig:
         """The original min-char-rnn settings: 100 hidden units, one stream, float64."""
-        return cls(**{"hidden_size": 100, "seq_length": 25, "batch_size": 1, "optimizer": "adagrad",
-                      "learning_rate": 0.1, "dtype": "float64", **overrides})
+        return cls(
+            **{
+                "hidden_size": 100,
+                "seq_length": 25,
+                "batch_size": 1,
+                "optimizer": "adagrad",
+                "learning_rate": 0.1,
+                "dtype": "float64",
+                **overrides,
+            }
+        )
 
     def decay_progress(self, step: int, seconds: float = 0.0) -> float | None:
         """How far the learning-rate decay has gone, from 0 to 1, after ``step`` updates and ``seconds``
@@ -158,7 +202,7 @@ class TrainConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
+    def from_dict(cls, d: dict) -> TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:

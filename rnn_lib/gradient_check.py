@@ -5,6 +5,7 @@ For every entry w of every array, the numerical derivative is
 analytic gradient by the relative error ``|a - n| / max(1e-8, |a| + |n|)``: in float64 a correct
 backward pass gives errors around 1e-9 or below; a wrong one gives errors near 1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,10 @@ class GradcheckReport:
         return np.unravel_index(int(np.argmax(self.errors)), self.errors.shape)
 
     def __str__(self) -> str:
-        return (f"{self.name:>6} {str(self.errors.shape):>10}  max rel error {self.max_rel_error:.2e}"
-                f"  (worst at {tuple(int(i) for i in self.worst_index)})")
+        return (
+            f"{self.name:>6} {str(self.errors.shape):>10}  max rel error {self.max_rel_error:.2e}"
+            f"  (worst at {tuple(int(i) for i in self.worst_index)})"
+        )
 
 
 class GradcheckResult(dict):
@@ -76,8 +79,10 @@ def gradcheck(f, arrays: dict, eps: float = 1e-5) -> GradcheckResult:
     """
     for name, a in arrays.items():
         if a.dtype != np.float64:
-            raise ValueError(f"gradient checks need float64 arrays; {name} is {a.dtype}: "
-                             "finite differences in float32 lose most of their digits")
+            raise ValueError(
+                f"gradient checks need float64 arrays; {name} is {a.dtype}: "
+                "finite differences in float32 lose most of their digits"
+            )
     _, grads = f(arrays)
     result = GradcheckResult()
     for name, a in arrays.items():
@@ -117,8 +122,9 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     return numeric
 
 
-def gradcheck_rnn(params: dict, inputs, targets, hprev, eps: float = 1e-5,
-                  forward=rnn.forward, backward=rnn.backward) -> GradcheckResult:
+def gradcheck_rnn(
+    params: dict, inputs, targets, hprev, eps: float = 1e-5, forward=rnn.forward, backward=rnn.backward
+) -> GradcheckResult:
     """Gradient check of :func:`rnn_lib.rnn.forward`/``backward`` (unclipped) for every parameter and ``hprev``.
 
     Parameters

@@ -31,16 +31,44 @@ backward (:func:`step_backward`), and the loops over T steps and L layers (:func
 :func:`backward`). Checks, the input and output layers, dropout, buffers and the loss are shared
 with the other cells in :mod:`rnn_lib.layers`.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .layers import (Buffers, begin_backward, begin_forward, check_rng, check_scale, check_sizes,
-                     cross_entropy, gate_scale, init_weights, input_backward, input_forward, layer_outputs,
-                     layered_sizes, logits_of, loss_and_grads_with, output_forward)
+from .layers import (
+    Buffers,
+    begin_backward,
+    begin_forward,
+    check_rng,
+    check_scale,
+    check_sizes,
+    cross_entropy,
+    gate_scale,
+    init_weights,
+    input_backward,
+    input_forward,
+    layer_outputs,
+    layered_sizes,
+    logits_of,
+    loss_and_grads_with,
+    output_forward,
+)
 
-__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "step_forward",
-           "step_backward", "forward", "backward", "loss_and_grads", "output_logits", "cross_entropy"]
+__all__ = [
+    "PARAM_NAMES",
+    "param_names",
+    "param_shapes",
+    "init_params",
+    "initial_state",
+    "step_forward",
+    "step_backward",
+    "forward",
+    "backward",
+    "loss_and_grads",
+    "output_logits",
+    "cross_entropy",
+]
 
 PARAM_NAMES = ("Wx0", "Wh0", "b0", "bhn0", "Why", "by")  # one layer; param_shapes(V, H, layers) for more
 GATES = 3
@@ -48,8 +76,7 @@ GATES = 3
 
 def param_names(layers: int = 1) -> tuple:
     """``Wx0, Wh0, b0, bhn0, Wx1, ..., Why, by``: the parameter names of a GRU with ``layers`` layers."""
-    return tuple(name for l in range(layers)
-                 for name in (f"Wx{l}", f"Wh{l}", f"b{l}", f"bhn{l}")) + ("Why", "by")
+    return tuple(name for l in range(layers) for name in (f"Wx{l}", f"Wh{l}", f"b{l}", f"bhn{l}")) + ("Why", "by")
 
 
 def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
@@ -69,8 +96,14 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     return shapes
 
 
-def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, scale: float | None = None,
-                dtype=np.float64, layers: int = 1) -> dict:
+def init_params(
+    vocab_size: int,
+    hidden_size: int,
+    rng: np.random.Generator,
+    scale: float | None = None,
+    dtype=np.float64,
+    layers: int = 1,
+) -> dict:
     """Random weights and zero biases.
 
     Parameters
@@ -114,11 +147,21 @@ def output_logits(params: dict, state) -> np.ndarray:
     state = np.asarray(state)
     if state.ndim != 2 or state.shape[0] != H * L:
         raise ValueError(f"state must have shape (S, B) with S = H*layers = {H * L}, got {state.shape}")
-    return logits_of(params, state[H * (L - 1):])
+    return logits_of(params, state[H * (L - 1) :])
 
 
-def step_forward(a: np.ndarray, h_prev: np.ndarray, WhT: np.ndarray, bhn: np.ndarray, rz: np.ndarray,
-                 n: np.ndarray, hn: np.ndarray, h: np.ndarray, recurrent: np.ndarray, tmp: np.ndarray) -> None:
+def step_forward(
+    a: np.ndarray,
+    h_prev: np.ndarray,
+    WhT: np.ndarray,
+    bhn: np.ndarray,
+    rz: np.ndarray,
+    n: np.ndarray,
+    hn: np.ndarray,
+    h: np.ndarray,
+    recurrent: np.ndarray,
+    tmp: np.ndarray,
+) -> None:
     """One step of one GRU layer, row-wise, in place.
 
     Parameters
@@ -145,13 +188,13 @@ def step_forward(a: np.ndarray, h_prev: np.ndarray, WhT: np.ndarray, bhn: np.nda
     """
     H = h.shape[1]
     np.dot(h_prev, WhT, out=recurrent)
-    np.add(a[:, :2 * H], recurrent[:, :2 * H], out=rz)
+    np.add(a[:, : 2 * H], recurrent[:, : 2 * H], out=rz)
     np.exp(rz, out=rz)
     rz += 1
     np.reciprocal(rz, out=rz)  # r, z
-    np.add(recurrent[:, 2 * H:], bhn, out=hn)  # -2 (m_n + bhn)
+    np.add(recurrent[:, 2 * H :], bhn, out=hn)  # -2 (m_n + bhn)
     np.multiply(rz[:, :H], hn, out=n)
-    n += a[:, 2 * H:]
+    n += a[:, 2 * H :]
     np.exp(n, out=n)
     n += 1
     np.reciprocal(n, out=n)
@@ -162,8 +205,19 @@ def step_forward(a: np.ndarray, h_prev: np.ndarray, WhT: np.ndarray, bhn: np.nda
     np.add(n, tmp, out=h)  # h_t = n + z (h_{t-1} - n)
 
 
-def step_backward(dh: np.ndarray, dhnext: np.ndarray, r: np.ndarray, z: np.ndarray, n: np.ndarray, hn: np.ndarray,
-                  h_prev: np.ndarray, Wh: np.ndarray, da_n: np.ndarray, dm: np.ndarray, scratch: tuple) -> None:
+def step_backward(
+    dh: np.ndarray,
+    dhnext: np.ndarray,
+    r: np.ndarray,
+    z: np.ndarray,
+    n: np.ndarray,
+    hn: np.ndarray,
+    h_prev: np.ndarray,
+    Wh: np.ndarray,
+    da_n: np.ndarray,
+    dm: np.ndarray,
+    scratch: tuple,
+) -> None:
     """One step of backpropagation through time in one GRU layer, row-wise, in place.
 
     Parameters
@@ -199,9 +253,9 @@ def step_backward(dh: np.ndarray, dhnext: np.ndarray, r: np.ndarray, z: np.ndarr
     Pr *= hn
     dh += dhnext
     np.multiply(dh, Pn, out=da_n)
-    np.multiply(dh, Pz, out=dm[:, H:2 * H])
+    np.multiply(dh, Pz, out=dm[:, H : 2 * H])
     np.multiply(da_n, Pr, out=dm[:, :H])
-    np.multiply(da_n, r, out=dm[:, 2 * H:])  # through n = tanh(a_n + r * m_n)
+    np.multiply(da_n, r, out=dm[:, 2 * H :])  # through n = tanh(a_n + r * m_n)
     np.multiply(dh, z, out=dhz)
     np.dot(dm, Wh, out=dhnext)  # row form of Wh^T dm_t
     dhnext += dhz
@@ -297,19 +351,37 @@ def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, n
         r, z, h_before = rz[l, ..., :H], rz[l, ..., H:], cache["hs"][l, :-1]
         dhnext[...] = 0
         for t in reversed(range(T)):
-            step_backward(dh[t], dhnext, r[t], z[t], n[l, t], hn[l, t], h_before[t], params[f"Wh{l}"],
-                          da[t, :, 2 * H:], dm[t], scratch)
+            step_backward(
+                dh[t],
+                dhnext,
+                r[t],
+                z[t],
+                n[l, t],
+                hn[l, t],
+                h_before[t],
+                params[f"Wh{l}"],
+                da[t, :, 2 * H :],
+                dm[t],
+                scratch,
+            )
         dhprev[l] = dhnext.T
-        da[..., :2 * H] = dm[..., :2 * H]
+        da[..., : 2 * H] = dm[..., : 2 * H]
         dm2 = dm.reshape(T * B, G)
         np.dot(dm2.T, h_before.reshape(T * B, H), out=grads[f"Wh{l}"])
-        dm2[:, 2 * H:].sum(axis=0, out=grads[f"bhn{l}"][:, 0])
+        dm2[:, 2 * H :].sum(axis=0, out=grads[f"bhn{l}"][:, 0])
         dh = input_backward(params, l, x, da.reshape(T * B, G), cache["outputs"], cache["masks"], grads, dh, buf)
     return grads, dhprev.reshape(H * L, B)
 
 
-def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
-                   rng: np.random.Generator | None = None):
+def loss_and_grads(
+    params: dict,
+    inputs,
+    targets,
+    hprev,
+    clip: float | None = 5.0,
+    dropout: float = 0.0,
+    rng: np.random.Generator | None = None,
+):
     """The gist's ``lossFun`` for a GRU: ``(loss, grads, h_last)`` for one chunk of T steps.
 
     ``hprev`` and ``h_last`` are (S, B) states; gradients are clipped to [-clip, clip] unless ``clip``

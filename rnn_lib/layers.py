@@ -20,20 +20,45 @@ Dimension letters: V vocabulary size, H hidden size, T time steps, B batch (para
 L layers, G the rows of a layered cell's stacked gate blocks (4H for the LSTM, 3H for the GRU).
 Hidden states are stored row-wise, ``(B, H)``, so that the T steps form one ``(T*B, H)`` matrix.
 """
+
 from __future__ import annotations
 
 import threading
 
 import numpy as np
 
-__all__ = ["check_sizes", "check_rng", "check_scale", "zeros", "as_steps", "check_targets", "check_state",
-           "layered_sizes", "init_weights", "output_forward", "output_backward", "cross_entropy", "logits_of",
-           "onehot", "gate_scale", "begin_forward", "begin_backward", "input_forward", "input_backward",
-           "check_dropout", "dropout_masks", "layer_outputs", "Buffers", "reused_buffers", "clip_grads",
-           "loss_and_grads_with"]
+__all__ = [
+    "check_sizes",
+    "check_rng",
+    "check_scale",
+    "zeros",
+    "as_steps",
+    "check_targets",
+    "check_state",
+    "layered_sizes",
+    "init_weights",
+    "output_forward",
+    "output_backward",
+    "cross_entropy",
+    "logits_of",
+    "onehot",
+    "gate_scale",
+    "begin_forward",
+    "begin_backward",
+    "input_forward",
+    "input_backward",
+    "check_dropout",
+    "dropout_masks",
+    "layer_outputs",
+    "Buffers",
+    "reused_buffers",
+    "clip_grads",
+    "loss_and_grads_with",
+]
 
 
 # ---------------------------------------------------------------------------------------------- checks
+
 
 def check_sizes(vocab_size, hidden_size, layers=1) -> tuple:
     """``(V, H, L)`` as ints; ``ValueError`` naming the argument unless each is a positive integer."""
@@ -66,8 +91,9 @@ def as_steps(ids, name: str, V: int) -> np.ndarray:
         raise ValueError(f"{name} must hold integer character ids (use vocab.encode), got dtype {ids.dtype}")
     lo, hi = ids.min(), ids.max()
     if lo < 0 or hi >= V:
-        raise ValueError(f"{name} holds id {lo if lo < 0 else hi}, outside 0..{V - 1} "
-                         f"(the vocabulary has V={V} characters)")
+        raise ValueError(
+            f"{name} holds id {lo if lo < 0 else hi}, outside 0..{V - 1} (the vocabulary has V={V} characters)"
+        )
     return ids
 
 
@@ -83,16 +109,19 @@ def check_state(state, S: int, B: int, what: str, letter: str = "S") -> np.ndarr
     """``state`` as an array of shape (S, B); ``letter`` names S in the message (H for the vanilla RNN)."""
     state = np.asarray(state)
     if state.shape != (S, B):
-        raise ValueError(f"{what} must have shape ({letter}, B) = ({S}, {B}) for these inputs and parameters, "
-                         f"got {state.shape} (use initial_state(params, batch_size) for a fresh one)")
+        raise ValueError(
+            f"{what} must have shape ({letter}, B) = ({S}, {B}) for these inputs and parameters, "
+            f"got {state.shape} (use initial_state(params, batch_size) for a fresh one)"
+        )
     return state
 
 
 def layered_sizes(params: dict) -> tuple:
     """V, H, L of a layered cell's parameters (``Wh0``, ``Wh1``, ... and ``Why``)."""
     if "Why" not in params or "Wh0" not in params:
-        raise ValueError(f"these are not parameters of a layered cell (keys {sorted(params)}); "
-                         f"make them with init_params")
+        raise ValueError(
+            f"these are not parameters of a layered cell (keys {sorted(params)}); make them with init_params"
+        )
     V, H = params["Why"].shape
     L = 1
     while f"Wh{L}" in params:
@@ -101,6 +130,7 @@ def layered_sizes(params: dict) -> tuple:
 
 
 # ---------------------------------------------------------------------------------------------- weights
+
 
 def zeros(shapes: dict, dtype) -> dict:
     """Zero arrays of ``shapes`` (name -> shape), keyed alike: fresh parameters, gradients, memories."""
@@ -136,6 +166,7 @@ def init_weights(shapes: dict, names, rng: np.random.Generator, scale: float | N
 
 # ---------------------------------------------------------------------------------------------- buffers
 
+
 class Buffers:
     """The arrays of one forward and backward pass, by name.
 
@@ -169,6 +200,7 @@ def reused_buffers() -> Buffers:
 
 
 # ---------------------------------------------------------------------------------------------- output layer
+
 
 def output_forward(params: dict, states: np.ndarray, buf: Buffers) -> dict:
     """Shifted logits, probabilities and log-normalisers for all top-layer states at once.
@@ -221,8 +253,9 @@ def cross_entropy(cache: dict, targets) -> float:
     return float(nll.sum(dtype=np.float64)) / B
 
 
-def output_backward(params: dict, cache: dict, targets, states: np.ndarray, grads: dict,
-                    buf: Buffers, mask=None) -> np.ndarray:
+def output_backward(
+    params: dict, cache: dict, targets, states: np.ndarray, grads: dict, buf: Buffers, mask=None
+) -> np.ndarray:
     """dWhy, dby into ``grads``; returns dL/dh_t of the top layer from the outputs, shape (T*B, H).
 
     Parameters
@@ -274,6 +307,7 @@ def onehot(x: np.ndarray, V: int, dtype, buf: Buffers) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------- layered cells
 
+
 # A layered cell computes its gate pre-activations pre-scaled: -z for the sigmoid blocks and -2z for
 # the last (tanh) block, so that ONE exp over the whole contiguous (B, G) block gives every gate,
 # sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1. Scaling by -1 and -2 is exact in
@@ -282,7 +316,7 @@ def onehot(x: np.ndarray, V: int, dtype, buf: Buffers) -> np.ndarray:
 def gate_scale(sigmoid_blocks: int, H: int, dtype) -> np.ndarray:
     """-1 for the first ``sigmoid_blocks`` blocks of H rows, -2 for the last block: shape (G,)."""
     scale = np.full((sigmoid_blocks + 1) * H, -1, dtype)
-    scale[sigmoid_blocks * H:] = -2
+    scale[sigmoid_blocks * H :] = -2
     return scale
 
 
@@ -320,8 +354,9 @@ def begin_forward(params: dict, inputs, hprev, S: int, dropout, rng, buf: Buffer
     return x, hprev, masks, dropped
 
 
-def input_forward(params: dict, l: int, x: np.ndarray, hs: np.ndarray, masks, dropped, scale: np.ndarray,
-                  out: np.ndarray) -> None:
+def input_forward(
+    params: dict, l: int, x: np.ndarray, hs: np.ndarray, masks, dropped, scale: np.ndarray, out: np.ndarray
+) -> None:
     """The input part ``Wx{l} x_t + b{l}`` of layer l for all T steps at once, pre-scaled, into ``out``.
 
     Parameters
@@ -384,8 +419,9 @@ def begin_backward(params: dict, cache: dict, targets, shapes: dict, buf: Buffer
     return grads, dh.reshape(T, B, H)
 
 
-def input_backward(params: dict, l: int, x: np.ndarray, da: np.ndarray, outputs: list, masks, grads: dict,
-                   dh: np.ndarray, buf: Buffers):
+def input_backward(
+    params: dict, l: int, x: np.ndarray, da: np.ndarray, outputs: list, masks, grads: dict, dh: np.ndarray, buf: Buffers
+):
     """dWx{l}, db{l} into ``grads`` from dL/d(input part); for l > 0, dL/dh_t of the layer below.
 
     Parameters
@@ -420,13 +456,16 @@ def input_backward(params: dict, l: int, x: np.ndarray, da: np.ndarray, outputs:
 
 # ---------------------------------------------------------------------------------------------- dropout
 
+
 def check_dropout(dropout, rng) -> float:
     """``dropout`` as a float in [0, 1); ``rng`` must be a Generator when it is not 0."""
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.floating)) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
     if dropout and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"dropout needs rng, a numpy Generator (np.random.default_rng(seed)) to draw its masks, "
-                        f"got {type(rng).__name__}")
+        raise TypeError(
+            f"dropout needs rng, a numpy Generator (np.random.default_rng(seed)) to draw its masks, "
+            f"got {type(rng).__name__}"
+        )
     return float(dropout)
 
 
@@ -458,6 +497,7 @@ def layer_outputs(hs: np.ndarray, masks, dropped) -> list:
 
 # ---------------------------------------------------------------------------------------------- loss and gradients
 
+
 def clip_grads(grads: dict, clip: float) -> dict:
     """Clip every gradient entry to [-clip, clip] in place (the gist's guard against explosions)."""
     for g in grads.values():
@@ -465,8 +505,7 @@ def clip_grads(grads: dict, clip: float) -> dict:
     return grads
 
 
-def loss_and_grads_with(forward, backward, params: dict, inputs, targets, hprev, clip: float | None = 5.0,
-                   **options):
+def loss_and_grads_with(forward, backward, params: dict, inputs, targets, hprev, clip: float | None = 5.0, **options):
     """Loss, gradients and last state for one chunk of T steps: the gist's ``lossFun`` for any cell.
 
     Parameters

@@ -12,6 +12,7 @@ is stale and is taken over, with no guess from process ids (which are reused). E
 file systems without flock), a lock whose process id no longer runs on this host is taken over;
 there, two runs started in the same instant on one stale lock could both take it over.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -84,10 +85,14 @@ class CheckpointLock:
 
     def _describe(self, info: dict) -> str:
         started = info.get("started")
-        when = time.strftime(" since %Y-%m-%d %H:%M:%S", time.localtime(started)) if isinstance(
-            started, (int, float)) else ""
-        return (f"process {info.get('pid', '?')} on {info.get('host', '?')}{when}"
-                + (f" ({info['command']})" if info.get("command") else ""))
+        when = (
+            time.strftime(" since %Y-%m-%d %H:%M:%S", time.localtime(started))
+            if isinstance(started, (int, float))
+            else ""
+        )
+        return f"process {info.get('pid', '?')} on {info.get('host', '?')}{when}" + (
+            f" ({info['command']})" if info.get("command") else ""
+        )
 
     def _read(self, fd) -> dict:
         try:
@@ -98,15 +103,21 @@ class CheckpointLock:
             return {}  # empty (its creator has not written it yet) or damaged
 
     def _write(self, fd) -> None:
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time(),
-                "command": " ".join(sys.argv)[:300]}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": time.time(),
+            "command": " ".join(sys.argv)[:300],
+        }
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps(info).encode("utf-8"))
 
     def _busy(self, info: dict) -> LockBusy:
-        return LockBusy(f"{self.checkpoint} is in use by another training run, {self._describe(info)}: wait "
-                        f"for it to finish or stop it, or use another --checkpoint (its lock file is {self.path})")
+        return LockBusy(
+            f"{self.checkpoint} is in use by another training run, {self._describe(info)}: wait "
+            f"for it to finish or stop it, or use another --checkpoint (its lock file is {self.path})"
+        )
 
     def acquire(self) -> None:
         with _signals_held():  # a stop signal must not leave a lock file that nobody holds
@@ -150,8 +161,11 @@ class CheckpointLock:
                     self.took_over = self._read(fd)
             elif not created:
                 info = self._read(fd)
-                if info.get("host") != socket.gethostname() or not isinstance(info.get("pid"), int) \
-                        or _pid_alive(info["pid"]):
+                if (
+                    info.get("host") != socket.gethostname()
+                    or not isinstance(info.get("pid"), int)
+                    or _pid_alive(info["pid"])
+                ):
                     os.close(fd)
                     raise self._busy(info)
                 self.took_over = info
@@ -171,7 +185,7 @@ class CheckpointLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "CheckpointLock":
+    def __enter__(self) -> CheckpointLock:
         self.acquire()
         return self
 

@@ -31,16 +31,44 @@ What the cells share (checks, the input and output layers, dropout, buffers, the
 :func:`step_backward` for one time step of one layer, :func:`forward` and :func:`backward` over T
 steps and L layers.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .layers import (Buffers, begin_backward, begin_forward, check_rng, check_scale, check_sizes,
-                     cross_entropy, gate_scale, init_weights, input_backward, input_forward, layer_outputs,
-                     layered_sizes, logits_of, loss_and_grads_with, output_forward)
+from .layers import (
+    Buffers,
+    begin_backward,
+    begin_forward,
+    check_rng,
+    check_scale,
+    check_sizes,
+    cross_entropy,
+    gate_scale,
+    init_weights,
+    input_backward,
+    input_forward,
+    layer_outputs,
+    layered_sizes,
+    logits_of,
+    loss_and_grads_with,
+    output_forward,
+)
 
-__all__ = ["PARAM_NAMES", "param_names", "param_shapes", "init_params", "initial_state", "step_forward",
-           "step_backward", "forward", "backward", "loss_and_grads", "output_logits", "cross_entropy"]
+__all__ = [
+    "PARAM_NAMES",
+    "param_names",
+    "param_shapes",
+    "init_params",
+    "initial_state",
+    "step_forward",
+    "step_backward",
+    "forward",
+    "backward",
+    "loss_and_grads",
+    "output_logits",
+    "cross_entropy",
+]
 
 PARAM_NAMES = ("Wx0", "Wh0", "b0", "Why", "by")  # one layer; param_shapes(V, H, layers) for more
 GATES = 4
@@ -67,8 +95,15 @@ def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     return shapes
 
 
-def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, scale: float | None = None,
-                dtype=np.float64, layers: int = 1, forget_bias: float = 1.0) -> dict:
+def init_params(
+    vocab_size: int,
+    hidden_size: int,
+    rng: np.random.Generator,
+    scale: float | None = None,
+    dtype=np.float64,
+    layers: int = 1,
+    forget_bias: float = 1.0,
+) -> dict:
     """Random weights and constant biases.
 
     Parameters
@@ -106,7 +141,7 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator, sca
     if not (isinstance(forget_bias, (int, float, np.floating)) and np.isfinite(forget_bias)):
         raise ValueError(f"forget_bias must be a finite number, got {forget_bias!r}")
     for l in range(L):
-        params[f"b{l}"][H:2 * H] = forget_bias
+        params[f"b{l}"][H : 2 * H] = forget_bias
     return params
 
 
@@ -127,11 +162,20 @@ def output_logits(params: dict, state) -> np.ndarray:
     state = np.asarray(state)
     if state.ndim != 2 or state.shape[0] != 2 * H * L:
         raise ValueError(f"state must have shape (S, B) with S = 2*H*layers = {2 * H * L}, got {state.shape}")
-    return logits_of(params, state[2 * H * (L - 1):2 * H * (L - 1) + H])
+    return logits_of(params, state[2 * H * (L - 1) : 2 * H * (L - 1) + H])
 
 
-def step_forward(z: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, WhT: np.ndarray, h: np.ndarray,
-                 c: np.ndarray, tanh_c: np.ndarray, recurrent: np.ndarray, ig: np.ndarray) -> None:
+def step_forward(
+    z: np.ndarray,
+    h_prev: np.ndarray,
+    c_prev: np.ndarray,
+    WhT: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    tanh_c: np.ndarray,
+    recurrent: np.ndarray,
+    ig: np.ndarray,
+) -> None:
     """One step of one LSTM layer, row-wise, in place.
 
     Parameters
@@ -165,8 +209,17 @@ def step_forward(z: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, WhT: np.
     np.multiply(o, tanh_c, out=h)  # h_t = o * tanh(c_t)
 
 
-def step_backward(dh: np.ndarray, dhnext: np.ndarray, dcnext: np.ndarray, act: np.ndarray, c_prev: np.ndarray,
-                  tanh_c: np.ndarray, Wh: np.ndarray, dz: np.ndarray, scratch: tuple) -> None:
+def step_backward(
+    dh: np.ndarray,
+    dhnext: np.ndarray,
+    dcnext: np.ndarray,
+    act: np.ndarray,
+    c_prev: np.ndarray,
+    tanh_c: np.ndarray,
+    Wh: np.ndarray,
+    dz: np.ndarray,
+    scratch: tuple,
+) -> None:
     """One step of backpropagation through time in one LSTM layer, row-wise, in place.
 
     Parameters
@@ -273,8 +326,16 @@ def _forward(params: dict, inputs, hprev, buf: Buffers, dropout: float = 0.0, rn
     h_last = np.empty((L, 2, H, B), dtype)  # a new array: hs may be reused by the next call
     h_last[:, 0] = hs[:, T].transpose(0, 2, 1)
     h_last[:, 1] = cs[:, T].transpose(0, 2, 1)
-    cache.update(hs=hs, cs=cs, gates=gates, tanh_c=tanh_c, inputs=x, h_last=h_last.reshape(2 * H * L, B),
-                 masks=masks, outputs=outputs)
+    cache.update(
+        hs=hs,
+        cs=cs,
+        gates=gates,
+        tanh_c=tanh_c,
+        inputs=x,
+        h_last=h_last.reshape(2 * H * L, B),
+        masks=masks,
+        outputs=outputs,
+    )
     return cache
 
 
@@ -324,8 +385,15 @@ def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, n
     return grads, dhprev.reshape(2 * H * L, B)
 
 
-def loss_and_grads(params: dict, inputs, targets, hprev, clip: float | None = 5.0, dropout: float = 0.0,
-                   rng: np.random.Generator | None = None):
+def loss_and_grads(
+    params: dict,
+    inputs,
+    targets,
+    hprev,
+    clip: float | None = 5.0,
+    dropout: float = 0.0,
+    rng: np.random.Generator | None = None,
+):
     """The gist's ``lossFun`` for an LSTM: loss, gradients (clipped to [-clip, clip] unless ``clip`` is
     None) and the last state (S, B) for one chunk of T steps from state ``hprev`` (S, B); ``dropout``
     and ``rng`` as in :func:`forward`. See :func:`rnn_lib.layers.loss_and_grads_with`.

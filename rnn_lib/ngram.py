@@ -17,6 +17,7 @@ seen passes the lower estimate through unchanged, and below order 1 sits the uni
 Counts live in sorted int64 arrays of base-V codes: the k-gram ``x_1 ... x_k`` is the integer
 ``x_1 V^(k-1) + ... + x_k``, looked up with ``np.searchsorted``. This needs ``V ** order < 2 ** 63``.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,11 +34,11 @@ DEFAULT_DISCOUNT = 0.75  # used when the counts cannot estimate one (no k-gram s
 class _Level:
     """Counts of one order k: k-gram codes, their counts, and per-context totals."""
 
-    grams: np.ndarray      # (G,) sorted codes of the k-grams with a nonzero count
-    counts: np.ndarray     # (G,) raw counts (highest order) or continuation counts (lower orders)
-    contexts: np.ndarray   # (C,) sorted codes of the (k-1)-character contexts
-    totals: np.ndarray     # (C,) c(h .), the sum of counts after each context
-    types: np.ndarray      # (C,) N1+(h .), the number of distinct characters after each context
+    grams: np.ndarray  # (G,) sorted codes of the k-grams with a nonzero count
+    counts: np.ndarray  # (G,) raw counts (highest order) or continuation counts (lower orders)
+    contexts: np.ndarray  # (C,) sorted codes of the (k-1)-character contexts
+    totals: np.ndarray  # (C,) c(h .), the sum of counts after each context
+    types: np.ndarray  # (C,) N1+(h .), the number of distinct characters after each context
     discount: float
 
 
@@ -50,8 +51,10 @@ def _check_ids(ids, vocab_size: int, what: str) -> np.ndarray:
     arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= vocab_size):
         bad = int(arr[(arr < 0) | (arr >= vocab_size)][0])
-        raise ValueError(f"{what} contains the id {bad}, outside the vocabulary (valid ids are "
-                         f"0..{vocab_size - 1}); encode the text with the vocabulary of the model")
+        raise ValueError(
+            f"{what} contains the id {bad}, outside the vocabulary (valid ids are "
+            f"0..{vocab_size - 1}); encode the text with the vocabulary of the model"
+        )
     return arr
 
 
@@ -106,7 +109,7 @@ class NGramModel:
 
     # ------------------------------------------------------------------ fitting
     @classmethod
-    def fit(cls, ids, order: int, vocab_size: int, discount=None) -> "NGramModel":
+    def fit(cls, ids, order: int, vocab_size: int, discount=None) -> NGramModel:
         """Count the k-grams (k = 1 .. order) of a training text.
 
         Parameters
@@ -129,9 +132,11 @@ class NGramModel:
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 1:
             raise ValueError(f"vocab_size must be a positive integer (len(vocab)), got {vocab_size!r}")
         order, V = int(order), int(vocab_size)
-        if V ** order >= 2 ** 63:
-            raise ValueError(f"order {order} with a {V}-character vocabulary does not fit the int64 codes "
-                             f"(V ** order must be below 2 ** 63): use order <= {int(62 / math.log2(max(V, 2)))}")
+        if V**order >= 2**63:
+            raise ValueError(
+                f"order {order} with a {V}-character vocabulary does not fit the int64 codes "
+                f"(V ** order must be below 2 ** 63): use order <= {int(62 / math.log2(max(V, 2)))}"
+            )
         ids = _check_ids(ids, V, "ids")
         if ids.size == 0:
             raise ValueError("cannot fit an n-gram model to an empty text: give at least one character id")
@@ -141,7 +146,7 @@ class NGramModel:
         codes = ids  # codes of the k-grams at every position, k = 1 first
         for k in range(1, order + 1):
             if k > 1:
-                codes = codes[:-1] * V + ids[k - 1:]
+                codes = codes[:-1] * V + ids[k - 1 :]
             grams, counts = _unique_counts(codes)
             if k == order:  # raw counts at the highest order
                 levels[k - 1] = _make_level(grams, counts, V, discounts[k - 1])
@@ -150,7 +155,7 @@ class NGramModel:
                 levels[k - 2] = _make_level(suffixes, cont, V, discounts[k - 2])
         return cls(levels, order, V)
 
-    def with_discount(self, discount) -> "NGramModel":
+    def with_discount(self, discount) -> NGramModel:
         """The same counts with other discounts, without counting again (the arrays are shared).
 
         Parameters
@@ -159,9 +164,12 @@ class NGramModel:
             As in :meth:`fit`; None estimates them from the counts.
         """
         discounts = self._check_discount(discount, self.order)
-        levels = [_Level(lv.grams, lv.counts, lv.contexts, lv.totals, lv.types,
-                         _estimate_discount(lv.counts) if D is None else D)
-                  for lv, D in zip(self._levels, discounts)]
+        levels = [
+            _Level(
+                lv.grams, lv.counts, lv.contexts, lv.totals, lv.types, _estimate_discount(lv.counts) if D is None else D
+            )
+            for lv, D in zip(self._levels, discounts)
+        ]
         return NGramModel(levels, self.order, self.vocab_size)
 
     @staticmethod
@@ -236,8 +244,8 @@ class NGramModel:
         ctx = np.zeros(N, np.int64)  # ctx[i]: code of the k-1 characters before position i
         for k in range(1, min(self.order, N) + 1):
             if k > 1:  # prepend the character k - 1 places back (the most significant digit)
-                ctx[k - 1:] += ids[:N - k + 1] * V ** (k - 2)
-            p[k - 1:] = self._interpolate(k, ctx[k - 1:], nxt[k - 1:], p[k - 1:])
+                ctx[k - 1 :] += ids[: N - k + 1] * V ** (k - 2)
+            p[k - 1 :] = self._interpolate(k, ctx[k - 1 :], nxt[k - 1 :], p[k - 1 :])
         return p
 
     def context_counts(self, ids) -> np.ndarray:
@@ -262,10 +270,10 @@ class NGramModel:
             return out
         ctx = np.zeros(N - n + 1, np.int64)  # code of ids[i-n+1:i] for i = n-1 .. N-1
         for j in range(n - 1):
-            ctx = ctx * V + ids[j:N - n + 1 + j]
+            ctx = ctx * V + ids[j : N - n + 1 + j]
         level = self._levels[-1]
         i, seen = _lookup(level.contexts, ctx)
-        out[n - 1:] = np.where(seen, level.totals[i] if level.totals.size else 0, 0)
+        out[n - 1 :] = np.where(seen, level.totals[i] if level.totals.size else 0, 0)
         return out
 
     def log_loss(self, ids) -> float:
@@ -294,7 +302,7 @@ class NGramModel:
         """
         context = _check_ids(context, self.vocab_size, "context")
         V = self.vocab_size
-        h = context[max(0, context.size - (self.order - 1)):] if self.order > 1 else context[:0]
+        h = context[max(0, context.size - (self.order - 1)) :] if self.order > 1 else context[:0]
         nxt = np.arange(V)
         p = np.full(V, 1.0 / V)
         code = 0
@@ -350,5 +358,7 @@ class NGramModel:
         return int(sum(lv.grams.size + 2 * lv.contexts.size for lv in self._levels))
 
     def __repr__(self) -> str:
-        return (f"NGramModel(order={self.order}, vocab_size={self.vocab_size}, "
-                f"{self.n_contexts:,} contexts, {self.n_counts:,} stored counts)")
+        return (
+            f"NGramModel(order={self.order}, vocab_size={self.vocab_size}, "
+            f"{self.n_contexts:,} contexts, {self.n_counts:,} stored counts)"
+        )

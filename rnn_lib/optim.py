@@ -1,4 +1,5 @@
 """Adagrad, the optimiser of the gist: a separate, shrinking step size for every parameter entry."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -77,8 +78,9 @@ class Adagrad(_Optimizer):
             if name not in memory:
                 raise ValueError(f"the saved optimiser memory has no {name!r}: it belongs to another optimiser")
             if memory[name].shape != mem.shape:
-                raise ValueError(f"Adagrad memory for {name} has shape {memory[name].shape}, "
-                                 f"the parameter has {mem.shape}")
+                raise ValueError(
+                    f"Adagrad memory for {name} has shape {memory[name].shape}, the parameter has {mem.shape}"
+                )
             mem[...] = memory[name]
 
 
@@ -129,8 +131,9 @@ class Adam(_Optimizer):
         Keeps the division finite when an entry's gradient has always been 0.
     """
 
-    def __init__(self, params: dict, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8):
+    def __init__(
+        self, params: dict, learning_rate: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ):
         if not learning_rate > 0:
             raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
@@ -183,9 +186,11 @@ class Adam(_Optimizer):
         """Restore :meth:`state_dict` (e.g. from a checkpoint): later steps continue the same sequence."""
         missing = sorted(set(self.memory) - set(memory))
         if missing:
-            raise ValueError(f"the Adam memory lacks {missing[:4]}{' ...' if len(missing) > 4 else ''}: it needs "
-                             f"'m/<name>', 'v/<name>' for every parameter and 't' (was it saved by another "
-                             f"optimiser, e.g. Adagrad?)")
+            raise ValueError(
+                f"the Adam memory lacks {missing[:4]}{' ...' if len(missing) > 4 else ''}: it needs "
+                f"'m/<name>', 'v/<name>' for every parameter and 't' (was it saved by another "
+                f"optimiser, e.g. Adagrad?)"
+            )
         for name, mem in self.memory.items():
             value = np.asarray(memory[name])
             if name == "t":

@@ -6,6 +6,7 @@ problem is found here first, with a message that names it and its size.
 
 Dimension letters: V vocabulary size, H hidden size, T time steps, B streams, L layers.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,15 @@ import numpy as np
 from .cells import get_cell
 from .config import TrainConfig
 
-__all__ = ["MAX_TEXT_BYTES", "check_checkpoint_path", "check_data_file", "training_memory", "available_memory",
-           "check_memory", "human_bytes"]
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "check_checkpoint_path",
+    "check_data_file",
+    "training_memory",
+    "available_memory",
+    "check_memory",
+    "human_bytes",
+]
 
 # the largest training text accepted: its ids (8 bytes a character), the text itself and the
 # training grid take about 20 times its size in memory
@@ -44,8 +52,7 @@ def check_checkpoint_path(checkpoint, data=None) -> None:
     """
     checkpoint = Path(checkpoint)
     if checkpoint.is_dir():
-        raise ValueError(f"--checkpoint {checkpoint} is a folder; give a file name such as "
-                         f"{checkpoint / 'model.npz'}")
+        raise ValueError(f"--checkpoint {checkpoint} is a folder; give a file name such as {checkpoint / 'model.npz'}")
     if checkpoint.exists() and not checkpoint.is_file():
         raise ValueError(f"--checkpoint {checkpoint} exists and is not a regular file (a device, pipe or socket)")
     for parent in (checkpoint.parent, *checkpoint.parent.parents):
@@ -56,11 +63,15 @@ def check_checkpoint_path(checkpoint, data=None) -> None:
                 raise ValueError(f"cannot write the checkpoint {checkpoint}: {parent} is not writable")
             break
     if data is not None and Path(data).exists() and checkpoint.exists() and os.path.samefile(data, checkpoint):
-        raise ValueError(f"--checkpoint {checkpoint} is the training text --data {data}: saving would destroy "
-                         f"it; give another --checkpoint")
+        raise ValueError(
+            f"--checkpoint {checkpoint} is the training text --data {data}: saving would destroy "
+            f"it; give another --checkpoint"
+        )
     if data is not None and Path(data).resolve() == checkpoint.resolve():
-        raise ValueError(f"--checkpoint {checkpoint} is the training text --data {data}: saving would destroy "
-                         f"it; give another --checkpoint")
+        raise ValueError(
+            f"--checkpoint {checkpoint} is the training text --data {data}: saving would destroy "
+            f"it; give another --checkpoint"
+        )
 
 
 def check_data_file(path, max_bytes: int = MAX_TEXT_BYTES) -> int:
@@ -78,9 +89,11 @@ def check_data_file(path, max_bytes: int = MAX_TEXT_BYTES) -> int:
         raise ValueError(f"{path} is not a regular file (a device, pipe or socket): give a text file")
     size = path.stat().st_size
     if size > max_bytes:
-        raise ValueError(f"{path} is {human_bytes(size)}, more than the {human_bytes(max_bytes)} a training text "
-                         f"may have (it is held in memory about 20 times over): train on a part of it, "
-                         f"e.g. `head -c 500M {path} > part.txt`")
+        raise ValueError(
+            f"{path} is {human_bytes(size)}, more than the {human_bytes(max_bytes)} a training text "
+            f"may have (it is held in memory about 20 times over): train on a part of it, "
+            f"e.g. `head -c 500M {path} > part.txt`"
+        )
     return size
 
 
@@ -94,8 +107,10 @@ def training_memory(config: TrainConfig, vocab_size: int) -> int:
     c = config
     itemsize = np.dtype(c.dtype).itemsize
     # counted from the shapes, never allocated: a hidden size of 10**9 must not be tried
-    n_params = sum(int(np.prod(s, dtype=object)) for s in
-                   get_cell(c.cell).param_shapes(vocab_size, c.hidden_size, c.layers).values())
+    n_params = sum(
+        int(np.prod(s, dtype=object))
+        for s in get_cell(c.cell).param_shapes(vocab_size, c.hidden_size, c.layers).values()
+    )
     memory_copies = 2 if c.optimizer == "adam" else 1
     per_param = 1 + c.threads + memory_copies + (1 + memory_copies)
     activations = c.seq_length * c.batch_size * (12 * c.hidden_size * c.layers + 3 * vocab_size)
@@ -125,5 +140,6 @@ def check_memory(config: TrainConfig, vocab_size: int, text_bytes: int = 0, avai
         raise ValueError(
             f"this model needs about {human_bytes(need)} of memory (hidden_size {config.hidden_size:,}, "
             f"{config.layers} layer{'s' * (config.layers > 1)}, {config.dtype}) but {human_bytes(available)} is "
-            f"available: use a smaller --hidden-size, --layers, --batch-size or --seq-length")
+            f"available: use a smaller --hidden-size, --layers, --batch-size or --seq-length"
+        )
     return need

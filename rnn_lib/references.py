@@ -10,6 +10,7 @@ speed-up over :func:`loss_and_grads_reference`.
 Dimension letters: V vocabulary size, H hidden size, T time steps, L layers, S the size of the
 whole recurrent state (LSTM 2*H*L, GRU H*L).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -126,8 +127,8 @@ def lstm_reference(params, inputs, targets, hprev, clip=None):
     Wh = [params[f"Wh{l}"] for l in range(L)]
     b = [params[f"b{l}"] for l in range(L)]
     Why, by = params["Why"], params["by"]
-    h = {(l, -1): hprev[2 * l * Hn:2 * l * Hn + Hn] for l in range(L)}
-    c = {(l, -1): hprev[2 * l * Hn + Hn:2 * (l + 1) * Hn] for l in range(L)}
+    h = {(l, -1): hprev[2 * l * Hn : 2 * l * Hn + Hn] for l in range(L)}
+    c = {(l, -1): hprev[2 * l * Hn + Hn : 2 * (l + 1) * Hn] for l in range(L)}
     inp, gates, ps = {}, {}, {}
     loss = 0.0
     for t in range(len(inputs)):
@@ -135,7 +136,12 @@ def lstm_reference(params, inputs, targets, hprev, clip=None):
         for l in range(L):
             inp[l, t] = x
             z = Wx[l] @ x + Wh[l] @ h[l, t - 1] + b[l]
-            i, f, o, g = (_sigmoid(z[:Hn]), _sigmoid(z[Hn:2 * Hn]), _sigmoid(z[2 * Hn:3 * Hn]), np.tanh(z[3 * Hn:]))
+            i, f, o, g = (
+                _sigmoid(z[:Hn]),
+                _sigmoid(z[Hn : 2 * Hn]),
+                _sigmoid(z[2 * Hn : 3 * Hn]),
+                np.tanh(z[3 * Hn :]),
+            )
             gates[l, t] = i, f, o, g
             c[l, t] = f * c[l, t - 1] + i * g
             h[l, t] = o * np.tanh(c[l, t])
@@ -159,9 +165,9 @@ def lstm_reference(params, inputs, targets, hprev, clip=None):
             dh = dx + dhnext[l]
             tc = np.tanh(c[l, t])
             do = dh * tc
-            dc = dh * o * (1 - tc ** 2) + dcnext[l]
+            dc = dh * o * (1 - tc**2) + dcnext[l]
             di, df, dg = dc * g, dc * c[l, t - 1], dc * i
-            dz = np.vstack([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g ** 2)])
+            dz = np.vstack([di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)])
             grads[f"Wx{l}"] += dz @ inp[l, t].T
             grads[f"Wh{l}"] += dz @ h[l, t - 1].T
             grads[f"b{l}"] += dz
@@ -200,7 +206,7 @@ def gru_reference(params, inputs, targets, hprev, clip=None):
     b = [params[f"b{l}"] for l in range(L)]
     bhn = [params[f"bhn{l}"] for l in range(L)]
     Why, by = params["Why"], params["by"]
-    h = {(l, -1): hprev[l * Hn:(l + 1) * Hn] for l in range(L)}
+    h = {(l, -1): hprev[l * Hn : (l + 1) * Hn] for l in range(L)}
     inp, saved, ps = {}, {}, {}
     loss = 0.0
     for t in range(len(inputs)):
@@ -210,9 +216,9 @@ def gru_reference(params, inputs, targets, hprev, clip=None):
             a = Wx[l] @ x + b[l]
             m = Wh[l] @ h[l, t - 1]
             r = _sigmoid(a[:Hn] + m[:Hn])
-            z = _sigmoid(a[Hn:2 * Hn] + m[Hn:2 * Hn])
-            hn = m[2 * Hn:] + bhn[l]
-            n = np.tanh(a[2 * Hn:] + r * hn)
+            z = _sigmoid(a[Hn : 2 * Hn] + m[Hn : 2 * Hn])
+            hn = m[2 * Hn :] + bhn[l]
+            n = np.tanh(a[2 * Hn :] + r * hn)
             h[l, t] = (1 - z) * n + z * h[l, t - 1]
             saved[l, t] = r, z, n, hn
             x = h[l, t]
@@ -232,7 +238,7 @@ def gru_reference(params, inputs, targets, hprev, clip=None):
         for l in reversed(range(L)):
             r, z, n, hn = saved[l, t]
             dh = dx + dhnext[l]
-            dn_pre = dh * (1 - z) * (1 - n ** 2)
+            dn_pre = dh * (1 - z) * (1 - n**2)
             dz_pre = dh * (h[l, t - 1] - n) * z * (1 - z)
             dr_pre = dn_pre * hn * r * (1 - r)
             da = np.vstack([dr_pre, dz_pre, dn_pre])  # input part a = Wx x + b

@@ -43,21 +43,54 @@ clipping to [-5, 5]                            :func:`rnn_lib.layers.clip_grads`
 return loss, gradients, last h                 :func:`loss_and_grads` (``cache["h_last"]``)
 =============================================  ==================================================
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .layers import (Buffers, as_steps, check_rng, check_sizes, check_state, clip_grads, cross_entropy,
-                     init_weights, logits_of, loss_and_grads_with, onehot, output_backward, output_forward, zeros)
+from .layers import (
+    Buffers,
+    as_steps,
+    check_rng,
+    check_sizes,
+    check_state,
+    clip_grads,
+    cross_entropy,
+    init_weights,
+    logits_of,
+    loss_and_grads_with,
+    onehot,
+    output_backward,
+    output_forward,
+    zeros,
+)
 
-__all__ = ["PARAM_NAMES", "init_params", "param_shapes", "initial_state", "output_logits", "step_forward",
-           "step_backward", "forward", "cross_entropy", "backward", "loss_and_grads", "clip_grads"]
+__all__ = [
+    "PARAM_NAMES",
+    "init_params",
+    "param_shapes",
+    "initial_state",
+    "output_logits",
+    "step_forward",
+    "step_backward",
+    "forward",
+    "cross_entropy",
+    "backward",
+    "loss_and_grads",
+    "clip_grads",
+]
 
 PARAM_NAMES = ("Wxh", "Whh", "Why", "bh", "by")
 
 
-def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
-                scale: float | None = 0.01, dtype=np.float64, layers: int = 1) -> dict:
+def init_params(
+    vocab_size: int,
+    hidden_size: int,
+    rng: np.random.Generator,
+    scale: float | None = 0.01,
+    dtype=np.float64,
+    layers: int = 1,
+) -> dict:
     """Random small weights and zero biases, as in the gist.
 
     Parameters
@@ -93,8 +126,9 @@ def init_params(vocab_size: int, hidden_size: int, rng: np.random.Generator,
 def param_shapes(vocab_size: int, hidden_size: int, layers: int = 1) -> dict:
     """Shapes of the parameters: ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1)."""
     if layers != 1:
-        raise ValueError(f"the vanilla RNN has one layer (got layers={layers}); use the lstm or gru cell "
-                         f"for a deeper model")
+        raise ValueError(
+            f"the vanilla RNN has one layer (got layers={layers}); use the lstm or gru cell for a deeper model"
+        )
     V, H = vocab_size, hidden_size
     return {"Wxh": (H, V), "Whh": (H, H), "Why": (V, H), "bh": (H, 1), "by": (V, 1)}
 

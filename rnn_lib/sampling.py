@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,8 +27,10 @@ def next_char_distribution(logits: np.ndarray, temperature: float = 1.0) -> np.n
     """
     logits = np.asarray(logits, dtype=np.float64)
     if np.isnan(logits).any():
-        raise ValueError("the model's output is NaN: its parameters are not finite numbers "
-                         "(a diverged or damaged model); sample from a model that trained normally")
+        raise ValueError(
+            "the model's output is NaN: its parameters are not finite numbers "
+            "(a diverged or damaged model); sample from a model that trained normally"
+        )
     top = logits.max()
     if temperature == 0 or top == np.inf:  # an infinite logit wins as at temperature 0
         p = np.zeros_like(logits)
@@ -77,8 +80,9 @@ def _check_temperature(temperature):
         raise ValueError(f"temperature must be a finite number >= 0 (0 means greedy), got {temperature!r}")
 
 
-def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
-               temperature: float = 1.0, hprev=None, model=None):
+def sample_ids(
+    params: dict, seed_ids, length: int, rng: np.random.Generator, temperature: float = 1.0, hprev=None, model=None
+):
     """Ids of ``length`` characters generated after feeding ``seed_ids`` (all at once; see
     :func:`iter_sample_ids` for one at a time).
 
@@ -110,8 +114,16 @@ def sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator,
     return out, state["h"]
 
 
-def iter_sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generator, temperature: float = 1.0,
-                    hprev=None, model=None, state: dict | None = None):
+def iter_sample_ids(
+    params: dict,
+    seed_ids,
+    length: int,
+    rng: np.random.Generator,
+    temperature: float = 1.0,
+    hprev=None,
+    model=None,
+    state: dict | None = None,
+):
     """Yield the ids of :func:`sample_ids` one by one, as they are generated (the same ids for a seed).
 
     ``state``, if given, holds the hidden state after the last id yielded under key ``"h"``.
@@ -138,8 +150,16 @@ def iter_sample_ids(params: dict, seed_ids, length: int, rng: np.random.Generato
         yield int(one[0])
 
 
-def sample(params: dict, vocab: CharVocab, length: int, rng: np.random.Generator,
-           prime: str = "", temperature: float = 1.0, hprev=None, model=None) -> str:
+def sample(
+    params: dict,
+    vocab: CharVocab,
+    length: int,
+    rng: np.random.Generator,
+    prime: str = "",
+    temperature: float = 1.0,
+    hprev=None,
+    model=None,
+) -> str:
     """Generate ``length`` characters of text (the continuation only, without ``prime``).
 
     Parameters
@@ -163,15 +183,25 @@ def sample(params: dict, vocab: CharVocab, length: int, rng: np.random.Generator
     return "".join(iter_sample(params, vocab, length, rng, prime, temperature, hprev, model))
 
 
-def iter_sample(params: dict, vocab: CharVocab, length: int, rng: np.random.Generator,
-                prime: str = "", temperature: float = 1.0, hprev=None, model=None):
+def iter_sample(
+    params: dict,
+    vocab: CharVocab,
+    length: int,
+    rng: np.random.Generator,
+    prime: str = "",
+    temperature: float = 1.0,
+    hprev=None,
+    model=None,
+):
     """Yield the characters of :func:`sample` one by one, as they are generated (for streaming)."""
     if model is None:
         model, _ = cell_of(params)
     n_out = model.output_logits(params, model.initial_state(params, 1)).shape[0]
     if len(vocab) != n_out:
-        raise ValueError(f"the vocabulary has {len(vocab)} characters but the model outputs "
-                         f"{n_out}: use the vocabulary the model was trained with")
+        raise ValueError(
+            f"the vocabulary has {len(vocab)} characters but the model outputs "
+            f"{n_out}: use the vocabulary the model was trained with"
+        )
     try:
         seed_ids = vocab.encode(prime)
     except ValueError as exc:

@@ -13,6 +13,7 @@ a :class:`StopRequests` is active, signals never interrupt code: they are counte
 Everything else (an update, the bookkeeping after it, saving a checkpoint) always runs to its end.
 Signal handlers can only be installed in the main thread; elsewhere a ``StopRequests`` is inert.
 """
+
 from __future__ import annotations
 
 import signal
@@ -31,7 +32,7 @@ for _name in ("SIGTERM", "SIGHUP"):  # SIGHUP does not exist on Windows
 _active: list = []  # the StopRequests installed in this process, innermost last
 
 
-def active() -> "StopRequests | None":
+def active() -> StopRequests | None:
     """The innermost active :class:`StopRequests`, if any."""
     return _active[-1] if _active else None
 
@@ -130,7 +131,7 @@ class StopRequests:
             self._abort_after = None
             raise KeyboardInterrupt
 
-    def __enter__(self) -> "StopRequests":
+    def __enter__(self) -> StopRequests:
         if threading.current_thread() is threading.main_thread():
             for s in _SIGNALS:
                 self._previous[s] = signal.signal(s, self._handler)

@@ -13,6 +13,7 @@ Losses are reported three ways so they can be compared with each other and with 
 ln 2) and the gist's ``smooth_loss`` (an exponential moving average of the loss summed over one
 ``seq_length`` sequence, so it is about ``seq_length`` times the nats/char).
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,7 @@ class TrainingDiverged(RuntimeError):
 
 def held_out(ids: np.ndarray, val_fraction: float) -> np.ndarray:
     """The validation tail of ids (N,): the last ``int(N * val_fraction)`` of them, as :func:`split_ids` holds out."""
-    return ids[len(ids) - int(len(ids) * val_fraction):]
+    return ids[len(ids) - int(len(ids) * val_fraction) :]
 
 
 def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
@@ -55,15 +56,17 @@ def split_ids(ids: np.ndarray, val_fraction: float, seq_length: int):
     Raises ``ValueError`` if either part is too short to train on or evaluate.
     """
     val_ids = held_out(ids, val_fraction)
-    train_ids = ids[:len(ids) - len(val_ids)]
+    train_ids = ids[: len(ids) - len(val_ids)]
     if len(train_ids) < seq_length + 1:
         raise ValueError(
             f"the training split has {len(train_ids)} characters but one training sequence needs "
             f"seq_length + 1 = {seq_length + 1}: use a longer text, a smaller seq_length or a "
-            f"smaller val_fraction (now {val_fraction})")
+            f"smaller val_fraction (now {val_fraction})"
+        )
     if val_fraction > 0 and len(val_ids) < 2:
-        raise ValueError(f"the validation split has {len(val_ids)} characters (needs 2): use a longer "
-                         f"text or val_fraction=0")
+        raise ValueError(
+            f"the validation split has {len(val_ids)} characters (needs 2): use a longer text or val_fraction=0"
+        )
     return train_ids, val_ids
 
 
@@ -74,8 +77,14 @@ def make_optimizer(config: TrainConfig, params: dict):
     return Adagrad(params, config.learning_rate)
 
 
-def evaluate(params: dict, ids: np.ndarray, n_streams: int = 64, chunk: int = 100, model=None,
-             blas_threads: int | None = DEFAULT_BLAS_THREADS) -> float:
+def evaluate(
+    params: dict,
+    ids: np.ndarray,
+    n_streams: int = 64,
+    chunk: int = 100,
+    model=None,
+    blas_threads: int | None = DEFAULT_BLAS_THREADS,
+) -> float:
     """Mean cross-entropy in nats per character of a text under the model (no gradients).
 
     The text is cut into ``n_streams`` contiguous pieces evaluated side by side; each piece starts
@@ -105,13 +114,13 @@ def _evaluate(params, ids, n_streams, chunk, model) -> float:
     L = len(ids) // n_streams
     if L < 2:
         raise ValueError(f"need at least 2 characters to evaluate, got {len(ids)}")
-    grid = ids[:n_streams * L].reshape(n_streams, L).T  # (L, streams): column b is stream b
+    grid = ids[: n_streams * L].reshape(n_streams, L).T  # (L, streams): column b is stream b
     h = model.initial_state(params, n_streams)
     total = 0.0
     for start in range(0, L - 1, chunk):
         stop = min(start + chunk, L - 1)
         cache = model.forward(params, grid[start:stop], h)
-        total += cross_entropy(cache, grid[start + 1:stop + 1]) * n_streams
+        total += cross_entropy(cache, grid[start + 1 : stop + 1]) * n_streams
         h = cache["h_last"]
     return total / (n_streams * (L - 1))
 
@@ -169,8 +178,15 @@ class Trainer:
     params, optimizer, history, samples, step, stop_reason
     """
 
-    def __init__(self, text: str, config: TrainConfig | None = None, vocab: CharVocab | None = None,
-                 callbacks=(), progress: bool = True, blas_threads: int | None = DEFAULT_BLAS_THREADS):
+    def __init__(
+        self,
+        text: str,
+        config: TrainConfig | None = None,
+        vocab: CharVocab | None = None,
+        callbacks=(),
+        progress: bool = True,
+        blas_threads: int | None = DEFAULT_BLAS_THREADS,
+    ):
         self.config = config = config or TrainConfig()
         self.vocab = vocab or CharVocab.from_text(text)
         ids = self.vocab.encode(text)
@@ -181,19 +197,29 @@ class Trainer:
             raise ValueError(
                 f"batch_size={B} streams of a {len(self.train_ids)}-character training split give "
                 f"{L} characters per stream, fewer than seq_length + 1 = {T + 1}: use a smaller "
-                f"batch_size or seq_length, or a longer text")
+                f"batch_size or seq_length, or a longer text"
+            )
         # stream b reads characters b*L ... (b+1)*L - 1; column b of the grid
-        self._grid = np.ascontiguousarray(self.train_ids[:B * L].reshape(B, L).T)
+        self._grid = np.ascontiguousarray(self.train_ids[: B * L].reshape(B, L).T)
         self.model = get_cell(config.cell)
         rng = np.random.default_rng(config.seed)
         extra = {} if config.forget_bias is None else {"forget_bias": config.forget_bias}
         with np.errstate(over="ignore", invalid="ignore"):  # reported below, once
-            self.params = self.model.init_params(len(self.vocab), config.hidden_size, rng, scale=config.init_scale,
-                                                 dtype=np.dtype(config.dtype), layers=config.layers, **extra)
+            self.params = self.model.init_params(
+                len(self.vocab),
+                config.hidden_size,
+                rng,
+                scale=config.init_scale,
+                dtype=np.dtype(config.dtype),
+                layers=config.layers,
+                **extra,
+            )
         if not _all_finite(self.params):  # found now, not after a training run that cannot save
-            raise ValueError(f"the initial weights are not finite in {config.dtype} (init_scale="
-                             f"{config.init_scale}, forget_bias={config.forget_bias}; {config.dtype} reaches "
-                             f"{float(np.finfo(config.dtype).max):.3g}): use smaller values")
+            raise ValueError(
+                f"the initial weights are not finite in {config.dtype} (init_scale="
+                f"{config.init_scale}, forget_bias={config.forget_bias}; {config.dtype} reaches "
+                f"{float(np.finfo(config.dtype).max):.3g}): use smaller values"
+            )
         self.sample_rng = np.random.default_rng([config.seed, 1])
         # dropout masks, one stream per thread so that they do not depend on which thread runs first;
         # separate from the others, so turning dropout on changes neither the initial weights nor the samples
@@ -226,7 +252,7 @@ class Trainer:
         if p + T + 1 > self._grid.shape[0]:
             # end of the streams: start again from the beginning with a fresh memory, as the gist does
             p, hprev = 0, self.model.initial_state(self.params, self.config.batch_size)
-        inputs, targets = self._grid[p:p + T], self._grid[p + 1:p + T + 1]
+        inputs, targets = self._grid[p : p + T], self._grid[p + 1 : p + T + 1]
         # a second stop signal may cut the forward and backward passes short: they change nothing
         # but the dropout generators, which are put back, so the trainer stays at the end of a step
         rng_states = [g.bit_generator.state for g in self.dropout_rngs] if self.config.dropout else None
@@ -247,7 +273,8 @@ class Trainer:
                 f"the loss became {loss} at step {self.step + 1} (learning rate "
                 f"{self.config.learning_rate}). The update was not applied: the parameters are the "
                 f"finite ones after step {self.step}, and the history is kept. Try a smaller "
-                f"learning_rate or clip, or a smaller init_scale.{self._initial_weights_hint()}")
+                f"learning_rate or clip, or a smaller init_scale.{self._initial_weights_hint()}"
+            )
         # from here to the end nothing is abortable: the update and the counters change together
         self._step_keeping_finite(grads)
         self.hprev = h_last
@@ -271,8 +298,14 @@ class Trainer:
         def group(k):
             cols = self._groups[k]
             extra = {"dropout": c.dropout, "rng": self.dropout_rngs[k]} if c.dropout else {}
-            return self.model.loss_and_grads(self.params, inputs[:, cols], targets[:, cols], hprev[:, cols],
-                                             clip=None if c.threads > 1 else c.clip, **extra)
+            return self.model.loss_and_grads(
+                self.params,
+                inputs[:, cols],
+                targets[:, cols],
+                hprev[:, cols],
+                clip=None if c.threads > 1 else c.clip,
+                **extra,
+            )
 
         if c.threads == 1:
             return group(0)
@@ -310,19 +343,30 @@ class Trainer:
             f"the update at step {self.step + 1} made parameters infinite (learning rate "
             f"{self.config.learning_rate} is far too large). It was undone: the parameters are the finite "
             f"ones after step {self.step}, and the history is kept. Use a smaller learning_rate."
-            f"{self._initial_weights_hint()}")
+            f"{self._initial_weights_hint()}"
+        )
 
     def _initial_weights_hint(self) -> str:
         """The initial weights chosen by hand can diverge at any learning rate: say so when they were."""
         c = self.config
-        chosen = [f"{k}={v:g}" for k, v in (("init_scale", c.init_scale), ("forget_bias", c.forget_bias))
-                  if v is not None]
-        return (f" The initial weights were set by hand ({', '.join(chosen)}): extreme values diverge at any "
-                f"learning rate." if chosen else "")
+        chosen = [
+            f"{k}={v:g}" for k, v in (("init_scale", c.init_scale), ("forget_bias", c.forget_bias)) if v is not None
+        ]
+        return (
+            f" The initial weights were set by hand ({', '.join(chosen)}): extreme values diverge at any learning rate."
+            if chosen
+            else ""
+        )
 
     # ----------------------------------------------------------------- the loop
-    def run(self, steps: int | None = None, seconds: float | None = None, checkpoint=None,
-            save_every_steps: int = 0, save_every_seconds: float = 0.0) -> "Trainer":
+    def run(
+        self,
+        steps: int | None = None,
+        seconds: float | None = None,
+        checkpoint=None,
+        save_every_steps: int = 0,
+        save_every_seconds: float = 0.0,
+    ) -> Trainer:
         """Train for ``steps`` more steps or ``seconds`` more seconds, whichever comes first.
 
         Stops cleanly on Ctrl-C, SIGTERM or SIGHUP (after the current step, so the model is one
@@ -342,8 +386,12 @@ class Trainer:
         """
         if steps is None and seconds is None:
             raise ValueError("give steps or seconds (or both): training needs an end")
-        for name, v in (("steps", steps), ("seconds", seconds), ("save_every_steps", save_every_steps),
-                        ("save_every_seconds", save_every_seconds)):
+        for name, v in (
+            ("steps", steps),
+            ("seconds", seconds),
+            ("save_every_steps", save_every_steps),
+            ("save_every_seconds", save_every_seconds),
+        ):
             if v is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0):
                 raise ValueError(f"{name} must be a non-negative number, got {v!r}")
         if (save_every_steps or save_every_seconds) and checkpoint is None:
@@ -366,14 +414,14 @@ class Trainer:
                         if self.step % c.log_every == 0:
                             self._log()
                             if bar is not None:
-                                bar.set_postfix_str(f"train {self.history.train_nats[-1]:.3f} nats/char",
-                                                    refresh=False)
+                                bar.set_postfix_str(f"train {self.history.train_nats[-1]:.3f} nats/char", refresh=False)
                         if c.eval_every and self.step % c.eval_every == 0 and len(self.val_ids):
                             self.validate()
                         if c.sample_every and self.step % c.sample_every == 0:
                             self._sample()
                         if (save_every_steps and self.step % save_every_steps == 0) or (
-                                save_every_seconds and time.perf_counter() - last_save >= save_every_seconds):
+                            save_every_seconds and time.perf_counter() - last_save >= save_every_seconds
+                        ):
                             try:
                                 self.save(checkpoint)
                                 self._emit("save")
@@ -382,8 +430,7 @@ class Trainer:
                                 self._emit("save_failed")
                             last_save = time.perf_counter()
                         if bar is not None:
-                            bar.update(1 if steps is not None else
-                                       min(seconds, time.perf_counter() - start) - bar.n)
+                            bar.update(1 if steps is not None else min(seconds, time.perf_counter() - start) - bar.n)
             except KeyboardInterrupt:  # a second signal in abortable work, or raised by a callback
                 if not stops.requested:
                     stops.request()
@@ -422,11 +469,13 @@ class Trainer:
         """
         c = self.config
         if c.decay_progress(self.step, self.seconds) == 1:
-            self.config = replace(c, learning_rate=learning_rate, lr_decay_steps=0, lr_decay_seconds=0.0,
-                                  min_learning_rate=0.0)
+            self.config = replace(
+                c, learning_rate=learning_rate, lr_decay_steps=0, lr_decay_seconds=0.0, min_learning_rate=0.0
+            )
         else:
-            self.config = replace(c, learning_rate=learning_rate,
-                                  min_learning_rate=min(c.min_learning_rate, learning_rate))  # validates
+            self.config = replace(
+                c, learning_rate=learning_rate, min_learning_rate=min(c.min_learning_rate, learning_rate)
+            )  # validates
         self.optimizer.learning_rate = self.config.learning_rate_at(self.step, self.seconds)
 
     def validate(self, max_chars: int | None = None) -> float:
@@ -451,8 +500,9 @@ class Trainer:
     def sample(self, length: int | None = None, prime: str = "", temperature: float = 1.0) -> str:
         """Text generated by the current model, from ``self.sample_rng``."""
         length = self.config.sample_length if length is None else length
-        return sample(self.params, self.vocab, length, self.sample_rng, prime=prime, temperature=temperature,
-                      model=self.model)
+        return sample(
+            self.params, self.vocab, length, self.sample_rng, prime=prime, temperature=temperature, model=self.model
+        )
 
     # ----------------------------------------------------------------- helpers
     def _log(self):
@@ -485,33 +535,55 @@ class Trainer:
         if not self.progress:
             return None
         from tqdm.auto import tqdm
+
         if steps is not None:
             return tqdm(total=steps, unit="step", desc="training", leave=True, mininterval=1.0)
-        return tqdm(total=seconds, unit="s", desc="training", leave=True, mininterval=1.0,
-                    bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s {postfix}")
+        return tqdm(
+            total=seconds,
+            unit="s",
+            desc="training",
+            leave=True,
+            mininterval=1.0,
+            bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s {postfix}",
+        )
 
     # ----------------------------------------------------------------- checkpoints
     def state(self) -> dict:
         """Everything besides parameters, optimiser memory and history needed to resume exactly."""
-        return {"step": self.step, "position": self.position, "seconds": self.seconds,
-                "smooth_loss": self.smooth_loss, "interval_losses": list(self._interval_losses),
-                "sample_rng": self.sample_rng.bit_generator.state,
-                "dropout_rngs": [g.bit_generator.state for g in self.dropout_rngs],
-                "samples": [list(s) for s in self.samples]}
+        return {
+            "step": self.step,
+            "position": self.position,
+            "seconds": self.seconds,
+            "smooth_loss": self.smooth_loss,
+            "interval_losses": list(self._interval_losses),
+            "sample_rng": self.sample_rng.bit_generator.state,
+            "dropout_rngs": [g.bit_generator.state for g in self.dropout_rngs],
+            "samples": [list(s) for s in self.samples],
+        }
 
     def save(self, path) -> None:
         """Write a checkpoint (atomically) that :meth:`resume` continues bit for bit."""
         with _critical():  # a stop signal waits until the file is complete
-            save_checkpoint(path, self.params, self.vocab, self.config, memory=self.optimizer.memory,
-                            hprev=self.hprev, history=self.history, state=self.state())
+            save_checkpoint(
+                path,
+                self.params,
+                self.vocab,
+                self.config,
+                memory=self.optimizer.memory,
+                hprev=self.hprev,
+                history=self.history,
+                state=self.state(),
+            )
 
     @classmethod
-    def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> "Trainer":
+    def resume(cls, path, text: str, callbacks=(), progress: bool = True) -> Trainer:
         """A trainer that continues the run saved at ``path`` on the same ``text``."""
         ckpt = load_checkpoint(path)
         if not ckpt.resumable:
-            raise CheckpointError(f"{path} holds a model without its optimiser memory and training state: "
-                                  f"it can be sampled or evaluated, not resumed; start a new run instead")
+            raise CheckpointError(
+                f"{path} holds a model without its optimiser memory and training state: "
+                f"it can be sampled or evaluated, not resumed; start a new run instead"
+            )
         text_vocab = CharVocab.from_text(text)
         if text_vocab != ckpt.vocab:
             extra = sorted(set(text_vocab.chars) - set(ckpt.vocab.chars))
@@ -519,14 +591,17 @@ class Trainer:
                 f"checkpoint {path} was trained on a text with a {len(ckpt.vocab)}-character vocabulary, "
                 f"this text has {len(text_vocab)} characters"
                 + (f" (new: {''.join(extra)!r})" if extra else "")
-                + ": resume with the text it was trained on, or start a new run")
+                + ": resume with the text it was trained on, or start a new run"
+            )
         trainer = cls(text, ckpt.config, vocab=ckpt.vocab, callbacks=callbacks, progress=progress)
         for name, value in ckpt.params.items():
             trainer.params[name][...] = value
         trainer.optimizer.load_state_dict(ckpt.memory)
         if ckpt.hprev is not None:
             if ckpt.hprev.shape != trainer.hprev.shape:
-                raise ValueError(f"checkpoint hidden state has shape {ckpt.hprev.shape}, expected {trainer.hprev.shape}")
+                raise ValueError(
+                    f"checkpoint hidden state has shape {ckpt.hprev.shape}, expected {trainer.hprev.shape}"
+                )
             trainer.hprev = ckpt.hprev.astype(np.dtype(trainer.config.dtype))
         trainer.history = ckpt.history
         s = ckpt.state
@@ -540,7 +615,8 @@ class Trainer:
         return trainer
 
 
-def train(text: str, config: TrainConfig | None = None, steps: int | None = None,
-          seconds: float | None = None, **kwargs) -> Trainer:
+def train(
+    text: str, config: TrainConfig | None = None, steps: int | None = None, seconds: float | None = None, **kwargs
+) -> Trainer:
     """Build a :class:`Trainer` on ``text`` and run it; returns the trainer (``.params``, ``.history``)."""
     return Trainer(text, config, **kwargs).run(steps=steps, seconds=seconds)

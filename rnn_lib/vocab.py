@@ -2,6 +2,7 @@
 
 Dimension letters used in this module: V = vocabulary size, N = length of a text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,12 +20,18 @@ def data_path(name: str) -> Path:
     """Path of a file shipped in the repository's ``data/`` folder, e.g. ``data_path("hello.txt")``."""
     path = DATA_DIR / name
     if not path.is_file():
-        shipped = sorted(p.name for p in DATA_DIR.iterdir() if p.is_file() and p.name != "README.md") \
-            if DATA_DIR.is_dir() else []
+        shipped = (
+            sorted(p.name for p in DATA_DIR.iterdir() if p.is_file() and p.name != "README.md")
+            if DATA_DIR.is_dir()
+            else []
+        )
         raise FileNotFoundError(
             f"bundled data file {name!r} not found in {DATA_DIR}. "
-            + (f"Shipped files: {', '.join(shipped)}." if shipped else
-               "Install rnn_lib from a checkout of the repository (pip install -e .) so data/ is next to it.")
+            + (
+                f"Shipped files: {', '.join(shipped)}."
+                if shipped
+                else "Install rnn_lib from a checkout of the repository (pip install -e .) so data/ is next to it."
+            )
         )
     return path
 
@@ -47,7 +54,7 @@ class CharVocab:
         object.__setattr__(self, "_index", {c: i for i, c in enumerate(self.chars)})
 
     @classmethod
-    def from_text(cls, text: str) -> "CharVocab":
+    def from_text(cls, text: str) -> CharVocab:
         """Vocabulary of every distinct character of ``text``, in sorted order."""
         if not text:
             raise ValueError("cannot build a vocabulary from an empty text")
@@ -118,10 +125,12 @@ def load_text(path, min_length: int = 2, max_bytes: int | None = None) -> str:
     FileNotFoundError
         The file does not exist (or is a folder).
     ValueError
-        The file is not a regular file (``/dev/zero``, a pipe), is larger than ``max_bytes``, is empty, is not valid UTF-8 (the message gives the byte offset), or is shorter
-        than ``min_length`` characters (the original gist fails there with an ``IndexError``).
+        The file is not a regular file (``/dev/zero``, a pipe), is larger than ``max_bytes``, is
+        empty, is not valid UTF-8 (the message gives the byte offset), or is shorter than
+        ``min_length`` characters (the original gist fails there with an ``IndexError``).
     """
     from .preflight import MAX_TEXT_BYTES, check_data_file
+
     path = Path(path)
     # sized before it is read: a device or a huge file would otherwise be read until memory runs out
     check_data_file(path, MAX_TEXT_BYTES if max_bytes is None else max_bytes)
@@ -131,7 +140,7 @@ def load_text(path, min_length: int = 2, max_bytes: int | None = None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        snippet = raw[max(0, exc.start - 10):exc.start + 10]
+        snippet = raw[max(0, exc.start - 10) : exc.start + 10]
         raise ValueError(
             f"{path} is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} "
             f"(near {snippet!r}). Re-save the file as UTF-8, e.g. "

@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size, T time steps.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,23 +15,27 @@ __all__ = ["use_lecture_style", "plot_history"]
 def use_lecture_style() -> None:
     """Large fonts and thick lines, readable on a projector; PNG output in notebooks."""
     import matplotlib as mpl
-    mpl.rcParams.update({
-        "figure.figsize": (8, 4.5),
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "font.size": 14,
-        "axes.titlesize": 15,
-        "axes.labelsize": 14,
-        "legend.fontsize": 12,
-        "lines.linewidth": 2.2,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "image.cmap": "RdBu_r",
-    })
+
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.size": 14,
+            "axes.titlesize": 15,
+            "axes.labelsize": 14,
+            "legend.fontsize": 12,
+            "lines.linewidth": 2.2,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": "RdBu_r",
+        }
+    )
     try:  # in a notebook: PNG figures (small, stable files; nbval does not compare images)
         from IPython import get_ipython
+
         ip = get_ipython()
         if ip is not None:
             ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
@@ -38,8 +43,15 @@ def use_lecture_style() -> None:
         pass
 
 
-def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselines: dict | None = None,
-                 smooth: int = 1, bits_axis: bool = False):
+def plot_history(
+    history,
+    ax=None,
+    x: str = "step",
+    units: str = "nats",
+    baselines: dict | None = None,
+    smooth: int = 1,
+    bits_axis: bool = False,
+):
     """Training and validation loss of a :class:`rnn_lib.History` against steps or seconds.
 
     Parameters
@@ -56,6 +68,7 @@ def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselin
         With ``units="nats"``, add a right-hand axis in bits/char (the same curves, relabelled).
     """
     import matplotlib.pyplot as plt
+
     if ax is None:
         _, ax = plt.subplots()
     scale = 1.0 if units == "nats" else 1 / math.log(2)
@@ -63,7 +76,7 @@ def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselin
     ys = np.asarray(history.train_nats, dtype=float) * scale
     if smooth > 1 and len(ys) >= smooth:
         ys = np.convolve(ys, np.ones(smooth) / smooth, mode="valid")
-        xs = xs[smooth - 1:]
+        xs = xs[smooth - 1 :]
     ax.plot(xs, ys, label="training", color="tab:blue", alpha=0.8)
     if history.val_nats:
         vx = history.val_step if x == "step" else history.val_seconds
@@ -74,8 +87,9 @@ def plot_history(history, ax=None, x: str = "step", units: str = "nats", baselin
     ax.set_ylabel(f"loss ({units}/char)")
     ax.legend()
     if bits_axis and units == "nats":
-        ax.secondary_yaxis("right", functions=(lambda n: n / math.log(2), lambda b: b * math.log(2))) \
-            .set_ylabel("bits/char")
+        ax.secondary_yaxis("right", functions=(lambda n: n / math.log(2), lambda b: b * math.log(2))).set_ylabel(
+            "bits/char"
+        )
     return ax
 
 
@@ -108,6 +122,7 @@ def plot_unrolled_rnn(T: int = 4, ax=None, backward: bool = True, labels: bool =
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+
     if not isinstance(T, (int, np.integer)) or not 1 <= T <= 8:
         raise ValueError(f"T must be an integer from 1 to 8 (more steps do not fit), got {T!r}")
     if ax is None:
@@ -118,13 +133,34 @@ def plot_unrolled_rnn(T: int = 4, ax=None, backward: bool = True, labels: bool =
     names = {"x": "x_{%d}", "h": "h_{%d}", "y": "y_{%d}", "L": "L_{%d}"}
 
     def box(x, y, text, colour, style="-"):
-        ax.text(x, y, text, ha="center", va="center", fontsize=18, zorder=3,
-                bbox=dict(boxstyle="round,pad=0.45", fc=colour, ec="0.3", lw=1.5, ls=style))
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=18,
+            zorder=3,
+            bbox=dict(boxstyle="round,pad=0.45", fc=colour, ec="0.3", lw=1.5, ls=style),
+        )
 
     def arrow(x0, y0, x1, y1, colour, rad=0.0, lw=2.2, ls="-", shrink_end=22):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=lw, ls=ls, mutation_scale=20,
-                                    shrinkA=22, shrinkB=shrink_end, connectionstyle=f"arc3,rad={rad}"))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            zorder=2,
+            arrowprops=dict(
+                arrowstyle="-|>",
+                color=colour,
+                lw=lw,
+                ls=ls,
+                mutation_scale=20,
+                shrinkA=22,
+                shrinkB=shrink_end,
+                connectionstyle=f"arc3,rad={rad}",
+            ),
+        )
 
     box(0.0, rows["h"], r"$h_{-1}$" + "\n(hprev)", "0.92")
     for t in range(T):
@@ -142,17 +178,22 @@ def plot_unrolled_rnn(T: int = 4, ax=None, backward: bool = True, labels: bool =
             arrow(x, rows["h"] - 0.1, x - dx, rows["h"] - 0.1, bwd, rad=-0.45, shrink_end=40 if t == 0 else 22)
             if labels:
                 ax.text(x + o + 0.12, (rows["L"] + rows["y"]) / 2, "dy", color=bwd, fontsize=14, va="center")
-                ax.text(x + o + 0.12, (rows["y"] + rows["h"]) / 2, "Why.T @ dy", color=bwd, fontsize=13,
-                        va="center")
+                ax.text(x + o + 0.12, (rows["y"] + rows["h"]) / 2, "Why.T @ dy", color=bwd, fontsize=13, va="center")
                 ax.text(x - dx / 2, rows["h"] - 1.05, "dhnext", color=bwd, fontsize=14, ha="center")
     xe = dx * (T + 1)
     arrow(xe - dx, rows["h"], xe - 0.6, rows["h"], fwd, ls="--")
     ax.text(xe - 0.3, rows["h"] + 0.45, "next chunk\n(hprev)", fontsize=13, ha="left", color=fwd)
     if backward:
-        ax.text(xe - 0.3, rows["h"] - 0.75, "dhnext = 0:\nnothing comes back", fontsize=13, ha="left",
-                color=bwd)
-        ax.text(-0.1, rows["x"] - 0.1, "dL/dhprev: computed,\nthen dropped\n(truncated BPTT)", fontsize=13,
-                ha="center", va="center", color=bwd)
+        ax.text(xe - 0.3, rows["h"] - 0.75, "dhnext = 0:\nnothing comes back", fontsize=13, ha="left", color=bwd)
+        ax.text(
+            -0.1,
+            rows["x"] - 0.1,
+            "dL/dhprev: computed,\nthen dropped\n(truncated BPTT)",
+            fontsize=13,
+            ha="center",
+            va="center",
+            color=bwd,
+        )
     ax.set_xlim(-1.6, xe + 2.6)
     ax.set_ylim(-0.8, 7.1)
     ax.set_axis_off()
@@ -195,20 +236,19 @@ def plot_rnn_steps(hs, ps, chars, inputs=None, targets=None, axes=None):
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
+
     hs, ps = np.asarray(hs, dtype=float), np.asarray(ps, dtype=float)
     (T, H), V = hs.shape, ps.shape[1]
     if ps.shape[0] != T or len(chars) != V:
-        raise ValueError(f"need hs (T, H), ps (T, V) and V chars; got hs {hs.shape}, ps {ps.shape}, "
-                         f"{len(chars)} chars")
+        raise ValueError(f"need hs (T, H), ps (T, V) and V chars; got hs {hs.shape}, ps {ps.shape}, {len(chars)} chars")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1, 1]})
     ax_h, ax_p = axes
-    xlabels = [f"t={t}" + (f"\ninput {_quoted_char(chars[inputs[t]])}" if inputs is not None else "")
-               for t in range(T)]
+    xlabels = [f"t={t}" + (f"\ninput {_quoted_char(chars[inputs[t]])}" if inputs is not None else "") for t in range(T)]
     for ax, values, rows, title, cmap, (lo, hi), fmt in (
-            (ax_h, hs.T, [f"h[{i}]" for i in range(H)], "hidden state $h_t$", "RdBu_r", (-1, 1), "{:+.2f}"),
-            (ax_p, ps.T, [_quoted_char(c) for c in chars], "next-char probabilities $p_t$",
-             "Blues", (0, 1), "{:.2f}")):
+        (ax_h, hs.T, [f"h[{i}]" for i in range(H)], "hidden state $h_t$", "RdBu_r", (-1, 1), "{:+.2f}"),
+        (ax_p, ps.T, [_quoted_char(c) for c in chars], "next-char probabilities $p_t$", "Blues", (0, 1), "{:.2f}"),
+    ):
         image = ax.imshow(values, cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
         ax.figure.colorbar(image, ax=ax, fraction=0.08, pad=0.03)
         ax.grid(False)
@@ -218,12 +258,12 @@ def plot_rnn_steps(hs, ps, chars, inputs=None, targets=None, axes=None):
         for (r, t), v in np.ndenumerate(values):
             # white text on a dark cell: both ends of the diverging map, the top of the sequential one
             dark = abs(v) > 0.7 if lo < 0 else v > lo + 0.6 * (hi - lo)
-            ax.text(t, r, fmt.format(v), ha="center", va="center", fontsize=12,
-                    color="white" if dark else "black")
+            ax.text(t, r, fmt.format(v), ha="center", va="center", fontsize=12, color="white" if dark else "black")
     if targets is not None:
         for t, k in enumerate(np.asarray(targets).ravel()):
-            ax_p.add_patch(Rectangle((t - 0.5, k - 0.5), 1, 1, fill=False, ec="tab:orange", lw=4,
-                                     clip_on=False))  # a box on the edge is not cut in half
+            ax_p.add_patch(
+                Rectangle((t - 0.5, k - 0.5), 1, 1, fill=False, ec="tab:orange", lw=4, clip_on=False)
+            )  # a box on the edge is not cut in half
         ax_p.set_title("$p_t$ (orange box: the target)")
     ax_h.figure.tight_layout()
     return ax_h, ax_p
@@ -248,6 +288,7 @@ def plot_rnn_step(h, p, chars, target=None, title=None, axes=None):
     (ax_h, ax_p) : the two Axes
     """
     import matplotlib.pyplot as plt
+
     h, p = np.asarray(h, dtype=float).ravel(), np.asarray(p, dtype=float).ravel()
     if len(chars) != p.size:
         raise ValueError(f"p has {p.size} entries but chars has {len(chars)}; they must match (V)")
@@ -284,8 +325,14 @@ _RNN_PATTERNS = (
     ("one to many", "image\ncaptioning", "image → words", 3, (0,), (0, 1, 2)),
     ("many to one", "sentiment\nanalysis", "words → label", 3, (0, 1, 2), (2,)),
     ("many to many", "machine\ntranslation", "words → words", 5, (0, 1, 2), (3, 4)),
-    ("many to many, synced", "video frame labelling;\nour character-level LM", "characters → next characters",
-     4, (0, 1, 2, 3), (0, 1, 2, 3)),
+    (
+        "many to many, synced",
+        "video frame labelling;\nour character-level LM",
+        "characters → next characters",
+        4,
+        (0, 1, 2, 3),
+        (0, 1, 2, 3),
+    ),
 )
 
 
@@ -312,11 +359,11 @@ def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None)
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
+
     if highlight is not None and highlight not in range(len(_RNN_PATTERNS)):
         raise ValueError(f"highlight must be a panel index 0-4 or None, got {highlight!r}")
     if highlight == 4 and (not isinstance(text, str) or len(text) < 5):
-        raise ValueError(f"text must have at least 5 characters (4 inputs and their next characters), "
-                         f"got {text!r}")
+        raise ValueError(f"text must have at least 5 characters (4 inputs and their next characters), got {text!r}")
     dx = 1.35  # distance between time steps, in box units
 
     def panel_width(n):  # wide enough for the drawing and for its caption
@@ -335,14 +382,31 @@ def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None)
 
     def box(ax, col, row, label, mono=False):
         x, y = col * dx, rows[row]
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - ht / 2), w, ht, boxstyle="round,pad=0.04",
-                                    fc=colours[row], ec="0.25", lw=1.6, zorder=3))
-        ax.text(x, y, label, ha="center", va="center", fontsize=20 if mono else 17, zorder=4,
-                family="monospace" if mono else None, fontweight="bold" if mono else "normal")
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - ht / 2), w, ht, boxstyle="round,pad=0.04", fc=colours[row], ec="0.25", lw=1.6, zorder=3
+            )
+        )
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=20 if mono else 17,
+            zorder=4,
+            family="monospace" if mono else None,
+            fontweight="bold" if mono else "normal",
+        )
 
     def arrow(ax, x0, y0, x1, y1):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", color="0.2", lw=2.0, mutation_scale=16))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            zorder=2,
+            arrowprops=dict(arrowstyle="-|>", color="0.2", lw=2.0, mutation_scale=16),
+        )
 
     for i, (ax, (title, example, mapping, n, ins, outs)) in enumerate(zip(axes, _RNN_PATTERNS)):
         chars = i == highlight == 4
@@ -362,15 +426,36 @@ def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None)
         ax.set_ylim(-2.9, 3.8)
         ax.set_aspect("equal")
         ax.set_axis_off()
-        ax.set_title(title, fontsize=18, fontweight="bold" if i == highlight else "normal",
-                     color="tab:orange" if i == highlight else "black")
+        ax.set_title(
+            title,
+            fontsize=18,
+            fontweight="bold" if i == highlight else "normal",
+            color="tab:orange" if i == highlight else "black",
+        )
         ax.text(centre, -0.62, example, ha="center", va="top", fontsize=15)
         ax.text(centre, -2.0, mapping, ha="center", va="top", fontsize=13, color="0.35", style="italic")
         if i == highlight:
-            ax.add_patch(FancyBboxPatch((-0.85, -2.75), (n - 1) * dx + 1.7, 6.4, boxstyle="round,pad=0.02",
-                                        fc="none", ec="tab:orange", lw=4, zorder=1))
-    axes[0].figure.text(0.5, 0.97, "inputs x (red)  →  hidden states h (green, carried from step to step)"
-                        "  →  outputs y (blue);  time runs left to right", ha="center", va="top", fontsize=15)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (-0.85, -2.75),
+                    (n - 1) * dx + 1.7,
+                    6.4,
+                    boxstyle="round,pad=0.02",
+                    fc="none",
+                    ec="tab:orange",
+                    lw=4,
+                    zorder=1,
+                )
+            )
+    axes[0].figure.text(
+        0.5,
+        0.97,
+        "inputs x (red)  →  hidden states h (green, carried from step to step)"
+        "  →  outputs y (blue);  time runs left to right",
+        ha="center",
+        va="top",
+        fontsize=15,
+    )
     return axes
 
 
@@ -380,8 +465,14 @@ def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None)
 __all__ += ["plot_spectrum"]
 
 
-def plot_spectrum(matrix, ax=None, radius: float = 1.0, label: str | None = None, color: str = "tab:blue",
-                  circle_label: str | None = None):
+def plot_spectrum(
+    matrix,
+    ax=None,
+    radius: float = 1.0,
+    label: str | None = None,
+    color: str = "tab:blue",
+    circle_label: str | None = None,
+):
     """The eigenvalues of a square matrix as points in the complex plane, with a reference circle.
 
     The largest modulus (the spectral radius) is marked with a ring. For a recurrent matrix ``Whh``
@@ -407,6 +498,7 @@ def plot_spectrum(matrix, ax=None, radius: float = 1.0, label: str | None = None
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+
     matrix = np.asarray(matrix, dtype=float)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"need a square matrix (H, H), got shape {matrix.shape}")
@@ -417,11 +509,18 @@ def plot_spectrum(matrix, ax=None, radius: float = 1.0, label: str | None = None
     eig = np.linalg.eigvals(matrix)
     top = eig[np.argmax(np.abs(eig))]
     angle = np.linspace(0, 2 * np.pi, 400)
-    ax.plot(radius * np.cos(angle), radius * np.sin(angle), "k--", lw=1.5,
-            label=circle_label or f"|λ| = {radius:g}")
+    ax.plot(radius * np.cos(angle), radius * np.sin(angle), "k--", lw=1.5, label=circle_label or f"|λ| = {radius:g}")
     ax.scatter(eig.real, eig.imag, s=22, color=color, alpha=0.8, label=label, zorder=3)
-    ax.scatter([top.real], [top.imag], s=160, facecolors="none", edgecolors="tab:red", lw=2, zorder=4,
-               label=f"spectral radius {abs(top):.2f}")
+    ax.scatter(
+        [top.real],
+        [top.imag],
+        s=160,
+        facecolors="none",
+        edgecolors="tab:red",
+        lw=2,
+        zorder=4,
+        label=f"spectral radius {abs(top):.2f}",
+    )
     ax.axhline(0, color="0.6", lw=1)
     ax.axvline(0, color="0.6", lw=1)
     lim = 1.12 * max(radius, float(np.abs(eig).max()))
@@ -457,6 +556,7 @@ def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=N
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+
     if ax is None:
         _, ax = plt.subplots()
     orders = np.asarray(orders)
@@ -504,17 +604,27 @@ def plot_lstm_cell(ax=None, backward: bool = True):
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle, FancyBboxPatch
+
     if ax is None:
         _, ax = plt.subplots(figsize=(12, 6.2))
     dark, cell, red = "0.25", "tab:orange", "tab:red"
     y_c, y_gate, y_bus, y_h = 5.0, 2.3, 0.9, 2.3
-    gates = {"f": (2.6, r"$\sigma$", "forget"), "i": (4.3, r"$\sigma$", "input"),
-             "g": (5.9, r"$\tanh$", "candidate"), "o": (7.6, r"$\sigma$", "output")}
+    gates = {
+        "f": (2.6, r"$\sigma$", "forget"),
+        "i": (4.3, r"$\sigma$", "input"),
+        "g": (5.9, r"$\tanh$", "candidate"),
+        "o": (7.6, r"$\sigma$", "output"),
+    }
     colours = {"f": "#fdd0a2", "i": "#c6dbef", "g": "#c7e9c0", "o": "#dadaeb"}
 
     def arrow(x0, y0, x1, y1, colour=dark, lw=2.2, a=0, b=0):
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=lw, mutation_scale=20, shrinkA=a, shrinkB=b))
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            zorder=2,
+            arrowprops=dict(arrowstyle="-|>", color=colour, lw=lw, mutation_scale=20, shrinkA=a, shrinkB=b),
+        )
 
     def node(x, y, symbol):
         ax.add_patch(Circle((x, y), 0.3, fc="white", ec=dark, lw=2, zorder=3))
@@ -527,8 +637,18 @@ def plot_lstm_cell(ax=None, backward: bool = True):
     ax.text(1.2, -0.6, r"$x_t$", ha="center", va="top", fontsize=18)
     for name, (x, symbol, label) in gates.items():
         arrow(x, y_bus, x, y_gate - 0.42)
-        ax.add_patch(FancyBboxPatch((x - 0.45, y_gate - 0.4), 0.9, 0.8, boxstyle="round,pad=0.05",
-                                    fc=colours[name], ec=dark, lw=1.8, zorder=3))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.45, y_gate - 0.4),
+                0.9,
+                0.8,
+                boxstyle="round,pad=0.05",
+                fc=colours[name],
+                ec=dark,
+                lw=1.8,
+                zorder=3,
+            )
+        )
         ax.text(x, y_gate, symbol, ha="center", va="center", fontsize=18 if name != "g" else 15, zorder=4)
         ax.text(x - 0.55, y_gate + 0.55, f"${name}$", ha="right", va="bottom", fontsize=17, color="0.15")
         ax.text(x, y_bus - 0.25, label, ha="center", va="top", fontsize=13, color="0.35")
@@ -550,8 +670,11 @@ def plot_lstm_cell(ax=None, backward: bool = True):
 
     # the output: h_t = o * tanh(c_t)
     ax.plot([x_tanh, x_tanh], [y_c, 4.25], color=dark, lw=2.2, zorder=1)
-    ax.add_patch(FancyBboxPatch((x_tanh - 0.42, 3.55), 0.84, 0.6, boxstyle="round,pad=0.05",
-                                fc="#fee0d2", ec=dark, lw=1.8, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x_tanh - 0.42, 3.55), 0.84, 0.6, boxstyle="round,pad=0.05", fc="#fee0d2", ec=dark, lw=1.8, zorder=3
+        )
+    )
     ax.text(x_tanh, 3.85, r"$\tanh$", ha="center", va="center", fontsize=16, zorder=4)
     node(x_tanh, y_h, r"$\times$")
     arrow(x_tanh, 3.55, x_tanh, y_h + 0.3)
@@ -560,13 +683,27 @@ def plot_lstm_cell(ax=None, backward: bool = True):
     ax.text(10.45, y_h, r"$h_t$", ha="left", va="center", fontsize=18)
     ax.text(10.45, y_h - 0.5, "to $y_t$ and\nto step $t+1$", ha="left", va="top", fontsize=12, color="0.35")
 
-    ax.text(5.6, y_c + 0.22, r"cell state:  $c_t = f \odot c_{t-1} + i \odot g$", ha="left", va="bottom",
-            fontsize=15, color=cell)
+    ax.text(
+        5.6,
+        y_c + 0.22,
+        r"cell state:  $c_t = f \odot c_{t-1} + i \odot g$",
+        ha="left",
+        va="bottom",
+        fontsize=15,
+        color=cell,
+    )
     if backward:
         arrow(9.6, 6.05, 0.0, 6.05, red, lw=2.5)
-        ax.text(4.8, 6.25, r"gradient back along the cell:  $\partial L/\partial c_{t-1} = f \odot "
-                r"\partial L/\partial c_t + \dots$   (no weight matrix, no tanh slope)",
-                ha="center", va="bottom", fontsize=13, color=red)
+        ax.text(
+            4.8,
+            6.25,
+            r"gradient back along the cell:  $\partial L/\partial c_{t-1} = f \odot "
+            r"\partial L/\partial c_t + \dots$   (no weight matrix, no tanh slope)",
+            ha="center",
+            va="bottom",
+            fontsize=13,
+            color=red,
+        )
     ax.set_xlim(-1.4, 11.9)
     ax.set_ylim(-1.1, 7.0)
     ax.set_aspect("equal")
@@ -575,8 +712,14 @@ def plot_lstm_cell(ax=None, backward: bool = True):
     return ax
 
 
-def plot_gradient_reach(curves: dict, ax=None, colors: dict | None = None, styles: dict | None = None,
-                        level: float | None = 1e-3, chunk: int | None = None):
+def plot_gradient_reach(
+    curves: dict,
+    ax=None,
+    colors: dict | None = None,
+    styles: dict | None = None,
+    level: float | None = 1e-3,
+    chunk: int | None = None,
+):
     """Gradient norms against the distance back in time, on a log scale, one line per curve.
 
     Parameters
@@ -595,6 +738,7 @@ def plot_gradient_reach(curves: dict, ax=None, colors: dict | None = None, style
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5))
     colors, styles = colors or {}, styles or {}
@@ -602,8 +746,9 @@ def plot_gradient_reach(curves: dict, ax=None, colors: dict | None = None, style
         curve = np.asarray(curve, dtype=float)
         if curve.ndim != 1:
             raise ValueError(f"curve {name!r} must be one-dimensional, got shape {curve.shape}")
-        ax.semilogy(np.arange(curve.size), curve, styles.get(name, "-"), color=colors.get(name, f"C{i}"),
-                    lw=3, label=name)
+        ax.semilogy(
+            np.arange(curve.size), curve, styles.get(name, "-"), color=colors.get(name, f"C{i}"), lw=3, label=name
+        )
     if level is not None:
         ax.axhline(level, color="k", ls="--", lw=1.5, label=f"{level:g} of the last step")
     if chunk is not None:

@@ -7,6 +7,7 @@ rnn_lib works without it.
 
 Dimension letters: V vocabulary size, H hidden size, T time steps.
 """
+
 from __future__ import annotations
 
 __all__: list[str] = []
@@ -30,6 +31,7 @@ def figure_png(fig, close: bool = True) -> bytes:
     import io
 
     import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     if close:
@@ -56,6 +58,7 @@ def figure_widget(draw, controls: dict):
         the same on every run.
     """
     import ipywidgets as widgets
+
     if not controls:
         raise ValueError("figure_widget needs at least one control, e.g. {'value': FloatSlider()}")
     image = widgets.Image(format="png")
@@ -78,7 +81,7 @@ def figure_widget(draw, controls: dict):
 
 __all__ += ["activation_colour", "activation_html", "html_widget"]
 
-_POSITIVE_RGB = (214, 47, 39)   # +vmax: red
+_POSITIVE_RGB = (214, 47, 39)  # +vmax: red
 _NEGATIVE_RGB = (33, 102, 172)  # -vmax: blue
 
 
@@ -118,25 +121,34 @@ def activation_html(text: str, values, vmax: float = 1.0, title: str | None = No
     import html
 
     import numpy as np
+
     values = np.asarray(values, dtype=float).ravel()
     if values.size != len(text):
-        raise ValueError(f"need one value per character: text has {len(text)} characters, "
-                         f"values has {values.size}")
+        raise ValueError(f"need one value per character: text has {len(text)} characters, values has {values.size}")
     if not np.all(np.isfinite(values)):
         raise ValueError("values contains NaN or infinity; colour only finite activations")
     spans = []
     for ch, v in zip(text, values):
         glyph = "\u21b5" if ch == "\n" else html.escape(ch)
         ink = "color:#fff;" if abs(v) > 0.65 * vmax else ""
-        spans.append(f'<span style="{ink}background:{activation_colour(v, vmax)}">{glyph}</span>'
-                     + ("<br>" if ch == "\n" else ""))
-    legend = "".join(f'<span style="{ink}background:{activation_colour(v, vmax)}">&nbsp;{label}&nbsp;</span>'
-                     for v, label, ink in ((-vmax, f"{-vmax:+g}", "color:#fff;"), (0.0, "0", ""),
-                                           (vmax, f"{vmax:+g}", "color:#fff;")))
+        spans.append(
+            f'<span style="{ink}background:{activation_colour(v, vmax)}">{glyph}</span>'
+            + ("<br>" if ch == "\n" else "")
+        )
+    legend = "".join(
+        f'<span style="{ink}background:{activation_colour(v, vmax)}">&nbsp;{label}&nbsp;</span>'
+        for v, label, ink in (
+            (-vmax, f"{-vmax:+g}", "color:#fff;"),
+            (0.0, "0", ""),
+            (vmax, f"{vmax:+g}", "color:#fff;"),
+        )
+    )
     head = f"<b>{html.escape(title)}</b> &nbsp; " if title else ""
-    return (f'<div style="font-family:monospace;font-size:15px;line-height:1.5">'
-            f'<div style="margin-bottom:4px">{head}{legend}</div>'
-            f'<div style="white-space:pre-wrap">{"".join(spans)}</div></div>')
+    return (
+        f'<div style="font-family:monospace;font-size:15px;line-height:1.5">'
+        f'<div style="margin-bottom:4px">{head}{legend}</div>'
+        f'<div style="white-space:pre-wrap">{"".join(spans)}</div></div>'
+    )
 
 
 def html_widget(render, controls: dict):
@@ -156,6 +168,7 @@ def html_widget(render, controls: dict):
         Display it with ``display(...)``; its plain-text form starts with the controls.
     """
     import ipywidgets as widgets
+
     if not controls:
         raise ValueError("html_widget needs at least one control, e.g. {'unit': IntSlider()}")
     view = widgets.HTML()

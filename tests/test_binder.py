@@ -5,6 +5,7 @@ The last test runs ``repo2docker --no-build --debug``, which prints the generate
 needing a Docker engine (repo2docker is in the [test] extra; under CI a missing repo2docker fails
 the test instead of skipping it). See docs/binder.md.
 """
+
 import importlib.util
 import os
 import re
@@ -53,7 +54,8 @@ def test_binder_environment_has_every_runtime_dependency():
         name = _name(requirement)
         assert name in conda, f"binder/environment.yml lacks {requirement!r} (pyproject.toml)"
         assert conda[name] == _spec(requirement), (
-            f"binder/environment.yml pins {conda[name]!r}, pyproject.toml {requirement!r}")
+            f"binder/environment.yml pins {conda[name]!r}, pyproject.toml {requirement!r}"
+        )
 
 
 def test_binder_environment_python_matches_requires_python():
@@ -64,8 +66,12 @@ def test_binder_environment_uses_conda_forge_and_no_local_pip_install():
     env = _binder_env()
     assert env.get("channels") == ["conda-forge"]
     pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    local = [line for section in pip_sections for line in section
-             if re.match(r"^(-e|--editable)(\s|=)|^\.", str(line).strip())]
+    local = [
+        line
+        for section in pip_sections
+        for line in section
+        if re.match(r"^(-e|--editable)(\s|=)|^\.", str(line).strip())
+    ]
     assert not local, f"binder/environment.yml must not install the repository itself: {local}"
     code = [line.split("#", 1)[0] for line in ENV_FILE.read_text().splitlines()]
     assert not any("-e ." in line for line in code), "no `-e .` in binder/environment.yml"
@@ -83,7 +89,7 @@ def test_post_build_installs_the_package():
 
 def _repo2docker_cmd():
     if importlib.util.find_spec("repo2docker") is None:
-        message = "repo2docker is not installed: pip install -e \".[test]\" (or jupyter-repo2docker)"
+        message = 'repo2docker is not installed: pip install -e ".[test]" (or jupyter-repo2docker)'
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -94,9 +100,12 @@ def test_repo2docker_builds_from_binder_folder(tmp_path):
     """The Dockerfile repo2docker would build: env from binder/environment.yml, cached before the
     repository is copied in; then postBuild, after the copy. Reads the repository, writes nothing."""
     result = subprocess.run(
-        _repo2docker_cmd() + ["--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan",
-                              str(ROOT)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        _repo2docker_cmd() + ["--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan", str(ROOT)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     lines = out.splitlines()

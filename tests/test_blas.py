@@ -1,4 +1,5 @@
 """rnn_lib limits BLAS to one thread for its own work, without any environment variable."""
+
 import os
 import subprocess
 import sys
@@ -43,10 +44,12 @@ def test_bad_thread_counts_are_refused(bad):
 
 def test_training_and_evaluation_use_one_thread_and_restore(two_threads):
     seen = []
-    config = rnn_lib.TrainConfig(hidden_size=8, batch_size=2, seq_length=5, eval_every=5, sample_every=0,
-                                 eval_chars=200)
-    trainer = rnn_lib.Trainer(TEXT, config, progress=False,
-                              callbacks=[lambda t, event: seen.append((event, current_threads()))])
+    config = rnn_lib.TrainConfig(
+        hidden_size=8, batch_size=2, seq_length=5, eval_every=5, sample_every=0, eval_chars=200
+    )
+    trainer = rnn_lib.Trainer(
+        TEXT, config, progress=False, callbacks=[lambda t, event: seen.append((event, current_threads()))]
+    )
     trainer.run(steps=10)
     assert {n for _, n in seen if _ != "end"} == {1} and ("eval", 1) in seen
     assert current_threads() == 2  # the caller's setting is back after the run
@@ -74,15 +77,17 @@ def test_training_and_evaluation_use_one_thread_and_restore(two_threads):
 def test_a_trainer_can_be_given_more_threads(two_threads):
     seen = []
     config = rnn_lib.TrainConfig(hidden_size=8, batch_size=2, seq_length=5, eval_every=0, sample_every=0)
-    trainer = rnn_lib.Trainer(TEXT, config, progress=False, blas_threads=None,
-                              callbacks=[lambda t, event: seen.append(current_threads())])
+    trainer = rnn_lib.Trainer(
+        TEXT, config, progress=False, blas_threads=None, callbacks=[lambda t, event: seen.append(current_threads())]
+    )
     trainer.run(steps=10)
     assert set(seen) == {2}
 
 
 def test_results_do_not_depend_on_the_number_of_blas_threads():
-    config = rnn_lib.TrainConfig(hidden_size=64, batch_size=16, seq_length=10, eval_every=0, sample_every=0,
-                                 dtype="float64")
+    config = rnn_lib.TrainConfig(
+        hidden_size=64, batch_size=16, seq_length=10, eval_every=0, sample_every=0, dtype="float64"
+    )
     runs = []
     for n in (1, 2):
         trainer = rnn_lib.Trainer(TEXT, config, progress=False, blas_threads=n)
@@ -96,26 +101,52 @@ def test_the_cli_uses_one_thread_unless_told(tmp_path):
     """--blas-threads sets it; the default is one, with no OPENBLAS_NUM_THREADS in the environment."""
     data = tmp_path / "t.txt"
     data.write_text(TEXT)
-    probe = ("import sys, rnn_lib.cli as cli\n"
-             "import rnn_lib.training as train\n"
-             "from rnn_lib.blas import blas_info\n"
-             "original = train.Trainer.train_step\n"
-             "def step(self):\n"
-             "    print('threads', blas_info()[0]['num_threads'], flush=True)\n"
-             "    return original(self)\n"
-             "train.Trainer.train_step = step\n"
-             "sys.exit(cli.main(sys.argv[1:]))\n")
+    probe = (
+        "import sys, rnn_lib.cli as cli\n"
+        "import rnn_lib.training as train\n"
+        "from rnn_lib.blas import blas_info\n"
+        "original = train.Trainer.train_step\n"
+        "def step(self):\n"
+        "    print('threads', blas_info()[0]['num_threads'], flush=True)\n"
+        "    return original(self)\n"
+        "train.Trainer.train_step = step\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
     for extra, want in (([], "threads 1"), (["--blas-threads", "2"], "threads 2")):
         result = subprocess.run(
-            [sys.executable, "-c", probe, "train", "--data", str(data), "--hidden-size", "8", "--batch-size", "2",
-             "--steps", "2", "--no-progress", "--checkpoint", str(tmp_path / f"m{len(extra)}.npz"), *extra],
-            env=env, capture_output=True, text=True, timeout=120)
+            [
+                sys.executable,
+                "-c",
+                probe,
+                "train",
+                "--data",
+                str(data),
+                "--hidden-size",
+                "8",
+                "--batch-size",
+                "2",
+                "--steps",
+                "2",
+                "--no-progress",
+                "--checkpoint",
+                str(tmp_path / f"m{len(extra)}.npz"),
+                *extra,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         assert want in result.stdout.splitlines(), result.stdout
 
 
 def test_the_cli_refuses_a_bad_thread_count(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "x.npz",
-                             "--blas-threads", "0"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "x.npz", "--blas-threads", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "--blas-threads" in result.stderr and "Traceback" not in result.stderr

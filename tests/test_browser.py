@@ -19,6 +19,7 @@ Needs Playwright and Chromium (the system one, through ``executable_path``; neve
 ``playwright install``). Without them the module is skipped, except when the environment variable
 CI is set: then it fails, so that CI cannot silently skip it.
 """
+
 import importlib.util
 import os
 import sys
@@ -35,8 +36,13 @@ _spec.loader.exec_module(browser_check)
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 WIDGET_NOTEBOOKS = browser_check.widget_notebooks()
 # The notebooks known to have widgets today: the scan must find at least these.
-KNOWN = {"01_hello_vocabulary", "02_softmax_cross_entropy", "06_sampling", "07_your_own_text",
-         "09_what_the_neurons_learn"}
+KNOWN = {
+    "01_hello_vocabulary",
+    "02_softmax_cross_entropy",
+    "06_sampling",
+    "07_your_own_text",
+    "09_what_the_neurons_learn",
+}
 
 
 def _unavailable(reason: str):
@@ -65,6 +71,7 @@ def lab():
 @pytest.fixture(scope="module")
 def browser_context(lab):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = browser_check.launch_browser(playwright)
         context = browser_check.new_context(browser)
@@ -81,7 +88,8 @@ def test_widget_notebook_in_jupyterlab(path, lab, browser_context):
     if result.console_errors:
         print("browser console errors:\n  " + "\n  ".join(result.console_errors[:20]))
     assert not result.problems, (
-        f"{path.name} in JupyterLab (screenshot {result.screenshot}):\n- " + "\n- ".join(result.problems)
-        + (f"\nbrowser console errors:\n  " + "\n  ".join(result.console_errors[:10])
-           if result.console_errors else "")
-        + f"\nserver log (end):\n{lab.log_tail(15)}")
+        f"{path.name} in JupyterLab (screenshot {result.screenshot}):\n- "
+        + "\n- ".join(result.problems)
+        + ("\nbrowser console errors:\n  " + "\n  ".join(result.console_errors[:10]) if result.console_errors else "")
+        + f"\nserver log (end):\n{lab.log_tail(15)}"
+    )

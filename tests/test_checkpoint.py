@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size, B streams.
 """
+
 import json
 import pickle
 import zipfile
@@ -21,9 +22,18 @@ TIMES = ("seconds", "val_seconds")
 
 
 def config(**overrides):
-    base = dict(hidden_size=8, seq_length=5, batch_size=2, dtype="float32", eval_every=3,
-                sample_every=4, sample_length=15, log_every=2, learning_rate=0.1,
-                optimizer="adagrad")
+    base = dict(
+        hidden_size=8,
+        seq_length=5,
+        batch_size=2,
+        dtype="float32",
+        eval_every=3,
+        sample_every=4,
+        sample_length=15,
+        log_every=2,
+        learning_rate=0.1,
+        optimizer="adagrad",
+    )
     base.update(overrides)
     return TrainConfig(**base)
 
@@ -80,6 +90,7 @@ def test_model_only_checkpoint(tmp_path):
     cfg = config(hidden_size=4)
     params = rnn.init_params(3, 4, np.random.default_rng(0), dtype=np.float64)
     from rnn_lib.vocab import CharVocab
+
     path = save_checkpoint(tmp_path / "sub" / "m.npz", params, CharVocab(("a", "b", "c")), cfg)
     assert path.is_file()
     ckpt = load_checkpoint(path)
@@ -91,8 +102,7 @@ def test_model_only_checkpoint(tmp_path):
 def test_save_refuses_arrays_that_do_not_match_the_config(tmp_path):
     trainer = Trainer(TEXT, config(), progress=False)
     with pytest.raises(ValueError, match="Whh"):
-        save_checkpoint(tmp_path / "x.npz", {**trainer.params, "Whh": np.zeros((3, 3))},
-                        trainer.vocab, trainer.config)
+        save_checkpoint(tmp_path / "x.npz", {**trainer.params, "Whh": np.zeros((3, 3))}, trainer.vocab, trainer.config)
     assert not list(tmp_path.iterdir())  # nothing written
 
 
@@ -263,21 +273,32 @@ def _drop(key):
     return lambda arrays, meta: arrays.pop(key)
 
 
-@pytest.mark.parametrize("change,match", [
-    (lambda a, m: a.__setitem__("param/Whh", np.zeros((9, 9), np.float32)),
-     r"Whh has shape \(9, 9\) but hidden_size=8 .* need \(8, 8\)"),
-    (lambda a, m: a.__setitem__("param/Why", np.zeros((3, 8), np.float32)), r"Why has shape \(3, 8\)"),
-    (lambda a, m: m["config"].__setitem__("hidden_size", 16), r"Wxh has shape \(8, 10\) but hidden_size=16"),
-    (lambda a, m: m.__setitem__("vocab", "abc"), r"3-character vocabulary"),
-    (lambda a, m: a.__setitem__("memory/bh", np.zeros((5, 1), np.float32)), r"Adagrad memory.*bh has shape"),
-    (_drop("param/by"), r"missing \['param/by'\]"),
-    (lambda a, m: m.__setitem__("format", "something-else"), r"not an rnn_lib checkpoint \(format 'something-else'\)"),
-    (lambda a, m: m.__setitem__("version", 99), r"checkpoint version 99; this rnn_lib reads version 1"),
-    (lambda a, m: m["config"].__setitem__("hidden_size", -1), r"invalid configuration .*hidden_size"),
-    (lambda a, m: m["config"].__setitem__("colour", "red"), r"invalid configuration .*unknown configuration fields"),
-    (lambda a, m: m.__setitem__("vocab", "aab"), r"invalid configuration or vocabulary"),
-    (_drop("history/val_nats"), r"history is missing the field 'val_nats'"),
-])
+@pytest.mark.parametrize(
+    "change,match",
+    [
+        (
+            lambda a, m: a.__setitem__("param/Whh", np.zeros((9, 9), np.float32)),
+            r"Whh has shape \(9, 9\) but hidden_size=8 .* need \(8, 8\)",
+        ),
+        (lambda a, m: a.__setitem__("param/Why", np.zeros((3, 8), np.float32)), r"Why has shape \(3, 8\)"),
+        (lambda a, m: m["config"].__setitem__("hidden_size", 16), r"Wxh has shape \(8, 10\) but hidden_size=16"),
+        (lambda a, m: m.__setitem__("vocab", "abc"), r"3-character vocabulary"),
+        (lambda a, m: a.__setitem__("memory/bh", np.zeros((5, 1), np.float32)), r"Adagrad memory.*bh has shape"),
+        (_drop("param/by"), r"missing \['param/by'\]"),
+        (
+            lambda a, m: m.__setitem__("format", "something-else"),
+            r"not an rnn_lib checkpoint \(format 'something-else'\)",
+        ),
+        (lambda a, m: m.__setitem__("version", 99), r"checkpoint version 99; this rnn_lib reads version 1"),
+        (lambda a, m: m["config"].__setitem__("hidden_size", -1), r"invalid configuration .*hidden_size"),
+        (
+            lambda a, m: m["config"].__setitem__("colour", "red"),
+            r"invalid configuration .*unknown configuration fields",
+        ),
+        (lambda a, m: m.__setitem__("vocab", "aab"), r"invalid configuration or vocabulary"),
+        (_drop("history/val_nats"), r"history is missing the field 'val_nats'"),
+    ],
+)
 def test_inconsistent_checkpoints(saved, tmp_path, change, match):
     _, path = saved
     bad = rewrite(path, tmp_path / "bad.npz", change)
@@ -317,6 +338,7 @@ def _documented_commands():
     """{checkpoint file: [argument lists of `python -m rnn_lib train`]} from checkpoints/README.md."""
     import re
     import shlex
+
     readme = (CHECKPOINT_DIR / "README.md").read_text()
     commands = {}
     for line in readme.splitlines():
@@ -330,6 +352,7 @@ def _documented_commands():
 
 def test_every_shipped_checkpoint_is_what_its_documented_commands_make():
     from rnn_lib.cli import build_parser, train_config
+
     commands = _documented_commands()
     shipped = sorted(p.name for p in CHECKPOINT_DIR.glob("*.npz"))
     assert set(shipped) == set(commands), "checkpoints/README.md gives the commands of every shipped checkpoint"

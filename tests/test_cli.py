@@ -3,6 +3,7 @@
 User errors must end with exit status 2 and a message naming the problem, never a traceback;
 Ctrl-C exits 130 and divergence exits 1, both after saving the checkpoint.
 """
+
 import os
 import re
 import shutil
@@ -26,8 +27,14 @@ QUIET = ["--eval-every", "0", "--sample-every", "0"]
 
 
 def run_cli(args, cwd, timeout=120):
-    return subprocess.run([sys.executable, "-m", "rnn_lib", *map(str, args)], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "rnn_lib", *map(str, args)],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def small_text(n_words=450, seed=0):
@@ -50,9 +57,25 @@ def trained(tmp_path_factory):
     """A folder holding small.txt and model.npz trained on it for 20 steps, and the train output."""
     folder = tmp_path_factory.mktemp("cli")
     (folder / "small.txt").write_text(small_text(), encoding="utf-8")
-    result = run_cli(["train", "--data", "small.txt", *SMALL, "--steps", "20", "--eval-every", "10",
-                      "--sample-every", "10", "--sample-length", "20", "--checkpoint", "model.npz"],
-                     cwd=folder)
+    result = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            *SMALL,
+            "--steps",
+            "20",
+            "--eval-every",
+            "10",
+            "--sample-every",
+            "10",
+            "--sample-length",
+            "20",
+            "--checkpoint",
+            "model.npz",
+        ],
+        cwd=folder,
+    )
     return folder, result
 
 
@@ -101,13 +124,14 @@ def test_sample_is_reproducible_with_a_seed(trained):
 
 def test_sample_with_prime(trained):
     folder, _ = trained
-    result = run_cli(["sample", "--checkpoint", "model.npz", "--length", "30", "--prime", "the cat ",
-                      "--seed", "1"], cwd=folder)
+    result = run_cli(
+        ["sample", "--checkpoint", "model.npz", "--length", "30", "--prime", "the cat ", "--seed", "1"], cwd=folder
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("the cat ")
     assert len(result.stdout) == len("the cat ") + 30 + 1
     unprimed = run_cli(["sample", "--checkpoint", "model.npz", "--length", "30", "--seed", "1"], cwd=folder)
-    assert unprimed.stdout != result.stdout[len("the cat "):]
+    assert unprimed.stdout != result.stdout[len("the cat ") :]
 
 
 def test_sample_temperature_zero_is_greedy(trained):
@@ -129,19 +153,24 @@ def test_evaluate_matches_the_end_of_training(trained):
 
 
 def test_evaluate_errors(work):
-    assert_user_error(run_cli(["evaluate", "--checkpoint", "model.npz", "--data", "latin1.txt"], cwd=work),
-                      "latin1.txt", "UTF-8")
+    assert_user_error(
+        run_cli(["evaluate", "--checkpoint", "model.npz", "--data", "latin1.txt"], cwd=work), "latin1.txt", "UTF-8"
+    )
     (work / "other.txt").write_text("ZZZ " * 300, encoding="utf-8")
-    assert_user_error(run_cli(["evaluate", "--checkpoint", "model.npz", "--data", "other.txt"], cwd=work),
-                      "'Z'", "vocabulary")
-    assert_user_error(run_cli(["evaluate", "--checkpoint", "nope.npz", "--data", "small.txt"], cwd=work),
-                      "no checkpoint at nope.npz")
+    assert_user_error(
+        run_cli(["evaluate", "--checkpoint", "model.npz", "--data", "other.txt"], cwd=work), "'Z'", "vocabulary"
+    )
+    assert_user_error(
+        run_cli(["evaluate", "--checkpoint", "nope.npz", "--data", "small.txt"], cwd=work), "no checkpoint at nope.npz"
+    )
 
 
 # ------------------------------------------------------------------ resume, overwrite
 def test_resume_continues(work):
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume",
-                      "--steps", "5", "--no-progress"], cwd=work)
+    result = run_cli(
+        ["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume", "--steps", "5", "--no-progress"],
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
     assert "resuming model.npz at step 20" in result.stdout
     assert "after 25 steps" in result.stdout
@@ -154,51 +183,64 @@ def test_resume_continues(work):
 
 def test_existing_checkpoint_is_not_replaced_silently(work):
     before = (work / "model.npz").read_bytes()
-    result = run_cli(["train", "--data", "small.txt", *SMALL, "--steps", "2", "--checkpoint", "model.npz"],
-                     cwd=work)
+    result = run_cli(["train", "--data", "small.txt", *SMALL, "--steps", "2", "--checkpoint", "model.npz"], cwd=work)
     assert_user_error(result, "model.npz exists", "--resume", "--overwrite")
     assert (work / "model.npz").read_bytes() == before
 
 
 def test_overwrite(work):
-    result = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "3", "--checkpoint",
-                      "model.npz", "--overwrite"], cwd=work)
+    result = run_cli(
+        ["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "3", "--checkpoint", "model.npz", "--overwrite"],
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
     assert load_checkpoint(work / "model.npz").step == 3
 
 
 def test_resume_errors(work):
-    assert_user_error(run_cli(["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume",
-                               "--overwrite", "--steps", "2"], cwd=work), "choose one")
-    assert_user_error(run_cli(["train", "--data", "small.txt", "--checkpoint", "none.npz", "--resume",
-                               "--steps", "2"], cwd=work), "no checkpoint at none.npz")
+    assert_user_error(
+        run_cli(
+            ["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume", "--overwrite", "--steps", "2"],
+            cwd=work,
+        ),
+        "choose one",
+    )
+    assert_user_error(
+        run_cli(["train", "--data", "small.txt", "--checkpoint", "none.npz", "--resume", "--steps", "2"], cwd=work),
+        "no checkpoint at none.npz",
+    )
     (work / "other.txt").write_text("XYZ " * 300 + small_text(), encoding="utf-8")
-    assert_user_error(run_cli(["train", "--data", "other.txt", "--checkpoint", "model.npz", "--resume",
-                               "--steps", "2"], cwd=work), "vocabulary", "XYZ")
+    assert_user_error(
+        run_cli(["train", "--data", "other.txt", "--checkpoint", "model.npz", "--resume", "--steps", "2"], cwd=work),
+        "vocabulary",
+        "XYZ",
+    )
     assert load_checkpoint(work / "model.npz").step == 20  # untouched
 
 
 # ------------------------------------------------------------------ bad arguments
-@pytest.mark.parametrize("args,fragments", [
-    (["--hidden-size", "-3", "--steps", "2"], ["--hidden-size", "at least 1", "-3"]),
-    (["--hidden-size", "abc", "--steps", "2"], ["--hidden-size", "'abc'"]),
-    (["--learning-rate", "0", "--steps", "2"], ["--learning-rate", "positive"]),
-    (["--learning-rate", "nan", "--steps", "2"], ["--learning-rate", "positive"]),
-    (["--seconds", "-1"], ["--seconds"]),
-    (["--steps", "2", "--bogus"], ["unrecognized arguments: --bogus"]),
-    (["--dtype", "float16", "--steps", "2"], ["--dtype", "invalid choice"]),
-    ([], ["--steps", "--seconds"]),
-    (["--steps", "2", "--data", "missing.txt"], ["missing.txt", "no such file"]),
-    (["--steps", "2", "--data", "empty.txt"], ["empty.txt is empty"]),
-    (["--steps", "2", "--data", "latin1.txt"], ["latin1.txt is not valid UTF-8", "byte offset 3"]),
-    (["--steps", "2", "--data", "short.txt"], ["short.txt has 5 characters", "at least 9"]),
-    (["--steps", "2", "--data", "folder"], ["folder is a folder"]),
-    (["--steps", "2", "--batch-size", "500"], ["batch_size=500", "characters per stream"]),
-])
+@pytest.mark.parametrize(
+    "args,fragments",
+    [
+        (["--hidden-size", "-3", "--steps", "2"], ["--hidden-size", "at least 1", "-3"]),
+        (["--hidden-size", "abc", "--steps", "2"], ["--hidden-size", "'abc'"]),
+        (["--learning-rate", "0", "--steps", "2"], ["--learning-rate", "positive"]),
+        (["--learning-rate", "nan", "--steps", "2"], ["--learning-rate", "positive"]),
+        (["--seconds", "-1"], ["--seconds"]),
+        (["--steps", "2", "--bogus"], ["unrecognized arguments: --bogus"]),
+        (["--dtype", "float16", "--steps", "2"], ["--dtype", "invalid choice"]),
+        ([], ["--steps", "--seconds"]),
+        (["--steps", "2", "--data", "missing.txt"], ["missing.txt", "no such file"]),
+        (["--steps", "2", "--data", "empty.txt"], ["empty.txt is empty"]),
+        (["--steps", "2", "--data", "latin1.txt"], ["latin1.txt is not valid UTF-8", "byte offset 3"]),
+        (["--steps", "2", "--data", "short.txt"], ["short.txt has 5 characters", "at least 9"]),
+        (["--steps", "2", "--data", "folder"], ["folder is a folder"]),
+        (["--steps", "2", "--batch-size", "500"], ["batch_size=500", "characters per stream"]),
+    ],
+)
 def test_bad_train_arguments(work, args, fragments):
     args = list(args)
-    for flag, value in (("--data", "small.txt"), ("--hidden-size", "8"), ("--seq-length", "8"),
-                        ("--batch-size", "4")):
+    for flag, value in (("--data", "small.txt"), ("--hidden-size", "8"), ("--seq-length", "8"), ("--batch-size", "4")):
         if flag not in args:
             args += [flag, value]
     result = run_cli(["train", *args, "--no-progress", "--checkpoint", "new.npz"], cwd=work)
@@ -213,19 +255,22 @@ def test_no_command(work):
     assert "train" in result.stderr and "sample" in result.stderr
 
 
-@pytest.mark.parametrize("args,fragments", [
-    (["--checkpoint", "model.npz", "--prime", "the Qat"], ["--prime", "'Q'", "vocabulary"]),
-    (["--checkpoint", "model.npz", "--temperature", "-1"], ["--temperature"]),
-    (["--checkpoint", "model.npz", "--length", "0"], ["--length"]),
-    (["--checkpoint", "missing.npz"], ["no checkpoint at missing.npz"]),
-    (["--checkpoint", "cut.npz"], ["cut.npz is truncated"]),
-    (["--checkpoint", "pickled.npz"], ["pickled.npz contains pickled Python objects"]),
-    (["--checkpoint", "plain.npz"], ["plain.npz", "not an rnn_lib checkpoint"]),
-    ([], ["--checkpoint"]),
-])
+@pytest.mark.parametrize(
+    "args,fragments",
+    [
+        (["--checkpoint", "model.npz", "--prime", "the Qat"], ["--prime", "'Q'", "vocabulary"]),
+        (["--checkpoint", "model.npz", "--temperature", "-1"], ["--temperature"]),
+        (["--checkpoint", "model.npz", "--length", "0"], ["--length"]),
+        (["--checkpoint", "missing.npz"], ["no checkpoint at missing.npz"]),
+        (["--checkpoint", "cut.npz"], ["cut.npz is truncated"]),
+        (["--checkpoint", "pickled.npz"], ["pickled.npz contains pickled Python objects"]),
+        (["--checkpoint", "plain.npz"], ["plain.npz", "not an rnn_lib checkpoint"]),
+        ([], ["--checkpoint"]),
+    ],
+)
 def test_bad_sample_arguments(work, args, fragments):
     data = (work / "model.npz").read_bytes()
-    (work / "cut.npz").write_bytes(data[:len(data) // 2])
+    (work / "cut.npz").write_bytes(data[: len(data) // 2])
     (work / "pickled.npz").write_bytes(b"\x80\x04\x95" + b"\x00" * 40)
     np.savez(work / "plain.npz", x=np.zeros(3))
     assert_user_error(run_cli(["sample", *args], cwd=work), *fragments)
@@ -233,9 +278,27 @@ def test_bad_sample_arguments(work, args, fragments):
 
 # ------------------------------------------------------------------ Ctrl-C and divergence
 def test_ctrl_c_saves_and_exits_130(work):
-    proc = subprocess.Popen([sys.executable, "-m", "rnn_lib", "train", "--data", "small.txt", *SMALL, *QUIET,
-                             "--seconds", "60", "--checkpoint", "interrupted.npz"],
-                            cwd=work, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rnn_lib",
+            "train",
+            "--data",
+            "small.txt",
+            *SMALL,
+            *QUIET,
+            "--seconds",
+            "60",
+            "--checkpoint",
+            "interrupted.npz",
+        ],
+        cwd=work,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         for line in proc.stdout:  # wait until training starts
@@ -261,8 +324,22 @@ def test_ctrl_c_saves_and_exits_130(work):
 
 
 def test_divergence_exits_1_and_saves(work):
-    result = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "20", "--learning-rate",
-                      "1e38", "--checkpoint", "diverged.npz"], cwd=work)
+    result = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            *SMALL,
+            *QUIET,
+            "--steps",
+            "20",
+            "--learning-rate",
+            "1e38",
+            "--checkpoint",
+            "diverged.npz",
+        ],
+        cwd=work,
+    )
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert "error: the loss became nan at step" in result.stderr
@@ -275,8 +352,10 @@ def test_divergence_exits_1_and_saves(work):
 # ------------------------------------------------------------------ the bundled data
 def test_smoke_default_data(tmp_path):
     assert (DATA_DIR / "tinyshakespeare.txt").is_file()
-    result = run_cli(["train", "--hidden-size", "16", "--steps", "3", "--eval-every", "0",
-                      "--sample-every", "0", "--no-progress"], cwd=tmp_path)
+    result = run_cli(
+        ["train", "--hidden-size", "16", "--steps", "3", "--eval-every", "0", "--sample-every", "0", "--no-progress"],
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "tinyshakespeare.txt" in result.stdout
     assert "validation loss:" in result.stdout and "after 3 steps" in result.stdout
@@ -291,90 +370,163 @@ def test_smoke_default_data(tmp_path):
 # ------------------------------------------------------------------ bugs (see the reasons)
 def test_temperature_zero_written_differently(trained):
     folder, _ = trained
-    result = run_cli(["sample", "--checkpoint", "model.npz", "--length", "10", "--temperature", "0.00"],
-                     cwd=folder)
+    result = run_cli(["sample", "--checkpoint", "model.npz", "--length", "10", "--temperature", "0.00"], cwd=folder)
     assert result.returncode == 0, result.stderr
 
 
 def test_unwritable_checkpoint_is_a_user_error(work):
-    result = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "2", "--checkpoint", "folder",
-                      "--overwrite"], cwd=work)
+    result = run_cli(
+        ["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "2", "--checkpoint", "folder", "--overwrite"],
+        cwd=work,
+    )
     assert_user_error(result, "folder")
 
 
 def test_resume_model_only_checkpoint_is_a_user_error(work):
     ckpt = load_checkpoint(work / "model.npz")
     save_checkpoint(work / "bare.npz", ckpt.params, ckpt.vocab, ckpt.config)
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "bare.npz", "--resume", "--steps", "2"],
-                     cwd=work)
+    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "bare.npz", "--resume", "--steps", "2"], cwd=work)
     assert_user_error(result, "bare.npz")
 
 
 def test_resume_with_a_new_learning_rate(work):
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", "model.npz", "--resume", "--steps", "3",
-                      "--learning-rate", "0.01", "--no-progress"], cwd=work)
+    result = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--checkpoint",
+            "model.npz",
+            "--resume",
+            "--steps",
+            "3",
+            "--learning-rate",
+            "0.01",
+            "--no-progress",
+        ],
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
     assert "learning rate changed from" in result.stdout and "to 0.01" in result.stdout
     assert load_checkpoint(work / "model.npz").config.learning_rate == 0.01
 
 
 def test_train_with_dropout_and_a_decaying_learning_rate(work):
-    result = run_cli(["train", "--data", "small.txt", "--cell", "lstm", "--layers", "2", *SMALL, *QUIET,
-                      "--steps", "6", "--optimizer", "adam", "--learning-rate", "0.01", "--lr-decay-steps", "4",
-                      "--min-learning-rate", "0.001", "--dropout", "0.3", "--eval-chars", "0",
-                      "--threads", "2", "--clip", "50", "--forget-bias", "0", "--checkpoint", "drop.npz"], cwd=work)
+    result = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--cell",
+            "lstm",
+            "--layers",
+            "2",
+            *SMALL,
+            *QUIET,
+            "--steps",
+            "6",
+            "--optimizer",
+            "adam",
+            "--learning-rate",
+            "0.01",
+            "--lr-decay-steps",
+            "4",
+            "--min-learning-rate",
+            "0.001",
+            "--dropout",
+            "0.3",
+            "--eval-chars",
+            "0",
+            "--threads",
+            "2",
+            "--clip",
+            "50",
+            "--forget-bias",
+            "0",
+            "--checkpoint",
+            "drop.npz",
+        ],
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
     assert "decaying to 0.001 over 4 steps, dropout 0.3; 2 threads" in result.stdout
     assert "OPENBLAS_NUM_THREADS" not in result.stdout  # the tests set it to 1
     cfg = load_checkpoint(work / "drop.npz").config
     assert (cfg.dropout, cfg.lr_decay_steps, cfg.min_learning_rate, cfg.eval_chars) == (0.3, 4, 0.001, 0)
     assert (cfg.threads, cfg.clip, cfg.forget_bias) == (2, 50, 0)
-    resumed = run_cli(["train", "--data", "small.txt", "--checkpoint", "drop.npz", "--resume", "--steps", "2",
-                       "--no-progress"], cwd=work)
+    resumed = run_cli(
+        ["train", "--data", "small.txt", "--checkpoint", "drop.npz", "--resume", "--steps", "2", "--no-progress"],
+        cwd=work,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert load_checkpoint(work / "drop.npz").step == 8
 
 
-@pytest.mark.parametrize("args,fragments", [
-    (["--dropout", "1"], ["--dropout", "probability"]),
-    (["--dropout", "0.2"], ["dropout is implemented for cell='lstm'"]),
-    (["--cell", "lstm", "--min-learning-rate", "0.5", "--learning-rate", "0.1"], ["min_learning_rate"]),
-    (["--lr-decay-steps", "-3"], ["--lr-decay-steps", "0 or more"]),
-    (["--threads", "0"], ["--threads", "at least 1"]),
-    (["--threads", "5"], ["threads (5) must not exceed batch_size (4)"]),
-    (["--clip", "0"], ["--clip", "positive"]),
-])
+@pytest.mark.parametrize(
+    "args,fragments",
+    [
+        (["--dropout", "1"], ["--dropout", "probability"]),
+        (["--dropout", "0.2"], ["dropout is implemented for cell='lstm'"]),
+        (["--cell", "lstm", "--min-learning-rate", "0.5", "--learning-rate", "0.1"], ["min_learning_rate"]),
+        (["--lr-decay-steps", "-3"], ["--lr-decay-steps", "0 or more"]),
+        (["--threads", "0"], ["--threads", "at least 1"]),
+        (["--threads", "5"], ["threads (5) must not exceed batch_size (4)"]),
+        (["--clip", "0"], ["--clip", "positive"]),
+    ],
+)
 def test_bad_schedule_and_dropout_arguments(work, args, fragments):
-    result = run_cli(["train", "--data", "small.txt", *SMALL, *args, "--steps", "2", "--checkpoint", "new.npz"],
-                     cwd=work)
+    result = run_cli(
+        ["train", "--data", "small.txt", *SMALL, *args, "--steps", "2", "--checkpoint", "new.npz"], cwd=work
+    )
     assert_user_error(result, *fragments)
     assert not (work / "new.npz").exists()
 
 
 # ------------------------------------------------------------------ the default learning-rate schedule
 def test_a_run_decays_over_its_steps_or_its_seconds(work):
-    result = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "12", "--checkpoint", "d.npz"],
-                     cwd=work)
+    result = run_cli(
+        ["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "12", "--checkpoint", "d.npz"], cwd=work
+    )
     assert result.returncode == 0, result.stderr
     assert "over 12 steps" in result.stdout
     cfg = load_checkpoint(work / "d.npz").config
     assert (cfg.lr_decay_steps, cfg.min_learning_rate) == (12, 0)
-    timed = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--seconds", "0.5", "--checkpoint", "t.npz"],
-                    cwd=work)
+    timed = run_cli(
+        ["train", "--data", "small.txt", *SMALL, *QUIET, "--seconds", "0.5", "--checkpoint", "t.npz"], cwd=work
+    )
     assert timed.returncode == 0, timed.stderr
     timed_cfg = load_checkpoint(work / "t.npz").config
     assert (timed_cfg.lr_decay_steps, timed_cfg.lr_decay_seconds) == (0, 0.5)  # decays over its time instead
-    constant = run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", "5", "--lr-decay-steps", "0",
-                        "--checkpoint", "c.npz"], cwd=work)
+    constant = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            *SMALL,
+            *QUIET,
+            "--steps",
+            "5",
+            "--lr-decay-steps",
+            "0",
+            "--checkpoint",
+            "c.npz",
+        ],
+        cwd=work,
+    )
     assert constant.returncode == 0 and load_checkpoint(work / "c.npz").config.lr_decay_steps == 0
 
 
 def train_then_resume(work, name, steps, *resume_args):
     """Train a small model for ``steps`` (its rate decaying over them), then resume it with ``resume_args``."""
-    assert run_cli(["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", steps, "--checkpoint", name],
-                   cwd=work).returncode == 0
-    result = run_cli(["train", "--data", "small.txt", "--checkpoint", name, "--resume", *resume_args,
-                      "--no-progress"], cwd=work)
+    assert (
+        run_cli(
+            ["train", "--data", "small.txt", *SMALL, *QUIET, "--steps", steps, "--checkpoint", name], cwd=work
+        ).returncode
+        == 0
+    )
+    result = run_cli(
+        ["train", "--data", "small.txt", "--checkpoint", name, "--resume", *resume_args, "--no-progress"], cwd=work
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -393,8 +545,22 @@ def test_resuming_a_decayed_run_for_a_time_stretches_it_over_that_time(work):
     ckpt = load_checkpoint(work / "e.npz")
     assert ckpt.config.lr_decay_steps == 0 and ckpt.config.lr_decay_seconds > 1
     assert "learning-rate decay now ends after" in result.stdout
-    again = run_cli(["train", "--data", "small.txt", "--checkpoint", "e.npz", "--resume", "--seconds", "0.5",
-                     "--learning-rate", "0.001", "--no-progress"], cwd=work)
+    again = run_cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--checkpoint",
+            "e.npz",
+            "--resume",
+            "--seconds",
+            "0.5",
+            "--learning-rate",
+            "0.001",
+            "--no-progress",
+        ],
+        cwd=work,
+    )
     assert again.returncode == 0, again.stderr
     cfg = load_checkpoint(work / "e.npz").config
     assert (cfg.learning_rate, cfg.lr_decay_steps, cfg.lr_decay_seconds) == (0.001, 0, 0)  # constant from then on
@@ -404,6 +570,7 @@ def test_a_time_bounded_run_decays_over_its_time():
     from math import isclose
 
     from rnn_lib.config import TrainConfig
+
     cfg = TrainConfig(learning_rate=0.01, lr_decay_seconds=10.0)
     assert cfg.learning_rate_at(10**6, 0.0) == 0.01 and isclose(cfg.learning_rate_at(0, 5.0), 0.005)
     assert cfg.learning_rate_at(0, 10.0) == 0 == cfg.learning_rate_at(0, 99.0)

@@ -5,8 +5,8 @@ The install path is exercised for real except for pip itself: the repository is 
 from a local ``file://`` URL (offline), and ``sys.executable`` is a stand-in that records the pip
 command instead of changing the test environment.
 """
+
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -97,12 +97,14 @@ def test_without_a_published_url_the_cell_says_what_to_do(tmp_path):
 
 def test_readme_badges_follow_the_repository_url():
     readme = (ROOT / "README.md").read_text()
-    assert nbbuild.readme_with_badges(readme, nbbuild.repository_url()) == readme, \
+    assert nbbuild.readme_with_badges(readme, nbbuild.repository_url()) == readme, (
         "run python tools/nbbuild.py --badges"
+    )
     with_url = nbbuild.readme_with_badges(readme, "https://github.com/someone/rnn-course.git")
     assert "https://mybinder.org/v2/gh/someone/rnn-course/HEAD?urlpath=lab/tree/notebooks" in with_url
-    assert "https://colab.research.google.com/github/someone/rnn-course/blob/main/notebooks/00_overview.ipynb" \
-        in with_url
+    assert (
+        "https://colab.research.google.com/github/someone/rnn-course/blob/main/notebooks/00_overview.ipynb" in with_url
+    )
     assert (ROOT / "notebooks" / "00_overview.ipynb").exists()
     # the block is replaced, not added to: writing the badges twice changes nothing
     assert nbbuild.readme_with_badges(with_url, "https://github.com/someone/rnn-course.git") == with_url

@@ -12,6 +12,7 @@ for bit with a reference run stepped in this process), with no temporary or lock
 The random moments come from a seeded generator; the run's exit and checkpoint are checked for
 every trial, so a race shows up as a failed trial with its seed, delays and step.
 """
+
 import json
 import os
 import shutil
@@ -37,8 +38,12 @@ if sys.platform == "win32":  # before the module uses SIGHUP, which Windows lack
 
 ROOT = Path(__file__).resolve().parent.parent
 # the rnn_lib of this source tree, whichever copy is installed; unbuffered so lines arrive as printed
-ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1",
-       "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+ENV = {
+    **os.environ,
+    "OPENBLAS_NUM_THREADS": "1",
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+}
 WORDS = "the cat sat on a mat and then it ran to the dog who was not there".split()
 EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 
@@ -48,13 +53,26 @@ def text(n_words=2000, seed=0):
 
 
 def cli(args, cwd, timeout=60, **kwargs):
-    return subprocess.run([sys.executable, "-m", "rnn_lib", *map(str, args)], cwd=cwd, env=ENV,
-                          capture_output=True, text=True, timeout=timeout, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "rnn_lib", *map(str, args)],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 def start(args, cwd):
-    return subprocess.Popen([sys.executable, "-m", "rnn_lib", *map(str, args)], cwd=cwd, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "rnn_lib", *map(str, args)],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_line(proc, prefix, lines):
@@ -93,8 +111,27 @@ def work(tmp_path):
 # units), so a second signal 0-1.5 ms after the first often lands inside the same step. Measured
 # against the code before the fix with two Ctrl-Cs: 7 of 32 runs saved a half-applied step that
 # loaded as valid and 1 saved nothing; with gaps up to 4 ms, 3 and 20 of 32.
-RACE = ["--data", "small.txt", "--optimizer", "adagrad", "--hidden-size", "512", "--seq-length", "1", "--batch-size", "1",
-        "--eval-every", "0", "--sample-every", "0", "--no-progress", "--lr-decay-steps", "0", "--steps", "1000000"]
+RACE = [
+    "--data",
+    "small.txt",
+    "--optimizer",
+    "adagrad",
+    "--hidden-size",
+    "512",
+    "--seq-length",
+    "1",
+    "--batch-size",
+    "1",
+    "--eval-every",
+    "0",
+    "--sample-every",
+    "0",
+    "--no-progress",
+    "--lr-decay-steps",
+    "0",
+    "--steps",
+    "1000000",
+]
 
 
 def _signal_trial(folder, seed):
@@ -117,8 +154,16 @@ def _signal_trial(folder, seed):
             proc.send_signal(sig)
     finally:
         out, err = finish(proc)
-    return dict(seed=seed, sig=sig, second=second, returncode=proc.returncode, out="".join(lines) + out,
-                err=err, folder=folder, delays=(first_delay, gap))
+    return dict(
+        seed=seed,
+        sig=sig,
+        second=second,
+        returncode=proc.returncode,
+        out="".join(lines) + out,
+        err=err,
+        folder=folder,
+        delays=(first_delay, gap),
+    )
 
 
 def _check_against_reference(trials):
@@ -163,9 +208,32 @@ def test_signals_during_saves_leave_a_whole_checkpoint(work):
     """Saving after every step, two quick Ctrl-Cs at random moments: most land in a save."""
     for seed in range(6):
         rng = np.random.default_rng(100 + seed)
-        proc = start(["train", "--data", "small.txt", "--hidden-size", "128", "--seq-length", "4", "--batch-size",
-                      "2", "--eval-every", "0", "--sample-every", "0", "--no-progress", "--steps", "100000",
-                      "--save-every", "1", "--overwrite", "--checkpoint", "m.npz"], work)
+        proc = start(
+            [
+                "train",
+                "--data",
+                "small.txt",
+                "--hidden-size",
+                "128",
+                "--seq-length",
+                "4",
+                "--batch-size",
+                "2",
+                "--eval-every",
+                "0",
+                "--sample-every",
+                "0",
+                "--no-progress",
+                "--steps",
+                "100000",
+                "--save-every",
+                "1",
+                "--overwrite",
+                "--checkpoint",
+                "m.npz",
+            ],
+            work,
+        )
         lines = []
         try:
             wait_for_line(proc, "model:", lines)
@@ -187,9 +255,28 @@ def test_a_signal_during_the_final_validation_still_saves(tmp_path):
     # under way when the signal comes 50 ms after it was announced
     (tmp_path / "big.txt").write_text(text(150_000, seed=1), encoding="utf-8")
     for sig in (signal.SIGINT, signal.SIGTERM):
-        proc = start(["train", "--data", "big.txt", "--hidden-size", "384", "--batch-size", "2", "--steps", "3",
-                      "--eval-every", "0", "--sample-every", "0", "--no-progress", "--overwrite",
-                      "--checkpoint", "m.npz"], tmp_path)
+        proc = start(
+            [
+                "train",
+                "--data",
+                "big.txt",
+                "--hidden-size",
+                "384",
+                "--batch-size",
+                "2",
+                "--steps",
+                "3",
+                "--eval-every",
+                "0",
+                "--sample-every",
+                "0",
+                "--no-progress",
+                "--overwrite",
+                "--checkpoint",
+                "m.npz",
+            ],
+            tmp_path,
+        )
         lines = []
         try:
             wait_for_line(proc, "final validation on all", lines)
@@ -205,9 +292,31 @@ def test_a_signal_during_the_final_validation_still_saves(tmp_path):
 
 
 def test_sigkill_mid_save_leaves_an_orphan_that_the_next_run_removes(work):
-    proc = start(["train", "--data", "small.txt", "--hidden-size", "128", "--seq-length", "4", "--batch-size", "2",
-                  "--eval-every", "0", "--sample-every", "0", "--no-progress", "--steps", "100000",
-                  "--save-every", "1", "--checkpoint", "m.npz"], work)
+    proc = start(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "128",
+            "--seq-length",
+            "4",
+            "--batch-size",
+            "2",
+            "--eval-every",
+            "0",
+            "--sample-every",
+            "0",
+            "--no-progress",
+            "--steps",
+            "100000",
+            "--save-every",
+            "1",
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     lines = []
     try:
         wait_for_line(proc, "model:", lines)
@@ -220,8 +329,9 @@ def test_sigkill_mid_save_leaves_an_orphan_that_the_next_run_removes(work):
     orphans = list(work.glob("m.npz.*.tmp"))
     assert (work / "m.npz.lock").exists()  # SIGKILL gives no chance to clean up
     before = load_checkpoint(work / "m.npz").step  # the last complete save is intact
-    result = cli(["train", "--data", "small.txt", "--checkpoint", "m.npz", "--resume", "--steps", "2",
-                  "--no-progress"], work)
+    result = cli(
+        ["train", "--data", "small.txt", "--checkpoint", "m.npz", "--resume", "--steps", "2", "--no-progress"], work
+    )
     assert result.returncode == 0, result.stderr
     assert "took over the lock of an earlier run" in result.stdout
     if orphans:  # nearly always: the kill came while a .tmp existed
@@ -233,9 +343,29 @@ def test_sigkill_mid_save_leaves_an_orphan_that_the_next_run_removes(work):
 # ------------------------------------------------------------------ periodic checkpoints
 @pytest.mark.parametrize("every,line", [("25", "step 25: checkpoint saved"), ("0.5s", ": checkpoint saved")])
 def test_periodic_checkpoints_survive_sigkill(work, every, line):
-    proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--steps", "10000000",
-                  "--eval-every", "0", "--sample-every", "0", "--no-progress", "--save-every", every,
-                  "--checkpoint", "m.npz"], work)
+    proc = start(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "8",
+            "--batch-size",
+            "4",
+            "--steps",
+            "10000000",
+            "--eval-every",
+            "0",
+            "--sample-every",
+            "0",
+            "--no-progress",
+            "--save-every",
+            every,
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     lines = []
     try:
         wait_for_line(proc, "model:", lines)
@@ -249,14 +379,24 @@ def test_periodic_checkpoints_survive_sigkill(work, every, line):
     assert ckpt.resumable and ckpt.step > 0
     if every == "25":
         assert ckpt.step % 25 == 0
-    resumed = cli(["train", "--data", "small.txt", "--checkpoint", "m.npz", "--resume", "--steps", "1",
-                   "--no-progress"], work)
+    resumed = cli(
+        ["train", "--data", "small.txt", "--checkpoint", "m.npz", "--resume", "--steps", "1", "--no-progress"], work
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert load_checkpoint(work / "m.npz").step == ckpt.step + 1
 
 
-@pytest.mark.parametrize("value,expected", [("1000", (1000, 0.0)), ("90s", (0, 90.0)), ("5m", (0, 300.0)),
-                                            ("2h", (0, 7200.0)), ("0", (0, 0.0)), ("1.5m", (0, 90.0))])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("1000", (1000, 0.0)),
+        ("90s", (0, 90.0)),
+        ("5m", (0, 300.0)),
+        ("2h", (0, 7200.0)),
+        ("0", (0, 0.0)),
+        ("1.5m", (0, 90.0)),
+    ],
+)
 def test_save_every_takes_steps_or_a_time(value, expected):
     args = build_parser().parse_args(["train", "--save-every", value])
     assert args.save_every == expected
@@ -276,8 +416,16 @@ def test_sigterm_in_process_stops_after_the_step_and_restores_the_handler():
         if event == "log" and trainer.step == 3:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    cfg = TrainConfig(hidden_size=8, seq_length=5, batch_size=2, optimizer="adagrad", learning_rate=0.1,
-                      eval_every=0, sample_every=0, log_every=1)
+    cfg = TrainConfig(
+        hidden_size=8,
+        seq_length=5,
+        batch_size=2,
+        optimizer="adagrad",
+        learning_rate=0.1,
+        eval_every=0,
+        sample_every=0,
+        log_every=1,
+    )
     trainer = Trainer(text(200), cfg, callbacks=[terminate], progress=False).run(steps=50)
     assert trainer.stop_reason == "interrupted (SIGTERM)" and trainer.step == 3
     assert signal.getsignal(signal.SIGTERM) is previous
@@ -288,9 +436,22 @@ def test_an_aborted_step_changes_nothing_and_the_run_resumes_bit_for_bit(monkeyp
     """A step cut short in its gradients (a second signal) leaves the trainer at the end of the last
     whole step, dropout generators included: saved and resumed, it continues as if never stopped."""
     import rnn_lib.lstm
-    cfg = TrainConfig(cell="lstm", layers=2, hidden_size=8, seq_length=5, batch_size=4, optimizer="adagrad",
-                      learning_rate=0.1, dropout=0.3, threads=threads, eval_every=3, sample_every=4,
-                      sample_length=10, log_every=2)
+
+    cfg = TrainConfig(
+        cell="lstm",
+        layers=2,
+        hidden_size=8,
+        seq_length=5,
+        batch_size=4,
+        optimizer="adagrad",
+        learning_rate=0.1,
+        dropout=0.3,
+        threads=threads,
+        eval_every=3,
+        sample_every=4,
+        sample_length=10,
+        log_every=2,
+    )
     straight = Trainer(text(300), cfg, progress=False).run(steps=12)
     real, calls, lock = rnn_lib.lstm.loss_and_grads, [], threading.Lock()
 
@@ -317,8 +478,27 @@ def test_an_aborted_step_changes_nothing_and_the_run_resumes_bit_for_bit(monkeyp
 
 # ------------------------------------------------------------------ output that cannot be written
 def test_a_closed_stdout_does_not_stop_training_or_saving(work):
-    proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--steps", "300",
-                  "--eval-every", "50", "--sample-every", "50", "--no-progress", "--checkpoint", "m.npz"], work)
+    proc = start(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "8",
+            "--batch-size",
+            "4",
+            "--steps",
+            "300",
+            "--eval-every",
+            "50",
+            "--sample-every",
+            "50",
+            "--no-progress",
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     lines = [proc.stdout.readline(), proc.stdout.readline()]  # `| head -n 2`
     proc.stdout.close()
     proc.stderr.close()  # and no terminal for the errors either
@@ -329,8 +509,27 @@ def test_a_closed_stdout_does_not_stop_training_or_saving(work):
 
 def test_a_closed_terminal_then_sighup_still_saves(work):
     """What closing the terminal of a run does: its output goes nowhere, then SIGHUP."""
-    proc = start(["train", "--data", "small.txt", "--hidden-size", "8", "--batch-size", "4", "--seconds", "60",
-                  "--eval-every", "20", "--sample-every", "20", "--no-progress", "--checkpoint", "m.npz"], work)
+    proc = start(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "8",
+            "--batch-size",
+            "4",
+            "--seconds",
+            "60",
+            "--eval-every",
+            "20",
+            "--sample-every",
+            "20",
+            "--no-progress",
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     lines = []
     wait_for_line(proc, "model:", lines)
     proc.stdout.close()
@@ -343,8 +542,24 @@ def test_a_closed_terminal_then_sighup_still_saves(work):
 
 
 def test_sample_streams_and_stops_when_its_reader_goes_away(work):
-    assert cli(["train", "--data", "small.txt", "--hidden-size", "8", "--steps", "5", "--no-progress",
-                "--checkpoint", "m.npz"], work).returncode == 0
+    assert (
+        cli(
+            [
+                "train",
+                "--data",
+                "small.txt",
+                "--hidden-size",
+                "8",
+                "--steps",
+                "5",
+                "--no-progress",
+                "--checkpoint",
+                "m.npz",
+            ],
+            work,
+        ).returncode
+        == 0
+    )
     proc = start(["sample", "--checkpoint", "m.npz", "--length", "10000000"], work)
     first = proc.stdout.read(64)  # arrives long before ten million characters could be made
     assert len(first) == 64
@@ -355,15 +570,46 @@ def test_sample_streams_and_stops_when_its_reader_goes_away(work):
 
 # ------------------------------------------------------------------ one run per checkpoint
 def test_a_second_run_on_a_busy_checkpoint_refuses_naming_the_first(work):
-    first = start(["train", "--data", "small.txt", "--hidden-size", "8", "--seconds", "60", "--eval-every", "0",
-                   "--sample-every", "0", "--no-progress", "--checkpoint", "m.npz"], work)
+    first = start(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "8",
+            "--seconds",
+            "60",
+            "--eval-every",
+            "0",
+            "--sample-every",
+            "0",
+            "--no-progress",
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     lines = []
     try:
         wait_for_line(first, "model:", lines)
         for extra in (["--overwrite"], ["--resume"], []):
             t0 = time.monotonic()
-            second = cli(["train", "--data", "small.txt", "--hidden-size", "8", "--steps", "5", "--no-progress",
-                          "--checkpoint", "m.npz", *extra], work)
+            second = cli(
+                [
+                    "train",
+                    "--data",
+                    "small.txt",
+                    "--hidden-size",
+                    "8",
+                    "--steps",
+                    "5",
+                    "--no-progress",
+                    "--checkpoint",
+                    "m.npz",
+                    *extra,
+                ],
+                work,
+            )
             assert second.returncode == 2 and "Traceback" not in second.stderr
             assert f"m.npz is in use by another training run, process {first.pid}" in second.stderr, second.stderr
             assert time.monotonic() - t0 < 10  # at once, not after training
@@ -379,8 +625,21 @@ def test_a_stale_lock_file_of_a_dead_process_is_taken_over(work):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (work / "m.npz.lock").write_text(json.dumps({"pid": dead.pid, "host": os.uname().nodename}))
-    result = cli(["train", "--data", "small.txt", "--hidden-size", "8", "--steps", "3", "--no-progress",
-                  "--checkpoint", "m.npz"], work)
+    result = cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--hidden-size",
+            "8",
+            "--steps",
+            "3",
+            "--no-progress",
+            "--checkpoint",
+            "m.npz",
+        ],
+        work,
+    )
     assert result.returncode == 0, result.stderr
     assert "took over the lock" in result.stdout
     no_litter(work)
@@ -389,6 +648,7 @@ def test_a_stale_lock_file_of_a_dead_process_is_taken_over(work):
 def test_the_lock_in_process(tmp_path, monkeypatch):
     from rnn_lib import lock as lock_module
     from rnn_lib.lock import CheckpointLock, LockBusy
+
     with CheckpointLock(tmp_path / "m.npz") as held:
         assert held.took_over is None and (tmp_path / "m.npz.lock").exists()
         with pytest.raises(LockBusy, match=f"in use by another training run, process {os.getpid()}"):
@@ -412,14 +672,41 @@ def test_the_lock_in_process(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ any depth
 def test_nine_layers_train_save_resume_and_sample(work):
-    args = ["--data", "small.txt", "--cell", "gru", "--layers", "9", "--hidden-size", "4", "--batch-size", "2",
-            "--no-progress", "--checkpoint", "deep.npz"]
+    args = [
+        "--data",
+        "small.txt",
+        "--cell",
+        "gru",
+        "--layers",
+        "9",
+        "--hidden-size",
+        "4",
+        "--batch-size",
+        "2",
+        "--no-progress",
+        "--checkpoint",
+        "deep.npz",
+    ]
     result = cli(["train", *args, "--steps", "3"], work)
     assert result.returncode == 0, result.stderr
     assert "validation loss:" in result.stdout
     assert load_checkpoint(work / "deep.npz").config.layers == 9
-    resumed = cli(["train", "--data", "small.txt", "--checkpoint", "deep.npz", "--resume", "--steps", "2",
-                   "--hidden-size", "16", "--no-progress"], work)
+    resumed = cli(
+        [
+            "train",
+            "--data",
+            "small.txt",
+            "--checkpoint",
+            "deep.npz",
+            "--resume",
+            "--steps",
+            "2",
+            "--hidden-size",
+            "16",
+            "--no-progress",
+        ],
+        work,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert "ignored with --resume: --hidden-size 16 (the checkpoint has 4)" in resumed.stdout
     sampled = cli(["sample", "--checkpoint", "deep.npz", "--length", "30"], work)
@@ -428,8 +715,9 @@ def test_nine_layers_train_save_resume_and_sample(work):
 
 # ------------------------------------------------------------------ non-finite models, any temperature
 def _trained(tmp_path):
-    cfg = TrainConfig(hidden_size=8, seq_length=5, batch_size=2, optimizer="adagrad", learning_rate=0.1,
-                      eval_every=0, sample_every=0)
+    cfg = TrainConfig(
+        hidden_size=8, seq_length=5, batch_size=2, optimizer="adagrad", learning_rate=0.1, eval_every=0, sample_every=0
+    )
     return Trainer(text(200), cfg, progress=False).run(steps=4)
 
 
@@ -456,8 +744,10 @@ def test_non_finite_parameters_are_refused_on_save_and_on_load(tmp_path):
 def test_any_temperature_samples_defined_text(tmp_path):
     trainer = _trained(tmp_path)
     trainer.save(tmp_path / "m.npz")
-    runs = {t: cli(["sample", "--checkpoint", "m.npz", "--length", "60", "--temperature", t, "--seed", "1"],
-                   tmp_path) for t in ("0", "1e-308", "5e-324", "1e300")}
+    runs = {
+        t: cli(["sample", "--checkpoint", "m.npz", "--length", "60", "--temperature", t, "--seed", "1"], tmp_path)
+        for t in ("0", "1e-308", "5e-324", "1e300")
+    }
     for t, r in runs.items():
         assert r.returncode == 0 and r.stderr == "", (t, r.stderr)  # no RuntimeWarning either
         assert set(r.stdout[:-1]) <= set(trainer.vocab.chars), t
@@ -465,14 +755,17 @@ def test_any_temperature_samples_defined_text(tmp_path):
 
 
 # ------------------------------------------------------------------ found before training
-@pytest.mark.parametrize("args,fragments", [
-    (["--hidden-size", "1000000000"], ["needs about", "EB of memory", "--hidden-size"]),
-    (["--data", "/dev/zero"], ["/dev/zero is not a regular file"]),
-    (["--data", "huge.txt"], ["huge.txt is 2.1 GB", "more than the 1.1 GB"]),
-    (["--checkpoint", "notes.txt/x.npz"], ["notes.txt is a file, not a folder"]),
-    (["--checkpoint", "small.txt", "--overwrite"], ["is the training text", "small.txt"]),
-    (["--cell", "lstm", "--forget-bias", "1e308"], ["initial weights are not finite", "forget_bias=1e+308"]),
-])
+@pytest.mark.parametrize(
+    "args,fragments",
+    [
+        (["--hidden-size", "1000000000"], ["needs about", "EB of memory", "--hidden-size"]),
+        (["--data", "/dev/zero"], ["/dev/zero is not a regular file"]),
+        (["--data", "huge.txt"], ["huge.txt is 2.1 GB", "more than the 1.1 GB"]),
+        (["--checkpoint", "notes.txt/x.npz"], ["notes.txt is a file, not a folder"]),
+        (["--checkpoint", "small.txt", "--overwrite"], ["is the training text", "small.txt"]),
+        (["--cell", "lstm", "--forget-bias", "1e308"], ["initial weights are not finite", "forget_bias=1e+308"]),
+    ],
+)
 def test_problems_are_found_before_training(work, args, fragments):
     (work / "notes.txt").write_text("notes")
     with open(work / "huge.txt", "wb") as f:
@@ -495,8 +788,24 @@ def test_problems_are_found_before_training(work, args, fragments):
 
 
 def test_evaluate_on_a_short_text_names_the_held_out_part(work):
-    assert cli(["train", "--data", "small.txt", "--hidden-size", "8", "--steps", "2", "--no-progress",
-                "--checkpoint", "m.npz"], work).returncode == 0
+    assert (
+        cli(
+            [
+                "train",
+                "--data",
+                "small.txt",
+                "--hidden-size",
+                "8",
+                "--steps",
+                "2",
+                "--no-progress",
+                "--checkpoint",
+                "m.npz",
+            ],
+            work,
+        ).returncode
+        == 0
+    )
     (work / "short.txt").write_text("the cat sat")  # 11 characters: 1 held out
     result = cli(["evaluate", "--checkpoint", "m.npz", "--data", "short.txt"], work)
     assert result.returncode == 2 and "training split" not in result.stderr
@@ -519,28 +828,32 @@ def _rewrite(src, dst, change):
 def _set_state(key, value):
     def change(a, m):
         m["state"][key] = value
+
     return change
 
 
-@pytest.mark.parametrize("change", [
-    lambda a, m: np.frombuffer(b"not an npy record", np.uint8).reshape(1, -1),
-    lambda a, m: np.frombuffer(json.dumps([1, 2, 3]).encode(), np.uint8),
-    _set_state("step", "abc"),
-    _set_state("step", -4),
-    _set_state("sample_rng", {"bit_generator": "PCG64", "state": "nonsense"}),
-    _set_state("sample_rng", [1, 2]),
-    _set_state("samples", [[1]]),
-    _set_state("interval_losses", "abc"),
-    lambda a, m: m.__setitem__("state", [1]),
-    lambda a, m: m.__setitem__("config", [1, 2]),
-    lambda a, m: m["config"].__setitem__("layers", 10 ** 12),
-    lambda a, m: a.__setitem__("param/Whh", np.full(a["param/Whh"].shape, "x")),
-    lambda a, m: a.__setitem__("param/Whh", np.ones(a["param/Whh"].shape, bool)),
-    lambda a, m: a.__setitem__("memory/Whh", np.full(a["memory/Whh"].shape, np.nan, np.float32)),
-    lambda a, m: a.__setitem__("history/step", np.zeros((2, 2))),
-    lambda a, m: a.__setitem__("history/train_nats", np.zeros(7)),
-    lambda a, m: a.__setitem__("hprev", np.zeros((3, 3), np.float32)),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda a, m: np.frombuffer(b"not an npy record", np.uint8).reshape(1, -1),
+        lambda a, m: np.frombuffer(json.dumps([1, 2, 3]).encode(), np.uint8),
+        _set_state("step", "abc"),
+        _set_state("step", -4),
+        _set_state("sample_rng", {"bit_generator": "PCG64", "state": "nonsense"}),
+        _set_state("sample_rng", [1, 2]),
+        _set_state("samples", [[1]]),
+        _set_state("interval_losses", "abc"),
+        lambda a, m: m.__setitem__("state", [1]),
+        lambda a, m: m.__setitem__("config", [1, 2]),
+        lambda a, m: m["config"].__setitem__("layers", 10**12),
+        lambda a, m: a.__setitem__("param/Whh", np.full(a["param/Whh"].shape, "x")),
+        lambda a, m: a.__setitem__("param/Whh", np.ones(a["param/Whh"].shape, bool)),
+        lambda a, m: a.__setitem__("memory/Whh", np.full(a["memory/Whh"].shape, np.nan, np.float32)),
+        lambda a, m: a.__setitem__("history/step", np.zeros((2, 2))),
+        lambda a, m: a.__setitem__("history/train_nats", np.zeros(7)),
+        lambda a, m: a.__setitem__("hprev", np.zeros((3, 3), np.float32)),
+    ],
+)
 def test_hand_made_checkpoints_fail_with_one_line(tmp_path, change):
     trainer = _trained(tmp_path)
     trainer.save(tmp_path / "m.npz")
@@ -573,7 +886,7 @@ def test_fuzzed_checkpoints_load_or_fail_with_one_line(tmp_path):
         arrays = {n[:-4]: np.load(z.open(n)) for n in z.namelist()}
     meta = json.loads(arrays["meta"].tobytes())
     rng = np.random.default_rng(12)
-    junk = [None, True, -1, 0, 2 ** 70, 1.5, float("nan"), "", "abc", [], [1, "a"], {}, {"a": [None]}]
+    junk = [None, True, -1, 0, 2**70, 1.5, float("nan"), "", "abc", [], [1, "a"], {}, {"a": [None]}]
     outcomes = {"loaded": 0, "refused": 0}
     for i in range(400):
         bad = tmp_path / "bad.npz"
@@ -596,8 +909,14 @@ def test_fuzzed_checkpoints_load_or_fail_with_one_line(tmp_path):
             else:
                 key = list(mutated)[rng.integers(len(mutated))]
                 shape = mutated[key].shape
-                mutated[key] = [np.zeros(shape[::-1] or (2,)), np.zeros(shape, "U1"), np.zeros(shape, bool),
-                                np.full(shape, np.inf), np.zeros(shape + (1,)), np.zeros(0)][rng.integers(6)]
+                mutated[key] = [
+                    np.zeros(shape[::-1] or (2,)),
+                    np.zeros(shape, "U1"),
+                    np.zeros(shape, bool),
+                    np.full(shape, np.inf),
+                    np.zeros(shape + (1,)),
+                    np.zeros(0),
+                ][rng.integers(6)]
             mutated["meta"] = np.frombuffer(json.dumps(m).encode(), np.uint8) if kind == 2 else arrays["meta"]
             np.savez(bad, **mutated)
         try:

@@ -6,6 +6,7 @@ The check is only worth something if it can fail, so a correct loop-based backwa
 here must pass it and two classic mistakes (forgetting the carried gradient ``dhnext``, forgetting
 tanh' = 1 - h^2) must fail it.
 """
+
 import numpy as np
 import pytest
 
@@ -39,7 +40,7 @@ def loop_backward(params, cache, targets, carry_dhnext=True, tanh_derivative=Tru
 
     ``carry_dhnext=False`` and ``tanh_derivative=False`` are the two classic mistakes.
     """
-    Wxh, Whh, Why = params["Wxh"], params["Whh"], params["Why"]
+    Whh, Why = params["Whh"], params["Why"]
     hs, probs, x = cache["hs"], cache["probs"], cache["inputs"]
     Tn, B = x.shape
     y = np.asarray(targets).reshape(Tn, B)
@@ -149,7 +150,7 @@ def test_gradcheck_on_a_known_function_passes_and_fails():
     assert good.max_rel_error < 1e-8
     bad = gradcheck(lambda a: (float((a["x"] ** 3).sum()), {"x": 2 * a["x"] ** 2}), {"x": x.copy()})
     assert bad.max_rel_error > 0.1
-    np.testing.assert_allclose(bad["x"].numeric, 3 * x ** 2, rtol=1e-8)
+    np.testing.assert_allclose(bad["x"].numeric, 3 * x**2, rtol=1e-8)
     assert bad["x"].worst_index in {(0, 0), (0, 1), (1, 0), (1, 1)}
 
 

@@ -7,6 +7,7 @@
 (c) every checker of rnn_grading gives its specific feedback for each deliberately wrong
     implementation (written the way a student would write it) and passes the right ones.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ EXERCISES = {
     "02_softmax_cross_entropy": [("softmax_ce_grad", "test_softmax_ce_grad", 2, grading.check_softmax_grad)],
     "03_backprop_through_time": [("rnn_backward", "test_rnn_backward", 4, grading.check_rnn_backward)],
     "04_adagrad_and_clipping": [("adagrad_update", "test_adagrad_update", 2, grading.check_adagrad_update)],
-    "06_sampling": [("sample_with_temperature", "test_sample_with_temperature", 2,
-                     grading.check_sample_with_temperature)],
+    "06_sampling": [
+        ("sample_with_temperature", "test_sample_with_temperature", 2, grading.check_sample_with_temperature)
+    ],
     "11_lstm_and_gru": [("lstm_gate_backward", "test_lstm_gate_backward", 3, grading.check_lstm_gate_backward)],
 }
 HIDDEN_SEEDS = (1, 2, 3)
@@ -74,8 +76,10 @@ def test_solution_notebook_has_its_exercises_and_ran_them(name):
 def run_cells_until(name: str, grade_id: str) -> dict:
     """The namespace of the solution notebook after running its code cells up to the cell ``grade_id``."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
     namespace = {"__name__": "__notebook__", "display": lambda *args, **kwargs: None}
     cwd = os.getcwd()
@@ -107,8 +111,13 @@ def test_solution_functions_pass_the_checkers(name, capsys):
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_homework.py"), "--out", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_homework.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -136,8 +145,12 @@ def test_student_version_hides_solutions_and_hidden_tests(name, release):
     for solution_id, test_id, _, _ in EXERCISES[name]:
         # the solution cell keeps everything outside the markers: signature, docstring, the calls after it
         placeholder = r"\1# YOUR CODE HERE\n\1raise NotImplementedError()"
-        expected = re.sub(r"^( *)### BEGIN SOLUTION\n.*?### END SOLUTION", placeholder,
-                          source(solutions[solution_id]), flags=re.S | re.M)
+        expected = re.sub(
+            r"^( *)### BEGIN SOLUTION\n.*?### END SOLUTION",
+            placeholder,
+            source(solutions[solution_id]),
+            flags=re.S | re.M,
+        )
         assert source(students[solution_id]).strip() == expected.strip()
         # the test cell keeps its visible tests only
         visible, hidden = source(solutions[test_id]).split("### BEGIN HIDDEN TESTS")
@@ -153,13 +166,15 @@ def test_student_version_hides_solutions_and_hidden_tests(name, release):
 def test_student_version_fails_each_exercise_with_not_implemented(name, release):
     import nbformat
     from nbclient import NotebookClient
+
     path = release / name / f"{name}.ipynb"
     nb = nbformat.read(path, as_version=4)
     graded = [i for i, c in enumerate(nb.cells) if "nbgrader" in c.metadata]
-    nb.cells = nb.cells[:graded[-1] + 1]  # up to the last exercise's tests: the rest need the answers
+    nb.cells = nb.cells[: graded[-1] + 1]  # up to the last exercise's tests: the rest need the answers
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute(env=env)  # passed on to the kernel manager: one BLAS thread, no display
 
     def error(cell):
@@ -293,8 +308,11 @@ def test_check_rnn_backward_messages_the_brief_asks_for():
 @pytest.mark.parametrize("key", ["Wxh", "Whh", "bh", "Why", "by"])
 def test_check_rnn_backward_spots_assignment_instead_of_accumulation(key):
     fn = student_function(BPTT.replace(f'grads["{key}"] +=', f'grads["{key}"] ='), "rnn_backward")
-    with pytest.raises(AssertionError, match=rf"grads\['{key}'\] holds only the contribution of time step 0.*"
-                                             r"did you write `=` instead of `\+=`\?"):
+    with pytest.raises(
+        AssertionError,
+        match=rf"grads\['{key}'\] holds only the contribution of time step 0.*"
+        r"did you write `=` instead of `\+=`\?",
+    ):
         grading.check_rnn_backward(fn, seed=0)
 
 
@@ -334,8 +352,10 @@ def adagrad_update(params, grads, memory, learning_rate, eps=1e-8):
 """
 ADAGRAD_BUGS = {
     "eps_outside_sqrt": [("np.sqrt(mem + eps)", "(np.sqrt(mem) + eps)")],
-    "step_before_memory": [("        mem += dparam * dparam\n", ""), ("np.sqrt(mem + eps)",
-                                                                    "np.sqrt(mem + eps)\n        mem += dparam * dparam")],
+    "step_before_memory": [
+        ("        mem += dparam * dparam\n", ""),
+        ("np.sqrt(mem + eps)", "np.sqrt(mem + eps)\n        mem += dparam * dparam"),
+    ],
     "memory_not_squared": [("mem += dparam * dparam", "mem += dparam")],
     "memory_not_accumulated": [("mem += dparam * dparam", "mem[...] = dparam * dparam")],
     "no_sqrt": [("np.sqrt(mem + eps)", "(mem + eps)")],
@@ -355,18 +375,33 @@ def test_check_adagrad_update_names_the_mistake(bug):
     assert grading.ADAGRAD_MISTAKES[bug][1] in str(info.value)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("param -= learning_rate * dparam", "param = param - learning_rate * dparam",
-     r"the parameters did not change: did you write `param = param - learning_rate \* ...`\?.*in place with `-=`"),
-    ("mem += dparam * dparam", "mem = mem + dparam * dparam",
-     r"the memory did not change: did you write `mem = mem \+ dparam \* dparam`\?.*in place with `\+=`"),
-    ("param -= learning_rate * dparam / np.sqrt(mem + eps)",
-     "params[name] = param - learning_rate * dparam / np.sqrt(mem + eps)",
-     r"params\['Wxh'\] is a new array: you replaced it .*in place"),
-    ("np.sqrt(mem + eps)", "np.sqrt(mem)", r"wrong values for param Wxh.*\nthere are nan or inf.*np.sqrt\(mem \+ eps\)"),
-    ("mem += dparam * dparam", "mem += dparam * dparam\n        dparam *= 0",
-     r"changed grads\['Wxh'\]"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "param -= learning_rate * dparam",
+            "param = param - learning_rate * dparam",
+            r"the parameters did not change: did you write `param = param - learning_rate \* ...`\?"
+            r".*in place with `-=`",
+        ),
+        (
+            "mem += dparam * dparam",
+            "mem = mem + dparam * dparam",
+            r"the memory did not change: did you write `mem = mem \+ dparam \* dparam`\?.*in place with `\+=`",
+        ),
+        (
+            "param -= learning_rate * dparam / np.sqrt(mem + eps)",
+            "params[name] = param - learning_rate * dparam / np.sqrt(mem + eps)",
+            r"params\['Wxh'\] is a new array: you replaced it .*in place",
+        ),
+        (
+            "np.sqrt(mem + eps)",
+            "np.sqrt(mem)",
+            r"wrong values for param Wxh.*\nthere are nan or inf.*np.sqrt\(mem \+ eps\)",
+        ),
+        ("mem += dparam * dparam", "mem += dparam * dparam\n        dparam *= 0", r"changed grads\['Wxh'\]"),
+    ],
+)
 def test_check_adagrad_update_in_place_and_eps(old, new, message):
     with pytest.raises(AssertionError, match=message):
         grading.check_adagrad_update(student_function(mutate(ADAGRAD, old, new), "adagrad_update"), seed=0)
@@ -375,8 +410,7 @@ def test_check_adagrad_update_in_place_and_eps(old, new, message):
 def test_check_adagrad_update_accepts_the_gists_loop():
     gist = mutate(ADAGRAD, "param -= learning_rate * dparam", "param += -learning_rate * dparam")
     for seed in (0, 1):
-        grading.check_adagrad_update(student_function(gist, "adagrad_update"), seed=seed, steps=5,
-                                     learning_rate=1.0)
+        grading.check_adagrad_update(student_function(gist, "adagrad_update"), seed=seed, steps=5, learning_rate=1.0)
 
 
 SAMPLE = """
@@ -392,9 +426,9 @@ SAMPLE_BUGS = {
     "no_temperature": [("z = y / temperature", "z = y")],
     "on_probabilities": [("z = y / temperature", "q = np.exp(y - y.max())\n    z = q / q.sum() / temperature")],
     "multiplied": [("z = y / temperature", "z = y * temperature")],
-    "greedy": [("np.searchsorted(np.cumsum(p), rng.random(), side=\"right\")", "np.argmax(p)")],
-    "uniform": [("np.searchsorted(np.cumsum(p), rng.random(), side=\"right\")", "rng.integers(len(p))")],
-    "off_by_one": [("side=\"right\"))", "side=\"right\") - 1) % len(p)")],
+    "greedy": [('np.searchsorted(np.cumsum(p), rng.random(), side="right")', "np.argmax(p)")],
+    "uniform": [('np.searchsorted(np.cumsum(p), rng.random(), side="right")', "rng.integers(len(p))")],
+    "off_by_one": [('side="right"))', 'side="right") - 1) % len(p)')],
 }
 
 
@@ -417,12 +451,14 @@ def test_check_sample_with_temperature_other_failures():
         return np.argmax(y) if T == 0 else rng.choice(len(y), p=np.exp(y / T) / np.exp(y / T).sum())
     """
     grading.check_sample_with_temperature(student_function(with_choice, "f"), seed=0)  # any correct draw
-    global_random = student_function(mutate(SAMPLE, "rng.random()", "np.random.default_rng().random()"),
-                                      "sample_with_temperature")
+    global_random = student_function(
+        mutate(SAMPLE, "rng.random()", "np.random.default_rng().random()"), "sample_with_temperature"
+    )
     with pytest.raises(AssertionError, match="does not use rng"):
         grading.check_sample_with_temperature(global_random, seed=0)
-    in_place = student_function(mutate(SAMPLE, "z = y / temperature", "y /= temperature\n    z = y"),
-                                "sample_with_temperature")
+    in_place = student_function(
+        mutate(SAMPLE, "z = y / temperature", "y /= temperature\n    z = y"), "sample_with_temperature"
+    )
     with pytest.raises(AssertionError, match="not y /= temperature"):
         grading.check_sample_with_temperature(in_place, seed=0)
     no_greedy = student_function(mutate(SAMPLE, "if temperature == 0:", "if False:"), "sample_with_temperature")
@@ -448,7 +484,8 @@ def test_make_homework_refuses_a_notebook_out_of_sync_with_its_source(tmp_path):
     stale.write_text(json.dumps(nb))
     assert make_homework.out_of_sync([stale]) == [
         "02_softmax_cross_entropy.ipynb: cells differ from notebooks/src/02_softmax_cross_entropy.py; "
-        "run python tools/nbbuild.py notebooks/src/02_softmax_cross_entropy.py"]
+        "run python tools/nbbuild.py notebooks/src/02_softmax_cross_entropy.py"
+    ]
 
 
 LSTM_GATE = """
@@ -495,8 +532,8 @@ def test_check_lstm_gate_backward_passes_right_answers_and_agrees_with_finite_di
     rng = np.random.default_rng(9)
     H = 3
     z, c_prev, dh, dcnext = rng.normal(0, 1.5, (4 * H, 2)), *(rng.normal(0, 1, (H, 2)) for _ in range(3))
-    i, f, o = (grading._sigmoid(z[k * H:(k + 1) * H]) for k in range(3))
-    g = np.tanh(z[3 * H:])
+    i, f, o = (grading._sigmoid(z[k * H : (k + 1) * H]) for k in range(3))
+    g = np.tanh(z[3 * H :])
     dz, dc_prev = grading._lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, np.tanh(f * c_prev + i * g))
     numeric_dz = grading._numerical_gradient(lambda v: grading._lstm_step_loss(v, c_prev, dh, dcnext), z)
     numeric_dc = grading._numerical_gradient(lambda v: grading._lstm_step_loss(z, v, dh, dcnext), c_prev)
@@ -505,8 +542,10 @@ def test_check_lstm_gate_backward_passes_right_answers_and_agrees_with_finite_di
 
 def test_check_lstm_gate_backward_other_failures():
     right = student_function(LSTM_GATE, "lstm_gate_backward")
-    aliased = student_function(mutate(LSTM_GATE, "dc = dh * o * (1 - tanh_c**2) + dcnext",
-                                      "dc = dcnext\n    dc += dh * o * (1 - tanh_c**2)"), "lstm_gate_backward")
+    aliased = student_function(
+        mutate(LSTM_GATE, "dc = dh * o * (1 - tanh_c**2) + dcnext", "dc = dcnext\n    dc += dh * o * (1 - tanh_c**2)"),
+        "lstm_gate_backward",
+    )
     with pytest.raises(AssertionError, match=r"changed dcnext.*`dc = dcnext` makes dc a second name"):
         grading.check_lstm_gate_backward(aliased, seed=0)
     with pytest.raises(AssertionError, match="return two arrays"):
@@ -519,19 +558,30 @@ def test_check_lstm_gate_backward_other_failures():
     with pytest.raises(NotImplementedError):
         grading.check_lstm_gate_backward(student_function("def f(*a):\n    raise NotImplementedError()", "f"))
     # orders other than PyTorch's are recognised too, and named
-    shuffled = student_function(mutate(LSTM_GATE, SIGMOID_SLOPES + ", dg * (1 - g**2)",
-                                       "do * o * (1 - o), df * f * (1 - f), di * i * (1 - i), dg * (1 - g**2)"),
-                                "lstm_gate_backward")
+    shuffled = student_function(
+        mutate(
+            LSTM_GATE,
+            SIGMOID_SLOPES + ", dg * (1 - g**2)",
+            "do * o * (1 - o), df * f * (1 - f), di * i * (1 - i), dg * (1 - g**2)",
+        ),
+        "lstm_gate_backward",
+    )
     with pytest.raises(AssertionError, match="stacked in the wrong order.*Yours are in the order o, f, i, g"):
         grading.check_lstm_gate_backward(shuffled, seed=0)
     # mistakes outside the table: the parts that are wrong, and where to look
     half_dcnext = student_function(mutate(LSTM_GATE, "+ dcnext", "+ 0.5 * dcnext"), "lstm_gate_backward")
-    with pytest.raises(AssertionError, match=r"wrong dz_i, dz_f, dz_g, dc_prev \(right: dz_o\).*\n.*computed "
-                                             r"from dc: check dc = dh \* o"):
+    with pytest.raises(
+        AssertionError,
+        match=r"wrong dz_i, dz_f, dz_g, dc_prev \(right: dz_o\).*\n.*computed "
+        r"from dc: check dc = dh \* o",
+    ):
         grading.check_lstm_gate_backward(half_dcnext, seed=0)
     scaled_f = student_function(mutate(LSTM_GATE, "df = dc * c_prev", "df = 1.1 * dc * c_prev"), "lstm_gate_backward")
-    with pytest.raises(AssertionError, match=r"wrong dz_f \(right: dz_i, dz_o, dz_g, dc_prev\).*\n"
-                                             r"compare each wrong part with its line"):
+    with pytest.raises(
+        AssertionError,
+        match=r"wrong dz_f \(right: dz_i, dz_o, dz_g, dc_prev\).*\n"
+        r"compare each wrong part with its line",
+    ):
         grading.check_lstm_gate_backward(scaled_f, seed=0)
 
 

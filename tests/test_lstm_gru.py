@@ -8,6 +8,7 @@ stream, column vectors, a one-hot input vector multiplied by Wx0, one layer afte
 step, and the backward pass step by step. The vectorised modules must agree with them to 1e-12 in
 float64.
 """
+
 import numpy as np
 import pytest
 
@@ -61,8 +62,16 @@ def assert_close(a, b, tol=1e-12):
 # although the backward pass is right (about 1 seed in 8 here). The seeds below give no such entry:
 # the largest relative error of each case is below 1e-7, ten times under TOL, while a wrong backward
 # pass gives errors of 1e-2 or more (see test_the_gradient_check_catches_a_wrong_backward_pass).
-GRADCHECK_SEEDS = {("lstm", 1, 1): 11, ("lstm", 1, 3): 6, ("lstm", 2, 1): 4, ("lstm", 2, 3): 7,
-                   ("gru", 1, 1): 5, ("gru", 1, 3): 10, ("gru", 2, 1): 3, ("gru", 2, 3): 3}
+GRADCHECK_SEEDS = {
+    ("lstm", 1, 1): 11,
+    ("lstm", 1, 3): 6,
+    ("lstm", 2, 1): 4,
+    ("lstm", 2, 3): 7,
+    ("gru", 1, 1): 5,
+    ("gru", 1, 3): 10,
+    ("gru", 2, 1): 3,
+    ("gru", 2, 3): 3,
+}
 
 
 def gradcheck_cell(module, params, inputs, targets, hprev, backward=None, dropout=0.0):
@@ -119,9 +128,10 @@ def test_the_gradient_check_catches_a_wrong_backward_pass(cell):
         # a backward pass that forgot the recurrence: each step only sees its own output
         one_step = {}
         T_ = cache["inputs"].shape[0]
+        c = None  # the previous step's cache
         for t in range(T_):
-            c = module.forward(p, cache["inputs"][t:t + 1], hprev if t == 0 else c["h_last"])
-            g, _ = module.backward(p, c, np.asarray(y).reshape(T_, -1)[t:t + 1])
+            c = module.forward(p, cache["inputs"][t : t + 1], hprev if t == 0 else c["h_last"])
+            g, _ = module.backward(p, c, np.asarray(y).reshape(T_, -1)[t : t + 1])
             for k in g:
                 one_step[k] = one_step.get(k, 0) + g[k]
         return one_step, dhprev
@@ -231,6 +241,7 @@ def test_results_of_loss_and_grads_are_not_overwritten_by_the_next_call(cell, la
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_loss_and_grads_from_two_threads_at_once(cell):
     import threading
+
     module = CELLS[cell]
     problems = [make_problem(cell, 16 + k, 2, 3, hidden=32, steps=20) for k in range(2)]
     expected = [module.loss_and_grads(*p, clip=None) for p in problems]
@@ -281,7 +292,7 @@ def test_output_logits_predict_the_next_character(cell, layers):
     np.testing.assert_allclose(logits - logits.max(axis=0), last, atol=1e-12)
     # and before any input: the logits of the initial state, y = Why h_top + by
     Hs = H * (2 if cell == "lstm" else 1)
-    h_top = hprev[Hs * (layers - 1):Hs * (layers - 1) + H]
+    h_top = hprev[Hs * (layers - 1) : Hs * (layers - 1) + H]
     assert_close(module.output_logits(params, hprev), params["Why"] @ h_top + params["by"])
     with pytest.raises(ValueError, match="state must have shape"):
         module.output_logits(params, hprev[:-1])
@@ -294,15 +305,15 @@ def test_lstm_state_layout_h_then_c_per_layer():
     for l in range(2):
         assert_close(s[l, 0], cache["hs"][l, -1].T)
         assert_close(s[l, 1], cache["cs"][l, -1].T)
-        assert_close(cache["hs"][l, 0].T, hprev[2 * l * H:2 * l * H + H])
-        assert_close(cache["cs"][l, 0].T, hprev[2 * l * H + H:2 * (l + 1) * H])
+        assert_close(cache["hs"][l, 0].T, hprev[2 * l * H : 2 * l * H + H])
+        assert_close(cache["cs"][l, 0].T, hprev[2 * l * H + H : 2 * (l + 1) * H])
     # h = o * tanh(c) with o in (0, 1)
     assert np.all(np.abs(s[:, 0]) <= np.abs(np.tanh(s[:, 1])) + 1e-15)
 
 
 def test_gru_update_gate_near_one_keeps_the_state():
     params, inputs, _, hprev = make_problem("gru", 12, 1, 2)
-    params["b0"][H:2 * H] = 50  # z = sigmoid(50 + ...) = 1: h_t = h_{t-1}
+    params["b0"][H : 2 * H] = 50  # z = sigmoid(50 + ...) = 1: h_t = h_{t-1}
     cache = gru.forward(params, inputs, hprev)
     assert_close(cache["h_last"], hprev, tol=1e-9)
 
@@ -387,7 +398,7 @@ def test_init_params_shapes_dtype_and_one_buffer(cell, dtype, layers):
     for l in range(layers):
         b = params[f"b{l}"][:, 0]
         if cell == "lstm":
-            assert np.all(b[Hn:2 * Hn] == 1) and not b[:Hn].any() and not b[2 * Hn:].any()
+            assert np.all(b[Hn : 2 * Hn] == 1) and not b[:Hn].any() and not b[2 * Hn :].any()
         else:
             assert not b.any() and not params[f"bhn{l}"].any()
     assert not params["by"].any()
@@ -406,7 +417,7 @@ def test_lstm_forget_bias_sets_only_the_forget_gate_rows():
     plain = lstm.init_params(9, Hn, np.random.default_rng(0), layers=2)
     for l in range(2):
         b = params[f"b{l}"][:, 0]
-        assert np.all(b[Hn:2 * Hn] == -0.5) and not b[:Hn].any() and not b[2 * Hn:].any()
+        assert np.all(b[Hn : 2 * Hn] == -0.5) and not b[:Hn].any() and not b[2 * Hn :].any()
     for k in plain:  # the weights do not depend on it
         if not k.startswith("b"):
             assert np.array_equal(params[k], plain[k]), k
@@ -448,10 +459,15 @@ def test_init_params_rejects_bad_arguments(cell):
         module.init_params(V, H, np.random.RandomState(0))
     with pytest.raises(TypeError, match="default_rng"):
         module.init_params(V, H, 0)
-    for kwargs, match in [(dict(vocab_size=0), "vocab_size"), (dict(hidden_size=-2), "hidden_size"),
-                          (dict(hidden_size=2.5), "hidden_size"), (dict(layers=0), "layers"),
-                          (dict(layers=True), "layers"), (dict(scale=-1.0), "scale"),
-                          (dict(scale=float("nan")), "scale")]:
+    for kwargs, match in [
+        (dict(vocab_size=0), "vocab_size"),
+        (dict(hidden_size=-2), "hidden_size"),
+        (dict(hidden_size=2.5), "hidden_size"),
+        (dict(layers=0), "layers"),
+        (dict(layers=True), "layers"),
+        (dict(scale=-1.0), "scale"),
+        (dict(scale=float("nan")), "scale"),
+    ]:
         args = dict(vocab_size=V, hidden_size=H, rng=np.random.default_rng(0)) | kwargs
         with pytest.raises(ValueError, match=match):
             module.init_params(**args)
@@ -462,17 +478,26 @@ def test_init_params_rejects_bad_arguments(cell):
 def test_the_cells_have_distinct_parameter_names():
     """A checkpoint's parameter names tell which cell (and how many layers) made it."""
     from rnn_lib import rnn
+
     names = [set(rnn.param_shapes(1, 1))]
     for module in (lstm, gru):
         names += [set(module.param_shapes(1, 1, layers)) for layers in (1, 2, 3)]
-    assert all(a != b for i, a in enumerate(names) for b in names[i + 1:])
+    assert all(a != b for i, a in enumerate(names) for b in names[i + 1 :])
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_module_provides_the_cell_protocol(cell):
     module = CELLS[cell]
-    for name in ("PARAM_NAMES", "param_shapes", "init_params", "initial_state", "forward", "backward",
-                 "loss_and_grads", "output_logits"):
+    for name in (
+        "PARAM_NAMES",
+        "param_shapes",
+        "init_params",
+        "initial_state",
+        "forward",
+        "backward",
+        "loss_and_grads",
+        "output_logits",
+    ):
         assert hasattr(module, name), name
 
 
@@ -483,20 +508,23 @@ def _good(cell):
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
-@pytest.mark.parametrize("change,match", [
-    (lambda x, y, h: (np.r_[x[:-1], V], y, h), rf"inputs holds id {V}, outside 0\.\.{V - 1}"),
-    (lambda x, y, h: (np.r_[x[:-1], -1], y, h), r"inputs holds id -1, outside 0\.\."),
-    (lambda x, y, h: (x.astype(float), y, h), r"inputs must hold integer character ids"),
-    (lambda x, y, h: (x, np.r_[y[:-1], V + 3], h), rf"targets holds id {V + 3}"),
-    (lambda x, y, h: (x, y.astype(np.float32), h), r"targets must hold integer"),
-    (lambda x, y, h: (x, y[:-1], h), r"targets must have the same shape as inputs"),
-    (lambda x, y, h: (x, np.stack([y, y], 1), h), r"targets must have the same shape as inputs"),
-    (lambda x, y, h: (x, y, h[:, 0]), r"hprev must have shape \(S, B\) = \(\d+, 1\)"),
-    (lambda x, y, h: (x, y, np.zeros((h.shape[0], 2))), r"hprev must have shape .* got \(\d+, 2\)"),
-    (lambda x, y, h: (x, y, np.zeros((h.shape[0] - 1, 1))), r"hprev must have shape .*initial_state"),
-    (lambda x, y, h: (x[:0], y[:0], h), r"inputs must have shape \(T,\) or \(T, B\) with T, B >= 1"),
-    (lambda x, y, h: (x[:, None, None], y, h), r"inputs must have shape"),
-])
+@pytest.mark.parametrize(
+    "change,match",
+    [
+        (lambda x, y, h: (np.r_[x[:-1], V], y, h), rf"inputs holds id {V}, outside 0\.\.{V - 1}"),
+        (lambda x, y, h: (np.r_[x[:-1], -1], y, h), r"inputs holds id -1, outside 0\.\."),
+        (lambda x, y, h: (x.astype(float), y, h), r"inputs must hold integer character ids"),
+        (lambda x, y, h: (x, np.r_[y[:-1], V + 3], h), rf"targets holds id {V + 3}"),
+        (lambda x, y, h: (x, y.astype(np.float32), h), r"targets must hold integer"),
+        (lambda x, y, h: (x, y[:-1], h), r"targets must have the same shape as inputs"),
+        (lambda x, y, h: (x, np.stack([y, y], 1), h), r"targets must have the same shape as inputs"),
+        (lambda x, y, h: (x, y, h[:, 0]), r"hprev must have shape \(S, B\) = \(\d+, 1\)"),
+        (lambda x, y, h: (x, y, np.zeros((h.shape[0], 2))), r"hprev must have shape .* got \(\d+, 2\)"),
+        (lambda x, y, h: (x, y, np.zeros((h.shape[0] - 1, 1))), r"hprev must have shape .*initial_state"),
+        (lambda x, y, h: (x[:0], y[:0], h), r"inputs must have shape \(T,\) or \(T, B\) with T, B >= 1"),
+        (lambda x, y, h: (x[:, None, None], y, h), r"inputs must have shape"),
+    ],
+)
 def test_bad_inputs_raise_value_error(cell, change, match):
     params, x, y, h = _good(cell)
     x, y, h = change(x, y, h)
@@ -512,6 +540,7 @@ def test_hprev_of_another_cell_or_depth_is_refused(cell):
     with pytest.raises(ValueError, match=rf"hprev must have shape \(S, B\) = \({state_size(cell, H, 2)}, 1\)"):
         module.forward(params, x, one_layer)
     from rnn_lib import rnn
+
     with pytest.raises(ValueError, match="not parameters of a layered cell"):
         module.forward(rnn.init_params(V, H, np.random.default_rng(0)), x, one_layer)
 
@@ -525,14 +554,14 @@ def test_learns_a_short_repeating_text(cell):
     params = module.init_params(8, 16, np.random.default_rng(0), dtype=np.float32, layers=2)
     opt = Adam(params, 1e-2)
     B, Tn = 4, 12
-    grid = ids[:B * (len(ids) // B)].reshape(B, -1).T
+    grid = ids[: B * (len(ids) // B)].reshape(B, -1).T
     h = module.initial_state(params, B)
     losses = []
     for step in range(150):
         p = (step * Tn) % (grid.shape[0] - Tn - 1)
         if p == 0:
             h = module.initial_state(params, B)
-        loss, grads, h = module.loss_and_grads(params, grid[p:p + Tn], grid[p + 1:p + Tn + 1], h)
+        loss, grads, h = module.loss_and_grads(params, grid[p : p + Tn], grid[p + 1 : p + Tn + 1], h)
         opt.step(grads)
         losses.append(loss / Tn)
     assert losses[0] > 1.9  # about ln 8 = 2.08
@@ -549,8 +578,8 @@ def textbook_adam(params, grads_list, lr, beta1=0.9, beta2=0.999, eps=1e-8):
             g = grads[k]
             m[k] = beta1 * m[k] + (1 - beta1) * g
             v[k] = beta2 * v[k] + (1 - beta2) * g * g
-            m_hat = m[k] / (1 - beta1 ** t)
-            v_hat = v[k] / (1 - beta2 ** t)
+            m_hat = m[k] / (1 - beta1**t)
+            v_hat = v[k] / (1 - beta2**t)
             p[k] = p[k] - lr * m_hat / (np.sqrt(v_hat) + eps)
     return p, m, v
 
@@ -632,8 +661,12 @@ def test_adam_state_dict_resumes_the_same_updates():
 
 def test_adam_rejects_bad_hyperparameters():
     params = {"w": np.zeros(3)}
-    for kwargs, match in [(dict(learning_rate=0), "learning_rate"), (dict(beta1=1.0), "beta1"),
-                          (dict(beta2=-0.1), "beta2"), (dict(eps=0), "eps")]:
+    for kwargs, match in [
+        (dict(learning_rate=0), "learning_rate"),
+        (dict(beta1=1.0), "beta1"),
+        (dict(beta2=-0.1), "beta2"),
+        (dict(eps=0), "eps"),
+    ]:
         with pytest.raises(ValueError, match=match):
             Adam(params, **({"learning_rate": 1e-3} | kwargs))
     with pytest.raises(KeyError, match="missing"):
@@ -649,7 +682,7 @@ def test_gradcheck_with_dropout(cell, layers):
     result = gradcheck_cell(module, params, inputs, targets, hprev, dropout=0.3)
     # a few gradient entries can be tiny (a unit dropped at most steps), where centred differences
     # lose relative accuracy; the median over all entries must be far below a wrong pass's 1e-2
-    for name, report in result.items():
+    for report in result.values():
         assert report.max_rel_error < 1e-4, f"{cell} layers={layers}: {report}"
         assert np.median(report.errors) < TOL, f"{cell} layers={layers}: {report}"
 
@@ -700,11 +733,16 @@ def test_dropout_drops_the_stated_fraction_and_keeps_the_mean():
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
-@pytest.mark.parametrize("dropout,rng,error,match", [
-    (1.0, np.random.default_rng(0), ValueError, "dropout"), (-0.1, np.random.default_rng(0), ValueError, "dropout"),
-    ("0.5", np.random.default_rng(0), ValueError, "dropout"), (0.5, None, TypeError, "rng"),
-    (0.5, np.random.RandomState(0), TypeError, "default_rng"),
-])
+@pytest.mark.parametrize(
+    "dropout,rng,error,match",
+    [
+        (1.0, np.random.default_rng(0), ValueError, "dropout"),
+        (-0.1, np.random.default_rng(0), ValueError, "dropout"),
+        ("0.5", np.random.default_rng(0), ValueError, "dropout"),
+        (0.5, None, TypeError, "rng"),
+        (0.5, np.random.RandomState(0), TypeError, "default_rng"),
+    ],
+)
 def test_dropout_bad_arguments(cell, dropout, rng, error, match):
     module = CELLS[cell]
     params, inputs, targets, hprev = make_problem(cell, 0, 1, 3)
@@ -718,6 +756,7 @@ def test_dropout_bad_arguments(cell, dropout, rng, error, match):
 def test_cell_of_reads_the_cell_and_any_depth_from_the_names(cell, layers):
     """The depth comes from the names (Wh0 ... Wh{L-1}), not from trying depths 1-8 (the --layers 9 bug)."""
     from rnn_lib.cells import CELLS, cell_of
+
     params = CELLS[cell].init_params(V, H, np.random.default_rng(0), layers=layers)
     assert cell_of(params) == (CELLS[cell], layers)
     del params[f"b{layers - 1}"]  # one name missing: no cell
@@ -728,6 +767,7 @@ def test_cell_of_reads_the_cell_and_any_depth_from_the_names(cell, layers):
 def test_cell_of_the_vanilla_rnn_and_the_cells_by_name():
     from rnn_lib import rnn
     from rnn_lib.cells import CELL_NAMES, cell_of, get_cell
+
     assert cell_of(rnn.init_params(V, H, np.random.default_rng(0))) == (rnn, 1)
     assert CELL_NAMES == ("rnn", "lstm", "gru")
     assert get_cell("lstm") is lstm and get_cell("gru") is gru and get_cell("rnn") is rnn

@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size, T time steps, B batch (streams).
 """
+
 import numpy as np
 import pytest
 
@@ -83,8 +84,7 @@ def test_batch_equals_average_of_single_streams(B):
     targets = rng.integers(0, V, (T, B))
     hprev = 0.5 * rng.standard_normal((H, B))
     loss, grads, h_last = rnn.loss_and_grads(params, inputs, targets, hprev, clip=None)
-    refs = [loss_and_grads_reference(params, inputs[:, b], targets[:, b], hprev[:, [b]], clip=None)
-            for b in range(B)]
+    refs = [loss_and_grads_reference(params, inputs[:, b], targets[:, b], hprev[:, [b]], clip=None) for b in range(B)]
     assert_close(loss, np.mean([r[0] for r in refs]))
     for k in rnn.PARAM_NAMES:
         assert_close(grads[k], np.mean([r[1][k] for r in refs], axis=0))
@@ -142,8 +142,13 @@ def test_float32_params_give_float32_results_close_to_float64():
 def test_init_params_shapes_dtype_and_packing(vocab_size, hidden_size, dtype):
     params = rnn.init_params(vocab_size, hidden_size, np.random.default_rng(0), dtype=dtype)
     assert tuple(params) == rnn.PARAM_NAMES
-    expected = {"Wxh": (hidden_size, vocab_size), "Whh": (hidden_size, hidden_size),
-                "Why": (vocab_size, hidden_size), "bh": (hidden_size, 1), "by": (vocab_size, 1)}
+    expected = {
+        "Wxh": (hidden_size, vocab_size),
+        "Whh": (hidden_size, hidden_size),
+        "Why": (vocab_size, hidden_size),
+        "bh": (hidden_size, 1),
+        "by": (vocab_size, 1),
+    }
     assert {k: v.shape for k, v in params.items()} == expected
     assert rnn.param_shapes(vocab_size, hidden_size) == expected
     assert all(v.dtype == dtype for v in params.values())
@@ -203,20 +208,23 @@ def _good():
     return params, rng.integers(0, V, T), rng.integers(0, V, T), np.zeros((H, 1))
 
 
-@pytest.mark.parametrize("change,match", [
-    (lambda x, y, h: (np.r_[x[:-1], V], y, h), rf"inputs holds id {V}, outside 0\.\.{V - 1}"),
-    (lambda x, y, h: (np.r_[x[:-1], -1], y, h), r"inputs holds id -1, outside 0\.\."),
-    (lambda x, y, h: (x.astype(float), y, h), r"inputs must hold integer character ids"),
-    (lambda x, y, h: (x, np.r_[y[:-1], V + 3], h), rf"targets holds id {V + 3}"),
-    (lambda x, y, h: (x, y.astype(np.float32), h), r"targets must hold integer"),
-    (lambda x, y, h: (x, y[:-1], h), r"targets must have the same shape as inputs"),
-    (lambda x, y, h: (x, np.stack([y, y], 1), h), r"targets must have the same shape as inputs"),
-    (lambda x, y, h: (x, y, h[:, 0]), rf"hprev must have shape \(H, B\) = \({H}, 1\)"),
-    (lambda x, y, h: (x, y, np.zeros((H, 2))), r"hprev must have shape .* got \(9, 2\)"),
-    (lambda x, y, h: (x, y, np.zeros((H + 1, 1))), r"hprev must have shape"),
-    (lambda x, y, h: (x[:0], y[:0], h), r"inputs must have shape \(T,\) or \(T, B\) with T, B >= 1"),
-    (lambda x, y, h: (x[:, None, None], y, h), r"inputs must have shape"),
-])
+@pytest.mark.parametrize(
+    "change,match",
+    [
+        (lambda x, y, h: (np.r_[x[:-1], V], y, h), rf"inputs holds id {V}, outside 0\.\.{V - 1}"),
+        (lambda x, y, h: (np.r_[x[:-1], -1], y, h), r"inputs holds id -1, outside 0\.\."),
+        (lambda x, y, h: (x.astype(float), y, h), r"inputs must hold integer character ids"),
+        (lambda x, y, h: (x, np.r_[y[:-1], V + 3], h), rf"targets holds id {V + 3}"),
+        (lambda x, y, h: (x, y.astype(np.float32), h), r"targets must hold integer"),
+        (lambda x, y, h: (x, y[:-1], h), r"targets must have the same shape as inputs"),
+        (lambda x, y, h: (x, np.stack([y, y], 1), h), r"targets must have the same shape as inputs"),
+        (lambda x, y, h: (x, y, h[:, 0]), rf"hprev must have shape \(H, B\) = \({H}, 1\)"),
+        (lambda x, y, h: (x, y, np.zeros((H, 2))), r"hprev must have shape .* got \(9, 2\)"),
+        (lambda x, y, h: (x, y, np.zeros((H + 1, 1))), r"hprev must have shape"),
+        (lambda x, y, h: (x[:0], y[:0], h), r"inputs must have shape \(T,\) or \(T, B\) with T, B >= 1"),
+        (lambda x, y, h: (x[:, None, None], y, h), r"inputs must have shape"),
+    ],
+)
 def test_bad_inputs_raise_value_error(change, match):
     params, x, y, h = _good()
     x, y, h = change(x, y, h)

@@ -3,6 +3,7 @@ plain-loop reference implementation it must agree with.
 
 Dimension letters: V vocabulary size, N text length, n order.
 """
+
 import math
 from collections import defaultdict
 
@@ -28,7 +29,7 @@ class ReferenceKN:
         grams = [defaultdict(int) for _ in range(order + 1)]  # grams[k]: k-gram tuple -> count
         for k in range(1, order + 1):
             for i in range(len(ids) - k + 1):
-                grams[k][tuple(ids[i:i + k])] += 1
+                grams[k][tuple(ids[i : i + k])] += 1
         self.counts = [None] * (order + 1)
         self.counts[order] = dict(grams[order])
         for k in range(1, order):  # continuation count: distinct characters seen just before
@@ -52,7 +53,7 @@ class ReferenceKN:
                 self.D.append(discount)
 
     def prob(self, context, w):
-        context = tuple(context)[max(0, len(context) - self.order + 1):] if self.order > 1 else ()
+        context = tuple(context)[max(0, len(context) - self.order + 1) :] if self.order > 1 else ()
         return self._p(len(context) + 1, context, w)
 
     def _p(self, k, h, w):
@@ -67,7 +68,7 @@ class ReferenceKN:
 
     def log_loss(self, ids):
         ids = [int(i) for i in ids]
-        logs = [math.log(self.prob(ids[max(0, i - self.order + 1):i], ids[i])) for i in range(len(ids))]
+        logs = [math.log(self.prob(ids[max(0, i - self.order + 1) : i], ids[i])) for i in range(len(ids))]
         return -sum(logs) / len(logs)
 
 
@@ -75,9 +76,8 @@ class ReferenceKN:
 @pytest.mark.parametrize("order", [1, 2, 3, 4, 5])
 def test_distributions_sum_to_one_for_seen_and_unseen_contexts(order):
     model = NGramModel.fit(IDS, order, V)
-    seen = [IDS[:0], IDS[:1], IDS[3:3 + order - 1], IDS[-(order - 1):] if order > 1 else IDS[:0]]
-    unseen = [VOCAB.encode("xyz!"), VOCAB.encode("zzz"), VOCAB.encode("x"),
-              VOCAB.encode("tac")]
+    seen = [IDS[:0], IDS[:1], IDS[3 : 3 + order - 1], IDS[-(order - 1) :] if order > 1 else IDS[:0]]
+    unseen = [VOCAB.encode("xyz!"), VOCAB.encode("zzz"), VOCAB.encode("x"), VOCAB.encode("tac")]
     for context in seen + unseen:
         p = model.distribution(context)
         assert p.shape == (V,)
@@ -142,11 +142,10 @@ def test_vectorised_model_agrees_with_the_plain_loop_reference(order, discount):
     model = NGramModel.fit(train, order, 7, discount=discount)
     ref = ReferenceKN(train, order, 7, discount=discount)
     assert model.discounts == pytest.approx(tuple(ref.D[1:]), abs=1e-15)
-    expected = [math.log(ref.prob(held_out[max(0, i - order + 1):i], held_out[i]))
-                for i in range(len(held_out))]
+    expected = [math.log(ref.prob(held_out[max(0, i - order + 1) : i], held_out[i])) for i in range(len(held_out))]
     np.testing.assert_allclose(model.log_probs(held_out), expected, rtol=0, atol=1e-12)
     assert abs(model.log_loss(held_out) - ref.log_loss(held_out)) < 1e-12
-    for context in ([], held_out[:1], held_out[10:10 + order], [6, 6, 6, 6]):
+    for context in ([], held_out[:1], held_out[10 : 10 + order], [6, 6, 6, 6]):
         want = [ref.prob(list(context), w) for w in range(7)]
         np.testing.assert_allclose(model.distribution(context), want, rtol=0, atol=1e-12)
 
@@ -172,7 +171,7 @@ def test_probs_of_scores_a_fixed_character_everywhere_and_sums_to_one_over_chara
         assert table.shape == (V, len(held_out))
         np.testing.assert_allclose(table.sum(axis=0), 1, rtol=0, atol=1e-12)
         for i in range(len(held_out)):
-            context = held_out[max(0, i - order + 1):i]
+            context = held_out[max(0, i - order + 1) : i]
             np.testing.assert_allclose(table[:, i], model.distribution(context), rtol=0, atol=1e-15)
         # the actual next characters give back log_probs
         actual = table[held_out, np.arange(len(held_out))]
@@ -187,14 +186,14 @@ def test_context_counts_count_how_often_each_full_context_was_followed_by_a_char
     model = NGramModel.fit(IDS, order, V)
     counts = model.context_counts(held_out)
     assert counts.shape == (len(held_out),) and counts.dtype == np.int64
-    assert (counts[:order - 1] == -1).all()
+    assert (counts[: order - 1] == -1).all()
     train = TEXT
     for i in range(order - 1, len(held_out)):
-        h = VOCAB.decode(held_out[i - order + 1:i])
+        h = VOCAB.decode(held_out[i - order + 1 : i])
         # occurrences of h with a character after it (overlapping ones count)
         expected = sum(train.startswith(h, j) for j in range(len(train) - len(h)))
         assert counts[i] == expected, (order, i, h)
-    assert (counts[order - 1:] == 0).any() or order == 1  # some contexts were never seen
+    assert (counts[order - 1 :] == 0).any() or order == 1  # some contexts were never seen
 
 
 def test_context_counts_of_a_model_with_no_full_context():
@@ -235,20 +234,23 @@ def test_sampling_draws_from_the_distribution_with_one_uniform_number_per_charac
 
 
 # ------------------------------------------------------------------ bad input
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(order=0), "order must be an integer >= 1"),
-    (dict(order=2.0), "order must be an integer >= 1"),
-    (dict(vocab_size=0), "vocab_size must be a positive integer"),
-    (dict(ids=np.array([], dtype=np.int64)), "empty text"),
-    (dict(ids=np.array([0, 1, V])), f"id {V}, outside the vocabulary"),
-    (dict(ids=np.array([0, -1])), "id -1, outside the vocabulary"),
-    (dict(ids=np.array([0.0, 1.0])), "integer ids"),
-    (dict(ids=np.zeros((2, 3), np.int64)), "1-D sequence"),
-    (dict(discount=0.0), r"discount must be a number in \(0, 1\]"),
-    (dict(discount=1.5), r"discount must be a number in \(0, 1\]"),
-    (dict(discount=[0.5, 0.5]), "one discount per order"),
-    (dict(order=20), "does not fit the int64 codes"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(order=0), "order must be an integer >= 1"),
+        (dict(order=2.0), "order must be an integer >= 1"),
+        (dict(vocab_size=0), "vocab_size must be a positive integer"),
+        (dict(ids=np.array([], dtype=np.int64)), "empty text"),
+        (dict(ids=np.array([0, 1, V])), f"id {V}, outside the vocabulary"),
+        (dict(ids=np.array([0, -1])), "id -1, outside the vocabulary"),
+        (dict(ids=np.array([0.0, 1.0])), "integer ids"),
+        (dict(ids=np.zeros((2, 3), np.int64)), "1-D sequence"),
+        (dict(discount=0.0), r"discount must be a number in \(0, 1\]"),
+        (dict(discount=1.5), r"discount must be a number in \(0, 1\]"),
+        (dict(discount=[0.5, 0.5]), "one discount per order"),
+        (dict(order=20), "does not fit the int64 codes"),
+    ],
+)
 def test_bad_input_is_explained(kwargs, message):
     args = dict(ids=IDS, order=3, vocab_size=V) | kwargs
     with pytest.raises(ValueError, match=message):
@@ -272,14 +274,17 @@ def test_bad_queries_are_explained():
 # ------------------------------------------------------------------ the notebook's figure
 def test_plot_loss_by_order_keeps_fixed_colours_per_name():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
     from rnn_notebook.plotting import plot_loss_by_order
+
     orders = np.arange(1, 4)
-    ax = plot_loss_by_order(orders, {"train": [3.0, 2.0, 1.5], "val": [3.1, 2.4, 2.2]}, {"RNN": 2.3},
-                            colors={"val": "C1", "RNN": "C2"})
+    ax = plot_loss_by_order(
+        orders, {"train": [3.0, 2.0, 1.5], "val": [3.1, 2.4, 2.2]}, {"RNN": 2.3}, colors={"val": "C1", "RNN": "C2"}
+    )
     colours = {line.get_label(): to_rgba(line.get_color()) for line in ax.get_lines()}
     assert colours["train"] == to_rgba("C0")
     assert colours["val"] == to_rgba("C1") and colours["RNN"] == to_rgba("C2")

@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size, T time steps.
 """
+
 import numpy as np
 import pytest
 
@@ -65,7 +66,7 @@ def test_adagrad_on_the_library_gradients_matches_the_gist_formula():
     np.testing.assert_allclose(opt.mWhh, mem["Whh"], rtol=1e-14)
     np.testing.assert_allclose(opt.mby, mem["by"], rtol=1e-14)
     with pytest.raises(AttributeError):
-        opt.mFoo
+        _ = opt.mFoo
     assert set(opt.state_dict()) == set(rnn.PARAM_NAMES)
 
 

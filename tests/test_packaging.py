@@ -1,5 +1,6 @@
 """The project's own promises: dependency lists agree, CI runs the README's command, notebooks are
 built from their sources and committed executed, with the conventions the series follows."""
+
 import json
 import re
 import subprocess
@@ -41,7 +42,7 @@ def _as_pypi(spec: str) -> str:
     """A conda-forge requirement spelled with its PyPI name."""
     for pypi, conda in CONDA_NAMES.items():
         if _name(spec) == conda:
-            return pypi + spec[len(conda):]
+            return pypi + spec[len(conda) :]
     return spec
 
 
@@ -68,7 +69,8 @@ def test_environment_yml_matches_pyproject():
     assert conda_requirements() == pyproject_requirements(), (
         "environment.yml and pyproject.toml list different dependencies: "
         f"only in environment.yml {sorted(conda_requirements() - pyproject_requirements())}, "
-        f"only in pyproject.toml {sorted(pyproject_requirements() - conda_requirements())}")
+        f"only in pyproject.toml {sorted(pyproject_requirements() - conda_requirements())}"
+    )
 
 
 def test_environment_yml_uses_conda_forge_names():
@@ -76,7 +78,8 @@ def test_environment_yml_uses_conda_forge_names():
     for pypi, conda in CONDA_NAMES.items():
         assert re.search(rf"^\s*- {re.escape(conda)}\b", text, re.M), f"conda-forge calls {pypi!r} {conda!r}"
         assert not re.search(rf"^  - {re.escape(pypi)}(?![\w-])", text, re.M), (
-            f"environment.yml lists {pypi!r}: on conda-forge that is another package; use {conda!r}")
+            f"environment.yml lists {pypi!r}: on conda-forge that is another package; use {conda!r}"
+        )
 
 
 def test_environment_yml_installs_the_package():
@@ -96,7 +99,8 @@ def test_ci_runs_the_readme_test_command():
     command = readme_command("tests")
     ci = (ROOT / ".ci" / "run").read_text()
     assert command in [line.strip() for line in ci.splitlines()], (
-        f"the README's test command {command!r} is not a line of .ci/run")
+        f"the README's test command {command!r} is not a line of .ci/run"
+    )
     assert "python3 -m venv" in ci, ".ci/run must create a fresh virtual environment"
     assert "set -euo pipefail" in ci
 
@@ -107,8 +111,9 @@ def test_readme_main_command_uses_the_cli():
 
 
 def test_notebooks_match_their_sources():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "nbbuild.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "nbbuild.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -133,8 +138,7 @@ def test_notebook_conventions(path):
     # comments may quote the gist (e.g. its list(set(data))); only executable code must follow the rules
     statements = "\n".join(line.split("#", 1)[0] for line in code.splitlines())
     assert "np.set_printoptions(precision=4, suppress=True)" in code
-    assert "np.random.seed(" not in statements and "np.random.rand" not in statements, \
-        "use np.random.default_rng(seed)"
+    assert "np.random.seed(" not in statements and "np.random.rand" not in statements, "use np.random.default_rng(seed)"
     assert "list(set(" not in statements.replace(" ", ""), "vocabularies are sorted(set(text))"
     for c in cells:
         src = "".join(c["source"])
@@ -143,6 +147,7 @@ def test_notebook_conventions(path):
             # nbval only recognises a comment that is exactly the marker, so the reason goes below it
             assert lines[0].strip() == "# NBVAL_IGNORE_OUTPUT", (
                 f"{path.name}: the first line must be exactly '# NBVAL_IGNORE_OUTPUT' (nbval ignores "
-                f"anything else), got {lines[0]!r}")
+                f"anything else), got {lines[0]!r}"
+            )
             reason = lines[1] if len(lines) > 1 and lines[1].lstrip().startswith("#") else ""
             assert len(reason.strip(" #")) > 10, f"{path.name}: say why the output is ignored in the next comment line"

@@ -16,6 +16,7 @@ By hand, against other BLAS kernels too (OpenBLAS's ``OPENBLAS_CORETYPE``; see t
 
     NPY_DISABLE_CPU_FEATURES="$(python tests/test_portability.py)" pytest notebooks/
 """
+
 from __future__ import annotations
 
 import os
@@ -76,21 +77,38 @@ def test_the_second_configuration_computes_differently():
     default, second = _probe(dict(os.environ)), _probe(second_configuration())
     assert default != second, (
         f"with NPY_DISABLE_CPU_FEATURES={second_configuration()['NPY_DISABLE_CPU_FEATURES']!r} numpy computed "
-        f"the same float32 tanh/exp bits as by default, so the second configuration tests nothing on this CPU")
+        f"the same float32 tanh/exp bits as by default, so the second configuration tests nothing on this CPU"
+    )
 
 
 @pytest.mark.slow
 def test_every_notebook_holds_under_the_second_configuration():
     """nbval, strict, on every notebook, with numpy's SIMD paths off: about two minutes on 2 cores."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider", "--no-header",
-         "-o", "testpaths=notebooks"],
-        cwd=ROOT, env=second_configuration(), capture_output=True, text=True, timeout=1200)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "notebooks",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--no-header",
+            "-o",
+            "testpaths=notebooks",
+        ],
+        cwd=ROOT,
+        env=second_configuration(),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     tail = "\n".join(result.stdout.splitlines()[-40:])
     assert result.returncode == 0, (
         "under NPY_DISABLE_CPU_FEATURES (numpy's baseline code) some notebook outputs differ from the "
         "stored ones: they depend on the CPU. Make such an output robust (a seed average, an ordering, a "
-        "tolerance) or mark its cell # NBVAL_IGNORE_OUTPUT with a reason.\n" + tail)
+        "tolerance) or mark its cell # NBVAL_IGNORE_OUTPUT with a reason.\n" + tail
+    )
 
 
 if __name__ == "__main__":  # print the second configuration's NPY_DISABLE_CPU_FEATURES value

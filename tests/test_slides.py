@@ -11,6 +11,7 @@ later builds need neither npm nor a network. Without npm (and without that cache
 skipped, and the browser test is skipped without Chromium or Playwright; when the environment
 variable CI is set they fail instead.
 """
+
 import importlib.util
 import json
 import os
@@ -35,7 +36,7 @@ def _load(name):
 build_slides = _load("build_slides")
 
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-NOTEBOOK = ROOT / "notebooks" / "01_hello_vocabulary.ipynb"   # small, with maths and a widget
+NOTEBOOK = ROOT / "notebooks" / "01_hello_vocabulary.ipynb"  # small, with maths and a widget
 
 
 def _unavailable(reason: str):
@@ -47,8 +48,9 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
     if not build_slides.cached() and shutil.which("npm") is None:
-        _unavailable("npm is needed once to fetch reveal.js and the other slide assets "
-                     f"into {build_slides.DEFAULT_CACHE}")
+        _unavailable(
+            f"npm is needed once to fetch reveal.js and the other slide assets into {build_slides.DEFAULT_CACHE}"
+        )
     out = tmp_path_factory.mktemp("slides")
     [path] = build_slides.build([NOTEBOOK], out=out, quiet=True)
     return path
@@ -68,7 +70,7 @@ class _Sections(HTMLParser):
         if tag == "div" and "slides" in (dict(attrs).get("class") or "").split() and self.in_slides is None:
             self.in_slides = len(self.stack)
         elif tag == "section" and self.in_slides is not None:
-            depth = self.stack[self.in_slides:].count("section")
+            depth = self.stack[self.in_slides :].count("section")
             self.counts[depth] = self.counts.get(depth, 0) + 1
 
     def handle_endtag(self, tag):
@@ -94,10 +96,17 @@ def test_deck_uses_the_local_reveal_js(deck):
     assert '"reveal.js/dist/reveal.js"' in page, "reveal.js is not required from the local copy"
     assert "unpkg.com" not in page and "cdnjs" not in page and "jsdelivr" not in page
     assert not build_slides.remote_references(page), "a script or style sheet still comes from the web"
-    for local in ("reveal.js/dist/reveal.js", "reveal.js/dist/reveal.css", "reveal.js/dist/theme/white.css",
-                  "reveal.js/plugin/notes/notes.js", "vendor/require.js", "vendor/jquery.min.js",
-                  "vendor/mathjax/MathJax.js", "vendor/mathjax/config/TeX-AMS_CHTML-full.js",
-                  "vendor/html-manager/embed-amd.js"):
+    for local in (
+        "reveal.js/dist/reveal.js",
+        "reveal.js/dist/reveal.css",
+        "reveal.js/dist/theme/white.css",
+        "reveal.js/plugin/notes/notes.js",
+        "vendor/require.js",
+        "vendor/jquery.min.js",
+        "vendor/mathjax/MathJax.js",
+        "vendor/mathjax/config/TeX-AMS_CHTML-full.js",
+        "vendor/html-manager/embed-amd.js",
+    ):
         assert (out / local).is_file(), f"{local} was not copied next to the deck"
     assert (out / "index.html").is_file()
 
@@ -108,9 +117,11 @@ def test_deck_has_a_slide_per_slide_boundary(deck):
     parser = _Sections()
     parser.feed(deck.read_text(encoding="utf-8"))
     assert parser.counts.get(1) == slides, (
-        f"{parser.counts.get(1)} top-level <section>s, the notebook's metadata starts {slides} slides")
+        f"{parser.counts.get(1)} top-level <section>s, the notebook's metadata starts {slides} slides"
+    )
     assert parser.counts.get(2) == subslides, (
-        f"{parser.counts.get(2)} nested <section>s, expected {subslides} (a slide plus its subslides)")
+        f"{parser.counts.get(2)} nested <section>s, expected {subslides} (a slide plus its subslides)"
+    )
 
 
 @pytest.mark.slow
@@ -120,6 +131,7 @@ def test_deck_works_offline_in_a_browser(deck):
     if missing:
         _unavailable("the offline deck check needs " + "; ".join(missing))
     from playwright.sync_api import sync_playwright
+
     remote, failed, errors = [], [], []
     with sync_playwright() as playwright:
         browser = browser_check.launch_browser(playwright)
@@ -131,7 +143,7 @@ def test_deck_works_offline_in_a_browser(deck):
         page.wait_for_selector(".reveal.ready", timeout=30_000)
         page.wait_for_function("() => document.querySelectorAll('.MathJax_CHTML').length > 0", timeout=30_000)
         mathjax_idle = "() => MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"
-        page.wait_for_function(mathjax_idle, timeout=30_000)   # typesetting done (else a jump races it)
+        page.wait_for_function(mathjax_idle, timeout=30_000)  # typesetting done (else a jump races it)
         page.wait_for_selector(".widget-slider", state="attached", timeout=30_000)
         mathjax = page.locator(".MathJax_CHTML").count()
         widget_images = page.locator("img.widget-image").evaluate_all("imgs => imgs.map(i => i.naturalWidth)")
@@ -141,14 +153,16 @@ def test_deck_works_offline_in_a_browser(deck):
             const top = sub.parentElement;
             return [[...top.parentElement.children].indexOf(top), [...top.children].indexOf(sub)]; }""")
         page.goto(f"{deck.as_uri()}#/{position[0]}/{position[1]}")
-        shown = "() => { const f = document.querySelector('.widget-slider').closest('.fragment'); " \
-                "return !f || f.classList.contains('visible'); }"
+        shown = (
+            "() => { const f = document.querySelector('.widget-slider').closest('.fragment'); "
+            "return !f || f.classList.contains('visible'); }"
+        )
         for _ in range(10):  # step through the fragments with the space bar, as a presenter does
             if page.evaluate(shown):
                 break
             page.keyboard.press("Space")
             page.wait_for_timeout(300)
-        page.wait_for_timeout(1000)   # the template re-typesets the maths of each new slide
+        page.wait_for_timeout(1000)  # the template re-typesets the maths of each new slide
         page.wait_for_function(mathjax_idle, timeout=30_000)
         page.locator(".widget-slider").scroll_into_view_if_needed()
         page.wait_for_timeout(300)

@@ -2,6 +2,7 @@
 
 Read from the source files, so a module added or renamed is covered without changing this file.
 """
+
 import ast
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_the_import_graph_has_no_cycle():
 
     def visit(m):
         if m in path:
-            cycle = path[path.index(m):] + [m]
+            cycle = path[path.index(m) :] + [m]
             raise AssertionError(f"import cycle: {' -> '.join(cycle)}")
         if m in done:
             return
@@ -70,21 +71,33 @@ def test_the_import_graph_has_no_cycle():
 
 
 def test_no_public_function_or_class_hides_a_module():
-    hidden = [name for name in dir(rnn_lib) if not name.startswith("_") and name in MODULES
-              and isinstance(getattr(rnn_lib, name), (type, type(test_no_public_function_or_class_hides_a_module)))]
+    hidden = [
+        name
+        for name in dir(rnn_lib)
+        if not name.startswith("_")
+        and name in MODULES
+        and isinstance(getattr(rnn_lib, name), (type, type(test_no_public_function_or_class_hides_a_module)))
+    ]
     assert not hidden, f"rnn_lib.{hidden[0]} is a function or class named like the module rnn_lib/{hidden[0]}.py"
 
 
 def test_the_library_never_imports_notebook_code():
-    found = [f"rnn_lib/{m}.py:{line} imports {name}" for m in MODULES for name, line in _imports(m)
-             if name.split(".")[0] in FORBIDDEN]
+    found = [
+        f"rnn_lib/{m}.py:{line} imports {name}"
+        for m in MODULES
+        for name, line in _imports(m)
+        if name.split(".")[0] in FORBIDDEN
+    ]
     assert not found, found
     # nor does anything it imports, all modules loaded (but __main__, which runs the CLI)
-    probe = (f"import importlib, sys\nfor m in {[m for m in MODULES if m != '__main__']!r}:\n"
-             f"    importlib.import_module('rnn_lib' if m == '__init__' else 'rnn_lib.' + m)\n"
-             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(FORBIDDEN)!r})))")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                            cwd=PACKAGE.parent)
+    probe = (
+        f"import importlib, sys\nfor m in {[m for m in MODULES if m != '__main__']!r}:\n"
+        f"    importlib.import_module('rnn_lib' if m == '__init__' else 'rnn_lib.' + m)\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(FORBIDDEN)!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=PACKAGE.parent
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", result.stdout
 

@@ -6,6 +6,7 @@
   metadata, as tools/nbbuild.py, so an instructor can edit a source in JupyterLab through jupytext.
 - ``ruff check`` and ``ruff format --check`` pass with the configuration in pyproject.toml.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,8 +24,13 @@ SOURCES = sorted((ROOT / "notebooks" / "src").glob("*.py"))
 
 
 def _collect(*args) -> str:
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                             *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -55,8 +61,13 @@ def test_notebooks_conftest_compares_outputs_strictly(tmp_path):
         nb.cells.append(cell)
         nbformat.write(nb, tmp_path / "notebooks" / f"{name}.ipynb")
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    result = subprocess.run([sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert "1 failed, 1 passed" in result.stdout, result.stdout + result.stderr
     assert "wrong.ipynb::Cell 0" in result.stdout
 
@@ -71,7 +82,8 @@ def test_jupytext_reads_the_same_cells_as_nbbuild(src):
         meta = {k: v for k, v in b.metadata.items() if k != "lines_to_next_cell"}  # jupytext's layout hint
         meta.setdefault("slideshow", {"slide_type": "-"})  # nbbuild's default: continue the slide
         assert (a["cell_type"], a["source"], a["metadata"]) == (b.cell_type, b.source.strip("\n"), meta), (
-            f"{src.name}, cell {i}: jupytext reads it differently")
+            f"{src.name}, cell {i}: jupytext reads it differently"
+        )
 
 
 def _ruff(*args) -> subprocess.CompletedProcess:
@@ -100,8 +112,13 @@ def test_commit_subjects_are_short_with_a_body():
     known = subprocess.run([git, "cat-file", "-e", f"{RULE_SINCE}^{{commit}}"], cwd=ROOT, capture_output=True)
     if known.returncode != 0:
         pytest.skip("a shallow clone: the commits since the rule are not all here")
-    log = subprocess.run([git, "log", "--no-merges", "--format=%h%x00%s%x00%b%x1e", f"{RULE_SINCE}..HEAD"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    log = subprocess.run(
+        [git, "log", "--no-merges", "--format=%h%x00%s%x00%b%x1e", f"{RULE_SINCE}..HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     problems = []
     for entry in filter(str.strip, log.split("\x1e")):
         sha, subject, body = entry.strip("\n").split("\x00")

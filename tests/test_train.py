@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, H hidden size, T time steps (seq_length), B streams.
 """
+
 import math
 import os
 import signal
@@ -24,9 +25,18 @@ TIMES = ("seconds", "val_seconds")
 
 
 def config(**overrides):
-    base = dict(hidden_size=8, seq_length=5, batch_size=2, dtype="float64", eval_every=0,
-                sample_every=0, log_every=1, learning_rate=0.1, sample_length=12,
-                optimizer="adagrad")
+    base = dict(
+        hidden_size=8,
+        seq_length=5,
+        batch_size=2,
+        dtype="float64",
+        eval_every=0,
+        sample_every=0,
+        log_every=1,
+        learning_rate=0.1,
+        sample_length=12,
+        optimizer="adagrad",
+    )
     base.update(overrides)
     return TrainConfig(**base)
 
@@ -79,12 +89,12 @@ def test_steps_are_truncated_bptt_with_carried_state_and_adagrad():
     params = {k: v.copy() for k, v in trainer.params.items()}
     mem = {k: np.zeros_like(v) for k, v in params.items()}
     L = len(trainer.train_ids) // 3
-    grid = trainer.train_ids[:3 * L].reshape(3, L).T
+    grid = trainer.train_ids[: 3 * L].reshape(3, L).T
     h = np.zeros((8, 3))
     losses = []
     for step in range(3):
         p = step * 4
-        loss, grads, h = rnn.loss_and_grads(params, grid[p:p + 4], grid[p + 1:p + 5], h, clip=0.5)
+        loss, grads, h = rnn.loss_and_grads(params, grid[p : p + 4], grid[p + 1 : p + 5], h, clip=0.5)
         for k in params:
             mem[k] += grads[k] * grads[k]
             params[k] += -0.1 * grads[k] / np.sqrt(mem[k] + 1e-8)
@@ -278,8 +288,13 @@ def test_a_partial_interval_stays_pending_until_complete():
     trainer.run(steps=2)
     assert trainer.history.step == [4, 8]
     uninterrupted = Trainer(TEXT, config(log_every=4), progress=False).run(steps=8)
-    assert uninterrupted.history == trainer.history.__class__(**{
-        **vars(trainer.history), "seconds": uninterrupted.history.seconds, "val_seconds": uninterrupted.history.val_seconds})
+    assert uninterrupted.history == trainer.history.__class__(
+        **{
+            **vars(trainer.history),
+            "seconds": uninterrupted.history.seconds,
+            "val_seconds": uninterrupted.history.val_seconds,
+        }
+    )
 
 
 # ------------------------------------------------------------------ data split and sizes
@@ -301,7 +316,7 @@ def test_streams_cover_consecutive_pieces_of_the_training_split():
     L = len(trainer.train_ids) // 3
     grid = trainer._grid
     for b in range(3):
-        assert np.array_equal(grid[:, b], trainer.train_ids[b * L:(b + 1) * L])
+        assert np.array_equal(grid[:, b], trainer.train_ids[b * L : (b + 1) * L])
 
 
 def test_validate_equals_evaluate_and_a_plain_computation():
@@ -316,12 +331,15 @@ def test_validate_equals_evaluate_and_a_plain_computation():
     assert trainer.history.val_nats[-1] == nats
 
 
-@pytest.mark.parametrize("kwargs,text,match", [
-    (dict(batch_size=80, seq_length=5), TEXT, r"batch_size=80 .* 4 characters per stream, .* seq_length \+ 1 = 6"),
-    (dict(seq_length=500), TEXT, r"seq_length \+ 1 = 501"),
-    (dict(val_fraction=0.5), TEXT[:3] * 2, r"training split"),
-    (dict(val_fraction=0.01), TEXT[:100], r"validation split has 1 characters"),
-])
+@pytest.mark.parametrize(
+    "kwargs,text,match",
+    [
+        (dict(batch_size=80, seq_length=5), TEXT, r"batch_size=80 .* 4 characters per stream, .* seq_length \+ 1 = 6"),
+        (dict(seq_length=500), TEXT, r"seq_length \+ 1 = 501"),
+        (dict(val_fraction=0.5), TEXT[:3] * 2, r"training split"),
+        (dict(val_fraction=0.01), TEXT[:100], r"validation split has 1 characters"),
+    ],
+)
 def test_text_too_short_for_the_batch(kwargs, text, match):
     with pytest.raises(ValueError, match=match):
         Trainer(text, config(**kwargs), progress=False)
@@ -335,10 +353,20 @@ def test_split_ids():
         split_ids(ids, 0.5, 60)
 
 
-@pytest.mark.parametrize("field,value", [("hidden_size", 0), ("seq_length", 2.5), ("learning_rate", 0),
-                                         ("learning_rate", float("nan")), ("clip", -1),
-                                         ("val_fraction", 1.0), ("dtype", "float16"), ("batch_size", True),
-                                         ("eval_every", -1)])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("hidden_size", 0),
+        ("seq_length", 2.5),
+        ("learning_rate", 0),
+        ("learning_rate", float("nan")),
+        ("clip", -1),
+        ("val_fraction", 1.0),
+        ("dtype", "float16"),
+        ("batch_size", True),
+        ("eval_every", -1),
+    ],
+)
 def test_config_rejects_bad_values(field, value):
     with pytest.raises(ValueError, match=field):
         TrainConfig(**{field: value})
@@ -412,14 +440,17 @@ def test_dropout_in_training_is_seeded_and_changes_the_run(cell):
     assert not np.array_equal(a.params["Why"], plain.params["Why"])
 
 
-@pytest.mark.parametrize("overrides,match", [
-    ({"dropout": 0.2}, "dropout is implemented for cell='lstm'"),
-    ({"cell": "lstm", "dropout": 1.0}, "dropout must be a probability"),
-    ({"cell": "lstm", "dropout": -0.5}, "dropout must be a probability"),
-    ({"min_learning_rate": 0.5}, "min_learning_rate must be between 0 and learning_rate"),
-    ({"lr_decay_steps": -1}, "lr_decay_steps"),
-    ({"lr_decay_steps": 2.5}, "lr_decay_steps"),
-])
+@pytest.mark.parametrize(
+    "overrides,match",
+    [
+        ({"dropout": 0.2}, "dropout is implemented for cell='lstm'"),
+        ({"cell": "lstm", "dropout": 1.0}, "dropout must be a probability"),
+        ({"cell": "lstm", "dropout": -0.5}, "dropout must be a probability"),
+        ({"min_learning_rate": 0.5}, "min_learning_rate must be between 0 and learning_rate"),
+        ({"lr_decay_steps": -1}, "lr_decay_steps"),
+        ({"lr_decay_steps": 2.5}, "lr_decay_steps"),
+    ],
+)
 def test_config_rejects_bad_schedule_and_dropout(overrides, match):
     with pytest.raises(ValueError, match=match):
         config(**overrides)

@@ -2,6 +2,7 @@
 
 Dimension letters: V vocabulary size, N length of a text.
 """
+
 import numpy as np
 import pytest
 
@@ -123,8 +124,9 @@ def test_load_text_empty_file(tmp_path):
         load_text(path)
 
 
-@pytest.mark.parametrize("data,offset", [(b"hello \xff world", 6), (b"caf\xe9 au lait", 3),
-                                         (b"\x80abc", 0), ("ok ✓".encode() + b"\xc3", 6)])
+@pytest.mark.parametrize(
+    "data,offset", [(b"hello \xff world", 6), (b"caf\xe9 au lait", 3), (b"\x80abc", 0), ("ok ✓".encode() + b"\xc3", 6)]
+)
 def test_load_text_invalid_utf8_gives_the_byte_offset(tmp_path, data, offset):
     path = tmp_path / "latin.txt"
     path.write_bytes(data)
@@ -158,7 +160,7 @@ def test_load_text_default_minimum_is_two(tmp_path):
 
 def test_load_text_strips_a_byte_order_mark(tmp_path):
     path = tmp_path / "bom.txt"
-    path.write_bytes(b"\xef\xbb\xbf" + "héllo".encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + "héllo".encode())
     text = load_text(path)
     assert text == "héllo"
     assert "\ufeff" not in CharVocab.from_text(text)

@@ -18,6 +18,7 @@ settings, workspaces, IPython and matplotlib folders (and HOME) are in a tempora
 listens on 127.0.0.1 on a free port with a random token, autosave is off and its contents manager
 refuses to write, so the notebooks in the repository are never modified.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,24 +42,35 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SCREENSHOTS = ROOT / "ci-artifacts" / "screenshots"
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
-SERVER_START_TIMEOUT = 90      # s until /api/status answers
-OPEN_TIMEOUT = 90              # s until a notebook is shown with an idle kernel
-RUN_TIMEOUT = 150              # s for Run All Cells of one notebook (each runs in <= 60 s on CI)
-RESPOND_TIMEOUT = 30           # s for a widget to redraw after a control moved
+SERVER_START_TIMEOUT = 90  # s until /api/status answers
+OPEN_TIMEOUT = 90  # s until a notebook is shown with an idle kernel
+RUN_TIMEOUT = 150  # s for Run All Cells of one notebook (each runs in <= 60 s on CI)
+RESPOND_TIMEOUT = 30  # s for a widget to redraw after a control moved
 
 # A code cell that imports ipywidgets (or the project's widget helpers) makes a widget notebook.
-_WIDGET_IMPORT = re.compile(r"^\s*(import ipywidgets|from ipywidgets\b|from rnn_notebook\.widgets import .*\b"
-                            r"(figure_widget|html_widget)\b)", re.M)
+_WIDGET_IMPORT = re.compile(
+    r"^\s*(import ipywidgets|from ipywidgets\b|from rnn_notebook\.widgets import .*\b"
+    r"(figure_widget|html_widget)\b)",
+    re.M,
+)
 _PROMPT_DONE = re.compile(r"^\[(\d+)\]:$")
 
 
 # ------------------------------------------------------------------------------------------------
 # What there is to check, and with what
 # ------------------------------------------------------------------------------------------------
+
 
 def widget_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     """The notebooks in ``folder`` whose code cells import ipywidgets, sorted by name."""
@@ -76,9 +88,11 @@ def stored_output_counts(path: Path) -> dict:
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     outputs = [o for c in code for o in c.get("outputs", [])]
-    return {"code_cells": len(code),
-            "figures": sum("image/png" in o.get("data", {}) for o in outputs),
-            "widgets": sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)}
+    return {
+        "code_cells": len(code),
+        "figures": sum("image/png" in o.get("data", {}) for o in outputs),
+        "widgets": sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs),
+    }
 
 
 def find_chromium() -> str | None:
@@ -99,14 +113,18 @@ def missing_requirements() -> list[str]:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        missing.append("the Python package playwright (pip install playwright; do not run "
-                       "'playwright install', the system Chromium is used)")
+        missing.append(
+            "the Python package playwright (pip install playwright; do not run "
+            "'playwright install', the system Chromium is used)"
+        )
     if find_chromium() is None:
-        missing.append("a Chromium browser (Debian/Ubuntu: apt-get install chromium; or set "
-                       "BROWSER_CHECK_CHROMIUM to a Chromium or Chrome executable)")
+        missing.append(
+            "a Chromium browser (Debian/Ubuntu: apt-get install chromium; or set "
+            "BROWSER_CHECK_CHROMIUM to a Chromium or Chrome executable)"
+        )
     try:
-        import jupyterlab  # noqa: F401
         import ipywidgets  # noqa: F401
+        import jupyterlab  # noqa: F401
     except ImportError as exc:
         missing.append(f"{exc.name} (pip install -e .)")
     return missing
@@ -173,31 +191,47 @@ class JupyterLab:
     def environment(self) -> dict:
         h = self.home
         env = dict(os.environ)
-        env.update({
-            "HOME": str(h), "XDG_CONFIG_HOME": str(h / ".config"), "XDG_CACHE_HOME": str(h / ".cache"),
-            "XDG_DATA_HOME": str(h / ".local" / "share"),
-            "JUPYTER_CONFIG_DIR": str(h / "jupyter-config"), "JUPYTER_DATA_DIR": str(h / "jupyter-data"),
-            "JUPYTER_RUNTIME_DIR": str(h / "jupyter-runtime"),
-            "JUPYTERLAB_SETTINGS_DIR": str(h / "lab-settings"),
-            "JUPYTERLAB_WORKSPACES_DIR": str(h / "lab-workspaces"),
-            "IPYTHONDIR": str(h / "ipython"), "MPLCONFIGDIR": str(h / "matplotlib"),
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # quiets the debugger's warning in the kernel log
-        })
+        env.update(
+            {
+                "HOME": str(h),
+                "XDG_CONFIG_HOME": str(h / ".config"),
+                "XDG_CACHE_HOME": str(h / ".cache"),
+                "XDG_DATA_HOME": str(h / ".local" / "share"),
+                "JUPYTER_CONFIG_DIR": str(h / "jupyter-config"),
+                "JUPYTER_DATA_DIR": str(h / "jupyter-data"),
+                "JUPYTER_RUNTIME_DIR": str(h / "jupyter-runtime"),
+                "JUPYTERLAB_SETTINGS_DIR": str(h / "lab-settings"),
+                "JUPYTERLAB_WORKSPACES_DIR": str(h / "lab-workspaces"),
+                "IPYTHONDIR": str(h / "ipython"),
+                "MPLCONFIGDIR": str(h / "matplotlib"),
+                "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # quiets the debugger's warning in the kernel log
+            }
+        )
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(name, "1")   # one BLAS thread, as CI and the notebooks' timings assume
+            env.setdefault(name, "1")  # one BLAS thread, as CI and the notebooks' timings assume
         env.pop("JUPYTER_PATH", None)
         env.pop("JUPYTER_CONFIG_PATH", None)
         return env
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}",
-                f"--LabServerApp.workspaces_dir={self.home / 'lab-workspaces'}",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LanguageServerManager.autodetect=False"]
+        return [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            f"--LabServerApp.workspaces_dir={self.home / 'lab-workspaces'}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LanguageServerManager.autodetect=False",
+        ]
 
-    def start(self) -> "JupyterLab":
+    def start(self) -> JupyterLab:
         env = self.environment()
         config_dir = Path(env["JUPYTER_CONFIG_DIR"])
         config_dir.mkdir(parents=True)
@@ -209,8 +243,15 @@ class JupyterLab:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")
         # Its own session (process group), so that stop() also reaches kernels left behind.
-        self.process = subprocess.Popen(self.command(), env=env, cwd=self.root_dir, stdin=subprocess.DEVNULL,
-                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command(),
+            env=env,
+            cwd=self.root_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if self.process.poll() is not None:
@@ -223,8 +264,9 @@ class JupyterLab:
                 pass
             if time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"jupyter lab did not answer /api/status within {SERVER_START_TIMEOUT} s:\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(
+                    f"jupyter lab did not answer /api/status within {SERVER_START_TIMEOUT} s:\n{self.log_tail()}"
+                )
             time.sleep(0.25)
 
     def stop(self):
@@ -238,7 +280,7 @@ class JupyterLab:
                 p.kill()
                 p.wait(timeout=10)
         if p is not None:
-            try:   # kernels the server could not shut down: same process group, started by us
+            try:  # kernels the server could not shut down: same process group, started by us
                 os.killpg(p.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
@@ -254,8 +296,9 @@ class JupyterLab:
 
     # -- helpers ---------------------------------------------------------------------------------
     def api(self, method: str, path: str, timeout: float = 10):
-        request = urllib.request.Request(self.url + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -281,6 +324,7 @@ class JupyterLab:
 # One notebook in the browser
 # ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class NotebookResult:
     name: str
@@ -297,9 +341,11 @@ class NotebookResult:
 
     def summary(self) -> str:
         state = "ok" if not self.problems else f"{len(self.problems)} problem(s)"
-        return (f"{self.name}: {state}; opened in {self.seconds_open:.1f} s, ran {self.code_cells} code cells "
-                f"in {self.seconds_run:.1f} s; {self.figures} figures, {self.widgets} widget views; "
-                + "; ".join(self.interactions))
+        return (
+            f"{self.name}: {state}; opened in {self.seconds_open:.1f} s, ran {self.code_cells} code cells "
+            f"in {self.seconds_run:.1f} s; {self.figures} figures, {self.widgets} widget views; "
+            + "; ".join(self.interactions)
+        )
 
 
 # Reads what a widget view shows (images, text areas, HTML), not its controls.
@@ -325,8 +371,12 @@ def _wait_for_run(page, timeout: float) -> list[str]:
         prompts = page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", _PROMPTS_JS)
         busy = any(p == "[*]:" for p in prompts)
         done = prompts and all(_PROMPT_DONE.match(p) for p in prompts)
-        errored = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-                               has_text="Traceback").count() > 0
+        errored = (
+            page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']", has_text="Traceback"
+            ).count()
+            > 0
+        )
         if done or (errored and not busy):
             return prompts
         if time.monotonic() > deadline:
@@ -371,8 +421,9 @@ def _poke(page, area, timeout: float) -> str:
     return action + ": the view changed"
 
 
-def check_notebook(context, lab: JupyterLab, path: Path, screenshots: Path | None = SCREENSHOTS,
-                   run_timeout: float = RUN_TIMEOUT) -> NotebookResult:
+def check_notebook(
+    context, lab: JupyterLab, path: Path, screenshots: Path | None = SCREENSHOTS, run_timeout: float = RUN_TIMEOUT
+) -> NotebookResult:
     """Open ``path`` in JupyterLab in a new page of ``context``, run it, check it, screenshot it."""
     path = Path(path)
     result = NotebookResult(path.stem)
@@ -411,15 +462,19 @@ def check_notebook(context, lab: JupyterLab, path: Path, screenshots: Path | Non
             result.stderr.append(text[-2000:])
             if "Traceback" in text or re.search(r"^\w*(Error|Exception)\b", text, re.M):
                 result.problems.append(f"a cell shows an error:\n{text[-1500:]}")
-        broken = page.locator(".jupyter-widgets-error-widget, .jp-OutputArea-output",
-                              has_text=re.compile(r"Error (displaying|rendering|creating) (widget|view)"))
+        broken = page.locator(
+            ".jupyter-widgets-error-widget, .jp-OutputArea-output",
+            has_text=re.compile(r"Error (displaying|rendering|creating) (widget|view)"),
+        )
         for text in broken.all_inner_texts():
             result.problems.append(f"a widget failed to display: {text[:300]}")
 
         # 2. figures: every matplotlib figure is drawn
         figures = page.locator(".jp-OutputArea-output[data-mime-type='image/png'] img")
-        page.wait_for_function("() => [...document.querySelectorAll('.jp-OutputArea-output img')]"
-                               ".every(i => i.complete)", timeout=RESPOND_TIMEOUT * 1000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete)",
+            timeout=RESPOND_TIMEOUT * 1000,
+        )
         sizes = figures.evaluate_all(_FIGURES_JS)
         result.figures = len(sizes)
         if len(sizes) < expected["figures"]:
@@ -432,8 +487,11 @@ def check_notebook(context, lab: JupyterLab, path: Path, screenshots: Path | Non
         selector = ".jp-OutputArea-output:has(> .jupyter-widgets), .jp-OutputArea-output:has(.widget-box)"
         wanted = max(1, expected["widgets"])
         try:  # a view is drawn a moment after its cell has finished
-            page.wait_for_function("([s, n]) => document.querySelectorAll(s).length >= n", arg=[selector, wanted],
-                                   timeout=RESPOND_TIMEOUT * 1000)
+            page.wait_for_function(
+                "([s, n]) => document.querySelectorAll(s).length >= n",
+                arg=[selector, wanted],
+                timeout=RESPOND_TIMEOUT * 1000,
+            )
         except Exception:
             pass  # counted and reported just below
         areas = page.locator(selector)
@@ -493,6 +551,7 @@ def main(argv=None) -> int:
         print("browser check needs " + "; ".join(missing), file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
+
     notebooks = args.notebooks or widget_notebooks()
     failed = 0
     with JupyterLab(log=args.screenshots / "jupyterlab.log") as lab, sync_playwright() as p:

@@ -30,6 +30,7 @@ JupyterLab (see docs/classroom.md).
 
 Needs ``jupyter nbconvert`` (installed with the project) and, the first time only, ``npm``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,24 +56,59 @@ DEFAULT_CACHE = ROOT / "build" / "slides-assets"
 # MathJax 3 does not have), html-manager 1.x renders ipywidgets 8 state, jQuery 2 and
 # require.js 2 replace nbconvert's defaults (jQuery 2.0.3, require.js 2.1.10).
 PACKAGES = {
-    "reveal.js": ("reveal.js@4.6.1", {p: f"reveal.js/{p}" for p in (
-        "dist/reveal.js", "dist/reveal.css", "dist/reset.css", "dist/theme", "plugin/notes/notes.js", "LICENSE")}),
+    "reveal.js": (
+        "reveal.js@4.6.1",
+        {
+            p: f"reveal.js/{p}"
+            for p in (
+                "dist/reveal.js",
+                "dist/reveal.css",
+                "dist/reset.css",
+                "dist/theme",
+                "plugin/notes/notes.js",
+                "LICENSE",
+            )
+        },
+    ),
     "requirejs": ("requirejs@2.3.7", {"require.js": "vendor/require.js"}),
-    "jquery": ("jquery@2.2.4", {"dist/jquery.min.js": "vendor/jquery.min.js",
-                                "LICENSE.txt": "vendor/jquery.LICENSE.txt"}),
+    "jquery": (
+        "jquery@2.2.4",
+        {"dist/jquery.min.js": "vendor/jquery.min.js", "LICENSE.txt": "vendor/jquery.LICENSE.txt"},
+    ),
     # Only what the TeX-AMS_CHTML-full configuration loads (about 4 MB of the package's 60 MB).
-    "mathjax": ("mathjax@2.7.7", {p: f"vendor/mathjax/{p}" for p in (
-        "MathJax.js", "LICENSE", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions", "jax/input/TeX",
-        "jax/output/CommonHTML", "jax/element", "fonts/HTML-CSS/TeX/woff", "fonts/HTML-CSS/TeX/otf",
-        "localization/en")}),
+    "mathjax": (
+        "mathjax@2.7.7",
+        {
+            p: f"vendor/mathjax/{p}"
+            for p in (
+                "MathJax.js",
+                "LICENSE",
+                "config/TeX-AMS_CHTML-full.js",
+                "config/Safe.js",
+                "extensions",
+                "jax/input/TeX",
+                "jax/output/CommonHTML",
+                "jax/element",
+                "fonts/HTML-CSS/TeX/woff",
+                "fonts/HTML-CSS/TeX/otf",
+                "localization/en",
+            )
+        },
+    ),
     # embed-amd.js bundles @jupyter-widgets/base and /controls; the fonts are its icons (Font
     # Awesome; browsers take the woff2 or woff of its @font-face, so the eot/ttf/svg stay out).
-    "html-manager": ("@jupyter-widgets/html-manager@1.0.7", {
-        "dist/embed-amd.js": "vendor/html-manager/embed-amd.js", "dist/*.woff2": "vendor/html-manager/",
-        "dist/*.woff": "vendor/html-manager/", "LICENSE": "vendor/html-manager/LICENSE"}),
+    "html-manager": (
+        "@jupyter-widgets/html-manager@1.0.7",
+        {
+            "dist/embed-amd.js": "vendor/html-manager/embed-amd.js",
+            "dist/*.woff2": "vendor/html-manager/",
+            "dist/*.woff": "vendor/html-manager/",
+            "LICENSE": "vendor/html-manager/LICENSE",
+        },
+    ),
 }
 
-THEME = "white"   # local fonts; so are black, white-contrast, black-contrast, serif and dracula
+THEME = "white"  # local fonts; so are black, white-contrast, black-contrast, serif and dracula
 
 
 def nbconvert_options(theme: str = THEME) -> list[str]:
@@ -80,7 +116,7 @@ def nbconvert_options(theme: str = THEME) -> list[str]:
     return [
         "--SlidesExporter.reveal_url_prefix=reveal.js",
         f"--SlidesExporter.reveal_theme={theme}",
-        "--SlidesExporter.reveal_scroll=True",   # a slide taller than the screen scrolls, not cut off
+        "--SlidesExporter.reveal_scroll=True",  # a slide taller than the screen scrolls, not cut off
         "--SlidesExporter.require_js_url=vendor/require.js",
         "--SlidesExporter.jquery_url=vendor/jquery.min.js",
         "--SlidesExporter.mathjax_url=vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
@@ -105,33 +141,45 @@ class SlidesError(RuntimeError):
 # The local copies
 # ------------------------------------------------------------------------------------------------
 
+
 def _stamp(cache: Path, name: str) -> Path:
     return cache / f"{name}.version"
 
 
 def cached(cache: Path = DEFAULT_CACHE) -> bool:
     """True if every package is in the cache at its pinned version (then no npm is needed)."""
-    return all(_stamp(cache, name).is_file() and _stamp(cache, name).read_text().strip() == spec
-               for name, (spec, _files) in PACKAGES.items())
+    return all(
+        _stamp(cache, name).is_file() and _stamp(cache, name).read_text().strip() == spec
+        for name, (spec, _files) in PACKAGES.items()
+    )
 
 
 def fetch_assets(cache: Path = DEFAULT_CACHE, quiet: bool = False) -> Path:
     """Download the pinned packages with ``npm pack`` into ``cache`` (once); return ``cache``."""
     cache.mkdir(parents=True, exist_ok=True)
-    todo = {name: spec for name, (spec, _files) in PACKAGES.items()
-            if not (_stamp(cache, name).is_file() and _stamp(cache, name).read_text().strip() == spec)}
+    todo = {
+        name: spec
+        for name, (spec, _files) in PACKAGES.items()
+        if not (_stamp(cache, name).is_file() and _stamp(cache, name).read_text().strip() == spec)
+    }
     if not todo:
         return cache
     npm = shutil.which("npm")
     if npm is None:
-        raise SlidesError(f"npm is needed once to fetch {', '.join(todo.values())} into {cache} "
-                          "(Debian: apt-get install npm); later builds use the copies there")
+        raise SlidesError(
+            f"npm is needed once to fetch {', '.join(todo.values())} into {cache} "
+            "(Debian: apt-get install npm); later builds use the copies there"
+        )
     with tempfile.TemporaryDirectory(prefix="slides-npm-") as tmp:
         if not quiet:
             print(f"fetching {' '.join(todo.values())} from the npm registry into {cache}", flush=True)
-        result = subprocess.run([npm, "pack", *todo.values(), "--json", "--ignore-scripts",
-                                 "--pack-destination", tmp], capture_output=True, text=True, cwd=tmp,
-                                timeout=600)
+        result = subprocess.run(
+            [npm, "pack", *todo.values(), "--json", "--ignore-scripts", "--pack-destination", tmp],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            timeout=600,
+        )
         if result.returncode != 0:
             raise SlidesError(f"npm pack {' '.join(todo.values())} failed:\n{result.stderr.strip()[-2000:]}")
         packed = json.loads(result.stdout)
@@ -140,10 +188,9 @@ def fetch_assets(cache: Path = DEFAULT_CACHE, quiet: bool = False) -> Path:
             if target.exists():
                 shutil.rmtree(target)
             with tarfile.open(Path(tmp) / info["filename"]) as tar:
-                members = [m for m in tar.getmembers()
-                           if m.name.startswith("package/") and (m.isfile() or m.isdir())]
+                members = [m for m in tar.getmembers() if m.name.startswith("package/") and (m.isfile() or m.isdir())]
                 for m in members:
-                    m.name = m.name[len("package/"):]
+                    m.name = m.name[len("package/") :]
                 kwargs = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
                 tar.extractall(target, members=[m for m in members if m.name], **kwargs)
             _stamp(cache, name).write_text(spec + "\n")
@@ -173,8 +220,11 @@ def _copy(source: Path, target: Path):
             if path.is_file():
                 _copy(path, target / path.relative_to(source))
         return
-    if target.is_file() and target.stat().st_size == source.stat().st_size \
-            and target.stat().st_mtime >= source.stat().st_mtime:
+    if (
+        target.is_file()
+        and target.stat().st_size == source.stat().st_size
+        and target.stat().st_mtime >= source.stat().st_mtime
+    ):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target)
@@ -184,9 +234,10 @@ def _copy(source: Path, target: Path):
 # The decks
 # ------------------------------------------------------------------------------------------------
 
+
 def remote_references(page: str) -> list[str]:
     """The script, link, img and iframe tags of an HTML page that load something over http(s)."""
-    return [page[m.start():page.find(">", m.start()) + 1][:200] for m in _REMOTE.finditer(page)]
+    return [page[m.start() : page.find(">", m.start()) + 1][:200] for m in _REMOTE.finditer(page)]
 
 
 def convert(notebooks: list[Path], out: Path, theme: str = THEME, quiet: bool = False) -> list[Path]:
@@ -194,8 +245,18 @@ def convert(notebooks: list[Path], out: Path, theme: str = THEME, quiet: bool = 
     with tempfile.TemporaryDirectory(prefix="slides-template-") as tmp:
         template = Path(tmp) / "offline_slides.html.j2"
         template.write_text(_TEMPLATE)
-        command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", f"--output-dir={out}",
-                   f"--template-file={template}", *nbconvert_options(theme), *map(str, notebooks)]
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "slides",
+            f"--output-dir={out}",
+            f"--template-file={template}",
+            *nbconvert_options(theme),
+            *map(str, notebooks),
+        ]
         env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0:
@@ -218,16 +279,23 @@ def write_index(out: Path, decks: list[Path]):
         title = name.split("_", 1)[-1].replace("_", " ")
         items.append(f'<li><a href="{html.escape(deck.name)}">{html.escape(name[:2])} {html.escape(title)}</a></li>')
     (out / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Slides</title>\n"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title>\n'
         "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6}</style></head>\n"
         "<body><h1>How a recurrent neural network really works: slides</h1>\n<ul>\n"
-        + "\n".join(items) + "\n</ul>\n<p>Arrow keys move between slides, <kbd>S</kbd> opens the "
+        + "\n".join(items)
+        + "\n</ul>\n<p>Arrow keys move between slides, <kbd>S</kbd> opens the "
         "speaker view, <kbd>Esc</kbd> the overview. The widgets show their saved state: to move a "
-        "slider, switch to the notebook in JupyterLab.</p>\n</body></html>\n")
+        "slider, switch to the notebook in JupyterLab.</p>\n</body></html>\n"
+    )
 
 
-def build(notebooks: list[Path] | None = None, out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE,
-          theme: str = THEME, quiet: bool = False) -> list[Path]:
+def build(
+    notebooks: list[Path] | None = None,
+    out: Path = DEFAULT_OUT,
+    cache: Path = DEFAULT_CACHE,
+    theme: str = THEME,
+    quiet: bool = False,
+) -> list[Path]:
     """Everything: fetch (once) and copy the assets, convert, index, check. Returns the decks."""
     notebooks = [Path(p) for p in notebooks] if notebooks else sorted(NOTEBOOKS.glob("*.ipynb"))
     if not notebooks:
@@ -243,11 +311,15 @@ def build(notebooks: list[Path] | None = None, out: Path = DEFAULT_OUT, cache: P
     if not theme_css.is_file():
         raise SlidesError(f"reveal.js 4 has no theme {theme!r} ({theme_css} is missing)")
     if re.search(r"@import\s+url\(\s*[\"']?https?:", theme_css.read_text(encoding="utf-8")):
-        print(f"note: the theme {theme!r} loads its fonts from the web; offline the browser substitutes "
-              "its own (local fonts: white, black, white-contrast, black-contrast, serif, dracula)", file=sys.stderr)
+        print(
+            f"note: the theme {theme!r} loads its fonts from the web; offline the browser substitutes "
+            "its own (local fonts: white, black, white-contrast, black-contrast, serif, dracula)",
+            file=sys.stderr,
+        )
     if problems:
-        raise SlidesError("decks still load from the network:\n" + "\n".join(
-            f"  {name}: {refs}" for name, refs in problems.items()))
+        raise SlidesError(
+            "decks still load from the network:\n" + "\n".join(f"  {name}: {refs}" for name, refs in problems.items())
+        )
     return decks
 
 
@@ -255,8 +327,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: slides/)")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
-                        help="where the npm packages are kept (default: build/slides-assets/)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="where the npm packages are kept (default: build/slides-assets/)",
+    )
     parser.add_argument("--theme", default=THEME, help=f"reveal.js theme (default: {THEME})")
     args = parser.parse_args(argv)
     try:

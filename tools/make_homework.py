@@ -25,6 +25,7 @@ folder is copied to ``--out``. No database (unless ``--course`` is given: then t
 directory and its ``gradebook.db`` stay, with the hidden tests for ``nbgrader autograde``), no
 network, no Jupyter server.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,6 +88,7 @@ def files_read_by(nb: dict) -> list[str]:
 def out_of_sync(paths: list[Path]) -> list[str]:
     """The notebooks whose cells differ from their percent-format source (``tools/nbbuild.py --check``)."""
     import nbformat
+
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import nbbuild
@@ -98,8 +100,9 @@ def out_of_sync(paths: list[Path]) -> list[str]:
         rebuild = f"run python tools/nbbuild.py notebooks/src/{src.name}"
         if not src.is_file():
             problems.append(f"{path.name}: no source notebooks/src/{src.name}")
-        elif [(c.cell_type, c.source) for c in nbbuild.build(src).cells] != \
-                [(c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells]:
+        elif [(c.cell_type, c.source) for c in nbbuild.build(src).cells] != [
+            (c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells
+        ]:
             problems.append(f"{path.name}: cells differ from notebooks/src/{src.name}; {rebuild}")
     return problems
 
@@ -114,8 +117,7 @@ def stage(path: Path, source_dir: Path) -> None:
     source_dir.mkdir(parents=True)
     (source_dir / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for package in ("rnn_lib", "rnn_notebook", "rnn_grading"):
-        shutil.copytree(ROOT / package, source_dir / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(ROOT / package, source_dir / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for rel in files_read_by(nb):
         if not (ROOT / rel).is_file():
             raise FileNotFoundError(f"{path.name} reads {rel}, which is not in the repository")
@@ -141,8 +143,16 @@ def make_homework(out: Path, names=None, course: Path | None = None) -> list[Pat
             if (root / "source" / path.stem).exists():
                 shutil.rmtree(root / "source" / path.stem)
             stage(path, root / "source" / path.stem)
-        command = [sys.executable, "-m", "nbgrader", "generate_assignment", "*", "--force",
-                   f"--CourseDirectory.root={root}", "--log-level=WARN"] + (["--no-db"] if course is None else [])
+        command = [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            "*",
+            "--force",
+            f"--CourseDirectory.root={root}",
+            "--log-level=WARN",
+        ] + (["--no-db"] if course is None else [])
         # nbgrader runs the `alembic` command of its environment to set up the gradebook
         path_with_env_bin = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
         env = {**os.environ, "PATH": path_with_env_bin}
@@ -161,11 +171,16 @@ def make_homework(out: Path, names=None, course: Path | None = None) -> list[Pat
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("notebooks", nargs="*",
-                    help="notebook names (e.g. 03_backprop_through_time); default: all with exercises")
+    ap.add_argument(
+        "notebooks", nargs="*", help="notebook names (e.g. 03_backprop_through_time); default: all with exercises"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "release", help="output folder (default: release/)")
-    ap.add_argument("--course", type=Path, help="also keep an nbgrader course directory here, with its "
-                    "gradebook, for `nbgrader autograde` (see docs/instructor_guide.md)")
+    ap.add_argument(
+        "--course",
+        type=Path,
+        help="also keep an nbgrader course directory here, with its "
+        "gradebook, for `nbgrader autograde` (see docs/instructor_guide.md)",
+    )
     args = ap.parse_args(argv)
     try:
         written = make_homework(args.out, args.notebooks, args.course)

@@ -30,6 +30,7 @@ Executing runs every cell top to bottom in a fresh kernel of the current environ
 the notebooks/ folder, and stores the outputs (each notebook's setup cell limits BLAS to one
 thread, see rnn_lib.blas).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,9 @@ def parse_options(rest: str) -> dict:
     while pos < len(rest):
         m = _OPTION.match(rest, pos)
         if not m:
-            raise ValueError(f"cell options must be key=<JSON> pairs, e.g. slideshow={{\"slide_type\": "
-                             f"\"slide\"}}; got {rest!r}")
+            raise ValueError(
+                f'cell options must be key=<JSON> pairs, e.g. slideshow={{"slide_type": "slide"}}; got {rest!r}'
+            )
         metadata[m.group(1)], pos = decoder.raw_decode(rest, m.end())
     return metadata
 
@@ -112,19 +114,23 @@ def colab_cell(url: str | None) -> str:
         fetch = (
             '    raise ModuleNotFoundError("rnn_lib is not installed and this copy of the notebook does not name "\n'
             '                              "the repository to fetch it from: clone the project, run "\n'
-            '                              "pip install -e . in it (see its README), and restart the kernel")')
+            '                              "pip install -e . in it (see its README), and restart the kernel")'
+        )
     else:
         fetch = (
             '    if not os.path.isdir("rnn_project"):\n'
             f'        subprocess.run(["git", "clone", "--depth", "1", "{url}", "rnn_project"], check=True)\n'
             '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "rnn_project"], check=True)\n'
             '    sys.path.insert(0, os.path.abspath("rnn_project"))\n'
-            '    os.chdir("rnn_project/notebooks")  # the notebooks\' relative paths (../data/...) start here')
-    return ("# Colab, or any machine without rnn_lib: fetch this project and install it. Where rnn_lib is\n"
-            "# installed (a local checkout, Binder, CI) this cell does nothing.\n"
-            "import importlib.util, os, subprocess, sys\n"
-            "\n"
-            'if importlib.util.find_spec("rnn_lib") is None:\n' + fetch)
+            '    os.chdir("rnn_project/notebooks")  # the notebooks\' relative paths (../data/...) start here'
+        )
+    return (
+        "# Colab, or any machine without rnn_lib: fetch this project and install it. Where rnn_lib is\n"
+        "# installed (a local checkout, Binder, CI) this cell does nothing.\n"
+        "import importlib.util, os, subprocess, sys\n"
+        "\n"
+        'if importlib.util.find_spec("rnn_lib") is None:\n' + fetch
+    )
 
 
 BADGES = re.compile(r"(<!-- badges: .*? -->\n)(.*?)(<!-- /badges -->)", re.S)
@@ -137,13 +143,18 @@ def badges(url: str | None) -> str:
     m = re.match(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?$", url)
     if not m:  # Binder builds any public git repository; Colab opens notebooks from GitHub only
         from urllib.parse import quote
-        return (f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/git/"
-                f"{quote(url, safe='')}/HEAD?urlpath=lab/tree/notebooks)\n")
+
+        return (
+            f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/git/"
+            f"{quote(url, safe='')}/HEAD?urlpath=lab/tree/notebooks)\n"
+        )
     owner, name = m.groups()
-    return (f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{owner}/{name}/HEAD"
-            f"?urlpath=lab/tree/notebooks)\n"
-            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/00_overview.ipynb)\n")
+    return (
+        f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{owner}/{name}/HEAD"
+        f"?urlpath=lab/tree/notebooks)\n"
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"(https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/00_overview.ipynb)\n"
+    )
 
 
 def readme_with_badges(readme: str, url: str | None) -> str:
@@ -154,6 +165,7 @@ def readme_with_badges(readme: str, url: str | None) -> str:
 
 def build(src: Path):
     import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -162,8 +174,14 @@ def build(src: Path):
     }
     cells = parse_source(src.read_text(encoding="utf-8"))
     first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
-    cells.insert(first_code, {"cell_type": "code", "source": colab_cell(repository_url()),
-                              "metadata": {"slideshow": {"slide_type": "skip"}, "tags": ["colab-setup"]}})
+    cells.insert(
+        first_code,
+        {
+            "cell_type": "code",
+            "source": colab_cell(repository_url()),
+            "metadata": {"slideshow": {"slide_type": "skip"}, "tags": ["colab-setup"]},
+        },
+    )
     for c in cells:
         make = nbformat.v4.new_markdown_cell if c["cell_type"] == "markdown" else nbformat.v4.new_code_cell
         nb.cells.append(make(c["source"], metadata=c["metadata"]))
@@ -174,8 +192,10 @@ def build(src: Path):
 
 def execute(nb, timeout: int = 300):
     from nbclient import NotebookClient
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.execute()
     for cell in nb.cells:  # execution timestamps only make diffs noisy
         cell.metadata.pop("execution", None)
@@ -194,6 +214,7 @@ def _without_run_data(metadata: dict) -> dict:
 def check() -> list[str]:
     """Problems: notebooks whose cells differ from their source, or that have no source."""
     import nbformat
+
     problems = []
     for src in sorted(SOURCES.glob("*.py")):
         nb_path = target(src)
@@ -201,30 +222,38 @@ def check() -> list[str]:
             problems.append(f"{nb_path.name}: not built from {src.name}")
             continue
         want = [(c.cell_type, c.source, _without_run_data(c.metadata)) for c in build(src).cells]
-        have = [(c.cell_type, c.source, _without_run_data(c.metadata))
-                for c in nbformat.read(nb_path, as_version=4).cells]
+        have = [
+            (c.cell_type, c.source, _without_run_data(c.metadata)) for c in nbformat.read(nb_path, as_version=4).cells
+        ]
         if want != have:
-            problems.append(f"{nb_path.name}: cells differ from {src.relative_to(ROOT)}; "
-                            f"run python tools/nbbuild.py {src.relative_to(ROOT)}")
+            problems.append(
+                f"{nb_path.name}: cells differ from {src.relative_to(ROOT)}; "
+                f"run python tools/nbbuild.py {src.relative_to(ROOT)}"
+            )
     for nb_path in sorted(NOTEBOOKS.glob("*.ipynb")):
         if not (SOURCES / (nb_path.stem + ".py")).exists():
             problems.append(f"{nb_path.name}: no source notebooks/src/{nb_path.stem}.py")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     if readme_with_badges(readme, repository_url()) != readme:
-        problems.append("README.md: its badges do not match pyproject.toml's Repository URL; "
-                        "run python tools/nbbuild.py --badges")
+        problems.append(
+            "README.md: its badges do not match pyproject.toml's Repository URL; run python tools/nbbuild.py --badges"
+        )
     return problems
 
 
 def main(argv=None) -> int:
     import nbformat
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sources", nargs="*", type=Path)
     ap.add_argument("--all", action="store_true", help="build every notebooks/src/*.py")
     ap.add_argument("--check", action="store_true", help="only check sources and notebooks agree")
     ap.add_argument("--no-execute", action="store_true", help="build without running")
-    ap.add_argument("--badges", action="store_true",
-                    help="only write README.md's Binder and Colab badges for pyproject.toml's Repository URL")
+    ap.add_argument(
+        "--badges",
+        action="store_true",
+        help="only write README.md's Binder and Colab badges for pyproject.toml's Repository URL",
+    )
     args = ap.parse_args(argv)
     if args.badges:
         readme = ROOT / "README.md"
@@ -244,8 +273,10 @@ def main(argv=None) -> int:
         if not args.no_execute:
             execute(nb)
         nbformat.write(nb, target(Path(src)))
-        print(f"{target(Path(src)).relative_to(ROOT)}: {len(nb.cells)} cells, "
-              f"executed in {time.perf_counter() - start:.1f} s")
+        print(
+            f"{target(Path(src)).relative_to(ROOT)}: {len(nb.cells)} cells, "
+            f"executed in {time.perf_counter() - start:.1f} s"
+        )
     return 0
 
 

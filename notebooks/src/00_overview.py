@@ -57,8 +57,9 @@
 # repository folder, then restart the kernel (*Kernel → Restart Kernel*).
 
 # %%
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -103,7 +104,6 @@ assert not unmet, f"missing or too old: {', '.join(unmet)}; see the fix printed 
 # several later ones load is in `checkpoints/` (`rnn_lib.shipped_checkpoint()` finds it).
 
 # %%
-from pathlib import Path
 
 problems = []
 try:
@@ -144,7 +144,12 @@ import timeit
 V, H, T = 65, 100, 25
 gist_params = rnn_lib.init_params(V, H, np.random.default_rng(0))
 inputs = np.random.default_rng(1).integers(0, V, size=T + 1)
-step = lambda: rnn_lib.loss_and_grads(gist_params, inputs[:-1], inputs[1:], np.zeros((H, 1)))
+
+
+def step():
+    return rnn_lib.loss_and_grads(gist_params, inputs[:-1], inputs[1:], np.zeros((H, 1)))
+
+
 seconds = timeit.timeit(step, number=200) / 200
 loss, grads, _ = step()
 print(f"forward + backward at the gist's size: {seconds * 1e3:.2f} ms per step, "

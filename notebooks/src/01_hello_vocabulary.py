@@ -27,8 +27,9 @@
 # `rnn_lib`, arrays printed with 4 decimals, and figure fonts large enough for a projector.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -496,6 +497,7 @@ assert orange == [char_to_ix["l"]]
 
 # %%
 import ipywidgets as widgets
+
 from rnn_notebook.widgets import figure_widget
 
 

@@ -21,8 +21,9 @@
 # Setup: the same first cell in every notebook of the series.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -579,6 +580,7 @@ assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 
 # %%
 import ipywidgets as widgets
+
 from rnn_notebook.widgets import figure_widget
 
 

@@ -20,8 +20,9 @@
 # (`Adagrad`, `SGD`) and its vocabulary.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -261,7 +262,7 @@ print(f"vocabulary {vocab.chars}, inputs {inputs}, targets {targets}")
 
 # %% slideshow={"slide_type": "fragment"}
 opt = rnn_lib.Adagrad(params, learning_rate=0.1)
-for step in range(20):
+for _ in range(20):
     loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
     opt.step(grads)
     for param, dparam, mem in zip([mine[k] for k in names], [grads[k] for k in names],

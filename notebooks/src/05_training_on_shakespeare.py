@@ -28,8 +28,9 @@
 # `display`/`HTML` show figures and tables.
 
 # %% slideshow={"slide_type": "fragment"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 

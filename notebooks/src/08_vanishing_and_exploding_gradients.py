@@ -27,8 +27,9 @@
 # The standard first cell of the series.
 
 # %% slideshow={"slide_type": "fragment"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 

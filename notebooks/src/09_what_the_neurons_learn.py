@@ -23,8 +23,9 @@
 # Setup: the same first cell in every notebook of the series.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -558,6 +559,7 @@ for k, name in enumerate(FEATURES):
 
 # %%
 import ipywidgets as widgets
+
 from rnn_notebook.widgets import html_widget
 
 unit_slider = widgets.IntSlider(value=int(best[name_k]), min=0, max=H - 1, description="unit")

@@ -26,8 +26,9 @@
 # Setup: the same first cell in every notebook of the series.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -457,7 +458,7 @@ gap_overall, gap_by_group = [], {}
 for o in orders[3:]:
     gap = tuned_logp[o][o - 1:] - val_logp[o][o - 1:]           # > 0 where the chosen D does better
     shares, gaps = [], []
-    for name, (lo, hi) in groups.items():
+    for lo, hi in groups.values():
         sel = (val_ctx[o] >= lo) & (val_ctx[o] <= hi)
         shares.append(sel.mean())
         gaps.append(gap[sel].mean())

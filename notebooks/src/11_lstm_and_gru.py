@@ -30,8 +30,9 @@
 # Setup: the same first cell in every notebook of the series.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
