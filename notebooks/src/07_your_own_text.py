@@ -27,8 +27,9 @@
 # The same first cell opens every notebook of the series.
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import rnn_lib
 from rnn_notebook.plotting import use_lecture_style
 
@@ -645,8 +646,9 @@ def show_error(exc):
 # that word. Below is the gist's first
 # iteration, rewritten for Python 3: its vocabulary, its slicing (`inputs` from `data[p:p+seq_length]`,
 # `targets` from the same slice shifted by one) and its `lossFun`, here
-# `rnn_lib.loss_and_grads_reference`, a line-by-line port whose forward loop runs over the inputs and
-# reads `ps[t][targets[t], 0]` at every step, as the gist's does.
+# `rnn_lib.loss_and_grads_reference`, a line-by-line port. Its forward loop (the function
+# `rnn_forward_reference`, which it calls first) runs over the inputs and reads `ps[t][targets[t], 0]`
+# at every step, as the gist's does.
 
 # %%
 import traceback
@@ -692,7 +694,7 @@ except IndexError as exc:
     function, line, failing_t = where_raised(exc)
     print(f"{type(exc).__name__}: {exc}\n  in {function}, at t = {failing_t}:  {line}")
 assert hello_error is not None and str(hello_error) == "list index out of range"
-assert function == "loss_and_grads_reference" and "ps[t][targets[t], 0]" in line
+assert function == "rnn_forward_reference" and "ps[t][targets[t], 0]" in line
 assert failing_t == len(hello[1:26])
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
