@@ -113,3 +113,15 @@ def test_the_public_api_is_sorted_and_complete():
     assert len(set(names)) == len(names)
     missing = [n for n in names if not hasattr(rnn_lib, n)]
     assert not missing, missing
+
+
+def test_every_module_is_listed_where_readers_look():
+    """rnn_lib's docstring and the README name every module of the package (the lists stay true)."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## rnn_lib") :]
+    doc = rnn_lib.__doc__
+    for module in MODULES:
+        if module.startswith("__"):
+            continue
+        assert f"rnn_lib.{module}`" in doc, f"rnn_lib/__init__.py's docstring does not list {module}"
+        assert f"`{module}`" in section, f"the README's rnn_lib section does not list {module}"
