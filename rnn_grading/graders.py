@@ -13,8 +13,8 @@ checker                                   notebook     the student's function
 :func:`check_softmax_grad`                02           ``fn(y, target) -> dy``
 :func:`check_rnn_backward`                03           ``fn(params, targets, xs, hs, ps) -> (grads, dhprev, ...)``
 :func:`check_adagrad_update`              04           ``fn(params, grads, memory, learning_rate, eps)``
-:func:`check_sample_with_temperature`     06           ``fn(y, temperature, rng) -> id``
-:func:`check_lstm_gate_backward`          11           ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) -> (dz, dc_prev)``
+:func:`check_sample_with_temperature`     07           ``fn(y, temperature, rng) -> id``
+:func:`check_lstm_gate_backward`          12           ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) -> (dz, dc_prev)``
 ========================================  ===========  =========================================
 
 Adding an exercise is one more function of the same shape: draw the inputs from ``seed``, call

@@ -460,7 +460,7 @@ def plot_rnn_patterns(highlight: int | None = 4, text: str = "hello", axes=None)
 
 
 # ---------------------------------------------------------------------------------------------------
-# Notebook 08 (vanishing and exploding gradients): eigenvalues of a square matrix in the complex plane.
+# Notebook 09 (vanishing and exploding gradients): eigenvalues of a square matrix in the complex plane.
 # ---------------------------------------------------------------------------------------------------
 __all__ += ["plot_spectrum"]
 
@@ -530,7 +530,7 @@ def plot_spectrum(
 
 
 # ---------------------------------------------------------------------------------------------------
-# Notebook 10 (n-gram baseline): held-out loss against the order of an n-gram model.
+# Notebook 11 (n-gram baseline): held-out loss against the order of an n-gram model.
 # ---------------------------------------------------------------------------------------------------
 __all__ += ["plot_loss_by_order"]
 
@@ -578,7 +578,7 @@ def plot_loss_by_order(orders, curves: dict, baselines: dict | None = None, ax=N
 
 
 # ---------------------------------------------------------------------------------------------------
-# Notebook 11 (LSTM and GRU): the LSTM cell, and the gradient's reach back through time.
+# Notebook 12 (the LSTM): the LSTM cell, and the gradient's reach back through time.
 # ---------------------------------------------------------------------------------------------------
 __all__ += ["plot_lstm_cell", "plot_gradient_reach"]
 

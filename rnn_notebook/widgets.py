@@ -73,7 +73,7 @@ def figure_widget(draw, controls: dict):
 
 
 # ------------------------------------------------------------------------------------------------
-# Notebook 09 (what the neurons learn): text coloured by the activation of one hidden unit
+# Notebook 10 (what the neurons learn): text coloured by the activation of one hidden unit
 # ------------------------------------------------------------------------------------------------
 # The renderer returns a plain HTML string, so a notebook can show it with IPython.display.HTML
 # for fixed values (nbval compares the text/html output: colours are rounded to integers so the

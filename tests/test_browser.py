@@ -39,9 +39,9 @@ WIDGET_NOTEBOOKS = browser_check.widget_notebooks()
 KNOWN = {
     "01_hello_vocabulary",
     "02_softmax_cross_entropy",
-    "06_sampling",
-    "07_your_own_text",
-    "09_what_the_neurons_learn",
+    "07_sampling",
+    "08_your_own_text",
+    "10_what_the_neurons_learn",
 }
 
 

@@ -31,10 +31,10 @@ EXERCISES = {
     "02_softmax_cross_entropy": [("softmax_ce_grad", "test_softmax_ce_grad", 2, grading.check_softmax_grad)],
     "03_backprop_through_time": [("rnn_backward", "test_rnn_backward", 4, grading.check_rnn_backward)],
     "04_adagrad_and_clipping": [("adagrad_update", "test_adagrad_update", 2, grading.check_adagrad_update)],
-    "06_sampling": [
+    "07_sampling": [
         ("sample_with_temperature", "test_sample_with_temperature", 2, grading.check_sample_with_temperature)
     ],
-    "11_lstm_and_gru": [("lstm_gate_backward", "test_lstm_gate_backward", 3, grading.check_lstm_gate_backward)],
+    "12_lstm": [("lstm_gate_backward", "test_lstm_gate_backward", 3, grading.check_lstm_gate_backward)],
 }
 HIDDEN_SEEDS = (1, 2, 3)
 
@@ -128,10 +128,10 @@ def test_make_homework_writes_one_folder_per_notebook(release):
         folder = release / name
         assert (folder / f"{name}.ipynb").is_file()
         assert (folder / "rnn_grading" / "graders.py").is_file(), "the test cells import rnn_grading"
-    assert (release / "06_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
+    assert (release / "07_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
     assert (release / "04_adagrad_and_clipping" / "data" / "tinyshakespeare.txt").is_file()
-    for cell in ("rnn", "gru", "lstm"):  # the three models of notebook 11's comparison
-        assert (release / "11_lstm_and_gru" / "checkpoints" / f"shakespeare_{cell}.npz").is_file()
+    for cell in ("rnn", "gru", "lstm"):  # the three models notebook 12 loads (13 compares them)
+        assert (release / "12_lstm" / "checkpoints" / f"shakespeare_{cell}.npz").is_file()
 
 
 @pytest.mark.parametrize("name", EXERCISES)

@@ -7,7 +7,7 @@ first slider is moved (or, without a slider, its first menu changed). It saves o
 notebook. ``tests/test_browser.py`` runs it as part of the test suite; from the command line::
 
     python tools/browser_check.py                          # every widget notebook
-    python tools/browser_check.py notebooks/06_sampling.ipynb --screenshots /tmp/shots
+    python tools/browser_check.py notebooks/07_sampling.ipynb --screenshots /tmp/shots
 
 Needs Playwright (``pip install playwright``) and a Chromium on the PATH (Debian: ``apt-get install
 chromium``; or set ``BROWSER_CHECK_CHROMIUM`` to its path). Never run ``playwright install``: the

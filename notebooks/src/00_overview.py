@@ -10,7 +10,7 @@
 # **Who it is for.** Students who know Python and numpy and have seen a neural network before;
 # instructors who want slides and homework for a lecture on recurrent networks.
 #
-# **What this notebook gives you**, in about 15 minutes (10 in lecture):
+# **What this notebook gives you**, in about 25 minutes (10 in lecture):
 #
 # - how to use the series as a student, a lecturer or a homework setter;
 # - the map of the notebooks, and where an RNN language model sits among other recurrent networks;
@@ -18,9 +18,10 @@
 # - the end result: a trained model loaded from disk, its loss on held-out text, and its Shakespeare;
 # - a check that your machine has everything the series needs.
 #
-# **Prerequisites:** none for this notebook. **Time for the whole series:** about five hours on
-# your own for notebooks 00 to 07, which rebuild the gist, about two more for 08 to 10, which look
-# further, and two for 11, which goes beyond the vanilla RNN; each notebook takes 15 to 90 minutes.
+# **Prerequisites:** none for this notebook. **Time for the whole series:** about seven hours on
+# your own for notebooks 00 to 08, which rebuild the gist, about three more for 09 to 11, which look
+# further, and two for 12 and 13, which go beyond the vanilla RNN; no notebook takes more than an
+# hour, and sections marked *optional* can be skipped on a first reading.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## How to use this series
@@ -165,17 +166,19 @@ assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 # | 01 | [hello vocabulary](01_hello_vocabulary.ipynb) | characters as ids and one-hot vectors; one forward pass over "hello" with every number shown |
 # | 02 | [softmax and cross-entropy](02_softmax_cross_entropy.ipynb) | turning scores into probabilities, scoring them, and why the gradient is `p - onehot(target)` |
 # | 03 | [backpropagation through time](03_backprop_through_time.ipynb) | every line of the backward pass, `dhnext`, and a full gradient check |
-# | 04 | [Adagrad and clipping](04_adagrad_and_clipping.ipynb) | per-weight step sizes, clipping exploding gradients, why weights start at `randn * 0.01` |
-# | 05 | [training on tiny Shakespeare](05_training_on_shakespeare.ipynb) | a real corpus, held-out loss against baselines, what the gist's `loss` means, how training stops |
-# | 06 | [sampling](06_sampling.ipynb) | generating text one character at a time: temperature, greedy loops, priming |
-# | 07 | [your own text](07_your_own_text.ipynb) | training on any file, Unicode, and the errors learners hit, explained |
-# | 08 | [vanishing and exploding gradients](08_vanishing_and_exploding_gradients.ipynb) | why a vanilla RNN forgets: the spectral radius of `Whh`, how far back the trained model's gradient reaches, what clipping fixes and what it cannot |
-# | 09 | [what the neurons learn](09_what_the_neurons_learn.ipynb) | the hidden state as coloured text, an automatic search for units that track something nameable, with controls, and linear probes |
-# | 10 | [n-gram baseline](10_ngram_baseline.ipynb) | counting character n-grams with Kneser-Ney smoothing, and an honest comparison with the RNN on the same held-out text |
-# | 11 | [LSTM and GRU](11_lstm_and_gru.ipynb) | gated cells whose additive path lets gradients reach further back, the remedy notebook 08 points to, and an LSTM that beats the n-gram baseline |
+# | 04 | [Adagrad and clipping](04_adagrad_and_clipping.ipynb) | per-weight step sizes, why the gist's in-place update works, SGD against Adagrad, clipping exploding gradients |
+# | 05 | [initialisation](05_initialisation.ipynb) | why weights start at `randn * 0.01`: five scales compared, and the symmetry of an all-zero start |
+# | 06 | [training on tiny Shakespeare](06_training_on_shakespeare.ipynb) | a real corpus, held-out loss against baselines, what the gist's `loss` means, how training stops |
+# | 07 | [sampling](07_sampling.ipynb) | generating text one character at a time: temperature, greedy loops, priming |
+# | 08 | [your own text](08_your_own_text.ipynb) | training on any file, Unicode, and the errors learners hit, explained |
+# | 09 | [vanishing and exploding gradients](09_vanishing_and_exploding_gradients.ipynb) | why a vanilla RNN forgets: the spectral radius of `Whh`, how far back the trained model's gradient reaches, what clipping fixes and what it cannot |
+# | 10 | [what the neurons learn](10_what_the_neurons_learn.ipynb) | the hidden state as coloured text, an automatic search for units that track something nameable, with controls, and linear probes |
+# | 11 | [n-gram baseline](11_ngram_baseline.ipynb) | counting character n-grams with Kneser-Ney smoothing, and an honest comparison with the RNN on the same held-out text |
+# | 12 | [the LSTM](12_lstm.ipynb) | a gated cell whose additive path lets gradients reach further back, the remedy notebook 09 points to: derived, gradient-checked, and measured on a trained model |
+# | 13 | [the GRU, and beating the n-gram](13_gru_and_beating_the_ngram.ipynb) | the GRU, a race between the three cells, the real comparison, and an LSTM that beats the n-gram baseline |
 #
-# Notebooks 01 to 07 rebuild the gist; 08 to 10 look at what it learned and where it falls short;
-# 11 replaces its cell with gated ones.
+# Notebooks 01 to 08 rebuild the gist; 09 to 11 look at what it learned and where it falls short;
+# 12 and 13 replace its cell with gated ones.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where a character-level language model fits
@@ -330,7 +333,7 @@ assert len(sample) == 400
 # ```
 #
 # and `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --length 400 --seed 0`
-# prints the same sample as above. Notebook 05 shows how training gets there.
+# prints the same sample as above. Notebook 06 shows how training gets there.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

@@ -14,7 +14,7 @@
 # **Prerequisites**: Python, numpy arrays and the `@` operator, matrix-vector products. Having
 # met the softmax and the natural logarithm helps.
 #
-# **Time**: about 30 minutes stepping through the cells on your own, 20 minutes in lecture.
+# **Time**: about 45 minutes stepping through the cells on your own, 20 minutes in lecture.
 #
 # This is the first notebook of a series that rebuilds Karpathy's *min-char-rnn* from scratch.
 # Nothing is trained here: we run one small network forward once, with random weights, and read
@@ -610,7 +610,7 @@ assert all(sig < 0.25 for sig in sigma.values())
 # At the start, then, almost nothing of a loss reaches back more than a step or two. Training gets
 # going anyway: the gist's optimiser, Adagrad, moves each weight by about the learning rate on its
 # first step, whatever the size of its gradient (only gradients of about $10^{-4}$ or smaller step
-# noticeably less), so $W_{hh}$ soon grows out of its tiny start. Notebooks 03, 04 and 08 follow this
+# noticeably less), so $W_{hh}$ soon grows out of its tiny start. Notebooks 03, 04, 05 and 09 follow this
 # up: how the gradient flows back in time, why Adagrad's first steps behave like this, and when the
 # signal through time vanishes or explodes.
 

@@ -15,7 +15,7 @@
 # that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\ln x$, and the chain rule.
 # Throughout the series $\ln$ is the natural logarithm (`np.log`), so losses are in nats.
 #
-# **Time:** about 30 minutes on your own, 20 minutes in lecture.
+# **Time:** about 45 minutes on your own, 20 minutes in lecture.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -415,7 +415,7 @@ assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # `rnn_lib.cross_entropy` uses the log-sum-exp form: `forward` keeps the shifted logits and the log
 # of the softmax denominator, and the loss is their difference, so a confidently wrong prediction
-# costs a large, finite number of nats. Notebook 07 comes back to overflow, in float32, where it
+# costs a large, finite number of nats. Notebook 08 comes back to overflow, in float32, where it
 # happens much sooner.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -13,7 +13,7 @@
 # **Prerequisites.** Notebook 01 (the forward pass, one-hot inputs) and notebook 02 (softmax,
 # cross-entropy and its gradient $p - \text{onehot}(r)$, with $r$ the target's index).
 #
-# **Time.** About 60 minutes to work through; the notebook runs in under 30 seconds.
+# **Time.** About 60 minutes to work through, without the sections marked *optional*; the notebook runs in under 30 seconds.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -701,7 +701,9 @@ _ = ax2.set(xlabel="time step t", ylabel="norm", title="The two parts of dh",
 _ = ax2.legend(loc="upper left")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### Why section 2 used weights 0.5, not the gist's 0.01
+# ### Optional: why section 2 used weights 0.5, not the gist's 0.01
+#
+# *A side road: skip it on a first reading.*
 #
 # The same two checks again, on the same random draws scaled down to the gist's 0.01 (and the same
 # `hprev`). The finite differences carry an absolute error of about the same size at both scales:
@@ -766,7 +768,7 @@ assert tiny.mean() > 0.5
 # To watch one signal travel, take a longer chunk ($T = 40$, `"hello world "` repeated), send back
 # only the gradient of the **last** loss term, and record $\|\partial L_{T-1}/\partial h_t\|$ as it
 # passes each step. Besides $\|W_{hh}\|_2$ we need the **spectral radius** $\rho$ of $W_{hh}$, its
-# largest eigenvalue in absolute value ("One step against the long run" below says why). For a
+# largest eigenvalue in absolute value (the optional "One step against the long run" below says why). For a
 # random $6 \times 6$ matrix with standard deviation 0.5, $\rho$ lands above or below 1 depending on
 # the draw (the cell counts how often, over 100 draws). To study the case where it is below 1 on any
 # draw, we scale a copy of our $W_{hh}$ so that $\rho = 0.9$ exactly (multiplying a matrix by $c$
@@ -841,7 +843,9 @@ _ = ax1.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
 fig.tight_layout()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### One step against the long run
+# ### Optional: one step against the long run
+#
+# *A side road: skip it on a first reading.*
 #
 # With $\rho = 0.9$ the bound allows growth while the gradient shrinks. $\|W_{hh}\|_2$ is how much
 # $W_{hh}^\top$ can stretch the *most favourable* vector in one multiplication, so it bounds every single
@@ -884,10 +888,10 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # size ($H = 100$) $\|W_{hh}\|_2$ is still far below 1 (printed above), so at first almost nothing of a
 # loss reaches more than a step or two back. Training works anyway, because Adagrad's first steps move
 # every weight by about the learning rate whatever the size of its gradient, so $W_{hh}$ soon grows out
-# of its tiny start (notebook 04 measures it in section 8). A larger $W_{hh}$ can also make the same
+# of its tiny start (notebook 05 measures it in section 1). A larger $W_{hh}$ can also make the same
 # product *explode* (singular values above 1 with unsaturated units), which is why the gist clips
 # gradients at ±5. Eigenvalues, saturation, clipping and the fix that LSTMs bring are the subject of
-# notebook 08; here it is enough to know which lines do it.
+# notebook 09; here it is enough to know which lines do it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. The library agrees
@@ -921,7 +925,9 @@ print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relati
 assert all(passes(r) for r in report.values())
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 10. Checking a network of your own
+# ## 10. Checking a network of your own (optional)
+#
+# *A side road: skip it on a first reading.*
 #
 # Two requests under the gist: one learner stacked two recurrent layers and could not tell why
 # it would not learn; another asked for the code of a plain network with 2 inputs, hidden layers

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 04 · Adagrad, gradient clipping and the `* 0.01` at initialisation
+# # 04 · Adagrad and gradient clipping
 #
 # **What you will learn**
 #
@@ -8,11 +8,14 @@
 #   (a question learners keep asking under the gist), and how easily it could have been wrong;
 # - why Adagrad gives every weight its own step size, what its small $\epsilon$ does besides avoiding a
 #   division by zero, and how Adagrad compares with plain gradient descent;
-# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do;
-# - why the weights start as `randn * 0.01`, and not as zeros or as plain `randn`.
+# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do.
+#
+# Notebook 05 continues with the other learner question about the gist's numbers: why the weights
+# start as `randn * 0.01`.
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
-# as `rnn_lib.loss_and_grads`). **Time:** about 45 minutes.
+# as `rnn_lib.loss_and_grads`). **Time:** about 55 minutes, plus 15 for exercise 3. Sections marked
+# *optional* are side roads: skip them on a first reading.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series. `rnn_lib` is the library the earlier
@@ -29,6 +32,7 @@ from rnn_notebook.plotting import use_lecture_style
 np.set_printoptions(precision=4, suppress=True)
 use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
+
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The update at the end of the gist
@@ -349,7 +353,7 @@ print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.mos
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # A helper that runs that loop with `rnn_lib`'s pieces (the same loop trains all the models of
-# sections 4, 5 and 8). `after_step` lets us look at the optimiser after every update; `optimizer`
+# sections 4 and 5, and those of notebook 05). `after_step` lets us look at the optimiser after every update; `optimizer`
 # swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`) goes to the optimiser.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -619,7 +623,10 @@ assert clash and np.array_equal(has_clash, stuck_starts)
 # from every start. Does that choice carry over to another problem?
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The same optimisers on the Shakespeare text
+# ### Optional: the same optimisers on the Shakespeare text
+#
+# *A side road: skip to section 6 on a first reading.*
+#
 #
 # The model of section 4 (H = 32, the same start, 600 steps of `train_on_text`): Adagrad at 0.1 is
 # section 4's run, reused; SGD runs at 0.1 and 1, the rates that worked on "hello", and at 0.03.
@@ -806,7 +813,15 @@ assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
 # The opposite problem is more common in a vanilla RNN: when the products shrink vectors, the loss at
 # the last step hardly reaches back to early steps. Clipping only ever makes entries smaller, so it
 # cannot help there. Notebook 03 (section 8) shows the two lines of the backward pass that make the
-# gradient vanish, and notebook 08 measures how far back it reaches, before and after training.
+# gradient vanish, and notebook 09 measures how far back it reaches, before and after training.
+#
+# So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
+# dependencies (the problem LSTMs were designed for, notebook 09).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: the one gradient clipping does clip at the start, `dby`
+#
+# *A side road: skip to the summary on a first reading.*
 #
 # One check here, at the gist's initialisation (`randn * 0.01`, H = 64, the same T = 50 chunk), where
 # the gradient through time vanishes: its weight gradients are small, and clipping has nothing to do.
@@ -838,365 +853,8 @@ for T_chunk in (T_long, 25):
 assert largest_dby[T_long] > 5 > largest_dby[25]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
-# dependencies (the problem LSTMs were designed for, notebook 08). With the gist's T = 25 even the bias
-# gradient stays below the threshold at the start; with longer chunks `dby` is clipped from the first step.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8 · Why `randn * 0.01`?
-#
-# The other learner question: *"Why multiply by 0.01? Isn't `np.random.randn` already a normal
-# distribution?"* It is: a standard normal, with standard deviation 1. Multiplying by 0.01 keeps the
-# shape (still normal, still centred, every entry different) and sets the size: standard deviation
-# 0.01. The real question is which size.
-#
-# **Expected:** standard deviations 1.00 and 0.0100 (to 2 and 4 decimals).
-
-# %% slideshow={"slide_type": "fragment"}
-z = np.random.default_rng(0).standard_normal(100_000)
-print(f"randn: mean {z.mean():+.3f}, std {z.std():.3f};   randn * 0.01: std {(z * 0.01).std():.4f}")
-assert abs(z.std() - 1) < 0.01 and abs((z * 0.01).std() - 0.01) < 1e-4
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### An experiment with five scales
-#
-# For each scale we build the model (H = 64, the same seed) and measure, on the first chunk of 25
-# characters of our text: the initial loss per character (a model that knows nothing should say
-# "uniform", $\ln V$ nats per character, which is where the gist's `smooth_loss` starts: $T \ln V$),
-# the fraction of hidden values that are saturated (|h| > 0.99), the length of the whole unclipped
-# gradient and of its `dWxh` part alone, and the largest entry of `dWhh`.
-#
-# **Expected:** for scales up to 0.01 the initial loss is $\ln V$ to 2 decimals and nothing is
-# saturated; at scale 1 the initial loss is more than twice $\ln V$ (confidently wrong), most hidden
-# values are saturated and the gradient is over 10⁴ times longer; at 0.001 the `dWxh` part is 10
-# times shorter than at 0.01, and every entry of `dWhh` is below $\sqrt{\epsilon} = 10^{-4}$.
-
-# %% slideshow={"slide_type": "fragment"}
-scales = [0.0, 0.001, 0.01, 0.1, 1.0]
-T = 25
-first_x, first_y = text_ids[:T], text_ids[1:T + 1]
-ln_V = np.log(len(text_vocab))
-table = {}
-for scale in scales:
-    params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=scale)
-    h_start = rnn_lib.initial_state(params)
-    cache = rnn_lib.forward(params, first_x, h_start)
-    _, grads, _ = rnn_lib.loss_and_grads(params, first_x, first_y, h_start, clip=None)
-    table[scale] = dict(loss0=rnn_lib.cross_entropy(cache, first_y) / T,
-                        saturated=np.mean(np.abs(cache["hs"][1:]) > 0.99),
-                        grad_norm=np.sqrt(sum(np.sum(g * g) for g in grads.values())),
-                        dWxh_norm=np.linalg.norm(grads["Wxh"]),
-                        dWhh_max=np.abs(grads["Whh"]).max())
-print(f"ln V = {ln_V:.3f} nats/char (V = {len(text_vocab)}), i.e. T ln V = {T * ln_V:.2f} for a chunk of T = {T}")
-print(f"{'scale':>6} {'initial loss':>13} {'saturated':>10} {'|grad|':>10} {'|dWxh|':>10} {'max |dWhh|':>11}")
-for s, r in table.items():
-    print(f"{s:6.3f} {r['loss0']:13.3f} {r['saturated']:10.1%} {r['grad_norm']:10.2e} "
-          f"{r['dWxh_norm']:10.2e} {r['dWhh_max']:11.1e}")
-assert all(abs(table[s]["loss0"] - ln_V) < 0.01 and table[s]["saturated"] == 0 for s in (0.0, 0.001, 0.01))
-assert table[1.0]["loss0"] > 2 * ln_V and table[1.0]["saturated"] > 0.5
-assert table[1.0]["grad_norm"] > 1e4 * table[0.01]["grad_norm"]
-assert 0 < table[0.001]["dWxh_norm"] < 0.11 * table[0.01]["dWxh_norm"]
-assert 0 < table[0.001]["dWhh_max"] < 1e-4 < table[0.01]["dWhh_max"]
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Now we train each model for 600 Adagrad steps with `train_on_text` and average the loss of the last
-# 50. One run says little: from another random start the same scale can end a few tenths of a nat
-# higher or lower. So every scale trains from 10 starts, seeds 0–9 (scale 0 once: its weights are all 0
-# whatever the seed), and we compare means. Two runs from the same seed start from the same random
-# numbers (scaled differently) and read the same text, so we compare them start by start: with $d_k$ the
-# difference of their final losses from seed $k$, the *standard error* of the mean difference is
-# $s_d/\sqrt{n}$ ($s_d$ the standard deviation of the $n = 10$ differences). A mean difference of more
-# than about 2 standard errors is unlikely to be luck. A callback keeps copies of the parameters after
-# steps 1, 50 and 200, for a closer look below.
-#
-# **Expected:** every run at 0.01 and at 0.1 ends below the run at 0 and below every run at 1; 0.01 and
-# 0.1 both end lower on average than 0.001, by more than 2 standard errors. Between 0.01 and 0.1 this
-# measurement cannot decide: their means differ by less than 3 standard errors, and each of the two
-# ends lower from some of the starts.
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# The same start can also end elsewhere on another computer: CPUs differ in the last digits of their
-# arithmetic, and training amplifies such differences. So the printed means vary a little from machine
-# to machine; the comparisons above do not.
-
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
-def keep_parameters(store, at_steps):
-    """An `after_step` callback that stores copies of the parameters after the given steps."""
-    done = []
-
-    def after_step(opt):
-        done.append(len(done) + 1)
-        if done[-1] in at_steps:
-            store[done[-1]] = {k: v.copy() for k, v in opt.params.items()}
-    return after_step
-
-
-def std_error(a, b):
-    """The standard error of mean(a - b), for runs paired by their start: a[k] and b[k] from seed k."""
-    d = np.asarray(a) - np.asarray(b)
-    return d.std(ddof=1) / np.sqrt(len(d))
-
-
-seeds = range(10)
-curves, trained, saved = {}, {}, {}  # keyed by (scale, seed)
-for scale in scales:
-    for seed in seeds if scale > 0 else [0]:
-        params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(seed), scale=scale)
-        saved[scale, seed] = {0: {k: v.copy() for k, v in params.items()}}
-        curves[scale, seed] = train_on_text(params, text_ids, 600,
-                                            after_step=keep_parameters(saved[scale, seed], (1, 50, 200)))
-        trained[scale, seed] = params
-final = {s: np.array([curves[s, seed][-50:].mean() for seed in seeds if (s, seed) in curves]) for s in scales}
-print("mean loss of the last 50 of 600 steps, over seeds 0-9:")
-for s in scales:
-    r = final[s]
-    spread = f"mean {r.mean():.3f}, standard deviation {r.std(ddof=1):.3f}, from {r.min():.3f} to {r.max():.3f}"
-    print(f"  scale {s:<5g} " + (spread if r.size > 1 else f"{r[0]:.3f} (one run)"))
-difference = final[0.1].mean() - final[0.01].mean()
-print(f"0.1 minus 0.01: {difference:+.3f}, standard error {std_error(final[0.1], final[0.01]):.3f};  "
-      f"0.01 ends lower from {np.sum(final[0.01] < final[0.1])} of {len(seeds)} starts")
-assert np.concatenate([final[0.01], final[0.1]]).max() < min(final[0.0].min(), final[1.0].min())
-assert all(final[0.001].mean() - final[s].mean() > 2 * std_error(final[0.001], final[s]) for s in (0.01, 0.1))
-assert abs(difference) < 3 * std_error(final[0.1], final[0.01])
-assert 0 < np.sum(final[0.01] < final[0.1]) < len(seeds)
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Left: the loss of every single step for the first 50 steps of the runs from seed 0, as measured.
-# Right: all 600 steps, averaged over the 10 seeds and over 25 steps to show the trend; the moving
-# average starts at step 25 and hides the start, which is why the left panel is there.
-
-# %% slideshow={"slide_type": "fragment"}
-fig, (ax_start, ax_trend) = plt.subplots(1, 2, figsize=(14, 5), sharey=True)
-window = np.ones(25) / 25  # moving average over 25 steps
-for scale in scales:
-    seed_mean = np.mean([curves[scale, seed] for seed in seeds if (scale, seed) in curves], axis=0)
-    _ = ax_start.plot(np.arange(1, 51), curves[scale, 0][:50], marker=".", label=f"randn * {scale:g}")
-    _ = ax_trend.plot(np.arange(25, 601), np.convolve(seed_mean, window, mode="valid"))
-for ax in (ax_start, ax_trend):
-    _ = ax.axhline(ln_V, ls="--", lw=1.5, color="gray", label="uniform, ln V" if ax is ax_trend else None)
-_ = ax_start.set(xlabel="training step", ylabel="loss (nats/char)",
-                 title="The first 50 steps of seed 0, every step",
-                 ylim=(0, 1.05 * max(curves[s, 0].max() for s in scales)))
-_ = ax_trend.set(xlabel="training step", title="600 steps, mean of 10 seeds, 25-step moving average")
-_ = ax_trend.legend(ax_start.get_legend_handles_labels()[0] + ax_trend.get_legend_handles_labels()[0],
-                    ax_start.get_legend_handles_labels()[1] + ax_trend.get_legend_handles_labels()[1],
-                    loc="upper right", ncol=2, fontsize=12)
-fig.tight_layout()
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why the curves first jump above $\ln V$
-#
-# Every model with small random weights (0.001 to 0.1) starts near $\ln V$ and then, within a few
-# steps, does *worse* than uniform.
-# That is Adagrad's first step (section 4): every weight with a non-zero gradient moves by the full
-# learning rate, 0.1, whatever the size of its gradient, and all of them in the direction that suits the
-# first chunk. Thousands of such steps add up in the logits: the model becomes confident, and the next
-# chunks, with other characters, are confidently mispredicted. Later steps are smaller (the memories
-# have grown) and the losses come down.
-#
-# **Expected:** we replay the first 4 steps of the scale-0.01 run from seed 0 (the same losses as
-# above). After one of the updates the mean entropy of the model's predictions over the first 200
-# characters is more than 1 nat below $\ln V$ (a confident model), and the loss of a later step among
-# the 4 is above $\ln V$. The jump above $\ln V$ within the first 4 steps is in every run of section 8
-# at scales 0.001, 0.01 and 0.1, from all 10 starts.
-
-# %% slideshow={"slide_type": "fragment"}
-def mean_entropy(params, ids):
-    """Mean entropy (nats) of the next-character distributions along ids, from a zero state."""
-    probs = rnn_lib.forward(params, ids, rnn_lib.initial_state(params))["probs"]
-    return float(-(probs * np.log(probs)).sum(axis=1).mean())
-
-
-replayed = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=0.01)
-entropies = [mean_entropy(replayed, text_ids[:200])]
-first_steps = train_on_text(replayed, text_ids, 4,
-                            after_step=lambda opt: entropies.append(mean_entropy(opt.params, text_ids[:200])))
-for step, (loss_of_step, entropy_after) in enumerate(zip(first_steps, entropies[1:]), start=1):
-    print(f"step {step}: loss of its chunk {loss_of_step:.2f} nats/char;  mean entropy after the update "
-          f"{entropy_after:.2f} (ln V = {ln_V:.2f})")
-jumps = [curves[s, seed][1:4].max() > ln_V for s in (0.001, 0.01, 0.1) for seed in seeds]
-print(f"runs at scales 0.001-0.1 with a loss above ln V among steps 2-4: {sum(jumps)} of {len(jumps)}")
-assert np.allclose(first_steps, curves[0.01, 0][:4])
-assert entropies[0] > ln_V - 0.01 and min(entropies[1:]) < ln_V - 1 and first_steps[1:].max() > ln_V
-assert all(jumps)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# - **Scale 1** (plain `randn`): each hidden unit adds up 64 recurrent inputs with weights of size 1,
-#   so `tanh` saturates; the outputs are large and confidently wrong, the gradients explode, and
-#   training starts from a far worse place.
-# - **Scale 0.001**: everything is nearly linear and every gradient of the hidden layer is tiny. A small
-#   gradient alone would not slow Adagrad down (its first step is ±lr whatever the size, section 4), but
-#   the $\epsilon$ does: every entry of `dWhh` is below $\sqrt{\epsilon}$ (table above), so `Whh`'s
-#   first steps are damped. The check comes next.
-# - **0.01 and 0.1** both work here, and after 600 steps we cannot tell them apart; at 0.01 the start
-#   is uniform and no unit is saturated. But its `Whh` is tiny too, so at the start the gradient
-#   through time vanishes (notebook 03, section 8); after the check we measure how quickly training
-#   repairs that.
-# - **Scale 0**: the initial loss is perfect, yet training stalls early. Why? Section 9.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The check: take $\epsilon$ out of the way
-#
-# We train the models of scales 0.001 and 0.01 again from the same 10 starts, now with
-# $\epsilon = 10^{-20}$, which damps only gradients below about $10^{-10}$, and compare them with the
-# runs above, which used the gist's $\epsilon = 10^{-8}$.
-#
-# **Expected:** at 0.001, taking $\epsilon$ away lowers the mean final loss by more than 2 standard
-# errors, and lowers it from most of the starts; at 0.01 the change is within the noise (less than 3
-# standard errors). Without $\epsilon$, the gap between the two scales is less than half of what it
-# was, and within the noise too.
-
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
-no_eps_final = {}
-for scale in (0.001, 0.01):
-    no_eps_final[scale] = np.array([
-        train_on_text(rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(seed), scale=scale),
-                      text_ids, 600, eps=1e-20)[-50:].mean() for seed in seeds])
-gain, gain_error = {}, {}
-for scale in (0.001, 0.01):
-    gain[scale] = final[scale].mean() - no_eps_final[scale].mean()
-    gain_error[scale] = std_error(final[scale], no_eps_final[scale])
-    lower = np.sum(no_eps_final[scale] < final[scale])
-    print(f"scale {scale:<5g}: mean of the last 50 losses {final[scale].mean():.2f} with eps 1e-8, "
-          f"{no_eps_final[scale].mean():.2f} with eps 1e-20: gain {gain[scale]:+.2f}, standard error "
-          f"{gain_error[scale]:.2f}; lower without eps from {lower} of {len(seeds)} starts")
-gap = {"1e-8": final[0.001].mean() - final[0.01].mean(),
-       "1e-20": no_eps_final[0.001].mean() - no_eps_final[0.01].mean()}
-gap_error = std_error(no_eps_final[0.001], no_eps_final[0.01])
-print(f"gap between the scales (0.001 minus 0.01): {gap['1e-8']:+.2f} with eps 1e-8, {gap['1e-20']:+.2f} "
-      f"with eps 1e-20 (standard error {gap_error:.2f})")
-assert gain[0.001] > 2 * gain_error[0.001] and np.sum(no_eps_final[0.001] < final[0.001]) > len(seeds) / 2
-assert abs(gain[0.01]) < 3 * gain_error[0.01]
-assert abs(gap["1e-20"]) < gap["1e-8"] / 2 and abs(gap["1e-20"]) < 3 * gap_error
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# So the slow start at 0.001 is the $\epsilon$'s doing, not the size of the gradients: without it the
-# two scales end level, within the noise. At 0.01, taking the gist's $\epsilon$ away makes no
-# difference we can measure with 10 runs of 600 steps.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Small weights make the gradient through time vanish: for how long?
-#
-# At 0.01 `Whh` starts tiny, so the gradient of a loss hardly reaches back in time (notebook 03,
-# section 8). Section 4 suggests why training still works: Adagrad moves every weight by about the
-# learning rate in its first steps, whatever the size of its gradient, so `Whh` cannot stay small. We
-# measure it on the copies kept during training: $\|W_{hh}\|_2$, the share of saturated hidden values
-# on the first chunk, and how much of the last step's gradient survives 10 steps back on that chunk,
-# $\|\partial L_{T-1}/\partial h_{T-11}\| \,/\, \|\partial L_{T-1}/\partial h_{T-1}\|$ (L5 and L9 of
-# notebook 03, applied 10 times).
-#
-# We print the medians over the 10 starts of section 8; the checks are on every run.
-#
-# **Expected:** at 0.01, from every start, the first step moves more than half of the entries of `Whh`
-# by more than 0.09; $\|W_{hh}\|_2$ is below 0.25 at the start and above 1 after the first step; the
-# 10-step ratio starts below $10^{-9}$ and is more than $10^4$ times larger after the first step, and
-# still after 200. At 0.001, where the $\epsilon$ damps the first step of `Whh`, $\|W_{hh}\|_2$ is still
-# below 1 after it, and above 1 after 50 steps, from every start; yet after 200 steps the 10-step ratio
-# is still below a millionth in most runs at 0.001, and above $10^{-7}$ in every run at 0.01.
-
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: the parameters after 50 and 200 steps come from training runs, whose last digits differ between CPUs)
-def signal_ratio(params, x, y, back=10):
-    """||dL_{T-1}/dh_{T-1-back}|| / ||dL_{T-1}/dh_{T-1}|| for the last step's loss on the chunk x -> y."""
-    cache = rnn_lib.forward(params, x, rnn_lib.initial_state(params))
-    hs = cache["hs"][1:, 0, :]  # (T, H): row t is h_t (row 0 of cache["hs"] is hprev)
-    dy = cache["probs"][-1].copy()
-    dy[y[-1]] -= 1
-    dh = params["Why"].T @ dy
-    start = np.linalg.norm(dh)
-    for t in range(len(x) - 1, len(x) - 1 - back, -1):
-        dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # now dL/dh_{t-1}
-    return np.linalg.norm(dh) / start
-
-
-growth = {}  # (scale, step) -> array (seeds, 3): |Whh|_2, saturated share, 10-step ratio
-for scale in (0.01, 0.001):
-    for step in (0, 1, 50, 200):
-        rows = []
-        for seed in seeds:
-            model = saved[scale, seed][step]
-            hs_first = rnn_lib.forward(model, first_x, rnn_lib.initial_state(model))["hs"][1:]
-            rows.append((np.linalg.norm(model["Whh"], 2), np.mean(np.abs(hs_first) > 0.99),
-                         signal_ratio(model, first_x, first_y)))
-        growth[scale, step] = np.array(rows)
-        norm, saturated, ratio = np.median(growth[scale, step], axis=0)
-        print(f"scale {scale:<5g} after {step:3d} steps, medians: |Whh|_2 = {norm:5.2f}, "
-              f"saturated {saturated:4.0%}, 10 steps back {ratio:.0e}")
-moved = [np.mean(np.abs(saved[0.01, seed][1]["Whh"] - saved[0.01, seed][0]["Whh"]) > 0.09) for seed in seeds]
-print(f"scale 0.01, first step: share of the entries of Whh that moved by more than 0.09, "
-      f"from {min(moved):.0%} to {max(moved):.0%}")
-norms = {key: rows[:, 0] for key, rows in growth.items()}   # one entry per seed
-ratios = {key: rows[:, 2] for key, rows in growth.items()}
-assert min(moved) > 0.5 and np.all(norms[0.01, 0] < 0.25) and np.all(norms[0.01, 1] > 1)
-assert np.all(ratios[0.01, 0] < 1e-9)
-assert np.all(ratios[0.01, 1] > 1e4 * ratios[0.01, 0]) and np.all(ratios[0.01, 200] > 1e4 * ratios[0.01, 0])
-assert np.all(norms[0.001, 1] < 1) and np.all(norms[0.001, 50] > 1)
-assert np.sum(ratios[0.001, 200] < 1e-6) > len(seeds) / 2 and np.all(ratios[0.01, 200] > 1e-7)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# At 0.01 one Adagrad step is enough to make `Whh` large: most of its entries moved by nearly the full
-# 0.1. From then on the gradient through time is not held back by a small `Whh` any more; saturation
-# and the directions the gradient takes decide how much gets through (notebook 08 follows this through
-# training). At 0.001 training takes another path: `Whh` grows large a little later, yet in most runs
-# its gradient through time stays vanished for hundreds of steps. Large recurrent weights are needed
-# for the gradient to travel back; they are not enough.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9 · Zero initialisation: the symmetry problem
-#
-# With all weights 0 every hidden value is `tanh(0) = 0`, so `dWhy = dy h^T = 0`; and with `Why = 0`
-# no gradient reaches the hidden layer (`dh = Why^T dy = 0`). Only the output bias `by` learns: the
-# model only learns how frequent each character is, and ignores its input.
-#
-# **Expected:** after 600 steps `Wxh`, `Whh`, `Why` are still exactly 0, and the predicted
-# distribution is the same at every position of the text.
-
-# %% slideshow={"slide_type": "fragment"}
-zero = trained[0.0, 0]
-cache = rnn_lib.forward(zero, text_ids[:200], rnn_lib.initial_state(zero))
-all_zero = all(not np.any(zero[k]) for k in ("Wxh", "Whh", "Why"))
-same_everywhere = np.ptp(cache["probs"], axis=0).max()
-print(f"Wxh, Whh, Why all zero after 600 steps: {all_zero};  largest spread of p over 200 positions: "
-      f"{same_everywhere:.1e};  by moved up to {np.abs(zero['by']).max():.2f}")
-assert all_zero and same_everywhere == 0
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Any identical start stays identical
-#
-# Zeros are the extreme case. Start every weight at the same non-zero value, 0.01: now the network
-# does learn, but all 64 hidden units receive the same inputs through the same weights, compute the
-# same value, get the same gradient, and take the same step. They stay copies of one unit for ever.
-# Random initial weights break this symmetry; that is what `randn` is for.
-#
-# **Expected:** after 200 steps the weights have moved, yet all 64 rows of `Wxh` and of `Whh` are still
-# exactly equal (the spread across rows is 0), and so are the 64 columns of `Why`.
-
-# %% slideshow={"slide_type": "fragment"}
-same = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0))
-for k in ("Wxh", "Whh", "Why"):
-    same[k][...] = 0.01
-_ = train_on_text(same, text_ids, 200)
-row_spread = {k: np.ptp(same[k], axis=0).max() for k in ("Wxh", "Whh")}
-print(f"largest |Wxh| now {np.abs(same['Wxh']).max():.4f};  spread across rows: "
-      f"Wxh {row_spread['Wxh']:.1e}, Whh {row_spread['Whh']:.1e};  "
-      f"across columns of Why: {np.ptp(same['Why'], axis=1).max():.1e}")
-assert np.abs(same["Wxh"] - 0.01).max() > 0.05
-assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"], axis=1).max() == 0
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **So, why `randn * 0.01`?** *Random*, so the hidden units start different and can learn different
-# things. *Small*, so that `tanh` starts in its linear range (derivative close to 1, no unit saturated)
-# and the first predictions are close to uniform. Small has a price: `Whh` is tiny too, so at the start
-# the gradient through time vanishes (notebook 03, section 8). Training gets past it because Adagrad's
-# first steps are about ±lr whatever the size of the gradient, which makes `Whh` large within a step
-# (section 8); with plain SGD, small gradients would mean small steps. Why 0.01 rather than 0.1 is a
-# matter of taste: in section 8 the two ended level within the noise of 10 runs, while 0, 0.001 and 1
-# were clearly worse. The library exposes the scale as `TrainConfig.init_scale`.
+# With the gist's T = 25 even the bias gradient stays below the threshold at the start; with longer chunks
+# `dby` is clipped from the first step.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -1208,20 +866,12 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # - Adagrad divides each entry's step by the root of its accumulated squared gradients: the first step
 #   is ±lr, frequently updated entries slow down, rare characters' columns keep large steps.
 # - The $\epsilon$ in $\sqrt{m + \epsilon}$ keeps an unused entry at 0, and also damps every entry whose
-#   gradients are below about $\sqrt{\epsilon} = 10^{-4}$: at scale 0.001 that is all of `Whh`, which is
-#   why that scale trains slowly.
-# - SGD's step scales with the gradient, so its learning rate must suit the problem: the fastest one
-#   on "hello" blew up on the Shakespeare text, and a far too large one saturates `tanh` and, from most
-#   starts, gets stuck. Adagrad's 0.1 worked on both, unchanged.
+#   gradients are below about $\sqrt{\epsilon} = 10^{-4}$ (at the gist's initialisation, `Whh`'s).
+# - SGD's step scales with the gradient, so its learning rate must suit the problem: a far too large one
+#   saturates `tanh` and, from most starts, gets stuck (and the fastest one on "hello" blows up on the
+#   Shakespeare text, optional section of section 5). Adagrad's step size is set by its learning rate.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
 #   changes the gradient's direction (norm clipping does not) and does nothing for vanishing gradients.
-# - Weights start small and random: random to break the symmetry between hidden units, small to keep
-#   `tanh` unsaturated and the first predictions uniform. The price, a gradient through time that
-#   vanishes at the start, is paid back by Adagrad's first ±lr steps, which make `Whh` large at once.
-#   Between 0.01 and 0.1, 600 steps of training cannot tell a difference; 0, 0.001 and 1 are clearly
-#   worse.
-# - Adagrad's first steps also make a fresh model confidently wrong: within its first few steps the
-#   loss rises above $\ln V$, before it falls.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
@@ -1236,9 +886,8 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 # 4. Adagrad's memory only grows. What does that mean for a very long training run?
 # 5. Two gradient vectors have the same direction but lengths 1 and 1000. After elementwise clipping
 #    at 5, do they still have the same direction? After norm clipping at 5?
-# 6. In section 7, why does clipping change `dby` at the gist's initialisation with a 50-character
-#    chunk, but not with the gist's T = 25?
-# 7. Why does a network with all weights 0 end up predicting the same distribution at every position?
+# 6. (Optional section of section 7.) Why does clipping change `dby` at the gist's initialisation with
+#    a 50-character chunk, but not with the gist's T = 25?
 #
 # <details>
 # <summary>Answers</summary>
@@ -1262,16 +911,14 @@ assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"],
 #    occurs often enough to put its entry above 5; in the first 25 characters it occurs less often,
 #    and its entry stays below 5 (section 7 prints both counts). The bias gradient grows with T; the
 #    threshold does not.
-# 7. With zero weights h = tanh(0) = 0 at every step, `dWhy` = dy hᵀ = 0 and `dh` = Whyᵀ dy = 0, so only
-#    `by` ever receives a gradient; the output is softmax(`by`), the same whatever the input.
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Further reading
 #
 # - A. Karpathy, *min-char-rnn* (2015), the gist this series rebuilds:
-#   <https://gist.github.com/karpathy/d4dee566867f8291f086>; the comments under it are where the two
-#   learner questions of this notebook come from.
+#   <https://gist.github.com/karpathy/d4dee566867f8291f086>; the comments under it are where the
+#   learner question of this notebook comes from.
 # - J. Duchi, E. Hazan, Y. Singer, *Adaptive Subgradient Methods for Online Learning and Stochastic
 #   Optimization*, Journal of Machine Learning Research 12 (2011): the Adagrad paper.
 # - R. Pascanu, T. Mikolov, Y. Bengio, *On the difficulty of training recurrent neural networks*,

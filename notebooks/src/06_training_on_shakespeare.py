@@ -14,10 +14,10 @@
 #   number of steps, after a number of seconds, or on Ctrl-C, without losing anything;
 # - what a longer run reaches, measured on held-out text, and what its samples look like.
 #
-# **Prerequisites:** notebooks 01–04 (the forward pass, softmax and cross-entropy, backpropagation
-# through time, Adagrad and clipping), which built what `rnn_lib` does in one training step.
+# **Prerequisites:** notebooks 01–05 (the forward pass, softmax and cross-entropy, backpropagation
+# through time, Adagrad and clipping, initialisation), which built what `rnn_lib` does in one training step.
 #
-# **Time:** about 45 minutes; the notebook runs in under a minute, 25 seconds of which are training.
+# **Time:** about 60 minutes; the notebook runs in under a minute, 25 seconds of which are training.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Setup
@@ -111,7 +111,7 @@ assert np.array_equal(np.concatenate([train_ids, val_ids]), ids)
 #
 # **Uniform guess.** A model that knows nothing gives each of the $V$ characters probability $1/V$,
 # so its cross-entropy is $-\ln(1/V) = \ln V$ nats per character, whatever the text. This is also
-# where our RNN starts: its small initial weights give almost uniform predictions (notebook 04).
+# where our RNN starts: its small initial weights give almost uniform predictions (notebook 05).
 #
 # **Bigram counts.** Predict the next character from the current one only, with probabilities read
 # off a table of counts: $P(b \mid a) = \dfrac{n(a\,b) + 1}{n(a) + V}$, where $n(a\,b)$ counts how
@@ -169,7 +169,7 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # - `float32` arithmetic instead of `float64` (half the memory traffic, and precise enough here).
 #
 # (The command line tool's defaults, `TrainConfig()`, go one step further: the Adam optimiser, which
-# notebook 11 uses, with a learning rate that decays over the run. Its results vary less from seed to
+# notebooks 12 and 13 use, with a learning rate that decays over the run. Its results vary less from seed to
 # seed and from CPU to CPU; here we stay with the gist's Adagrad.)
 #
 # Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
@@ -738,7 +738,7 @@ assert all(g > 0 for g in gains) and all(later < earlier for earlier, later in z
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8 · Samples from the trained model
 #
-# Sampling (notebook 06 builds it from scratch): feed in a prime text, then draw each next character
+# Sampling (notebook 07 builds it from scratch): feed in a prime text, then draw each next character
 # from the model's distribution and feed it back in. A temperature below 1 sharpens the distribution,
 # so the text takes fewer risks. With a fixed seed the text is the same on every run. This is exactly what
 # `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8`
@@ -763,7 +763,7 @@ assert cli.stdout == romeo + "\n"
 # words. After that, single 200-character samples look much alike: between steps 10,000 and 60,000
 # the validation loss fell by much less than in the first 10,000 steps (the cell prints both), a
 # difference that shows over thousands of characters rather than in one sample. No sample makes
-# sense: the model has no plan beyond the next few characters. Notebook 08 (section 4) measures how
+# sense: the model has no plan beyond the next few characters. Notebook 09 (section 4) measures how
 # far back the gradient of this very model reaches: about a line of verse.
 
 # %% slideshow={"slide_type": "fragment"}

@@ -15,10 +15,10 @@
 # - the answer to a question asked under the gist: *"how do I generate text with this?"*, with three
 #   lines of library code and with the command line.
 #
-# **Prerequisites:** notebooks 01–05 (the forward step, softmax, backpropagation through time,
+# **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 30 minutes on your own, 20 minutes in lecture.
+# **Time:** about 55 minutes on your own, 20 minutes in lecture.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -47,7 +47,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # loop that reads them. `python -m rnn_lib train` saves a checkpoint; this notebook is about (2).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# We load a model that `python -m rnn_lib train` (notebook 05) trained on tiny Shakespeare and saved
+# We load a model that `python -m rnn_lib train` (notebook 06) trained on tiny Shakespeare and saved
 # to `checkpoints/shakespeare_rnn.npz` (`rnn_lib.shipped_checkpoint()` gives its path). We also score it
 # on the held-out last 10% of the text, which it never trained on, with `rnn_lib.evaluate`.
 # **Expected:** a 65-character vocabulary; the five matrices with the shapes of notebook 01: `Wxh`
@@ -534,7 +534,7 @@ _ = ax.legend(loc="upper right")
 # Along the cycle each step reads the same character $c_t$ again, so a small change $\delta$ of the state
 # becomes $J_t\,\delta$ one step later, with $J_t = \operatorname{diag}(1 - h_{t+1}^2)\,W_{hh}$: the tanh
 # slopes times $W_{hh}$, the product that, transposed, carries gradients back in time (notebooks 03 and
-# 08). A single step can stretch; what decides is the product over one whole period,
+# 09). A single step can stretch; what decides is the product over one whole period,
 # $M = J_{L-1} \cdots J_1 J_0$, and its spectral radius (largest $|$eigenvalue$|$).
 #
 # **Expected:** $\|J_t\|_2$ is above 1 at every step of the cycle, yet the spectral radius of $M$ is
@@ -560,7 +560,7 @@ assert min(step_norms) > 1 and pull < 1 and abs(pull - measured) < 0.05
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Each step alone could stretch a difference up to $\|J_t\|_2$ times, but the directions it stretches
 # are squeezed at other steps of the loop, mostly by the saturated units. Over a period every difference
-# shrinks, by about the factor printed per step (notebook 08 finds a similar factor for the gradient
+# shrinks, by about the factor printed per step (notebook 09 finds a similar factor for the gradient
 # through time of this model): nearby states are pulled together, and the loop is exact.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -731,7 +731,7 @@ assert result.stdout == "ROMEO:" + text + "\n"
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Other options: `--temperature 0` for greedy text, no `--prime` to start from nothing, a different
 # `--seed` for another sample. `python -m rnn_lib sample --help` lists them. And to get a checkpoint in
-# the first place: `python -m rnn_lib train --seconds 60 --checkpoint my_model.npz` (notebook 05).
+# the first place: `python -m rnn_lib train --seconds 60 --checkpoint my_model.npz` (notebook 06).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

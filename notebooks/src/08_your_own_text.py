@@ -15,10 +15,11 @@
 #   CuPy, and how a stable softmax and a diverging-training check deal with it;
 # - the Python 2 habits of the original code, in one table, each shown by running it.
 #
-# **Prerequisites:** notebooks 01–05 (vocabulary, softmax, backpropagation through time, Adagrad,
-# training with `rnn_lib.Trainer`). Notebook 06 (sampling) helps but is not needed.
+# **Prerequisites:** notebooks 01–06 (vocabulary, softmax, backpropagation through time, Adagrad,
+# training with `rnn_lib.Trainer`). Notebook 07 (sampling) helps but is not needed.
 #
-# **Time:** about 30 minutes on your own, 20 minutes in lecture. The notebook runs in well under a
+# **Time:** about 60 minutes on your own without the sections marked *optional*, 20 minutes in
+# lecture. The notebook runs in well under a
 # minute: every training run here is a fixed, small number of steps.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -380,7 +381,7 @@ assert code_last > code_best and code_last > code_nats[-1] + 1.0
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Eight samples of 500 characters, each primed with `def `, at temperature 0.5 (a little more
-# conservative than the model's own distribution; notebook 06 explains temperature). We print the
+# conservative than the model's own distribution; notebook 07 explains temperature). We print the
 # first; the counts below use all eight, since one sample is too short to count on.
 
 # %%
@@ -488,7 +489,9 @@ for prime, texts in continuations.items():
 # does, and now and then in the middle of a word.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Recited, and mixed
+# ### Optional: recited, and mixed
+#
+# *A side road: skip it on a first reading.*
 #
 # We can count all three. A letter's script is the first word of its Unicode name (`GREEK`,
 # `CYRILLIC`, `HANGUL`, ...). Japanese writes Chinese characters (`CJK`) and `HIRAGANA` side by
@@ -541,7 +544,9 @@ assert mixed["the poem"]["lines"][0] == 0 and mixed["the poem"]["words"][0] == 0
 assert mixed_words / words < mixed_lines / lines
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Does it stay in one script?
+# ### Optional: does it stay in one script?
+#
+# *A side road: skip it on a first reading.*
 #
 # Mixed words exist, but how rare are they? We take every pair of neighbouring letters in the eight
 # samples (spaces, punctuation and line breaks break a pair) and compare their scripts. If the
@@ -575,7 +580,9 @@ assert sample_same > sample_chance + 0.10
 # lines counted above is larger than the share of mixed words.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Characters against bytes, once more
+# ### Optional: characters against bytes, once more
+#
+# *A side road: skip it on a first reading.*
 #
 # Section 2 claimed that a character vocabulary never splits a multi-byte character. The samples
 # above decode, trivially: they are Python strings. The contrast is a sampler over **bytes**: here
@@ -1015,7 +1022,9 @@ _ = ax.legend(loc="lower right")
 # tells you something is wrong.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### When the numbers themselves overflow
+# ### Optional: when the numbers themselves overflow
+#
+# *A side road: skip it on a first reading.*
 #
 # With an absurd learning rate the weights themselves overflow to `inf`, and then the loss to `nan`.
 # The `Trainer` checks the loss, the gradients and the updated weights at every step; when one is not
@@ -1042,7 +1051,9 @@ assert exploding.step <= 2 and "smaller learning_rate" in message and finite
 # if you move to float32 for speed, where `exp` overflows at much smaller logits than in float64.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Python 2 and Python 3
+# ## 6. Python 2 and Python 3 (optional)
+#
+# *A side road: skip it on a first reading.*
 #
 # The gist is Python 2 code; Python 3 runs almost all of it, but not all. The differences that
 # matter here, once:

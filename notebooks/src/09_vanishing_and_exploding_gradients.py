@@ -12,14 +12,14 @@
 # - how far back in the text the gradient of the trained Shakespeare model really reaches;
 # - what clipping gradients to ±5 fixes (exploding) and what it cannot fix (vanishing);
 # - why the initial scale of `Whh` matters, and what the gist's `* 0.01` means for memory at the start;
-# - why LSTMs and GRUs, with their *additive* cell state, are the remedy (notebook 11).
+# - why LSTMs and GRUs, with their *additive* cell state, are the remedy (notebooks 12 and 13).
 #
 # **Prerequisites:** notebook 03 (backpropagation through time; its section 8 is the starting point
-# here), notebook 04 (Adagrad, clipping, initial scale) and notebook 05 (training on Shakespeare, which
+# here), notebooks 04 and 05 (Adagrad, clipping, initial scale) and notebook 06 (training on Shakespeare, which
 # produced the checkpoint used here). Eigenvalues from a first linear-algebra course help; section 2
 # recalls what is needed.
 #
-# **Time:** about 50 minutes; the notebook runs in under 30 seconds.
+# **Time:** about 55 minutes without the sections marked *optional*; the notebook runs in under 30 seconds.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Setup
@@ -234,7 +234,9 @@ _ = ax.legend(loc="upper left")
 # long run.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How long is the long run? Transient growth
+# ### Optional: how long is the long run? Transient growth
+#
+# *A side road: skip it on a first reading.*
 #
 # For the random matrix $W$ the long run starts after a few steps (the short bend in the curves). It can
 # start much later. Take $H = 160$ and
@@ -384,7 +386,7 @@ _ = ax.legend(loc="lower left", fontsize=11)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Experiment 3: the trained Shakespeare model
 #
-# The checkpoint that notebook 05's command trained, shipped with the repository. Its parameters are
+# The checkpoint that notebook 06's command trained, shipped with the repository. Its parameters are
 # stored in float32; we cast them to float64 for the analysis. Its validation text is the last 10 % of
 # the file, which training never saw (`rnn_lib.split_ids` cuts it off exactly as the trainer did). Its
 # loss on **all** of it is measured here, not read from the training history, whose points are quicker
@@ -435,7 +437,7 @@ assert top_eigenvalue.imag == 0 and top_eigenvalue.real < -2
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # A real negative eigenvalue $\lambda$ flips the sign of its eigenvector at every step:
-# $W_{hh}v = \lambda v$. Notebook 09 meets the same eigenvalue from the other side, as the most negative
+# $W_{hh}v = \lambda v$. Notebook 10 meets the same eigenvalue from the other side, as the most negative
 # eigenvalue of $W_{hh}$: a period-2 "clock" of units that change sign after almost every character.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -746,7 +748,9 @@ for ax, s, colour in zip(axes, (0.01, 1 / np.sqrt(H_init)), ("tab:purple", "tab:
 fig.tight_layout()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Gradient decay at initialisation
+# ### Optional: gradient decay at initialisation
+#
+# *A side road: skip it on a first reading.*
 #
 # Models with the gist's `Wxh`, `Why` (0.01) and $W_{hh}$ of five scales, run over the first 60
 # characters of the text from a zero state; the gradient of the last loss sent back to every step.
@@ -838,7 +842,7 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # \frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\big):$$
 #
 # an elementwise product with numbers the network can learn to keep near 1, instead of a full matrix and
-# a tanh slope at every step. Notebook 11 builds an LSTM in the same style as this series (the
+# a tanh slope at every step. Notebook 12 builds an LSTM in the same style as this series (the
 # library's version is `rnn_lib/lstm.py`) and measures its gradient reach as section 4 does here.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -853,7 +857,7 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 #   only after hundreds of steps of growth.
 # - $\tanh' \le 1$ only shrinks: with $\rho = 1.1$ and busy, saturated units the gradient still vanishes.
 # - The trained Shakespeare model has $\rho(W_{hh})$ far above 1 (set by a real negative eigenvalue, the
-#   period-2 clock of notebook 09), yet its gradient shrinks by a constant
+#   period-2 clock of notebook 10), yet its gradient shrinks by a constant
 #   factor per character and is below $10^{-3}$ within a few dozen characters: most of its units are
 #   saturated.
 # - Clipping bounds the **step** and keeps SGD alive under exploding gradients; it can never enlarge a

@@ -14,10 +14,10 @@
 # - why most of what a small vanilla RNN knows is **distributed** over many units, and how a linear
 #   **probe** reads it out (and what a probe does *not* prove).
 #
-# **Prerequisites:** notebooks 01–05 (the forward step, and the model trained on tiny Shakespeare
-# in notebook 05). Nothing is trained here.
+# **Prerequisites:** notebooks 01–06 (the forward step, and the model trained on tiny Shakespeare
+# in notebook 06). Nothing is trained here.
 #
-# **Time:** about 35 minutes on your own, 25 minutes in lecture.
+# **Time:** about 55 minutes on your own, 25 minutes in lecture.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -47,7 +47,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # about what counts as an answer.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# We load the model of notebook 05, shipped with the repository. Its weights are stored in float32;
+# We load the model of notebook 06, shipped with the repository. Its weights are stored in float32;
 # we cast them to **float64** so that every number below comes out the same on every machine. Training
 # held out the last 10% of the text; `rnn_lib.split_ids` cuts it off exactly as the trainer did, and we
 # measure the model's loss on **all** of it (the training history only holds quicker passes over its
@@ -135,7 +135,7 @@ print(f"acts_loop: shape {acts_loop.shape}")
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # `rnn_lib.forward` returns the same states in `cache["hs"]`, shape (T+1, B, H), with the
 # starting state in row 0. **Expected:** it agrees with the loop to within $10^{-12}$. And, as in
-# notebook 08, more than half of all activations are **saturated**, $|h| > 0.95$ (there
+# notebook 09, more than half of all activations are **saturated**, $|h| > 0.95$ (there
 # $\tanh' < 0.1$).
 
 # %%
@@ -208,7 +208,7 @@ assert flips[0] > 0.9 and clock.sum() > 30
 # eigenvector lives on the clock units.
 #
 # **Expected:** the most negative eigenvalue of $W_{hh}$ is also its largest in modulus (the spectral
-# radius that notebook 08 measures); and the clock units carry more than three quarters of its unit
+# radius that notebook 09 measures); and the clock units carry more than three quarters of its unit
 # eigenvector's weight $\sum_j v_j^2$, far more than their share of the units.
 
 # %%
@@ -225,7 +225,7 @@ assert clock_weight > 0.75 and clock_weight > 2 * clock.mean()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # So the clock is $W_{hh}$'s own rhythm, not a property of the text: one real negative eigenvalue, the
-# largest of all, whose eigenvector sits on the units that flip. (In notebook 08 the same eigenvalue
+# largest of all, whose eigenvector sits on the units that flip. (In notebook 09 the same eigenvalue
 # sets the spectral radius, which would make a linear recurrence explode; saturation keeps it in
 # check.) Whether training put the clock there for a reason, this notebook cannot tell; it does tell us
 # that looking at units one by one, by eye, is slow and easy to fool. Let the computer search.
@@ -622,7 +622,7 @@ assert on[1] > 0.8 and np.all((on[2:11] > 0.1) & (on[2:11] < 0.5)) and np.all(mi
 assert np.all(on[15:46] < 0.15) and on[2:11].mean() > 2 * on[15:46].mean()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Why no counter? A vanilla RNN forgets quickly (notebook 08: the gradient through many $\tanh$ steps
+# Why no counter? A vanilla RNN forgets quickly (notebook 09: the gradient through many $\tanh$ steps
 # vanishes), and it was trained with truncated backpropagation over **25** characters, fewer than the
 # median line has (section 1). The LSTMs in the paper had gated memory and longer training sequences.
 

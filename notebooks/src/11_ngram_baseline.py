@@ -9,17 +9,17 @@
 # - why the plain counting estimate (maximum likelihood) gives held-out text probability 0 and an
 #   **infinite** loss, and how **interpolated Kneser-Ney smoothing** repairs it, with a worked
 #   example by hand that `rnn_lib.NGramModel` must reproduce;
-# - how the validation loss of n-grams of order 1 to 8 compares with the RNN of notebook 05 on the
+# - how the validation loss of n-grams of order 1 to 8 compares with the RNN of notebook 06 on the
 #   **same** held-out 10% of tiny Shakespeare, and why the highest orders get worse with the textbook
 #   discount but hardly at all with a better one;
 # - an honest comparison: what the smoothed 7-gram's lead over our small RNN rests on (tuning,
 #   millions of stored counts), how much of the training text each model's samples copy compared
 #   with real unseen Shakespeare, and what neither model does with the position in the line.
 #
-# **Prerequisites:** notebook 05 (training on Shakespeare, the validation split, nats and bits per
-# character). Notebook 06 (sampling) helps for the samples at the end.
+# **Prerequisites:** notebook 06 (training on Shakespeare, the validation split, nats and bits per
+# character). Notebook 07 (sampling) helps for the samples at the end.
 #
-# **Time:** about 45 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
+# **Time:** about 60 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
 # descent here; counting the whole text takes a fraction of a second.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -60,7 +60,7 @@ from rnn_notebook.plotting import plot_loss_by_order
 # probability. "Order $n$" counts the predicted character too: a bigram ($n = 2$) reads one character.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# We use exactly the data of notebook 05: the vocabulary of the whole text, the first 90% of the
+# We use exactly the data of notebook 06: the vocabulary of the whole text, the first 90% of the
 # ids for training and the last 10% held out, cut by `rnn_lib.split_ids`. **Expected:** 65
 # characters, 1,003,855 training and 111,539 validation characters.
 
@@ -330,7 +330,7 @@ assert 5 <= best_order <= 7 and val_nats[-1] > val_nats.min()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The RNN on the same characters
 #
-# The shipped checkpoint of notebook 05 uses the same vocabulary and the same 10% split, so its
+# The shipped checkpoint of notebook 06 uses the same vocabulary and the same 10% split, so its
 # validation loss is directly comparable. `rnn_lib.evaluate` cuts the split into 64 pieces scored
 # side by side, each starting from a zero state, so the first character of each piece is not
 # predicted and the first few are predicted with little memory. **Expected:** cutting it into 8
@@ -486,7 +486,7 @@ assert all(gap_by_group[o]["unseen"] > 0 for o in orders[4:])
 # ## 6 · Samples side by side
 #
 # Both models draw each character with one uniform number from a generator and the inverse CDF
-# (notebook 06), so with the same seed they receive **the same random numbers**: the differences
+# (notebook 07), so with the same seed they receive **the same random numbers**: the differences
 # below come from the models alone. Prime: `"ROMEO:"`, seed 0, 300 characters.
 
 # %%
@@ -779,7 +779,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 #   while a recurrent network's size is fixed. Karpathy, Johnson & Fei-Fei (2015) compared LSTM
 #   character models with n-grams on *War and Peace* and the Linux kernel source, several times more
 #   text than ours, and found the LSTMs ahead, with the gains traced to long-range structure that no
-#   fixed window can hold. Notebook 11 (LSTM and GRU) takes up those gated cells. A small vanilla
+#   fixed window can hold. Notebooks 12 and 13 (LSTM and GRU) take up those gated cells. A small vanilla
 #   RNN trained for minutes does not overtake a tuned n-gram.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -842,7 +842,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 # 6. For example: the position in the line (a column counter), who is speaking (the name at the head
 #    of the speech, many lines back), how far into the speech we are, and the similarity between
 #    contexts such as `King` and `king`. (Tiny Shakespeare has no quotation marks or brackets,
-#    notebook 09, so "is a quote open?" is not among them.)
+#    notebook 10, so "is a quote open?" is not among them.)
 # 7. At order 8 many validation contexts were seen only once or a few times, or never. The estimated
 #    discounts are small at the top orders, so a context seen once keeps $1 - D$ for the one
 #    character that followed it, more than that single observation deserves; section 5's table

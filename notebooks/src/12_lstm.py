@@ -1,30 +1,25 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 11 · LSTM and GRU
+# # 12 · The LSTM
 # ### Gates and an additive memory: what fixes the vanilla RNN's short reach
 #
 # **What you will learn**
 #
-# - why a vanilla RNN forgets (notebook 08, in one formula) and what a **gated, additive** state
+# - why a vanilla RNN forgets (notebook 09, in one formula) and what a **gated, additive** state
 #   changes about it;
 # - the LSTM's equations with the shape of every array, and a one-layer LSTM forward pass written
 #   from scratch that agrees with `rnn_lib.lstm` to $10^{-12}$;
 # - its backward pass derived line by line, each line checked with centred differences, then
 #   assembled and checked on every parameter (and you write the heart of it: exercise 5);
 # - how far back the gradient of one loss reaches in the **trained** LSTM compared with the trained
-#   vanilla RNN, and what its forget gates do;
-# - the GRU (the cuDNN/PyTorch variant that `rnn_lib.gru` implements): equations, forward pass,
-#   gradient check;
-# - how an RNN, a GRU and an LSTM compare on tiny Shakespeare: in a short race here, and trained
-#   for real against the n-gram baseline of notebook 10;
-# - dropout derived and checked, a cosine learning-rate schedule, and a 2-layer LSTM that uses both to
-#   beat the n-gram within 15 minutes of training on a 2-core CPU.
+#   vanilla RNN, and what its forget gates do.
+#
+# Notebook 13 continues with the GRU, a race between the three cells, and the comparison with the
+# n-gram baseline of notebook 11.
 #
 # **Prerequisites:** notebook 03 (backpropagation through time: this notebook derives the LSTM's
-# backward pass the same way) and notebook 08 (vanishing gradients: section 7 repeats its measurement).
-# Notebook 10 supplies the n-gram baseline of the final table.
+# backward pass the same way) and notebook 09 (vanishing gradients: section 7 repeats its measurement).
 #
-# **Time:** about 90 minutes on your own, 75 in lecture, plus 30 minutes for exercise 5. The notebook
-# runs in under a minute.
+# **Time:** about 55 minutes, plus 30 minutes for exercise 5.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -41,14 +36,14 @@ use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# The two gated cells of the library, `rnn_lib.lstm` and `rnn_lib.gru`, have the same functions as
-# the vanilla `rnn_lib.rnn`: `init_params`, `forward`, `backward`, `loss_and_grads`. The text and
-# the split are those of every notebook since 05: the last 10 % of tiny Shakespeare is held out.
+# The library's LSTM, `rnn_lib.lstm`, has the same functions as the vanilla `rnn_lib.rnn`:
+# `init_params`, `forward`, `backward`, `loss_and_grads`. The text and the split are those of every
+# notebook since 06: the last 10 % of tiny Shakespeare is held out.
 
 # %% slideshow={"slide_type": "skip"}
 from pathlib import Path
 
-from rnn_lib import gru, lstm
+from rnn_lib import lstm
 from rnn_notebook.plotting import plot_gradient_reach, plot_lstm_cell
 
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
@@ -62,7 +57,7 @@ assert len(vocab) == 65
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Why gates: one matrix, multiplied again and again
 #
-# Notebook 08 found where a vanilla RNN loses its memory. Going one step back, the backward loop does
+# Notebook 09 found where a vanilla RNN loses its memory. Going one step back, the backward loop does
 #
 # $$\frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\Big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\Big),$$
 #
@@ -81,7 +76,7 @@ for factor in (0.7, 0.9, 0.99):
 assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# A factor of 0.7 per character (roughly what notebook 08 measured) leaves $10^{-8}$ after 50
+# A factor of 0.7 per character (roughly what notebook 09 measured) leaves $10^{-8}$ after 50
 # characters; 0.99 still leaves more than a tenth after 200. The LSTM's **forget gate** is that factor.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -120,8 +115,9 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 #   default (`init_params(..., forget_bias=...)`, CLI `--forget-bias`), not a law: on tiny Shakespeare,
 #   `python benchmarks/bench_lstm.py --forget-bias-probe` trains the same 2-layer, 256-unit LSTM (batch 32,
 #   50-character chunks, Adam at 0.002, seed 0) for 500 steps from both, and measured 2.2280 nats/char on
-#   the whole validation split from bias 1 against 1.9843 from bias 0. The 2-layer model of section 11
-#   therefore starts from 0; the one-layer models of sections 7 to 10 use the default 1.
+#   the whole validation split from bias 1 against 1.9843 from bias 0. The 2-layer model of notebook 13
+#   (section 4) therefore starts from 0; the one-layer models of section 7 and of notebook 13 use the
+#   default 1.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The cell as a diagram. Along the top runs the cell state: it is **multiplied by $f$ and added to**,
@@ -552,7 +548,7 @@ print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 # 0.0005 (`--resume` continues a checkpoint; a smaller rate lets it settle). `--lr-decay-steps 0` holds
 # the learning rate constant within a command. The cell checks that each checkpoint is what its commands
 # make: the total of their steps, and every option that its stored configuration records. We load all
-# three here; this section uses the vanilla RNN and the LSTM.
+# three here (notebook 13 compares them); this section uses the vanilla RNN and the LSTM.
 
 # %% slideshow={"slide_type": "fragment"}
 def gated_commands(cell, path):
@@ -598,7 +594,7 @@ for name, ck in ckpts.items():
     check_commands(ck, COMMANDS[name])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The measurement of notebook 08, section 4, for both models on the **same** 64 passages of the
+# The measurement of notebook 09, section 4, for both models on the **same** 64 passages of the
 # validation text: 50 characters of warm-up, then 150 more; then the gradient of the **last**
 # character's loss is sent back, and its norm recorded at every distance. The analysis is in float64.
 # First the forward passes (64 passages side by side as 64 streams).
@@ -624,7 +620,7 @@ def last_loss_dy(cache):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Two backward loops that only carry the last loss back, in row form (one row per passage). The
-# RNN's is notebook 08's: lines (5) and (9) of the gist. The LSTM's is section 6's loop without the
+# RNN's is notebook 09's: lines (5) and (9) of the gist. The LSTM's is section 6's loop without the
 # weight gradients; it records $\|\partial L_T/\partial h_t\|$ and the total $\|\partial L_T/\partial c_t\|$
 # (through $h_t$ and along the cell) at each step, and returns the gradient with respect to the state
 # before the first step it walks through.
@@ -656,7 +652,7 @@ def lstm_reach(params, cache, dh, n):
     return np.array(norms_h), np.array(norms_c), (dh, dcnext)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Is the LSTM loop right for this model? The check of notebook 08, through `lstm.forward` alone: for
+# Is the LSTM loop right for this model? The check of notebook 09, through `lstm.forward` alone: for
 # each passage, take the state $(h, c)$ ten characters before the end, move it by $\pm\varepsilon$ along
 # the gradient $g$ our loop returns there, rerun the last ten characters and measure the change of the
 # last loss. A centred difference along $u = g/\|g\|$ should give $\|g\|$.
@@ -683,9 +679,9 @@ assert worst < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the whole 150 characters back, for both models. Each passage's curve is divided by its value at
-# the last step, and the 64 curves are averaged in log space (a geometric mean), as in notebook 08.
+# the last step, and the 64 curves are averaged in log space (a geometric mean), as in notebook 09.
 #
-# **Expected:** the RNN as in notebook 08: below $10^{-3}$ of its last-step value within 10 to 40
+# **Expected:** the RNN as in notebook 09: below $10^{-3}$ of its last-step value within 10 to 40
 # characters, below $10^{-10}$ by 100. The LSTM's gradients, through the cell and through $h$, still
 # above $10^{-3}$ at 50 characters back (the length of its training chunks), with a per-step factor
 # above 0.9 where the RNN's is below 0.8.
@@ -783,523 +779,6 @@ fig.tight_layout()
 # almost every character.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8 · The GRU
-#
-# Cho et al. (2014) merged the cell into the hidden state and the forget and input gates into one
-# **update gate** $z$. `rnn_lib.gru` implements the variant of cuDNN and PyTorch, where the reset gate
-# $r$ multiplies the recurrent **product** $W^n_h h_{t-1} + b^n_h$ rather than $h_{t-1}$ itself, so that one
-# matrix product per step serves all three blocks:
-#
-# $$
-# \begin{aligned}
-# a_t &= W_x\,x_t + b, \qquad m_t = W_h\,h_{t-1} && (3H,1)\quad\text{blocks } r, z, n\\
-# r_t &= \sigma(a^r_t + m^r_t), \qquad z_t = \sigma(a^z_t + m^z_t) && (H,1)\quad\text{reset and update gates}\\
-# n_t &= \tanh\big(a^n_t + r_t \odot (m^n_t + b^n_h)\big) && (H,1)\quad\text{candidate state}\\
-# h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1} && (H,1)\quad\text{keep a fraction } z \text{ of the old state}
-# \end{aligned}
-# $$
-#
-# Parameters: `Wx0` $(3H,V)$, `Wh0` $(3H,H)$, `b0` $(3H,1)$, `bhn0` $(H,1)$ (the recurrent bias of $n$,
-# which must sit inside the product with $r$), `Why`, `by`. The state is $h$ alone, $(H,1)$.
-#
-# The additive path: $\partial h_t/\partial h_{t-1}$ contains $\operatorname{diag}(z_t)$ directly, with no
-# weight matrix and no tanh slope; $z$ plays the forget gate's role. (Cho et al. apply $r$ to $h_{t-1}$
-# before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The forward pass from scratch, on the same tiny example. **Expected:** the last state and every
-# shifted logit agree with `rnn_lib.gru.forward` to $10^{-12}$.
-
-# %% slideshow={"slide_type": "fragment"}
-def gru_forward(params, inputs, hprev):
-    """States hs[t] (H,1) and logits ys[t] (V,1) of a one-layer GRU over one chunk."""
-    Wx, Wh, b, bhn, Why, by = (params[k] for k in ("Wx0", "Wh0", "b0", "bhn0", "Why", "by"))
-    H = Wh.shape[1]
-    hs, ys = {-1: hprev.copy()}, {}
-    for t in range(len(inputs)):
-        a = Wx[:, [inputs[t]]] + b                        # Wx @ onehot(x_t) + b
-        m = Wh @ hs[t - 1]
-        r, z = sigmoid(a[:H] + m[:H]), sigmoid(a[H:2 * H] + m[H:2 * H])
-        n = np.tanh(a[2 * H:] + r * (m[2 * H:] + bhn))
-        hs[t] = (1 - z) * n + z * hs[t - 1]
-        ys[t] = Why @ hs[t] + by
-    return hs, ys
-
-
-gru_rng = np.random.default_rng(14)
-gru_params = gru.init_params(V, H, gru_rng)
-for name in ("b0", "bhn0", "by"):
-    gru_params[name] += gru_rng.normal(0, 0.5, gru_params[name].shape)
-gru_hprev = gru_rng.normal(0, 0.5, (H, 1))
-hs_gru, ys_gru = gru_forward(gru_params, inputs, gru_hprev)
-lib_gru = gru.forward(gru_params, inputs, gru_hprev)
-diffs = {"h_last": max_diff(hs_gru[T - 1], lib_gru["h_last"]),
-         "logits": max_diff(np.hstack([ys_gru[t] - ys_gru[t].max() for t in range(T)]).T, lib_gru["logits"])}
-print(", ".join(f"{k}: from scratch == rnn_lib.gru to 1e-12: {d < 1e-12}" for k, d in diffs.items()))
-assert all(d < 1e-12 for d in diffs.values())
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Its backward pass follows the same rules as the LSTM's (the library's is commented line by line in
-# `rnn_lib/gru.py`). `rnn_lib.gradcheck_rnn` takes any forward/backward pair with the library's
-# signatures. **Expected:** every relative error below $10^{-6}$, `hprev` included.
-
-# %% slideshow={"slide_type": "fragment"}
-gru_report = rnn_lib.gradcheck_rnn(gru_params, inputs, targets, gru_hprev, forward=gru.forward, backward=gru.backward)
-for name, r in gru_report.items():
-    print(f"{name:>5} {str(r.errors.shape):>8}: every relative error below 1e-6: {r.max_rel_error < 1e-6}")
-assert gru_report.max_rel_error < 1e-6
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9 · A short race: RNN, GRU and LSTM from scratch
-#
-# The same text, the same 500 steps of 16 streams of 50 characters, the same optimiser (Adam,
-# learning rate 0.01), the same seed and 64 hidden units; only the cell differs. Each cell starts from
-# its library default initialisation. A gated cell has more parameters for the same $H$ (three or four
-# blocks of weights) and costs more time per step.
-
-# %% slideshow={"slide_type": "fragment"}
-RACE_STEPS = 500
-race = {}
-for cell in ("rnn", "gru", "lstm"):
-    config = rnn_lib.TrainConfig(cell=cell, hidden_size=64, batch_size=16, seq_length=50, optimizer="adam",
-                                 learning_rate=0.01, eval_every=0, sample_every=0, log_every=10, seed=0)
-    race[cell] = rnn_lib.Trainer(text, config, progress=False).run(steps=RACE_STEPS)
-for cell, trainer in race.items():
-    n_params = sum(p.size for p in trainer.params.values())
-    print(f"{cell:>4}: {n_params:6,} parameters, trained for {trainer.step} steps")
-assert all(trainer.step == RACE_STEPS for trainer in race.values())
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# How long each took on this machine (your times will differ):
-
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: wall times depend on the machine and its load)
-for cell, trainer in race.items():
-    print(f"{cell:>4}: {trainer.seconds:5.1f} s, {1000 * trainer.seconds / trainer.step:.1f} ms per step")
-assert all(trainer.seconds > 0 for trainer in race.values())
-
-# %% slideshow={"slide_type": "fragment"}
-fig, ax = plt.subplots(figsize=(10, 5))
-for cell, colour in (("rnn", "tab:blue"), ("gru", "tab:green"), ("lstm", "tab:orange")):
-    h = race[cell].history
-    smooth = np.convolve(h.train_nats, np.ones(5) / 5, mode="valid")
-    _ = ax.plot(h.step[4:], smooth, color=colour, label=cell.upper() if cell != "rnn" else "vanilla RNN")
-_ = ax.set(xlabel="training step", ylabel="training loss (nats/char)", ylim=(1.5, 3.5),
-           title=f"{RACE_STEPS} steps of 16 x 50 characters, H = 64, Adam")
-_ = ax.legend()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The validation loss of each model after the race, on the first 20,000 held-out characters. A short
-# training run amplifies the last-bit differences of floating-point arithmetic between CPUs, so these
-# digits (the vanilla RNN's most of all) differ from machine to machine; the cell after them checks what
-# does not. **Expected:** after the same number of steps, the GRU lowest on held-out text; the LSTM
-# usually below the vanilla RNN too, and never far above it.
-
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: a training run; its last digits, and so its losses, differ between CPUs; the next cell checks what holds on every CPU)
-race_val = {cell: trainer.validate(max_chars=20_000) for cell, trainer in race.items()}
-for cell in sorted(race_val, key=race_val.get):
-    print(f"{cell:>4}: validation {race_val[cell]:.3f} nats/char after {RACE_STEPS} steps")
-
-# %% slideshow={"slide_type": "fragment"}
-gru_lowest = race_val["gru"] < min(race_val["lstm"], race_val["rnn"])
-lstm_minus_rnn = race_val["lstm"] - race_val["rnn"]
-print(f"after {RACE_STEPS} steps: the GRU lowest: {gru_lowest}; the LSTM below the vanilla RNN: {lstm_minus_rnn < 0}")
-print(f"the LSTM not more than 0.15 nats/char above the vanilla RNN: {lstm_minus_rnn < 0.15}")
-assert gru_lowest and lstm_minus_rnn < 0.15
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Per step, the gates learn faster; but a step costs them more time (the timings above), because they
-# have three or four blocks of weights to the vanilla cell's one. By how much each leads depends on the
-# run: change `seed=0` in the race and run it again. From each of 60 seeds we tried, the GRU stayed
-# lowest; the LSTM's smaller lead over the vanilla RNN held from 55 of them, and from the other 5, one
-# bad stretch of training in a race this short left it behind, by at most 0.11 nats/char. Nor does such
-# a race say where each cell ends up: that takes the long runs of section 10.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 10 · The real comparison
-#
-# Each model of section 7, scored on the **whole** validation split (111,539 characters) with
-# `rnn_lib.evaluate`, next to the best n-gram of notebook 10: a 7-gram with discount 0.95, both chosen
-# there on a development split carved from the training text, counted on the whole training split here.
-# The budget is given as steps and characters of text read during training. The wall time is the training
-# time stored in each checkpoint (both runs for the gated cells), measured on a shared 2-core machine:
-# take it as a rough guide only.
-
-# %% slideshow={"slide_type": "fragment"}
-ngram = rnn_lib.NGramModel.fit(train_ids, 7, len(vocab), discount=0.95)
-rows = {"7-gram (notebook 10)": {"size": ngram.n_counts, "val": ngram.log_loss(val_ids)}}
-for name, ck in ckpts.items():
-    c = ck.config
-    rows[name] = {"size": sum(p.size for p in ck.params.values()), "steps": ck.step,
-                  "chars": ck.step * c.batch_size * c.seq_length, "seconds": ck.state["seconds"],
-                  "val": rnn_lib.evaluate(ck.params, val_ids)}
-
-
-def print_table(rows):
-    """One line per model: size, training budget and validation loss on the whole held-out split."""
-    print(f"{'model':<29}{'parameters':>12}{'steps':>9}{'characters':>13}{'wall time':>11}{'nats/char':>11}"
-          f"{'bits/char':>11}")
-    for name, r in rows.items():
-        budget = (f"{r['steps']:9,}{r['chars'] / 1e6:11.1f} M{r['seconds'] / 60:8.0f} min" if "steps" in r
-                  else f"{'-':>9}{len(train_ids) / 1e6:11.1f} M{'counted':>11}")
-        print(f"{name:<29}{r['size']:12,}{budget}{r['val']:11.3f}{r['val'] / rnn_lib.LN2:11.3f}")
-    print("(for the 7-gram: stored counts instead of parameters; the training split counted once)")
-
-
-print_table(rows)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The learning curves from the checkpoints' histories: validation loss during training against wall time
-# and against characters read. Each point is a quick pass over the first 20,000 held-out characters, an
-# easier stretch of text than the whole split, so the dashed line is the 7-gram on those same characters.
-
-# %% slideshow={"slide_type": "fragment"}
-ngram_20k = ngram.log_loss(val_ids[:20_000])
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5), sharey=True)
-colours = {"vanilla RNN": "tab:blue", "GRU": "tab:green", "LSTM": "tab:orange"}
-for name, ck in ckpts.items():
-    h, c = ck.history, ck.config
-    _ = ax1.plot(np.array(h.val_seconds) / 60, h.val_nats, color=colours[name], label=name)
-    _ = ax2.plot(np.array(h.val_step) * c.batch_size * c.seq_length / 1e6, h.val_nats, color=colours[name],
-                 label=name)
-for ax in (ax1, ax2):
-    _ = ax.axhline(ngram_20k, color="k", ls="--", lw=1.5, label="7-gram (same characters)")
-    _ = ax.legend(loc="lower left")
-_ = ax1.set(xlabel="minutes of training (shared machine)", ylabel="validation loss (nats/char)", ylim=(1.3, 2.4),
-            title="Against wall time", xscale="log")
-_ = ax2.set(xlabel="millions of characters read", title="Against characters read", xscale="log")
-fig.tight_layout()
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Did the LSTM beat the n-gram?
-
-# %% slideshow={"slide_type": "fragment"}
-ngram_val = rows["7-gram (notebook 10)"]["val"]
-for name in ("LSTM", "GRU", "vanilla RNN"):
-    gap = rows[name]["val"] - ngram_val
-    print(f"{name:>11}: {rows[name]['val']:.3f} nats/char on the whole validation split, {abs(gap):.3f} "
-          f"{'below' if gap < 0 else 'above'} the 7-gram's {ngram_val:.3f}")
-assert rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"] and rows["LSTM"]["val"] > ngram_val
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Not with this recipe.** After 20,000 steps (32 million characters read; the wall time is in the table),
-# the LSTM is the best of the three networks and far ahead of the vanilla RNN, but still behind the counting
-# baseline on the whole validation split. The GRU is close behind the LSTM.
-#
-# Within what budget? Not at any point of training either: each model's first point below the 7-gram on
-# the same 20,000 characters (the dashed line of the learning curves), if any.
-
-# %% slideshow={"slide_type": "fragment"}
-print(f"7-gram on the first 20,000 held-out characters: {ngram_20k:.3f} nats/char")
-for name, ck in ckpts.items():
-    h, c = ck.history, ck.config
-    below = [k for k, v in enumerate(h.val_nats) if v < ngram_20k]
-    if below:
-        k = below[0]
-        print(f"{name:>11}: first below it at step {h.val_step[k]:,} ({h.val_step[k] * c.batch_size * c.seq_length / 1e6:.1f} "
-              f"million characters, {h.val_seconds[k] / 60:.0f} minutes of its run)")
-    else:
-        print(f"{name:>11}: never below it in {ck.step:,} steps")
-assert not any(v < ngram_20k for ck in ckpts.values() for v in ck.history.val_nats)
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why not? Memorising
-#
-# Compare each model's loss on text it trained on with its loss on held-out text. For the networks, the
-# training loss is the mean over their last 1,000 training steps (recorded in the history); for the
-# 7-gram, its loss on a block of the training split as long as the validation split. The best periodic
-# validation point of each network is printed too. **Expected:** the LSTM's gap more than twice the
-# vanilla RNN's, close to the 7-gram's, and its periodic validation best long before the end of training.
-
-# %% slideshow={"slide_type": "fragment"}
-ngram_train = ngram.log_loss(train_ids[:len(val_ids)])
-gaps = {}
-print(f"{'model':<13}{'training':>10}{'validation':>12}{'gap':>7}   best periodic validation (first 20,000)")
-for name, ck in ckpts.items():
-    h = ck.history
-    train_nats = float(np.mean(h.train_nats[-100:]))             # log_every = 10: the last 1,000 steps
-    best = int(np.argmin(h.val_nats))
-    gaps[name] = rows[name]["val"] - train_nats
-    print(f"{name:<13}{train_nats:10.3f}{rows[name]['val']:12.3f}{gaps[name]:7.3f}   "
-          f"{h.val_nats[best]:.3f} at step {h.val_step[best]:,} of {ck.step:,}")
-gaps["7-gram"] = ngram_val - ngram_train
-print(f"{'7-gram':<13}{ngram_train:10.3f}{ngram_val:12.3f}{gaps['7-gram']:7.3f}")
-best_lstm_step = ckpts["LSTM"].history.val_step[int(np.argmin(ckpts["LSTM"].history.val_nats))]
-assert gaps["LSTM"] > 2 * gaps["vanilla RNN"] and abs(gaps["LSTM"] - gaps["7-gram"]) < 0.1
-assert best_lstm_step < ckpts["LSTM"].step / 2
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# With 346,433 parameters and one million training characters, the LSTM learns the training text far
-# better than new text: after a few thousand steps, more training mostly memorises. (The GRU's gap is
-# smaller, but not because it generalises better: the loss spike near step 14,000 in the learning curves
-# set it back, and it ends less well fitted and no better on new text.) The 7-gram memorises too, by
-# construction, and its smoothing was tuned on a development split; the networks ran once, with a fixed
-# recipe, no regularisation and no early stopping. Dropout between layers (Zaremba,
-# Sutskever and Vinyals, 2014), a smaller model, stopping at the best validation point, or simply more
-# text are the usual remedies. On larger corpora, character-level LSTMs do beat n-gram models clearly
-# (Karpathy, Johnson and Fei-Fei, 2015). What this table does show is the cell: at the same size and
-# recipe the gated networks are far ahead of the vanilla RNN, in fewer steps. Section 11 changes the
-# recipe: dropout, and a learning rate that decays.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 11 · Beating the n-gram
-#
-# Section 10 found the one-layer LSTM memorising its training text, with no regularisation and a learning
-# rate held constant for most of the run. The model of this section changes the recipe, not the cell:
-#
-# - **dropout** on each layer's output (Zaremba, Sutskever and Vinyals, 2014), derived and checked next;
-# - a learning rate that **decays along a cosine** over the whole run, instead of two constant stages;
-# - **two layers** of 256 units (dropout lets a larger model train without memorising more), with the
-#   forget-gate biases starting at 0 (section 2) and 64 streams of 50 characters per step;
-# - **two threads** (`TrainConfig(threads=2)`): each of the machine's two cores computes the gradient of half
-#   of the streams, and the two halves are averaged into one update.
-#
-# The goal: below **1.516 nats/char** on the whole validation split, a margin below the 7-gram, within
-# **15 minutes** of training on a 2-core CPU.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Dropout, derived
-#
-# While training, each unit of a layer's output $h_t$ is multiplied, on its way **up** (to the layer above
-# or to the output layer), by a random mask drawn afresh at every step and for every stream:
-#
-# $$\tilde h_t = m_t \odot h_t, \qquad m_t[j] = \begin{cases} 0 & \text{with probability } p,\\
-# 1/(1-p) & \text{otherwise.}\end{cases}$$
-#
-# - $\mathbb{E}\,m_t[j] = (1-p) \cdot \frac{1}{1-p} = 1$: scaling the kept units up ("inverted" dropout) keeps
-#   the expected input of the next layer unchanged, so evaluation and sampling run the network without masks.
-# - The recurrent path is never dropped: $z_t$ reads the unmasked $h_{t-1}$ and the cell is untouched, so the
-#   memory of section 7 works as before. With one layer, the only mask sits before the output layer:
-#   $y_t = W_{hy}(m_t \odot h_t) + b_y$.
-# - Backward, the mask is a constant: the gradient from the output into $h_t$ is
-#   $m_t \odot W_{hy}^\top\,\partial L/\partial y_t$, and $\partial L/\partial W_{hy} = \sum_t \partial L/\partial y_t\,\tilde h_t^\top$.
-#   A dropped unit passes nothing up and gets no gradient from above.
-#
-# `rnn_lib.lstm` draws `u = rng.random((L, T, B, H))` and keeps a unit where `u >= p`. The same mask from
-# scratch, on the tiny model of section 3 ($L = 1$ layer, $B = 1$ stream), applied to the states of
-# `lstm_forward`: dropout changes no state, only what the output layer sees. **Expected:** the loss equals
-# that of `lstm.forward(..., dropout=p, rng=np.random.default_rng(seed))` with the same seed, to $10^{-12}$.
-
-# %% slideshow={"slide_type": "fragment"}
-P_DROP, DROP_SEED = 0.3, 6
-draws = np.random.default_rng(DROP_SEED).random((1, T, 1, H))   # (L, T, B, H), as the library draws them
-mask = (draws >= P_DROP) / (1 - P_DROP)                        # 0, or 1/(1 - p) for a kept unit
-loss_drop = 0.0
-for t in range(T):
-    y = params["Why"] @ (mask[0, t].T * cache["hs"][t]) + params["by"]   # the output layer sees m_t * h_t
-    loss_drop += np.log(np.exp(y).sum()) - y[targets[t], 0]
-lib_drop = lstm.forward(params, inputs, hprev, dropout=P_DROP, rng=np.random.default_rng(DROP_SEED))
-print(f"mask, one row per step:\n{mask[0, :, 0]}")
-print(f"loss {loss_drop:.4f} nats with this mask, {loss:.4f} without; from scratch == rnn_lib.lstm to 1e-12: "
-      f"{abs(loss_drop - lstm.cross_entropy(lib_drop, targets)) < 1e-12}")
-assert abs(loss_drop - lstm.cross_entropy(lib_drop, targets)) < 1e-12
-assert np.array_equal(lib_drop["masks"], mask) and max_diff(lib_drop["hs"], lstm.forward(params, inputs, hprev)["hs"]) == 0
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The scaled mask keeps the expected value whatever $p$. **Expected:** over $10^6$ draws, the fraction of
-# zeros within 0.003 of $p$ and the mean within 0.005 of 1 (the mask's variance is $p/(1-p)$, so the
-# standard error of the mean is $\sqrt{p/(1-p)}/1000$, at most 0.001 for these $p$).
-
-# %% slideshow={"slide_type": "fragment"}
-for p_drop in (0.15, 0.3, 0.5):
-    m = (np.random.default_rng(0).random(1_000_000) >= p_drop) / (1 - p_drop)
-    print(f"p = {p_drop:.2f}: kept units scaled by {1 / (1 - p_drop):.4f}; zeros {np.mean(m == 0):.4f}, "
-          f"mean of the mask {m.mean():.4f}")
-    assert abs(np.mean(m == 0) - p_drop) < 0.003 and abs(m.mean() - 1) < 0.005
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The gradient, with the mask held fixed
-#
-# With fresh masks at every call the loss is a random function, and finite differences would measure the
-# noise. So `f` creates the Generator again with the same seed at each call: every nudged loss uses the same
-# mask, and `lstm.backward` reads it from the cache. `rnn_lib.gradcheck` on all parameters and `hprev`, as in
-# section 6. **Expected:** you should see errors below $10^{-6}$; we assert the median below $10^{-6}$ and
-# the largest below $10^{-4}$, because a unit dropped at most steps leaves tiny gradient entries, whose
-# centred differences lose relative precision.
-
-# %% slideshow={"slide_type": "fragment"}
-def loss_and_grads_dropout(arrays):
-    p = {k: arrays[k] for k in params}
-    c = lstm.forward(p, inputs, arrays["hprev"], dropout=P_DROP, rng=np.random.default_rng(DROP_SEED))
-    grads, dhprev = lstm.backward(p, c, targets)
-    return lstm.cross_entropy(c, targets), {**grads, "hprev": dhprev}
-
-
-drop_report = rnn_lib.gradcheck(loss_and_grads_dropout, arrays)
-for name, r in drop_report.items():
-    print(f"{name:>5} {str(r.errors.shape):>8}: median relative error below 1e-6: {np.median(r.errors) < 1e-6}, "
-          f"largest below 1e-4: {r.max_rel_error < 1e-4}")
-print(f"every relative error below 1e-6: {drop_report.max_rel_error < 1e-6}")
-assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_report.values())
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The model and its command
-#
-# The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by one command (from the repository
-# root). With `--eval-chars 0` each validation pass of the run (every 300 steps)
-# covers the **whole** held-out split, so its learning curve compares directly with the 7-gram. As in
-# section 7, the cell checks that the checkpoint is what its command makes: the steps, and every option of
-# the command found in the stored configuration (whose `learning_rate` is the peak of the schedule).
-
-# %% slideshow={"slide_type": "fragment"}
-DEEP = "LSTM 2x256 (dropout, decay)"
-COMMANDS[DEEP] = [["python", "-m", "rnn_lib", "train", "--cell", "lstm", "--layers", "2", "--hidden-size", "256",
-                   "--batch-size", "64", "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.004",
-                   "--lr-decay-steps", "4200", "--min-learning-rate", "0.00001", "--dropout", "0.15",
-                   "--forget-bias", "0", "--threads", "2", "--steps", "4200", "--eval-every", "300",
-                   "--eval-chars", "0", "--sample-every", "1000", "--no-progress",
-                   "--checkpoint", "checkpoints/shakespeare_lstm_2x256.npz"]]
-deep = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint("shakespeare_lstm_2x256.npz"))
-deep_config = deep.config
-print(f"{deep_config.layers} layers of {deep_config.hidden_size} LSTM units, "
-      f"{sum(p.size for p in deep.params.values()):,} parameters ({deep_config.dtype}); {deep.step:,} steps of "
-      f"{deep_config.batch_size} x {deep_config.seq_length} characters on {deep_config.threads} threads")
-print(f"dropout {deep_config.dropout}, forget bias {deep_config.forget_bias:g}, {deep_config.optimizer} from "
-      f"{deep_config.learning_rate} down to {deep_config.min_learning_rate:g} over {deep_config.lr_decay_steps:,} steps")
-command = COMMANDS[DEEP][0]
-check_commands(deep, COMMANDS[DEEP])     # every option of the command is in the configuration, as in section 7
-assert option(command, "--learning-rate") == str(deep_config.learning_rate)       # stored: the peak
-assert abs(deep_config.learning_rate_at(deep.step - 1) - deep_config.min_learning_rate) < 1e-8  # the last update's
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A learning rate that decays along a cosine
-#
-# `TrainConfig(lr_decay_steps=N, min_learning_rate=m)` gives update $s + 1$ (after $s$ updates) the rate
-#
-# $$\eta_s = m + (\eta_{\max} - m)\,\frac{1 + \cos(\pi s / N)}{2}, \qquad s = 0, \dots, N - 1,$$
-#
-# and $m$ after $N$ updates (`config.learning_rate_at(s)`; the stored `learning_rate` is $\eta_{\max}$).
-# Large steps while the loss falls fast, small ones at the end to settle into a minimum instead of rattling
-# around it (Loshchilov and Hutter, 2017). **Expected:** the peak at the first update, half of it at the
-# middle, and the minimum at the last.
-
-# %% slideshow={"slide_type": "fragment"}
-sched_steps = np.arange(deep_config.lr_decay_steps)
-rates = np.array([deep_config.learning_rate_at(int(k)) for k in sched_steps])
-for k in (0, len(rates) // 4, len(rates) // 2, 3 * len(rates) // 4, len(rates) - 1):
-    print(f"update {k + 1:5,}: learning rate {rates[k]:.3e}")
-assert rates[0] == deep_config.learning_rate and np.all(np.diff(rates) < 0)
-assert abs(rates[len(rates) // 2] - (deep_config.learning_rate + deep_config.min_learning_rate) / 2) < 1e-12
-
-# %% slideshow={"slide_type": "fragment"}
-fig, ax = plt.subplots(figsize=(9, 4))
-_ = ax.plot(sched_steps + 1, rates, color="tab:purple")
-_ = ax.set(xlabel="update", ylabel="Adam learning rate", title=f"Cosine decay over {len(rates):,} updates")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The learning curve: below the 7-gram within 15 minutes
-#
-# Every 300 steps the run scored its model on the whole validation split; `val_seconds` is the wall time of
-# training up to that point, the earlier validation passes included, on a shared 2-core machine. The final
-# model is scored here once more with `rnn_lib.evaluate`, the function the run used (a few seconds: done
-# once, the value reused below). **Expected:** the first point below 1.516 well within 15 minutes, and the
-# final loss below the goal and the 7-gram.
-
-# %% slideshow={"slide_type": "fragment"}
-GOAL = 1.516   # the goal: a margin below the 7-gram's loss on the whole validation split
-deep_val = rnn_lib.evaluate(deep.params, val_ids)
-hist = deep.history
-chars_per_step = deep_config.batch_size * deep_config.seq_length
-assert hist.val_step[-1] == deep.step and abs(hist.val_nats[-1] - deep_val) < 1e-5   # the run's last point
-print(f"{DEEP}: {deep_val:.3f} nats/char on the whole validation split after {deep.step:,} steps "
-      f"({deep.step * chars_per_step / 1e6:.1f} million characters, {deep.state['seconds'] / 60:.1f} minutes)")
-crossing = {}
-for label, level in (("the 7-gram", ngram_val), ("the goal", GOAL)):
-    k = next(k for k, v in enumerate(hist.val_nats) if v < level)
-    crossing[label] = hist.val_seconds[k] / 60
-    print(f"first below {label} ({level:.3f}): at step {hist.val_step[k]:,}, {hist.val_step[k] * chars_per_step / 1e6:.1f} "
-          f"million characters, {crossing[label]:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
-assert crossing["the goal"] < 15 and deep_val < GOAL and deep_val < ngram_val
-
-# %% slideshow={"slide_type": "fragment"}
-fig, ax = plt.subplots(figsize=(10, 5))
-_ = ax.plot(np.array(hist.val_seconds) / 60, hist.val_nats, "o-", color="tab:red", label=DEEP)
-_ = ax.axhline(ngram_val, color="k", ls="--", lw=1.5, label="7-gram (whole split)")
-_ = ax.axvline(15, color="tab:gray", ls=":", lw=1.5, label="15 minutes")
-_ = ax.set(xlabel="minutes of training (2 cores)", ylabel="validation loss (nats/char, whole split)", xlim=(0, 16),
-           title=f"{deep.step:,} steps, validation every {deep_config.eval_every}")
-_ = ax.legend(loc="upper right")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Yes.** The 2-layer model is below the 7-gram and the goal at the pass of step 1,800, after 5.3 minutes of
-# training (5.8 million characters read), and keeps improving, more and more slowly as its learning rate
-# decays, to 1.469 nats/char after 12.6 minutes. One run with one seed, timed on a shared machine: take the
-# minutes as a guide, the order of magnitude as the result.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Less memorising
-#
-# The gap of section 10, for the two LSTMs. The new model's training losses in its history were measured
-# with dropout on, so both networks are scored here without dropout on the same block of training text as
-# the 7-gram (the start of the training split, as long as the validation split). **Expected:** the 2-layer
-# model's gap smaller than the 1-layer model's by more than a quarter.
-
-# %% slideshow={"slide_type": "fragment"}
-train_block = train_ids[:len(val_ids)]
-fit = {}
-print(f"{'model':<29}{'passes over the text':>21}{'training':>10}{'validation':>12}{'gap':>7}")
-for name, ck, val in ((DEEP, deep, deep_val), ("LSTM 1x256", ckpts["LSTM"], rows["LSTM"]["val"])):
-    passes = ck.step * ck.config.batch_size * ck.config.seq_length / len(train_ids)
-    train_nats = rnn_lib.evaluate(ck.params, train_block)
-    fit[name] = val - train_nats
-    print(f"{name:<29}{passes:21.1f}{train_nats:10.3f}{val:12.3f}{fit[name]:7.3f}")
-print(f"{'7-gram':<29}{'-':>21}{ngram_train:10.3f}{ngram_val:12.3f}{gaps['7-gram']:7.3f}")
-assert fit[DEEP] < 0.75 * fit["LSTM 1x256"]
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Both networks fit the training block about equally well (1.181 and 1.184 nats/char), but the 2-layer model
-# does far better on new text: its gap is 0.288 against 0.426. Dropout is not the only difference: the new
-# model also read the training text 13 times instead of 32, with a decaying rate. And its gap is still well
-# above zero: a higher dropout rate or an earlier stop might gain more.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The table, completed
-
-# %% slideshow={"slide_type": "fragment"}
-final_rows = {"7-gram (notebook 10)": rows["7-gram (notebook 10)"],
-              DEEP: {"size": sum(p.size for p in deep.params.values()), "steps": deep.step,
-                     "chars": deep.step * chars_per_step, "seconds": deep.state["seconds"], "val": deep_val},
-              "LSTM 1x256": rows["LSTM"], "GRU": rows["GRU"], "vanilla RNN": rows["vanilla RNN"]}
-print_table(final_rows)
-ranking = sorted(final_rows, key=lambda name: final_rows[name]["val"])
-print("\nbest to worst: " + " < ".join(f"{name} {final_rows[name]['val']:.3f}" for name in ranking))
-assert deep_val < ngram_val < rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"]
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The new LSTM is the only network below the 7-gram, after fewer characters (13.4 million) and less wall time
-# (13 minutes, on two cores) than either gated model of section 7; the order of the others is unchanged. The
-# cell is the one of section 10; the recipe (dropout, the schedule, a second layer, forget-gate biases from 0)
-# made the difference.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ### Samples at the same seed and prime
-#
-# 200 characters from each model after the prime `"ROMEO:\n"`, at temperature 1 (the model's own
-# distribution), each with `np.random.default_rng(0)`.
-
-# %% slideshow={"slide_type": "fragment"}
-PRIME = "ROMEO:\n"
-for name, ck in {**ckpts, DEEP: deep}.items():
-    text_out = rnn_lib.sample(ck.params, vocab, 200, np.random.default_rng(0), prime=PRIME)
-    print(f"--- {name} ---\n{PRIME}{text_out}\n")
-ngram_out = ngram.sample(200, np.random.default_rng(0), prime_ids=vocab.encode(PRIME))
-print(f"--- 7-gram ---\n{PRIME}{vocab.decode(ngram_out)}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The commands
-#
-# Every row of the table can be made again from the repository root;
-# `python -m rnn_lib evaluate --checkpoint ...` scores a checkpoint on its validation split.
-
-# %% slideshow={"slide_type": "fragment"}
-for name, commands in COMMANDS.items():
-    print(f"{name}:\n" + "\n".join(f"  {' '.join(command)}" for command in commands))
-print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook 10, section 5)")
-
-# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A vanilla RNN multiplies the gradient by $W_{hh}^\top \operatorname{diag}(1 - h^2)$ at every step back,
@@ -1310,21 +789,10 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #   and $\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - g^2$ into `dz`; `dhnext = Wh.T @ dz` as before.
 # - Checked three ways: each line against centred differences, the whole pass with `rnn_lib.gradcheck`
 #   (parameters and starting state), and against `rnn_lib.lstm.backward` to $10^{-10}$.
-# - The GRU merges cell and state: $h_t = (1 - z) \odot n + z \odot h_{t-1}$; $z$ is its forget gate.
 # - In the trained models, on the same passages, the last character's gradient falls below $10^{-3}$ within
-#   about 20 characters in the vanilla RNN and only after about 100 in the LSTM (per-step factors about 0.70
-#   and 0.94). Half of the LSTM's forget-gate values are above 0.98, many others near 0: keeping and
-#   erasing are both learned.
-# - Trained for 20,000 steps with Adam, the one-layer LSTM (1.61 nats/char) and GRU (1.62) beat the vanilla
-#   RNN (1.77) by a wide margin but **not** the tuned 7-gram (1.52): with 350,000 parameters on a million
-#   characters and no regularisation, they over-fit.
-# - Inverted dropout multiplies each layer's output on its way up by a mask of zeros and $1/(1-p)$ (expected
-#   value 1); the recurrence and the cell are never dropped, and backward the same mask multiplies the
-#   gradient. A cosine schedule lowers the learning rate smoothly from its peak to a minimum.
-# - With both (dropout 0.15), two layers of 256 units, forget biases from 0 and two threads, the LSTM reaches
-#   1.469 nats/char on the whole validation split after 12.6 minutes of training, below the 7-gram and the goal
-#   of 1.516, which it first crossed after 5.3 minutes (step 1,800). Its training/validation gap is 0.288
-#   against 0.426 for the one-layer LSTM.
+#   10 to 40 characters in the vanilla RNN and only beyond 50 in the LSTM (per-step factors below 0.8
+#   against above 0.9). More than a third of the LSTM's forget-gate values are above 0.99, many others
+#   near 0: keeping and erasing are both learned.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
@@ -1334,15 +802,9 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 # 3. A student writes `dz_f = df * (1 - f**2)`. What is wrong, and would the gradient check catch it?
 # 4. Why does `dc` have two terms, and which one is missing at the last step of a chunk?
 # 5. The output gate's gradient comes from `dh`, the others from `dc`. Why?
-# 6. Why does `rnn_lib.lstm.init_params` set the forget-gate biases to 1 by default, and why does the model
-#    of section 11 start them at 0?
-# 7. In `rnn_lib.gru`, which gate plays the forget gate's role, and what would a value near 1 mean?
-# 8. The vanilla RNN in the table was trained for more steps than the LSTM. Why is "steps" alone not a
-#    fair budget, and what is?
-# 9. The one-layer LSTM's training loss ends far below its validation loss. Name two changes that would
-#    likely lower its validation loss without more data.
-# 10. Why does inverted dropout divide the kept units by $1 - p$, and why does the gradient check of
-#     section 11 create the Generator again, with the same seed, inside `f`?
+# 6. Why does `rnn_lib.lstm.init_params` set the forget-gate biases to 1 by default?
+# 7. A unit's forget gate stays at 0.9. How much of its content (and of the gradient along its cell) is
+#    left after 10 characters? After 100?
 #
 # <details>
 # <summary>Answers</summary>
@@ -1360,22 +822,10 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 # 6. So that $f \approx \sigma(1) \approx 0.73$ from the start: the cell keeps most of its content and
 #    gradients can flow along it before training has learned to open the forget gates. With bias 0,
 #    $f \approx 0.5$ halves the memory at every step. But it is a default, not a law: for the 2-layer
-#    model trained with Adam, the probe quoted in section 2 found a lower validation loss after 500 steps
-#    from bias 0, so section 11 uses 0. Such defaults are worth measuring on your own problem.
-# 7. The update gate $z$: $h_t = (1 - z) \odot n + z \odot h_{t-1}$. Near 1, the unit keeps its old value
-#    and the gradient passes back almost unchanged.
-# 8. A step of the RNN reads $32 \times 25 = 800$ characters, a step of the LSTM $32 \times 50 = 1600$, and
-#    a step of a larger gated model costs more time. Characters read (and the wall time on the same
-#    machine) are fairer; the table gives both.
-# 9. Section 11 uses two: dropout on the layers' outputs and a learning rate that decays from the start
-#    (there with a larger, 2-layer model, which dropout makes affordable): the gap falls from 0.426 to
-#    0.288 and the validation loss to 1.469 nats/char. Others: a smaller hidden size, stopping at the best
-#    periodic validation point (early stopping), weight decay. Each trades some fit to the training text for
-#    better generalisation.
-# 10. So that the expected value of each masked unit is unchanged, $(1 - p) \cdot \frac{1}{1-p} = 1$: the layer
-#     above sees inputs of the same size while training and at evaluation, where no mask is used. Without
-#     the same seed, every call of `f` would draw new masks, the nudged losses would differ by the change of
-#     mask far more than by the nudge, and the check would fail even for a correct backward pass.
+#    model of notebook 13, trained with Adam, the probe quoted in section 2 found a lower validation loss
+#    after 500 steps from bias 0. Such defaults are worth measuring on your own problem.
+# 7. $0.9^{10} \approx 0.35$ after 10 characters, $0.9^{100} \approx 3 \cdot 10^{-5}$ after 100: a forget
+#    gate of 0.9 is a memory of about 10 characters, one of 0.99 of about 100.
 #
 # </details>
 
@@ -1386,19 +836,11 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #   state and its constant error carousel.
 # - F. A. Gers, J. Schmidhuber, F. Cummins, *Learning to forget: continual prediction with LSTM*,
 #   Neural Computation 12(10), 2000: the forget gate.
-# - K. Cho et al., *Learning phrase representations using RNN encoder-decoder for statistical machine
-#   translation*, EMNLP 2014: the GRU.
 # - R. Jozefowicz, W. Zaremba, I. Sutskever, *An empirical exploration of recurrent network
 #   architectures*, ICML 2015: thousands of variants searched; a forget-gate bias of 1 closes most of the
 #   gap between LSTM and GRU.
 # - A. Karpathy, J. Johnson, L. Fei-Fei, *Visualizing and understanding recurrent networks*, 2015
-#   (arXiv:1506.02078): character-level LSTMs on text, their interpretable cells, and n-gram comparisons.
-# - N. Srivastava, G. Hinton, A. Krizhevsky, I. Sutskever, R. Salakhutdinov, *Dropout: a simple way to
-#   prevent neural networks from overfitting*, JMLR 15, 2014: dropout.
-# - W. Zaremba, I. Sutskever, O. Vinyals, *Recurrent neural network regularization*, 2014
-#   (arXiv:1409.2329): dropout for LSTMs on the non-recurrent connections only, as in section 11.
-# - I. Loshchilov, F. Hutter, *SGDR: stochastic gradient descent with warm restarts*, ICLR 2017
-#   (arXiv:1608.03983): the cosine learning-rate schedule.
+#   (arXiv:1506.02078): character-level LSTMs on text and their interpretable cells.
 # - K. Greff, R. K. Srivastava, J. Koutník, B. R. Steunebrink, J. Schmidhuber, *LSTM: A search space
 #   odyssey*, IEEE Transactions on Neural Networks and Learning Systems 28(10), 2017: which parts of the
 #   LSTM matter (the forget gate and the output activation most).
