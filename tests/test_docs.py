@@ -1,0 +1,55 @@
+"""The instructor guide's lecture plans add up and fit their slots, and name real notebooks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+NOTEBOOK_NUMBERS = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+
+
+# a notebook is named by its two digits at the start of a plan's part: "01 §2 ...; 02 §1 ...", "+ 05 (24)"
+NOTEBOOK_REF = re.compile(r"(?:^|;\s|\+\s)(\d\d)\s")
+
+
+def _section(title: str) -> str:
+    start = GUIDE.index(title)
+    end = GUIDE.find("\n### ", start + len(title))
+    return GUIDE[start : end if end > 0 else len(GUIDE)]
+
+
+def _rows(section: str):
+    for line in section.splitlines():
+        cols = [c.strip() for c in line.split("|")[1:-1]]
+        if cols and cols[0].isdigit():
+            yield cols
+
+
+@pytest.mark.parametrize(
+    ("title", "slot"), [("### Fourteen 50-minute lectures", 50), ("### Ten 75-minute lectures", 75)]
+)
+def test_each_lecture_adds_up_and_leaves_time_for_questions(title, slot):
+    rows = list(_rows(_section(title)))
+    assert rows, f"no plan under {title!r}"
+    for cols in rows:
+        parts = sum(int(m) for m in re.findall(r"\((\d+)\)", cols[1]))
+        assert parts == int(cols[2]), f"lecture {cols[0]}: its parts add up to {parts}, the table says {cols[2]}"
+        assert parts <= slot - 5, f"lecture {cols[0]}: {parts} minutes leaves less than 5 of the {slot}"
+        for number in NOTEBOOK_REF.findall(cols[1]):
+            assert number in NOTEBOOK_NUMBERS, f"lecture {cols[0]} names notebook {number}, which does not exist"
+
+
+def test_every_notebook_is_lectured_in_the_50_minute_plan():
+    named = {n for cols in _rows(_section("### Fourteen 50-minute lectures")) for n in NOTEBOOK_REF.findall(cols[1])}
+    assert named == NOTEBOOK_NUMBERS, f"never presented: {sorted(NOTEBOOK_NUMBERS - named)}"
+
+
+def test_the_one_lecture_path_fits_75_and_50_minutes():
+    rows = [line for line in _section("### One lecture").splitlines() if re.match(r"\| \d+ \|", line)]
+    minutes = [(int(line.split("|")[1]), "75 only" in line) for line in rows]
+    assert sum(m for m, _ in minutes) <= 75
+    assert sum(m for m, only75 in minutes if not only75) <= 55  # 50 with one section cut to its figure
