@@ -1,8 +1,9 @@
 """pytest on the notebooks: nbval in strict mode, in the current environment.
 
 Collected when pytest is given ``notebooks/`` or a notebook (``pytest`` alone does both: see
-``testpaths`` in pyproject.toml). Every stored output must be reproduced, except in cells whose
-first line is ``# NBVAL_IGNORE_OUTPUT``; ``tests/nbval_sanitize.cfg`` masks what legitimately
+``testpaths`` in pyproject.toml). Every stored output must be reproduced, except in cells tagged
+``nbval-ignore-output`` (the build turns a source's ``# NBVAL_IGNORE_OUTPUT`` marker into that tag,
+with its reason in the cell's metadata); ``tests/nbval_sanitize.cfg`` masks what legitimately
 differs between runs (memory addresses, timings). ``pytest tests/`` does not load this file, so
 the library's tests need no nbval flags.
 """

@@ -16,6 +16,71 @@ __all__: list[str] = []
 
 
 # ------------------------------------------------------------------------------------------------
+# Every widget: a still view for where no kernel runs
+# ------------------------------------------------------------------------------------------------
+# A widget is drawn by JupyterLab from a running kernel (or from the widget state saved in the
+# notebook). Everywhere else (GitHub, nbviewer, a markdown or HTML export, slides) a viewer shows
+# the next best representation of the same output, which for a plain ipywidgets box is its repr,
+# "VBox(children=(HBox(children=(IntSlider(...". The boxes made here carry a still view instead: a
+# sentence as text/plain and, when given, the figure (image/png) or HTML it shows at the moment it
+# is displayed. JupyterLab prefers the widget view to any of them, so a live notebook is unchanged.
+
+__all__ += ["box_with_fallback"]
+
+
+def _fallback_box_class():
+    import ipywidgets as widgets
+
+    class FallbackBox(widgets.VBox):
+        """A VBox whose display data also holds a still view (see :func:`box_with_fallback`)."""
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle.update(self._still_view())
+            return bundle
+
+    return FallbackBox
+
+
+def box_with_fallback(children, text: str, png=None, html=None):
+    """A vertical box of widgets that a static view of the notebook shows as a sentence and a still.
+
+    Parameters
+    ----------
+    children : list of widgets
+        What the box holds, as for ``ipywidgets.VBox``.
+    text : str
+        The plain-text form of the output, e.g. "Interactive figure: move the slider t to redraw it
+        (needs a running kernel)". It must be the same on every run: nbval compares it.
+    png : callable, optional
+        Returns the PNG bytes of the figure to show instead of the widget (called when displayed).
+    html : callable, optional
+        Returns an HTML string to show instead of the widget (called when displayed; nbval compares it).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Display it with ``display(...)``.
+    """
+    import base64
+
+    if not text.strip():
+        raise ValueError("box_with_fallback needs a sentence for static views, e.g. 'Interactive figure: ...'")
+    box = _fallback_box_class()(list(children))
+
+    def still_view():
+        view = {"text/plain": text}
+        if png is not None:
+            view["image/png"] = base64.b64encode(png()).decode("ascii")
+        if html is not None:
+            view["text/html"] = html()
+        return view
+
+    box._still_view = still_view
+    return box
+
+
+# ------------------------------------------------------------------------------------------------
 # Notebook 02 (softmax and cross-entropy): controls that redraw a matplotlib figure
 # ------------------------------------------------------------------------------------------------
 # Why an Image widget and not ipywidgets.interactive_output: a figure drawn inside an Output widget
@@ -39,7 +104,7 @@ def figure_png(fig, close: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def figure_widget(draw, controls: dict):
+def figure_widget(draw, controls: dict, caption: str | None = None):
     """A row of controls above an image of ``draw(**values)``, redrawn whenever a control changes.
 
     Parameters
@@ -50,17 +115,21 @@ def figure_widget(draw, controls: dict):
     controls : dict of name -> ipywidgets value widget
         E.g. ``{"value": FloatSlider(...), "target": Dropdown(...)}``; the names are ``draw``'s
         keyword arguments.
+    caption : str, optional
+        The sentence a static view of the notebook shows with the figure (its plain-text form);
+        by default one that names the controls.
 
     Returns
     -------
     ipywidgets.VBox
-        Display it with ``display(...)``. Its plain-text form starts with the controls, so it is
-        the same on every run.
+        Display it with ``display(...)``. Where no kernel runs, the output shows the figure for the
+        controls' values at that moment, as a PNG, and ``caption`` (see :func:`box_with_fallback`).
     """
     import ipywidgets as widgets
 
     if not controls:
         raise ValueError("figure_widget needs at least one control, e.g. {'value': FloatSlider()}")
+    caption = caption or _default_caption(controls, "redraws the figure")
     image = widgets.Image(format="png")
 
     def redraw(_change=None):
@@ -69,7 +138,12 @@ def figure_widget(draw, controls: dict):
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox(list(controls.values())), image])
+    return box_with_fallback([widgets.HBox(list(controls.values())), image], caption, png=lambda: image.value)
+
+
+def _default_caption(controls: dict, effect: str) -> str:
+    names = ", ".join(getattr(c, "description", "") or name for name, c in controls.items())
+    return f"Interactive: changing {names} {effect} (needs a running kernel); shown here for the starting values."
 
 
 # ------------------------------------------------------------------------------------------------
@@ -151,7 +225,7 @@ def activation_html(text: str, values, vmax: float = 1.0, title: str | None = No
     )
 
 
-def html_widget(render, controls: dict):
+def html_widget(render, controls: dict, caption: str | None = None, above=()):
     """A row of controls above an HTML view of ``render(**values)``, updated whenever a control changes.
 
     Parameters
@@ -161,16 +235,25 @@ def html_widget(render, controls: dict):
         Call it for fixed values in the notebook and assert on the result: nbval cannot move a slider.
     controls : dict of name -> ipywidgets value widget
         The names are ``render``'s keyword arguments.
+    caption : str, optional
+        The sentence a static view shows (its plain-text form, and a line above the HTML); by
+        default one that names the controls.
+    above : list of widgets, optional
+        Shown above the controls, e.g. a menu that sets one of them.
 
     Returns
     -------
     ipywidgets.VBox
-        Display it with ``display(...)``; its plain-text form starts with the controls.
+        Display it with ``display(...)``. Where no kernel runs, the output shows ``caption`` and the
+        HTML for the controls' values at that moment (see :func:`box_with_fallback`).
     """
+    import html
+
     import ipywidgets as widgets
 
     if not controls:
         raise ValueError("html_widget needs at least one control, e.g. {'unit': IntSlider()}")
+    caption = caption or _default_caption(controls, "updates the view")
     view = widgets.HTML()
 
     def update(_change=None):
@@ -179,4 +262,8 @@ def html_widget(render, controls: dict):
     for control in controls.values():
         control.observe(update, names="value")
     update()
-    return widgets.VBox([widgets.HBox(list(controls.values())), view])
+    return box_with_fallback(
+        [*above, widgets.HBox(list(controls.values())), view],
+        caption,
+        html=lambda: f"<p><i>{html.escape(caption)}</i></p>{view.value}",
+    )

@@ -6,6 +6,7 @@ test starts an isolated JupyterLab (tools/browser_check.py: temporary config, se
 workspaces, a random token, 127.0.0.1, autosave off, read-only contents), and for each notebook
 that imports ipywidgets opens it, clears its outputs, runs Run > Run All Cells, and asserts that
 
+- the checks and solutions are shown collapsed, as the file asks (jupyter.source_hidden);
 - every code cell ran, in order, in a fresh kernel, and no cell shows a traceback;
 - every matplotlib figure is drawn (an <img> of non-zero natural size), at least as many as the
   committed notebook shows;

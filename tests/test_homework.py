@@ -1,7 +1,10 @@
-"""The homework: exercises in the solution notebooks, the student versions, and the checkers' feedback.
+"""The homework: exercises in the sources, the reading copies, the student versions, and the checkers' feedback.
 
-(a) the solution notebooks carry every exercise, ran its tests without error, and their solution
-    functions pass the checkers with the hidden tests' seeds;
+(a) each source carries every exercise, with nbgrader's markers, in its homework build
+    (tools/nbbuild.py's "homework" flavour); the reading copy ran the solution and its visible tests
+    without error, shows the solution collapsed and holds no marker or hidden test; the hidden tests
+    pass against the solutions (run here, since the reading copy, which nbval runs, has none), and
+    the solution functions pass the checkers with the hidden tests' seeds;
 (b) tools/make_homework.py generates student notebooks that run up to the first exercise, then fail
     every exercise and its tests with NotImplementedError, and leak no solution or hidden test;
 (c) every checker of rnn_grading gives its specific feedback for each deliberately wrong
@@ -16,6 +19,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +29,12 @@ from rnn_grading import graders as grading
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT / "tools"))
+try:
+    import make_homework
+    import nbbuild
+finally:
+    sys.path.pop(0)
 
 #: notebook -> the exercises it holds: (solution grade_id, test grade_id, points, checker)
 EXERCISES = {
@@ -48,13 +58,23 @@ def source(cell) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+@cache
+def homework(name: str) -> dict:
+    """The homework flavour of notebook ``name``, built from its source (what nbgrader is given)."""
+    return make_homework.homework_notebook(name)
+
+
 # -------------------------------------------------------------------------------------------------
-# (a) the solution notebooks
+# (a) the exercises: in the sources, in the reading copies, and their hidden tests
+
+
+def test_exercise_notebooks_are_found_in_the_sources():
+    assert [p.stem for p in make_homework.exercise_notebooks()] == sorted(EXERCISES)
 
 
 @pytest.mark.parametrize("name", EXERCISES)
-def test_solution_notebook_has_its_exercises_and_ran_them(name):
-    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+def test_homework_build_has_its_exercises(name):
+    nb = homework(name)
     cells = nbgrader_cells(nb)
     for solution_id, test_id, points, _ in EXERCISES[name]:
         assert solution_id in cells and test_id in cells, f"{name}: missing {solution_id} / {test_id}"
@@ -67,20 +87,37 @@ def test_solution_notebook_has_its_exercises_and_ran_them(name):
         assert "slide_type" in solution["metadata"]["slideshow"] and "slide_type" in test["metadata"]["slideshow"]
         index = nb["cells"].index
         assert index(solution) < index(test), f"{name}: the tests of {solution_id} come before it"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_reading_copy_ran_each_exercise_and_hides_its_solution(name):
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    text = json.dumps(nb)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", '"nbgrader"'):
+        assert marker not in text, f"{name}: {marker!r} in the reading copy"
+    solutions = [c for c in nb["cells"] if nbbuild.SOLUTION_TAG in c["metadata"].get("tags", [])]
+    tests = [c for c in nb["cells"] if nbbuild.EXERCISE_TEST_TAG in c["metadata"].get("tags", [])]
+    assert len(solutions) == len(tests) == len(EXERCISES[name])
+    for (solution_id, _, _, _), solution, test in zip(EXERCISES[name], solutions, tests):
+        assert f"def {solution_id}(" in source(solution)
+        assert solution["metadata"]["jupyter"]["source_hidden"] is True, f"{name}: {solution_id} is not collapsed"
+        note = nb["cells"][nb["cells"].index(solution) - 1]
+        assert nbbuild.EXERCISE_NOTE_TAG in note["metadata"]["tags"] and solution_id in source(note)
+        assert nb["cells"].index(solution) < nb["cells"].index(test)
         for cell in (solution, test):
-            grade_id = cell["metadata"]["nbgrader"]["grade_id"]
-            assert cell["execution_count"] is not None, f"{name}: {grade_id} never ran"
+            assert cell["execution_count"] is not None, f"{name}: a cell of {solution_id} never ran"
             assert not [o for o in cell["outputs"] if o["output_type"] == "error"]
 
 
 def run_cells_until(name: str, grade_id: str) -> dict:
-    """The namespace of the solution notebook after running its code cells up to the cell ``grade_id``."""
+    """The namespace after running the homework build's code cells up to and including the cell
+    ``grade_id`` (a test cell runs with its hidden tests)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    nb = homework(name)
     namespace = {"__name__": "__notebook__", "display": lambda *args, **kwargs: None}
     cwd = os.getcwd()
     os.chdir(NOTEBOOKS)
@@ -94,6 +131,15 @@ def run_cells_until(name: str, grade_id: str) -> dict:
     finally:
         os.chdir(cwd)
     raise AssertionError(f"{name} has no cell {grade_id}")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_hidden_tests_pass_against_the_solutions(name, capsys):
+    for _, test_id, _, _ in EXERCISES[name]:
+        cell = nbgrader_cells(homework(name))[test_id]
+        hidden = source(cell).split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        assert re.search(r"check_\w+\(", hidden), f"{name}: {test_id} has no hidden test to run"
+        run_cells_until(name, test_id)  # raises if a visible or hidden test fails
 
 
 @pytest.mark.parametrize("name", EXERCISES)
@@ -136,7 +182,7 @@ def test_make_homework_writes_one_folder_per_notebook(release):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_student_version_hides_solutions_and_hidden_tests(name, release):
-    solution_nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text())
+    solution_nb = homework(name)
     student_nb = json.loads((release / name / f"{name}.ipynb").read_text())
     text = json.dumps(student_nb)
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
@@ -472,11 +518,6 @@ def test_check_sample_with_temperature_other_failures():
 
 
 def test_make_homework_refuses_a_notebook_out_of_sync_with_its_source(tmp_path):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import make_homework
-    finally:
-        sys.path.pop(0)
     stale = tmp_path / "02_softmax_cross_entropy.ipynb"
     nb = json.loads((NOTEBOOKS / stale.name).read_text())
     assert make_homework.out_of_sync([NOTEBOOKS / stale.name]) == []

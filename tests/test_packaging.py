@@ -140,14 +140,45 @@ def test_notebook_conventions(path):
     assert "np.set_printoptions(precision=4, suppress=True)" in code
     assert "np.random.seed(" not in statements and "np.random.rand" not in statements, "use np.random.default_rng(seed)"
     assert "list(set(" not in statements.replace(" ", ""), "vocabularies are sorted(set(text))"
-    for c in cells:
+    for i, c in enumerate(cells):
         src = "".join(c["source"])
-        if c["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" in src:
-            lines = src.strip().splitlines()
-            # nbval only recognises a comment that is exactly the marker, so the reason goes below it
-            assert lines[0].strip() == "# NBVAL_IGNORE_OUTPUT", (
-                f"{path.name}: the first line must be exactly '# NBVAL_IGNORE_OUTPUT' (nbval ignores "
-                f"anything else), got {lines[0]!r}"
+        tags = c.get("metadata", {}).get("tags", [])
+        # the build turns the authors' bookkeeping into tags (tools/nbbuild.py): no marker in sight
+        assert "NBVAL_" not in src and "### BEGIN" not in src and "### END" not in src, (
+            f"{path.name} cell {i}: a marker line in the reading copy; rebuild it with tools/nbbuild.py"
+        )
+        if "nbval-ignore-output" in tags:
+            # nbval ignores the output of a cell with this tag, as of one starting with # NBVAL_IGNORE_OUTPUT
+            why = c["metadata"].get("nbval", {}).get("why", "")
+            assert len(why) > 10, f"{path.name} cell {i}: an ignored output says why in metadata nbval.why"
+        if "check" in tags or "solution" in tags:
+            assert c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden") is True, (
+                f"{path.name} cell {i}: a {tags} cell is shown collapsed (jupyter.source_hidden)"
             )
-            reason = lines[1] if len(lines) > 1 and lines[1].lstrip().startswith("#") else ""
-            assert len(reason.strip(" #")) > 10, f"{path.name}: say why the output is ignored in the next comment line"
+        if "check" in tags:
+            assert c["metadata"]["slideshow"]["slide_type"] == "skip", f"{path.name} cell {i}: checks are not slides"
+
+
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.name for p in SOURCES])
+def test_source_markers(path):
+    """Authors mark an ignored output with two comment lines at the top of the cell (tools/nbbuild.py)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import nbbuild
+    finally:
+        sys.path.pop(0)
+    for i, cell in enumerate(nbbuild.parse_source(path.read_text(encoding="utf-8"))):
+        src = cell["source"]
+        if cell["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" in src:
+            lines = src.splitlines()
+            # the build needs the marker alone on the first line, and the reason right below it
+            assert lines[0] == "# NBVAL_IGNORE_OUTPUT", (
+                f"{path.name} cell {i}: the first line must be exactly '# NBVAL_IGNORE_OUTPUT', got {lines[0]!r}"
+            )
+            why, _ = nbbuild.nbval_reason(src, f"{path.name} cell {i}")
+            assert len(why) > 10, f"{path.name} cell {i}: say why the output is ignored: '# (why: ...)'"
+        if cell["cell_type"] == "markdown":
+            assert "NBVAL" not in src, f"{path.name} cell {i}: prose does not talk about nbval markers"

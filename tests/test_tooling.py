@@ -127,3 +127,12 @@ def test_commit_subjects_are_short_with_a_body():
         if not body.strip():
             problems.append(f"{sha}: no body saying why: {subject}")
     assert not problems, "commits that break CONTRIBUTING.md's rule:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
+def test_no_markdown_heading_is_swallowed_by_a_code_cell(src):
+    """A lost `# %% [markdown]` marker turns a section into comments of the code cell above it."""
+    for i, cell in enumerate(nbbuild.parse_source(src.read_text(encoding="utf-8"))):
+        if cell["cell_type"] == "code":
+            headings = [line for line in cell["source"].splitlines() if line.startswith(("# ## ", "# ### "))]
+            assert not headings, f"{src.name}, cell {i}: a markdown heading inside a code cell: {headings[0]!r}"

@@ -88,10 +88,13 @@ def stored_output_counts(path: Path) -> dict:
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     outputs = [o for c in code for o in c.get("outputs", [])]
+    widget = "application/vnd.jupyter.widget-view+json"
     return {
         "code_cells": len(code),
-        "figures": sum("image/png" in o.get("data", {}) for o in outputs),
-        "widgets": sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs),
+        # a widget's output also holds a still figure for static views; JupyterLab draws the widget
+        "figures": sum("image/png" in o.get("data", {}) and widget not in o.get("data", {}) for o in outputs),
+        "widgets": sum(widget in o.get("data", {}) for o in outputs),
+        "collapsed": sum(bool(c.get("metadata", {}).get("jupyter", {}).get("source_hidden")) for c in code),
     }
 
 
@@ -332,6 +335,7 @@ class NotebookResult:
     seconds_open: float = 0.0
     seconds_run: float = 0.0
     code_cells: int = 0
+    collapsed: int = 0
     figures: int = 0
     widgets: int = 0
     interactions: list = field(default_factory=list)
@@ -342,7 +346,8 @@ class NotebookResult:
     def summary(self) -> str:
         state = "ok" if not self.problems else f"{len(self.problems)} problem(s)"
         return (
-            f"{self.name}: {state}; opened in {self.seconds_open:.1f} s, ran {self.code_cells} code cells "
+            f"{self.name}: {state}; opened in {self.seconds_open:.1f} s with {self.collapsed} inputs collapsed, "
+            f"ran {self.code_cells} code cells "
             f"in {self.seconds_run:.1f} s; {self.figures} figures, {self.widgets} widget views; "
             + "; ".join(self.interactions)
         )
@@ -439,6 +444,28 @@ def check_notebook(
         result.seconds_open = time.monotonic() - start
         if page.locator("#jp-left-stack").is_visible():
             page.keyboard.press("Control+b")  # hide the file browser: more notebook in the screenshot
+
+        # 0. the checks and solutions are collapsed (jupyter.source_hidden): a placeholder, no code
+        placeholders = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPlaceholder")
+        try:  # the cells' inputs are laid out a moment after the cells
+            page.wait_for_function(
+                "n => document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPlaceholder').length >= n",
+                arg=expected["collapsed"],
+                timeout=RESPOND_TIMEOUT * 1000,
+            )
+        except Exception:
+            pass  # counted and reported just below
+        result.collapsed = placeholders.count()
+        if result.collapsed != expected["collapsed"]:
+            result.problems.append(
+                f"{result.collapsed} code inputs shown collapsed, the file collapses {expected['collapsed']}"
+            )
+        if screenshots is not None and result.collapsed:
+            screenshots.mkdir(parents=True, exist_ok=True)
+            placeholders.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshots / f"{path.stem}-collapsed.png"))
+        # the prompts below are read from the inputs, so show every input before running
+        _menu(page, "View", "Expand All Code")
 
         # The stored outputs must not count: clear them, then run everything in the fresh kernel.
         _menu(page, "Edit", "Clear Outputs of All Cells")

@@ -14,15 +14,19 @@ the notebook are copies of ``rnn_lib/`` and ``rnn_notebook/`` (the notebooks imp
 ``rnn_grading/`` (their test cells call it), the ``data/`` files and ``checkpoints/`` the notebook reads, and a README.
 Students need the project's dependencies (numpy, matplotlib, ipywidgets, jupyter).
 
-How it works: the solution notebooks ``notebooks/NN_name.ipynb`` (built and executed by
-``tools/nbbuild.py``; this tool refuses notebooks that are out of sync with their sources) are
-copied, without outputs or widget state, into a temporary nbgrader course directory as
-``source/<assignment>/``, with the support files. Then ``nbgrader generate_assignment "*" --no-db
---force`` replaces the code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` by
-``raise NotImplementedError()``, removes the hidden tests (``### BEGIN/END HIDDEN TESTS``) and all
-outputs, locks the test cells and stores checksums for ``nbgrader autograde``. Its ``release/``
-folder is copied to ``--out``. No database (unless ``--course`` is given: then the course
-directory and its ``gradebook.db`` stay, with the hidden tests for ``nbgrader autograde``), no
+How it works: each notebook's homework is built from its source ``notebooks/src/NN_name.py`` by
+``tools/nbbuild.py`` in its "homework" flavour: the same cells as the student's reading copy
+``notebooks/NN_name.ipynb``, except that the exercises' cells are exactly as the source has them,
+with their ``### BEGIN/END SOLUTION`` and ``### BEGIN/END HIDDEN TESTS`` markers (the reading copy
+has neither: its solutions are collapsed, its hidden tests gone). This tool refuses sources whose
+reading copy is out of sync (``tools/nbbuild.py --check``): the reading copy is what nbval executes,
+so a source that was edited but not rebuilt has untested solutions. The built notebook, without
+outputs, goes into a temporary nbgrader course directory as ``source/<assignment>/``, with the
+support files. Then ``nbgrader generate_assignment "*" --no-db --force`` replaces the code between
+``### BEGIN SOLUTION`` and ``### END SOLUTION`` by ``raise NotImplementedError()``, removes the
+hidden tests and all outputs, locks the test cells and stores checksums for ``nbgrader autograde``.
+Its ``release/`` folder is copied to ``--out``. No database (unless ``--course`` is given: then the
+course directory and its ``gradebook.db`` stay, with the hidden tests for ``nbgrader autograde``), no
 network, no Jupyter server.
 """
 
@@ -63,13 +67,30 @@ STUDENT_README = """# Homework: {name}
 """
 
 
+def _nbbuild():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import nbbuild
+    finally:
+        sys.path.pop(0)
+    return nbbuild
+
+
+def homework_notebook(name: str) -> dict:
+    """The homework flavour of notebook ``name`` built from its source, without outputs (a dict)."""
+    import nbformat
+
+    nb = _nbbuild().build(NOTEBOOKS / "src" / f"{name}.py", flavour="homework")
+    return json.loads(nbformat.writes(nb))
+
+
 def exercise_notebooks(names=None) -> list[Path]:
-    """The solution notebooks that hold nbgrader cells (all of them, or those named)."""
+    """The reading copies ``notebooks/NN_name.ipynb`` whose sources hold exercises (cells with
+    ``nbgrader`` metadata): all of them, or those named."""
     found = []
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        if any("nbgrader" in c.get("metadata", {}) for c in nb["cells"]):
-            found.append(path)
+    for src in sorted((NOTEBOOKS / "src").glob("*.py")):
+        if re.search(r"^# %%.*\bnbgrader=", src.read_text(encoding="utf-8"), re.M):
+            found.append(NOTEBOOKS / f"{src.stem}.ipynb")
     if names:
         unknown = sorted(set(names) - {p.stem for p in found})
         if unknown:
@@ -86,34 +107,26 @@ def files_read_by(nb: dict) -> list[str]:
 
 
 def out_of_sync(paths: list[Path]) -> list[str]:
-    """The notebooks whose cells differ from their percent-format source (``tools/nbbuild.py --check``)."""
+    """The reading copies whose cells differ from what their source builds (``tools/nbbuild.py --check``)."""
     import nbformat
 
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import nbbuild
-    finally:
-        sys.path.pop(0)
+    nbbuild = _nbbuild()
     problems = []
     for path in paths:
         src = nbbuild.SOURCES / f"{path.stem}.py"
         rebuild = f"run python tools/nbbuild.py notebooks/src/{src.name}"
         if not src.is_file():
             problems.append(f"{path.name}: no source notebooks/src/{src.name}")
-        elif [(c.cell_type, c.source) for c in nbbuild.build(src).cells] != [
-            (c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells
-        ]:
+        elif not path.is_file() or nbbuild.cells_for_check(nbbuild.build(src)) != nbbuild.cells_for_check(
+            nbformat.read(path, as_version=4)
+        ):
             problems.append(f"{path.name}: cells differ from notebooks/src/{src.name}; {rebuild}")
     return problems
 
 
 def stage(path: Path, source_dir: Path) -> None:
-    """Copy one solution notebook (no outputs, no widget state) and what it needs into source_dir."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-    nb["metadata"].pop("widgets", None)  # saved widget views (images included) are not for students
+    """Write the homework flavour of one notebook (no outputs) and what it needs into source_dir."""
+    nb = homework_notebook(path.stem)
     source_dir.mkdir(parents=True)
     (source_dir / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for package in ("rnn_lib", "rnn_notebook", "rnn_grading"):

@@ -21,6 +21,15 @@ Usage::
     python tools/nbbuild.py --check                                   # sources and notebooks agree?
     python tools/nbbuild.py --badges                                  # README badges for the repository URL
 
+A notebook is the student's reading copy of its source: the build moves the bookkeeping that
+authors write inline out of sight, where nbval still executes it (see ``reading_copy``). A cell's
+trailing asserts go into a collapsed "check" cell after it; ``# NBVAL_IGNORE_OUTPUT`` and its
+``# (why: ...)`` become the cell tag ``nbval-ignore-output`` and metadata ``nbval.why``; an exercise's
+solution loses its ``### BEGIN/END SOLUTION`` lines and is collapsed (tag ``solution``), its hidden
+tests are dropped. ``build(src, flavour="homework")`` keeps the exercises' cells as written, markers
+and hidden tests included, for tools/make_homework.py and nbgrader. ``--check`` compares each
+notebook's cells (sources and metadata) with what the build makes of its source now.
+
 Every notebook gets one cell its source does not have: the setup cell of :func:`colab_cell`, put
 before the first code cell, which installs the project where ``rnn_lib`` is missing (Colab) and
 does nothing where it is installed. It is built here, from one template, so that the fourteen
@@ -163,9 +172,188 @@ def readme_with_badges(readme: str, url: str | None) -> str:
     return BADGES.sub(lambda m: m.group(1) + badges(url) + m.group(3), readme, count=1)
 
 
-def build(src: Path):
+# ------------------------------------------------------------------------------------------------
+# From the author's source to what the reader sees
+# ------------------------------------------------------------------------------------------------
+# Authors write sources with their bookkeeping inline: nbval markers, the asserts that check each
+# cell, nbgrader's solution and hidden-test markers. The build turns a source into one of two
+# flavours of the same cells:
+#
+# - "reading" (notebooks/NN_name.ipynb, the student's reading copy, executed and tested by nbval):
+#   no marker line, no hidden test, the bookkeeping in tagged cells whose input is collapsed;
+# - "homework" (what tools/make_homework.py gives nbgrader): the exercises exactly as written, with
+#   their solution and hidden-test markers, so that nbgrader can cut them out of the handout.
+
+FLAVOURS = ("reading", "homework")
+
+IGNORE_MARKER = "# NBVAL_IGNORE_OUTPUT"
+IGNORE_TAG = "nbval-ignore-output"  # nbval honours this cell tag exactly like the comment
+CHECK_TAG = "check"  # a cell of asserts moved out of the way
+SOLUTION_TAG = "solution"  # an exercise's worked solution (reading copy)
+EXERCISE_TEST_TAG = "exercise-test"  # the cell that tests an exercise's function
+EXERCISE_NOTE_TAG = "exercise-note"  # the generated "try it first" note before a solution
+#: cell tags the build gives; the lecture decks (tools/build_slides.py) drop cells by them
+BUILD_TAGS = (IGNORE_TAG, CHECK_TAG, SOLUTION_TAG, EXERCISE_TEST_TAG, EXERCISE_NOTE_TAG)
+CHECK_HEADER = "# checks (silent when they pass)"  # what a collapsed check cell shows of itself
+HIDDEN_INPUT = {"source_hidden": True}  # JupyterLab and Notebook 7 show such an input collapsed
+_SOLUTION_LINE = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+_HIDDEN_TESTS = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$.*?^\s*### END HIDDEN TESTS\s*$\n?", re.M | re.S)
+
+EXERCISE_NOTE = (
+    "**Try it yourself first.** Add a code cell here (click this text, press `Esc`, then `B`), write your "
+    "`{name}` in it and run it. The worked solution is in the collapsed cell below: click the `\u2022\u2022\u2022` at "
+    "the end of its first line to open it. Run that cell either way, since later cells use it; to test "
+    "your own version instead, run your cell once more after it, then the test cell."
+)
+
+
+def nbval_reason(source: str, where: str = "a cell") -> tuple[str, str]:
+    """Split a cell that starts with ``# NBVAL_IGNORE_OUTPUT`` into (reason, the rest of its code).
+
+    The marker must be the first line and be followed by ``# (why: ...)``, which may go on over
+    several comment lines up to the one that ends with ``)``.
+    """
+    lines = source.split("\n")
+    if lines[0].rstrip() != IGNORE_MARKER:
+        raise ValueError(f"{where}: '{IGNORE_MARKER}' must be the first line of its cell, alone")
+    if len(lines) < 2 or not lines[1].startswith("# (why:"):
+        raise ValueError(f"{where}: the line after '{IGNORE_MARKER}' must say why: '# (why: ...)'")
+    end = 1
+    while not lines[end].rstrip().endswith(")"):
+        end += 1
+        if end == len(lines) or not lines[end].startswith("#"):
+            raise ValueError(f"{where}: the '# (why: ...' comment after '{IGNORE_MARKER}' has no closing ')'")
+    why = " ".join(line[1:].strip() for line in lines[1 : end + 1])
+    return why[len("(why:") : -1].strip(), "\n".join(lines[end + 1 :]).lstrip("\n")
+
+
+def split_assert_wall(source: str) -> tuple[str, str]:
+    """(code, checks): the trailing run of ``assert`` statements of a cell moved into ``checks``.
+
+    The run starts at the first of the cell's last top-level statements that are all asserts (with
+    their continuation lines, and the comment lines right above it); ``code`` is what comes before.
+    A cell that is only asserts gives ``("", source)``; a cell that does not end with an assert, or
+    that Python cannot parse (IPython syntax), gives ``(source, "")``. So that moving the asserts
+    cannot change what the cell shows, a cell whose code would then end on an expression (which
+    Jupyter would display) keeps its asserts.
+    """
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return source, ""
+    k = len(body)
+    while k and isinstance(body[k - 1], ast.Assert):
+        k -= 1
+    if k == len(body):
+        return source, ""
+    lines = source.split("\n")
+    start = body[k].lineno - 1
+    while start > 0 and lines[start - 1].lstrip().startswith("#") and (k == 0 or start > body[k - 1].end_lineno):
+        start -= 1
+    if k == 0:
+        return "", source
+    last = body[k - 1]
+    if isinstance(last, ast.Expr) and not (
+        isinstance(last.value, ast.Call) and getattr(last.value.func, "id", None) in ("print", "display")
+    ):
+        return source, ""
+    return "\n".join(lines[:start]).rstrip(), "\n".join(lines[start:]).strip("\n")
+
+
+def _tagged(metadata: dict, *tags: str) -> dict:
+    metadata = dict(metadata)
+    metadata["tags"] = list(dict.fromkeys([*metadata.get("tags", []), *tags]))
+    return metadata
+
+
+def check_cell(source: str) -> dict:
+    """A cell of asserts: run by nbval like any other, collapsed in JupyterLab, not on a slide.
+
+    It opens with :data:`CHECK_HEADER`, the line JupyterLab shows in place of a collapsed input.
+    """
+    return {
+        "cell_type": "code",
+        "source": f"{CHECK_HEADER}\n{source}",
+        "metadata": {"jupyter": dict(HIDDEN_INPUT), "slideshow": {"slide_type": "skip"}, "tags": [CHECK_TAG]},
+    }
+
+
+def tidy_cell(cell: dict, where: str) -> list[dict]:
+    """One source code cell as one or two cells of either flavour: the nbval marker turned into a
+    tag, the trailing asserts moved into a check cell after it."""
+    cell = dict(cell, metadata=dict(cell["metadata"]))
+    if cell["source"].startswith(IGNORE_MARKER):
+        why, cell["source"] = nbval_reason(cell["source"], where)
+        cell["metadata"] = _tagged(cell["metadata"], IGNORE_TAG)
+        cell["metadata"]["nbval"] = {"why": why}
+    elif IGNORE_MARKER.lstrip("# ") in cell["source"]:
+        raise ValueError(f"{where}: '{IGNORE_MARKER}' must be the first line of its cell, alone")
+    code, checks = split_assert_wall(cell["source"])
+    if not checks:
+        return [cell]
+    if not code:  # only asserts: the cell becomes a check cell, nbval tag and all
+        checked = check_cell(checks)
+        for tag in cell["metadata"].get("tags", []):
+            checked["metadata"]["tags"].append(tag)
+        if "nbval" in cell["metadata"]:
+            checked["metadata"]["nbval"] = cell["metadata"]["nbval"]
+        return [checked]
+    return [dict(cell, source=code), check_cell(checks)]
+
+
+def reading_copy(cells: list[dict], name: str) -> list[dict]:
+    """The cells of the student's reading copy (see the comment above ``FLAVOURS``)."""
+    out = []
+    for n, cell in enumerate(cells):
+        where = f"{name}, cell {n} of the source"
+        if cell["cell_type"] != "code":
+            out.append(cell)
+            continue
+        grading = cell["metadata"].get("nbgrader")
+        if grading is None:
+            out += tidy_cell(cell, where)
+            continue
+        metadata = {k: v for k, v in cell["metadata"].items() if k != "nbgrader"}
+        if grading.get("solution"):
+            source = "\n".join(line for line in cell["source"].split("\n") if not _SOLUTION_LINE.match(line))
+            out.append(
+                {
+                    "cell_type": "markdown",
+                    "source": EXERCISE_NOTE.format(name=grading["grade_id"]),
+                    "metadata": {"slideshow": {"slide_type": "-"}, "tags": [EXERCISE_NOTE_TAG]},
+                }
+            )
+            solution = dict(cell, source=source, metadata=_tagged(metadata, SOLUTION_TAG))
+            solution["metadata"]["jupyter"] = dict(HIDDEN_INPUT)
+            out += tidy_cell(solution, where)
+        elif grading.get("grade"):
+            source = _HIDDEN_TESTS.sub("", cell["source"]).rstrip()
+            out += tidy_cell(dict(cell, source=source, metadata=_tagged(metadata, EXERCISE_TEST_TAG)), where)
+        else:
+            out += tidy_cell(dict(cell, metadata=metadata), where)
+    return out
+
+
+def homework_copy(cells: list[dict], name: str) -> list[dict]:
+    """The cells nbgrader gets: the exercises' cells exactly as the source has them (markers,
+    hidden tests), every other cell tidied as in the reading copy."""
+    out = []
+    for n, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and "nbgrader" not in cell["metadata"]:
+            out += tidy_cell(cell, f"{name}, cell {n} of the source")
+        else:
+            out.append(cell)
+    return out
+
+
+def build(src: Path, flavour: str = "reading"):
+    """The notebook of the source ``src``, not executed: the reading copy, or the homework's cells."""
     import nbformat
 
+    if flavour not in FLAVOURS:
+        raise ValueError(f"flavour must be one of {FLAVOURS}, got {flavour!r}")
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -182,6 +370,7 @@ def build(src: Path):
             "metadata": {"slideshow": {"slide_type": "skip"}, "tags": ["colab-setup"]},
         },
     )
+    cells = (reading_copy if flavour == "reading" else homework_copy)(cells, src.name)
     for c in cells:
         make = nbformat.v4.new_markdown_cell if c["cell_type"] == "markdown" else nbformat.v4.new_code_cell
         nb.cells.append(make(c["source"], metadata=c["metadata"]))
@@ -211,8 +400,13 @@ def _without_run_data(metadata: dict) -> dict:
     return {k: v for k, v in metadata.items() if k not in ("execution", "scrolled", "collapsed")}
 
 
+def cells_for_check(nb) -> list[tuple]:
+    """What ``--check`` compares of a notebook: each cell's type, source and metadata (not outputs)."""
+    return [(c.cell_type, c.source, _without_run_data(c.metadata)) for c in nb.cells]
+
+
 def check() -> list[str]:
-    """Problems: notebooks whose cells differ from their source, or that have no source."""
+    """Problems: notebooks whose cells differ from what their source builds now, or without a source."""
     import nbformat
 
     problems = []
@@ -221,11 +415,7 @@ def check() -> list[str]:
         if not nb_path.exists():
             problems.append(f"{nb_path.name}: not built from {src.name}")
             continue
-        want = [(c.cell_type, c.source, _without_run_data(c.metadata)) for c in build(src).cells]
-        have = [
-            (c.cell_type, c.source, _without_run_data(c.metadata)) for c in nbformat.read(nb_path, as_version=4).cells
-        ]
-        if want != have:
+        if cells_for_check(build(src)) != cells_for_check(nbformat.read(nb_path, as_version=4)):
             problems.append(
                 f"{nb_path.name}: cells differ from {src.relative_to(ROOT)}; "
                 f"run python tools/nbbuild.py {src.relative_to(ROOT)}"

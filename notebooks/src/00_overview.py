@@ -339,10 +339,10 @@ assert len(sample) == 400
 # ## Summary
 #
 # - The series rebuilds min-char-rnn piece by piece: data and forward pass (01), loss and its
-#   gradient (02), backpropagation through time (03), the optimiser (04), training (05),
-#   sampling (06) and your own data (07). Then it looks further: why gradients vanish (08), what
-#   the hidden units learn (09), a counting baseline to compare with (10), and LSTM and GRU cells
-#   (11).
+#   gradient (02), backpropagation through time (03), the optimiser (04), initialisation (05),
+#   training (06), sampling (07) and your own data (08). Then it looks further: why gradients
+#   vanish (09), what the hidden units learn (10), a counting baseline to compare with (11), the
+#   LSTM (12), and the GRU with the race against the baseline (13).
 # - A character-level language model is a *synchronised many-to-many* recurrent network: one
 #   prediction of the next character for every character read.
 # - The model is three equations (a $\tanh$ recurrence, a linear output, a softmax) and the loss is

@@ -490,10 +490,11 @@ assert np.allclose(h_heights, cache["hs"][3, 0], rtol=0, atol=1e-12)
 assert orange == [char_to_ix["l"]]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The slider below calls the same function each time it moves (it needs a running kernel; a static
-# copy of the notebook shows no slider). `rnn_notebook.widgets.figure_widget` shows the figure as an
-# image under the controls. Move $t$ from 0 to 3: the hidden state changes with every input, while
-# every bar of $p_t$ stays below 0.8 (the range checked above).
+# The slider below calls the same function each time it moves. It needs a running kernel: a copy of
+# the notebook viewed without one (on GitHub, say) shows the figure for $t = 0$ instead.
+# `rnn_notebook.widgets.figure_widget` shows the figure as an image under the controls. Move $t$ from
+# 0 to 3: the hidden state changes with every input, while every bar of $p_t$ stays below 0.8 (the
+# range checked above).
 
 # %%
 import ipywidgets as widgets
@@ -507,7 +508,9 @@ def draw_step(t):
 
 
 slider = widgets.IntSlider(value=0, min=0, max=T - 1, description="t")
-display(figure_widget(draw_step, {"t": slider}))
+caption = ("Interactive figure: move the slider t from 0 to 3 to see each step "
+           "(needs a running kernel); here t = 0.")
+display(figure_widget(draw_step, {"t": slider}, caption=caption))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Why an untrained network scores about $4 \ln 4$

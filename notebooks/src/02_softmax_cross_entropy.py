@@ -365,6 +365,8 @@ def softmax(y):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+print(f"shifted softmax equals the naive one: {np.allclose(softmax(y), softmax_naive(y))};  "
+      f"adding 100 to every logit changes nothing: {np.allclose(softmax(y + 100.0), softmax(y))}")
 assert np.allclose(softmax(y), softmax_naive(y))  # the shift changes nothing...
 assert np.allclose(softmax(y + 100.0), softmax(y))  # ...and neither does any other constant
 
@@ -575,7 +577,8 @@ assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now with a slider and a menu. `rnn_notebook.widgets.figure_widget` redraws the figure of `draw` whenever a
-# control changes. Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
+# control changes (in a running kernel; a copy viewed without one shows the figure above's values, logit 2.0
+# and target `e`). Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
 # bar's gradient approaches $-1$); then pick target `l` and slide again.
 
 # %%
@@ -592,7 +595,9 @@ def draw(value, target):
 slider = widgets.FloatSlider(value=2.0, min=-4.0, max=6.0, step=0.25, description="logit of 'l'",
                              continuous_update=False, style={"description_width": "initial"})
 menu = widgets.Dropdown(options=list(vocab.chars), value="e", description="target")
-display(figure_widget(draw, {"value": slider, "target": menu}))
+caption = ("Interactive figure: move the slider for the logit of 'l' or pick another target "
+           "(needs a running kernel); here the logit is 2.0 and the target 'e'.")
+display(figure_widget(draw, {"value": slider, "target": menu}, caption=caption))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

@@ -64,6 +64,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
             after_step(opt)
     return np.array(losses)
 
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Why `randn * 0.01`?
 #
 # The learner question: *"Why multiply by 0.01? Isn't `np.random.randn` already a normal

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 06 · Sampling: making a trained RNN write
+# # 07 · Sampling: making a trained RNN write
 # ### One character at a time, each drawn from the model's own prediction
 #
 # **What you will learn**
@@ -666,11 +666,14 @@ assert generate("{", 1.0, 10, 0).startswith("cannot sample")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Change the temperature, the prime, the length or the seed; the text below is regenerated (this needs a
-# running kernel). Things to try: $T = 0$ and a long length, to see a loop; $T = 2$; the same seed with
-# two different primes; an empty prime.
+# running kernel; a copy viewed without one shows the text for the starting values, printed above).
+# Things to try: $T = 0$ and a long length, to see a loop; $T = 2$; the same seed with two different
+# primes; an empty prime.
 
 # %%
 import ipywidgets as widgets
+
+from rnn_notebook.widgets import box_with_fallback
 
 controls = {
     "temperature": widgets.FloatSlider(value=0.7, min=0.0, max=2.0, step=0.05, description="temperature",
@@ -690,9 +693,11 @@ def regenerate(_change=None):
 for c in controls.values():
     c.observe(regenerate, names="value")
 regenerate()
+caption = ("Interactive: change the temperature, prime, length or seed to sample again "
+           "(needs a running kernel). Temperature 0.7, prime 'JULIET:', length 200, seed 5 give:")
+rows = [widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]), output]
+display(box_with_fallback(rows, f"{caption}\n\n{output.value}"))
 assert output.value == shown
-display(widgets.VBox([widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]),
-                      output]))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. "How do I generate text with this?"

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 07 · Your own text
+# # 08 · Your own text
 # ### Training on any file, and the errors you will meet on the way
 #
 # **What you will learn**
@@ -131,6 +131,8 @@ assert describe_text("hello.txt", "hello").endswith("no, needs 26")
 # and prints a sample; `quick_config` shortens `seq_length` and the number of streams for short texts
 # (we meet the reason in section 4). A path is relative to the `notebooks/` folder, e.g.
 # `../README.md`. **Clear upload** forgets an upload, so that the path or the menu counts again.
+# The controls need a running kernel; a copy viewed without one shows the report for the file the menu
+# starts on.
 
 # %%
 def quick_config(text, hidden_size=64):
@@ -153,6 +155,8 @@ assert (hello_config.seq_length, hello_config.batch_size) == (4, 1)
 
 # %%
 import ipywidgets as widgets
+
+from rnn_notebook.widgets import box_with_fallback
 
 menu = widgets.Dropdown(options=SHIPPED, value="unicode_poem.txt", description="shipped file",
                         style={"description_width": "initial"})
@@ -199,7 +203,11 @@ for control in (menu, path_box, upload):
 clear.on_click(lambda _b: setattr(upload, "value", ()))
 train_button.on_click(on_train)
 on_change()
-display(widgets.VBox([widgets.HBox([menu, path_box]), widgets.HBox([upload, clear, train_button]), report]))
+caption = (f"Interactive: pick a shipped file, type a path or upload one, then Train 5 s (needs a running "
+           f"kernel). The report for {menu.value}:")
+display(box_with_fallback([widgets.HBox([menu, path_box]), widgets.HBox([upload, clear, train_button]), report],
+                          f"{caption}\n{describe_text(*current_text())}",
+                          html=lambda: f"<p><i>{html.escape(caption)}</i></p>{report.value}"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Characters, not bytes
@@ -1106,7 +1114,7 @@ assert as_bytes.decode("utf-8") == as_text
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# the orders depend on the string hash of the Python version that runs this; the assertion does not
+# (why: the orders depend on the string hash of the Python version that runs this; the assertion does not)
 import os
 import subprocess
 import sys

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 08 · Vanishing and exploding gradients
+# # 09 · Vanishing and exploding gradients
 # ### Why a vanilla RNN forgets: one matrix, multiplied again and again
 #
 # **What you will learn**

@@ -1,5 +1,5 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 09 · What the neurons learn
+# # 10 · What the neurons learn
 # ### Looking inside the hidden state of the trained Shakespeare RNN
 #
 # **What you will learn**
@@ -555,7 +555,8 @@ for k, name in enumerate(FEATURES):
 #
 # Pick a unit with the slider, or jump to the best unit of a feature with the menu, and move
 # along the passage. The HTML below the controls is produced by the same `render_unit` we tested
-# above (`rnn_notebook.widgets.html_widget` connects them).
+# above (`rnn_notebook.widgets.html_widget` connects them). The controls need a running kernel; a
+# copy viewed without one shows the view they start on.
 
 # %%
 import ipywidgets as widgets
@@ -568,7 +569,9 @@ start_slider = widgets.IntSlider(value=0, min=0, max=T - 300, step=50, descripti
 menu = widgets.Dropdown(options=[(f"best for {n}: unit {u}", int(u)) for n, u in zip(FEATURES, best)],
                         index=name_k, description="jump to", layout={"width": "420px"})
 menu.observe(lambda change: setattr(unit_slider, "value", change["new"]), names="value")
-display(widgets.VBox([menu, html_widget(render_unit, {"unit": unit_slider, "start": start_slider})]))
+caption = (f"Interactive: choose a unit with the slider or the menu and move along the passage (needs a "
+           f"running kernel); here unit {unit_slider.value} from the start of the passage.")
+display(html_widget(render_unit, {"unit": unit_slider, "start": start_slider}, caption=caption, above=[menu]))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. The line-position unit, up close
