@@ -1,25 +1,34 @@
-"""tools/build_slides.py: reveal.js decks that work offline, opened from disk.
+"""tools/build_slides.py: reveal.js decks that work offline, opened from disk, and can be projected.
 
-Builds the deck of one small notebook into a temporary folder and checks that it exists, loads
-reveal.js (and require.js, jQuery, MathJax, the widgets renderer) from the copies next to it and
-nothing from a CDN, and has one slide per slide boundary of the notebook's slide metadata. A
-second test opens the deck from file:// in headless Chromium with every http(s) request blocked
-and checks that reveal.js starts, MathJax typesets and the saved widgets are drawn.
+Fast tests: the deck of one small notebook (01) loads reveal.js (and require.js, jQuery, MathJax,
+the widgets renderer) from the copies next to it and nothing from a CDN, and has one slide per
+slide of its laid-out notebook, none of them a vertical subslide; the layout leaves out asserts,
+nbval markers, hidden tests and solutions, moves long prose to the speaker notes and puts at most
+one code cell on a slide.
+
+Browser tests (real Chromium, every http(s) request blocked): the 01 deck starts, typesets its
+maths and draws its saved widget; and EVERY deck, opened from file:// at 1280x720, is stepped
+through with the right-arrow key as a lecturer would, asserting on each slide that it was
+reached, that nothing runs past its bottom or right edge or is clipped, that no assert, marker
+or solution is shown, that every image has alt text, that every formula was typeset, and that
+a widget's progress bar has a size.
 
 The first build fetches the pinned packages with npm into build/slides-assets/ (gitignored);
 later builds need neither npm nor a network. Without npm (and without that cache) the tests are
-skipped, and the browser test is skipped without Chromium or Playwright; when the environment
+skipped, and the browser tests are skipped without Chromium or Playwright; when the environment
 variable CI is set they fail instead.
 """
 
+import base64
 import importlib.util
-import json
 import os
+import re
 import shutil
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +90,8 @@ class _Sections(HTMLParser):
                 self.in_slides = -1  # the slides are over; count nothing after them
 
 
-def _expected_slides(nb: dict) -> tuple[int, int]:
-    """(slides, subslides) as nbconvert makes them: the first shown cell always starts a slide."""
-    types = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
-    shown = [t for t in types if t not in ("skip", "notes")]
-    slides = 1 + shown[1:].count("slide")
-    return slides, slides + shown[1:].count("subslide")
+def _slide_types(nb) -> list[str]:
+    return [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in nb["cells"]]
 
 
 def test_deck_uses_the_local_reveal_js(deck):
@@ -111,17 +116,87 @@ def test_deck_uses_the_local_reveal_js(deck):
     assert (out / "index.html").is_file()
 
 
-def test_deck_has_a_slide_per_slide_boundary(deck):
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    slides, subslides = _expected_slides(nb)
+def test_deck_has_a_slide_per_slide_and_no_subslides(deck):
+    laid_out = build_slides.deck_notebook(nbformat.read(NOTEBOOK, as_version=4))
+    types = _slide_types(laid_out)
+    assert "subslide" not in types and "skip" not in types
+    slides = types.count("slide")
     parser = _Sections()
     parser.feed(deck.read_text(encoding="utf-8"))
-    assert parser.counts.get(1) == slides, (
-        f"{parser.counts.get(1)} top-level <section>s, the notebook's metadata starts {slides} slides"
+    assert parser.counts.get(1) == slides, f"{parser.counts.get(1)} top-level <section>s, the layout has {slides}"
+    assert parser.counts.get(2) == slides, (
+        f"{parser.counts.get(2)} nested <section>s for {slides} slides: a slide has vertical subslides"
     )
-    assert parser.counts.get(2) == subslides, (
-        f"{parser.counts.get(2)} nested <section>s, expected {subslides} (a slide plus its subslides)"
+
+
+def test_code_on_slides_has_no_checks_markers_or_solutions():
+    source = (
+        "# NBVAL_IGNORE_OUTPUT\n"
+        "# (why: timings differ between machines;\n"
+        "# the next cell checks the rest)\n"
+        "x = 1\n"
+        "assert x == 1, (\n"
+        "    'x is one')\n"
+        "for k in range(3):\n"
+        "    assert k < 3\n"
+        "def f(y):\n"
+        "    ### BEGIN SOLUTION\n"
+        "    return y + 1\n"
+        "    ### END SOLUTION\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "assert f(1) == 2\n"
+        "### END HIDDEN TESTS\n"
+        "print(f'{x} asserts')  # a comment stays\n"
     )
+    code, solution = build_slides.strip_code(source)
+    assert solution
+    assert code == "x = 1\ndef f(y):\n    ...  # your code here\nprint(f'{x} asserts')  # a comment stays"
+
+
+def test_layout_of_a_dense_notebook():
+    """Long prose to the notes, one code cell a slide, long output continued, figures sized."""
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1200).to_bytes(4, "big") + (600).to_bytes(4, "big")
+    png = base64.b64encode(header + b"\x08\x02\x00\x00\x00").decode()  # 1200x600 (never decoded)
+    long = " ".join(["This sentence explains a step of the derivation in more words than a slide holds."] * 6)
+    cells = [
+        nbformat.v4.new_markdown_cell("## A heading\n\n" + long, metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_code_cell("a = 1\nassert a == 1", metadata={"slideshow": {"slide_type": "-"}}),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\n_ = plt.title('Loss against steps')",
+            metadata={"slideshow": {"slide_type": "subslide"}},
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="".join(f"line {i}\n" for i in range(60))),
+                nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            ],
+        ),
+        nbformat.v4.new_code_cell("b = 2", metadata={"tags": ["check"], "slideshow": {"slide_type": "skip"}}),
+    ]
+    laid_out = build_slides.deck_notebook(nbformat.v4.new_notebook(cells=cells))
+    types = _slide_types(laid_out)
+    assert "subslide" not in types
+    notes = [c for c, t in zip(laid_out.cells, types) if t == "notes"]
+    assert len(notes) == 1 and long in notes[0].source, "the long paragraph is not in the speaker notes"
+    first = laid_out.cells[0].source
+    assert first.startswith("## A heading") and len(first) < 200 and first.endswith("…")
+    slides, current = [], None
+    for cell, slide_type in zip(laid_out.cells, types):
+        if slide_type == "slide":
+            current = []
+            slides.append(current)
+        if slide_type != "notes":
+            current.append(cell)
+    for slide in slides:
+        assert sum(c.cell_type == "code" and bool(c.source) for c in slide) <= 1, "two code cells on a slide"
+    code = "\n".join(c.source for c in laid_out.cells if c.cell_type == "code")
+    assert "assert" not in code and "b = 2" not in code
+    text = "".join(o.get("text", "") for c in laid_out.cells if c.cell_type == "code" for o in c.outputs)
+    assert "line 0\n" in text and "line 59\n" in text and "more lines" in text
+    [figure] = [
+        o for c in laid_out.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})
+    ]
+    meta = figure.metadata["image/png"]
+    assert meta["alt"] == "Figure: Loss against steps"
+    assert meta["height"] <= build_slides.FIGURE_MAX * build_slides.LINE_PX and meta["width"] == 2 * meta["height"]
 
 
 @pytest.mark.slow
@@ -168,9 +243,212 @@ def test_deck_works_offline_in_a_browser(deck):
         page.wait_for_timeout(300)
         browser_check.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(browser_check.SCREENSHOTS / f"slides_{NOTEBOOK.stem}.png"))
+        # a progress bar as ipywidgets and tqdm draw it: reveal.js's own ".reveal .progress"
+        # rule (absolute, hidden, its bar scaled to 0) must not reach it
+        progress = page.evaluate("""() => {
+            const bar = document.createElement('div');
+            bar.className = 'widget-inline-hbox widget-hprogress widget-progress jupyter-widgets';
+            bar.innerHTML = '<div class="progress"><div class="progress-bar" style="width: 50%"></div></div>';
+            Reveal.getCurrentSlide().appendChild(bar);
+            const sizes = [...bar.querySelectorAll('.progress, .progress-bar')].map(e => {
+                const r = e.getBoundingClientRect(); return [r.width, r.height, getComputedStyle(e).display]; });
+            bar.remove();
+            return sizes; }""")
         browser.close()
     assert not remote, f"the deck asked the network for {remote}"
     assert not failed, f"files the deck needs are missing: {failed}"
     assert not errors, f"JavaScript errors: {errors}"
     assert mathjax > 10, f"MathJax typeset only {mathjax} formulas"
     assert widget_images and all(w > 0 for w in widget_images), "the saved widget's figure is not drawn"
+    (track_w, track_h, track_display), (bar_w, bar_h, _) = progress
+    assert track_display != "none" and track_w > 50 and track_h > 5, f"the progress bar's track is {progress[0]}"
+    assert 0.4 * track_w < bar_w < 0.6 * track_w and bar_h > 5, f"a 50 % progress bar is drawn as {progress[1]}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Every deck, as a lecturer projects it
+# ------------------------------------------------------------------------------------------------
+
+STARTUP_JS = """() => new Promise(done => {
+    if (!window.MathJax || !MathJax.Hub) { done(); return; }
+    MathJax.Hub.Register.StartupHook('End', () => { MathJax.Hub.Queue(() => { done(); }); });
+})"""
+MEASURE_JS = """async () => {
+    if (window.MathJax && MathJax.Hub) { await new Promise(done => MathJax.Hub.Queue(done)); }
+    const slide = Reveal.getCurrentSlide();
+    const box = slide.getBoundingClientRect();
+    const scale = Reveal.getScale();
+    let right = 0, bottom = 0, rightEl = '';
+    const clipped = [];
+    for (const el of slide.querySelectorAll('*')) {
+        if (el.closest('aside.notes, script, style, .MJX_Assistive_MathML')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if ((r.right - box.right) / scale > right) {
+            right = (r.right - box.right) / scale;
+            rightEl = el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
+        }
+        bottom = Math.max(bottom, (r.bottom - box.bottom) / scale);
+        const style = getComputedStyle(el);
+        if (el.scrollWidth > el.clientWidth + 1 && ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX)
+                && el !== slide && el.clientWidth > 0) {
+            clipped.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.'));
+        }
+    }
+    const texts = [];
+    const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (!parent.closest('aside.notes, script, style, .MathJax_Preview')) texts.push(walker.currentNode.data);
+    }
+    const markdown = [];
+    for (const md of slide.querySelectorAll('.jp-RenderedMarkdown')) {
+        const w = document.createTreeWalker(md, NodeFilter.SHOW_TEXT);
+        while (w.nextNode()) {
+            const p = w.currentNode.parentElement;
+            if (!p.closest('script, .MathJax_Preview, code, pre, .MathJax_CHTML')) markdown.push(w.currentNode.data);
+        }
+    }
+    const images = [...slide.querySelectorAll('img')].map(i => ({
+        alt: i.getAttribute('alt') || '', width: i.getBoundingClientRect().width / scale,
+        height: i.getBoundingClientRect().height / scale, natural: i.naturalWidth}));
+    const progress = [...slide.querySelectorAll('.widget-progress .progress, .progress-bar')].map(
+        p => { const r = p.getBoundingClientRect(); return [r.width, r.height]; });
+    const idx = Reveal.getIndices();
+    return {
+        index: idx.h + '/' + (idx.v || 0),
+        title: (slide.querySelector('h1, h2, h3, h4') || {innerText: ''}).innerText.replace('¶', '').trim(),
+        scrollHeight: slide.scrollHeight, clientHeight: slide.clientHeight,
+        right, rightEl, bottom, clipped, images, progress,
+        text: texts.join(''),
+        markdown: markdown.join(''),
+        maths: [...slide.querySelectorAll('.MathJax_CHTML')].filter(m => !m.closest('aside.notes')).length,
+        blankMaths: [...slide.querySelectorAll('.MathJax_CHTML')].filter(m => !m.closest('aside.notes')).filter(
+            m => m.getBoundingClientRect().width < 1 || !m.querySelector('.mjx-math')).length,
+        mathSources: [...slide.querySelectorAll('script[type^="math/tex"]')].filter(
+            m => !m.closest('aside.notes')).length,
+        code: slide.querySelectorAll('.jp-CodeCell').length,
+        notes: slide.querySelectorAll('aside.notes').length,
+    };
+}"""
+
+
+FORBIDDEN = re.compile(r"assert |NBVAL|### BEGIN|### END|SOLUTION")
+
+
+def walk_deck(page, deck: Path) -> tuple[int, list[dict]]:
+    """Open ``deck`` from disk and press the right arrow until its end, as a presenter does.
+    (the deck's number of slides, what each slide reached showed with all its fragments)"""
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+    page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    page.evaluate(STARTUP_JS)  # the maths typeset once, when the deck opens
+    total = page.evaluate("() => Reveal.getTotalSlides()")
+    slides, steps = {}, 0
+    while True:
+        key, more = page.evaluate(
+            "() => { const i = Reveal.getIndices();"
+            " return [i.h + '/' + (i.v || 0), Reveal.availableFragments().next]; }"
+        )
+        if not more and key not in slides:  # every fragment shown: the slide as the audience last sees it
+            slides[key] = page.evaluate(MEASURE_JS)
+        if (not more and page.evaluate("() => Reveal.isLastSlide()")) or steps > 20 * total:
+            break
+        page.keyboard.press("ArrowRight")
+        steps += 1
+    return total, list(slides.values())
+
+
+def slide_problems(slide: dict) -> list[str]:
+    """What is wrong with one slide, as a list of readable complaints."""
+    where = f"slide {slide['index']} {slide['title'][:50]!r}"
+    problems = []
+    if slide["scrollHeight"] > slide["clientHeight"] + 1 or slide["bottom"] > 1:
+        past = max(slide["scrollHeight"] - slide["clientHeight"], slide["bottom"])
+        problems.append(f"{where}: runs {past:.0f} px past the bottom")
+    if slide["right"] > 1:
+        problems.append(f"{where}: {slide['rightEl'][:60]} runs {slide['right']:.0f} px past the right edge")
+    if slide["clipped"]:
+        problems.append(f"{where}: content clipped on the right in {slide['clipped'][:3]}")
+    shown = FORBIDDEN.findall(slide["text"])
+    if shown:
+        problems.append(f"{where}: shows {sorted(set(shown))}")
+    for image in slide["images"]:
+        if not image["alt"].strip() or image["alt"].startswith("No description"):
+            problems.append(f"{where}: an image without alt text")
+        if image["natural"] == 0:
+            problems.append(f"{where}: an image is not drawn")
+    if slide["code"] > 1:
+        problems.append(f"{where}: {slide['code']} code cells")
+    if slide["maths"] != slide["mathSources"] or slide["blankMaths"]:
+        problems.append(
+            f"{where}: {slide['mathSources']} formulas, {slide['maths']} typeset, {slide['blankMaths']} of them blank"
+        )
+    if re.search(r"\$[^$\s][^$]*\$", slide["markdown"]):
+        problems.append(f"{where}: raw TeX between dollar signs")
+    if any(w < 1 or h < 1 for w, h in slide["progress"]):
+        problems.append(f"{where}: a widget progress bar is drawn 0 px wide or high")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def every_deck(tmp_path_factory):
+    if not build_slides.cached() and shutil.which("npm") is None:
+        _unavailable(
+            f"npm is needed once to fetch reveal.js and the other slide assets into {build_slides.DEFAULT_CACHE}"
+        )
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    out = tmp_path_factory.mktemp("every-deck")
+    return list(zip(notebooks, build_slides.build(notebooks, out=out, quiet=True)))
+
+
+@pytest.mark.slow
+def test_every_deck_can_be_projected(every_deck):
+    browser_check = _load("browser_check")
+    missing = [m for m in browser_check.missing_requirements() if "Chromium" in m or "playwright" in m]
+    if missing:
+        _unavailable("the deck walk needs " + "; ".join(missing))
+    from playwright.sync_api import sync_playwright
+
+    problems, remote, errors, report = [], [], [], []
+    with sync_playwright() as playwright:
+        browser = browser_check.launch_browser(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+        context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+        for notebook, deck in every_deck:
+            laid_out = build_slides.deck_notebook(nbformat.read(notebook, as_version=4))
+            expected = _slide_types(laid_out).count("slide")
+            total, slides = walk_deck(page, deck)
+            name = deck.name.removesuffix(".slides.html")
+            report.append(f"{name}: {len(slides)} of {total} slides reached")
+            if not (len(slides) == total == expected):
+                problems.append(
+                    f"{name}: the right arrow reached {len(slides)} slides of {total} ({expected} laid out)"
+                )
+            problems.extend(f"{name}: {p}" for s in slides for p in slide_problems(s))
+            has_maths = any(
+                c.cell_type == "markdown" and re.search(r"\$[^$]+\$", c.source)
+                for c, t in zip(laid_out.cells, _slide_types(laid_out))
+                if t != "notes"
+            )
+            if has_maths and not sum(s["maths"] for s in slides):
+                problems.append(f"{name}: the slides have maths but MathJax typeset none of it")
+        # a 1920x1080 projector: reveal.js scales the same 16:9 slide, so the densest deck fits too
+        big = browser.new_context(viewport={"width": 1920, "height": 1080}, device_scale_factor=1)
+        big.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
+        page = big.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+        densest = max(every_deck, key=lambda pair: pair[1].stat().st_size)[1]
+        total, slides = walk_deck(page, densest)
+        report.append(f"{densest.name} at 1920x1080: {len(slides)} of {total} slides reached")
+        if len(slides) != total:
+            problems.append(f"{densest.name} at 1920x1080: the right arrow reached {len(slides)} slides of {total}")
+        problems.extend(f"{densest.name} at 1920x1080: {p}" for s in slides for p in slide_problems(s))
+        browser.close()
+    print("\n".join(report))
+    assert not remote, f"the decks asked the network for {sorted(set(remote))[:5]}"
+    assert not errors, f"JavaScript errors: {errors[:5]}"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])

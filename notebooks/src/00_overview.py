@@ -34,15 +34,19 @@
 # after you experimented, use *Kernel → Restart Kernel and Run All Cells*.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Lecturers.** Every cell carries slide metadata (a new slide, a sub-slide, a fragment that
-# appears on the next click, or a cell skipped in the slides), so each notebook is also a slide deck:
+# **Lecturers.** Each notebook is also a slide deck. One command, run from the project's folder,
+# builds all of them as reveal.js decks that need no network: open `slides/index.html` from disk
+# (the folder can go on a USB stick).
 #
 # ```bash
-# jupyter nbconvert --to slides notebooks/00_overview.ipynb --post serve
+# python tools/build_slides.py
 # ```
 #
-# The exported slides show the stored figures and outputs. The sliders and other widgets are live
-# only in a running kernel, so present the widget cells from JupyterLab itself.
+# A slide shows a heading, the key sentence, the equations, one short piece of code and its stored
+# output; the full explanations and the answers to the check-yourself questions are in the speaker
+# notes (press `S`). The right arrow or the space bar steps through every slide in order. The
+# sliders and other widgets are live only in a running kernel, so present the widget cells from
+# JupyterLab itself (see `docs/classroom.md`).
 #
 # **Homework.** The exercises in the notebooks are marked, so that instructors can generate student
 # versions with the solutions removed; the check-yourself questions at the end of each notebook
