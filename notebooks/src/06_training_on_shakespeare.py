@@ -281,7 +281,7 @@ assert timed_stop == f"reached {TRAIN_SECONDS} seconds" and trainer.step >= MIN_
 assert len(trainer.history.step) > 0 and final_val < bigram_val
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The numbers above depend on how fast this machine is, so nbval does not compare them. Even the
+# The numbers above depend on how fast this machine is, so they differ from run to run. Even the
 # first steps, which every machine runs, do not give the same numbers everywhere: the run is seeded,
 # but another CPU rounds the last bits of its sums differently, and training amplifies that. What
 # must hold on every machine is checked here. **Expected:** the timed run stopped because its time was

@@ -156,7 +156,7 @@ assert acts.shape == (T, H) and max_diff < 1e-12 and saturated > 0.5
 # Give each character a background colour from the activation of one unit just after reading it:
 # mix white with red in proportion to $h \in [0, 1]$ and with blue in proportion to $-h$. For a
 # colour channel $c$ of the end colour, the mixed channel is $255 + |h|\,(c - 255)$, **rounded to
-# an integer** so that the HTML text is identical on every run (nbval compares it).
+# an integer** so that the HTML text is identical on every run and every machine.
 # `rnn_notebook.widgets.activation_colour` does this; we check it against the formula.
 
 # %%
