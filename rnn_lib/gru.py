@@ -23,8 +23,9 @@ Parameters (see :func:`param_shapes`): for every layer l, ``Wx{l}`` (3H, V for l
 the reset product); and the shared output layer ``Why`` (V, H), ``by`` (V, 1).
 
 State: the public functions take and return the whole state as one (S, B) array, column-wise like
-the gist's ``hprev``; rows ``lH : (l+1)H`` hold h of layer l. Internally the states are row-wise,
-``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.rnn` and :mod:`rnn_lib.lstm`.
+the gist's ``hprev``; rows ``lH : (l+1)H`` hold h of layer l. Internally each step is
+column-wise too, one contiguous block per step (states ``(T+1, H, B)``, gate blocks ``(T, 3H, B)``),
+as in :mod:`rnn_lib.lstm`; the cache shows them row-wise, ``(T+1, B, H)``, as views.
 
 Only the GRU's own recurrence is here: one step of one layer forward (:func:`step_forward`) and
 backward (:func:`step_backward`), and the loops over T steps and L layers (:func:`forward`,
@@ -53,6 +54,10 @@ from .layers import (
     logits_of,
     loss_and_grads_with,
     output_forward,
+    output_rows,
+    rows_of,
+    sigmoid_from_tanh,
+    steps_side_by_side,
 )
 
 __all__ = [
@@ -153,7 +158,7 @@ def output_logits(params: dict, state) -> np.ndarray:
 def step_forward(
     a: np.ndarray,
     h_prev: np.ndarray,
-    WhT: np.ndarray,
+    Wh: np.ndarray,
     bhn: np.ndarray,
     rz: np.ndarray,
     n: np.ndarray,
@@ -162,46 +167,40 @@ def step_forward(
     recurrent: np.ndarray,
     tmp: np.ndarray,
 ) -> None:
-    """One step of one GRU layer, row-wise, in place.
+    """One step of one GRU layer, column-wise, in place.
 
     Parameters
     ----------
-    a : array, shape (B, 3H)
+    a : array, shape (3H, B)
         The input part ``Wx x_t + b``, pre-scaled (see :func:`rnn_lib.layers.gate_scale`).
-    h_prev : array, shape (B, H)
+    h_prev : array, shape (H, B)
         h_{t-1}.
-    WhT : array, shape (H, 3H)
-        ``Wh.T``, pre-scaled like ``a``: ``h_prev @ WhT`` is the row form of ``Wh @ h_{t-1}``.
-    bhn : array, shape (1, H)
-        ``-2 bhn.T``, pre-scaled like the n block.
-    rz : array, shape (B, 2H)
+    Wh : array, shape (3H, H)
+        ``Wh``, pre-scaled like ``a``.
+    bhn : array, shape (H, 1)
+    rz : array, shape (2H, B)
         Out: the gates r, z.
-    n : array, shape (B, H)
+    n : array, shape (H, B)
         Out: the candidate state.
-    hn : array, shape (B, H)
-        Out: -2 (m_n + bhn), pre-scaled (the caller undoes the scale for all steps at once).
-    h : array, shape (B, H)
+    hn : array, shape (H, B)
+        Out: m_n + bhn.
+    h : array, shape (H, B)
         Out: h_t.
-    recurrent : array, shape (B, 3H)
-    tmp : array, shape (B, H)
+    recurrent : array, shape (3H, B)
+    tmp : array, shape (H, B)
         Scratch space.
     """
-    H = h.shape[1]
-    np.dot(h_prev, WhT, out=recurrent)
-    np.add(a[:, : 2 * H], recurrent[:, : 2 * H], out=rz)
-    np.exp(rz, out=rz)
-    rz += 1
-    np.reciprocal(rz, out=rz)  # r, z
-    np.add(recurrent[:, 2 * H :], bhn, out=hn)  # -2 (m_n + bhn)
-    np.multiply(rz[:, :H], hn, out=n)
-    n += a[:, 2 * H :]
-    np.exp(n, out=n)
-    n += 1
-    np.reciprocal(n, out=n)
-    n *= 2
-    n -= 1  # n = tanh(a_n + r * (m_n + bhn))
+    H = h.shape[0]
+    np.matmul(Wh, h_prev, out=recurrent)  # m_t = Wh h_{t-1}, pre-scaled
+    np.add(a[: 2 * H], recurrent[: 2 * H], out=rz)
+    np.tanh(rz, out=rz)
+    sigmoid_from_tanh(rz)  # r, z
+    np.add(recurrent[2 * H :], bhn, out=hn)  # m_n + bhn
+    np.multiply(rz[:H], hn, out=n)
+    n += a[2 * H :]
+    np.tanh(n, out=n)  # n = tanh(a_n + r * (m_n + bhn))
     np.subtract(h_prev, n, out=tmp)
-    tmp *= rz[:, H:]
+    tmp *= rz[H:]
     np.add(n, tmp, out=h)  # h_t = n + z (h_{t-1} - n)
 
 
@@ -213,33 +212,34 @@ def step_backward(
     n: np.ndarray,
     hn: np.ndarray,
     h_prev: np.ndarray,
-    Wh: np.ndarray,
+    WhT: np.ndarray,
     da_n: np.ndarray,
     dm: np.ndarray,
     scratch: tuple,
 ) -> None:
-    """One step of backpropagation through time in one GRU layer, row-wise, in place.
+    """One step of backpropagation through time in one GRU layer, column-wise, in place.
 
     Parameters
     ----------
-    dh : array, shape (B, H)
+    dh : array, shape (H, B)
         In: the part of dL/dh_t from above (the output layer or the layer above). Overwritten.
-    dhnext : array, shape (B, H)
+    dhnext : array, shape (H, B)
         In: dL/dh_t from step t+1. Out: dL/dh_{t-1} from this step.
-    r, z, n, hn : arrays, shape (B, H)
+    r, z, n, hn : arrays, shape (H, B)
         The step's gates, candidate state and m_n + bhn.
-    h_prev : array, shape (B, H)
+    h_prev : array, shape (H, B)
         h_{t-1}.
-    Wh : array, shape (3H, H)
-    da_n : array, shape (B, H)
+    WhT : array, shape (H, 3H), contiguous
+        ``Wh.T``.
+    da_n : array, shape (H, B)
         Out: dL/d(a_n), the n block of the input part's gradient (its r and z blocks equal dm's).
-    dm : array, shape (B, 3H)
+    dm : array, shape (3H, B)
         Out: dL/d(m_t), the recurrent part's gradient, blocks r, z, n.
     scratch : tuple
-        ``Pn``, ``Pz``, ``Pr``, ``dhz``, each (B, H).
+        ``Pn``, ``Pz``, ``Pr``, ``dhz``, each (H, B).
     """
     Pn, Pz, Pr, dhz = scratch
-    H = dh.shape[1]
+    H = dh.shape[0]
     #   dn_pre = dh (1-z)(1-n^2)   dz_pre = dh (h_{t-1} - n) z(1-z)   dr_pre = dn_pre hn r(1-r)
     np.multiply(n, n, out=Pn)
     np.subtract(1, Pn, out=Pn)
@@ -253,11 +253,11 @@ def step_backward(
     Pr *= hn
     dh += dhnext
     np.multiply(dh, Pn, out=da_n)
-    np.multiply(dh, Pz, out=dm[:, H : 2 * H])
-    np.multiply(da_n, Pr, out=dm[:, :H])
-    np.multiply(da_n, r, out=dm[:, 2 * H :])  # through n = tanh(a_n + r * m_n)
+    np.multiply(dh, Pz, out=dm[H : 2 * H])
+    np.multiply(da_n, Pr, out=dm[:H])
+    np.multiply(da_n, r, out=dm[2 * H :])  # through n = tanh(a_n + r * m_n)
     np.multiply(dh, z, out=dhz)
-    np.dot(dm, Wh, out=dhnext)  # row form of Wh^T dm_t
+    np.matmul(WhT, dm, out=dhnext)  # Wh^T dm_t
     dhnext += dhz
 
 
@@ -282,46 +282,57 @@ def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Ge
     -------
     dict (the cache for :func:`backward`)
         ``hs`` (L, T+1, B, H): ``hs[l, 0]`` is layer l's h from ``hprev``, ``hs[l, t+1]`` its h_t
-        (row-wise); ``rz`` (L, T, B, 2H): the gates r, z; ``n`` (L, T, B, H); ``hn`` (L, T, B, H):
-        m_n + bhn; ``logits`` (T*B, V) shifted by their maximum; ``probs`` (T*B, V); ``log_norm``
-        (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step; ``masks``
-        (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
+        (row-wise views of the column-wise arrays the cell computes in); ``rz`` (L, T, B, 2H): the
+        gates r, z; ``n`` (L, T, B, H); ``hn`` (L, T, B, H): m_n + bhn; ``logits`` (T*B, V) shifted
+        by their maximum; ``probs`` (T*B, V); ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last``
+        (S, B), the state after the last step; ``masks`` (L, T, B, H) or None, and the same
+        column-wise, ``colmasks`` (L, T, H, B); ``outputs``, each layer's (T*B, H) outputs after
+        dropout (row t*B + b), the same column-wise, ``col_outputs`` (T, H, B) each, and ``rows``,
+        the top layer's (T*B, H) outputs, which the output layer read.
     """
     return _forward(params, inputs, hprev, Buffers(), dropout, rng)
 
 
 def _forward(params: dict, inputs, hprev, buf: Buffers, dropout: float = 0.0, rng=None) -> dict:
     V, H, L = layered_sizes(params)
-    x, hprev, masks, dropped = begin_forward(params, inputs, hprev, H * L, dropout, rng, buf)
+    x, hprev, masks, colmasks, dropped = begin_forward(params, inputs, hprev, H * L, dropout, rng, buf)
     T, B = x.shape
     dtype = params["Why"].dtype
     G = GATES * H
-    scale = gate_scale(GATES - 1, H, dtype)  # -1 for r and z, -2 for n (see rnn_lib.layers.gate_scale)
+    scale = gate_scale(GATES - 1, H, dtype)  # 1/2 for r and z, 1 for n (see rnn_lib.layers.gate_scale)
 
-    hs = buf("hs", (L, T + 1, B, H), dtype)
-    hs[:, 0] = hprev.reshape(L, H, B).transpose(0, 2, 1)
-    rz = buf("rz", (L, T, B, 2 * H), dtype)
-    n = buf("n", (L, T, B, H), dtype)
-    hn = buf("hn", (L, T, B, H), dtype)
-    a = buf("a", (T, B, G), dtype)  # the input parts a_t of one layer (pre-scaled)
-    WhT = buf("WhT", (H, G), dtype)
-    recurrent = buf("recurrent", (B, G), dtype)
-    tmp = buf("tmp", (B, H), dtype)
-    with np.errstate(over="ignore"):  # exp(-v) = inf for very negative v gives sigmoid 0, as it should
-        for l in range(L):
-            input_forward(params, l, x, hs, masks, dropped, scale, out=a)
-            np.multiply(params[f"Wh{l}"].T, scale, out=WhT)  # (H, 3H), contiguous: Wh @ h in row form, pre-scaled
-            bhn = params[f"bhn{l}"].T * -2
-            h, hnl = hs[l], hn[l]
-            for t in range(T):
-                step_forward(a[t], h[t], WhT, bhn, rz[l, t], n[l, t], hnl[t], h[t + 1], recurrent, tmp)
-            hnl *= -0.5  # undo the pre-scaling (exactly): the backward pass needs m_n + bhn
+    hs = buf("hs", (L, T + 1, H, B), dtype)
+    hs[:, 0] = hprev.reshape(L, H, B)
+    rz = buf("rz", (L, T, 2 * H, B), dtype)
+    n = buf("n", (L, T, H, B), dtype)
+    hn = buf("hn", (L, T, H, B), dtype)
+    a = buf("a", (T, G, B), dtype)  # the input parts a_t of one layer (pre-scaled)
+    Wh = buf("Wh", (G, H), dtype)
+    recurrent = buf("recurrent", (G, B), dtype)
+    tmp = buf("tmp", (H, B), dtype)
+    outputs = []  # each layer's (T, H, B) outputs after dropout, column-wise
+    for l in range(L):
+        input_forward(params, l, x, outputs, scale, a, buf)
+        np.multiply(params[f"Wh{l}"], scale, out=Wh)  # pre-scaled like the input part
+        bhn, h = params[f"bhn{l}"], hs[l]
+        for t in range(T):
+            step_forward(a[t], h[t], Wh, bhn, rz[l, t], n[l, t], hn[l, t], h[t + 1], recurrent, tmp)
+        outputs.append(layer_outputs(hs, colmasks, dropped, l))
 
-    outputs = layer_outputs(hs, masks, dropped)
-    cache = output_forward(params, outputs[L - 1], buf)
-    h_last = np.empty((L, H, B), dtype)  # a new array: hs may be reused by the next call
-    h_last[...] = hs[:, T].transpose(0, 2, 1)
-    cache.update(hs=hs, rz=rz, n=n, hn=hn, inputs=x, h_last=h_last.reshape(H * L, B), masks=masks, outputs=outputs)
+    rows = output_rows(outputs[L - 1], buf)
+    cache = output_forward(params, rows, buf)
+    h_last = hs[:, T].copy()  # a new array: hs may be reused by the next call
+    rows_view = {k: v.transpose(0, 1, 3, 2) for k, v in (("hs", hs), ("rz", rz), ("n", n), ("hn", hn))}
+    cache.update(
+        rows_view,
+        inputs=x,
+        h_last=h_last.reshape(H * L, B),
+        masks=masks,
+        colmasks=colmasks,
+        rows=rows,
+        outputs=[rows_of(o) for o in outputs[:-1]] + [rows],
+        col_outputs=outputs,
+    )
     return cache
 
 
@@ -339,37 +350,31 @@ def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
 def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, np.ndarray]:
     V, H, L = layered_sizes(params)
     grads, dh = begin_backward(params, cache, targets, param_shapes(V, H, L), buf)
-    rz, n, hn, x = cache["rz"], cache["n"], cache["hn"], cache["inputs"]
+    # back to the column-wise arrays the forward pass computed in (the cache shows them row-wise)
+    hs, rz, n, hn = (cache[k].transpose(0, 1, 3, 2) for k in ("hs", "rz", "n", "hn"))
+    x = cache["inputs"]
     T, B = x.shape
     dtype, G = params["Why"].dtype, GATES * H
     dhprev = np.empty((L, H, B), dtype)
-    dm = buf("dm", (T, B, G), dtype)  # dL/d(m_t): the recurrent parts (r, z, n blocks)
-    da = buf("da", (T, B, G), dtype)  # dL/d(a_t): the input parts; equal to dm except in the n block
-    scratch = tuple(buf(name, (B, H), dtype) for name in ("Pn", "Pz", "Pr", "dhz"))
-    dhnext = buf("dhnext", (B, H), dtype)
+    dm = buf("dm", (T, G, B), dtype)  # dL/d(m_t): the recurrent parts (r, z, n blocks)
+    da_n = buf("da_n", (T, H, B), dtype)  # dL/d(a_n); the r and z blocks of dL/d(a_t) equal dm's
+    scratch = tuple(buf(name, (H, B), dtype) for name in ("Pn", "Pz", "Pr", "dhz"))
+    dhnext = buf("dhnext", (H, B), dtype)
+    WhT = buf("WhT", (H, G), dtype)
     for l in reversed(range(L)):
-        r, z, h_before = rz[l, ..., :H], rz[l, ..., H:], cache["hs"][l, :-1]
+        r, z, h_before = rz[l, :, :H], rz[l, :, H:], hs[l, :-1]
+        np.copyto(WhT, params[f"Wh{l}"].T)
         dhnext[...] = 0
         for t in reversed(range(T)):
-            step_backward(
-                dh[t],
-                dhnext,
-                r[t],
-                z[t],
-                n[l, t],
-                hn[l, t],
-                h_before[t],
-                params[f"Wh{l}"],
-                da[t, :, 2 * H :],
-                dm[t],
-                scratch,
-            )
-        dhprev[l] = dhnext.T
-        da[..., : 2 * H] = dm[..., : 2 * H]
-        dm2 = dm.reshape(T * B, G)
-        np.dot(dm2.T, h_before.reshape(T * B, H), out=grads[f"Wh{l}"])
-        dm2[:, 2 * H :].sum(axis=0, out=grads[f"bhn{l}"][:, 0])
-        dh = input_backward(params, l, x, da.reshape(T * B, G), cache["outputs"], cache["masks"], grads, dh, buf)
+            step_backward(dh[t], dhnext, r[t], z[t], n[l, t], hn[l, t], h_before[t], WhT, da_n[t], dm[t], scratch)
+        dhprev[l] = dhnext
+        # the weight gradients of all T steps, each one product: sum_t dm_t h_{t-1}^T, ...
+        dms = steps_side_by_side(dm, buf, "dm_steps")  # (G, T*B)
+        np.dot(dms, steps_side_by_side(h_before, buf, "h_steps").T, out=grads[f"Wh{l}"])
+        dms[2 * H :].sum(axis=1, out=grads[f"bhn{l}"][:, 0])
+        # dL/d(a_t), side by side: dm with the n block replaced by da_n
+        np.copyto(dms[2 * H :].reshape(H, T, B), da_n.transpose(1, 0, 2))
+        dh = input_backward(params, l, x, dms, cache["col_outputs"], cache["colmasks"], grads, dh, buf)
     return grads, dhprev.reshape(H * L, B)
 
 

@@ -22,9 +22,12 @@ Parameters (see :func:`param_shapes`): for every layer l, ``Wx{l}`` (4H, V for l
 
 State: the public functions take and return the whole state as one (S, B) array, column-wise like
 the gist's ``hprev``; rows ``2lH : 2lH+H`` hold h of layer l and rows ``2lH+H : 2(l+1)H`` its c.
-Internally the states are row-wise, ``(T+1, B, H)`` per layer, as in :mod:`rnn_lib.rnn`: the input
-part of z for all T steps is one lookup (layer 0) or one product (above), and the output layer,
-the softmax and the weight gradients are single products after the time loop.
+Internally each step is column-wise too, one contiguous block per step: states ``(T+1, H, B)`` and
+gates ``(T, 4H, B)`` per layer, so a step's product is ``Wh @ h_{t-1}`` as in the maths (and the
+fastest orientation for BLAS, see :mod:`rnn_lib.layers`). The input part of z for all T steps is a
+lookup (layer 0) or T products (above) before the loop; the output layer, the softmax and the weight
+gradients are single products over all T steps after it. The cache shows the states row-wise,
+``(T+1, B, H)``, as :mod:`rnn_lib.rnn` stores them (views, no copies).
 
 What the cells share (checks, the input and output layers, dropout, buffers, the loss) lives in
 :mod:`rnn_lib.layers`; this module holds the LSTM's recurrence: :func:`step_forward` and
@@ -53,6 +56,10 @@ from .layers import (
     logits_of,
     loss_and_grads_with,
     output_forward,
+    output_rows,
+    rows_of,
+    sigmoid_from_tanh,
+    steps_side_by_side,
 )
 
 __all__ = [
@@ -169,39 +176,36 @@ def step_forward(
     z: np.ndarray,
     h_prev: np.ndarray,
     c_prev: np.ndarray,
-    WhT: np.ndarray,
+    Wh: np.ndarray,
     h: np.ndarray,
     c: np.ndarray,
     tanh_c: np.ndarray,
     recurrent: np.ndarray,
     ig: np.ndarray,
 ) -> None:
-    """One step of one LSTM layer, row-wise, in place.
+    """One step of one LSTM layer, column-wise, in place.
 
     Parameters
     ----------
-    z : array, shape (B, 4H), contiguous
+    z : array, shape (4H, B), contiguous
         In: the input part ``Wx x_t + b``, pre-scaled (see :func:`rnn_lib.layers.gate_scale`).
-        Out: the gates i, f, o, g after their nonlinearities.
-    h_prev, c_prev : arrays, shape (B, H)
+        Out: the gates i, f, o, g (blocks of H rows) after their nonlinearities.
+    h_prev, c_prev : arrays, shape (H, B)
         h_{t-1}, c_{t-1}.
-    WhT : array, shape (H, 4H)
-        ``Wh.T``, pre-scaled like z: ``h_prev @ WhT`` is the row form of ``Wh @ h_{t-1}``.
-    h, c, tanh_c : arrays, shape (B, H)
+    Wh : array, shape (4H, H)
+        ``Wh``, pre-scaled like z.
+    h, c, tanh_c : arrays, shape (H, B)
         Out: h_t, c_t, tanh(c_t).
-    recurrent : array, shape (B, 4H)
-    ig : array, shape (B, H)
+    recurrent : array, shape (4H, B)
+    ig : array, shape (H, B)
         Scratch space.
     """
-    np.dot(h_prev, WhT, out=recurrent)
+    H = h.shape[0]
+    np.matmul(Wh, h_prev, out=recurrent)  # z_t = Wx x_t + b + Wh h_{t-1}
     z += recurrent
-    np.exp(z, out=z)
-    z += 1
-    np.reciprocal(z, out=z)  # sigmoid(z_i, z_f, z_o) and sigmoid(2 z_g)
-    z4 = z.reshape(z.shape[0], GATES, -1)
-    i, f, o, g = z4[:, 0], z4[:, 1], z4[:, 2], z4[:, 3]
-    g *= 2
-    g -= 1  # tanh(z_g)
+    np.tanh(z, out=z)  # tanh(z_i/2), tanh(z_f/2), tanh(z_o/2) and g = tanh(z_g)
+    sigmoid_from_tanh(z[: 3 * H])  # i, f, o
+    i, f, o, g = z[:H], z[H : 2 * H], z[2 * H : 3 * H], z[3 * H :]
     np.multiply(f, c_prev, out=c)  # c_t = f * c_{t-1} + i * g
     np.multiply(i, g, out=ig)
     c += ig
@@ -216,53 +220,52 @@ def step_backward(
     act: np.ndarray,
     c_prev: np.ndarray,
     tanh_c: np.ndarray,
-    Wh: np.ndarray,
+    WhT: np.ndarray,
     dz: np.ndarray,
     scratch: tuple,
 ) -> None:
-    """One step of backpropagation through time in one LSTM layer, row-wise, in place.
+    """One step of backpropagation through time in one LSTM layer, column-wise, in place.
 
     Parameters
     ----------
-    dh : array, shape (B, H)
+    dh : array, shape (H, B)
         In: the part of dL/dh_t from above (the output layer or the layer above). Overwritten.
-    dhnext, dcnext : arrays, shape (B, H)
+    dhnext, dcnext : arrays, shape (H, B)
         In: dL/dh_t and dL/dc_t from step t+1. Out: the same for step t-1.
-    act : array, shape (B, 4, H)
+    act : array, shape (4, H, B)
         The gates i, f, o, g of step t.
-    c_prev, tanh_c : arrays, shape (B, H)
+    c_prev, tanh_c : arrays, shape (H, B)
         c_{t-1} and tanh(c_t).
-    Wh : array, shape (4H, H)
-    dz : array, shape (B, 4, H)
+    WhT : array, shape (H, 4H), contiguous
+        ``Wh.T``.
+    dz : array, shape (4, H, B)
         Out: dL/dz_t, blocks i, f, o, g.
     scratch : tuple
-        ``P`` (B, 4, H), ``A`` (B, H), ``dc`` (B, H).
+        ``P`` (4, H, B), ``A`` (H, B), ``dc`` (H, B).
     """
     P, A, dc = scratch
-    i, f, o, g = act[:, 0], act[:, 1], act[:, 2], act[:, 3]
+    i, f, o, g = act
     #   dz_i = dc * g i(1-i)       dz_f = dc * c_{t-1} f(1-f)      dz_g = dc * i (1-g^2)
     #   dz_o = dh * tanh(c) o(1-o)  dc   = dh * o (1 - tanh(c)^2) + dc_next
-    # (the local derivatives are computed here, where the step's arrays are still in the CPU cache:
-    # faster than one pass over all T steps before the loop)
-    np.subtract(1, act[:, :3], out=P[:, :3])
-    P[:, :3] *= act[:, :3]  # sigmoid' = s (1 - s), for i, f and o at once
-    P[:, 0] *= g
-    P[:, 1] *= c_prev
-    P[:, 2] *= tanh_c
-    np.multiply(g, g, out=P[:, 3])
-    np.subtract(1, P[:, 3], out=P[:, 3])
-    P[:, 3] *= i
+    np.subtract(1, act[:3], out=P[:3])
+    P[:3] *= act[:3]  # sigmoid' = s (1 - s), for i, f and o at once
+    P[0] *= g
+    P[1] *= c_prev
+    P[2] *= tanh_c
+    np.multiply(g, g, out=P[3])
+    np.subtract(1, P[3], out=P[3])
+    P[3] *= i
     np.multiply(tanh_c, tanh_c, out=A)
     np.subtract(1, A, out=A)
     A *= o
     dh += dhnext
     np.multiply(dh, A, out=dc)
     dc += dcnext
-    np.multiply(dc[:, None], P[:, :2], out=dz[:, :2])
-    np.multiply(dh, P[:, 2], out=dz[:, 2])
-    np.multiply(dc, P[:, 3], out=dz[:, 3])
+    np.multiply(dc, P[:2], out=dz[:2])
+    np.multiply(dh, P[2], out=dz[2])
+    np.multiply(dc, P[3], out=dz[3])
     np.multiply(dc, f, out=dcnext)  # the additive memory: dc_{t-1} = f * dc_t
-    np.dot(dz.reshape(dz.shape[0], -1), Wh, out=dhnext)  # row form of Wh^T dz_t
+    np.matmul(WhT, dz.reshape(-1, dz.shape[-1]), out=dhnext)  # Wh^T dz_t
 
 
 def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Generator | None = None) -> dict:
@@ -287,54 +290,61 @@ def forward(params: dict, inputs, hprev, dropout: float = 0.0, rng: np.random.Ge
     -------
     dict (the cache for :func:`backward`)
         ``hs``, ``cs`` (L, T+1, B, H): ``hs[l, 0]`` is layer l's h from ``hprev``, ``hs[l, t+1]`` its
-        h_t (row-wise); ``gates`` (L, T, B, 4H): i, f, o, g after their nonlinearities;
-        ``tanh_c`` (L, T, B, H); ``logits`` (T*B, V) shifted by their maximum; ``probs`` (T*B, V);
-        ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last`` (S, B), the state after the last step;
-        ``masks`` (L, T, B, H) or None; ``outputs``, each layer's (T*B, H) outputs after dropout.
+        h_t (row-wise views of the column-wise arrays the cell computes in); ``gates`` (L, T, B, 4H):
+        i, f, o, g after their nonlinearities; ``tanh_c`` (L, T, B, H); ``logits`` (T*B, V) shifted by
+        their maximum; ``probs`` (T*B, V); ``log_norm`` (T*B,); ``inputs`` (T, B); ``h_last`` (S, B),
+        the state after the last step; ``masks`` (L, T, B, H) or None, and the same column-wise,
+        ``colmasks`` (L, T, H, B); ``outputs``, each layer's (T*B, H) outputs after dropout (row
+        t*B + b), the same column-wise, ``col_outputs`` (T, H, B) each, and ``rows``, the top
+        layer's (T*B, H) outputs, which the output layer read.
     """
     return _forward(params, inputs, hprev, Buffers(), dropout, rng)
 
 
 def _forward(params: dict, inputs, hprev, buf: Buffers, dropout: float = 0.0, rng=None) -> dict:
     V, H, L = layered_sizes(params)
-    x, hprev, masks, dropped = begin_forward(params, inputs, hprev, 2 * H * L, dropout, rng, buf)
+    x, hprev, masks, colmasks, dropped = begin_forward(params, inputs, hprev, 2 * H * L, dropout, rng, buf)
     T, B = x.shape
     dtype = params["Why"].dtype
     G = GATES * H
     scale = gate_scale(GATES - 1, H, dtype)
 
-    hs = buf("hs", (L, T + 1, B, H), dtype)
-    cs = buf("cs", (L, T + 1, B, H), dtype)
+    hs = buf("hs", (L, T + 1, H, B), dtype)
+    cs = buf("cs", (L, T + 1, H, B), dtype)
     state = hprev.reshape(L, 2, H, B)
-    hs[:, 0] = state[:, 0].transpose(0, 2, 1)
-    cs[:, 0] = state[:, 1].transpose(0, 2, 1)
-    gates = buf("gates", (L, T, B, G), dtype)
-    tanh_c = buf("tanh_c", (L, T, B, H), dtype)
-    WhT = buf("WhT", (H, G), dtype)
-    recurrent = buf("recurrent", (B, G), dtype)
-    ig = buf("ig", (B, H), dtype)
-    with np.errstate(over="ignore"):  # exp(-z) = inf for very negative z gives sigmoid 0, as it should
-        for l in range(L):
-            input_forward(params, l, x, hs, masks, dropped, scale, out=gates[l])
-            np.multiply(params[f"Wh{l}"].T, scale, out=WhT)  # (H, 4H) contiguous: Wh @ h in row form, pre-scaled
-            h, c, th, z = hs[l], cs[l], tanh_c[l], gates[l]
-            for t in range(T):
-                step_forward(z[t], h[t], c[t], WhT, h[t + 1], c[t + 1], th[t], recurrent, ig)
+    hs[:, 0] = state[:, 0]
+    cs[:, 0] = state[:, 1]
+    gates = buf("gates", (L, T, G, B), dtype)
+    tanh_c = buf("tanh_c", (L, T, H, B), dtype)
+    Wh = buf("Wh", (G, H), dtype)
+    recurrent = buf("recurrent", (G, B), dtype)
+    ig = buf("ig", (H, B), dtype)
+    outputs = []  # each layer's (T, H, B) outputs after dropout, column-wise
+    for l in range(L):
+        input_forward(params, l, x, outputs, scale, gates[l], buf)
+        np.multiply(params[f"Wh{l}"], scale, out=Wh)  # pre-scaled like the input part
+        h, c, th, z = hs[l], cs[l], tanh_c[l], gates[l]
+        for t in range(T):
+            step_forward(z[t], h[t], c[t], Wh, h[t + 1], c[t + 1], th[t], recurrent, ig)
+        outputs.append(layer_outputs(hs, colmasks, dropped, l))
 
-    outputs = layer_outputs(hs, masks, dropped)
-    cache = output_forward(params, outputs[L - 1], buf)
+    rows = output_rows(outputs[L - 1], buf)
+    cache = output_forward(params, rows, buf)
     h_last = np.empty((L, 2, H, B), dtype)  # a new array: hs may be reused by the next call
-    h_last[:, 0] = hs[:, T].transpose(0, 2, 1)
-    h_last[:, 1] = cs[:, T].transpose(0, 2, 1)
+    h_last[:, 0] = hs[:, T]
+    h_last[:, 1] = cs[:, T]
     cache.update(
-        hs=hs,
-        cs=cs,
-        gates=gates,
-        tanh_c=tanh_c,
+        hs=hs.transpose(0, 1, 3, 2),
+        cs=cs.transpose(0, 1, 3, 2),
+        gates=gates.transpose(0, 1, 3, 2),
+        tanh_c=tanh_c.transpose(0, 1, 3, 2),
         inputs=x,
         h_last=h_last.reshape(2 * H * L, B),
         masks=masks,
-        outputs=outputs,
+        colmasks=colmasks,
+        rows=rows,
+        outputs=[rows_of(o) for o in outputs[:-1]] + [rows],
+        col_outputs=outputs,
     )
     return cache
 
@@ -363,25 +373,30 @@ def backward(params: dict, cache: dict, targets) -> tuple[dict, np.ndarray]:
 def _backward(params: dict, cache: dict, targets, buf: Buffers) -> tuple[dict, np.ndarray]:
     V, H, L = layered_sizes(params)
     grads, dh = begin_backward(params, cache, targets, param_shapes(V, H, L), buf)
-    hs, cs, gates, tanh_c, x = cache["hs"], cache["cs"], cache["gates"], cache["tanh_c"], cache["inputs"]
+    # back to the column-wise arrays the forward pass computed in (the cache shows them row-wise)
+    hs, cs, gates, tanh_c = (cache[k].transpose(0, 1, 3, 2) for k in ("hs", "cs", "gates", "tanh_c"))
+    x, outputs, colmasks = cache["inputs"], cache["col_outputs"], cache["colmasks"]
     T, B, G, dtype = *x.shape, GATES * H, params["Why"].dtype
     dhprev = np.empty((L, 2, H, B), dtype)
-    dZ = buf("dZ", (T, B, G), dtype)  # dL/dz_t, reused layer after layer
-    dZ4 = dZ.reshape(T, B, GATES, H)
-    scratch = buf("P", (B, GATES, H), dtype), buf("A", (B, H), dtype), buf("dc", (B, H), dtype)
-    dcnext, dhnext = buf("dcnext", (B, H), dtype), buf("dhnext", (B, H), dtype)
+    dZ = buf("dZ", (T, G, B), dtype)  # dL/dz_t, reused layer after layer
+    dZ4 = dZ.reshape(T, GATES, H, B)
+    scratch = buf("P", (GATES, H, B), dtype), buf("A", (H, B), dtype), buf("dc", (H, B), dtype)
+    dcnext, dhnext = buf("dcnext", (H, B), dtype), buf("dhnext", (H, B), dtype)
+    WhT = buf("WhT", (H, G), dtype)
     for l in reversed(range(L)):
-        act, c, tc = gates[l].reshape(T, B, GATES, H), cs[l], tanh_c[l]
+        act, c, tc = gates[l].reshape(T, GATES, H, B), cs[l], tanh_c[l]
+        np.copyto(WhT, params[f"Wh{l}"].T)
         dhnext[...] = 0
         dcnext[...] = 0
         for t in reversed(range(T)):
-            step_backward(dh[t], dhnext, dcnext, act[t], c[t], tc[t], params[f"Wh{l}"], dZ4[t], scratch)
-        dhprev[l, 0] = dhnext.T
-        dhprev[l, 1] = dcnext.T
-        dZ2 = dZ.reshape(T * B, G)
-        np.dot(dZ2.T, hs[l, :-1].reshape(T * B, H), out=grads[f"Wh{l}"])  # sum_t dz_t h_{t-1}^T
+            step_backward(dh[t], dhnext, dcnext, act[t], c[t], tc[t], WhT, dZ4[t], scratch)
+        dhprev[l, 0] = dhnext
+        dhprev[l, 1] = dcnext
+        # the weight gradients of all T steps, each one product: sum_t dz_t h_{t-1}^T, ...
+        dz = steps_side_by_side(dZ, buf, "dz_steps")  # (G, T*B)
+        np.dot(dz, steps_side_by_side(hs[l, :-1], buf, "h_steps").T, out=grads[f"Wh{l}"])
         # dWx, db (sum_t dz_t x_t^T, sum_t dz_t) and dL/dh_t of the layer below
-        dh = input_backward(params, l, x, dZ2, cache["outputs"], cache["masks"], grads, dh, buf)
+        dh = input_backward(params, l, x, dz, outputs, colmasks, grads, dh, buf)
     return grads, dhprev.reshape(2 * H * L, B)
 
 

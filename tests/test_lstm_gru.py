@@ -773,3 +773,54 @@ def test_cell_of_the_vanilla_rnn_and_the_cells_by_name():
     assert get_cell("lstm") is lstm and get_cell("gru") is gru and get_cell("rnn") is rnn
     with pytest.raises(ValueError, match="unknown cell"):
         get_cell("transformer")
+
+
+# ------------------------------------------------------------------ the fast layout
+@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_float32_end_to_end_every_cached_array_and_gradient(cell, layers):
+    """No silent upcast: with float32 parameters and state, every array the passes keep is float32."""
+    module = CELLS[cell]
+    params, rng = make_params(cell, 21, layers=layers, vocab=9, hidden=8, dtype=np.float32)
+    inputs, targets = rng.integers(0, 9, (5, 3)), rng.integers(0, 9, (5, 3))
+    hprev = module.initial_state(params, 3)
+    cache = module.forward(params, inputs, hprev, dropout=0.3, rng=np.random.default_rng(0))
+    for key, value in cache.items():
+        for a in value if isinstance(value, list) else [value]:
+            if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+                assert a.dtype == np.float32, key
+    grads, dhprev = module.backward(params, cache, targets)
+    assert dhprev.dtype == np.float32 and all(g.dtype == np.float32 for g in grads.values())
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_the_cache_shows_the_states_row_wise_as_the_plain_loop_computes_them(cell):
+    """cache["hs"][l, t+1, b] is h_t of layer l in stream b, whatever the layout the cell computes in."""
+    module = CELLS[cell]
+    params, inputs, targets, hprev = make_problem(cell, 22, 2, 3)
+    cache = module.forward(params, inputs, hprev)
+    for b in range(3):
+        one = module.forward(params, inputs[:, b], hprev[:, b : b + 1])
+        assert_close(cache["hs"][:, :, b], one["hs"][:, :, 0])
+        assert_close(cache["outputs"][-1].reshape(T, 3, H)[:, b], one["hs"][-1, 1:, 0])
+    assert cache["hs"].shape == (2, T + 1, 3, H)
+
+
+def test_sigmoid_from_tanh_is_the_logistic_function():
+    from rnn_lib.layers import sigmoid_from_tanh
+
+    z = np.linspace(-40, 40, 2001)
+    s = np.tanh(z / 2)
+    sigmoid_from_tanh(s)
+    np.testing.assert_allclose(s, 1 / (1 + np.exp(-z)), rtol=1e-13, atol=1e-16)
+
+
+def test_steps_side_by_side_puts_step_t_stream_b_in_column_t_times_b_plus_b():
+    from rnn_lib.layers import Buffers, steps_side_by_side
+
+    steps = np.arange(4 * 3 * 2, dtype=np.float32).reshape(4, 3, 2)  # (T, R, B)
+    wide = steps_side_by_side(steps, Buffers(), "x")
+    assert wide.shape == (3, 8)
+    for t in range(4):
+        for b in range(2):
+            assert np.array_equal(wide[:, t * 2 + b], steps[t, :, b])
