@@ -176,7 +176,7 @@ def test_make_homework_writes_one_folder_per_notebook(release):
         assert (folder / "rnn_grading" / "graders.py").is_file(), "the test cells import rnn_grading"
     assert (release / "07_sampling" / "checkpoints" / "shakespeare_rnn.npz").is_file()
     assert (release / "04_adagrad_and_clipping" / "data" / "tinyshakespeare.txt").is_file()
-    for cell in ("rnn", "gru", "lstm"):  # the three models notebook 12 loads (13 compares them)
+    for cell in ("rnn", "lstm"):  # the two models notebook 12 loads
         assert (release / "12_lstm" / "checkpoints" / f"shakespeare_{cell}.npz").is_file()
 
 

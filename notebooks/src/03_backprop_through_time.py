@@ -13,7 +13,8 @@
 # **Prerequisites.** Notebook 01 (the forward pass, one-hot inputs) and notebook 02 (softmax,
 # cross-entropy and its gradient $p - \text{onehot}(r)$, with $r$ the target's index).
 #
-# **Time.** About 60 minutes to work through, without the sections marked *optional*; the notebook runs in under 30 seconds.
+# **Time.** About 60 minutes to work through, without the sections marked *optional* (side roads: they
+# add about 20 minutes), plus about 15 minutes for exercise 2; the notebook runs in under 30 seconds.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -128,10 +129,10 @@ from rnn_notebook.plotting import plot_unrolled_rnn
 _ = plot_unrolled_rnn(4)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Point at the two ends of the red chain. On the right, nothing comes back into $h_{T-1}$:
+# Look at the two ends of the red chain. On the right, nothing comes back into $h_{T-1}$:
 # the next chunk is not part of this loss, so `dhnext` starts at zero. On the left, the
 # gradient reaching `hprev` is computed but thrown away: the previous chunk's backward pass has
-# already finished. That cut is what *truncated* BPTT means.
+# already finished. That cut is what *truncated* BPTT means (section 5 measures what it throws away).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The backward pass, line by line
@@ -361,7 +362,7 @@ slope_at_2 = 1 - np.tanh(2.0) ** 2  # the largest slope in the shaded region |a|
 for side in (-1, 1):
     _ = ax.axvspan(2 * side, 4 * side, color="0.85", zorder=0)
     _ = ax.text(3 * side, 0.45, f"saturated:\n$\\tanh' < {slope_at_2:.3f}$", ha="center", fontsize=13)
-_ = ax.set(xlabel="pre-activation $a$", xlim=(-4, 4), title="tanh and its derivative")
+_ = ax.set(xlabel="pre-activation $a$", ylabel="value", xlim=(-4, 4), title="tanh and its derivative")
 _ = ax.legend(loc="lower right")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -382,8 +383,9 @@ assert np.median(slopes) > 0.3
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### L5, L6 · `dhraw = (1 - hs[t]**2) * dh` and `dbh += dhraw`
 #
-# `tanh` acts on each unit separately: $h_t[i]$ depends on $a_t[i]$ only. The Jacobian
-# $\partial h_t/\partial a_t$ is therefore diagonal, $\operatorname{diag}(1 - h_t^2)$, and
+# `tanh` acts on each unit separately: $h_t[i]$ depends on $a_t[i]$ only. The **Jacobian**
+# $\partial h_t/\partial a_t$, the $(H, H)$ matrix of all the partial derivatives
+# $\partial h_t[i]/\partial a_t[j]$, is therefore diagonal, $\operatorname{diag}(1 - h_t^2)$, and
 # multiplying by a diagonal matrix is an **elementwise** product:
 #
 # $$\texttt{dhraw} = \frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t} \qquad (H,1).$$
@@ -496,7 +498,7 @@ assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_ne
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The whole backward pass, from scratch
 #
-# ### Exercise 2 · `rnn_backward` (4 points)
+# ### Exercise 2 · `rnn_backward`
 #
 # Put the nine lines L1–L9 of section 4 together, in one loop over the steps in reverse,
 # $t = T-1, \dots, 0$. `rnn_backward(params, targets, xs, hs, ps)` receives the parameters and what
@@ -544,7 +546,7 @@ print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
 assert all(grads[k].shape == params[k].shape for k in params)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The test below runs your function on a fresh random model ($V=5$, $H=4$, $T=4$) and compares every
+# The cell below runs your function on a fresh random model ($V=5$, $H=4$, $T=4$) and compares every
 # gradient with `rnn_lib` and with finite differences. If one is wrong, the message names the arrays
 # and, for the common slips (a missing `dhnext` or $1 - h^2$, a missing transpose, `=` for `+=`), the line.
 
@@ -552,7 +554,7 @@ assert all(grads[k].shape == params[k].shape for k in params)
 from rnn_grading import check_rnn_backward
 
 check_rnn_backward(rnn_backward, seed=0)
-print("rnn_backward passes the visible tests")
+print("rnn_backward agrees with rnn_lib and with finite differences")
 ### BEGIN HIDDEN TESTS
 for seed in (1, 2, 3):
     check_rnn_backward(rnn_backward, seed=seed)
@@ -584,6 +586,64 @@ for t in reversed(range(T)):
 dhprev_num = numerical_gradient(lambda h0: rnn_forward(params, inputs, targets, h0)[0], hprev)
 print(f"dL/dhprev: |backward| = {np.linalg.norm(dhprev):.6f}, |numerical| = {np.linalg.norm(dhprev_num):.6f}")
 assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e-8
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What truncated BPTT throws away
+#
+# The gist trains on a long text in chunks of 25 characters. Its forward pass carries the hidden state
+# from chunk to chunk (`hprev`), so the losses are those of one long pass over the text. Its backward
+# pass does not: in every chunk `dhnext` starts at zero, and the final `dhnext`, $\partial L/\partial$`hprev`,
+# is dropped. So a loss in one chunk sends no gradient back to how the weights were used in earlier
+# chunks. That is **truncated** backpropagation through time.
+#
+# What does it cost? Take 48 steps of `"hello world "` repeated, with our model, and compute
+# $\partial L/\partial W_{hh}$ of the loss over all 48 steps twice, with the weights held fixed: in one
+# chunk of 48 steps (full BPTT), and chunk by chunk, adding up the chunks' gradients.
+#
+# **Expected:** the chunked forward passes give the same loss (to $10^{-10}$); the one-chunk gradient
+# agrees with centred differences of the 48-step loss (to $10^{-8}$); chunks of 24, 12 and 6 steps give a
+# `dWhh` that differs from it by more than 0.1 %, and chunks of 6 by more than chunks of 24: shorter
+# chunks cut more of the links between a loss and the earlier steps.
+
+# %% slideshow={"slide_type": "fragment"}
+ids_48 = vocab.encode("hello world " * 5)          # 60 characters, the vocabulary of section 2
+x_48, y_48 = ids_48[:48], ids_48[1:49]
+
+
+def chunked_bptt(params, x, y, hprev, chunk):
+    """Loss over all of x -> y, and its gradients computed chunk by chunk: the hidden state goes on
+    from chunk to chunk, dhnext starts at zero in each, and each chunk's dL/dhprev is dropped."""
+    loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, hprev
+    for start in range(0, len(x), chunk):
+        x_c, y_c = x[start:start + chunk], y[start:start + chunk]
+        loss_c, xs_c, hs_c, ps_c = rnn_forward(params, x_c, y_c, h)
+        grads_c, _, _ = rnn_backward(params, y_c, xs_c, hs_c, ps_c)  # dL/dhprev of the chunk: dropped
+        for k in grads:
+            grads[k] += grads_c[k]
+        loss, h = loss + loss_c, hs_c[len(x_c) - 1]
+    return loss, grads
+
+
+loss_full, full = chunked_bptt(params, x_48, y_48, hprev, chunk=48)  # one chunk: full BPTT
+dWhh_num = numerical_gradient(lambda W: rnn_forward({**params, "Whh": W}, x_48, y_48, hprev)[0],
+                              params["Whh"])
+print(f"one chunk of 48 steps: dWhh within 1e-8 of centred differences: {max_diff(full['Whh'], dWhh_num) < 1e-8}")
+cut, loss_gap = {}, {}
+for chunk in (24, 12, 6):
+    loss_chunked, truncated = chunked_bptt(params, x_48, y_48, hprev, chunk)
+    loss_gap[chunk] = abs(loss_chunked - loss_full)  # the forward pass is not truncated
+    cut[chunk] = np.linalg.norm(truncated["Whh"] - full["Whh"]) / np.linalg.norm(full["Whh"])
+    print(f"chunks of {chunk:2d} steps: the same loss to 1e-10: {loss_gap[chunk] < 1e-10};  dWhh differs "
+          f"from the full gradient by {cut[chunk]:.1%} (relative to its length)")
+assert max_diff(full["Whh"], dWhh_num) < 1e-8 and max(loss_gap.values()) < 1e-10
+assert min(cut.values()) > 1e-3 and cut[6] > cut[24]
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So the truncated gradient is not the gradient of the loss it is computed on: it leaves out every path
+# from a loss back across a chunk boundary. What it keeps is cheap (one chunk's states in memory), and
+# with long enough chunks it is most of the gradient, because a gradient that travels far back has
+# shrunk on the way (section 8). A model trained this way can still use what it read more than a chunk ago, through the state it
+# carries forward, but no gradient ever tells it to.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Full gradient check
@@ -664,7 +724,9 @@ _ = ax.set(yscale="log", xticks=pos, xticklabels=names, ylabel="max relative err
 _ = ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### Step by step: where does the missing gradient hurt?
+# ### Optional: step by step, where does the missing gradient hurt?
+#
+# *A side road: skip to section 8 on a first reading.*
 #
 # Compare $\partial L/\partial h_t$ from the correct loop with the one the broken loop uses at
 # each step, by the relative error $\|dh^{\text{broken}}_t - dh_t\| / \|dh_t\|$.
@@ -685,7 +747,9 @@ assert step_error[T - 1] == 0 and np.all(step_error[:T - 1] > 0.1)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Why: the error at step $t$ is the size of the missing `dhnext` compared with the whole of
-# $\partial L/\partial h_t$. On the right, the two parts of `dh` side by side.
+# $\partial L/\partial h_t$. On the right, the two parts of `dh` side by side. An error above 1 is
+# possible: the two parts are vectors, and where they point in roughly opposite directions they partly
+# cancel, so the whole `dh` is shorter than the missing part alone.
 
 # %% slideshow={"slide_type": "fragment"}
 steps = np.arange(T)
@@ -824,7 +888,9 @@ for k in (0, 10, 20, 30, 40):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the copy with $\rho = 0.9$, and dashed the product of its per-step bounds, the largest size the
-# bound allows after $k$ steps. Right: the gist-scale model with its own bound, on its own axis.
+# bound allows after $k$ steps. Right: the gist-scale model with its own bound, on its own axis. Neither
+# model has a saturated unit (no $|h|$ reaches 0.99; the first optional subsection below measures it,
+# and how much each of the two lines takes).
 
 # %% slideshow={"slide_type": "fragment"}
 steps_back = np.arange(T_long + 1)
@@ -840,8 +906,62 @@ _ = ax2.set(title="Same draws, gist's scale 0.01")
 for ax in (ax1, ax2):
     _ = ax.set(xlabel="steps back from the last step")
     _ = ax.legend(loc="lower left")
-_ = ax1.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
+for ax in (ax1, ax2):
+    _ = ax.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
 fig.tight_layout()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: which of the two lines takes how much?
+#
+# *A side road: skip to section 9 on a first reading.*
+#
+# Each step back is two multiplications, and we can measure each one's share: L5 shrinks the gradient's
+# length by $\|(1 - h_t^2) \odot \partial L/\partial h_t\| \,/\, \|\partial L/\partial h_t\|$, L9 by
+# $\|W_{hh}^\top \texttt{dhraw}\| \,/\, \|\texttt{dhraw}\|$. Their product is the step's whole shrink factor.
+# Below, the average of each share over the 40 steps (a geometric mean, so that the two multiply to the
+# average shrink per step), and the largest $|h|$ the forward pass reached.
+#
+# **Expected:** in the $\rho = 0.9$ copy both lines take a share (each keeps between 0.6 and 0.95 per step),
+# and no hidden value is saturated ($|h| < 0.99$ everywhere); at the gist's scale the tanh line takes
+# almost nothing (it keeps more than 0.999: $h$ is tiny, so every slope is close to 1) and $W_{hh}^\top$
+# alone keeps less than 0.05 per step.
+
+# %% slideshow={"slide_type": "fragment"}
+def line_shares(params, inputs, targets, hprev):
+    """Geometric means over the steps of the shrink factor of L5 (tanh) and of L9 (Whh.T), for the last
+    loss's gradient, and the largest |h| of the forward pass."""
+    _, _, hs, ps = rnn_forward(params, inputs, targets, hprev)
+    n = len(inputs)
+    dy = ps[n - 1].copy()
+    dy[targets[n - 1]] -= 1
+    dh, tanh_share, whh_share = params["Why"].T @ dy, [], []
+    for t in reversed(range(n)):
+        dhraw = (1 - hs[t] ** 2) * dh                                    # L5
+        dhnext = params["Whh"].T @ dhraw                                 # L9
+        tanh_share.append(np.linalg.norm(dhraw) / np.linalg.norm(dh))
+        whh_share.append(np.linalg.norm(dhnext) / np.linalg.norm(dhraw))
+        dh = dhnext
+    largest_h = max(np.abs(hs[t]).max() for t in range(n))
+    return np.exp(np.mean(np.log(tanh_share))), np.exp(np.mean(np.log(whh_share))), largest_h
+
+
+shares = {"rho 0.9": line_shares(rho_params, long_in, long_tgt, hprev),
+          "weights 0.01": line_shares(gist_params, long_in, long_tgt, hprev)}
+for name, (tanh_keep, whh_keep, largest_h) in shares.items():
+    print(f"{name:>12}: per step, L5 (tanh) keeps {tanh_keep:.4f}, L9 (Whh.T) keeps {whh_keep:.4f}; "
+          f"together {tanh_keep * whh_keep:.4f};  largest |h| {largest_h:.3f}")
+tanh_rho, whh_rho, h_rho = shares["rho 0.9"]
+tanh_gist, whh_gist, _ = shares["weights 0.01"]
+assert abs(tanh_rho * whh_rho - (norms[-1] / norms[0]) ** (1 / T_long)) < 1e-12
+assert 0.6 < tanh_rho < 0.95 and 0.6 < whh_rho < 0.95 and h_rho < 0.99
+assert tanh_gist > 0.999 and whh_gist < 0.05
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Neither model here is saturated, so L5 takes at most a modest share. In a saturated network it takes
+# nearly everything: a unit at $|h| = 0.999$ passes 0.2 % of its gradient (Check yourself, question 5).
+# Notebook 05 (section 1) shows a start at scale 1 with most hidden values saturated, and the optional
+# part of notebook 04's section 5 a training run that drove its units into saturation, after which
+# almost no gradient reached `Wxh`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Optional: one step against the long run
@@ -1011,7 +1131,8 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # `loss_and_grads` in the same shape (a dict of arrays in, loss and a dict of gradients out,
 # `hprev` included) and run the same check on a tiny size: a missing `dhnext` for either layer,
 # or a gradient that does not flow from layer 2 back into layer 1, shows up as the arrays that
-# fail. (The library's stacked LSTM and GRU are checked exactly this way in its tests.)
+# fail. (The same check works for the library's stacked LSTM and GRU; notebook 12 runs it on a
+# one-layer LSTM.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -1029,7 +1150,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # | L9 | `dhnext = Whh.T @ dhraw` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only numbers catch `Whh @` |
 #
 # `dhnext` starts at zero and its final value ($\partial L/\partial$`hprev`) is dropped: truncated
-# BPTT. L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by
+# BPTT, whose gradient leaves out every path from a loss back across a chunk boundary (section 5). L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by
 # $\|W_{hh}\|_2$ times the largest slope, the long run is set by the spectral radius of $W_{hh}$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -8,14 +8,16 @@
 #   (a question learners keep asking under the gist), and how easily it could have been wrong;
 # - why Adagrad gives every weight its own step size, what its small $\epsilon$ does besides avoiding a
 #   division by zero, and how Adagrad compares with plain gradient descent;
-# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do.
+# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do;
+# - (optional) how RMSProp and Adam, the optimiser of notebooks 12 and 13, change Adagrad's memory.
 #
 # Notebook 05 continues with the other learner question about the gist's numbers: why the weights
 # start as `randn * 0.01`.
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
-# as `rnn_lib.loss_and_grads`). **Time:** about 55 minutes, plus 15 for exercise 3. Sections marked
-# *optional* are side roads: skip them on a first reading.
+# as `rnn_lib.loss_and_grads`). **Time:** about 50 minutes without the sections marked *optional*
+# (side roads: skip them on a first reading, they add about 15 minutes), plus about 15 minutes for
+# exercise 3.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series. `rnn_lib` is the library the earlier
@@ -191,7 +193,7 @@ assert np.all(mWxh > mWxh_before)
 # No error is raised in the failing column: training would simply never improve.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### Exercise 3 · An Adagrad step, in place (2 points)
+# ### Exercise 3 · An Adagrad step, in place
 #
 # Write `adagrad_update(params, grads, memory, learning_rate, eps=1e-8)`: one Adagrad step for every
 # parameter. `params`, `grads` and `memory` are dicts of numpy arrays keyed alike (`"Wxh"`, ..., `"by"`).
@@ -226,15 +228,16 @@ print(f"W = {W},  memory = {demo_memory['W']}")
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** in a first step every entry with a non-zero gradient moves by the learning rate, 0.1,
 # whatever the gradient's size (section 4 says why); the entry whose gradient is 0 stays put. So
-# `W` = [0.9, 2.1, 3.0] and the memory holds the squared gradients, [0.25, 400, 0]. The test then runs
-# three steps in a row on random arrays and compares with `rnn_lib.Adagrad`.
+# `W` = [0.9, 2.1, 3.0] and the memory holds the squared gradients, [0.25, 400, 0]. The cell below
+# then runs your function for three steps in a row on random arrays and compares it with
+# `rnn_lib.Adagrad`; if they differ, its message says how.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from rnn_grading import check_adagrad_update
 
 check_adagrad_update(adagrad_update, seed=0)
 assert np.allclose(W, [0.9, 2.1, 3.0]) and np.allclose(demo_memory["W"], [0.25, 400.0, 0.0])
-print("adagrad_update passes the visible tests")
+print("adagrad_update agrees with rnn_lib.Adagrad over three steps, and on W")
 ### BEGIN HIDDEN TESTS
 for seed in (1, 2, 3):
     check_adagrad_update(adagrad_update, seed=seed)
@@ -249,6 +252,8 @@ check_adagrad_update(adagrad_update, seed=5, eps=1e-4)  # eps is an argument, no
 # replaces them), with the memory readable under the gist's names, `opt.mWxh`. Below we train the
 # "hello" model (inputs `hell`, targets `ello`) for 20 steps with the library, and in parallel apply
 # the gist's loop, written out above, to a copy of the starting weights, **with the same gradients**.
+# `rnn_lib.init_params` starts the weights as the gist does, `randn * 0.01`, and the biases at 0
+# (notebook 05 asks why 0.01); here with H = 8 hidden units.
 #
 # **Expected:** the library's dict still holds the very same array objects, and its parameters and
 # memories are *bit for bit* equal to ours (`np.array_equal`, not just close).
@@ -278,7 +283,8 @@ same_objects = all(params[k] is objects_before[k] for k in names)
 equal = all(np.array_equal(params[k], mine[k]) and np.array_equal(opt.memory[k], my_memory[k])
             for k in names)
 print(f"same array objects: {same_objects};  parameters and memories identical: {equal}")
-print(f"opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']};  loss at step 20: {loss:.4f}")
+print(f"opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']};  "
+      f"loss before the 20th update: {loss:.4f}")
 assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -352,9 +358,10 @@ print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.mos
       f"e.g. 'k' x{counts['k']}, 'j' x{counts['j']}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# A helper that runs that loop with `rnn_lib`'s pieces (the same loop trains all the models of
-# sections 4 and 5, and those of notebook 05). `after_step` lets us look at the optimiser after every update; `optimizer`
-# swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`) goes to the optimiser.
+# A helper that runs that loop with `rnn_lib`'s pieces (it trains the models of this section and of
+# section 5's optional part, and those of notebook 05). `after_step` lets us look at the optimiser after
+# every update; `optimizer` swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`)
+# goes to the optimiser.
 
 # %% slideshow={"slide_type": "fragment"}
 def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
@@ -461,6 +468,58 @@ for step, j_move, space_move, r in zip(j_steps, j_moves, space_moves, ratio):
           f"of the space column {space_move:.4f}  (ratio {r:.1f})")
 assert np.all(ratio > 2) and ratio.mean() > 5
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: RMSProp and Adam, Adagrad with a fading memory
+#
+# *A side road: skip to section 5 on a first reading. Notebooks 12 and 13 train their gated networks
+# with Adam; this is where it is defined.*
+#
+# Adagrad's memory $m_t$ only grows, so every step size only shrinks, for ever. **RMSProp** (Hinton,
+# 2012) replaces the sum of squared gradients by a running average that forgets,
+# $v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2$, so the step size follows the recent gradients.
+# **Adam** (Kingma and Ba, 2015) keeps that average and also averages the gradient itself (momentum),
+# entry by entry, with $\beta_1 = 0.9$, $\beta_2 = 0.999$ by default:
+#
+# $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \qquad
+# \theta_t = \theta_{t-1} - \eta\,\frac{m_t / (1 - \beta_1^t)}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}.$$
+#
+# The divisions by $1 - \beta^t$ are the **bias correction**: $m$ and $v$ start at 0, so early on they
+# are too small by exactly that factor, and dividing undoes it. Like Adagrad's, Adam's first step is then
+# $\pm\eta$ for every entry whatever the size of its gradient; unlike Adagrad's, its step sizes stop
+# shrinking once $v$ has forgotten old gradients (after about $1/(1 - \beta_2) = 1000$ steps).
+#
+# **Expected:** three Adam steps written out by hand on the "hello" model agree with `rnn_lib.Adam` to
+# $10^{-12}$; in the first step every entry with |gradient| > 0.001 moves by the learning rate (within
+# 1%); without the bias correction that first step would have been $(1 - \beta_1)/\sqrt{1 - \beta_2}
+# \approx 3.16$ times as large.
+
+# %% slideshow={"slide_type": "fragment"}
+adam_params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
+by_hand = {k: adam_params[k].copy() for k in names}
+m = {k: np.zeros_like(by_hand[k]) for k in names}
+v = {k: np.zeros_like(by_hand[k]) for k in names}
+adam = rnn_lib.Adam(adam_params, learning_rate=0.01)
+beta1, beta2, eps = adam.beta1, adam.beta2, adam.eps
+for t in (1, 2, 3):
+    _, grads, _ = rnn_lib.loss_and_grads(adam_params, inputs, targets, h0)
+    adam.step(grads)
+    before_step = {k: by_hand[k].copy() for k in names}
+    for k in names:
+        m[k] = beta1 * m[k] + (1 - beta1) * grads[k]
+        v[k] = beta2 * v[k] + (1 - beta2) * grads[k] ** 2
+        by_hand[k] -= 0.01 * (m[k] / (1 - beta1 ** t)) / (np.sqrt(v[k] / (1 - beta2 ** t)) + eps)
+    if t == 1:
+        g1 = np.concatenate([grads[k].ravel() for k in names])
+        step1 = np.concatenate([np.abs(by_hand[k] - before_step[k]).ravel() for k in names])
+adam_diff = max(np.abs(by_hand[k] - adam_params[k]).max() for k in names)
+moved = step1[np.abs(g1) > 0.001]
+print(f"three steps by hand == rnn_lib.Adam to 1e-12: {adam_diff < 1e-12}")
+print(f"first step, {moved.size} entries with |gradient| > 0.001: moved from {moved.min():.4f} to {moved.max():.4f}")
+print(f"without bias correction the first step would be (1 - beta1) / sqrt(1 - beta2) = "
+      f"{(1 - beta1) / np.sqrt(1 - beta2):.2f} times as large")
+assert adam_diff < 1e-12 and np.allclose(moved, 0.01, rtol=0.01, atol=0)
+assert abs((1 - beta1) / np.sqrt(1 - beta2) - 3.16) < 0.01
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · SGD against Adagrad on "hello"
 #
@@ -468,6 +527,8 @@ assert np.all(ratio > 2) and ratio.mean() > 5
 # grows and shrinks with the gradient. We train the same "hello" model (H = 8, 300 steps each) with
 # Adagrad at the gist's learning rate 0.1 and with SGD at three learning rates. One random start could
 # favour one optimiser by luck, so every optimiser trains from the same 20 starts (seeds 0–19).
+# Like the gist, `train_hello` clips every gradient entry to [-5, 5] before the update: a safety rail
+# against huge gradients that section 7 explains.
 #
 # **Expected:** Adagrad at 0.1 gets below a loss of 0.1 (summed over the 4 steps) in fewer steps than SGD
 # at 0.1, from every start. SGD at 1.0 is faster still from most starts, but not from all. SGD at 10
@@ -528,8 +589,15 @@ ax.set_yscale("log")
 _ = ax.set(xlabel="training step", ylabel="loss (nats, sum over 4 steps)", title="'hell' -> 'ello', seed 0")
 _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# On this tiny problem a well-chosen SGD learning rate (1.0) usually beats Adagrad at 0.1, though not
+# from every start; the optional subsections below ask what went wrong at 10, and whether the choice
+# of 1.0 carries over to another problem.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### What went wrong at SGD's learning rate 10?
+# ### Optional: what went wrong at SGD's learning rate 10?
+#
+# *A side road: skip to section 6 on a first reading.*
 #
 # Its first steps were huge and pushed the hidden units deep into the flat parts of `tanh`, where
 # the derivative $1 - h^2$ is almost 0. We replay the first six steps from seed 0's start and print,
@@ -538,7 +606,7 @@ _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 #
 # **Expected:** the first step already changes a parameter by about 10 (learning rate 10 times a
 # gradient entry of size about 1); within the six steps the largest step reaches 50, the most that
-# clipping at 5 allows (10 × 5); the saturated share starts at 0 and climbs above 80% within the six
+# clipping at 5 allows (10 × 5: no gradient entry is larger than 5 after clipping); the saturated share starts at 0 and climbs above 80% within the six
 # steps. From every start the first step is about 10 and the share climbs above 80%; the step of 50
 # comes within six steps from at least 18 of the 20.
 
@@ -618,10 +686,6 @@ assert saturated >= 0.95 and grad_ratio < 0.01
 assert late.min() > start_loss and same_direction <= 3
 assert clash and np.array_equal(has_clash, stuck_starts)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# On this tiny problem a well-chosen SGD learning rate (1.0) usually beats Adagrad at 0.1, though not
-# from every start. Does that choice carry over to another problem?
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Optional: the same optimisers on the Shakespeare text
 #
@@ -634,8 +698,7 @@ assert clash and np.array_equal(has_clash, stuck_starts)
 # **Expected:** SGD at 0.1 and at 1 blow up: their last 50 steps average more than $\ln V$ nats per
 # character, worse than the uniform guess they started from. SGD at 0.03 learns (it ends below
 # $\ln V$), but ends above Adagrad at 0.1. (The printed numbers are this run's and vary a little from
-# CPU to CPU; the orderings checked do not. Nor do they rest on this start: from each of 20 starts,
-# seeds 0–19, the same three orderings held.)
+# CPU to CPU; the orderings checked do not.)
 
 # %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
@@ -670,7 +733,9 @@ assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vo
 # every update, so the answer is in its output; no need to train again.
 #
 # **Expected:** both conditions hold within the 300 steps (we print after how many updates), and
-# once they hold, all 4 predictions stay right to the end of the run.
+# once they hold, all 4 predictions stay right to the end of the run. (Section 5 counted the same
+# curve in steps from 1, each loss measured before that step's update: its "step $s$" is the model
+# after $s - 1$ updates.)
 
 # %% slideshow={"slide_type": "fragment"}
 curve, right, hello_model = runs["Adagrad, lr 0.1"]
@@ -816,7 +881,7 @@ assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
 # gradient vanish, and notebook 09 measures how far back it reaches, before and after training.
 #
 # So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
-# dependencies (the problem LSTMs were designed for, notebook 09).
+# dependencies (the problem LSTMs were designed for: notebook 09, section 7, and notebook 12).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Optional: the one gradient clipping does clip at the start, `dby`
@@ -868,8 +933,11 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 # - The $\epsilon$ in $\sqrt{m + \epsilon}$ keeps an unused entry at 0, and also damps every entry whose
 #   gradients are below about $\sqrt{\epsilon} = 10^{-4}$ (at the gist's initialisation, `Whh`'s).
 # - SGD's step scales with the gradient, so its learning rate must suit the problem: a far too large one
-#   saturates `tanh` and, from most starts, gets stuck (and the fastest one on "hello" blows up on the
-#   Shakespeare text, optional section of section 5). Adagrad's step size is set by its learning rate.
+#   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
+#   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
+#   learning rate.
+# - (Optional part of section 4.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+#   averages that forget; Adam also averages the gradient and corrects both averages for starting at 0.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
 #   changes the gradient's direction (norm clipping does not) and does nothing for vanishing gradients.
 
@@ -902,7 +970,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #    \eta \cdot \mathrm{sign}(g_1)$; only entries with $|g_1| \lesssim 10^{-4}$ feel the $\epsilon$.
 # 4. The effective learning rates keep falling (roughly like $1/\sqrt{\text{steps}}$ for an entry with
 #    steady gradients), so learning slows down and eventually almost stops. RMSProp and Adam replace the
-#    sum by a decaying average for this reason.
+#    sum by a decaying average for this reason (the optional part of section 4).
 # 5. Elementwise: not in general; entries of the long vector above 5 are cut while the short vector is
 #    untouched, so the directions differ. Norm clipping: yes, both become length ≤ 5 in the same direction.
 # 6. The loss is a sum over the T steps, so `dby` $= \sum_t (p_t - \text{onehot}(r_t))$ has T terms.

@@ -380,8 +380,10 @@ _ = ax.legend(loc="lower left", fontsize=11)
 # Every tanh slope is at most 1, so tanh is a second brake on top of $W_{hh}$: the growth factor is
 # roughly $\rho$ times a typical slope (only roughly: which units are saturated changes from step to
 # step, and so does the direction of the gradient). A network whose units are busy (strong input,
-# saturated units) forgets fast even when $\rho > 1$. Exploding therefore needs **both** $\rho > 1$ and
-# units in their linear range; vanishing happens whenever either factor is small.
+# saturated units) forgets fast even when $\rho > 1$. Exploding therefore needs **both** a $W_{hh}$ that
+# stretches (in the long run $\rho > 1$; for a while a largest singular value above 1 is enough, as the
+# optional section on transient growth shows) and units in their linear range; vanishing happens
+# whenever either factor is small.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Experiment 3: the trained Shakespeare model
@@ -831,8 +833,11 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # with gates $f_t, i_t, o_t \in (0, 1)$ computed from $x_t$ and $h_{t-1}$. Along that road,
 # $\partial c_t / \partial c_{t-1} = \operatorname{diag}(f_t)$ (through $c$ itself, holding the gates
 # fixed): no $W_{hh}$, no tanh slope. When the network learns to hold $f_t$ near 1, a gradient crosses
-# many steps almost unchanged. The GRU does the same with
-# $h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t$.
+# many steps almost unchanged. The GRU (notebook 13) does the same with one state,
+# $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$, where $n_t$ is a tanh candidate and the update gate
+# $z_t \in (0, 1)$ is the share of the old state kept: along that path
+# $\partial h_t/\partial h_{t-1}$ contains $\operatorname{diag}(z_t)$, and $z_t$ near 1 plays the forget
+# gate's role. (Some texts swap the roles of $z$ and $1 - z$; this series follows `rnn_lib.gru`.)
 #
 # In the backward loop this replaces line (9). Along the cell state, the gradient goes one step back as
 #

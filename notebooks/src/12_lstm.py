@@ -2,6 +2,10 @@
 # # 12 · The LSTM
 # ### Gates and an additive memory: what fixes the vanilla RNN's short reach
 #
+# Notebook 11 ended with a counting model, the n-gram, that predicts the held-out text better than the
+# vanilla RNN of notebook 06. This notebook and the next take up the cells built to remember longer:
+# the LSTM here, the GRU in notebook 13.
+#
 # **What you will learn**
 #
 # - why a vanilla RNN forgets (notebook 09, in one formula) and what a **gated, additive** state
@@ -17,9 +21,11 @@
 # n-gram baseline of notebook 11.
 #
 # **Prerequisites:** notebook 03 (backpropagation through time: this notebook derives the LSTM's
-# backward pass the same way) and notebook 09 (vanishing gradients: section 7 repeats its measurement).
+# backward pass the same way) and notebook 09 (vanishing gradients: section 7 of this notebook repeats
+# 09's section-4 measurement on the LSTM).
 #
-# **Time:** about 55 minutes, plus 30 minutes for exercise 5.
+# **Time:** about 55 minutes, plus about 10 minutes for exercise 5, which assembles lines (4) to (8)
+# derived in section 4.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -105,6 +111,9 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 # | $b$ | `b0` | $(4H, 1)$ | | $z_t$ | $(4H,1)$ |
 # | $W_{hy}$, $b_y$ | `Why`, `by` | $(V,H)$, $(V,1)$ | | $i_t, f_t, o_t, g_t$ | $(H,1)$ each |
 #
+# - $z_t$ here is the vector of the four **pre-activations**, the LSTM's counterpart of the vanilla
+#   RNN's $a_t$ (notebook 03). Careful in notebook 13: there the GRU's $z_t$ is a gate, its update gate,
+#   in $(0, 1)$.
 # - The four blocks share **one** matrix product per step: rows $0{:}H$ are $i$, $H{:}2H$ are $f$,
 #   $2H{:}3H$ are $o$, $3H{:}4H$ are $g$ (Karpathy's char-rnn order; PyTorch stores $i, f, g, o$).
 # - The `0` in `Wx0` is the layer: `rnn_lib` stacks layers as `Wx1, Wh1, b1, ...`. We use one.
@@ -112,12 +121,9 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 #   LSTM fits the same training loop as the vanilla RNN.
 # - `init_params` sets the forget-gate biases to 1 by default, so that $f \approx \sigma(1) = 0.73$ at the
 #   start and the cell remembers from the first step (Jozefowicz, Zaremba and Sutskever, 2015). It is a
-#   default (`init_params(..., forget_bias=...)`, CLI `--forget-bias`), not a law: on tiny Shakespeare,
-#   `python benchmarks/bench_lstm.py --forget-bias-probe` trains the same 2-layer, 256-unit LSTM (batch 32,
-#   50-character chunks, Adam at 0.002, seed 0) for 500 steps from both, and measured 2.2280 nats/char on
-#   the whole validation split from bias 1 against 1.9843 from bias 0. The 2-layer model of notebook 13
-#   (section 4) therefore starts from 0; the one-layer models of section 7 and of notebook 13 use the
-#   default 1.
+#   default (`init_params(..., forget_bias=...)`, CLI `--forget-bias`), not a law, and worth measuring on
+#   your own problem: the one-layer models of section 7 and of notebook 13 use the default 1, the 2-layer
+#   model of notebook 13 (section 4) starts from 0.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The cell as a diagram. Along the top runs the cell state: it is **multiplied by $f$ and added to**,
@@ -127,11 +133,12 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 _ = plot_lstm_cell()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Point at the orange line first: everything the cell remembers travels there, and the only things
-# that touch it are one elementwise product (forget) and one sum (write). Then the gates: three
-# sigmoids that decide how much to keep, how much to write and how much to show; the tanh box makes
-# the values that are written. Compare with the vanilla RNN, whose whole state is recomputed through
-# $\tanh(W_{hh} h + \dots)$ at every step.
+# Follow the orange line first: everything the cell remembers travels there, and the only things that
+# touch it are one elementwise product (forget) and one sum (write); the red arrow under it is the
+# gradient, which going back one step is only multiplied by $f$. Then the gates: three sigmoids that
+# decide how much to keep, how much to write and how much to show; the tanh box makes the values that
+# are written. The vanilla RNN, by contrast, recomputes its whole state through $\tanh(W_{hh} h + \dots)$
+# at every step.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The forward pass from scratch
@@ -410,7 +417,7 @@ assert max_diff(dh_prev, num["h", s - 1]) < 1e-8
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · One step through the cell and the gates
 #
-# ### Exercise 5 · `lstm_gate_backward` (3 points)
+# ### Exercise 5 · `lstm_gate_backward`
 #
 # Write lines (4) to (8): one step's backward pass through the cell and the four gates.
 # `lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c)` receives
@@ -445,8 +452,8 @@ print(f"dz {dz_mine.shape}, dc_prev {dc_prev_mine.shape}; dz within 1e-8 of the 
       f"{max_diff(dz_mine, num['z', s]) < 1e-8}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The test gives your function random inputs (and, once those pass, one step of `rnn_lib.lstm`) and
-# compares with the formulas and with finite differences. If something is wrong, its message names the
+# The cell below gives your function random inputs (and, once those pass, one step of `rnn_lib.lstm`)
+# and compares it with the formulas and with finite differences. If something is wrong, its message names the
 # wrong blocks and the usual slips: a missing $\sigma'$, tanh's derivative on a sigmoid gate, a missing
 # `dcnext` or $\odot f$, $c_t$ where $c_{t-1}$ belongs, the gate order.
 
@@ -454,7 +461,7 @@ print(f"dz {dz_mine.shape}, dc_prev {dc_prev_mine.shape}; dz within 1e-8 of the 
 from rnn_grading import check_lstm_gate_backward
 
 check_lstm_gate_backward(lstm_gate_backward, seed=0)
-print("lstm_gate_backward passes the visible tests")
+print("lstm_gate_backward agrees with the formulas, finite differences and rnn_lib.lstm")
 ### BEGIN HIDDEN TESTS
 for seed in (1, 2, 3):
     check_lstm_gate_backward(lstm_gate_backward, seed=seed)
@@ -497,9 +504,9 @@ print({k: v.shape for k, v in grads.items()}, "dhprev:", dhprev.shape)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `rnn_lib.gradcheck(f, arrays)` nudges every entry of every array by $\pm 10^{-5}$ and compares with
 # the gradients `f` returns, by the relative error $|a - n| / (|a| + |n|)$. We give it all five
-# parameters **and** `hprev`. **Expected:** every relative error below $10^{-6}$. (A correct float64
-# backward pass stays below about $10^{-7}$ here, the largest errors coming from tiny entries whose
-# finite differences lose digits; a wrong line gives errors near 1.)
+# parameters **and** `hprev`. **Expected:** every relative error below $10^{-6}$. (The largest errors
+# of a correct float64 pass come from tiny entries whose finite differences lose digits; a wrong line
+# gives errors near 1.)
 
 # %% slideshow={"slide_type": "fragment"}
 def loss_and_grads_from_scratch(arrays, gate_backward=lstm_gate_backward):
@@ -543,56 +550,45 @@ print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · The additive path carries the gradient: trained models
 #
-# Now the real thing. Three models trained on tiny Shakespeare by the CLI are shipped with the
-# repository, each with the commands that made it (run from the repository root). The vanilla RNN was trained with Adagrad at learning rate 0.05 for 60,000
-# steps; the gated cells with Adam in two stages: 16,000 steps at learning rate 0.005, then 4,000 more at
-# 0.0005 (`--resume` continues a checkpoint; a smaller rate lets it settle). `--lr-decay-steps 0` holds
-# the learning rate constant within a command. The cell checks that each checkpoint is what its commands
-# make: the total of their steps, and every option that its stored configuration records. We load all
-# three here (notebook 13 compares them); this section uses the vanilla RNN and the LSTM.
+# Now the real thing. Two models trained on tiny Shakespeare by the command-line tool are shipped with
+# the repository. The vanilla RNN is notebook 06's: H = 160, Adagrad at learning rate 0.05, 60,000
+# steps of 32 streams of 25 characters. The LSTM has H = 256 and read 32 streams of 50 characters; it
+# was trained with **Adam**, Adagrad's successor whose running averages forget old gradients (the
+# optional part of notebook 04, section 4, defines it), in two stages: 16,000 steps at learning rate
+# 0.005, then 4,000 more at 0.0005 (`--resume` continues a checkpoint; a smaller rate lets it settle).
+# The commands, run from the repository root (`--lr-decay-steps 0` holds the learning rate constant
+# within a command):
+#
+# ```
+# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 \
+#     --lr-decay-steps 0 --steps 60000 --sample-every 10000 \
+#     --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib train --cell lstm --hidden-size 256 --batch-size 32 \
+#     --seq-length 50 --optimizer adam --learning-rate 0.005 \
+#     --lr-decay-steps 0 --steps 16000 --sample-every 4000 \
+#     --checkpoint checkpoints/shakespeare_lstm.npz
+# python -m rnn_lib train --checkpoint checkpoints/shakespeare_lstm.npz \
+#     --resume --learning-rate 0.0005 --steps 4000
+# ```
+#
+# Notebook 13 adds a GRU trained like the LSTM, and compares the three.
 
 # %% slideshow={"slide_type": "fragment"}
-def gated_commands(cell, path):
-    first = ["python", "-m", "rnn_lib", "train", "--cell", cell, "--hidden-size", "256", "--batch-size", "32",
-             "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.005", "--lr-decay-steps", "0",
-             "--steps", "16000", "--sample-every", "4000", "--checkpoint", path]
-    more = ["python", "-m", "rnn_lib", "train", "--checkpoint", path, "--resume", "--learning-rate", "0.0005",
-            "--steps", "4000"]
-    return [first, more]
-
-
-COMMANDS = {
-    "vanilla RNN": [["python", "-m", "rnn_lib", "train", "--optimizer", "adagrad", "--learning-rate", "0.05",
-                     "--lr-decay-steps", "0", "--steps", "60000", "--sample-every", "10000",
-                     "--checkpoint", "checkpoints/shakespeare_rnn.npz"]],
-    "GRU": gated_commands("gru", "checkpoints/shakespeare_gru.npz"),
-    "LSTM": gated_commands("lstm", "checkpoints/shakespeare_lstm.npz"),
-}
-ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(Path(cmds[0][-1]).name))
-         for name, cmds in COMMANDS.items()}
-
-
-def option(command, flag):
-    return command[command.index(flag) + 1] if flag in command else None
-
-
-def check_commands(ck, commands):
-    """The checkpoint is what its commands make: the total of their steps, and every option of a command
-    that the stored configuration holds (a learning rate only from the last command: --resume changes it)."""
-    stored = ck.config.to_dict()
-    assert ck.step == sum(int(option(cmd, "--steps")) for cmd in commands) and ck.vocab.chars == vocab.chars
-    for k, command in enumerate(commands):
-        for flag in command:
-            field = flag[2:].replace("-", "_")
-            if flag.startswith("--") and field in stored and (k == len(commands) - 1 or field != "learning_rate"):
-                assert type(stored[field])(option(command, flag)) == stored[field], flag
-
-
+SHIPPED = {"vanilla RNN": "checkpoints/shakespeare_rnn.npz", "LSTM": "checkpoints/shakespeare_lstm.npz"}
+ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(Path(path).name))
+         for name, path in SHIPPED.items()}
 for name, ck in ckpts.items():
     c = ck.config
     print(f"{name:>11}: {c.cell}, H = {c.hidden_size}, {ck.step:,} steps of {c.batch_size} x {c.seq_length} "
           f"characters, {c.optimizer} at a final learning rate of {c.learning_rate:g}")
-    check_commands(ck, COMMANDS[name])
+# each checkpoint is what the commands above make: its steps, and every option its configuration records
+assert all(ck.vocab.chars == vocab.chars for ck in ckpts.values())
+assert ckpts["vanilla RNN"].step == 60_000 and ckpts["LSTM"].step == 16_000 + 4_000
+assert all(getattr(ckpts["vanilla RNN"].config, field) == value for field, value in dict(
+    cell="rnn", optimizer="adagrad", learning_rate=0.05, lr_decay_steps=0, sample_every=10_000).items())
+assert all(getattr(ckpts["LSTM"].config, field) == value for field, value in dict(
+    cell="lstm", hidden_size=256, batch_size=32, seq_length=50, optimizer="adam", learning_rate=0.0005,
+    lr_decay_steps=0, sample_every=4000).items())
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The measurement of notebook 09, section 4, for both models on the **same** 64 passages of the
@@ -625,6 +621,12 @@ def last_loss_dy(cache):
 # weight gradients; it records $\|\partial L_T/\partial h_t\|$ and the total $\|\partial L_T/\partial c_t\|$
 # (through $h_t$ and along the cell) at each step, and returns the gradient with respect to the state
 # before the first step it walks through.
+#
+# Careful with one index, as in notebook 03. In the from-scratch `lstm_forward` of section 3 the
+# dictionary entry `cs[t]` is $c_t$ (and `cs[-1]` the starting cell). The library's cache is an array
+# with one more row than steps, the starting cell first: `cache["cs"][0][t]` is $c_{t-1}$ and
+# `cache["cs"][0][t + 1]` is $c_t$, like `cache["hs"]`. The gates and `cache["tanh_c"][0][t]` belong to
+# step $t$ in both.
 
 # %% slideshow={"slide_type": "fragment"}
 def rnn_reach(params, hs, dh):
@@ -713,8 +715,9 @@ reach["LSTM: dL/dh"] = geometric_mean(norms_h)
 for k in (1, 10, 25, 50, 100, 149):
     print(f"{k:3d} back: " + "   ".join(f"{name} {curve[k]:.1e}" for name, curve in reach.items()))
 for name, curve in reach.items():
+    factor = per_step_factor(curve)
     print(f"{name:>18}: below 1e-3 from {first_below(curve)} characters back; per-step factor "
-          f"{per_step_factor(curve):.2f}")
+          f"{factor:.2f}, which halves the gradient every {np.log(0.5) / np.log(factor):.0f} characters")
 rnn_curve, c_curve, h_curve = reach.values()
 assert 10 <= first_below(rnn_curve) <= 40 and rnn_curve[100] < 1e-10
 assert first_below(c_curve) > 50 and first_below(h_curve) > 50
@@ -722,24 +725,28 @@ assert min(per_step_factor(c_curve), per_step_factor(h_curve)) > 0.9 > 0.8 > per
 
 # %% slideshow={"slide_type": "fragment"}
 _ = plot_gradient_reach(reach, colors={"vanilla RNN: dL/dh": "tab:blue", "LSTM: dL/dc": "tab:orange",
-                                       "LSTM: dL/dh": "tab:red"},
+                                       "LSTM: dL/dh": "tab:orange"},
                         styles={"LSTM: dL/dh": "--"}, chunk=ckpts["LSTM"].config.seq_length)
 _ = plt.title("The gradient of the last character's loss, back through real text")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Same text, same last character, two trained models: a hundred characters back, the RNN's gradient is
-# gone (below $10^{-15}$), the LSTM's is still a useful signal. Two lines of the backward loop make the
-# difference: the RNN's `dhnext = Whh.T @ ((1 - h**2) * dh)` against the LSTM's `dcnext = dc * f`.
+# gone (below $10^{-10}$ of its last-step value), the LSTM's is still a signal above $10^{-3}$ at 50
+# characters back. Two lines of the backward loop make the difference: the RNN's
+# `dhnext = Whh.T @ ((1 - h**2) * dh)` against the LSTM's `dcnext = dc * f`.
 #
 # Truncated BPTT still cuts every gradient at 50 characters during training (the dotted line). The plot
-# says what the trained network *could* pass back, not what training used; but the LSTM learned to hold
-# information for longer than its chunks anyway, through its state, which the forget gates keep.
+# says how strongly the trained network's state *could* pass a gradient back, not what training used,
+# and a gradient is not yet a memory: whether the LSTM actually uses what it read more than 50
+# characters earlier is a different measurement. What the plot does show is that its forget gates keep
+# a path open that long, which the next subsection looks at.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The red dashed line (through $h$) runs parallel to the orange one (through $c$): $\partial L/\partial h_t$ is
-# $W_h^\top \partial L/\partial z_{t+1}$, and most of $\partial L/\partial z_{t+1}$ is made from the cell's
-# gradient, so the $h$ gradient follows the cell's. Ask the class what the per-step factors mean: at 0.94
-# a gradient halves every 11 characters; at 0.70, every 2.
+# The dashed line (through $h$) runs parallel to the solid orange one (through $c$):
+# $\partial L/\partial h_t$ is $W_h^\top \partial L/\partial z_{t+1}$, and most of
+# $\partial L/\partial z_{t+1}$ is made from the cell's gradient, so the $h$ gradient follows the cell's.
+# The per-step factors printed above say the same in another unit: the distance over which the gradient
+# halves, a couple of characters in the vanilla RNN against about a dozen in the LSTM.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### The forget gates
@@ -822,9 +829,9 @@ fig.tight_layout()
 # 5. $o_t$ enters only $h_t = o_t \odot \tanh(c_t)$, after the cell; $i$, $f$, $g$ enter $c_t$.
 # 6. So that $f \approx \sigma(1) \approx 0.73$ from the start: the cell keeps most of its content and
 #    gradients can flow along it before training has learned to open the forget gates. With bias 0,
-#    $f \approx 0.5$ halves the memory at every step. But it is a default, not a law: for the 2-layer
-#    model of notebook 13, trained with Adam, the probe quoted in section 2 found a lower validation loss
-#    after 500 steps from bias 0. Such defaults are worth measuring on your own problem.
+#    $f \approx 0.5$ halves the memory at every step. But it is a default, not a law (the 2-layer model
+#    of notebook 13 starts from 0): such defaults are worth measuring on a development split of your own
+#    problem.
 # 7. $0.9^{10} \approx 0.35$ after 10 characters, $0.9^{100} \approx 3 \cdot 10^{-5}$ after 100: a forget
 #    gate of 0.9 is a memory of about 10 characters, one of 0.99 of about 100.
 #
