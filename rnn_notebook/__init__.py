@@ -2,4 +2,5 @@
 
 - :mod:`rnn_notebook.plotting`  figures (matplotlib) for the notebooks and the lecture decks
 - :mod:`rnn_notebook.widgets`   small ipywidgets helpers that degrade to a figure without a kernel
+- :mod:`rnn_notebook.analysis`  reading a trained model's states and losses over a long passage (14)
 """

@@ -30,7 +30,7 @@ def _rows(section: str):
 
 
 @pytest.mark.parametrize(
-    ("title", "slot"), [("### Fourteen 50-minute lectures", 50), ("### Ten 75-minute lectures", 75)]
+    ("title", "slot"), [("### Fifteen 50-minute lectures", 50), ("### Ten 75-minute lectures", 75)]
 )
 def test_each_lecture_adds_up_and_leaves_time_for_questions(title, slot):
     rows = list(_rows(_section(title)))
@@ -44,7 +44,7 @@ def test_each_lecture_adds_up_and_leaves_time_for_questions(title, slot):
 
 
 def test_every_notebook_is_lectured_in_the_50_minute_plan():
-    named = {n for cols in _rows(_section("### Fourteen 50-minute lectures")) for n in NOTEBOOK_REF.findall(cols[1])}
+    named = {n for cols in _rows(_section("### Fifteen 50-minute lectures")) for n in NOTEBOOK_REF.findall(cols[1])}
     assert named == NOTEBOOK_NUMBERS, f"never presented: {sorted(NOTEBOOK_NUMBERS - named)}"
 
 

@@ -32,7 +32,7 @@ notebook's cells (sources and metadata) with what the build makes of its source 
 
 Every notebook gets one cell its source does not have: the setup cell of :func:`colab_cell`, put
 before the first code cell, which installs the project where ``rnn_lib`` is missing (Colab) and
-does nothing where it is installed. It is built here, from one template, so that the fourteen
+does nothing where it is installed. It is built here, from one template, so that the fifteen
 notebooks cannot drift apart.
 
 Executing runs every cell top to bottom in a fresh kernel of the current environment, from

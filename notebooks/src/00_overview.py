@@ -20,7 +20,7 @@
 #
 # **Prerequisites:** none for this notebook. **Time for the whole series:** about seven hours on
 # your own for notebooks 00 to 08, which rebuild the gist, about three more for 09 to 11, which look
-# further, and two for 12 and 13, which go beyond the vanilla RNN; no notebook takes more than an
+# further, and three for 12 to 14, which go beyond the vanilla RNN; no notebook takes more than an
 # hour, and sections marked *optional* can be skipped on a first reading.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -180,9 +180,10 @@ assert seconds > 0 and np.isfinite(loss) and grads["Wxh"].shape == (H, V)
 # | 11 | [n-gram baseline](11_ngram_baseline.ipynb) | counting character n-grams with Kneser-Ney smoothing, and an honest comparison with the RNN on the same held-out text |
 # | 12 | [the LSTM](12_lstm.ipynb) | a gated cell whose additive path lets gradients reach further back, the remedy notebook 09 points to: derived, gradient-checked, and measured on a trained model |
 # | 13 | [the GRU, and beating the n-gram](13_gru_and_beating_the_ngram.ipynb) | the GRU, a race between the three cells, the real comparison, and an LSTM that beats the n-gram baseline |
+# | 14 | [what the LSTM learned](14_what_the_lstm_learned.ipynb) | the line-position cell of Karpathy, Johnson & Fei-Fei found in our LSTMs, the newline predicted column by column, held-out text coloured by surprisal, and where the LSTM beats the n-gram |
 #
 # Notebooks 01 to 08 rebuild the gist; 09 to 11 look at what it learned and where it falls short;
-# 12 and 13 replace its cell with gated ones.
+# 12 and 13 replace its cell with gated ones, and 14 looks at what the gated cells learned.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where a character-level language model fits
@@ -346,7 +347,7 @@ assert len(sample) == 400
 #   gradient (02), backpropagation through time (03), the optimiser (04), initialisation (05),
 #   training (06), sampling (07) and your own data (08). Then it looks further: why gradients
 #   vanish (09), what the hidden units learn (10), a counting baseline to compare with (11), the
-#   LSTM (12), and the GRU with the race against the baseline (13).
+#   LSTM (12), the GRU with the race against the baseline (13), and what the LSTM learned (14).
 # - A character-level language model is a *synchronised many-to-many* recurrent network: one
 #   prediction of the next character for every character read.
 # - The model is three equations (a $\tanh$ recurrence, a linear output, a softmax) and the loss is
