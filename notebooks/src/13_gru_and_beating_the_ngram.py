@@ -4,16 +4,17 @@
 #
 # **What you will learn**
 #
-# - the GRU (the cuDNN/PyTorch variant that `rnn_lib.gru` implements): equations, forward pass,
-#   gradient check;
-# - how an RNN, a GRU and an LSTM compare on tiny Shakespeare: in a short race here, and trained
-#   for real against the n-gram baseline of notebook 11;
+# - the GRU (the cuDNN/PyTorch variant that `rnn_lib.gru` implements): its equations, its forward pass,
+#   and its backward pass derived step by step and checked;
+# - how an RNN, a GRU and an LSTM compare on tiny Shakespeare: in a short race here, where only the cell
+#   differs, and as trained for real, against the n-gram baseline of notebook 11;
 # - why the one-layer LSTM does not beat the n-gram (it memorises), and how to tell;
-# - dropout derived and checked, a cosine learning-rate schedule, and a 2-layer LSTM that uses both to
-#   beat the n-gram within 15 minutes of training on a 2-core CPU.
+# - dropout derived and checked, a cosine learning-rate schedule, and a shipped 2-layer LSTM that uses
+#   both and beats the n-gram: made by one command you can rerun (about 13 minutes on a 2-core CPU).
 #
 # **Prerequisites:** notebook 12 (the LSTM, its forward and backward pass from scratch, and the trained
-# models this notebook compares) and notebook 11 (the n-gram baseline of the final table).
+# models this notebook compares), notebook 11 (the n-gram baseline of the final table) and the optional
+# part of notebook 04, section 4 (the Adam optimiser).
 #
 # **Time:** about 55 minutes.
 
@@ -37,9 +38,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # the split are those of every notebook since 06: the last 10 % of tiny Shakespeare is held out.
 
 # %% slideshow={"slide_type": "skip"}
-from pathlib import Path
-
-from rnn_lib import gru, lstm
+from rnn_lib import cli, gru, lstm, references
 
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 vocab = rnn_lib.CharVocab.from_text(text)
@@ -52,10 +51,12 @@ assert len(vocab) == 65
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What notebook 12 built
 #
-# Two things of notebook 12 come back here. First its tiny example (section 3): the text
-# `"hello world"` ($V = 8$), $H = 4$ units, a chunk of $T = 6$ steps, random biases and a random starting
-# state, and the LSTM forward pass written from scratch. **Expected:** it agrees with
-# `rnn_lib.lstm.forward` to $10^{-12}$, as there.
+# Notebook 12 built the LSTM: gates from one matrix product per step, a cell state that is multiplied by
+# the forget gate and added to, and the backward pass through it, checked with finite differences. Two of
+# its pieces come back here. First its tiny example: `"hello world"` ($V = 8$), $H = 4$, $T = 6$ steps,
+# random biases and starting state, run by `rnn_lib.lstm.forward`; `rnn_lib.references.lstm_reference` is
+# notebook 12's from-scratch version, one line of maths per line of code. **Expected:** they agree to
+# $10^{-12}$.
 
 # %% slideshow={"slide_type": "fragment"}
 SEED = 11
@@ -68,108 +69,35 @@ params = lstm.init_params(V, H, rng)                   # Wx0, Wh0, b0, Why, by i
 params["b0"] += rng.normal(0, 0.5, (4 * H, 1))          # the forget block keeps its +1 on average
 params["by"] += rng.normal(0, 0.5, (V, 1))
 hprev = np.vstack([rng.normal(0, 0.5, (H, 1)), rng.normal(0, 1.0, (H, 1))])  # [h_{-1}; c_{-1}]
-print(f"V = {V}, H = {H}, T = {T}: inputs {small_vocab.decode(inputs)!r} -> targets {small_vocab.decode(targets)!r}")
-for name, value in params.items():
-    print(f"  {name:>3}  shape {str(value.shape):>7}")
 
 
-
-# %% slideshow={"slide_type": "fragment"}
-def sigmoid(a):
-    return 1 / (1 + np.exp(-a))
-
-
-def lstm_forward(params, inputs, targets, hprev):
-    """Loss and per-step caches of a one-layer LSTM over one chunk; hprev (2H,1) is [h; c]."""
-    Wx, Wh, b, Why, by = (params[k] for k in ("Wx0", "Wh0", "b0", "Why", "by"))
-    H = Wh.shape[1]
-    xs, hs, cs, gates, ys, ps = {}, {-1: hprev[:H].copy()}, {-1: hprev[H:].copy()}, {}, {}, {}
-    loss = 0.0
-    for t in range(len(inputs)):
-        xs[t] = np.zeros((Wx.shape[1], 1))
-        xs[t][inputs[t]] = 1
-        z = Wx @ xs[t] + Wh @ hs[t - 1] + b                           # (4H, 1)
-        i, f, o = sigmoid(z[:H]), sigmoid(z[H:2 * H]), sigmoid(z[2 * H:3 * H])
-        g = np.tanh(z[3 * H:])
-        cs[t] = f * cs[t - 1] + i * g
-        hs[t] = o * np.tanh(cs[t])
-        gates[t] = (i, f, o, g)
-        ys[t] = Why @ hs[t] + by
-        e = np.exp(ys[t] - ys[t].max())
-        ps[t] = e / e.sum()
-        loss += -np.log(ps[t][targets[t], 0])
-    return float(loss), {"xs": xs, "hs": hs, "cs": cs, "gates": gates, "ys": ys, "ps": ps}
-
-
-loss, cache = lstm_forward(params, inputs, targets, hprev)
-print(f"loss L = {loss:.4f} nats over {T} steps (uniform guessing: T ln V = {T * np.log(V):.4f})")
-
-
-# %% slideshow={"slide_type": "fragment"}
 def max_diff(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
-lib = lstm.forward(params, inputs, hprev)
-ours_last = np.vstack([cache["hs"][T - 1], cache["cs"][T - 1]])
-ours_logits = np.hstack([cache["ys"][t] - cache["ys"][t].max() for t in range(T)]).T   # (T, V)
-checks = {"h_last = [h; c]": max_diff(ours_last, lib["h_last"]),
-          "logits": max_diff(ours_logits, lib["logits"]),
-          "loss": abs(loss - lstm.cross_entropy(lib, targets))}
-for name, diff in checks.items():
-    print(f"{name:>16}: from scratch == rnn_lib.lstm to 1e-12: {diff < 1e-12}")
-assert all(diff < 1e-12 for diff in checks.values())
+cache = lstm.forward(params, inputs, hprev)
+loss = lstm.cross_entropy(cache, targets)
+plain_loss, _, plain_last = references.lstm_reference(params, inputs, targets, hprev)
+print(f"V = {V}, H = {H}, T = {T}: inputs {small_vocab.decode(inputs)!r} -> targets {small_vocab.decode(targets)!r}")
+print(f"loss L = {loss:.4f} nats over {T} steps (uniform guessing: T ln V = {T * np.log(V):.4f})")
+agree = abs(loss - plain_loss) < 1e-12 and max_diff(cache["h_last"], plain_last) < 1e-12
+print(f"rnn_lib.lstm == the plain version (loss and last state [h; c]) to 1e-12: {agree}")
+assert agree
 arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}   # for rnn_lib.gradcheck
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Second, the three models trained on tiny Shakespeare by the CLI and shipped with the repository
-# (notebook 12, section 7): the vanilla RNN with Adagrad at learning rate 0.05 for 60,000 steps; the gated
-# cells with Adam in two stages, 16,000 steps at learning rate 0.005, then 4,000 more at 0.0005
-# (`--resume` continues a checkpoint). As there, the cell checks that each checkpoint is what its
-# commands make: the total of their steps, and every option that its stored configuration records.
+# Second, the three models trained on tiny Shakespeare and shipped with the repository (notebook 12,
+# section 7; their commands are at the end of this notebook). They differ in more than the cell: the
+# vanilla RNN is notebook 06's; the gated cells were trained with Adam, 16,000 steps at learning rate
+# 0.005, then 4,000 more at 0.0005.
 
 # %% slideshow={"slide_type": "fragment"}
-def gated_commands(cell, path):
-    first = ["python", "-m", "rnn_lib", "train", "--cell", cell, "--hidden-size", "256", "--batch-size", "32",
-             "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.005", "--lr-decay-steps", "0",
-             "--steps", "16000", "--sample-every", "4000", "--checkpoint", path]
-    more = ["python", "-m", "rnn_lib", "train", "--checkpoint", path, "--resume", "--learning-rate", "0.0005",
-            "--steps", "4000"]
-    return [first, more]
-
-
-COMMANDS = {
-    "vanilla RNN": [["python", "-m", "rnn_lib", "train", "--optimizer", "adagrad", "--learning-rate", "0.05",
-                     "--lr-decay-steps", "0", "--steps", "60000", "--sample-every", "10000",
-                     "--checkpoint", "checkpoints/shakespeare_rnn.npz"]],
-    "GRU": gated_commands("gru", "checkpoints/shakespeare_gru.npz"),
-    "LSTM": gated_commands("lstm", "checkpoints/shakespeare_lstm.npz"),
-}
-ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(Path(cmds[0][-1]).name))
-         for name, cmds in COMMANDS.items()}
-
-
-def option(command, flag):
-    return command[command.index(flag) + 1] if flag in command else None
-
-
-def check_commands(ck, commands):
-    """The checkpoint is what its commands make: the total of their steps, and every option of a command
-    that the stored configuration holds (a learning rate only from the last command: --resume changes it)."""
-    stored = ck.config.to_dict()
-    assert ck.step == sum(int(option(cmd, "--steps")) for cmd in commands) and ck.vocab.chars == vocab.chars
-    for k, command in enumerate(commands):
-        for flag in command:
-            field = flag[2:].replace("-", "_")
-            if flag.startswith("--") and field in stored and (k == len(commands) - 1 or field != "learning_rate"):
-                assert type(stored[field])(option(command, flag)) == stored[field], flag
-
-
+SHIPPED = {"vanilla RNN": "shakespeare_rnn.npz", "GRU": "shakespeare_gru.npz", "LSTM": "shakespeare_lstm.npz"}
+ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(file)) for name, file in SHIPPED.items()}
 for name, ck in ckpts.items():
     c = ck.config
     print(f"{name:>11}: {c.cell}, H = {c.hidden_size}, {ck.step:,} steps of {c.batch_size} x {c.seq_length} "
           f"characters, {c.optimizer} at a final learning rate of {c.learning_rate:g}")
-    check_commands(ck, COMMANDS[name])
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The GRU
@@ -189,29 +117,40 @@ for name, ck in ckpts.items():
 # $$
 #
 # Parameters: `Wx0` $(3H,V)$, `Wh0` $(3H,H)$, `b0` $(3H,1)$, `bhn0` $(H,1)$ (the recurrent bias of $n$,
-# which must sit inside the product with $r$), `Why`, `by`. The state is $h$ alone, $(H,1)$.
+# which must sit inside the product with $r$), `Why`, `by`. The state is $h$ alone, $(H,1)$. Careful with
+# the letter: notebook 12 wrote $z$ for the LSTM's pre-activations; here, as in the GRU papers, $z$ is the
+# update gate.
 #
 # The additive path: $\partial h_t/\partial h_{t-1}$ contains $\operatorname{diag}(z_t)$ directly, with no
 # weight matrix and no tanh slope; $z$ plays the forget gate's role. (Cho et al. apply $r$ to $h_{t-1}$
 # before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The forward pass from scratch, on the same tiny example. **Expected:** the last state and every
-# shifted logit agree with `rnn_lib.gru.forward` to $10^{-12}$.
+# The forward pass from scratch, one step at a time, on the same tiny example. **Expected:** the last
+# state and every shifted logit agree with `rnn_lib.gru.forward` to $10^{-12}$.
 
 # %% slideshow={"slide_type": "fragment"}
+def sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def gru_step(a, h_prev, Wh, bhn):
+    """One GRU step from its input part a = Wx x_t + b (3H,1): h_t (H,1), and what the backward pass needs."""
+    H = h_prev.shape[0]
+    m = Wh @ h_prev                                           # (3H, 1): blocks r, z, n
+    r, z = sigmoid(a[:H] + m[:H]), sigmoid(a[H:2 * H] + m[H:2 * H])
+    hn = m[2 * H:] + bhn                                      # the part of n that r multiplies
+    n = np.tanh(a[2 * H:] + r * hn)
+    return (1 - z) * n + z * h_prev, (r, z, n, hn)
+
+
 def gru_forward(params, inputs, hprev):
     """States hs[t] (H,1) and logits ys[t] (V,1) of a one-layer GRU over one chunk."""
-    Wx, Wh, b, bhn, Why, by = (params[k] for k in ("Wx0", "Wh0", "b0", "bhn0", "Why", "by"))
-    H = Wh.shape[1]
     hs, ys = {-1: hprev.copy()}, {}
     for t in range(len(inputs)):
-        a = Wx[:, [inputs[t]]] + b                        # Wx @ onehot(x_t) + b
-        m = Wh @ hs[t - 1]
-        r, z = sigmoid(a[:H] + m[:H]), sigmoid(a[H:2 * H] + m[H:2 * H])
-        n = np.tanh(a[2 * H:] + r * (m[2 * H:] + bhn))
-        hs[t] = (1 - z) * n + z * hs[t - 1]
-        ys[t] = Why @ hs[t] + by
+        a = params["Wx0"][:, [inputs[t]]] + params["b0"]      # Wx @ onehot(x_t) + b
+        hs[t], _ = gru_step(a, hs[t - 1], params["Wh0"], params["bhn0"])
+        ys[t] = params["Why"] @ hs[t] + params["by"]
     return hs, ys
 
 
@@ -227,10 +166,84 @@ diffs = {"h_last": max_diff(hs_gru[T - 1], lib_gru["h_last"]),
 print(", ".join(f"{k}: from scratch == rnn_lib.gru to 1e-12: {d < 1e-12}" for k, d in diffs.items()))
 assert all(d < 1e-12 for d in diffs.values())
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The backward pass of one step
+#
+# Backward, a step receives $\delta = \partial L/\partial h_t$ (from the output layer, plus `dhnext` from
+# step $t+1$) and goes back through its four lines. The hard part is $h_{t-1}$: it reaches $h_t$ by
+# **four roads**, through the reset gate, the update gate and the candidate (the three blocks of
+# $m_t = W_h h_{t-1}$), and directly, through $z_t \odot h_{t-1}$. Writing the last line as
+# $h_t = n_t + z_t \odot (h_{t-1} - n_t)$ gives its derivatives with respect to $n_t$, $z_t$ and $h_{t-1}$;
+# then the slopes $1 - n^2$ of tanh and $\sigma(1-\sigma)$ of the sigmoid:
+#
+# $$
+# \begin{aligned}
+# \delta^n &= \delta \odot (1 - z_t) \odot (1 - n_t^2) && \text{into } n\text{'s pre-activation}\\
+# \delta^z &= \delta \odot (h_{t-1} - n_t) \odot z_t \odot (1 - z_t) && \text{into } z\text{'s}\\
+# \delta^r &= \delta^n \odot (m^n_t + b^n_h) \odot r_t \odot (1 - r_t) && \text{into } r\text{'s, through } n\\
+# \frac{\partial L}{\partial a_t} &= \begin{bmatrix}\delta^r\\ \delta^z\\ \delta^n\end{bmatrix}, \qquad
+# \frac{\partial L}{\partial m_t} = \begin{bmatrix}\delta^r\\ \delta^z\\ r_t \odot \delta^n\end{bmatrix}
+# && r \text{ multiplies } m^n \text{, not } a^n\\
+# \frac{\partial L}{\partial h_{t-1}} &= W_h^\top\,\frac{\partial L}{\partial m_t} + z_t \odot \delta
+# && \text{three roads through } W_h\text{, one direct}
+# \end{aligned}
+# $$
+#
+# The weights collect, as in notebook 03, $\frac{\partial L}{\partial m_t} h_{t-1}^\top$ into `dWh0`,
+# $\frac{\partial L}{\partial a_t} x_t^\top$ into `dWx0`, $\frac{\partial L}{\partial a_t}$ into `db0` and
+# $r_t \odot \delta^n$ into `dbhn0`, summed over the steps.
+
+# %% slideshow={"slide_type": "fragment"}
+def gru_step_backward(dh, h_prev, Wh, step):
+    """dL/da_t (3H,1), dL/dm_t (3H,1) and dL/dh_{t-1} (H,1) from dh = dL/dh_t (H,1)."""
+    r, z, n, hn = step
+    dn = dh * (1 - z) * (1 - n**2)                # into n's pre-activation
+    dz = dh * (h_prev - n) * z * (1 - z)          # into z's
+    dr = dn * hn * r * (1 - r)                    # into r's, through n
+    da = np.vstack([dr, dz, dn])
+    dm = np.vstack([dr, dz, r * dn])
+    dh_prev = Wh.T @ dm + z * dh                  # three roads through Wh, one direct
+    return da, dm, dh_prev
+
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Its backward pass follows the same rules as the LSTM's (the library's is commented line by line in
-# `rnn_lib/gru.py`). `rnn_lib.gradcheck_rnn` takes any forward/backward pair with the library's
-# signatures. **Expected:** every relative error below $10^{-6}$, `hprev` included.
+# The check, at step $t = 2$ of the tiny example: for any $\delta$, the gradient of $L = \delta \cdot h_t$
+# with respect to $h_t$ is $\delta$, so a random $\delta$ tests the step alone. **Expected:**
+# $\partial L/\partial h_{t-1}$ agrees with centred differences, maximum relative error below $10^{-7}$
+# (the mark of a correct gradient in float64); leaving out the direct road $z_t \odot \delta$ gives an
+# error above $10^{-2}$, the mark of a wrong one; and all three outputs agree with the library's
+# `rnn_lib.gru.step_backward` to $10^{-12}$.
+
+# %% slideshow={"slide_type": "fragment"}
+t = 2
+a_t = gru_params["Wx0"][:, [inputs[t]]] + gru_params["b0"]
+Wh, bhn, h_before = gru_params["Wh0"], gru_params["bhn0"], hs_gru[t - 1].copy()
+delta = np.random.default_rng(3).normal(0, 1, (H, 1))      # dL/dh_t for L = delta . h_t
+_, step = gru_step(a_t, h_before, Wh, bhn)
+r, z, n, hn = step
+da, dm, dh_prev = gru_step_backward(delta, h_before, Wh, step)
+
+# notebook 03's numerical_gradient (centred differences, eps = 1e-5), as the library has it
+numeric = rnn_lib.gradient_check.numerical_gradient(lambda h: float(np.sum(delta * gru_step(a_t, h, Wh, bhn)[0])),
+                                                    h_before)
+error = rnn_lib.rel_error(dh_prev, numeric).max()
+error_no_direct = rnn_lib.rel_error(dh_prev - z * delta, numeric).max()
+print(f"dL/dh_(t-1): max relative error {error:.0e} (should be below 1e-7); "
+      f"without the direct road: {error_no_direct:.2f}")
+
+# the library's step works in place, on arrays allocated once per chunk; dhnext (0 here) becomes dL/dh_(t-1)
+lib_dh_prev, lib_da_n, lib_dm = np.zeros((H, 1)), np.empty((H, 1)), np.empty((3 * H, 1))
+gru.step_backward(delta.copy(), lib_dh_prev, r, z, n, hn, h_before, Wh.T.copy(), lib_da_n, lib_dm,
+                  tuple(np.empty((H, 1)) for _ in range(4)))
+same = max(max_diff(lib_dh_prev, dh_prev), max_diff(lib_dm, dm), max_diff(lib_da_n, da[2 * H:])) < 1e-12
+print(f"from scratch == rnn_lib.gru.step_backward to 1e-12: {same}")
+assert error < 1e-7 and error_no_direct > 1e-2 and same
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Over a whole chunk, the library's backward pass runs this step from the last character to the first,
+# adding each step's `dhnext` to the output layer's gradient. `rnn_lib.gradcheck_rnn` takes any
+# forward/backward pair with the library's signatures. **Expected:** every relative error below
+# $10^{-6}$, `hprev` included.
 
 # %% slideshow={"slide_type": "fragment"}
 gru_report = rnn_lib.gradcheck_rnn(gru_params, inputs, targets, gru_hprev, forward=gru.forward, backward=gru.backward)
@@ -241,10 +254,10 @@ assert gru_report.max_rel_error < 1e-6
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · A short race: RNN, GRU and LSTM from scratch
 #
-# The same text, the same 500 steps of 16 streams of 50 characters, the same optimiser (Adam,
-# learning rate 0.01), the same seed and 64 hidden units; only the cell differs. Each cell starts from
-# its library default initialisation. A gated cell has more parameters for the same $H$ (three or four
-# blocks of weights) and costs more time per step.
+# The same text, the same 500 steps of 16 streams of 50 characters, the same optimiser (Adam, learning
+# rate 0.01; notebook 04, section 4, optional part), the same seed and 64 hidden units; only the cell
+# differs. Each cell starts from its library default initialisation. A gated cell has more parameters for
+# the same $H$ (three or four blocks of weights) and costs more time per step.
 
 # %% slideshow={"slide_type": "fragment"}
 RACE_STEPS = 500
@@ -281,13 +294,13 @@ _ = ax.legend()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The validation loss of each model after the race, on the first 20,000 held-out characters. A short
 # training run amplifies the last-bit differences of floating-point arithmetic between CPUs, so these
-# digits (the vanilla RNN's most of all) differ from machine to machine; the cell after them checks what
-# does not. **Expected:** after the same number of steps, the GRU lowest on held-out text; the LSTM
-# usually below the vanilla RNN too, and never far above it.
+# digits (the vanilla RNN's most of all) differ from machine to machine; the cell after them prints what
+# holds on every CPU. **Expected:** after the same number of steps, the GRU lowest on held-out text; the
+# LSTM usually below the vanilla RNN too, and never more than 0.15 nats/char above it.
 
 # %% slideshow={"slide_type": "fragment"}
 # NBVAL_IGNORE_OUTPUT
-# (why: a training run; its last digits, and so its losses, differ between CPUs; the next cell checks what holds on every CPU)
+# (why: a training run; its last digits, and so its losses, differ between CPUs; the next cell prints what holds on every CPU)
 race_val = {cell: trainer.validate(max_chars=20_000) for cell, trainer in race.items()}
 for cell in sorted(race_val, key=race_val.get):
     print(f"{cell:>4}: validation {race_val[cell]:.3f} nats/char after {RACE_STEPS} steps")
@@ -300,22 +313,30 @@ print(f"the LSTM not more than 0.15 nats/char above the vanilla RNN: {lstm_minus
 assert gru_lowest and lstm_minus_rnn < 0.15
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Per step, the gates learn faster; but a step costs them more time (the timings above), because they
-# have three or four blocks of weights to the vanilla cell's one. By how much each leads depends on the
-# run: change `seed=0` in the race and run it again. From each of 60 seeds we tried, the GRU stayed
-# lowest; the LSTM's smaller lead over the vanilla RNN held from 55 of them, and from the other 5, one
-# bad stretch of training in a race this short left it behind, by at most 0.11 nats/char. Nor does such
-# a race say where each cell ends up: that takes the long runs of section 3.
+# This is the one comparison of the notebook where nothing but the cell differs. Per step, the gated cells
+# learn faster; but a step costs them more time (the timings above), because they have three or four
+# blocks of weights to the vanilla cell's one. By how much each leads depends on the run: change `seed=0`
+# in the race and run it again. The GRU's lead is the steadier; in a race this short, one bad stretch of
+# training can leave the LSTM a little behind the vanilla RNN. Nor does such a race say where each cell
+# ends up after hours of training: that is what the long runs of section 3 show, with other differences
+# mixed in.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The real comparison
 #
 # Each of the three shipped models, scored on the **whole** validation split (111,539 characters) with
 # `rnn_lib.evaluate`, next to the best n-gram of notebook 11: a 7-gram with discount 0.95, both chosen
-# there on a development split carved from the training text, counted on the whole training split here.
-# The budget is given as steps and characters of text read during training. The wall time is the training
-# time stored in each checkpoint (both runs for the gated cells), measured on a shared 2-core machine:
-# take it as a rough guide only.
+# there on a development split carved from the training text, counted here on the whole training split
+# and scored on the same validation split as the networks. Its loss, printed in the first row, is the
+# number to beat.
+#
+# Before reading which row is better, read what differs between them, besides the cell: the vanilla RNN
+# has $H = 160$ and a sixth of the gated cells' parameters ($H = 256$), Adagrad instead of Adam, chunks of
+# 25 characters instead of 50, and it read more text (the recipes are printed at the start of this
+# notebook). The wall time is the training time stored in each checkpoint, on a shared 2-core machine: a
+# rough guide only. The last two columns give the loss in bits per character (divided by $\ln 2$) and as
+# a **perplexity** $e^{\text{loss}}$: the number of equally likely characters that would leave a model as
+# uncertain as it is on average (65 for uniform guessing).
 
 # %% slideshow={"slide_type": "fragment"}
 ngram = rnn_lib.NGramModel.fit(train_ids, 7, len(vocab), discount=0.95)
@@ -330,11 +351,12 @@ for name, ck in ckpts.items():
 def print_table(rows):
     """One line per model: size, training budget and validation loss on the whole held-out split."""
     print(f"{'model':<29}{'parameters':>12}{'steps':>9}{'characters':>13}{'wall time':>11}{'nats/char':>11}"
-          f"{'bits/char':>11}")
+          f"{'bits/char':>11}{'perplexity':>12}")
     for name, r in rows.items():
         budget = (f"{r['steps']:9,}{r['chars'] / 1e6:11.1f} M{r['seconds'] / 60:8.0f} min" if "steps" in r
                   else f"{'-':>9}{len(train_ids) / 1e6:11.1f} M{'counted':>11}")
-        print(f"{name:<29}{r['size']:12,}{budget}{r['val']:11.3f}{r['val'] / rnn_lib.LN2:11.3f}")
+        print(f"{name:<29}{r['size']:12,}{budget}{r['val']:11.3f}{r['val'] / rnn_lib.LN2:11.3f}"
+              f"{np.exp(r['val']):12.2f}")
     print("(for the 7-gram: stored counts instead of parameters; the training split counted once)")
 
 
@@ -370,13 +392,15 @@ ngram_val = rows["7-gram (notebook 11)"]["val"]
 for name in ("LSTM", "GRU", "vanilla RNN"):
     gap = rows[name]["val"] - ngram_val
     print(f"{name:>11}: {rows[name]['val']:.3f} nats/char on the whole validation split, {abs(gap):.3f} "
-          f"{'below' if gap < 0 else 'above'} the 7-gram's {ngram_val:.3f}")
+          f"{'below' if gap < 0 else 'above'} the 7-gram's {ngram_val:.3f} (perplexity {np.exp(rows[name]['val']):.2f} "
+          f"against {np.exp(ngram_val):.2f})")
 assert rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"] and rows["LSTM"]["val"] > ngram_val
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Not with this recipe.** After 20,000 steps (32 million characters read; the wall time is in the table),
 # the LSTM is the best of the three networks and far ahead of the vanilla RNN, but still behind the counting
-# baseline on the whole validation split. The GRU is close behind the LSTM.
+# baseline on the whole validation split: on average it is as uncertain about the next character as a
+# choice among about 5.0 equally likely ones, the 7-gram as among 4.6. The GRU is close behind the LSTM.
 #
 # Within what budget? Not at any point of training either: each model's first point below the 7-gram on
 # the same 20,000 characters (the dashed line of the learning curves), if any.
@@ -401,7 +425,8 @@ assert not any(v < ngram_20k for ck in ckpts.values() for v in ck.history.val_na
 # training loss is the mean over their last 1,000 training steps (recorded in the history); for the
 # 7-gram, its loss on a block of the training split as long as the validation split. The best periodic
 # validation point of each network is printed too. **Expected:** the LSTM's gap more than twice the
-# vanilla RNN's, close to the 7-gram's, and its periodic validation best long before the end of training.
+# vanilla RNN's, close to the 7-gram's, and its periodic validation best long before the end of training;
+# the GRU's gap smaller than the LSTM's, with a higher training loss and a higher validation loss.
 
 # %% slideshow={"slide_type": "fragment"}
 ngram_train = ngram.log_loss(train_ids[:len(val_ids)])
@@ -417,21 +442,29 @@ for name, ck in ckpts.items():
 gaps["7-gram"] = ngram_val - ngram_train
 print(f"{'7-gram':<13}{ngram_train:10.3f}{ngram_val:12.3f}{gaps['7-gram']:7.3f}")
 best_lstm_step = ckpts["LSTM"].history.val_step[int(np.argmin(ckpts["LSTM"].history.val_nats))]
+gru_train, lstm_train = (rows[name]["val"] - gaps[name] for name in ("GRU", "LSTM"))
 assert gaps["LSTM"] > 2 * gaps["vanilla RNN"] and abs(gaps["LSTM"] - gaps["7-gram"]) < 0.1
 assert best_lstm_step < ckpts["LSTM"].step / 2
+assert gaps["GRU"] < gaps["LSTM"] and gru_train > lstm_train and rows["GRU"]["val"] > rows["LSTM"]["val"]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With 346,433 parameters and one million training characters, the LSTM learns the training text far
-# better than new text: after a few thousand steps, more training mostly memorises. (The GRU's gap is
-# smaller, but not because it generalises better: the loss spike near step 14,000 in the learning curves
-# set it back, and it ends less well fitted and no better on new text.) The 7-gram memorises too, by
-# construction, and its smoothing was tuned on a development split; the networks ran once, with a fixed
-# recipe, no regularisation and no early stopping. Dropout between layers (Zaremba,
+# better than new text: its periodic validation loss (on the first 20,000 held-out characters) was best
+# at step 6,000 of 20,000, and after that more training mostly memorised. Only the LSTM's gap is more than
+# twice the vanilla RNN's. The GRU's (0.222) is close to the RNN's (0.197) and half the LSTM's, but not
+# because it generalises better: it fits its training text less well (1.403 against 1.159 nats/char) and
+# ends no better on new text. The 7-gram
+# memorises too, by construction, and its smoothing was tuned on a development split; the networks ran
+# once, with a fixed recipe, no regularisation and no early stopping. Dropout between layers (Zaremba,
 # Sutskever and Vinyals, 2014), a smaller model, stopping at the best validation point, or simply more
 # text are the usual remedies. On larger corpora, character-level LSTMs do beat n-gram models clearly
-# (Karpathy, Johnson and Fei-Fei, 2015). What this table does show is the cell: at the same size and
-# recipe the gated networks are far ahead of the vanilla RNN, in fewer steps. Section 4 changes the
-# recipe: dropout, and a learning rate that decays.
+# (Karpathy, Johnson and Fei-Fei, 2015).
+#
+# What does the table say about the cells? Less than it seems. The gated networks are far ahead of the
+# vanilla RNN here, but they are also larger and trained with Adam on longer chunks: the table cannot tell
+# how much of their lead is the cell's. The race of section 2 can, because there only the cell differed:
+# after the same steps, the GRU ended lowest and the LSTM close to the vanilla RNN or below it. Section 4
+# keeps the LSTM cell and changes the recipe: dropout, and a learning rate that decays.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Beating the n-gram
@@ -442,12 +475,13 @@ assert best_lstm_step < ckpts["LSTM"].step / 2
 # - **dropout** on each layer's output (Zaremba, Sutskever and Vinyals, 2014), derived and checked next;
 # - a learning rate that **decays along a cosine** over the whole run, instead of two constant stages;
 # - **two layers** of 256 units (dropout lets a larger model train without memorising more), with the
-#   forget-gate biases starting at 0 (notebook 12, section 2) and 64 streams of 50 characters per step;
+#   forget-gate biases starting at 0 instead of the library's default 1 (notebook 12, section 2; how that
+#   choice was made is a caveat, below the learning curve) and 64 streams of 50 characters per step;
 # - **two threads** (`TrainConfig(threads=2)`): each of the machine's two cores computes the gradient of half
 #   of the streams, and the two halves are averaged into one update.
 #
-# The goal: below **1.516 nats/char** on the whole validation split, a margin below the 7-gram, within
-# **15 minutes** of training on a 2-core CPU.
+# The goal: below the 7-gram's loss on the whole validation split (the first row of the table of
+# section 3) within **15 minutes** of training on a 2-core CPU.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Dropout, derived
@@ -468,28 +502,33 @@ assert best_lstm_step < ckpts["LSTM"].step / 2
 #   A dropped unit passes nothing up and gets no gradient from above.
 #
 # `rnn_lib.lstm` draws `u = rng.random((L, T, B, H))` and keeps a unit where `u >= p`. The same mask from
-# scratch, on the tiny model of notebook 12 (recalled above; $L = 1$ layer, $B = 1$ stream), applied to the states of
-# `lstm_forward`: dropout changes no state, only what the output layer sees. **Expected:** the loss equals
-# that of `lstm.forward(..., dropout=p, rng=np.random.default_rng(seed))` with the same seed, to $10^{-12}$.
+# scratch, on the tiny model of notebook 12 (recalled above; $L = 1$ layer, $B = 1$ stream), applied to the
+# states $h_t$ of its forward pass without dropout: dropout changes no state, only what the output layer
+# sees. **Expected:** the loss equals that of `lstm.forward(..., dropout=p, rng=np.random.default_rng(seed))`
+# with the same seed, to $10^{-12}$.
 
 # %% slideshow={"slide_type": "fragment"}
 P_DROP, DROP_SEED = 0.3, 6
 draws = np.random.default_rng(DROP_SEED).random((1, T, 1, H))   # (L, T, B, H), as the library draws them
 mask = (draws >= P_DROP) / (1 - P_DROP)                        # 0, or 1/(1 - p) for a kept unit
+states = cache["hs"][0, 1:, 0]                                 # (T, H): h_t of the run without dropout
 loss_drop = 0.0
 for t in range(T):
-    y = params["Why"] @ (mask[0, t].T * cache["hs"][t]) + params["by"]   # the output layer sees m_t * h_t
+    h_t = states[t][:, None]                                   # (H, 1)
+    y = params["Why"] @ (mask[0, t].T * h_t) + params["by"]      # the output layer sees m_t * h_t
     loss_drop += np.log(np.exp(y).sum()) - y[targets[t], 0]
 lib_drop = lstm.forward(params, inputs, hprev, dropout=P_DROP, rng=np.random.default_rng(DROP_SEED))
 print(f"mask, one row per step:\n{mask[0, :, 0]}")
 print(f"loss {loss_drop:.4f} nats with this mask, {loss:.4f} without; from scratch == rnn_lib.lstm to 1e-12: "
       f"{abs(loss_drop - lstm.cross_entropy(lib_drop, targets)) < 1e-12}")
 assert abs(loss_drop - lstm.cross_entropy(lib_drop, targets)) < 1e-12
-assert np.array_equal(lib_drop["masks"], mask) and max_diff(lib_drop["hs"], lstm.forward(params, inputs, hprev)["hs"]) == 0
+assert np.array_equal(lib_drop["masks"], mask) and max_diff(lib_drop["hs"], cache["hs"]) == 0
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The scaled mask keeps the expected value whatever $p$. **Expected:** over $10^6$ draws, the fraction of
-# zeros within 0.003 of $p$ and the mean within 0.005 of 1 (the mask's variance is $p/(1-p)$, so the
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: the mask's average, and the gradient with the mask held fixed
+#
+# First, the scaled mask keeps the expected value whatever $p$. **Expected:** over $10^6$ draws, the
+# fraction of zeros within 0.003 of $p$ and the mean within 0.005 of 1 (the mask's variance is $p/(1-p)$, so the
 # standard error of the mean is $\sqrt{p/(1-p)}/1000$, at most 0.001 for these $p$).
 
 # %% slideshow={"slide_type": "fragment"}
@@ -499,15 +538,14 @@ for p_drop in (0.15, 0.3, 0.5):
           f"mean of the mask {m.mean():.4f}")
     assert abs(np.mean(m == 0) - p_drop) < 0.003 and abs(m.mean() - 1) < 0.005
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The gradient, with the mask held fixed
-#
-# With fresh masks at every call the loss is a random function, and finite differences would measure the
-# noise. So `f` creates the Generator again with the same seed at each call: every nudged loss uses the same
-# mask, and `lstm.backward` reads it from the cache. `rnn_lib.gradcheck` on all parameters and `hprev`, as in
-# notebook 12, section 6. **Expected:** you should see errors below $10^{-6}$; we assert the median below $10^{-6}$ and
-# the largest below $10^{-4}$, because a unit dropped at most steps leaves tiny gradient entries, whose
-# centred differences lose relative precision.
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Second, the gradient. With fresh masks at every call the loss is a random function, and finite
+# differences would measure the noise. So `f` creates the Generator again with the same seed at each call:
+# every nudged loss uses the same mask, and `lstm.backward` reads it from the cache. `rnn_lib.gradcheck` on
+# all parameters and `hprev`, as in notebook 12, section 6. **Expected:** the median relative error of each
+# array below $10^{-6}$ and the largest below $10^{-4}$. Most errors are far smaller, but a unit dropped at
+# most steps leaves tiny gradient
+# entries, whose centred differences lose relative precision.
 
 # %% slideshow={"slide_type": "fragment"}
 def loss_and_grads_dropout(arrays):
@@ -527,30 +565,29 @@ assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_r
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The model and its command
 #
-# The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by one command (from the repository
-# root). With `--eval-chars 0` each validation pass of the run (every 300 steps)
-# covers the **whole** held-out split, so its learning curve compares directly with the 7-gram. As at
-# the start of this notebook, the cell checks that the checkpoint is what its command makes: the steps, and every option of
-# the command found in the stored configuration (whose `learning_rate` is the peak of the schedule).
+# The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by the one command printed below,
+# run from the repository root: about 13 minutes on a 2-core CPU (the run's own wall time is printed in
+# the learning curve's section). Run it yourself to make the model again. With `--eval-chars 0` each
+# validation pass of the run (every 300 steps) covers the **whole** held-out split, so its learning curve
+# compares directly with the 7-gram. Its stored configuration keeps every setting; its `learning_rate`
+# is the peak of the schedule.
 
 # %% slideshow={"slide_type": "fragment"}
 DEEP = "LSTM 2x256 (dropout, decay)"
-COMMANDS[DEEP] = [["python", "-m", "rnn_lib", "train", "--cell", "lstm", "--layers", "2", "--hidden-size", "256",
-                   "--batch-size", "64", "--seq-length", "50", "--optimizer", "adam", "--learning-rate", "0.004",
-                   "--lr-decay-steps", "4200", "--min-learning-rate", "0.00001", "--dropout", "0.15",
-                   "--forget-bias", "0", "--threads", "2", "--steps", "4200", "--eval-every", "300",
-                   "--eval-chars", "0", "--sample-every", "1000", "--no-progress",
-                   "--checkpoint", "checkpoints/shakespeare_lstm_2x256.npz"]]
-deep = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint("shakespeare_lstm_2x256.npz"))
+DEEP_COMMAND = r"""python -m rnn_lib train --cell lstm --layers 2 --hidden-size 256 --batch-size 64 \
+    --seq-length 50 --optimizer adam --learning-rate 0.004 --lr-decay-steps 4200 \
+    --min-learning-rate 0.00001 --dropout 0.15 --forget-bias 0 --threads 2 --steps 4200 \
+    --eval-every 300 --eval-chars 0 --sample-every 1000 --no-progress \
+    --checkpoint checkpoints/shakespeare_lstm_2x256.npz"""
+print(DEEP_COMMAND)
+DEEP_FILE = "shakespeare_lstm_2x256.npz"
+deep = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(DEEP_FILE))
 deep_config = deep.config
 print(f"{deep_config.layers} layers of {deep_config.hidden_size} LSTM units, "
       f"{sum(p.size for p in deep.params.values()):,} parameters ({deep_config.dtype}); {deep.step:,} steps of "
       f"{deep_config.batch_size} x {deep_config.seq_length} characters on {deep_config.threads} threads")
 print(f"dropout {deep_config.dropout}, forget bias {deep_config.forget_bias:g}, {deep_config.optimizer} from "
       f"{deep_config.learning_rate} down to {deep_config.min_learning_rate:g} over {deep_config.lr_decay_steps:,} steps")
-command = COMMANDS[DEEP][0]
-check_commands(deep, COMMANDS[DEEP])     # every option of the command is in the configuration, as above
-assert option(command, "--learning-rate") == str(deep_config.learning_rate)       # stored: the peak
 assert abs(deep_config.learning_rate_at(deep.step - 1) - deep_config.min_learning_rate) < 1e-8  # the last update's
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -575,7 +612,7 @@ assert abs(rates[len(rates) // 2] - (deep_config.learning_rate + deep_config.min
 
 # %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(9, 4))
-_ = ax.plot(sched_steps + 1, rates, color="tab:purple")
+_ = ax.plot(sched_steps + 1, rates, color="tab:brown")
 _ = ax.set(xlabel="update", ylabel="Adam learning rate", title=f"Cosine decay over {len(rates):,} updates")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -584,28 +621,27 @@ _ = ax.set(xlabel="update", ylabel="Adam learning rate", title=f"Cosine decay ov
 # Every 300 steps the run scored its model on the whole validation split; `val_seconds` is the wall time of
 # training up to that point, the earlier validation passes included, on a shared 2-core machine. The final
 # model is scored here once more with `rnn_lib.evaluate`, the function the run used (a few seconds: done
-# once, the value reused below). **Expected:** the first point below 1.516 well within 15 minutes, and the
-# final loss below the goal and the 7-gram.
+# once, the value reused below). **Expected:** the first point below the 7-gram well within 15 minutes, and
+# the final loss more than 0.05 nats/char below the 7-gram's.
 
 # %% slideshow={"slide_type": "fragment"}
-GOAL = 1.516   # the goal: a margin below the 7-gram's loss on the whole validation split
 deep_val = rnn_lib.evaluate(deep.params, val_ids)
 hist = deep.history
 chars_per_step = deep_config.batch_size * deep_config.seq_length
 assert hist.val_step[-1] == deep.step and abs(hist.val_nats[-1] - deep_val) < 1e-5   # the run's last point
 print(f"{DEEP}: {deep_val:.3f} nats/char on the whole validation split after {deep.step:,} steps "
       f"({deep.step * chars_per_step / 1e6:.1f} million characters, {deep.state['seconds'] / 60:.1f} minutes)")
-crossing = {}
-for label, level in (("the 7-gram", ngram_val), ("the goal", GOAL)):
-    k = next(k for k, v in enumerate(hist.val_nats) if v < level)
-    crossing[label] = hist.val_seconds[k] / 60
-    print(f"first below {label} ({level:.3f}): at step {hist.val_step[k]:,}, {hist.val_step[k] * chars_per_step / 1e6:.1f} "
-          f"million characters, {crossing[label]:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
-assert crossing["the goal"] < 15 and deep_val < GOAL and deep_val < ngram_val
+print(f"{ngram_val - deep_val:.3f} nats/char below the 7-gram's {ngram_val:.3f} (perplexity {np.exp(deep_val):.2f} "
+      f"against {np.exp(ngram_val):.2f})")
+k = next(k for k, v in enumerate(hist.val_nats) if v < ngram_val)
+crossing = hist.val_seconds[k] / 60
+print(f"first below the 7-gram: at step {hist.val_step[k]:,}, {hist.val_step[k] * chars_per_step / 1e6:.1f} "
+      f"million characters, {crossing:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
+assert crossing < 15 and deep_val < ngram_val - 0.05
 
 # %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(10, 5))
-_ = ax.plot(np.array(hist.val_seconds) / 60, hist.val_nats, "o-", color="tab:red", label=DEEP)
+_ = ax.plot(np.array(hist.val_seconds) / 60, hist.val_nats, "o-", color="tab:purple", label=DEEP)
 _ = ax.axhline(ngram_val, color="k", ls="--", lw=1.5, label="7-gram (whole split)")
 _ = ax.axvline(15, color="tab:gray", ls=":", lw=1.5, label="15 minutes")
 _ = ax.set(xlabel="minutes of training (2 cores)", ylabel="validation loss (nats/char, whole split)", xlim=(0, 16),
@@ -613,10 +649,19 @@ _ = ax.set(xlabel="minutes of training (2 cores)", ylabel="validation loss (nats
 _ = ax.legend(loc="upper right")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Yes.** The 2-layer model is below the 7-gram and the goal at the pass of step 1,800, after 5.3 minutes of
-# training (5.8 million characters read), and keeps improving, more and more slowly as its learning rate
-# decays, to 1.469 nats/char after 12.6 minutes. One run with one seed, timed on a shared machine: take the
-# minutes as a guide, the order of magnitude as the result.
+# **Yes.** The 2-layer model is below the 7-gram at the pass of step 1,800, after 5.3 minutes of training
+# (5.8 million characters read), and keeps improving, more and more slowly as its learning rate decays, to
+# 1.469 nats/char after 12.6 minutes, 0.053 below the 7-gram. One run with one seed, timed on a shared
+# machine: take the minutes as a guide, the order of magnitude as the result.
+#
+# **A caveat: one choice made on the validation split.** The 7-gram's order and discount were chosen on a
+# development split; this model's recipe was not. Its forget-gate biases start at 0, not 1, because of one
+# short probe run before it: a cheaper setup (the same two layers of 256, but 32 streams per step, a
+# constant learning rate of 0.002, no dropout, 500 steps, one seed), trained from each bias and scored on
+# this same validation split, where bias 0 came out lower. A choice made by looking at the validation split
+# flatters the number that split then reports: one choice between two values, a little, by an amount not
+# measured here. Read the margin over the 7-gram as slightly optimistic; a strict comparison would choose on
+# notebook 11's development split and score on the validation split once.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Less memorising
@@ -661,7 +706,8 @@ assert deep_val < ngram_val < rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["v
 # The new LSTM is the only network below the 7-gram, after fewer characters (13.4 million) and less wall time
 # (13 minutes, on two cores) than either one-layer gated model; the order of the others is unchanged. The
 # cell is the one of section 3; the recipe (dropout, the schedule, a second layer, forget-gate biases from 0)
-# made the difference.
+# made the difference. Which of its four changes mattered most, this one run cannot say: that would take a
+# run without each of them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Samples at the same seed and prime
@@ -678,32 +724,65 @@ ngram_out = ngram.sample(200, np.random.default_rng(0), prime_ids=vocab.encode(P
 print(f"--- 7-gram ---\n{PRIME}{vocab.decode(ngram_out)}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The commands
+# ### Optional: the commands
 #
-# Every row of the table can be made again from the repository root;
+# Every row of the table can be made again from the repository root (a `--resume` run continues the
+# checkpoint of the run before it, with a new learning rate);
 # `python -m rnn_lib evaluate --checkpoint ...` scores a checkpoint on its validation split.
 
 # %% slideshow={"slide_type": "fragment"}
+def gated(cell):
+    file = f"checkpoints/shakespeare_{cell}.npz"
+    return [rf"""python -m rnn_lib train --cell {cell} --hidden-size 256 --batch-size 32 --seq-length 50 \
+    --optimizer adam --learning-rate 0.005 --lr-decay-steps 0 --steps 16000 --sample-every 4000 \
+    --checkpoint {file}""",
+            rf"""python -m rnn_lib train --checkpoint {file} --resume --learning-rate 0.0005 --steps 4000"""]
+
+
+COMMANDS = {"vanilla RNN": [r"""python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 --lr-decay-steps 0 \
+    --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz"""],
+            "GRU": gated("gru"), "LSTM": gated("lstm"), DEEP: [DEEP_COMMAND]}
 for name, commands in COMMANDS.items():
-    print(f"{name}:\n" + "\n".join(f"  {' '.join(command)}" for command in commands))
+    print(f"{name}:\n" + "\n".join(commands))
 print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook 11, section 5)")
+
+# %% slideshow={"slide_type": "skip"}
+# each shipped checkpoint is what its commands make: the total of their steps, and the configuration that
+# the command line builds from them (a --resume run changes only the learning rate)
+assert all(
+    ck.step == sum(a.steps for a in args) and ck.vocab.chars == vocab.chars
+    and all(a.checkpoint.name == file and a.resume == (k > 0) for k, a in enumerate(args))
+    and ck.config == rnn_lib.TrainConfig.from_dict(
+        {**cli.train_config(args[0]).to_dict(), "learning_rate": args[-1].learning_rate})
+    for ck, file, args in (
+        ({**ckpts, DEEP: deep}[name], {**SHIPPED, DEEP: DEEP_FILE}[name],
+         [cli.build_parser().parse_args(command.replace("\\\n", " ").split()[3:]) for command in commands])
+        for name, commands in COMMANDS.items()))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The GRU merges cell and state: $h_t = (1 - z) \odot n + z \odot h_{t-1}$; $z$ is its forget gate. Its
-#   forward pass from scratch agrees with `rnn_lib.gru`, and its gradients pass the same check as the LSTM's.
-# - In a short race with the same steps, optimiser and size, the GRU ends lowest on held-out text and the
-#   LSTM never far above the vanilla RNN; each step of a gated cell costs more time.
-# - Trained for 20,000 steps with Adam, the one-layer LSTM and GRU beat the vanilla RNN by a wide margin but
-#   **not** the tuned 7-gram: with 350,000 parameters on a million characters and no regularisation, they
-#   memorise (a training/validation gap more than twice the vanilla RNN's).
+#   forward pass from scratch agrees with `rnn_lib.gru`. Backward, $h_{t-1}$ gets its gradient along four
+#   roads, $W_h^\top \partial L/\partial m_t + z_t \odot \delta$: three through the gates and the candidate,
+#   one direct; the step checks against finite differences and the library, and the whole backward pass
+#   passes the same check as the LSTM's.
+# - In a short race where only the cell differs (the same steps, optimiser and $H$), the GRU ends lowest on
+#   held-out text and the LSTM never far above the vanilla RNN; each step of a gated cell costs more time.
+# - Trained for 20,000 steps with Adam, the one-layer LSTM and GRU beat the vanilla RNN (which is also
+#   smaller, trained with Adagrad on shorter chunks) by a wide margin but **not** the tuned 7-gram. The
+#   LSTM, with 346,433 parameters on a million characters and no regularisation, memorises: its
+#   training/validation gap is more than twice the vanilla RNN's. The GRU's gap is small, but it fits its
+#   training text less well and ends no better on new text.
+# - Perplexity $e^{\text{loss}}$ turns nats per character into a number of equally likely choices: about 5
+#   for the one-layer LSTM, 4.6 for the 7-gram, 65 for uniform guessing.
 # - Inverted dropout multiplies each layer's output on its way up by a mask of zeros and $1/(1-p)$ (expected
 #   value 1); the recurrence and the cell are never dropped, and backward the same mask multiplies the
 #   gradient. A cosine schedule lowers the learning rate smoothly from its peak to a minimum.
-# - With both (dropout 0.15), two layers of 256 units, forget biases from 0 and two threads, the LSTM gets
-#   below the 7-gram and the goal of 1.516 nats/char on the whole validation split within 15 minutes of
-#   training, with a smaller training/validation gap than the one-layer LSTM's.
+# - With both (dropout 0.15), two layers of 256 units, forget biases from 0 and two threads, the shipped
+#   2-layer LSTM gets below the 7-gram on the whole validation split within 15 minutes of training, with a
+#   smaller training/validation gap than the one-layer LSTM's. Its forget-bias setting was chosen by a
+#   short probe scored on the validation split, which makes its margin slightly optimistic.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
@@ -717,6 +796,8 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #    section 4 create the Generator again, with the same seed, inside `f`?
 # 5. Why does the 2-layer model of section 4 start its forget-gate biases at 0, when `rnn_lib.lstm`'s
 #    default is 1?
+# 6. In the GRU's backward pass, by which roads does $h_{t-1}$ get its gradient, and which one involves no
+#    weight matrix? What would a value of $z$ near 1 do to that road?
 #
 # <details>
 # <summary>Answers</summary>
@@ -734,9 +815,14 @@ print("7-gram: rnn_lib.NGramModel.fit(train_ids, 7, 65, discount=0.95) (notebook
 #    above sees inputs of the same size while training and at evaluation, where no mask is used. Without
 #    the same seed, every call of `f` would draw new masks, the nudged losses would differ by the change of
 #    mask far more than by the nudge, and the check would fail even for a correct backward pass.
-# 5. A default is not a law: the probe quoted in notebook 12 (section 2) trained this 2-layer model with
-#    Adam for 500 steps from both and found a lower validation loss from bias 0. Such defaults are worth
-#    measuring on your own problem.
+# 5. A default is not a law. A short probe (section 4: a smaller, cheaper setup of a 2-layer LSTM of the
+#    same size, 500 steps from each bias, one seed) ended lower from bias 0. But it was scored on the
+#    validation split, the same text the final table reports on: a fair comparison with the 7-gram would
+#    make that choice on a development split, as notebook 11 chose the n-gram's order and discount.
+# 6. Four: through the reset gate, the update gate and the candidate (the three blocks of $m_t = W_h h_{t-1}$,
+#    so $W_h^\top \partial L/\partial m_t$), and directly, $z_t \odot \delta$, from $z_t \odot h_{t-1}$ in the last
+#    line. The direct road has no weight matrix and no tanh slope; with $z$ near 1 it passes $\delta$ back
+#    almost unchanged: the GRU's additive memory.
 #
 # </details>
 
