@@ -226,9 +226,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **The loss** over a chunk of $T$ steps is the cross-entropy of the character that really came next:
 #
-# $$ L = -\sum_{t=1}^{T} \log p_{t,\,\text{target}_t}. $$
+# $$ L = -\sum_{t=0}^{T-1} \ln p_{t,\,\text{target}_t}. $$
 #
-# We report it per character: $L/T$ in *nats*, or divided by $\ln 2$ in *bits*. A model that
+# As in the code, the steps are numbered $t = 0, \dots, T-1$, and $\ln$ is the natural logarithm
+# (`np.log`), as everywhere in the series. We report the loss per character: $L/T$ in *nats*, or divided by $\ln 2$ in *bits*. A model that
 # guesses uniformly among $V$ characters scores $\ln V$ nats per character. Training lowers $L$ by
 # gradient descent, with the gradients computed backwards through the $T$ steps.
 
@@ -375,7 +376,7 @@ assert len(sample) == 400
 #    10,400 + 25,600 + 10,400 + 160 + 65 = 46,625 numbers, the count printed above.
 # 3. $1.5 / \ln 2 \approx 2.164$ bits per character.
 # 4. With weights of size 0.01 every score $y$ is close to 0, so each of the 4 characters gets
-#    probability close to 1/4, and each of the 4 steps costs about $-\log(1/4) = \ln 4$.
+#    probability close to 1/4, and each of the 4 steps costs about $-\ln(1/4) = \ln 4$.
 #
 # </details>
 

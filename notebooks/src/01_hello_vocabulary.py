@@ -420,7 +420,7 @@ assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 #
 # `rnn_lib.forward` runs the same recurrence (with the column look-up, and one matrix product for
 # the outputs of all steps) and `rnn_lib.cross_entropy` adds up the terms;
-# `rnn_lib.loss_and_grads_reference` is the plain per-step version the library is tested against.
+# `rnn_lib.loss_and_grads_reference` is a plain per-step version that follows the gist line by line.
 # Same parameters and inputs, so we expect hidden states, probabilities and loss to agree with ours
 # to within 1e-12.
 
@@ -565,6 +565,7 @@ assert np.all(np.abs(mean_loss[2:] - uniform_loss) < 0.01)
 assert abs(mean_loss[2] - mean_loss[3]) < 3 * std_error[2]  # 0.1 vs 0.01: a difference within the noise
 assert worst_at_001 < 2e-3 and 5e-5 < largest_deviation[3] < 4e-4
 assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in section 7
+assert loss > uniform_loss  # ... which scored worse than the uniform guess
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Large random weights make a **confident** network, and on average confidence without knowledge
@@ -593,10 +594,13 @@ assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in se
 #
 # The price is that $W_{hh}$ is tiny as well. Sending a gradient one step back in time multiplies it
 # by $W_{hh}^\top$ (and by slopes $\tanh' \le 1$), so $k$ steps back it is at most $\sigma^k$ of its
-# size, where $\sigma$ is the largest singular value of $W_{hh}$ (notebook 03 derives this).
+# size, where $\sigma$ is the **largest singular value** of $W_{hh}$: the most the matrix can stretch a
+# vector, $\lVert W_{hh} v \rVert \le \sigma \lVert v \rVert$ for every $v$ (numpy: `np.linalg.norm(W, 2)`).
+# Notebook 03 (section 8) derives the bound.
 #
 # **Expected:** for section 5's seed at scale 0.01, every $|h_t|$ is below 0.05, and $\sigma$ is far
-# below 1, both here ($H = 3$) and at the gist's size ($H = 100$, $V = 65$).
+# below 1, both here ($H = 3$) and at the gist's size ($H = 100$, $V = 65$); no random vector is
+# stretched by more than $\sigma$.
 
 # %%
 small = rnn_lib.init_params(V, H, np.random.default_rng(SEED), scale=0.01)
@@ -606,6 +610,11 @@ sigma = {"H = 3": np.linalg.norm(small["Whh"], 2), "H = 100": np.linalg.norm(gis
 print(f"scale 0.01: largest |h_t| = {small_h_max:.4f}, so every tanh' = 1 - h_t^2 >= {1 - small_h_max**2:.4f}")
 for name, sig in sigma.items():
     print(f"{name:>7}: largest singular value of Whh = {sig:.4f};  10 steps back: at most {sig**10:.1e} of the gradient")
+directions = np.random.default_rng(0).normal(size=(H, 1000))  # 1000 random vectors v, one per column
+stretch = np.linalg.norm(small["Whh"] @ directions, axis=0) / np.linalg.norm(directions, axis=0)
+print(f"H = 3: largest |Whh v| / |v| over 1000 random v = {stretch.max():.4f}, at most sigma: "
+      f"{stretch.max() <= sigma['H = 3'] * (1 + 1e-12)}")
+assert stretch.max() <= sigma["H = 3"] * (1 + 1e-12)
 assert small_h_max < 0.05
 assert all(sig < 0.25 for sig in sigma.values())
 

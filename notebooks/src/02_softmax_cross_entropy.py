@@ -186,7 +186,7 @@ check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident mod
 # fail, and tells us nothing about whether the maths is right. The real check is the third way,
 # centred finite differences of the loss itself, which know nothing of the formula.
 # **Expected:** with $\varepsilon = 10^{-5}$ their error is of order $\varepsilon^2$, so they agree
-# with the formula to a relative error below $10^{-9}$.
+# with the formula to a relative error (defined just below) under $10^{-9}$.
 
 # %%
 def loss_of(y, target):
@@ -214,19 +214,45 @@ print("char    formula    gist's lines    finite differences")
 for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
     print(f" '{ch}'   {a:+.6f}     {b:+.6f}        {c:+.6f}")
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How close is close enough: the relative error
+#
+# Two gradients $a$ (analytic) and $n$ (numerical) are compared entry by entry by their **relative
+# error**, the difference measured against the size of the numbers:
+#
+# $$\operatorname{rel\_error}(a, n) = \frac{|a - n|}{\max\big(10^{-8},\ |a| + |n|\big)}$$
+#
+# It does not depend on the scale of the loss, and the floor $10^{-8}$ keeps it finite where both
+# entries are 0. The rule of thumb of Stanford's CS231n course: **below $10^{-7}$ means the two
+# agree**; around $10^{-2}$ or above, one of them is wrong; two entries of opposite sign give exactly 1.
+# `rnn_lib.rel_error` is the same function (notebook 03 uses it for the whole
+# network). **Expected:** ours equals the library's on a few pairs.
+
+# %%
+def rel_error(a, b):
+    """Entrywise |a - b| / max(1e-8, |a| + |b|)."""
+    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+
+
+pairs = [(1.0, 1.0 + 1e-9), (0.5, -0.5), (0.0, 0.0), (2.0, 1.0)]
+for a, b in pairs:
+    print(f"a = {a:+.9f}, n = {b:+.9f}:  relative error {rel_error(a, b):.1e}")
+assert all(rel_error(a, b) == rnn_lib.rel_error(a, b) for a, b in pairs)
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The largest relative errors (`rnn_lib.rel_error`). The first is 0 by construction. The last digits of
-# a finite-difference error depend on how the CPU rounds `exp`, so they vary from machine to machine;
-# the bound holds on all of them. To show that the finite differences can catch a mistake,
-# the last line compares them with $p$ alone, the gradient you would get without `dy[targets[t]] -= 1`.
-# **Expected:** that one misses by a relative error above 0.5.
+# Now the largest relative errors of our three gradients. The first is 0 by construction. Here we
+# expect much better than the rule of thumb: the loss is a short formula, so the finite differences
+# agree with it to below $10^{-9}$. The last digits of a finite-difference error depend on how the
+# CPU rounds `exp`, so they vary from machine to machine; the bound holds on all of them. To show that
+# the finite differences can catch a mistake, the last line compares them with $p$ alone, the gradient
+# you would get without `dy[targets[t]] -= 1`. **Expected:** that one misses by a relative error above 0.5.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
-err_gist = rnn_lib.rel_error(grad_formula, dy).max()
-err_numeric = rnn_lib.rel_error(grad_formula, grad_numeric).max()
-err_without_minus_one = rnn_lib.rel_error(p, grad_numeric).max()
+err_gist = rel_error(grad_formula, dy).max()
+err_numeric = rel_error(grad_formula, grad_numeric).max()
+err_without_minus_one = rel_error(p, grad_numeric).max()
 print(f"formula vs gist: {err_gist:.1e}    formula vs finite differences: {err_numeric:.1e}")
 print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
 assert err_numeric < 1e-9 and err_without_minus_one > 0.5
@@ -319,7 +345,8 @@ assert 0 < sweep_loss[0] - asymptote[0] < 1e-3 and np.all(sweep_loss > asymptote
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the loss, and dashed the straight line of slope $-1$ it approaches on the left. Right: the
-# gradient on the target, $p_e - 1$, and on one other character, $p_l$; the dashed line marks $-1$.
+# gradient on the target, $p_e - 1$ (orange, the target's colour throughout the series), and on one
+# other character, $p_l$; the dashed line marks $-1$.
 
 # %%
 fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(13, 5))
@@ -330,11 +357,11 @@ _ = ax_loss.plot(y[target], loss, "o", color="black", ms=9, label=f"our logits (
 ax_loss.set(xlabel=r"logit of the target, $y_e$", ylabel="loss L (nats)", ylim=(-0.5, 8.5),
             title="loss falls as $y_e$ rises")
 _ = ax_loss.legend(loc="upper right")
-_ = ax_grad.plot(sweep, sweep_grad[:, target], color="tab:green",
+_ = ax_grad.plot(sweep, sweep_grad[:, target], color="tab:orange",
                  label=r"target: $\partial L/\partial y_e = p_e - 1$")
 _ = ax_grad.plot(sweep, sweep_grad[:, l_id], color="tab:red", label=r"other: $\partial L/\partial y_l = p_l$")
 _ = ax_grad.axhline(0, color="black", lw=1)
-_ = ax_grad.axhline(-1, color="tab:green", lw=1, ls="--")
+_ = ax_grad.axhline(-1, color="tab:orange", lw=1, ls="--")
 ax_grad.set(xlabel=r"logit of the target, $y_e$", ylabel="gradient", ylim=(-1.1, 1.1),
             title="both shrink to 0 once the model is right")
 _ = ax_grad.legend(loc="upper right")
@@ -434,6 +461,12 @@ assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 # \quad\text{at every step, independently.}$$
 #
 # The gist does this inside its backward loop, one $t$ at a time; with a `(T, V)` array it is one line.
+#
+# **A change of layout.** Until now a step's logits were one vector; notebook 01 wrote them as a column
+# $(V, 1)$, like the gist. From here on we stack the $T$ steps as the **rows** of one array: row $t$ of
+# $Y$, shape $(T, V)$, holds $y_t$, and likewise for $P$ and $\partial L/\partial Y$. Rows suit numpy:
+# `softmax` works along the last axis, and `P[rows, targets]` picks each step's target in one go. The
+# maths is unchanged; only the arrays are transposed.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The four predictions of `"hello"` (read `h e l l`, predict `e l l o`), with random logits standing in
@@ -527,7 +560,9 @@ print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")
 # Over $T = 4$ steps the bias is shared by every step, so its gradient is the **sum** of the per-step
 # $p_t - \text{onehot}(r_t)$. We recompute the logits from the library's hidden states: `forward`
 # stores them in `cache["hs"]`, of shape `(T+1, B, H)`, one row of $H$ values per step and stream, where
-# `hs[0]` is `hprev` $= h_{-1}$ and `hs[t+1]` is $h_t$ (hence $T+1$ rows).
+# `hs[0]` is `hprev` $= h_{-1}$ and `hs[t+1]` is $h_t$ (hence $T+1$ rows). In the row layout of
+# section 7 the output layer $y_t = W_{hy} h_t + b_y$, transposed and stacked over $t$, reads
+# $Y = S\, W_{hy}^\top + b_y^\top$, where row $t$ of the $(T, H)$ array $S$ is $h_t$: that is the code below.
 # **Expected:** our sum matches the library's `dby` (`np.allclose`).
 
 # %%
@@ -543,7 +578,7 @@ assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
 # ## 9. Try it: move one logit
 #
 # `show_logit(value, target)` sets the logit of `l` to `value` (the others stay as in section 1), then
-# draws $p$ and $\partial L / \partial y$ as bar charts (the target in green, the moved logit outlined in
+# draws $p$ and $\partial L / \partial y$ as bar charts (the target in orange, as in notebook 01; the moved logit outlined in
 # black), and returns `(p, grad)`.
 
 # %%
@@ -554,7 +589,7 @@ def show_logit(value, target="e", moved="l"):
     r = int(vocab.encode(target)[0])
     p_now = softmax(logits)
     grad = p_now - np.eye(V)[r]
-    colours = ["tab:green" if k == r else "tab:gray" for k in range(V)]
+    colours = ["tab:orange" if k == r else "tab:gray" for k in range(V)]
     edges = ["black" if ch == moved else "none" for ch in vocab.chars]
     fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(12, 4.5))
     _ = ax_p.bar(vocab.chars, p_now, color=colours, edgecolor=edges, linewidth=3)
@@ -578,7 +613,7 @@ assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now with a slider and a menu. `rnn_notebook.widgets.figure_widget` redraws the figure of `draw` whenever a
 # control changes (in a running kernel; a copy viewed without one shows the figure above's values, logit 2.0
-# and target `e`). Things to try: slide the logit of `l` up with target `e` (the loss rises, the green
+# and target `e`). Things to try: slide the logit of `l` up with target `e` (the loss rises, the orange
 # bar's gradient approaches $-1$); then pick target `l` and slide again.
 
 # %%

@@ -18,7 +18,7 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 55 minutes on your own, 20 minutes in lecture.
+# **Time:** about 55 minutes on your own without the part marked *optional*, 20 minutes in lecture.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -529,7 +529,12 @@ ax.set(xlabel="character t of the greedy text", ylabel=r"$\|h_{t+L} - h_t\|$",
 _ = ax.legend(loc="upper right")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How strong is the pull?
+# ### Optional: how strong is the pull?
+#
+# *This part borrows two tools that notebook 09 introduces properly: the **Jacobian**, the matrix that
+# turns a small change of one state into the change it causes in the next, and the **spectral radius**,
+# the factor by which applying the same matrix over and over eventually stretches or shrinks a vector.
+# Skip to section 6 on a first reading; the plot above already shows the pull.*
 #
 # Along the cycle each step reads the same character $c_t$ again, so a small change $\delta$ of the state
 # becomes $J_t\,\delta$ one step later, with $J_t = \operatorname{diag}(1 - h_{t+1}^2)\,W_{hh}$: the tanh
@@ -749,7 +754,7 @@ assert result.stdout == "ROMEO:" + text + "\n"
 #   but misspelt; entropy rises with $T$.
 # - Greedy decoding ($T = 0$) is a deterministic map of the state, and a contracting one: saturated units
 #   pull nearby states together, so the state settles onto an exact limit cycle and the text loops for ever.
-#   We found the period in code, saw the state repeat and measured the pull per step.
+#   We found the period in code, saw the state repeat and (in the optional part) measured the pull per step.
 # - A prime sets the hidden state before generation: after `ROMEO:` the model expects a new line and a speech.
 # - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
 #   `python -m rnn_lib sample --checkpoint FILE`.
