@@ -872,9 +872,9 @@ print(f"temporary folder removed: {not TMP.exists()}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. "ValueError: probabilities are not non-negative" after switching to CuPy
 #
-# A learner replaced `numpy` with CuPy (numpy on the GPU) and, after 100 iterations, sampling failed
-# with this error. We cannot rerun their code, so what follows is the likeliest explanation, not a
-# diagnosis. CuPy's `choice` raises this message when `(p >= 0).all()` is false, and every comparison
+# A learner replaced `numpy` with CuPy (numpy on the GPU) and, after 100 iterations with the gist's
+# own settings, sampling failed with this error. We cannot rerun their code, so what follows is the
+# likeliest explanation and a way to find the bug, not a diagnosis. CuPy's `choice` raises this message when `(p >= 0).all()` is false, and every comparison
 # with `nan` is `False`: **any `nan` in `p`** trips the check, not only a negative probability. The
 # gist computes `p` with
 #
@@ -1030,6 +1030,158 @@ _ = ax.legend(loc="lower right")
 # tells you something is wrong.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### NaN after 100 iterations with the gist's own settings
+#
+# The learner did not change the gist's recipe: learning rate 0.1, gradients clipped to ±5, 100
+# hidden units, chunks of 25 characters, float64. Does that recipe make logits large enough to
+# overflow in its first 100 iterations? Below is the gist's iteration in plain numpy, line for line:
+# `lossFun` with its naive softmax, `np.clip(dparam, -5, 5, out=dparam)`, and the Adagrad update in
+# place. `gist_step` also returns every array it computes, in the order it computes them, as
+# `(name, array)` pairs; we use that list further down.
+
+# %%
+def gist_step(params, mem, inputs, targets, hprev, learning_rate=0.1, clip=5.0):
+    """One iteration of the gist on one chunk, updating params and mem (Adagrad) in place.
+
+    Returns the loss, the last hidden state (H, 1) and the trail: every array computed, in order,
+    as (name, array) pairs. All arrays have the dtype of params.
+    """
+    Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
+    trail, xs, hs, ps, loss = [], {}, {-1: hprev}, {}, 0.0
+    for t in range(len(inputs)):
+        xs[t] = np.zeros((Wxh.shape[1], 1), Wxh.dtype)
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(Wxh @ xs[t] + Whh @ hs[t - 1] + bh)
+        y = Why @ hs[t] + by
+        e = np.exp(y)
+        ps[t] = e / np.sum(e)                                  # the gist's softmax, no shift
+        loss += -np.log(ps[t][targets[t], 0])
+        trail += [(f"hs[{t}]", hs[t]), (f"ys[{t}]", y), (f"exp(ys[{t}])", e), (f"ps[{t}]", ps[t])]
+    grads = {k: np.zeros_like(p) for k, p in params.items()}
+    dhnext = np.zeros_like(hs[0])
+    for t in reversed(range(len(inputs))):
+        dy = np.copy(ps[t])
+        dy[targets[t]] -= 1
+        grads["Why"] += dy @ hs[t].T
+        grads["by"] += dy
+        dhraw = (1 - hs[t] * hs[t]) * (Why.T @ dy + dhnext)
+        grads["bh"] += dhraw
+        grads["Wxh"] += dhraw @ xs[t].T
+        grads["Whh"] += dhraw @ hs[t - 1].T
+        dhnext = Whh.T @ dhraw
+        trail += [(f"dy[{t}]", dy), (f"dhraw[{t}]", dhraw)]
+    for k, g in grads.items():
+        np.clip(g, -clip, clip, out=g)                         # without out=, nothing would be clipped
+        trail.append((f"d{k}", g))
+    for k, p in params.items():
+        mem[k] += grads[k] * grads[k]
+        p += -learning_rate * grads[k] / np.sqrt(mem[k] + 1e-8)
+        trail += [(f"mem{k}", mem[k]), (k, p)]
+    return loss, hs[len(inputs) - 1], trail
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# 100 iterations of that recipe on `sample_code.py`, for three seeds (the gist's weights start at
+# 0.01 times a standard normal, as `rnn_lib.init_params` draws them). We print the largest |logit| of
+# each block of 10 iterations. **Expected:** for every seed, below the float32 limit and more than
+# ten times below the float64 limit printed at the start of this section.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: 300 training iterations; the last digits of their logits differ between CPUs; the asserts
+# check the bound, which holds with a wide margin)
+code_vocab = rnn_lib.CharVocab.from_text(code)
+code_ids = code_vocab.encode(code)
+GIST_H = 100
+
+
+def gist_iterations(seed, iterations=100, dtype=np.float64):
+    """Train the gist's recipe on code_ids, yielding each iteration's trail as soon as it is computed."""
+    params = rnn_lib.init_params(len(code_vocab), GIST_H, np.random.default_rng(seed), dtype=dtype)
+    mem = {k: np.zeros_like(p) for k, p in params.items()}
+    hprev, p = np.zeros((GIST_H, 1), dtype), 0
+    for _ in range(iterations):
+        if p + SEQ_LENGTH + 1 >= len(code_ids):               # the gist's wrap-around
+            p, hprev = 0, np.zeros((GIST_H, 1), dtype)
+        inputs, targets = code_ids[p:p + SEQ_LENGTH], code_ids[p + 1:p + SEQ_LENGTH + 1]
+        _, hprev, trail = gist_step(params, mem, inputs, targets, hprev)
+        yield trail                                           # params and mem in it: as after this step
+        p += SEQ_LENGTH
+
+
+gist_largest, gist_all_finite = {}, True
+for seed in (0, 1, 2):
+    largest_logit = []
+    for trail in gist_iterations(seed):
+        largest_logit.append(max(float(np.abs(a).max()) for name, a in trail if name.startswith("ys[")))
+        gist_all_finite &= all(np.isfinite(a).all() for _, a in trail)
+    gist_largest[seed] = np.array(largest_logit)
+print("largest |logit| in iterations " + " ".join(f"{i + 1:>3}-{i + 10:<3}" for i in range(0, 100, 10)))
+for seed, largest_logit in gist_largest.items():
+    print(f"{f'seed {seed}':30}" + " ".join(f"{largest_logit[i:i + 10].max():7.2f}" for i in range(0, 100, 10)))
+gist_max = max(a.max() for a in gist_largest.values())
+print(f"largest of all: {gist_max:.2f}; float32 limit {overflow_at['float32']:.1f}, "
+      f"float64 limit {overflow_at['float64']:.1f}; every array of every iteration finite: {gist_all_finite}")
+assert gist_max < overflow_at["float32"] and gist_max < overflow_at["float64"] / 10 and gist_all_finite
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With the gist's settings, the logits of the first 100 iterations stay far from where `exp`
+# overflows in float64, and below the float32 limit too, and every array stays finite: Adagrad's
+# first steps make the logits grow quickly, but clipping and the small learning rate bound them. So a
+# `nan` that early, with these settings, points to a change the port made, not to the recipe. Two
+# likely ones: a dropped `out=` (with `cupy.clip(dparam, -5, 5)` alone the clipped copy is thrown
+# away, and the gradients are no longer clipped), or a **dtype change** (float32 or float16 arrays
+# for speed or memory), which moves the overflow limit of `exp` down.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Finding the first bad array
+#
+# The search takes one function. Walk through the arrays of a step in the order they were computed
+# and stop at the first that is not finite (`np.isfinite` is `False` for `inf`, `-inf` and `nan`):
+# everything after it may only be a consequence. Run it after every iteration and stop at the first
+# iteration where it finds one. (On a GPU, `cupy.isfinite` works the same way; `.all()` then needs
+# one transfer per array, so run it only while hunting the bug.)
+#
+# To see it at work, we break the port on purpose with a dtype change: every array in **float16**
+# (half the memory of float32 on a GPU). **Expected:** the walk finds nothing wrong in the forward
+# and backward arrays of the first iteration, and stops at its update of `Wxh`. The cause is the
+# gist's `1e-8` in `np.sqrt(mem + 1e-8)`: float16's smallest positive number is about 6e-8, so
+# `1e-8` rounds to 0 there. A character that does not occur in the first chunk has a gradient of
+# exactly 0 in its column of `Wxh`, so its Adagrad memory is 0 too, and its update is $0/\sqrt{0}$,
+# `nan`. From then on, every forward pass that reads such a character spreads the `nan`, until
+# sampling fails. The healthy runs above, in float64, have no non-finite array at all.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: the float16 arrays of a training step; their last digits differ between CPUs; the asserts
+# check what the walk finds, which holds on every CPU)
+def first_non_finite(trail):
+    """Name of the first array in a step's trail with an inf or nan entry, or None if all are finite."""
+    for name, array in trail:
+        if not np.all(np.isfinite(array)):
+            return name
+    return None
+
+
+print(f"float16: smallest positive number {float(np.finfo(np.float16).smallest_subnormal):.1e}; "
+      f"1e-8 becomes {float(np.float16(1e-8))}")
+with np.errstate(over="ignore", invalid="ignore", divide="ignore"):     # the nan is the point
+    iteration = 0
+    for trail in gist_iterations(0, dtype=np.float16):
+        iteration += 1
+        found = first_non_finite(trail)
+        if found is not None:
+            break
+arrays = dict(trail)
+names = [name for name, _ in trail]
+absent = np.setdiff1d(np.arange(len(code_vocab)), code_ids[:SEQ_LENGTH])  # characters not in chunk 1
+print(f"first non-finite array: {found} in iteration {iteration}, after {names.index(found)} finite arrays "
+      f"of that step")
+print(f"characters not in the first chunk: {len(absent)} of {len(code_vocab)}; their columns of Wxh all nan: "
+      f"{bool(np.isnan(arrays['Wxh'][:, absent]).all())}")
+assert float(np.float16(1e-8)) == 0.0
+assert (found, iteration) == ("Wxh", 1) and np.isnan(arrays["Wxh"][:, absent]).all()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Optional: when the numbers themselves overflow
 #
 # *A side road: skip it on a first reading.*
@@ -1163,10 +1315,12 @@ assert all(sorted(order) == sorted(set("hello world")) for order in orders.value
 # - Empty, non-UTF-8 (byte offset given; convert with `iconv` or `.decode("latin-1")`), unknown priming
 #   character, missing path: each is one clear message from `rnn_lib`.
 # - "probabilities are not non-negative" from CuPy means `p` is negative or `nan` somewhere (numpy says
-#   "probabilities contain NaN"). The likeliest source is the gist's softmax overflowing after the
-#   weights grew in a diverging run; in float64 that takes far larger logits than in float32. Use a
-#   stable softmax and a smaller learning rate; `Trainer` stops with `TrainingDiverged` on a
-#   non-finite loss.
+#   "probabilities contain NaN"). The likeliest source is the gist's softmax overflowing: after the
+#   weights grew in a diverging run, or at much smaller logits once a port changes the dtype (float32,
+#   float16). The gist's own settings keep the logits far from the float64 limit for the first 100
+#   iterations, so a `nan` that early points to a porting bug; walking a step's arrays in order with
+#   `np.isfinite` finds the first bad one. Use a stable softmax and a smaller learning rate; `Trainer`
+#   stops with `TrainingDiverged` on a non-finite loss.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself

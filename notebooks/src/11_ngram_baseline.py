@@ -205,12 +205,36 @@ assert mle_loss == np.inf
 # $c(h\,w)$ is replaced by the number of **distinct characters seen just before** $h\,w$,
 # $N_{1+}(\cdot\, h\,w)$: how many different contexts $w$ completes, not how often it occurs. A
 # character that is frequent but follows only a few different characters should not get much of
-# the mass reserved for *new* contexts. The highest order keeps the raw counts.
+# the mass reserved for *new* contexts. The denominator changes with it: $c(h\,\cdot)$ becomes
+# $\sum_{w} N_{1+}(\cdot\, h\,w)$, the sum of the continuation counts after $h$, so that the lower
+# order is again a distribution; $N_{1+}(h\,\cdot)$ stays the number of distinct characters seen
+# after $h$. The highest order keeps the raw counts.
 #
 # ### The discount
 #
-# With $n_1$ and $n_2$ the numbers of $k$-grams counted exactly once and twice,
-# Chen & Goodman's estimate is $D_k = n_1 / (n_1 + 2 n_2)$, one value per order.
+# With $n_1$ and $n_2$ the numbers of $k$-grams whose count is exactly 1 and exactly 2,
+# Chen & Goodman's estimate is $D_k = n_1 / (n_1 + 2 n_2)$, one value per order. At the highest order
+# these are raw counts; at the lower orders they are the continuation counts, the numbers the
+# formula of that order uses.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The proof needs $D_k \le 1$. With a larger discount, a count of 1 is clipped at 0 and loses less
+# than $D_k$, but the second term still hands down $D_k$ for it, so the probabilities add up to
+# **more** than 1. A context seen 4 times, followed once by `a` and three times by `b`, with
+# $D = 1.5$ and any lower-order distribution. **Expected:** $(0 + 1.5)/4 + 1.5 \cdot 2/4 = 1.125$.
+
+# %%
+def interpolated_sum(counts, D, lower):
+    """Sum over w of max(c(w) - D, 0)/c + D * N1+/c * lower(w), for one context's counts (a dict)."""
+    total, types = sum(counts.values()), sum(c > 0 for c in counts.values())
+    return sum(max(counts.get(w, 0) - D, 0) / total + D * types / total * lower[w] for w in lower)
+
+
+lower_uniform = {w: 1 / 3 for w in "abc"}                  # any distribution that sums to 1
+for D in (0.5, 1.0, 1.5):
+    print(f"counts {{a: 1, b: 3}}, D = {D:.1f}: the probabilities sum to {interpolated_sum({'a': 1, 'b': 3}, D, lower_uniform):.4f}")
+assert abs(interpolated_sum({"a": 1, "b": 3}, 1.5, lower_uniform) - 1.125) < 1e-12
+assert all(abs(interpolated_sum({"a": 1, "b": 3}, D, lower_uniform) - 1) < 1e-12 for D in (0.5, 1.0))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Raw counts against continuation counts for a few characters of the training text. The
@@ -247,8 +271,12 @@ assert (n1, n2) == (4, 3) and abs(D2 - 0.4) < 1e-15
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The unigram level uses continuation counts: for each character, the number of distinct bigrams
-# that end in it. `a` ends three (`ra`, `ca`, `da`), every other character one. Then $n_2 = 0$ and
-# $D_1 = n_1 / n_1 = 1$: at this level everything is handed down to the uniform distribution.
+# that end in it. `a` ends three (`ra`, `ca`, `da`), every other character one, so the denominator
+# is $3 + 1 + 1 + 1 + 1 = 7$. Counted over these continuation counts, $n_1 = 4$ and $n_2 = 0$, so
+# $D_1 = n_1 / n_1 = 1$. A discount of 1 takes all of a count of 1: `b`, `c`, `d` and `r` keep
+# nothing of their own and get only their share of the uniform distribution, while `a` keeps
+# $(3 - 1)/7$ on top of it. **Expected:** $P_1(\texttt{a}) = 2/7 + (5/7)/5 = 3/7 \approx 0.4286$,
+# and $1/7 \approx 0.1429$ for each of the others.
 
 # %%
 continuation = Counter(bigram[1] for bigram in bigrams)    # distinct left neighbours of each char
@@ -258,8 +286,10 @@ m2 = sum(c == 2 for c in continuation.values())
 D1 = m1 / (m1 + 2 * m2)
 P1 = {w: max(continuation[w] - D1, 0) / c1_total + D1 * len(continuation) / c1_total / len(toy_vocab)
       for w in toy_vocab.chars}
-print(f"continuation counts {dict(continuation)}, D1 = {D1:.4f}")
+print(f"continuation counts {dict(continuation)} (sum {c1_total}), n1 = {m1}, n2 = {m2}, D1 = {D1:.4f}")
 print("P1:", {w: round(p, 4) for w, p in P1.items()})
+assert (c1_total, m1, m2, D1) == (7, 4, 0, 1.0)
+assert abs(P1["a"] - 3 / 7) < 1e-12 and all(abs(P1[w] - 1 / 7) < 1e-12 for w in "bcdr")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # After `a` we saw `ab` twice, `ac` and `ad` once: $c(\texttt{a}\,\cdot) = 4$, $N_{1+}(\texttt{a}\,\cdot) = 3$.
@@ -836,7 +866,8 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 # 2. Each seen count is at least 1, so $\max(c - D_k, 0) = c - D_k$ for all $N_{1+}(h\,\cdot)$ seen
 #    characters when $D_k \le 1$: the first term sums to $1 - D_k N_{1+}(h\,\cdot)/c(h\,\cdot)$, and the
 #    second adds $D_k N_{1+}(h\,\cdot)/c(h\,\cdot) \sum_w P_{k-1}(w \mid h') = D_k N_{1+}(h\,\cdot)/c(h\,\cdot)$.
-#    With $D_k > 1$, counts of 1 would be clipped at 0 and the sum would fall short.
+#    With $D_k > 1$, counts of 1 are clipped at 0 and lose less than $D_k$, while the second term
+#    still hands down $D_k$ for each of them: the sum exceeds 1 (section 3's example: 1.125).
 # 3. The lower order only decides when the longer context is rare or new, so it should reflect how many
 #    different contexts a character continues. In section 3, `h` occurs more often than `u` but
 #    after fewer different characters; raw counts would favour `h` in a new context, continuation
