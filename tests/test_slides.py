@@ -11,7 +11,12 @@ maths and draws its saved widget; and EVERY deck, opened from file:// at 1280x72
 through with the right-arrow key as a lecturer would, asserting on each slide that it was
 reached, that nothing runs past its bottom or right edge or is clipped, that no assert, marker
 or solution is shown, that every image has alt text, that every formula was typeset, and that
-a widget's progress bar has a size.
+a widget's progress bar has a size; and, for a lecture: that each slide shows something besides
+its heading before any fragment, that no code starts inside a block (indented, ``else:``, a
+closing bracket), that no heading belongs to an optional/Setup/"Check your machine" part or keeps
+its "(N points)", that no paragraph is cut at an initial ("E. …") or talks about asserts, that a
+slide whose prose was cut has speaker notes (and MathJax left them alone), and that every figure
+is shown at least 400 px tall or at 0.6 of its natural size.
 
 The first build fetches the pinned packages with npm into build/slides-assets/ (gitignored);
 later builds need neither npm nor a network. Without npm (and without that cache) the tests are
@@ -153,6 +158,21 @@ def test_code_on_slides_has_no_checks_markers_or_solutions():
     assert code == "x = 1\ndef f(y):\n    ...  # your code here\nprint(f'{x} asserts')  # a comment stays"
 
 
+def test_first_sentence_and_code_cuts():
+    """Initials and abbreviations do not end a sentence, a question keeps its answer, and code is
+    cut only between top-level statements."""
+    assert build_slides.first_sentence("As E. Hinton et al. showed, e.g. here. Rest.") == (
+        "As E. Hinton et al. showed, e.g. here."
+    )
+    assert build_slides.first_sentence("Why is it so? Because of x. More.") == "Why is it so? Because of x."
+    body = "\n".join(f"    y{i} = {i}" for i in range(30))
+    code = "def f():\n" + body + "\n\n    return y0\n\nz = f()\nif z:\n    z += 1\nelse:\n    z = 0"
+    for piece in build_slides._split_code(code, 20):
+        assert not re.match(r"\s|else\b|[)\]}]", piece), piece[:40]
+    code, _ = build_slides.strip_code("x = 1\nif x != 1:\n    raise AssertionError('x')\ny = 2")
+    assert code == "x = 1\ny = 2"
+
+
 def test_layout_of_a_dense_notebook():
     """Long prose to the notes, one code cell a slide, long output continued, figures sized."""
     header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1200).to_bytes(4, "big") + (600).to_bytes(4, "big")
@@ -196,7 +216,7 @@ def test_layout_of_a_dense_notebook():
     ]
     meta = figure.metadata["image/png"]
     assert meta["alt"] == "Figure: Loss against steps"
-    assert meta["height"] <= build_slides.FIGURE_MAX * build_slides.LINE_PX and meta["width"] == 2 * meta["height"]
+    assert meta["height"] <= build_slides.FIGURE_ALONE * build_slides.LINE_PX and meta["width"] == 2 * meta["height"]
 
 
 @pytest.mark.slow
@@ -306,7 +326,9 @@ MEASURE_JS = """async () => {
         const w = document.createTreeWalker(md, NodeFilter.SHOW_TEXT);
         while (w.nextNode()) {
             const p = w.currentNode.parentElement;
-            if (!p.closest('script, .MathJax_Preview, code, pre, .MathJax_CHTML')) markdown.push(w.currentNode.data);
+            if (!p.closest('aside.notes, script, .MathJax_Preview, code, pre, .MathJax_CHTML')) {
+                markdown.push(w.currentNode.data);
+            }
         }
     }
     const images = [...slide.querySelectorAll('img')].map(i => ({
@@ -314,8 +336,33 @@ MEASURE_JS = """async () => {
         height: i.getBoundingClientRect().height / scale, natural: i.naturalWidth}));
     const progress = [...slide.querySelectorAll('.widget-progress .progress, .progress-bar')].map(
         p => { const r = p.getBoundingClientRect(); return [r.width, r.height]; });
+    // what the slide shows when it opens, before any fragment: something besides its heading
+    const skip = 'h1, h2, h3, h4, h5, h6, aside.notes, script, style, .fragment, .MathJax_Preview, '
+        + '.MJX_Assistive_MathML';
+    let bodyOpen = false;
+    const bw = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    while (bw.nextNode() && !bodyOpen) {
+        const p = bw.currentNode.parentElement;
+        if (!p.closest(skip) && bw.currentNode.data.replace('¶', '').trim()) {
+            const r = p.getBoundingClientRect();
+            bodyOpen = r.width > 0 && r.height > 0 && getComputedStyle(p).visibility !== 'hidden';
+        }
+    }
+    for (const el of slide.querySelectorAll('img, .MathJax_CHTML, .jupyter-widgets')) {
+        if (!el.closest(skip) && el.getBoundingClientRect().height > 0) bodyOpen = true;
+    }
+    const figures = [...slide.querySelectorAll('.jp-RenderedImage img')].map(i => ({
+        height: i.getBoundingClientRect().height / scale, natural: i.naturalHeight}));
     const idx = Reveal.getIndices();
     return {
+        bodyOpen, figures,
+        headings: [...slide.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => !h.closest('aside.notes')).map(
+            h => h.innerText.replace('¶', '').trim()),
+        paragraphs: [...slide.querySelectorAll('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li')].filter(
+            p => !p.closest('aside.notes')).map(p => p.innerText.trim()),
+        codeStarts: [...slide.querySelectorAll('.jp-CodeCell .jp-InputArea pre')].map(
+            p => p.textContent.split(String.fromCharCode(10))[0]),
+        notesTypeset: slide.querySelectorAll('aside.notes .MathJax_CHTML, aside.notes .MathJax').length,
         index: idx.h + '/' + (idx.v || 0),
         title: (slide.querySelector('h1, h2, h3, h4') || {innerText: ''}).innerText.replace('¶', '').trim(),
         scrollHeight: slide.scrollHeight, clientHeight: slide.clientHeight,
@@ -387,6 +434,28 @@ def slide_problems(slide: dict) -> list[str]:
         )
     if re.search(r"\$[^$\s][^$]*\$", slide["markdown"]):
         problems.append(f"{where}: raw TeX between dollar signs")
+    if not slide["bodyOpen"]:
+        problems.append(f"{where}: opens on an empty screen (nothing but its heading before any fragment)")
+    for start in slide["codeStarts"]:
+        if re.match(r"\s+\S|(else|elif|except|finally)\b|[)\]}]", start):
+            problems.append(f"{where}: code cut inside a block, it starts with {start[:40]!r}")
+    for heading in slide["headings"]:
+        if re.search(r"optional|setup|check your machine|\(\d+ points?\)", heading, re.I):
+            problems.append(f"{where}: a heading of a part that is not lectured: {heading[:60]!r}")
+    for paragraph in slide["paragraphs"]:
+        if re.search(r"(^|\s)[A-Z]\. …$", paragraph):
+            problems.append(f"{where}: a sentence cut at an initial: {paragraph[-60:]!r}")
+        if paragraph.endswith("…") and not slide["notes"]:
+            problems.append(f"{where}: its prose was cut but it has no speaker notes")
+        if re.search(r"\bassert(s|ed)?\b", paragraph, re.I):
+            problems.append(f"{where}: bookkeeping on the slide: {paragraph[:60]!r}")
+    if slide["notesTypeset"]:
+        problems.append(f"{where}: the speaker notes were typeset ({slide['notesTypeset']} formulas)")
+    for figure in slide["figures"]:
+        if figure["height"] < 400 and figure["height"] < 0.6 * figure["natural"] - 1:
+            problems.append(
+                f"{where}: a figure {figure['height']:.0f} px tall of its {figure['natural']} px: too small to read"
+            )
     if any(w < 1 or h < 1 for w, h in slide["progress"]):
         problems.append(f"{where}: a widget progress bar is drawn 0 px wide or high")
     return problems
@@ -451,4 +520,4 @@ def test_every_deck_can_be_projected(every_deck):
     print("\n".join(report))
     assert not remote, f"the decks asked the network for {sorted(set(remote))[:5]}"
     assert not errors, f"JavaScript errors: {errors[:5]}"
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])

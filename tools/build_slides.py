@@ -7,13 +7,20 @@ Usage::
     python tools/build_slides.py --theme black             # any reveal.js 4 theme with local fonts
 
 Each deck is made from a committed (executed) notebook in two steps. First deck_notebook() lays
-the notebook out for a lecture: cells tagged as bookkeeping (``check``, ``solution``, an
-exercise's note and test cell) are left out, and so are asserts, nbval markers, hidden tests and
-solution blocks in the code that remains; sub-slides become slides; a slide is filled to at most
-BUDGET lines of a 1280x720 slide (about 25) with at most one code cell, and continued on a slide
-titled "... (continued)" beyond that; a long paragraph keeps its first sentence, and the whole
-cell goes to the speaker notes (so do the answers to the check-yourself questions); figures get
-a height that fits and alt text. Then ``jupyter nbconvert --to slides`` renders it with the
+the notebook out for a lecture: cells tagged as bookkeeping (``check``, ``solution``, ``skip``, an
+exercise's note and test cell) are left out, and so are the parts that are not lectured (a section
+whose heading says "optional", the Setup/Colab cells, 00's "Check your machine"), asserts and
+``raise AssertionError``, nbval markers, hidden tests and solution blocks in the code that remains,
+prose sentences about what is asserted (kept in the notes) and "(N points)" in headings;
+sub-slides become slides and there are no fragment steps (every slide opens with its content); a
+slide is filled to at most BUDGET lines of a 1280x720 slide (about 25) with at most one code cell,
+and continued on a slide titled "§ heading (continued)" beyond that (code is cut only between
+top-level statements, a heading never ends a slide, and a continuation that fits goes back onto
+the slide before); a long paragraph keeps its first sentence (two if it is a question; initials
+and abbreviations do not end one; reading lists stay whole), and every slide that shows part of
+such a cell has the whole of it in its speaker notes (so do the answers to the check-yourself
+questions; MathJax leaves the notes alone); figures get alt text and a readable height (at least
+about 400 px, on a slide of their own below long code). Then ``jupyter nbconvert --to slides`` renders it with the
 template and style sheet in tools/slides/ (linear navigation, no scrolling slides, code wrapped
 at the slide's edge, MathJax typeset once when the deck opens, reveal.js's ``.progress`` style
 kept off the widgets' progress bars).
@@ -263,7 +270,9 @@ CHARS_PER_PROSE_LINE = 92  # 24 px proportional type
 PROSE_LINE = 1.31  # one line of 24 px prose at line height 1.35, in code lines
 HEADING = {1: 2.4, 2: 2.1, 3: 1.85, 4: 1.65, 5: 1.5, 6: 1.5}
 FIGURE_MAX = 17.0  # a figure is at most this tall (420 px) ...
-FIGURE_MIN = 10.0  # ... and at least this (250 px): else it goes to the next slide
+FIGURE_MIN = 16.5  # ... and at least this (407 px, or its natural size): else it goes to the next slide
+FIGURE_ALONE = 22.0  # a figure alone on its slide (543 px)
+LONG_CODE = 10.0  # a figure below code longer than this goes to a slide of its own
 MAX_WIDTH_PX = 1200
 OUTPUT_MAX_LINES = 40  # text output beyond this is elided on the slides (it is in the notebook)
 TABLE_CHARS = 108  # 20 px type across the slide, less the cells' padding
@@ -271,8 +280,15 @@ SHORT_PARAGRAPH = 200  # characters: a longer paragraph shows its first sentence
 
 # Cells that are not for the audience: bookkeeping checks, exercise solutions, an exercise's
 # instructions for working in JupyterLab and its test cell (tools/nbbuild.py tags them).
-REMOVE_CELL_TAGS = ("check", "solution", "exercise-note", "exercise-test", "remove-cell", "remove_cell")
+REMOVE_CELL_TAGS = ("skip", "check", "solution", "exercise-note", "exercise-test", "remove-cell", "remove_cell")
 REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
+
+CONTINUED = "(continued)"
+# code in one block longer than a slide: 15 px, else 12 px type (tools/slides/deck.css)
+SMALL_CODE = (("deck-small", 15 / 19), ("deck-tiny", 12 / 15))
+# Sections that are not lectured: their heading, up to the next heading of the same or a higher level
+_SKIP_SECTION = re.compile(r"optional|^setup\b|colab|check your machine", re.I)
+_POINTS = re.compile(r"\s*\(\d+(?:\.\d+)?\s+points?\)", re.I)
 
 _MARKER = re.compile(r"^\s*#\s*NBVAL_\w+")
 _WHY = re.compile(r"^\s*#\s*\(why\b")
@@ -283,9 +299,12 @@ _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]+\|\s*$")
 
 
 def _is_check(node) -> bool:
-    """An assert, or a loop/if/with whose body is nothing but such checks."""
+    """An assert (or ``raise AssertionError``), or a loop/if/with whose body is nothing but such checks."""
     if isinstance(node, ast.Assert):
         return True
+    if isinstance(node, ast.Raise) and node.exc is not None:  # raise AssertionError(...)
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        return isinstance(exc, ast.Name) and exc.id == "AssertionError"
     if isinstance(node, (ast.For, ast.While, ast.If, ast.With)):
         return all(_is_check(n) for n in node.body) and all(_is_check(n) for n in getattr(node, "orelse", []))
     return False
@@ -368,10 +387,20 @@ def _mask(text: str) -> str:
     return re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`", lambda m: "x" * len(m.group()), text, flags=re.S)
 
 
-def first_sentence(text: str) -> str:
+_NOT_AN_END = re.compile(r"(\b(e\.g|i\.e|cf|vs|etc|Fig|approx|al|Eq|Sec|No|Dr|Mr|Ms|Prof|p|pp)|(^|[\s(])[A-Z]|^\d+)\.$")
+
+
+def first_sentence(text: str, sentences: int = 1) -> str:
+    """The first sentence of ``text`` (two if the first is a question). An initial ("E.") or an
+    abbreviation ("e.g.", "et al.", "vs.") does not end a sentence."""
     masked = _mask(text)
     for m in re.finditer(r"[.!?](?=\s+[A-Z*(\[`$])", masked):
-        if re.search(r"\b(e\.g|i\.e|cf|vs|etc|Fig|approx)\.$", masked[: m.end()]):
+        if _NOT_AN_END.search(masked[: m.end()]):
+            continue
+        if m.group() == "?" or sentences > 1:
+            if sentences > 1 and m.group() != "?":
+                return text[: m.end()]
+            sentences = 2
             continue
         return text[: m.end()]
     return text
@@ -500,8 +529,28 @@ def _table_height(rows: list[str]) -> float:
     return height
 
 
-def shorten_block(kind: str, text: str) -> tuple[str, float, bool]:
-    """(what the slide shows of a block, its height in code lines, whether anything was left out)."""
+def _sentences(text: str) -> list[str]:
+    out = []
+    while text:
+        first = first_sentence(text)
+        out.append(first)
+        text = text[len(first) :].strip()
+    return out
+
+
+_ASSERTED = re.compile(r"\bassert(s|ed|ing)?\b", re.I)
+
+
+def _without_asserts(body: str) -> str:
+    """A paragraph without its sentences about what is asserted (they stay in the notes)."""
+    if not _ASSERTED.search(_mask(body)) and not _ASSERTED.search(body):
+        return body
+    return " ".join(s for s in _sentences(body) if not _ASSERTED.search(s))
+
+
+def shorten_block(kind: str, text: str, cut_ok: bool = True) -> tuple[str, float, bool]:
+    """(what the slide shows of a block, its height in code lines, whether anything was left out);
+    ``cut_ok=False`` keeps the prose whole (a reading list)."""
     if kind == "heading":
         level = len(text) - len(text.lstrip("#"))
         chars = len(_plain(text))
@@ -519,7 +568,12 @@ def shorten_block(kind: str, text: str) -> tuple[str, float, bool]:
         shown, height, cut = [], 0.3, False
         for item in _list_items(text):
             body = " ".join(item.split())
-            if len(_plain(body)) > SHORT_PARAGRAPH:
+            short = _without_asserts(body)
+            if short != body:
+                body, cut = short, True
+                if not re.match(r"([-*+]|\d+[.)])\s+\S", body):
+                    continue
+            if cut_ok and len(_plain(body)) > SHORT_PARAGRAPH:
                 short = first_sentence(body)
                 if len(short) < len(body):
                     body, cut = short + " …", True
@@ -531,8 +585,12 @@ def shorten_block(kind: str, text: str) -> tuple[str, float, bool]:
                 height += 1.5
         return "\n".join(shown), height, cut
     body = " ".join(text.split())
-    cut = False
-    if len(_plain(body)) > SHORT_PARAGRAPH:
+    short = _without_asserts(body)
+    cut = short != body
+    body = short
+    if not body:
+        return "", 0.0, True
+    if cut_ok and len(_plain(body)) > SHORT_PARAGRAPH:
         short = first_sentence(body)
         if len(short) < len(body):
             body, cut = short + " …", True
@@ -616,6 +674,7 @@ class _Deck:
     def __init__(self):
         self.cells, self.used, self.has_code, self.pending = [], 0.0, False, True
         self.heading, self.notes, self.slides = "", [], 0
+        self.heights: dict[int, float] = {}  # id(cell) -> its height, for merge_continued()
 
     def room(self) -> float:
         return BUDGET - self.used
@@ -626,15 +685,18 @@ class _Deck:
             return
         self.used, self.has_code, self.pending = 0.0, False, True
         if continued and self.heading:  # markdown, so that its maths is typeset
-            self.add(nbformat.v4.new_markdown_cell(f"#### {self.heading} (continued)"), 1.7)
+            self.add(nbformat.v4.new_markdown_cell(f"#### § {self.heading} {CONTINUED}"), 1.7)
 
     def add(self, cell, height: float, fragment: bool = False):
-        slide_type = "slide" if self.pending else ("fragment" if fragment else "-")
+        # no fragment steps: a slide opens with everything on it (a fragment that was a slide's
+        # only content opened it on an empty screen)
+        slide_type = "slide" if self.pending else "-"
         if self.pending:
             self.slides += 1
         cell.metadata["slideshow"] = {"slide_type": slide_type}
         self.pending = False
         self.used += height
+        self.heights[id(cell)] = height
         self.cells.append(cell)
         if self.notes:
             for text in self.notes:
@@ -659,8 +721,11 @@ def _lay_out_markdown(deck: _Deck, cell, new_slide: bool, fragment: bool):
     if new_slide:
         deck.start(False)
     shown, cut = [], False
+    reading = False  # a reading list is shown whole
     for kind, text in markdown_blocks(source):
-        body, height, left_out = shorten_block(kind, text)
+        if kind == "heading":
+            reading = bool(re.search(r"reading|references", text, re.I))
+        body, height, left_out = shorten_block(kind, text, cut_ok=not reading)
         cut |= left_out
         if kind == "table" and height > BUDGET - 4:
             shown.extend(("table", part, _table_height(part.split("\n"))) for part in _split_table(body))
@@ -673,10 +738,15 @@ def _lay_out_markdown(deck: _Deck, cell, new_slide: bool, fragment: bool):
         if parts:
             deck.add(nbformat.v4.new_markdown_cell("\n\n".join(parts)), height, fragment and first)
             first = False
+            if cut:  # every slide that shows part of the cell has the whole of it in its notes
+                deck.note(_notes_text(source))
         parts, height = [], 0.0
 
     for i, (kind, body, h) in enumerate(shown):
-        need = h + (min(3.0, shown[i + 1][2]) if kind == "heading" and i + 1 < len(shown) else 0.0)
+        need = h
+        if kind == "heading" and i + 1 < len(shown):  # a heading goes with what follows it
+            following = shown[i + 1][2]
+            need += following if following <= BUDGET - h - 2 else min(3.0, following)
         if deck.used + height + need > BUDGET and (deck.used + height) > 0:
             flush()
             deck.start(continued=kind != "heading")
@@ -685,7 +755,7 @@ def _lay_out_markdown(deck: _Deck, cell, new_slide: bool, fragment: bool):
         parts.append(body)
         height += h
     flush()
-    if cut:
+    if cut and first:
         deck.note(_notes_text(source))
     return source
 
@@ -693,12 +763,37 @@ def _lay_out_markdown(deck: _Deck, cell, new_slide: bool, fragment: bool):
 def _split_code(code: str, limit: int) -> list[str]:
     """Code too long for one slide, in pieces of at most ``limit`` lines (at blank lines if possible)."""
     lines, pieces = code.split("\n"), []
-    while len(lines) > limit:
-        cut = max((i for i in range(limit // 2, limit) if not lines[i].strip()), default=limit)
-        pieces.append("\n".join(lines[:cut]).strip("\n"))
-        lines = lines[cut:]
-    pieces.append("\n".join(lines).strip("\n"))
+    safe = _safe_cuts(lines)
+    start = 0
+    while len(lines) - start > limit:
+        # a blank line before a top-level statement, else any top-level statement; a block longer
+        # than a slide stays whole (it is shown smaller)
+        window = [i for i in safe if start + 1 <= i <= start + limit]
+        blank = [i for i in window if not lines[i - 1].strip() and i - start >= limit // 2]
+        later = [i for i in safe if i > start + limit]
+        cut = max(blank) if blank else max(window) if window else (min(later) if later else len(lines))
+        pieces.append("\n".join(lines[start:cut]).strip("\n"))
+        start = cut
+    pieces.append("\n".join(lines[start:]).strip("\n"))
     return [p for p in pieces if p]
+
+
+_CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
+
+
+def _safe_cuts(lines: list[str]) -> list[int]:
+    """Line numbers where code may be cut: the start of a top-level statement (outside any
+    block or bracket), not an ``else:`` or a closing bracket."""
+    try:
+        tree = ast.parse("\n".join(lines))
+        starts = {min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", []))]) - 1 for n in tree.body}
+    except SyntaxError:
+        starts, depth = set(), 0
+        for i, line in enumerate(lines):
+            if depth == 0 and line.strip() and not line[0].isspace():
+                starts.add(i)
+            depth = max(0, depth + sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}"))
+    return sorted(i for i in starts if 0 < i < len(lines) and not _CONTINUES.match(lines[i]))
 
 
 def _lay_out_code(deck: _Deck, cell, new_slide: bool, fragment: bool, context: str):
@@ -715,12 +810,21 @@ def _lay_out_code(deck: _Deck, cell, new_slide: bool, fragment: bool, context: s
     pieces = _split_code(code, int(BUDGET) - 5) if code.strip() else []
 
     def code_height(text: str) -> float:
-        return 0.9 + _text_height(_text_lines(text)) if text else 0.0
+        full = 0.9 + _text_height(_text_lines(text)) if text else 0.0
+        for _tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
+            if full > BUDGET - 2.5:
+                full = 0.9 + (full - 0.9) * scale
+        return full
 
     def new_cell(text: str):
         c = nbformat.v4.new_code_cell(text)
         if not text:
             c.metadata["tags"] = ["remove-input"]
+        full = 0.9 + _text_height(_text_lines(text)) if text else 0.0
+        for tag, scale in SMALL_CODE:
+            if full > BUDGET - 2.5:
+                c.metadata["tags"] = [tag]
+                full = 0.9 + (full - 0.9) * scale
         return c
 
     for piece in pieces[:-1]:  # a long cell: all but its last part on slides of their own
@@ -733,7 +837,7 @@ def _lay_out_code(deck: _Deck, cell, new_slide: bool, fragment: bool, context: s
 
     def first_need(out) -> float:
         if "image/png" in out.get("data", {}):
-            return FIGURE_MIN
+            return FIGURE_MIN if height <= LONG_CODE else 0.0
         if out.get("output_type") == "stream":
             return min(_text_height(_text_lines(out["text"])), 4.0)
         return 3.0
@@ -766,10 +870,14 @@ def _lay_out_code(deck: _Deck, cell, new_slide: bool, fragment: bool, context: s
                 width, natural = meta["width"], natural * meta["width"] / width
             shown = min(natural, natural * MAX_WIDTH_PX / width)  # height at the widest it may be
             want = min(FIGURE_MAX, shown / LINE_PX)
-            if want > room and room < min(FIGURE_MIN, want):
+            least = min(want, FIGURE_MIN)
+            if (want > room and room < least + 0.4) or height > LONG_CODE:
+                # no room for it at a readable size, or long code above it: a slide of its own
                 emit()
                 deck.start(True)
                 room = deck.room()
+            if not (current.source or current.outputs) and deck.used <= 2:  # alone: as large as it may be
+                want = min(FIGURE_ALONE, shown / LINE_PX)
             lines = min(want, room - 0.4)
             meta["height"] = int(lines * LINE_PX)
             meta["width"] = int(width * meta["height"] / natural)
@@ -830,10 +938,26 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     deck = _Deck()
     context = ""
+    skipping = 0  # the level of the heading of a section that is not lectured (0: none)
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         slide_type = meta.get("slideshow", {}).get("slide_type", "-")
-        if slide_type == "skip" or set(meta.get("tags", [])) & set(REMOVE_CELL_TAGS):
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown":
+            heading = re.search(r"^\s*(#{1,6})\s+(.*)$", source, re.M)
+            if heading:
+                level = len(heading.group(1))
+                if skipping and level <= skipping:
+                    skipping = 0
+                if not skipping and _SKIP_SECTION.search(_plain(heading.group(2))):
+                    skipping = level
+            if _POINTS.search(source):
+                cell["source"] = "\n".join(
+                    _POINTS.sub("", line) if re.match(r"\s*#{1,6}\s", line) else line for line in source.split("\n")
+                )
+        elif "google.colab" in source or re.search(r"^\s*[%!]\s*pip install", source, re.M):
+            continue  # setting up Colab
+        if skipping or slide_type == "skip" or set(meta.get("tags", [])) & set(REMOVE_CELL_TAGS):
             continue
         if cell["cell_type"] == "raw":
             continue
@@ -845,8 +969,58 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
             context = _lay_out_markdown(deck, cell, new_slide, fragment)
         else:
             _lay_out_code(deck, cell, new_slide, fragment, context)
-    nb.cells = deck.cells
+    nb.cells = merge_continued(deck.cells, deck.heights)
     return nb
+
+
+def _slides_of(cells) -> list[list]:
+    slides = []
+    for cell in cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide" or not slides:
+            slides.append([])
+        slides[-1].append(cell)
+    return slides
+
+
+def _only_headings(markdown: str) -> bool:
+    return all(re.match(r"\s*#{1,6}\s", line) for line in markdown.split("\n") if line.strip())
+
+
+def _is_continued(cell) -> bool:
+    return cell.cell_type == "markdown" and cell.source.startswith("#### § ") and cell.source.endswith(CONTINUED)
+
+
+def merge_continued(cells, heights: dict) -> list:
+    """The slides without "(continued)" slides that hold nothing but their heading (their notes go
+    to the slide before), and with a continued slide merged back into the one before when the two
+    fit on one slide (and hold at most one code cell between them)."""
+    slides = _slides_of(cells)
+    merged = []
+    for slide in slides:
+        shown = [c for c in slide if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+        if merged and shown and _is_continued(shown[0]):
+            body = shown[1:]
+            before = [c for c in merged[-1] if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+            used = sum(heights.get(id(c), 0.0) for c in before)
+            codes = sum(c.cell_type == "code" for c in before + body)
+            if not body or (used + sum(heights.get(id(c), 0.0) for c in body) <= BUDGET and codes <= 1):
+                for cell in slide:
+                    if cell is not shown[0]:
+                        if cell.metadata["slideshow"]["slide_type"] == "slide":
+                            cell.metadata["slideshow"]["slide_type"] = "-"
+                        merged[-1].append(cell)
+                continue
+            if before and all(c.cell_type == "markdown" and _only_headings(c.source) for c in before):
+                # a slide of nothing but a heading, continued: the heading moves onto this slide
+                slide[slide.index(shown[0])] = before[0]
+                for cell in merged.pop():
+                    if cell is not before[0]:
+                        cell.metadata["slideshow"]["slide_type"] = "-" if cell in before else "notes"
+                        slide.append(cell)
+                before[0].metadata["slideshow"]["slide_type"] = "slide"
+                slide.sort(key=lambda c: c.metadata["slideshow"]["slide_type"] != "slide")
+        merged.append(slide)
+    return [c for slide in merged for c in slide]
 
 
 # ------------------------------------------------------------------------------------------------
