@@ -10,7 +10,7 @@
 # **Who it is for.** Students who know Python and numpy and have seen a neural network before;
 # instructors who want slides and homework for a lecture on recurrent networks.
 #
-# **What this notebook gives you**, in about 25 minutes (10 in lecture):
+# **What this notebook gives you**, in about 25 minutes:
 #
 # - how to use the series as a student, a lecturer or a homework setter;
 # - the map of the notebooks, and where an RNN language model sits among other recurrent networks;

@@ -14,7 +14,7 @@
 # **Prerequisites**: Python, numpy arrays and the `@` operator, matrix-vector products. Having
 # met the softmax and the natural logarithm helps.
 #
-# **Time**: about 45 minutes stepping through the cells on your own, 20 minutes in lecture.
+# **Time**: about 45 minutes stepping through the cells on your own.
 #
 # This is the first notebook of a series that rebuilds Karpathy's *min-char-rnn* from scratch.
 # Nothing is trained here: we run one small network forward once, with random weights, and read

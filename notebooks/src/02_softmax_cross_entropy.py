@@ -15,7 +15,7 @@
 # that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\ln x$, and the chain rule.
 # Throughout the series $\ln$ is the natural logarithm (`np.log`), so losses are in nats.
 #
-# **Time:** about 45 minutes on your own, 20 minutes in lecture.
+# **Time:** about 45 minutes on your own.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.

@@ -1147,7 +1147,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # | L6 | `dbh += dhraw` | $\sum_t \frac{\partial L}{\partial a_t}$ | $(H,1)$ | shared bias |
 # | L7 | `dWxh += dhraw @ xs[t].T` | $\sum_t \frac{\partial L}{\partial a_t} x_t^\top$ | $(H,V)$ | one-hot: only column `inputs[t]` |
 # | L8 | `dWhh += dhraw @ hs[t-1].T` | $\sum_t \frac{\partial L}{\partial a_t} h_{t-1}^\top$ | $(H,H)$ | `hs[-1]` is `hprev` |
-# | L9 | `dhnext = Whh.T @ dhraw` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only numbers catch `Whh @` |
+# | L9 | `dhnext = Whh.T @ dhraw` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only a numerical check catches `Whh @ dhraw` without `.T` |
 #
 # `dhnext` starts at zero and its final value ($\partial L/\partial$`hprev`) is dropped: truncated
 # BPTT, whose gradient leaves out every path from a loss back across a chunk boundary (section 5). L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by

@@ -18,7 +18,7 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 55 minutes on your own without the part marked *optional*, 20 minutes in lecture.
+# **Time:** about 55 minutes on your own without the part marked *optional*.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.

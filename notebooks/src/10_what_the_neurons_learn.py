@@ -17,7 +17,7 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, and the model trained on tiny Shakespeare
 # in notebook 06). Nothing is trained here.
 #
-# **Time:** about 55 minutes on your own, 25 minutes in lecture.
+# **Time:** about 55 minutes on your own.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.

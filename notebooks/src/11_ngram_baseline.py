@@ -19,7 +19,7 @@
 # **Prerequisites:** notebook 06 (training on Shakespeare, the validation split, nats and bits per
 # character). Notebook 07 (sampling) helps for the samples at the end.
 #
-# **Time:** about 60 minutes on your own, 25 minutes in lecture. Nothing is trained by gradient
+# **Time:** about 60 minutes on your own. Nothing is trained by gradient
 # descent here; counting the whole text takes a fraction of a second.
 
 # %% [markdown] slideshow={"slide_type": "skip"}

@@ -18,7 +18,7 @@
 # (the LSTM cell) and 13 (the GRU, and the shipped gated models). Nothing is trained here: every
 # number comes from the shipped checkpoints and a counted 7-gram.
 #
-# **Time:** about 50 minutes on your own, 25 minutes in lecture.
+# **Time:** about 50 minutes on your own.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
