@@ -18,9 +18,8 @@
 # **Prerequisites:** notebooks 01–06 (vocabulary, softmax, backpropagation through time, Adagrad,
 # training with `rnn_lib.Trainer`). Notebook 07 (sampling) helps but is not needed.
 #
-# **Time:** about 60 minutes on your own without the sections marked *optional*, 20 minutes in
-# lecture. The notebook runs in well under a
-# minute: every training run here is a fixed, small number of steps.
+# **Time:** about 60 minutes on your own without the sections marked *optional* (they add about
+# 25). The notebook runs in well under a minute: every training run here is a fixed, small number of steps.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Setup
@@ -1030,7 +1029,7 @@ _ = ax.legend(loc="lower right")
 # tells you something is wrong.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### NaN after 100 iterations with the gist's own settings
+# ### Optional: NaN after 100 iterations with the gist's own settings
 #
 # The learner did not change the gist's recipe: learning rate 0.1, gradients clipped to ±5, 100
 # hidden units, chunks of 25 characters, float64. Does that recipe make logits large enough to
@@ -1133,7 +1132,7 @@ assert gist_max < overflow_at["float32"] and gist_max < overflow_at["float64"] /
 # for speed or memory), which moves the overflow limit of `exp` down.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Finding the first bad array
+# ### Optional: finding the first bad array
 #
 # The search takes one function. Walk through the arrays of a step in the order they were computed
 # and stop at the first that is not finite (`np.isfinite` is `False` for `inf`, `-inf` and `nan`):
