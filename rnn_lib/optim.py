@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .layers import zeros
@@ -28,6 +30,50 @@ class _Optimizer:
 
     def _update(self, name: str, param: np.ndarray, dparam: np.ndarray) -> None:
         raise NotImplementedError
+
+    def max_change(self, grad_max: float) -> float:
+        """An upper bound on how far the next :meth:`step` can move any parameter entry, given that
+        every gradient entry is finite and at most ``grad_max`` in size; ``math.inf`` when it cannot
+        tell (then the step may make parameters infinite or NaN: the trainer keeps a copy to undo it).
+
+        Rounding included, so that ``max|param| + max_change(...)`` well below the dtype's largest
+        number means the step leaves every parameter finite.
+        """
+        return math.inf
+
+    def _scratch(self, name: str, like: np.ndarray, count: int) -> tuple:
+        """``count`` buffers shaped like parameter ``name``, kept for its next steps: no allocation per step."""
+        buffers = self._buffers.get(name)
+        if buffers is None:
+            buffers = self._buffers[name] = tuple(np.empty_like(like) for _ in range(count))
+        return buffers
+
+
+def _min_of(arrays) -> float:
+    """The smallest entry of the arrays as a Python float: NaN if one is NaN, +inf if there are none."""
+    low = math.inf
+    for a in arrays:
+        if a.size:
+            x = float(a.min())  # NaN propagates through min
+            if x != x:
+                return x
+            low = min(low, x)
+    return low
+
+
+def _max_abs(arrays) -> float:
+    """The largest absolute entry of the arrays, as a Python float: inf if one is inf or NaN, 0 if empty."""
+    top = 0.0
+    for a in arrays:
+        if a.size:
+            hi, lo = float(a.max()), float(a.min())  # NaN propagates through max and min
+            if not (math.isfinite(hi) and math.isfinite(lo)):
+                return math.inf
+            top = max(top, hi, -lo)
+    return top
+
+
+_ROUNDING = 2.0  # the bounds below are exact up to a few roundings of relative size 2**-24: doubled to be safe
 
 
 class Adagrad(_Optimizer):
@@ -56,6 +102,7 @@ class Adagrad(_Optimizer):
         self.learning_rate = float(learning_rate)
         self.eps = float(eps)
         self.memory = zeros({k: v.shape for k, v in params.items()}, next(iter(params.values())).dtype)
+        self._buffers = {}
 
     def __getattr__(self, name):
         # opt.mWxh -> opt.memory["Wxh"], mirroring the gist's variable names
@@ -65,9 +112,28 @@ class Adagrad(_Optimizer):
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def _update(self, name, param, dparam):
-        mem = self.memory[name]
-        mem += dparam * dparam
-        param += -self.learning_rate * dparam / np.sqrt(mem + self.eps)
+        # mem += dparam * dparam;  param += -learning_rate * dparam / sqrt(mem + eps),
+        # operation by operation into reused buffers: the same numbers, no allocation
+        mem, (s, u) = self.memory[name], self._scratch(name, param, 2)
+        np.multiply(dparam, dparam, out=s)
+        mem += s
+        np.add(mem, self.eps, out=s)
+        np.sqrt(s, out=s)
+        np.multiply(-self.learning_rate, dparam, out=u)
+        np.divide(u, s, out=u)
+        param += u
+
+    def max_change(self, grad_max: float) -> float:
+        """``learning_rate * grad_max / sqrt(eps)`` (the memory is 0 or more, so the denominator is at
+        least sqrt(eps)), or inf if a memory entry is negative or NaN (set by hand: never by a step)."""
+        if not _min_of(self.memory.values()) >= 0:
+            return math.inf
+        eps = float(np.asarray(self.eps, self._dtype))  # the eps the update adds, rounded to the dtype
+        return _ROUNDING * self.learning_rate * grad_max / math.sqrt(eps) if eps > 0 else math.inf
+
+    @property
+    def _dtype(self):
+        return next(iter(self.params.values())).dtype
 
     def state_dict(self) -> dict:
         """The memory arrays, keyed like the parameters (for checkpoints)."""
@@ -148,6 +214,7 @@ class Adam(_Optimizer):
         shapes.update({f"v/{k}": v.shape for k, v in params.items()})
         shapes["t"] = ()
         self.memory = zeros(shapes, dtype)
+        self._buffers = {}
 
     @property
     def t(self) -> int:
@@ -161,9 +228,24 @@ class Adam(_Optimizer):
         self._c1 = 1 - self.beta1 ** float(t)
         self._c2 = 1 - self.beta2 ** float(t)
 
+    def max_change(self, grad_max: float) -> float:
+        """``learning_rate / c1 * max(|m|, grad_max) / eps``: the new m is a weighted mean of the old m and
+        the gradient, and the denominator ``sqrt(v_hat) + eps`` is at least eps as v is 0 or more.
+        inf if a v entry is negative or NaN (set by hand: never by a step) or the bias corrections fail."""
+        t = float(self.memory["t"]) + 1
+        c1, c2 = 1 - self.beta1**t, 1 - self.beta2**t
+        dtype = self.memory["t"].dtype
+        eps = float(np.asarray(self.eps, dtype))
+        if not (c1 > 0 and c2 > 0 and eps > 0):
+            return math.inf
+        if not _min_of(self.memory[f"v/{k}"] for k in self.params) >= 0:
+            return math.inf
+        m_max = max(grad_max, _max_abs(self.memory[f"m/{k}"] for k in self.params))
+        return _ROUNDING * self.learning_rate / c1 * m_max / eps
+
     def _update(self, name, param, dparam):
         m, v, c1, c2 = self.memory[f"m/{name}"], self.memory[f"v/{name}"], self._c1, self._c2
-        s = np.empty(param.shape, param.dtype)
+        s = self._scratch(name, param, 1)[0]
         m *= self.beta1
         np.multiply(dparam, 1 - self.beta1, out=s)
         m += s

@@ -500,3 +500,96 @@ def test_forget_bias_reaches_the_lstm_and_only_the_lstm():
             config(cell=cell, forget_bias=0.0)
     with pytest.raises(ValueError, match="forget_bias must be a finite number"):
         config(cell="lstm", forget_bias=float("inf"))
+
+
+# ------------------------------------------------------------------ the update without a copy
+def _state_of(trainer):
+    return {**{f"param {k}": v.copy() for k, v in trainer.params.items()}, **trainer.optimizer.state_dict()}
+
+
+def _same_state(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+
+
+@pytest.fixture(params=["copy", "proof"])
+def update_path(request, monkeypatch):
+    """Run the trainer's update on a copy always (as small models do) or proven finite when it can be."""
+    monkeypatch.setattr(rnn_lib.training, "_PROVE_ABOVE_BYTES", 0 if request.param == "proof" else math.inf)
+    return request.param
+
+
+@pytest.mark.parametrize("overrides", [{}, {"cell": "gru", "layers": 2, "optimizer": "adam", "dtype": "float32"}])
+def test_proven_updates_are_the_copied_ones_bit_for_bit(monkeypatch, overrides):
+    real, checks, states = rnn_lib.training._all_finite, [], {}
+    monkeypatch.setattr(rnn_lib.training, "_all_finite", lambda arrays: checks.append(1) or real(arrays))
+    for path, threshold in (("copy", math.inf), ("proof", 0)):
+        monkeypatch.setattr(rnn_lib.training, "_PROVE_ABOVE_BYTES", threshold)
+        checks.clear()
+        states[path] = _state_of(Trainer(TEXT, config(**overrides), progress=False).run(steps=15))
+        # one check of the initial weights, then per step: the gradients and, after a copied update, the
+        # parameters; a proven one needs no check after it
+        assert len(checks) == 1 + (30 if path == "copy" else 15)
+    assert _same_state(states["copy"], states["proof"])
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "adam"])
+def test_an_overflowing_update_is_undone_exactly(update_path, optimizer):
+    cfg = config(optimizer=optimizer, dtype="float32")
+    trainer = Trainer(TEXT, cfg, progress=False).run(steps=4)
+    good = _state_of(trainer)
+    trainer.set_learning_rate(1e39)  # beyond float32: the update makes parameters infinite or NaN
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="made parameters infinite"):
+        trainer.run(steps=1)
+    assert trainer.step == 4 and trainer.stop_reason == "non-finite parameters at step 5"
+    assert _same_state(_state_of(trainer), good)  # parameters and optimiser memory, bit for bit
+    trainer.set_learning_rate(cfg.learning_rate)
+    trainer.run(steps=3)
+    resumed = Trainer(TEXT, cfg, progress=False).run(steps=7)
+    assert _same_state(_state_of(trainer), _state_of(resumed))  # as if the failed step never happened
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "adam"])
+def test_a_memory_poisoned_by_hand_cannot_poison_the_parameters(update_path, optimizer):
+    trainer = Trainer(TEXT, config(optimizer=optimizer), progress=False).run(steps=3)
+    name = "v/Whh" if optimizer == "adam" else "Whh"
+    trainer.optimizer.memory[name][0, 0] = np.nan
+    before = _state_of(trainer)
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged):
+        trainer.run(steps=1)
+    assert trainer.step == 3 and _same_state(_state_of(trainer), before)
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "adam"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_change_bounds_every_step(optimizer, dtype):
+    from rnn_lib.optim import Adagrad, Adam
+
+    rng = np.random.default_rng(0)
+    params = {"a": rng.normal(size=(30, 20)).astype(dtype), "b": np.zeros((7, 1), dtype)}
+    opt = (Adam if optimizer == "adam" else Adagrad)(params, learning_rate=0.05)
+    for step in range(40):
+        scale = 10.0 ** rng.integers(-12, 3)  # tiny gradients make the largest steps relative to them
+        grads = {k: (scale * rng.normal(size=v.shape)).astype(dtype) for k, v in params.items()}
+        bound = opt.max_change(max(float(np.abs(g).max()) for g in grads.values()))
+        before = {k: v.copy() for k, v in params.items()}
+        opt.step(grads)
+        moved = max(float(np.abs(params[k].astype(np.float64) - before[k]).max()) for k in params)
+        assert moved <= bound, (step, moved, bound)
+    opt.memory["v/a" if optimizer == "adam" else "a"][0, 0] = -1.0  # impossible after any step
+    assert opt.max_change(1.0) == math.inf
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_periodic_validation_with_threads_is_evaluate_up_to_rounding(threads):
+    cfg = config(cell="gru", batch_size=6, threads=threads, eval_every=3, val_fraction=0.3, eval_chars=0)
+    seen = []
+
+    def on_eval(trainer, event):
+        if event == "eval":
+            seen.append(evaluate(trainer.params, trainer.val_ids))
+
+    trainer = Trainer(TEXT, cfg, progress=False, callbacks=[on_eval])
+    trainer.run(steps=6)
+    assert trainer.history.val_step == [3, 6]
+    assert trainer.history.val_nats == pytest.approx(seen, rel=1e-12, abs=0)
+    assert trainer.validate() == evaluate(trainer.params, trainer.val_ids)  # outside run: one thread, as before
