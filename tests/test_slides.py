@@ -173,50 +173,215 @@ def test_first_sentence_and_code_cuts():
     assert code == "x = 1\ny = 2"
 
 
+def _png(width: int, height: int) -> str:
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    return base64.b64encode(header + b"\x08\x02\x00\x00\x00").decode()  # never decoded
+
+
+def _md(text, slide_type="-"):
+    return nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": slide_type}})
+
+
+def _code(source, slide_type="-", outputs=(), **meta):
+    return nbformat.v4.new_code_cell(
+        source, metadata={"slideshow": {"slide_type": slide_type}, **meta}, outputs=list(outputs)
+    )
+
+
+def _stream(text):
+    return nbformat.v4.new_output("stream", name="stdout", text=text)
+
+
+def _figure(width=1200, height=600):
+    return nbformat.v4.new_output("display_data", data={"image/png": _png(width, height), "text/plain": "<Figure>"})
+
+
+def _slides(laid_out) -> list[list]:
+    """The laid-out notebook as slides: [[shown cells], ...] and the notes of each."""
+    slides = []
+    for cell, slide_type in zip(laid_out.cells, _slide_types(laid_out)):
+        if slide_type == "slide" or not slides:
+            slides.append({"shown": [], "notes": []})
+        slides[-1]["notes" if slide_type == "notes" else "shown"].append(cell)
+    return slides
+
+
+def _lay_out(cells):
+    return _slides(build_slides.deck_notebook(nbformat.v4.new_notebook(cells=cells)))
+
+
+def _shown_text(slide) -> str:
+    parts = []
+    for cell in slide["shown"]:
+        parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", "") + "".join(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
 def test_layout_of_a_dense_notebook():
-    """Long prose to the notes, one code cell a slide, long output continued, figures sized."""
-    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1200).to_bytes(4, "big") + (600).to_bytes(4, "big")
-    png = base64.b64encode(header + b"\x08\x02\x00\x00\x00").decode()  # 1200x600 (never decoded)
+    """Long prose to the notes in whole sentences, checks out, long output elided (not split),
+    figures sized and described."""
     long = " ".join(["This sentence explains a step of the derivation in more words than a slide holds."] * 6)
     cells = [
-        nbformat.v4.new_markdown_cell("## A heading\n\n" + long, metadata={"slideshow": {"slide_type": "slide"}}),
-        nbformat.v4.new_code_cell("a = 1\nassert a == 1", metadata={"slideshow": {"slide_type": "-"}}),
-        nbformat.v4.new_code_cell(
+        _md("## A heading\n\n" + long, "slide"),
+        _code("a = 1\nassert a == 1"),
+        _code(
             "import matplotlib.pyplot as plt\n_ = plt.title('Loss against steps')",
-            metadata={"slideshow": {"slide_type": "subslide"}},
-            outputs=[
-                nbformat.v4.new_output("stream", name="stdout", text="".join(f"line {i}\n" for i in range(60))),
-                nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
-            ],
+            "subslide",
+            [_stream("".join(f"line {i}\n" for i in range(60))), _figure()],
         ),
-        nbformat.v4.new_code_cell("b = 2", metadata={"tags": ["check"], "slideshow": {"slide_type": "skip"}}),
+        _code("b = 2", "skip", tags=["check"]),
     ]
     laid_out = build_slides.deck_notebook(nbformat.v4.new_notebook(cells=cells))
     types = _slide_types(laid_out)
-    assert "subslide" not in types
+    assert "subslide" not in types and "fragment" not in types
     notes = [c for c, t in zip(laid_out.cells, types) if t == "notes"]
-    assert len(notes) == 1 and long in notes[0].source, "the long paragraph is not in the speaker notes"
+    assert len(notes) == 1 and long[:-1] in notes[0].source, "the long paragraph is not in the speaker notes"
+    assert not notes[0].source.startswith("#"), "the notes start with the heading the slide shows"
     first = laid_out.cells[0].source
-    assert first.startswith("## A heading") and len(first) < 200 and first.endswith("…")
-    slides, current = [], None
-    for cell, slide_type in zip(laid_out.cells, types):
-        if slide_type == "slide":
-            current = []
-            slides.append(current)
-        if slide_type != "notes":
-            current.append(cell)
-    for slide in slides:
-        assert sum(c.cell_type == "code" and bool(c.source) for c in slide) <= 1, "two code cells on a slide"
+    assert first.startswith("## A heading") and len(first) < 320 and first.endswith("holds.")
     code = "\n".join(c.source for c in laid_out.cells if c.cell_type == "code")
     assert "assert" not in code and "b = 2" not in code
-    text = "".join(o.get("text", "") for c in laid_out.cells if c.cell_type == "code" for o in c.outputs)
-    assert "line 0\n" in text and "line 59\n" in text and "more lines" in text
+    streams = [o for c in laid_out.cells if c.cell_type == "code" for o in c.outputs if o.get("name") == "stdout"]
+    assert len(streams) == 1, "a printout was split over slides"
+    assert "line 0\n" in streams[0].text and "line 59\n" in streams[0].text and "more lines" in streams[0].text
     [figure] = [
         o for c in laid_out.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})
     ]
     meta = figure.metadata["image/png"]
     assert meta["alt"] == "Figure: Loss against steps"
     assert meta["height"] <= build_slides.FIGURE_ALONE * build_slides.LINE_PX and meta["width"] == 2 * meta["height"]
+
+
+def test_two_short_cells_share_a_slide():
+    """Short code cells (each a slide of its own in the notebook) share one slide, with their output."""
+    slides = _lay_out(
+        [
+            _md("## Two steps", "slide"),
+            _code("x = 1\nprint(x)", "subslide", [_stream("1\n")]),
+            _md("Then one more.", "subslide"),
+            _code("y = x + 1\nprint(y)", "fragment", [_stream("2\n")]),
+        ]
+    )
+    assert len(slides) == 1, f"{len(slides)} slides for two short cells"
+    text = _shown_text(slides[0])
+    assert "x = 1" in text and "y = x + 1" in text and "1\n" in text and "2\n" in text
+
+
+def test_tables_and_printouts_are_never_split():
+    """A table that does not fit under the text above it moves whole (with its header) to the
+    next slide; so does a printout; every slide is titled, a continued one "(cont.)"."""
+    intro = "\n\n".join(f"Point {i} of the argument, made in a sentence." for i in range(12))
+    table = "| step | loss |\n|---|---|\n" + "\n".join(f"| {i} | {i / 10:.1f} |" for i in range(12))
+    printout = "".join(f"row {i}: {i * i}\n" for i in range(14))
+    slides = _lay_out(
+        [
+            _md("## Results\n\n" + intro, "slide"),
+            _md(table),
+            _code("for i in range(14):\n    print(f'row {i}: {i * i}')", "-", [_stream(printout)]),
+        ]
+    )
+    holding = [s for s in slides if "| 0 |" in _shown_text(s) or "| 11 |" in _shown_text(s)]
+    assert len(holding) == 1, "the table's rows are on more than one slide"
+    assert "| step | loss |" in _shown_text(holding[0])
+    rows = [s for s in slides if "row 0:" in _shown_text(s) or "row 13:" in _shown_text(s)]
+    assert len(rows) == 1 and "row 0:" in _shown_text(rows[0]) and "row 13:" in _shown_text(rows[0])
+    for slide in slides:
+        first = slide["shown"][0]
+        assert first.cell_type == "markdown" and first.source.startswith("#"), "a slide without a heading"
+    assert any(s["shown"][0].source.endswith("Results (cont.)") for s in slides[1:])
+
+
+def test_solutions_tests_and_keyboard_lines_never_shown():
+    """Solution blocks, nbgrader test cells, "(N points)", "Run it" and sentences for the student
+    at the keyboard are not projected (the sentences stay in the notes)."""
+    slides = _lay_out(
+        [
+            _md(
+                "## Exercise 1 · Softmax (2 points)\n\nWrite `softmax(y)`. The cell below runs your function.", "slide"
+            ),
+            _code(
+                "def softmax(y):\n    ### BEGIN SOLUTION\n    e = np.exp(y)\n"
+                "    return e / e.sum()\n    ### END SOLUTION"
+            ),
+            _code(
+                "assert softmax([0.0]).sum() == 1",
+                nbgrader={"grade": True, "solution": False, "grade_id": "t", "points": 2},
+            ),
+            _md("### Run it\n\nRun it, then compare.", "subslide"),
+        ]
+    )
+    shown = "\n".join(_shown_text(s) for s in slides)
+    for text in ("BEGIN SOLUTION", "END SOLUTION", "np.exp", "points", "assert", "cell below", "Run it"):
+        assert text not in shown, f"{text!r} is on a slide"
+    assert "...  # your code here" in shown and "Write `softmax(y)`." in shown
+    notes = "\n".join(n.source for s in slides for n in s["notes"])
+    assert "The cell below runs your function." in notes and "BEGIN SOLUTION" not in notes
+
+
+def test_figure_stays_with_its_sentence_and_long_plot_code_goes_to_the_notes():
+    plot = "\n".join(f"_ = ax.plot(x, x ** {k}, label='power {k}')" for k in range(8))
+    filler = _code("\n".join(f"v{i} = {i}" for i in range(14)), "-", [_stream("done\n")])
+    slides = _lay_out(
+        [
+            _md("## Powers", "slide"),
+            filler,
+            _md("The eight powers of $x$ on one axis."),
+            _code("fig, ax = plt.subplots()\n" + plot, "-", [_figure()]),
+        ]
+    )
+    [slide] = [
+        s for s in slides if any("image/png" in o.get("data", {}) for c in s["shown"] for o in c.get("outputs", []))
+    ]
+    assert "The eight powers of $x$ on one axis." in _shown_text(slide), "the figure left its sentence behind"
+    assert "ax.plot" not in _shown_text(slide), "long plotting code is on the slide"
+    assert any("ax.plot(x, x ** 7" in n.source for n in slide["notes"]), "the plotting code is not in the notes"
+
+
+def test_teasers_keep_whole_sentences():
+    """A shortened paragraph ends at a sentence's end (never "…", never at an initial), a question
+    keeps its answer; the whole paragraph is in the notes."""
+    para = (
+        "What does it cost? One matrix product per step, as E. Hinton et al. noted. "
+        + "Then a long explanation follows that the slide has no room for at all. " * 5
+    )
+    [slide] = _lay_out([_md("## Cost\n\n" + para, "slide")])
+    shown = slide["shown"][0].source
+    assert "…" not in shown
+    assert "What does it cost? One matrix product per step, as E. Hinton et al. noted." in shown
+    assert shown.rstrip().endswith(".") and len(shown) < len(para)
+    assert para.strip() in " ".join(slide["notes"][0].source.split())
+
+
+def test_code_is_wrapped_for_the_slide():
+    """Code lines longer than CODE_WIDTH are broken where Python allows (the code still parses),
+    never leaving a stub of a few characters on a line."""
+    source = (
+        "result = np.hstack([np.zeros((H, 1)), np.ones((H, 1)), np.full((H, 1), 2.0), np.eye(H)[:, :1]])  # stack\n"
+        "def f(x):\n"
+        '    print(f"T = {x:.1f}: entropy {x * 2:.3f} nats; most likely {x ** 2:.2f} with p = {x:.3f}")\n'
+        "    return some_function(argument_one, argument_two, argument_three, argument_four, five)\n"
+    )
+    wrapped = build_slides.wrap_code(source, 70)
+    compile(wrapped, "<slide>", "exec")
+    lines = wrapped.split("\n")
+    assert all(len(line) <= 70 for line in lines), [line for line in lines if len(line) > 70]
+    assert all(len(line.strip()) >= 6 for line in lines if line.strip()), "a stub line"
+
+
+def test_walls_of_true_are_condensed():
+    text = "".join(f"{name:>5}: every relative error below 1e-6: True\n" for name in ("Wxh", "Whh", "Why", "bh"))
+    condensed, changed = build_slides.condense_checks("header\n" + text)
+    assert changed and condensed == "header\nWxh, Whh, Why, bh: every relative error below 1e-6: True\n"
+    mixed = "at least 4000 steps: True\nsame split: True\nbelow the baseline: True\n"
+    assert build_slides.condense_checks(mixed)[0].count("\n") == 1
+
+
+def test_no_pilcrows_in_the_deck(deck):
+    assert "--HTMLExporter.anchor_link_text=" in build_slides.nbconvert_options()
+    page = deck.read_text(encoding="utf-8")
+    assert "¶" not in page, "an anchor link (¶) is left in a heading or in the notes"
 
 
 @pytest.mark.slow
@@ -298,7 +463,7 @@ MEASURE_JS = """async () => {
     const slide = Reveal.getCurrentSlide();
     const box = slide.getBoundingClientRect();
     const scale = Reveal.getScale();
-    let right = 0, bottom = 0, rightEl = '';
+    let right = 0, bottom = 0, rightEl = '', top = 0;
     const clipped = [];
     for (const el of slide.querySelectorAll('*')) {
         if (el.closest('aside.notes, script, style, .MJX_Assistive_MathML')) continue;
@@ -309,6 +474,7 @@ MEASURE_JS = """async () => {
             rightEl = el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
         }
         bottom = Math.max(bottom, (r.bottom - box.bottom) / scale);
+        top = Math.min(top, (r.top - Math.max(box.top, 0)) / scale);
         const style = getComputedStyle(el);
         if (el.scrollWidth > el.clientWidth + 1 && ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX)
                 && el !== slide && el.clientWidth > 0) {
@@ -366,7 +532,7 @@ MEASURE_JS = """async () => {
         index: idx.h + '/' + (idx.v || 0),
         title: (slide.querySelector('h1, h2, h3, h4') || {innerText: ''}).innerText.replace('¶', '').trim(),
         scrollHeight: slide.scrollHeight, clientHeight: slide.clientHeight,
-        right, rightEl, bottom, clipped, images, progress,
+        right, rightEl, bottom, top, clipped, images, progress,
         text: texts.join(''),
         markdown: markdown.join(''),
         maths: [...slide.querySelectorAll('.MathJax_CHTML')].filter(m => !m.closest('aside.notes')).length,
@@ -380,7 +546,7 @@ MEASURE_JS = """async () => {
 }"""
 
 
-FORBIDDEN = re.compile(r"assert |NBVAL|### BEGIN|### END|SOLUTION")
+FORBIDDEN = re.compile(r"assert |NBVAL|### BEGIN|### END|SOLUTION|¶|\(\d+ points?\)")
 
 
 def walk_deck(page, deck: Path) -> tuple[int, list[dict]]:
@@ -426,8 +592,12 @@ def slide_problems(slide: dict) -> list[str]:
             problems.append(f"{where}: an image without alt text")
         if image["natural"] == 0:
             problems.append(f"{where}: an image is not drawn")
-    if slide["code"] > 1:
+    if slide["code"] > build_slides.MAX_CODE_CELLS:
         problems.append(f"{where}: {slide['code']} code cells")
+    if not slide["headings"]:
+        problems.append(f"{where}: no heading")
+    if slide["top"] < -1:
+        problems.append(f"{where}: starts {-slide['top']:.0f} px above the top edge")
     if slide["maths"] != slide["mathSources"] or slide["blankMaths"]:
         problems.append(
             f"{where}: {slide['mathSources']} formulas, {slide['maths']} typeset, {slide['blankMaths']} of them blank"
@@ -445,8 +615,8 @@ def slide_problems(slide: dict) -> list[str]:
     for paragraph in slide["paragraphs"]:
         if re.search(r"(^|\s)[A-Z]\. …$", paragraph):
             problems.append(f"{where}: a sentence cut at an initial: {paragraph[-60:]!r}")
-        if paragraph.endswith("…") and not slide["notes"]:
-            problems.append(f"{where}: its prose was cut but it has no speaker notes")
+        if paragraph.endswith("…"):
+            problems.append(f"{where}: a paragraph cut mid-thought: {paragraph[-60:]!r}")
         if re.search(r"\bassert(s|ed)?\b", paragraph, re.I):
             problems.append(f"{where}: bookkeeping on the slide: {paragraph[:60]!r}")
     if slide["notesTypeset"]:

@@ -147,6 +147,7 @@ def nbconvert_options(theme: str = THEME) -> list[str]:
         "--SlidesExporter.mathjax_url=vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         "--SlidesExporter.widget_renderer_url=vendor/html-manager/embed-amd.js",
         "--no-prompt",
+        "--HTMLExporter.anchor_link_text=",  # no "¶" after the headings (nor in the notes)
         # deck_notebook() leaves these cells out already; nbconvert drops them too, should a
         # notebook be converted without it
         "--TagRemovePreprocessor.enabled=True",
@@ -265,7 +266,9 @@ def _copy(source: Path, target: Path):
 # estimated.
 LINE_PX = 24.7
 BUDGET = 25.0
-CHARS_PER_CODE_LINE = 104  # 19 px monospace on a 1230 px wide slide (it wraps beyond)
+CODE_WIDTH = 70  # code is wrapped at this many characters (tools/slides/deck.css: at most 72ch wide)
+CHARS_PER_CODE_LINE = 72  # 19 px monospace, a code block at most 72ch wide (it wraps beyond)
+CHARS_PER_OUTPUT_LINE = 104  # printed output may use the slide's width (1230 px)
 CHARS_PER_PROSE_LINE = 92  # 24 px proportional type
 PROSE_LINE = 1.31  # one line of 24 px prose at line height 1.35, in code lines
 HEADING = {1: 2.4, 2: 2.1, 3: 1.85, 4: 1.65, 5: 1.5, 6: 1.5}
@@ -539,27 +542,60 @@ def _sentences(text: str) -> list[str]:
 
 
 _ASSERTED = re.compile(r"\bassert(s|ed|ing)?\b", re.I)
+# Sentences for the student at a keyboard (or the grader), not for the room: they stay in the notes.
+_KEYBOARD = re.compile(
+    r"\bthe (code )?cells? (below|above|ends|starts)\b|\b(running|runs|gives) your function\b|\bgrader\b"
+    r"|\byour function (is|are) (also )?(run|tested)\b|\bis tested on\b"
+    r"|\brun (it|this|them|the cells?|everything|all)\b|^run\b|shift[- ]?enter"
+    r"|\bfill in\b|\b(BEGIN|END) SOLUTION\b|\bnbgrader\b|\bhidden tests?\b|\(\d+(\.\d+)? points?\)",
+    re.I,
+)
+
+
+def _for_the_room(sentence: str) -> bool:
+    """False for a sentence about asserts or addressed to someone at the keyboard."""
+    masked = _mask(sentence)
+    return not (_ASSERTED.search(masked) or _ASSERTED.search(sentence) or _KEYBOARD.search(masked))
 
 
 def _without_asserts(body: str) -> str:
-    """A paragraph without its sentences about what is asserted (they stay in the notes)."""
-    if not _ASSERTED.search(_mask(body)) and not _ASSERTED.search(body):
+    """A paragraph without its sentences about what is asserted or addressed to the student at
+    the keyboard (they stay in the notes)."""
+    if _for_the_room(body):
         return body
-    return " ".join(s for s in _sentences(body) if not _ASSERTED.search(s))
+    return " ".join(s for s in _sentences(body) if _for_the_room(s))
+
+
+def _whole_sentences(body: str, limit: int = SHORT_PARAGRAPH) -> str:
+    """The start of a paragraph for a slide, in whole sentences (never cut inside one): the first
+    sentence, and more while they fit in ``limit`` characters; a question keeps its answer, and a
+    sentence that announces something (ends with a colon) or is very short keeps the next one."""
+    sentences = _sentences(body)
+    shown = sentences[:1]
+    for sentence in sentences[1:]:
+        so_far = _plain(" ".join(shown))
+        last = shown[-1].rstrip()
+        if last.endswith((":", "?")) or len(so_far) < 60 or len(so_far) + len(_plain(sentence)) <= limit:
+            shown.append(sentence)
+        else:
+            break
+    return " ".join(shown)
 
 
 def shorten_block(kind: str, text: str, cut_ok: bool = True) -> tuple[str, float, bool]:
     """(what the slide shows of a block, its height in code lines, whether anything was left out);
-    ``cut_ok=False`` keeps the prose whole (a reading list)."""
+    ``cut_ok=False`` keeps the prose whole (a reading list). Shortened prose keeps whole
+    sentences (no "…": the speaker notes have the whole text)."""
     if kind == "heading":
         level = len(text) - len(text.lstrip("#"))
+        text = _POINTS.sub("", text)
         chars = len(_plain(text))
         return text, HEADING[level] * max(1, -(-chars // (60 if level <= 2 else 70))), False
     if kind == "math":
         return text, _math_lines(text), False
     if kind == "code":
         body = text.split("\n")[1:-1]
-        return text, 0.6 + sum(max(1, -(-len(line) // CHARS_PER_CODE_LINE)) for line in body), False
+        return text, 0.6 + sum(max(1, -(-len(line) // CHARS_PER_OUTPUT_LINE)) for line in body), False
     if kind == "table":
         return text, _table_height(text.split("\n")), False
     if kind == "details":  # answers to questions: the speaker's, not the screen's
@@ -567,33 +603,35 @@ def shorten_block(kind: str, text: str, cut_ok: bool = True) -> tuple[str, float
     if kind == "list":
         shown, height, cut = [], 0.3, False
         for item in _list_items(text):
-            body = " ".join(item.split())
+            body = _POINTS.sub("", " ".join(item.split()))
             short = _without_asserts(body)
             if short != body:
                 body, cut = short, True
                 if not re.match(r"([-*+]|\d+[.)])\s+\S", body):
                     continue
             if cut_ok and len(_plain(body)) > SHORT_PARAGRAPH:
-                short = first_sentence(body)
+                short = _whole_sentences(body)
                 if len(short) < len(body):
-                    body, cut = short + " …", True
+                    body, cut = short, True
             marker = re.match(r"\s*([-*+]|\d+[.)])\s", item).group()
             body = body[len(marker.strip()) :].strip() if body.startswith(marker.strip()) else body
             shown.append(marker.rstrip() + " " + body)
             height += _prose_lines(body, CHARS_PER_PROSE_LINE - 4) + 0.1
             if "$$" in body:
                 height += 1.5
+        if not shown:
+            return "", 0.0, True
         return "\n".join(shown), height, cut
     body = " ".join(text.split())
-    short = _without_asserts(body)
+    short = _POINTS.sub("", _without_asserts(body))
     cut = short != body
     body = short
     if not body:
         return "", 0.0, True
     if cut_ok and len(_plain(body)) > SHORT_PARAGRAPH:
-        short = first_sentence(body)
+        short = _whole_sentences(body)
         if len(short) < len(body):
-            body, cut = short + " …", True
+            body, cut = short, True
     return body, _prose_lines(body) + 0.3, cut
 
 
@@ -622,8 +660,8 @@ def _text_lines(text: str) -> list[str]:
     return text.rstrip("\n").split("\n")
 
 
-def _text_height(lines: list[str]) -> float:
-    return 0.5 + sum(max(1, -(-len(line.expandtabs()) // CHARS_PER_CODE_LINE)) for line in lines)
+def _text_height(lines: list[str], width: int = CHARS_PER_OUTPUT_LINE) -> float:
+    return 0.5 + sum(max(1, -(-len(line.expandtabs()) // width)) for line in lines)
 
 
 def _html_height(html_text: str) -> float:
@@ -636,7 +674,7 @@ def _html_height(html_text: str) -> float:
         for cell in cells:
             text = re.sub(r"<br\s*/?>|</p>|</div>|</li>", "\n", cell, flags=re.I)
             text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip("\n")
-            width = max(8, CHARS_PER_CODE_LINE // columns)
+            width = max(8, CHARS_PER_OUTPUT_LINE // columns)
             lines = sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
             if re.search(r"<(h\d|b|strong)\b", cell) and "<pre" in cell:
                 lines += 1.5
@@ -646,118 +684,6 @@ def _html_height(html_text: str) -> float:
     breaks = len(re.findall(r"<br\b|<p\b|<div\b|<li\b|<h\d\b", rest, re.I))
     text = html.unescape(re.sub(r"<[^>]+>", " ", rest))
     return height + breaks * 0.6 + PROSE_LINE * (len(" ".join(text.split())) / CHARS_PER_PROSE_LINE)
-
-
-def _outputs(cell) -> list:
-    """The cell's outputs as the slide shows them: streams merged, long text elided."""
-    merged = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            if merged and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]:
-                merged[-1]["text"] += out["text"]
-                continue
-            out = nbformat.from_dict({"output_type": "stream", "name": out["name"], "text": out["text"]})
-        merged.append(out)
-    for out in merged:
-        if out.get("output_type") == "stream":
-            lines = _text_lines(out["text"])
-            if len(lines) > OUTPUT_MAX_LINES:
-                head, tail = lines[: OUTPUT_MAX_LINES - 8], lines[-5:]
-                missing = len(lines) - len(head) - len(tail)
-                out["text"] = "\n".join([*head, f"[… {missing} more lines: see the notebook …]", *tail]) + "\n"
-    return merged
-
-
-class _Deck:
-    """Cells laid out on slides of at most BUDGET lines, one code cell a slide."""
-
-    def __init__(self):
-        self.cells, self.used, self.has_code, self.pending = [], 0.0, False, True
-        self.heading, self.notes, self.slides = "", [], 0
-        self.heights: dict[int, float] = {}  # id(cell) -> its height, for merge_continued()
-
-    def room(self) -> float:
-        return BUDGET - self.used
-
-    def start(self, continued: bool):
-        """A new slide; a continued one is titled with the heading it continues."""
-        if self.pending and self.used == 0:
-            return
-        self.used, self.has_code, self.pending = 0.0, False, True
-        if continued and self.heading:  # markdown, so that its maths is typeset
-            self.add(nbformat.v4.new_markdown_cell(f"#### § {self.heading} {CONTINUED}"), 1.7)
-
-    def add(self, cell, height: float, fragment: bool = False):
-        # no fragment steps: a slide opens with everything on it (a fragment that was a slide's
-        # only content opened it on an empty screen)
-        slide_type = "slide" if self.pending else "-"
-        if self.pending:
-            self.slides += 1
-        cell.metadata["slideshow"] = {"slide_type": slide_type}
-        self.pending = False
-        self.used += height
-        self.heights[id(cell)] = height
-        self.cells.append(cell)
-        if self.notes:
-            for text in self.notes:
-                self.note(text)
-            self.notes = []
-
-    def note(self, text: str):
-        if self.pending and not self.cells:
-            self.notes.append(text)
-            return
-        self.cells.append(nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}}))
-
-
-def _notes_text(markdown: str) -> str:
-    """The full text of a markdown cell for the speaker notes, answers unfolded."""
-    text = re.sub(r"</?details>", "", markdown, flags=re.I)
-    return re.sub(r"<summary>(.*?)</summary>", r"**\1**", text, flags=re.I | re.S)
-
-
-def _lay_out_markdown(deck: _Deck, cell, new_slide: bool, fragment: bool):
-    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    if new_slide:
-        deck.start(False)
-    shown, cut = [], False
-    reading = False  # a reading list is shown whole
-    for kind, text in markdown_blocks(source):
-        if kind == "heading":
-            reading = bool(re.search(r"reading|references", text, re.I))
-        body, height, left_out = shorten_block(kind, text, cut_ok=not reading)
-        cut |= left_out
-        if kind == "table" and height > BUDGET - 4:
-            shown.extend(("table", part, _table_height(part.split("\n"))) for part in _split_table(body))
-        elif body:
-            shown.append((kind, body, height))
-    parts, height, first = [], 0.0, True
-
-    def flush():
-        nonlocal parts, height, first
-        if parts:
-            deck.add(nbformat.v4.new_markdown_cell("\n\n".join(parts)), height, fragment and first)
-            first = False
-            if cut:  # every slide that shows part of the cell has the whole of it in its notes
-                deck.note(_notes_text(source))
-        parts, height = [], 0.0
-
-    for i, (kind, body, h) in enumerate(shown):
-        need = h
-        if kind == "heading" and i + 1 < len(shown):  # a heading goes with what follows it
-            following = shown[i + 1][2]
-            need += following if following <= BUDGET - h - 2 else min(3.0, following)
-        if deck.used + height + need > BUDGET and (deck.used + height) > 0:
-            flush()
-            deck.start(continued=kind != "heading")
-        if kind == "heading":
-            deck.heading = body.lstrip("#").strip()
-        parts.append(body)
-        height += h
-    flush()
-    if cut and first:
-        deck.note(_notes_text(source))
-    return source
 
 
 def _split_code(code: str, limit: int) -> list[str]:
@@ -796,231 +722,580 @@ def _safe_cuts(lines: list[str]) -> list[int]:
     return sorted(i for i in starts if 0 < i < len(lines) and not _CONTINUES.match(lines[i]))
 
 
-def _lay_out_code(deck: _Deck, cell, new_slide: bool, fragment: bool, context: str):
+def _scan(line: str, depth: int = 0):
+    """Per character of a line of Python: (bracket depth before it, inside a string?, string
+    prefix+quote of that string, inside an f-string's braces?), and where a comment starts."""
+    info, quote, prefix, brace, comment = [], None, "", 0, None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote is None:
+            if ch == "#":
+                comment = i
+                info.extend([(depth, False, "", 0)] * (len(line) - i))
+                break
+            if ch in "\"'":
+                triple = line[i : i + 3] in ('"""', "'''")
+                j = i
+                while j > 0 and line[j - 1].isalpha():
+                    j -= 1
+                quote = line[i : i + 3] if triple else ch
+                prefix = line[j:i] + ch
+                info.extend([(depth, False, "", 0)] * len(quote))
+                i += len(quote)
+                continue
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth = max(0, depth - 1)
+            info.append((depth, False, "", 0))
+        else:
+            if ch == "\\":
+                info.extend([(depth, True, prefix, brace)] * 2)
+                i += 2
+                continue
+            if line.startswith(quote, i) and not brace:
+                info.extend([(depth, False, "", 0)] * len(quote))
+                i += len(quote)
+                quote = None
+                continue
+            if "f" in prefix.lower():
+                if ch == "{":
+                    brace += 1
+                elif ch == "}" and brace:
+                    brace -= 1
+            info.append((depth, len(quote) == 1, prefix, brace))
+        i += 1
+    return info, comment, quote, depth
+
+
+def wrap_code(code: str, width: int = 70) -> str:
+    """Code with its lines longer than ``width`` broken where Python allows it and a reader
+    expects it: after a comma or before an operator inside brackets (continued under the
+    bracket, or one indent deeper), inside a string literal at a space (as two adjacent
+    literals), a comment at a word. A break that would leave a few characters alone on a line is
+    not taken; a line that cannot be broken stays (the slide wraps it at its edge)."""
+    out, depth, docstring = [], 0, None
+    for line in code.split("\n"):
+        starts_doc = line.lstrip()[:3] in ('"""', "'''")
+        if docstring or starts_doc:  # a docstring: its text wraps at a word
+            out.extend(_wrap_words(line, width))
+            quote = docstring or line.lstrip()[:3]
+            count = line.count(quote)
+            if docstring:
+                docstring = None if count % 2 else docstring
+            else:
+                docstring = quote if count % 2 else None
+            continue
+        out.extend(_wrap_line(line, width, depth))
+        depth = _scan(line, depth)[3]
+    return "\n".join(out)
+
+
+def _wrap_words(line: str, width: int) -> list[str]:
+    indent = " " * (len(line) - len(line.lstrip()))
+    lines = []
+    while len(line) > width:
+        cut = line.rfind(" ", len(indent) + 8, width + 1)
+        if cut < 0 or len(line) - cut < 8:
+            break
+        lines.append(line[:cut].rstrip())
+        line = indent + line[cut:].lstrip()
+    return lines + [line]
+
+
+def _wrap_line(line: str, width: int, start: int = 0) -> list[str]:
+    if len(line) > width:
+        _info, comment, _quote, _depth = _scan(line, start)
+        if comment is not None and line[:comment].strip():  # a trailing comment goes above its line
+            indent = " " * (len(line) - len(line.lstrip()))
+            return _wrap_line(indent + line[comment:], width, start) + _wrap_line(line[:comment].rstrip(), width, start)
+    lines = []
+    while len(line) > width:
+        info, comment, open_quote, _depth = _scan(line, start)
+        if open_quote and len(open_quote) == 3:  # inside a docstring: leave it
+            break
+        indent = len(line) - len(line.lstrip())
+        found = []  # (position, kind, bracket depth)
+        for i in range(indent + 8, min(len(line), width + 1)):
+            depth, in_str, prefix, brace = info[i] if i < len(info) else (0, False, "", 0)
+            ch = line[i - 1]
+            if comment is not None and i > comment:
+                if ch == " " and line[i] != " ":
+                    found.append((i, "comment", 0))
+                continue
+            if depth == 0:
+                continue
+            if in_str:
+                if ch == " " and not brace and line[i] != " " and "r" not in prefix.lower():
+                    found.append((i, "string", depth + 1))
+                continue
+            if ch == "," and line[i] == " ":
+                found.append((i + 1, "code", depth))
+            elif line[i - 1] == " " and line[i : i + 2] in ("+ ", "- ", "* ", "@ ", "/ ", "or", "an", "if", "fo", "el"):
+                word = line[i:].split(" ", 1)[0]
+                if word in ("+", "-", "*", "@", "/", "//", "or", "and", "if", "for", "else"):
+                    found.append((i, "code", depth))
+        # the shallowest break in the second half of the line (else the last one)
+        late = [f for f in found if f[0] >= indent + (width - indent) * 0.45 and len(line) - f[0] >= 8]
+        if late:
+            shallow = min(f[2] for f in late)
+            best = max((f for f in late if f[2] == shallow), key=lambda f: f[0])[:2]
+        else:
+            best = found[-1][:2] if found else None
+        if best is None or len(line) - best[0] < 8:
+            # nothing to break at, or only a stub would move on (a few characters alone)
+            if best is not None and len(line) - best[0] < 8 and len(line) <= width + 6:
+                break
+            if best is None:
+                break
+        pos, kind = best
+        head, tail = line[:pos].rstrip(), line[pos:].lstrip()
+        if kind == "comment":
+            lead = line[:comment] if line[:comment].strip() == "" else " " * indent
+            lines.append(head)
+            line = lead + "# " + tail
+            continue
+        # continuation indent: under the innermost open bracket, else one level deeper
+        opened = [j for j in range(pos) if line[j] in "([{" and info[j][0] == info[pos - 1][0] and not info[j][1]]
+        col = opened[-1] + 1 if opened else indent + (0 if start and kind != "comment" else 4)
+        start = info[pos - 1][0]
+        if col > width // 2:
+            col = indent + 4
+        if kind == "string":
+            quote = info[pos - 1][2]
+            lines.append(head + " " + quote[-1] if not head.endswith(" ") else head + quote[-1])
+            lines[-1] = line[:pos] + quote[-1]
+            line = " " * col + quote + tail
+        else:
+            lines.append(head)
+            line = " " * col + tail
+    lines.append(line)
+    return lines
+
+
+def _outputs(cell) -> list:
+    """The cell's outputs as the slide shows them: streams merged."""
+    merged = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            if merged and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]:
+                merged[-1]["text"] += out["text"]
+                continue
+            out = nbformat.from_dict({"output_type": "stream", "name": out["name"], "text": out["text"]})
+        merged.append(out)
+    return merged
+
+
+_PASSED = re.compile(r"^(\s*)(.*?):\s*True\s*$")
+
+
+def condense_checks(text: str) -> tuple[str, bool]:
+    """A printout with its walls of "something: True" lines (3 or more in a row) condensed: lines
+    that differ only in their label become one line ("a, b, c: every error below 1e-6: True"),
+    others one line that counts them. (text, whether anything was condensed)"""
+    lines, out, i, changed = _text_lines(text), [], 0, False
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _PASSED.match(lines[j]):
+            j += 1
+        if j - i < 3:
+            out.extend(lines[i : max(j, i + 1)])
+            i = max(j, i + 1)
+            continue
+        labels = [_PASSED.match(line).group(2).strip() for line in lines[i:j]]
+        heads = [label.split(":", 1) for label in labels]
+        if all(len(h) == 2 for h in heads) and len({h[1].strip() for h in heads}) == 1:
+            line = f"{', '.join(h[0].strip() for h in heads)}: {heads[0][1].strip()}: True"
+        else:
+            line = f"all {j - i} checks True ({'; '.join(labels)})"
+            if len(line) > 2 * CHARS_PER_OUTPUT_LINE:
+                line = f"all {j - i} checks True (each in the speaker notes)"
+        out.append(line)
+        changed, i = True, j
+    return "\n".join(out) + "\n", changed
+
+
+def _elide(lines: list[str], room: float) -> list[str]:
+    """A printout too tall for a slide: its head and tail, the middle left out (never split)."""
+    if _text_height(lines) <= room:
+        return lines
+    keep = max(4, int(room) - 2)
+    head, tail = lines[: keep - keep // 3], lines[len(lines) - keep // 3 :]
+    while head and _text_height([*head, "x", *tail]) > room:
+        head = head[:-1]
+    return [*head, f"[… {len(lines) - len(head) - len(tail)} more lines: see the notebook …]", *tail]
+
+
+class _Item:
+    """One block of a slide, never split: a heading, a paragraph, a formula, a table, a piece of
+    code, one output. ``keep``: it stays on the slide of the item after it; ``brk``: the
+    notebook starts a new slide here ("slide": always; "subslide": unless all that follows up to
+    the next break fits on the slide so far); ``least``: a figure may be shown down to this."""
+
+    def __init__(self, cell, height, kind, brk=None, keep=False, notes=(), least=None, source=None):
+        self.cell, self.height, self.kind, self.brk, self.keep = cell, height, kind, brk, keep
+        self.notes, self.least, self.source = list(notes), least if least is not None else height, source
+        self.heading = None  # (level, markdown) of a heading item
+
+
+_CONT = " (cont.)"
+MAX_CODE_CELLS = 2  # code cells (and their outputs) on one slide, if they fit
+PLOT_CODE_LINES = 4  # a figure's code longer than this goes to the speaker notes
+_RUN_IT = re.compile(r"^(run|try) (it|this)( yourself)?$", re.I)
+
+
+def _md(text: str):
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def _notes_text(markdown: str) -> str:
+    """The full text of a markdown cell for the speaker notes: answers unfolded, its headings
+    (the slide shows them) left out, no solution blocks."""
+    text = re.sub(r"</?details>", "", markdown, flags=re.I)
+    text = re.sub(r"<summary>(.*?)</summary>", r"**\1**", text, flags=re.I | re.S)
+    lines = [line for line in text.split("\n") if not re.match(r"\s*#{1,6}\s", line)]
+    lines = [line for line in lines if not re.search(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)", line)]
+    return "\n".join(lines).strip()
+
+
+def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
+    items, reading = [], False
+    blocks = markdown_blocks(source)
+    shown = []
+    cut = False
+    for kind, text in blocks:
+        if kind == "heading":
+            reading = bool(re.search(r"reading|references", text, re.I))
+            if _RUN_IT.match(_plain(text)):
+                cut = True
+                continue
+        body, height, left_out = shorten_block(kind, text, cut_ok=not reading)
+        cut |= left_out
+        if kind == "table" and height > BUDGET - 4:
+            shown.extend(("table", part, _table_height(part.split("\n"))) for part in _split_table(body))
+        elif body:
+            shown.append((kind, body, height))
+    notes = [_notes_text(source)] if cut and _notes_text(source) else []
+    for kind, body, height in shown:
+        item = _Item(_md(body), height, kind, notes=notes)
+        if kind == "heading":
+            item.heading = (len(body) - len(body.lstrip("#")), body)
+            item.keep = True
+        items.append(item)
+    if items:
+        items[0].brk = brk
+    elif notes:  # nothing for the screen: the notes go with what follows
+        items.append(_Item(None, 0.0, "notes", brk=brk, notes=notes))
+    return items
+
+
+def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     tags = set(cell.get("metadata", {}).get("tags", []))
     code, solution = strip_code(source)
     if tags & set(REMOVE_INPUT_TAGS):
         code = ""
+    code = wrap_code(code, CODE_WIDTH) if code.strip() else ""
     outputs = [] if solution else _outputs(cell)
     if not code.strip() and not outputs:
-        return
-    if new_slide:
-        deck.start(False)
-    pieces = _split_code(code, int(BUDGET) - 5) if code.strip() else []
-
-    def code_height(text: str) -> float:
-        full = 0.9 + _text_height(_text_lines(text)) if text else 0.0
-        for _tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
-            if full > BUDGET - 2.5:
-                full = 0.9 + (full - 0.9) * scale
-        return full
-
-    def new_cell(text: str):
-        c = nbformat.v4.new_code_cell(text)
-        if not text:
-            c.metadata["tags"] = ["remove-input"]
-        full = 0.9 + _text_height(_text_lines(text)) if text else 0.0
-        for tag, scale in SMALL_CODE:
+        return []
+    notes = []
+    figure = any("image/png" in o.get("data", {}) for o in outputs)
+    if figure and len(code.split("\n")) > PLOT_CODE_LINES:
+        # long plotting code: the figure is what the room looks at; the code is in the notes
+        notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
+        code = ""
+    items = []
+    for piece in _split_code(code, int(BUDGET) - 5) if code.strip() else []:
+        c = nbformat.v4.new_code_cell(piece)
+        full = 0.9 + _text_height(_text_lines(piece), CHARS_PER_CODE_LINE)
+        for tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
             if full > BUDGET - 2.5:
                 c.metadata["tags"] = [tag]
                 full = 0.9 + (full - 0.9) * scale
-        return c
-
-    for piece in pieces[:-1]:  # a long cell: all but its last part on slides of their own
-        if deck.has_code or deck.used > 0:
-            deck.start(True)
-        deck.add(new_cell(piece), code_height(piece), fragment)
-        deck.has_code, fragment = True, False
-    last = pieces[-1] if pieces else ""
-    current, height = new_cell(last), code_height(last)
-
-    def first_need(out) -> float:
-        if "image/png" in out.get("data", {}):
-            return FIGURE_MIN if height <= LONG_CODE else 0.0
-        if out.get("output_type") == "stream":
-            return min(_text_height(_text_lines(out["text"])), 4.0)
-        return 3.0
-
-    # a new slide for the code if there is one already, if the code does not fit, or if the code and
-    # the start of its output do not fit on a slide that already holds more than a few lines
-    if (
-        deck.has_code
-        or (deck.used > 0 and height > deck.room())
-        or (deck.used > 6 and height + (first_need(outputs[0]) if outputs else 0) > deck.room())
-    ):
-        deck.start(True)
-    placed = False
-
-    def emit():
-        nonlocal current, height, placed, fragment
-        if current.source or current.outputs:
-            deck.add(current, height, fragment)
-            deck.has_code, fragment = True, False
-        placed = True
-        current, height = new_cell(""), 0.0
-
+        items.append(_Item(c, full, "code", keep=False, notes=notes))
+    if items:
+        items[-1].keep = bool(outputs)  # code and the start of its output stay together
     for out in outputs:
         data = out.get("data", {})
-        room = deck.room() - height
+        c = nbformat.v4.new_code_cell("")
+        c.metadata["tags"] = ["remove-input"]
+        c.outputs = [out]
         if "image/png" in data:
             width, natural = _png_size(data["image/png"])
             meta = out.setdefault("metadata", {}).setdefault("image/png", {})
             if isinstance(meta.get("width"), (int, float)) and meta["width"] > 0:  # e.g. a retina figure
                 width, natural = meta["width"], natural * meta["width"] / width
             shown = min(natural, natural * MAX_WIDTH_PX / width)  # height at the widest it may be
-            want = min(FIGURE_MAX, shown / LINE_PX)
-            least = min(want, FIGURE_MIN)
-            if (want > room and room < least + 0.4) or height > LONG_CODE:
-                # no room for it at a readable size, or long code above it: a slide of its own
-                emit()
-                deck.start(True)
-                room = deck.room()
-            if not (current.source or current.outputs) and deck.used <= 2:  # alone: as large as it may be
-                want = min(FIGURE_ALONE, shown / LINE_PX)
-            lines = min(want, room - 0.4)
-            meta["height"] = int(lines * LINE_PX)
-            meta["width"] = int(width * meta["height"] / natural)
-            meta["alt"] = figure_alt(source, _plain(deck.heading), context)
-            current.outputs.append(out)
-            height += lines + 0.4
+            meta["alt"] = figure_alt(source, _plain(heading), context)
+            item = _Item(c, min(FIGURE_ALONE, shown / LINE_PX) + 0.4, "figure", notes=notes)
+            item.least = min(FIGURE_MIN, shown / LINE_PX) + 0.4
+            item.figure = (meta, width, natural, shown)
         elif out.get("output_type") == "stream":
-            lines = _text_lines(out["text"])
-            while lines:
-                room = deck.room() - height
-                take, need = 0, 0.5
-                while take < len(lines) and need + max(1, -(-len(lines[take]) // CHARS_PER_CODE_LINE)) <= room:
-                    need += max(1, -(-len(lines[take]) // CHARS_PER_CODE_LINE))
-                    take += 1
-                if take < min(3, len(lines)):  # not even three lines here: on the next slide
-                    if not (current.source or current.outputs) and deck.used <= 2:
-                        take = max(1, take)
-                    else:
-                        emit()
-                        deck.start(True)
-                        continue
-                part = nbformat.from_dict({"output_type": "stream", "name": out["name"], "text": ""})
-                part["text"] = "\n".join(lines[:take]) + "\n"
-                current.outputs.append(part)
-                height += _text_height(lines[:take])
-                lines = lines[take:]
-                if lines:
-                    emit()
-                    deck.start(True)
+            text, condensed = condense_checks(out["text"])
+            if condensed:
+                notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
+            lines = _elide(_text_lines(text), BUDGET - 4)
+            out["text"] = "\n".join(lines) + "\n"
+            item = _Item(c, _text_height(lines), "stream", notes=notes)
+        elif "application/vnd.jupyter.widget-view+json" in data:
+            item = _Item(c, 15.0, "widget", notes=notes)
+        elif "text/html" in data:
+            need = _html_height("".join(data["text/html"]))
+            if need > BUDGET - 4:  # a wide table of samples: shown smaller rather than cut off
+                zoom = max(0.5, (BUDGET - 4) / need)
+                data["text/html"] = f'<div style="zoom: {zoom:.2f}">' + "".join(data["text/html"]) + "</div>"
+                need *= zoom
+            item = _Item(c, need, "html", notes=notes)
+        elif "text/markdown" in data:
+            need = sum(shorten_block(k, t)[1] for k, t in markdown_blocks("".join(data["text/markdown"])))
+            item = _Item(c, need, "html", notes=notes)
+        elif "text/plain" in data:
+            lines = _elide(_text_lines("".join(data["text/plain"])), BUDGET - 4)
+            data["text/plain"] = "\n".join(lines)
+            item = _Item(c, _text_height(lines), "stream", notes=notes)
         else:
-            if "application/vnd.jupyter.widget-view+json" in data:
-                need = 15.0
-            elif "text/html" in data:
-                need = _html_height("".join(data["text/html"]))
-                if need > BUDGET - 4:  # a wide table of samples: shown smaller rather than cut off
-                    zoom = max(0.5, (BUDGET - 4) / need)
-                    data["text/html"] = f'<div style="zoom: {zoom:.2f}">' + "".join(data["text/html"]) + "</div>"
-                    need *= zoom
-            elif "text/markdown" in data:
-                need = sum(shorten_block(k, t)[1] for k, t in markdown_blocks("".join(data["text/markdown"])))
-            elif "text/plain" in data:
-                need = _text_height(_text_lines("".join(data["text/plain"])))
-            else:
-                need = 3.0
-            if need > room and (current.source or current.outputs or deck.used > 2):
-                emit()
-                deck.start(True)
-            current.outputs.append(out)
-            height += need
-    emit()
-    return placed
+            item = _Item(c, 3.0, "other", notes=notes)
+        item.source = id(cell)
+        items.append(item)
+    for item in items:
+        item.source = id(cell)
+    if not items:
+        return []
+    items[0].brk = brk
+    return items
+
+
+def _cont_heading(heading: tuple) -> tuple[str, float]:
+    level, text = heading
+    level = max(3, level)
+    title = re.sub(r"^#+\s*", "", text).strip()
+    title = re.sub(r"\s*\(cont\.\)$", "", title)
+    return f"{'#' * level} {title}{_CONT}", HEADING[level] * max(1, -(-len(_plain(title)) // 60))
+
+
+def _pack(items: list[_Item]) -> list[list]:
+    """The items on slides: [(item, height), ...] per slide, each at most BUDGET lines high."""
+    slides, used, codes = [], 0.0, 0
+    heading = None
+
+    def new_slide(continued: bool):
+        nonlocal used, codes
+        slides.append([])
+        used, codes = 0.0, 0
+        if continued and heading:
+            text, h = _cont_heading(heading)
+            cell = _md(text)
+            cell.metadata["deck_continued"] = True
+            slides[-1].append((_Item(cell, h, "heading"), h))
+            used = h
+
+    def chain(i: int) -> float:
+        """Height the items from i on that must stay together need (their least)."""
+        need, j = 0.0, i
+        while j < len(items):
+            need += items[j].least if items[j].kind == "figure" else items[j].height
+            if not items[j].keep:
+                break
+            j += 1
+        return need
+
+    def group(i: int) -> float:
+        need, j = 0.0, i
+        while j < len(items) and (j == i or items[j].brk is None):
+            need += items[j].least if items[j].kind == "figure" else items[j].height
+            j += 1
+        return need
+
+    def section(i: int) -> float:
+        need, j = 0.0, i
+        while j < len(items) and (j == i or not items[j].heading):
+            need += items[j].least if items[j].kind == "figure" else items[j].height
+            j += 1
+        return need
+
+    def section_codes(i: int) -> int:
+        j, n = i + 1, 0
+        while j < len(items) and not items[j].heading:
+            n += items[j].kind == "code"
+            j += 1
+        return n
+
+    def code_cells(i: int) -> int:
+        return sum(1 for it in items[i : i + 1] if it.kind == "code")
+
+    for i, item in enumerate(items):
+        if item.kind == "notes":
+            if not slides:
+                new_slide(False)
+            slides[-1].append((item, 0.0))
+            continue
+        fresh = not slides or all(it.kind in ("heading", "notes") for it, _ in slides[-1])
+        if item.heading:
+            # a new slide, unless a short subsection (level 3 and below) fits whole on this one
+            if not fresh and not (
+                item.heading[0] >= 3 and used + section(i) <= BUDGET and codes + section_codes(i) <= MAX_CODE_CELLS
+            ):
+                new_slide(False)
+            heading = item.heading
+        elif item.brk and slides and not fresh:
+            # a slide the notebook starts without a heading: it shares the slide before when all
+            # of it fits there, or when that slide is less than half full (filled, then continued)
+            if used + group(i) > BUDGET and used > BUDGET * 0.6:
+                new_slide(True)
+        if not slides:
+            new_slide(False)
+        fresh = all(it.kind in ("heading", "notes") for it, _ in slides[-1])
+        need = chain(i)
+        if need > BUDGET - 3:  # the chain needs a slide of its own anyway: just this and the next
+            need = item.height + (items[i + 1].least if item.keep and i + 1 < len(items) else 0.0)
+        if not fresh and (used + need > BUDGET or codes + code_cells(i) > MAX_CODE_CELLS):
+            new_slide(True)
+        height = item.height
+        if item.kind == "figure":
+            room = BUDGET - used
+            later = items[i + 1].height if i + 1 < len(items) and item.keep else 0.0
+            height = max(item.least, min(item.height, room - later))
+            if not fresh and item.height > FIGURE_MAX + 0.4:
+                height = min(height, FIGURE_MAX + 0.4)
+            height = min(height, max(room, 8.0))
+        slides[-1].append((item, height))
+        used += height
+        codes += code_cells(i)
+    return slides
+
+
+def _merge_back(slides: list[list]) -> list[list]:
+    """A continued slide whose body fits on the slide before goes back onto it."""
+    merged = []
+    for slide in slides:
+        if merged and slide and slide[0][0].cell is not None and slide[0][0].cell.metadata.get("deck_continued"):
+            body = slide[1:]
+            before = merged[-1]
+            used = sum(h for _, h in before)
+            codes = sum(it.kind == "code" for it, _ in before + body)
+            if used + sum(h for _, h in body) <= BUDGET and codes <= MAX_CODE_CELLS:
+                before.extend(body)
+                continue
+        merged.append(slide)
+    return merged
+
+
+def _cells_of(slides: list[list]) -> list:
+    """The cells of the laid-out slides: a markdown cell per run of blocks, a code cell with its
+    outputs, the notes of each slide once (after its content), figures sized."""
+    cells = []
+    for slide in slides:
+        notes, shown = [], []
+        for item, height in slide:
+            for note in item.notes:
+                if note not in notes:
+                    notes.append(note)
+            if item.cell is None:
+                continue
+            cell = item.cell
+            if item.kind == "figure":
+                meta, width, natural, _shown = item.figure
+                meta["height"] = int((height - 0.4) * LINE_PX)
+                meta["width"] = int(width * meta["height"] / natural)
+            last = shown[-1] if shown else None
+            if (
+                last is not None
+                and cell.cell_type == "markdown"
+                and last.cell_type == "markdown"
+                and not cell.metadata.get("deck_continued")
+            ):
+                last.source += "\n\n" + cell.source
+                continue
+            if (
+                last is not None
+                and cell.cell_type == "code"
+                and not cell.source
+                and last.cell_type == "code"
+                and getattr(last, "_deck_source", None) == item.source
+            ):
+                last.outputs.extend(cell.outputs)
+                continue
+            cell = copy.deepcopy(cell)
+            cell._deck_source = item.source
+            shown.append(cell)
+        if not shown:
+            if cells and notes:
+                cells.extend(_md(n) for n in notes)
+                for c in cells[-len(notes) :]:
+                    c.metadata["slideshow"] = {"slide_type": "notes"}
+            continue
+        for k, cell in enumerate(shown):
+            cell.metadata["slideshow"] = {"slide_type": "slide" if k == 0 else "-"}
+            if cell.cell_type == "code" and cell.source and "remove-input" in cell.metadata.get("tags", []):
+                cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "remove-input"]
+            cells.append(cell)
+        for note in notes:
+            cells.append(nbformat.v4.new_markdown_cell(note, metadata={"slideshow": {"slide_type": "notes"}}))
+    for cell in cells:
+        cell.metadata.pop("deck_continued", None)
+        if "_deck_source" in cell:
+            del cell["_deck_source"]
+    return cells
+
+
+def _is_grader_test(cell) -> bool:
+    grader = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(grader.get("grade")) and not grader.get("solution")
 
 
 def deck_notebook(nb) -> nbformat.NotebookNode:
     """The notebook as its deck shows it: no checks, markers or solutions; every slide at most
-    BUDGET lines high with at most one code cell; long prose and the answers to questions in the
-    speaker notes; continued slides titled; slides only (no subslides)."""
+    BUDGET lines high, titled, with at most MAX_CODE_CELLS code cells; long prose, plotting code
+    and the answers to questions in the speaker notes; slides only (no subslides, no fragments)."""
     nb = copy.deepcopy(nb)
-    deck = _Deck()
-    context = ""
+    items: list[_Item] = []
+    context, heading = "", ""
     skipping = 0  # the level of the heading of a section that is not lectured (0: none)
+    pending_notes: list[str] = []
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         slide_type = meta.get("slideshow", {}).get("slide_type", "-")
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "markdown":
-            heading = re.search(r"^\s*(#{1,6})\s+(.*)$", source, re.M)
-            if heading:
-                level = len(heading.group(1))
+            found = re.search(r"^\s*(#{1,6})\s+(.*)$", source, re.M)
+            if found:
+                level = len(found.group(1))
                 if skipping and level <= skipping:
                     skipping = 0
-                if not skipping and _SKIP_SECTION.search(_plain(heading.group(2))):
+                if not skipping and _SKIP_SECTION.search(_plain(found.group(2))):
                     skipping = level
-            if _POINTS.search(source):
-                cell["source"] = "\n".join(
-                    _POINTS.sub("", line) if re.match(r"\s*#{1,6}\s", line) else line for line in source.split("\n")
-                )
         elif "google.colab" in source or re.search(r"^\s*[%!]\s*pip install", source, re.M):
             continue  # setting up Colab
         if skipping or slide_type == "skip" or set(meta.get("tags", [])) & set(REMOVE_CELL_TAGS):
             continue
-        if cell["cell_type"] == "raw":
+        if cell["cell_type"] == "raw" or _is_grader_test(cell):
             continue
         if slide_type == "notes":
-            deck.note("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+            pending_notes.append(_notes_text(source))
             continue
-        new_slide, fragment = slide_type in ("slide", "subslide"), slide_type == "fragment"
+        brk = slide_type if slide_type in ("slide", "subslide") else None
         if cell["cell_type"] == "markdown":
-            context = _lay_out_markdown(deck, cell, new_slide, fragment)
+            new = _markdown_items(source, brk, [heading])
+            for item in new:
+                if item.heading:
+                    heading = item.heading[1]
+            context = source
         else:
-            _lay_out_code(deck, cell, new_slide, fragment, context)
-    nb.cells = merge_continued(deck.cells, deck.heights)
+            new = _code_items(cell, brk, context, heading)
+            if new and items and new[0].brk is None and new[0].kind in ("figure", "code"):
+                # the sentence that explains a figure (or code) stays on its slide
+                if items[-1].kind in ("para", "list", "math") and items[-1].height < 8:
+                    items[-1].keep = True
+        if new and pending_notes:
+            new[0].notes = pending_notes + new[0].notes
+            pending_notes = []
+        items.extend(new)
+    if pending_notes:
+        items.append(_Item(None, 0.0, "notes", notes=pending_notes))
+    nb.cells = _cells_of(_merge_back(_pack(items)))
     return nb
-
-
-def _slides_of(cells) -> list[list]:
-    slides = []
-    for cell in cells:
-        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide" or not slides:
-            slides.append([])
-        slides[-1].append(cell)
-    return slides
-
-
-def _only_headings(markdown: str) -> bool:
-    return all(re.match(r"\s*#{1,6}\s", line) for line in markdown.split("\n") if line.strip())
-
-
-def _is_continued(cell) -> bool:
-    return cell.cell_type == "markdown" and cell.source.startswith("#### § ") and cell.source.endswith(CONTINUED)
-
-
-def merge_continued(cells, heights: dict) -> list:
-    """The slides without "(continued)" slides that hold nothing but their heading (their notes go
-    to the slide before), and with a continued slide merged back into the one before when the two
-    fit on one slide (and hold at most one code cell between them)."""
-    slides = _slides_of(cells)
-    merged = []
-    for slide in slides:
-        shown = [c for c in slide if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
-        if merged and shown and _is_continued(shown[0]):
-            body = shown[1:]
-            before = [c for c in merged[-1] if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
-            used = sum(heights.get(id(c), 0.0) for c in before)
-            codes = sum(c.cell_type == "code" for c in before + body)
-            if not body or (used + sum(heights.get(id(c), 0.0) for c in body) <= BUDGET and codes <= 1):
-                for cell in slide:
-                    if cell is not shown[0]:
-                        if cell.metadata["slideshow"]["slide_type"] == "slide":
-                            cell.metadata["slideshow"]["slide_type"] = "-"
-                        merged[-1].append(cell)
-                continue
-            if before and all(c.cell_type == "markdown" and _only_headings(c.source) for c in before):
-                # a slide of nothing but a heading, continued: the heading moves onto this slide
-                slide[slide.index(shown[0])] = before[0]
-                for cell in merged.pop():
-                    if cell is not before[0]:
-                        cell.metadata["slideshow"]["slide_type"] = "-" if cell in before else "notes"
-                        slide.append(cell)
-                before[0].metadata["slideshow"]["slide_type"] = "slide"
-                slide.sort(key=lambda c: c.metadata["slideshow"]["slide_type"] != "slide")
-        merged.append(slide)
-    return [c for slide in merged for c in slide]
 
 
 # ------------------------------------------------------------------------------------------------
