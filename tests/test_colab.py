@@ -78,7 +78,8 @@ def test_without_rnn_lib_the_cell_clones_installs_and_moves_into_the_notebooks(t
     report = json.loads(result.stdout)
     clone = work / "rnn_project"
     assert (clone / ".git").exists() and (clone / "pyproject.toml").exists()
-    assert log.read_text().split() == ["-m", "pip", "install", "--quiet", "-e", "rnn_project"]
+    # rnn_lib alone, without its dependencies: never Jupyter or ipywidgets into Colab's environment
+    assert log.read_text().split() == ["-m", "pip", "install", "-q", "--no-deps", "-e", "rnn_project"]
     assert report["cwd"] == str(clone / "notebooks")  # ../data resolves as it does locally
     assert report["added"] == [str(clone)]
     assert Path(report["rnn_lib"]).is_relative_to(clone)  # the notebook now imports the clone

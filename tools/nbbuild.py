@@ -115,7 +115,9 @@ def colab_cell(url: str | None) -> str:
     """The first code cell of every notebook: fetch and install the project when rnn_lib is missing.
 
     On Colab a notebook arrives alone, without the package, its data or its checkpoints: the cell
-    clones the repository next to the notebook, installs it (dependencies included) and moves into
+    clones the repository next to the notebook, installs rnn_lib without its dependencies (never
+    Jupyter or ipywidgets into Colab's own environment; only a missing numpy, matplotlib, tqdm or
+    threadpoolctl) and moves into
     the clone's ``notebooks/`` folder, so every later cell runs as it does locally. The editable
     install is only seen by kernels started after it, hence the ``sys.path`` entry for this one.
     """
@@ -129,7 +131,13 @@ def colab_cell(url: str | None) -> str:
         fetch = (
             '    if not os.path.isdir("rnn_project"):\n'
             f'        subprocess.run(["git", "clone", "--depth", "1", "{url}", "rnn_project"], check=True)\n'
-            '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "rnn_project"], check=True)\n'
+            '    pip = [sys.executable, "-m", "pip", "install", "-q"]\n'
+            "    # rnn_lib alone: Colab's kernel keeps its own numpy, matplotlib, ipywidgets and Jupyter\n"
+            '    subprocess.run([*pip, "--no-deps", "-e", "rnn_project"], check=True)\n'
+            '    needed = ("numpy", "matplotlib", "tqdm", "threadpoolctl")\n'
+            "    missing = [m for m in needed if not importlib.util.find_spec(m)]\n"
+            "    if missing:  # only what this machine lacks\n"
+            "        subprocess.run([*pip, *missing], check=True)\n"
             '    sys.path.insert(0, os.path.abspath("rnn_project"))\n'
             '    os.chdir("rnn_project/notebooks")  # the notebooks\' relative paths (../data/...) start here'
         )
@@ -194,6 +202,14 @@ EXERCISE_TEST_TAG = "exercise-test"  # the cell that tests an exercise's functio
 EXERCISE_NOTE_TAG = "exercise-note"  # the generated "try it first" note before a solution
 #: cell tags the build gives; the lecture decks (tools/build_slides.py) drop cells by them
 BUILD_TAGS = (IGNORE_TAG, CHECK_TAG, SOLUTION_TAG, EXERCISE_TEST_TAG, EXERCISE_NOTE_TAG)
+# Tags an author gives in a source: a cell only in one flavour. "reading-only" hides from the
+# homework what would give an exercise away (the derivation's code, comparisons with the library
+# functions the handout leaves out); "homework-only" holds what only the homework needs.
+READING_ONLY_TAG = "reading-only"
+HOMEWORK_ONLY_TAG = "homework-only"
+# Cell metadata ``needs=["exercise", ...]``: in the homework the cell runs only once those exercises
+# pass their test cells (rnn_notebook.checks.ready); otherwise it prints a note and skips its work.
+NEEDS_KEY = "needs"
 CHECK_HEADER = "# checks (silent when they pass)"  # what a collapsed check cell shows of itself
 HIDDEN_INPUT = {"source_hidden": True}  # JupyterLab and Notebook 7 show such an input collapsed
 _SOLUTION_LINE = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
@@ -303,12 +319,57 @@ def tidy_cell(cell: dict, where: str) -> list[dict]:
     return [dict(cell, source=code), check_cell(checks)]
 
 
+def _only_in(cells: list[dict], flavour: str) -> list[dict]:
+    """The cells of ``flavour``: without the other flavour's tagged cells, without those tags and
+    (in the reading copy) without ``needs``."""
+    drop = HOMEWORK_ONLY_TAG if flavour == "reading" else READING_ONLY_TAG
+    out = []
+    for cell in cells:
+        tags = cell["metadata"].get("tags", [])
+        if drop in tags:
+            continue
+        metadata = dict(cell["metadata"])
+        kept = [t for t in tags if t not in (READING_ONLY_TAG, HOMEWORK_ONLY_TAG)]
+        if kept:
+            metadata["tags"] = kept
+        else:
+            metadata.pop("tags", None)
+        if flavour == "reading":
+            metadata.pop(NEEDS_KEY, None)
+        out.append(dict(cell, metadata=metadata))
+    return out
+
+
+_DETAILS = re.compile(r"\n*<details>.*?</details>\n*", re.S)
+MODEL_ANSWER = "<details><summary>A model answer (open it after writing yours)</summary>\n\n{}\n\n</details>"
+
+
+def without_answers(markdown: str) -> tuple[str, list[str]]:
+    """(the text without its ``<details>`` blocks, those blocks): the homework keeps the questions of
+    "Check yourself" and leaves their answers to the instructor's answer key."""
+    markdown = "".join(markdown) if isinstance(markdown, list) else markdown  # nbformat's JSON keeps lists
+    found = [m.group(0).strip() for m in _DETAILS.finditer(markdown)]
+    return _DETAILS.sub("\n\n", markdown).strip(), found
+
+
+def guarded(cell: dict, needs: list[str]) -> dict:
+    """A homework code cell that runs only once ``needs`` pass their tests (see :data:`NEEDS_KEY`)."""
+    names = ", ".join(json.dumps(n) for n in needs)
+    body = "\n".join(("    " + line) if line.strip() else "" for line in cell["source"].split("\n"))
+    head = f"from rnn_notebook import checks\n\nif checks.ready({names}):  # skipped while the exercise is wrong"
+    source = f"{head}\n{body}"
+    return dict(cell, source=source)
+
+
 def reading_copy(cells: list[dict], name: str) -> list[dict]:
     """The cells of the student's reading copy (see the comment above ``FLAVOURS``)."""
     out = []
-    for n, cell in enumerate(cells):
+    for n, cell in enumerate(_only_in(cells, "reading")):
         where = f"{name}, cell {n} of the source"
         if cell["cell_type"] != "code":
+            if cell["metadata"].get("nbgrader", {}).get("solution"):  # a written answer, graded by hand
+                metadata = {k: v for k, v in cell["metadata"].items() if k != "nbgrader"}
+                cell = dict(cell, source=MODEL_ANSWER.format(cell["source"].strip()), metadata=metadata)
             out.append(cell)
             continue
         grading = cell["metadata"].get("nbgrader")
@@ -340,9 +401,13 @@ def homework_copy(cells: list[dict], name: str) -> list[dict]:
     """The cells nbgrader gets: the exercises' cells exactly as the source has them (markers,
     hidden tests), every other cell tidied as in the reading copy."""
     out = []
-    for n, cell in enumerate(cells):
+    for n, cell in enumerate(_only_in(cells, "homework")):
         if cell["cell_type"] == "code" and "nbgrader" not in cell["metadata"]:
-            out += tidy_cell(cell, f"{name}, cell {n} of the source")
+            needs = cell["metadata"].pop(NEEDS_KEY, None)
+            tidied = tidy_cell(cell, f"{name}, cell {n} of the source")
+            out += [guarded(c, needs) for c in tidied] if needs else tidied
+        elif cell["cell_type"] == "markdown" and "nbgrader" not in cell["metadata"]:
+            out.append(dict(cell, source=without_answers(cell["source"])[0]))
         else:
             out.append(cell)
     return out
