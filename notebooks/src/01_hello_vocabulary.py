@@ -8,13 +8,15 @@
 #   and *one-hot* vectors;
 # - why the vocabulary is built with `sorted(set(text))` and not `list(set(text))`;
 # - how training pairs are made: at every step the target is the next character;
-# - the vanilla RNN recurrence with the shape of every matrix, computed by hand for a tiny network;
-# - the loss as a sum of cross-entropies, and why an untrained network scores about $4 \ln 4$ on "hello".
+# - the vanilla RNN recurrence with the shape of every matrix, step by step for a tiny network;
+# - the loss as a sum of cross-entropies, and why an untrained network scores about $4 \ln 4$ on "hello";
+# - to write the whole forward pass and its loss as one function (the exercise of section 8).
 #
 # **Prerequisites**: Python, numpy arrays and the `@` operator, matrix-vector products. Having
 # met the softmax and the natural logarithm helps.
 #
-# **Time**: about 45 minutes stepping through the cells on your own.
+# **Time**: about 50 minutes stepping through the cells on your own, plus about 20 minutes for the
+# exercise.
 #
 # This is the first notebook of a series that rebuilds Karpathy's *min-char-rnn* from scratch.
 # Nothing is trained here: we run one small network forward once, with random weights, and read
@@ -308,12 +310,29 @@ print(f"Wxh @ one_hot('h') = {vec(Wxh @ one_hot(ix, V))} = column {ix} of Wxh")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The forward pass, step by step
 #
-# Start from $h_{-1} = 0$ and apply the recurrence to the inputs `h`, `e`, `l`, `l`. Every step
-# prints $h_t$, the scores $y_t$ and the probabilities $p_t$ (entries in id order `e h l o`), and the
-# network's best guess. The softmax subtracts $\max y_t$ first: the result is the same (the factor
-# $e^{-\max y_t}$ cancels) and `exp` cannot overflow; right after this step we check both claims.
+# Start from $h_{-1}$ (zero for "hello") and apply the recurrence to the inputs `h`, `e`, `l`, `l`,
+# one step after the other. At step $t = 0, 1, \dots, T-1$:
 #
-# **Expected:** every $p_t$ sums to 1 (to within 1e-12), and $h_2 \neq h_3$ although both inputs are `l`.
+# 1. the input character becomes its one-hot column $x_t = \operatorname{onehot}(\mathtt{inputs}[t])$, $(V, 1)$;
+# 2. the new hidden state mixes it with the previous one: $h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)$, $(H, 1)$;
+# 3. the state gives one score per character, the **logits** $y_t = W_{hy} h_t + b_y$, $(V, 1)$;
+# 4. the softmax turns the scores into probabilities, $p_t = \operatorname{softmax}(y_t)$, $(V, 1)$,
+#    computed as $e^{\,y_t - \max y_t}$ divided by its sum (next subsection);
+# 5. $h_t$ is handed to step $t + 1$, and nothing else is: the same five parameters serve every step.
+#
+# The network's best guess at step $t$ is the character with the largest $p_t$. Section 8 turns these
+# steps into code (your exercise) and prints every number of the four steps of "hello".
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why subtracting $\max y_t$ is safe
+#
+# Notebook 02 (section 6) works this out; here is the one-line version. Subtracting the same number $c$
+# from every score multiplies every $e^{y_k}$ by $e^{-c}$, and that factor cancels between the numerator
+# and the sum: the softmax does not change. With $c = \max y_t$ the largest exponent is $0$, so `exp`
+# cannot overflow. **Expected:** on the logits $(1.5, -0.3, 0.8, 2.1)$ the softmax with and without
+# the shift agree (`np.allclose`). Adding 1000 to every logit changes no probability, yet $e^{1000}$
+# overflows a float64: the unshifted formula returns `nan` (`inf / inf`) while `softmax` returns the
+# same four probabilities again.
 
 # %%
 def softmax(y):
@@ -321,51 +340,19 @@ def softmax(y):
     return e / e.sum()
 
 
-h = np.zeros((H, 1))  # h_{-1}
-hs, ys, ps = [], [], []
-for t in range(T):
-    x = one_hot(inputs[t], V)
-    h = np.tanh(Wxh @ x + Whh @ h + bh)  # (H, 1)
-    y = Why @ h + by                     # (V, 1)
-    p = softmax(y)                       # (V, 1)
-    hs.append(h)
-    ys.append(y)
-    ps.append(p)
-    print(f"t={t}: input {ix_to_char[inputs[t]]!r}, target {ix_to_char[targets[t]]!r}, "
-          f"best guess {ix_to_char[int(p.argmax())]!r}")
-    print(f"   h_t = {vec(h)}\n   y_t = {vec(y)}\n   p_t = {vec(p, '.4f')}")
-assert all(abs(p.sum() - 1) < 1e-12 for p in ps)
-h_gap = np.abs(hs[3] - hs[2]).max()
-print(f"largest |h_3 - h_2| = {h_gap:.4f}")
-assert h_gap > 0.02  # same input 'l', visibly different states
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The hidden state at step 3 differs from the one at step 2 although both inputs are `l`: $h_t$
-# depends on everything read so far, through $W_{hh}$. The probabilities, on the other hand, rule no
-# character out and take none for certain (section 8 checks their range): this network has learned
-# nothing yet, and its guesses show it.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why subtracting $\max y_t$ is safe
-#
-# Notebook 02 (section 6) works this out; here is the one-line version. **Expected:** on the logits of
-# step 3, the softmax with and without the shift agree (`np.allclose`). Adding 1000 to every logit
-# changes no probability, yet $e^{1000}$ overflows a float64: the unshifted formula returns `nan`
-# (`inf / inf`) while our `softmax` returns $p_3$ again.
-
-# %%
 def softmax_unshifted(y):
     e = np.exp(y)
     return e / e.sum()
 
 
-y_huge = ys[3] + 1000.0
+y_example = np.array([[1.5], [-0.3], [0.8], [2.1]])
+y_huge = y_example + 1000.0
 with np.errstate(over="ignore", invalid="ignore"):  # the overflow is what we want to show
     p_unshifted_huge = softmax_unshifted(y_huge)
-print(f"step 3: unshifted {vec(softmax_unshifted(ys[3]), '.4f')} | shifted {vec(softmax(ys[3]), '.4f')}")
+print(f"logits:        unshifted {vec(softmax_unshifted(y_example), '.4f')} | shifted {vec(softmax(y_example), '.4f')}")
 print(f"logits + 1000: unshifted {vec(p_unshifted_huge, '.4f')} | shifted {vec(softmax(y_huge), '.4f')}")
-assert np.allclose(softmax_unshifted(ys[3]), softmax(ys[3]), rtol=0, atol=1e-15)
-assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), ps[3], rtol=0, atol=1e-12)
+assert np.allclose(softmax_unshifted(y_example), softmax(y_example), rtol=0, atol=1e-15)
+assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), softmax(y_example), rtol=0, atol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The loss: four cross-entropies
@@ -395,27 +382,248 @@ assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), ps[3]
 # A network that knows nothing and guesses uniformly, $p_t = (\tfrac14, \tfrac14, \tfrac14, \tfrac14)$,
 # pays $\ln 4$ at every step, $4 \ln 4$ in all: in bits, $4 \log_2 4 = 8$.
 #
-# **Expected:** at step 0 the full sum $-\sum_k q_k \ln p_{0,k}$ equals the single term
-# $-\ln p_0[\mathrm{target}_0]$ (to 1e-15), and $4 \ln 4$ nats converts to 8 bits.
+# **Expected:** $4 \ln 4$ nats converts to 8 bits.
 
 # %%
+uniform_loss = T * np.log(V)
+nats_to_bits = 1 / np.log(2)
+print(f"uniform guess: 4 ln 4 = 4 x {np.log(V):.4f} = {uniform_loss:.4f} nats")
+print(f"1 nat = 1/ln 2 = {nats_to_bits:.4f} bits;  4 ln 4 nats = {uniform_loss * nats_to_bits:.4f} bits")
+assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. The forward pass in code
+#
+# ### Exercise · `rnn_forward` (6 points)
+#
+# Write the forward pass of sections 6 and 7 as one function: the first half of the gist's `lossFun`,
+# which the backward pass of notebook 03 builds on. `rnn_forward(params, inputs, targets, hprev)`
+# receives
+#
+# - `params`, a dict of the five parameters `Wxh` $(H, V)$, `Whh` $(H, H)$, `Why` $(V, H)$,
+#   `bh` $(H, 1)$, `by` $(V, 1)$ (read $V$ and $H$ from their shapes, and the weights from `params`,
+#   not from the notebook's variables: the tests use networks of other sizes);
+# - `inputs` and `targets`, two lists of $T$ ids;
+# - `hprev` $(H, 1)$, the state $h_{-1}$ before the first step,
+#
+# runs the five steps of section 6 for $t = 0, \dots, T-1$ and returns `loss, xs, hs, ps`:
+#
+# - `xs[t]` the one-hot input $x_t$ $(V, 1)$, `hs[t]` the state $h_t$ $(H, 1)$, `ps[t]` the
+#   probabilities $p_t$ $(V, 1)$: three **dicts** keyed by the step $t$, as in the gist, because the
+#   backward pass needs all of them;
+# - `hs[-1]`, a copy of `hprev`, so that step 0 reads $h_{t-1}$ like every other step. (In a dict, the
+#   key $-1$ is just a key. In a list or an array, index $-1$ means the last element, so `hs` must be
+#   a dict.)
+# - `loss`, the number $L = \sum_t -\ln p_t[\mathrm{target}_t]$ of section 7: natural log, summed
+#   (not averaged) over the steps.
+#
+# Use numpy (`one_hot` of section 3 and `softmax` of section 6 are yours to call), not `rnn_lib`: the
+# grader switches the library off while your function runs. Leave `hprev` unchanged.
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "rnn_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def rnn_forward(params, inputs, targets, hprev):
+    """The loss of one chunk, and what the backward pass needs: every step's x_t, h_t and p_t.
+
+    Parameters
+    ----------
+    params : dict
+        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1).
+    inputs, targets : lists of T ints
+        The ids fed in at each step, and the ids each step should predict.
+    hprev : array, shape (H, 1)
+        The hidden state before step 0.
+
+    Returns
+    -------
+    loss : float
+        Sum over t of -ln ps[t][targets[t]] (nats).
+    xs, hs, ps : dicts keyed by t = 0, ..., T-1
+        One-hot inputs (V, 1), hidden states (H, 1), probabilities (V, 1); ``hs[-1]`` is a copy of hprev.
+    """
+    ### BEGIN SOLUTION
+    Wxh, Whh, Why, bh, by = params["Wxh"], params["Whh"], params["Why"], params["bh"], params["by"]
+    vocab_size = Wxh.shape[1]
+    xs, hs, ps = {}, {}, {}
+    hs[-1] = np.copy(hprev)  # the state before step 0 (a copy: hprev itself is never changed)
+    loss = 0.0
+    for t in range(len(inputs)):
+        xs[t] = np.zeros((vocab_size, 1))
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(Wxh @ xs[t] + Whh @ hs[t - 1] + bh)
+        logits = Why @ hs[t] + by
+        scores = np.exp(logits - np.max(logits))  # shifted: exp cannot overflow, the softmax is unchanged
+        ps[t] = scores / np.sum(scores)
+        loss += -np.log(ps[t][targets[t], 0])
+    return float(loss), xs, hs, ps
+    ### END SOLUTION
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Testing `rnn_forward`
+#
+# Three test cells, one per part of the exercise; each says what to look at when it fails.
+#
+# 1. **Shapes and the cache** (2 points), on a random network with $V = 5$, $H = 3$, $T = 6$ and a
+#    non-zero `hprev`: four things are returned, the loss is one number, every `xs[t]` is the one-hot
+#    column of `inputs[t]`, `hs[-1]` equals `hprev` (left unchanged), every `hs[t]` is $(H, 1)$ and
+#    every `ps[t]` a $(V, 1)$ distribution (entries $\ge 0$ that sum to 1).
+# 2. **The loss** (2 points), on networks whose outputs we know without running them. With every
+#    weight and bias zero, every logit is 0, so every $h_t$ is 0 (whatever `hprev`), every $p_t$ is
+#    uniform and $L = 4 \ln 4$ exactly. With only $b_y = \ln(0.1, 0.2, 0.3, 0.4)$ non-zero, every
+#    $p_t$ is $(0.1, 0.2, 0.3, 0.4)$, so for the targets `ello` (ids 0, 2, 2, 3)
+#    $L = -(\ln 0.1 + 2 \ln 0.3 + \ln 0.4)$; adding 1000 to $b_y$ changes nothing, as long as the
+#    softmax is shifted. And on a random network your loss must equal $\sum_t -\ln$ `ps[t][targets[t]]`
+#    of your own `ps`.
+# 3. **A random network** (2 points): the states and probabilities of the network
+#    `random_model(4, 3, seed=1)` below, with $h_{-1} = (0.5, -0.25, 0.75)$, on "hell", against numbers
+#    computed beforehand (to 6 significant digits).
+#
+# The grader runs the same three parts again on other random networks and sizes.
+
+# %% slideshow={"slide_type": "fragment"}
+def random_model(V, H, seed):
+    """Parameters for the tests: weights and biases drawn from N(0, 0.5^2) by default_rng(seed)."""
+    rng = np.random.default_rng(seed)
+    return {name: rng.normal(0, 0.5, shape) for name, shape in rnn_lib.param_shapes(V, H).items()}
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_forward_cache", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_forward
+
+for seed in (1, 2, 3):
+    check_rnn_forward(rnn_forward, seed=seed, part="cache")
+check_rnn_forward(rnn_forward, seed=4, part="cache", V=3, H=7, T=1)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_forward", "shapes and the cache"):
+    test_params, test_hprev = random_model(5, 3, seed=0), np.array([[0.3], [-0.6], [0.9]])
+    test_inputs, test_targets = [0, 4, 4, 1, 3, 2], [4, 4, 1, 3, 2, 0]
+    given_hprev = test_hprev.copy()
+    result = rnn_forward(test_params, test_inputs, test_targets, given_hprev)
+    assert isinstance(result, tuple) and len(result) == 4, "return four things: return loss, xs, hs, ps"
+    test_loss, test_xs, test_hs, test_ps = result
+    assert np.size(test_loss) == 1, "the loss should be one number, the sum over the steps"
+    checks.expect_unchanged(test_hprev, given_hprev, "hprev")
+    checks.expect_close(test_hs[-1], test_hprev, "hs[-1]",
+                        hint="store a copy of hprev as hs[-1] before the loop (hs is a dict)")
+    assert len(test_xs) == len(test_ps) == 6 and len(test_hs) == 7, (
+        "with T = 6 steps, xs and ps should hold 6 entries (t = 0, ..., 5) and hs 7 (hs[-1] = hprev too)")
+    for t in range(6):
+        for name, array, shape in (("xs", test_xs[t], (5, 1)), ("hs", test_hs[t], (3, 1)), ("ps", test_ps[t], (5, 1))):
+            assert np.shape(array) == shape, f"{name}[{t}] should have shape {shape}, got {np.shape(array)}"
+        assert test_xs[t].sum() == 1 and test_xs[t][test_inputs[t], 0] == 1, (
+            f"xs[{t}] should be zeros with a single 1 in row inputs[{t}] = {test_inputs[t]}")
+        assert np.all(test_ps[t] >= 0), f"ps[{t}] has a negative entry"
+        checks.expect_close(test_ps[t].sum(), 1.0, f"the sum of ps[{t}]",
+                            hint="p_t = exp(y_t - max y_t) divided by its sum")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_forward_loss", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_forward
+
+for seed in (1, 2, 3):
+    check_rnn_forward(rnn_forward, seed=seed, part="loss")
+check_rnn_forward(rnn_forward, seed=4, part="loss", V=7, H=2, T=1)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_forward", "the loss"):
+    test_hprev = np.array([[0.5], [-0.25], [0.75]])
+    test_inputs, test_targets = [1, 0, 2, 2], [0, 2, 2, 3]  # 'hell' -> 'ello'
+    zero_model = {name: np.zeros(shape) for name, shape in rnn_lib.param_shapes(4, 3).items()}
+    test_loss, _, test_hs, test_ps = rnn_forward(zero_model, test_inputs, test_targets, test_hprev)
+    for t in range(4):
+        checks.expect_close(test_hs[t], np.zeros((3, 1)), f"hs[{t}] of the all-zero network",
+                            hint="with every weight and bias zero, h_t = tanh(0) = 0")
+        checks.expect_close(test_ps[t], np.full((4, 1), 0.25), f"ps[{t}] of the all-zero network")
+    checks.expect_close(test_loss, 4 * np.log(4), "the loss of the all-zero network", rtol=1e-12,
+                        hint="L = sum over t of -ln p_t[target_t]: natural log (np.log), summed, not averaged")
+    p_known = np.array([[0.1], [0.2], [0.3], [0.4]])
+    for shift in (0.0, 1000.0):
+        bias_model = {**zero_model, "by": np.log(p_known) + shift}
+        with np.errstate(over="ignore", invalid="ignore"):
+            test_loss, _, _, test_ps = rnn_forward(bias_model, test_inputs, test_targets, test_hprev)
+        what = "with by = ln(0.1, 0.2, 0.3, 0.4)" + (" + 1000" if shift else "")
+        hint = "subtract the largest logit before np.exp: exp(1000) overflows" if shift else ""
+        for t in range(4):
+            checks.expect_close(test_ps[t], p_known, f"ps[{t}] {what}", hint=hint)
+        checks.expect_close(test_loss, -(np.log(0.1) + 2 * np.log(0.3) + np.log(0.4)), f"the loss {what}",
+                            hint=hint or "the targets are 0, 2, 2, 3: L = -(ln 0.1 + 2 ln 0.3 + ln 0.4)")
+    test_loss, _, _, test_ps = rnn_forward(random_model(4, 3, seed=2), test_inputs, test_targets, test_hprev)
+    own_loss = sum(-np.log(test_ps[t][test_targets[t], 0]) for t in range(4))
+    checks.expect_close(test_loss, own_loss, "the loss of a random network", rtol=1e-10,
+                        hint="it should be the sum over t of -ln ps[t][targets[t]] of your own ps")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_forward_random", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_forward
+
+for seed in (1, 2, 3):
+    check_rnn_forward(rnn_forward, seed=seed, part="random")
+check_rnn_forward(rnn_forward, seed=4, part="random", V=6, H=8, T=12)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_forward", "a random network"):
+    test_hprev = np.array([[0.5], [-0.25], [0.75]])
+    _, _, test_hs, test_ps = rnn_forward(random_model(4, 3, seed=1), [1, 0, 2, 2], [0, 2, 2, 3], test_hprev)
+    hint = ("h_t = tanh(Wxh x_t + Whh h_{t-1} + bh) with h_{-1} = hprev, y_t = Why h_t + by, "
+            "p_t = softmax(y_t); read the weights from params")
+    checks.expect_close(test_hs[0], [[0.796018951341], [0.523837378119], [0.307989933494]], "hs[0]",
+                        hint=hint, rtol=1e-6)
+    checks.expect_close(test_hs[3], [[0.722960959571], [0.261549748962], [0.044206251359]], "hs[3]",
+                        hint=hint, rtol=1e-6)
+    checks.expect_close(test_ps[3], [[0.218082611804], [0.032951969607], [0.248112140466], [0.500853278123]],
+                        "ps[3]", hint=hint, rtol=1e-6)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### The four steps of "hello"
+#
+# Now the network of section 5, from $h_{-1} = 0$, on the inputs `h`, `e`, `l`, `l`. Every step prints
+# $h_t$, the scores $y_t$ and the probabilities $p_t$ (entries in id order `e h l o`), and the
+# network's best guess.
+#
+# **Expected:** every $p_t$ sums to 1 (to within 1e-12), and $h_2 \neq h_3$ although both inputs are `l`.
+
+# %% needs=["rnn_forward"]
+hprev = np.zeros((H, 1))  # h_{-1}
+loss, xs, hs, ps = rnn_forward(params, inputs, targets, hprev)
+for t in range(T):
+    p = ps[t]
+    print(f"t={t}: input {ix_to_char[inputs[t]]!r}, target {ix_to_char[targets[t]]!r}, "
+          f"best guess {ix_to_char[int(p.argmax())]!r}")
+    print(f"   h_t = {vec(hs[t])}\n   y_t = {vec(Why @ hs[t] + by)}\n   p_t = {vec(p, '.4f')}")
+assert all(abs(ps[t].sum() - 1) < 1e-12 for t in range(T))
+h_gap = np.abs(hs[3] - hs[2]).max()
+print(f"largest |h_3 - h_2| = {h_gap:.4f}")
+assert h_gap > 0.02  # same input 'l', visibly different states
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The hidden state at step 3 differs from the one at step 2 although both inputs are `l`: $h_t$
+# depends on everything read so far, through $W_{hh}$. The probabilities, on the other hand, rule no
+# character out and take none for certain (section 9 checks their range): this network has learned
+# nothing yet, and its guesses show it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The loss of "hello", term by term
+#
+# **Expected:** the four terms add up to the loss `rnn_forward` returned, and at step 0 the full sum
+# $-\sum_k q_k \ln p_{0,k}$ of the cross-entropy's definition equals the single term
+# $-\ln p_0[\mathrm{target}_0]$ (to 1e-15).
+
+# %% needs=["rnn_forward"]
 terms = [-np.log(ps[t][targets[t], 0]) for t in range(T)]
 for t in range(T):
     print(f"t={t}: -ln p_t[{ix_to_char[targets[t]]!r}] = -ln {ps[t][targets[t], 0]:.4f} = {terms[t]:.4f}")
-loss = sum(terms)
-uniform_loss = T * np.log(V)
 print(f"L = {' + '.join(f'{term:.4f}' for term in terms)} = {loss:.4f} nats")
-print(f"uniform guess: 4 ln 4 = 4 x {np.log(V):.4f} = {uniform_loss:.4f} nats")
-
+print(f"uniform guess: 4 ln 4 = {uniform_loss:.4f} nats")
 q = one_hot(targets[0], V)          # the target distribution of step 0
 ce_full = -np.sum(q * np.log(ps[0]))  # all V terms of the definition
 print(f"step 0: -sum_k q_k ln p_k = {ce_full:.4f} = -ln p_0[target] = {terms[0]:.4f}")
-nats_to_bits = 1 / np.log(2)
-print(f"1 nat = 1/ln 2 = {nats_to_bits:.4f} bits;  4 ln 4 nats = {uniform_loss * nats_to_bits:.4f} bits")
+assert abs(sum(terms) - loss) < 1e-12
 assert abs(ce_full - terms[0]) < 1e-15
-assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # ### Checking against `rnn_lib`
 #
 # `rnn_lib.forward` runs the same recurrence (with the column look-up, and one matrix product for
@@ -424,19 +632,18 @@ assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 # Same parameters and inputs, so we expect hidden states, probabilities and loss to agree with ours
 # to within 1e-12.
 
-# %%
-hprev = np.zeros((H, 1))
+# %% tags=["reading-only"]
 cache = rnn_lib.forward(params, inputs, hprev)
 lib_loss = rnn_lib.cross_entropy(cache, targets)
 ref_loss, _, ref_h_last = rnn_lib.loss_and_grads_reference(params, inputs, targets, hprev)
-assert np.allclose(cache["hs"][1:, 0, :], np.hstack(hs).T, rtol=0, atol=1e-12)  # hs[0] is h_{-1}
-assert np.allclose(cache["probs"], np.hstack(ps).T, rtol=0, atol=1e-12)
-assert np.allclose(ref_h_last, hs[-1], rtol=0, atol=1e-12)
+assert np.allclose(cache["hs"][1:, 0, :], np.hstack([hs[t] for t in range(T)]).T, rtol=0, atol=1e-12)
+assert np.allclose(cache["probs"], np.hstack([ps[t] for t in range(T)]).T, rtol=0, atol=1e-12)
+assert np.allclose(ref_h_last, hs[T - 1], rtol=0, atol=1e-12)
 assert abs(lib_loss - loss) < 1e-12 and abs(ref_loss - loss) < 1e-12
 print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {ref_loss:.10f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. The four steps at a glance
+# ## 9. The four steps at a glance
 #
 # Left: the hidden state, one column per step (red positive, blue negative; tanh keeps every entry
 # between -1 and 1, the range of its colour bar). Right: the distributions $p_t$, with each step's
@@ -447,11 +654,11 @@ print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {
 # **Expected:** the right panel draws exactly our $p_t$ (one column per step) with colour limits 0
 # and 1, and every entry lies between 0.02 and 0.8.
 
-# %%
+# %% needs=["rnn_forward"]
 from rnn_notebook.plotting import plot_rnn_step, plot_rnn_steps
 
-P = np.hstack(ps)  # (V, T): column t is p_t
-ax_h, ax_p = plot_rnn_steps(np.hstack(hs).T, P.T, chars, inputs=inputs, targets=targets)
+P = np.hstack([ps[t] for t in range(T)])  # (V, T): column t is p_t
+ax_h, ax_p = plot_rnn_steps(np.hstack([hs[t] for t in range(T)]).T, P.T, chars, inputs=inputs, targets=targets)
 p_image = ax_p.images[0]
 print(f"p_t entries range from {P.min():.4f} to {P.max():.4f}; colour limits {p_image.get_clim()}")
 assert np.allclose(p_image.get_array(), P, rtol=0, atol=1e-12)
@@ -464,11 +671,11 @@ assert p_image.get_clim() == (0, 1) and 0.02 < P.min() and P.max() < 0.8
 # orange and the uniform $1/4$ as a dashed line. It returns the two panels it drew, so we can read
 # the bars back from the figure and check them before putting the function behind a slider.
 #
-# **Expected:** at $t = 2$ (input: the first `l`) the bar heights of the $p$ panel equal the library's
-# $p_2$ (`cache["probs"][2]`), those of the $h$ panel equal $h_2$ (`cache["hs"][3]`, since index 0 is
-# `hprev`), and exactly one bar is orange: the target `l`, id 2.
+# **Expected:** at $t = 2$ (input: the first `l`) the bar heights of the $p$ panel equal $p_2$ (`ps[2]`
+# of section 8), those of the $h$ panel equal $h_2$ (`hs[2]`), and exactly one bar is orange: the
+# target `l`, id 2.
 
-# %%
+# %% needs=["rnn_forward"]
 from matplotlib.colors import to_hex
 
 
@@ -485,8 +692,8 @@ h_heights = np.array([bar.get_height() for bar in step_h_ax.patches])
 orange = [k for k, bar in enumerate(step_p_ax.patches) if to_hex(bar.get_facecolor()) == to_hex("tab:orange")]
 print(f"p bars drawn: {vec(p_heights, '.4f')};  orange bar(s): {[ix_to_char[k] for k in orange]}")
 print(f"h bars drawn: {vec(h_heights)}")
-assert np.allclose(p_heights, cache["probs"][2], rtol=0, atol=1e-12)
-assert np.allclose(h_heights, cache["hs"][3, 0], rtol=0, atol=1e-12)
+assert np.allclose(p_heights, ps[2].ravel(), rtol=0, atol=1e-12)
+assert np.allclose(h_heights, hs[2].ravel(), rtol=0, atol=1e-12)
 assert orange == [char_to_ix["l"]]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -496,7 +703,7 @@ assert orange == [char_to_ix["l"]]
 # 0 to 3: the hidden state changes with every input, while every bar of $p_t$ stays below 0.8 (the
 # range checked above).
 
-# %%
+# %% needs=["rnn_forward"]
 import ipywidgets as widgets
 
 from rnn_notebook.widgets import figure_widget
@@ -513,7 +720,7 @@ caption = ("Interactive figure: move the slider t from 0 to 3 to see each step "
 display(figure_widget(draw_step, {"t": slider}, caption=caption))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. Why an untrained network scores about $4 \ln 4$
+# ## 10. Why an untrained network scores about $4 \ln 4$
 #
 # With small weights, $h_t$ is small, so the scores $y_t = W_{hy} h_t + b_y$ are all close to
 # $b_y = 0$, and the softmax of four equal scores is exactly uniform. Each step then costs about
@@ -522,7 +729,7 @@ display(figure_widget(draw_step, {"t": slider}, caption=caption))
 # `smooth_loss`, `-log(1/vocab_size) * seq_length`, comes from.)
 #
 # One random network is not enough to compare scales: whether a single draw lands above or below
-# $4 \ln 4$ is luck. Section 5's draw scored $L = 5.7455$ at scale 0.5 (section 7), against
+# $4 \ln 4$ is luck. Section 5's draw scored $L = 5.7455$ at scale 0.5 (section 8), against
 # $4 \ln 4 = 5.5452$; another draw at the same scale may land on the other side. So for each of four
 # scales we draw 100 networks, each from its own generator `np.random.default_rng(seed)` with
 # seed $= 0, \dots, 99$ (section 5's network is one of them), and average over them.
@@ -533,7 +740,7 @@ display(figure_widget(draw_step, {"t": slider}, caption=caption))
 # $4 \ln 4$, and at 0.01 every single draw lies within 0.002 of it, with no probability further than
 # $4 \times 10^{-4}$ from $1/4$.
 
-# %%
+# %% needs=["rnn_forward"]
 scales = (1.0, 0.5, 0.1, 0.01)
 n_draws = 100
 draw_loss = np.empty((len(scales), n_draws))       # L of every draw
@@ -541,9 +748,8 @@ draw_deviation = np.empty((len(scales), n_draws))  # max over t and k of |p_t[k]
 for i, scale in enumerate(scales):
     for seed in range(n_draws):
         trial = rnn_lib.init_params(V, H, np.random.default_rng(seed), scale=scale)
-        trial_cache = rnn_lib.forward(trial, inputs, np.zeros((H, 1)))
-        draw_loss[i, seed] = rnn_lib.cross_entropy(trial_cache, targets)
-        draw_deviation[i, seed] = np.abs(trial_cache["probs"] - 1 / V).max()
+        draw_loss[i, seed], _, _, trial_ps = rnn_forward(trial, inputs, targets, np.zeros((H, 1)))
+        draw_deviation[i, seed] = max(np.abs(trial_ps[t] - 1 / V).max() for t in range(T))
 
 mean_loss, spread = draw_loss.mean(axis=1), draw_loss.std(axis=1)
 std_error = spread / np.sqrt(n_draws)  # the noise left in a mean of n_draws draws
@@ -555,7 +761,7 @@ print(" scale   mean L   s.e. of mean   mean L - 4 ln 4   std of L   L < 4 ln 4 
 for i, scale in enumerate(scales):
     print(f"{scale:6.2f}   {mean_loss[i]:6.4f}   {std_error[i]:12.2g}   {mean_loss[i] - uniform_loss:+15.2g}"
           f"   {spread[i]:8.4f}   {share_below[i]:10.0%}   {largest_deviation[i]:19.1e}")
-print(f"section 5's draw (seed {SEED}, scale 0.5): L = {draw_loss[1, SEED]:.4f}, as in section 7")
+print(f"section 5's draw (seed {SEED}, scale 0.5): L = {draw_loss[1, SEED]:.4f}, as in section 8")
 print(f"scale 0.01: the draw furthest from 4 ln 4 is off by {worst_at_001:.1e}")
 
 assert mean_loss[0] > mean_loss[1] > mean_loss[2] and share_below[0] < 0.5
@@ -564,7 +770,7 @@ assert np.all(np.diff(spread) < 0) and np.all(np.diff(largest_deviation) < 0)
 assert np.all(np.abs(mean_loss[2:] - uniform_loss) < 0.01)
 assert abs(mean_loss[2] - mean_loss[3]) < 3 * std_error[2]  # 0.1 vs 0.01: a difference within the noise
 assert worst_at_001 < 2e-3 and 5e-5 < largest_deviation[3] < 4e-4
-assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in section 7
+assert abs(draw_loss[1, SEED] - loss) < 1e-12  # the draw of section 5, as in section 8
 assert loss > uniform_loss  # ... which scored worse than the uniform guess
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -602,9 +808,10 @@ assert loss > uniform_loss  # ... which scored worse than the uniform guess
 # below 1, both here ($H = 3$) and at the gist's size ($H = 100$, $V = 65$); no random vector is
 # stretched by more than $\sigma$.
 
-# %%
+# %% needs=["rnn_forward"]
 small = rnn_lib.init_params(V, H, np.random.default_rng(SEED), scale=0.01)
-small_h_max = np.abs(rnn_lib.forward(small, inputs, np.zeros((H, 1)))["hs"]).max()
+small_hs = rnn_forward(small, inputs, targets, np.zeros((H, 1)))[2]
+small_h_max = max(np.abs(small_hs[t]).max() for t in range(T))
 gist_size = rnn_lib.init_params(65, 100, np.random.default_rng(SEED), scale=0.01)
 sigma = {"H = 3": np.linalg.norm(small["Whh"], 2), "H = 100": np.linalg.norm(gist_size["Whh"], 2)}
 print(f"scale 0.01: largest |h_t| = {small_h_max:.4f}, so every tanh' = 1 - h_t^2 >= {1 - small_h_max**2:.4f}")
@@ -642,8 +849,9 @@ assert all(sig < 0.25 for sig in sigma.values())
 # - With small random weights (the gist's 0.01) a new network guesses nearly uniformly, so it starts
 #   near $T \ln V$ ($4 \ln 4 \approx 5.545$ here). Averaged over 100 draws, larger starting weights
 #   score worse: confident random guesses cost more than they save.
-# - Our hand computation agrees with `rnn_lib.forward`, `cross_entropy` and the reference
-#   implementation to 1e-12.
+# - `rnn_forward` puts the steps and the loss into one function, the first half of the gist's
+#   `lossFun`, keeping every $x_t$, $h_t$ and $p_t$ (with `hs[-1]` = `hprev`) for the backward pass
+#   of notebook 03.
 #
 # Next, in notebook 02: softmax and cross-entropy up close, and the gradient of the loss with
 # respect to the scores $y_t$, the first step towards changing the weights so that the orange

@@ -15,7 +15,7 @@
 # that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\ln x$, and the chain rule.
 # Throughout the series $\ln$ is the natural logarithm (`np.log`), so losses are in nats.
 #
-# **Time:** about 45 minutes on your own.
+# **Time:** about 50 minutes on your own, plus about 15 minutes for the exercise.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -125,7 +125,7 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # gradient is simpler than either piece on its own.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1 · The gradient in code (2 points)
+# ### Exercise · The gradient in code (2 points)
 #
 # Write `softmax_ce_grad(y, target)`, the gradient $\partial L / \partial y$ of the loss
 # $L = -\ln \operatorname{softmax}(y)_r$ with respect to the logits, where $r$ = `target`:
@@ -134,37 +134,94 @@ assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 # - return `dy`, shape `(V,)`: the boxed formula, $p - \text{onehot}(r)$ with $p = \operatorname{softmax}(y)$;
 # - leave `y` unchanged: compute $p$ as a new array and change that one.
 #
-# `softmax_naive` from section 1 is fine for $p$. The cell ends by running your function on the logits of
-# section 1. **Expected:** a negative entry for the target `e` only, and entries that add up to 0. The cell
-# after it tests your function on a small case and on random logits, against `rnn_lib` and against finite
-# differences; when something is wrong, its error message says what to look at.
+# Write it with numpy only (`softmax_naive` from section 1 is fine for $p$); no `rnn_lib` function.
+#
+# Two test cells follow, one point each; when something is wrong, the error message says what to look at.
+#
+# 1. **Uniform logits:** with all four logits equal, $p = (\tfrac14, \tfrac14, \tfrac14, \tfrac14)$, so the
+#    answer for target 1 is $(0.25, -0.75, 0.25, 0.25)$ (work it out from the boxed formula); adding 3 to
+#    every logit changes nothing. Your `y` must be left unchanged.
+# 2. **Random logits:** on random logits for $V$ = 2, 5 and 8, your gradient must agree with centred
+#    finite differences of the loss (section 3 explains them) to a relative error below $10^{-6}$, and its
+#    entries must add up to 0.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "softmax_ce_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def softmax_ce_grad(y, target):
-    """dL/dy for L = -ln softmax(y)[target]: y of shape (V,), target an int; returns an array of shape (V,)."""
+    """The gradient dL/dy of L = -ln softmax(y)[target] with respect to the logits.
+
+    Parameters
+    ----------
+    y : array, shape (V,)
+        The logits; left unchanged.
+    target : int
+        The index r of the right character, 0 <= r < V.
+
+    Returns
+    -------
+    array, shape (V,)
+        p - onehot(r), with p = softmax(y).
+    """
     ### BEGIN SOLUTION
-    dy = softmax_naive(y)  # p: a new array, so y is not changed
-    dy[target] -= 1  # p - onehot(target), without building the one-hot vector
-    return dy
+    grad = softmax_naive(y)  # p, a new array: y stays unchanged
+    grad[target] -= 1.0  # p - onehot(target), without building the one-hot vector
+    return grad
     ### END SOLUTION
 
-
-dy_yours = softmax_ce_grad(y, target)
-print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
-
-# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_softmax_ce_grad", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_softmax_ce_grad_uniform", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
 from rnn_grading import check_softmax_grad
 
-check_softmax_grad(softmax_ce_grad, seed=0)  # random logits, V = 5: against rnn_lib and finite differences
-# all logits equal: p is uniform, 1/4 each, and the target 'h' (id 1) gets 1/4 - 1
-assert np.allclose(softmax_ce_grad(np.zeros(4), 1), [0.25, -0.75, 0.25, 0.25])
-print("softmax_ce_grad passes the visible tests")
-### BEGIN HIDDEN TESTS
-for seed in (1, 2, 3):
-    check_softmax_grad(softmax_ce_grad, seed=seed)
-check_softmax_grad(softmax_ce_grad, seed=4, V=2)  # the smallest vocabulary
-check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident model over 65 characters
+for seed, V_hidden in ((1, 2), (2, 3), (3, 4), (4, 7)):
+    check_softmax_grad(softmax_ce_grad, seed=seed, V=V_hidden, part="uniform logits")
 ### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("softmax_ce_grad", "uniform logits"):
+    y_equal = np.zeros(4)
+    checks.expect_close(softmax_ce_grad(y_equal, 1), [0.25, -0.75, 0.25, 0.25],
+                        "dL/dy for the logits (0, 0, 0, 0) and target 1",
+                        hint="p is 1/4 everywhere; the one-hot vector has its 1 at the target only.")
+    checks.expect_unchanged(np.zeros(4), y_equal, "the logits y")
+    checks.expect_close(softmax_ce_grad(np.full(4, 3.0), 3), [0.25, 0.25, 0.25, -0.75],
+                        "dL/dy for the logits (3, 3, 3, 3) and target 3",
+                        hint="adding 3 to every logit leaves p uniform; subtract 1 at index `target`.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_softmax_ce_grad_random", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_softmax_grad
+
+for seed in (1, 2, 3):
+    check_softmax_grad(softmax_ce_grad, seed=seed, part="random logits")
+check_softmax_grad(softmax_ce_grad, seed=4, V=2, part="random logits")  # the smallest vocabulary
+check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0, part="random logits")  # a confident model
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("softmax_ce_grad", "random logits"):
+    rng_test = np.random.default_rng(0)
+    for V_test in (2, 5, 8):
+        y_test = rng_test.normal(0.0, 2.0, V_test)
+        r_test = int(rng_test.integers(V_test))
+        y_before = y_test.copy()
+        dy_test = softmax_ce_grad(y_test, r_test)
+        checks.expect_unchanged(y_before, y_test, "the logits y")
+        checks.expect_gradient(dy_test, lambda v: -np.log(softmax_naive(v)[r_test]), y_test.copy(),
+                               f"dL/dy for {V_test} random logits, target {r_test}",
+                               hint="compare with the boxed formula entry by entry: p_k, minus 1 at the target.")
+        assert abs(np.sum(dy_test)) < 1e-12, (
+            f"the entries of dL/dy add up to {np.sum(dy_test):.3g}, not 0: the 1 subtracted at the target "
+            "balances the probabilities, which add up to 1.")
+print("largest relative error against finite differences below 1e-6 for V = 2, 5 and 8")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Your function on the logits of section 1. **Expected:** a negative entry for the target `e` only, and
+# entries that add up to 0 (to rounding error).
+
+# %% slideshow={"slide_type": "fragment"} needs=["softmax_ce_grad"]
+dy_yours = softmax_ce_grad(y, target)
+print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
+print(f"|sum of its entries| below 1e-12: {abs(dy_yours.sum()) < 1e-12}")
+assert dy_yours[target] < 0 and np.all(np.delete(dy_yours, target) > 0) and abs(dy_yours.sum()) < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. "Why `dy[targets[t]] -= 1`?"
@@ -180,7 +237,7 @@ check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident mod
 # They compute the boxed formula of section 2, without ever building the one-hot vector. They are the
 # gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Let us compute the gradient three ways. The formula and the gist's lines do the same arithmetic
 # ($p_k - 0$ everywhere except $p_r - 1$ at the target), so they agree exactly: comparing them cannot
 # fail, and tells us nothing about whether the maths is right. The real check is the third way,
@@ -188,31 +245,50 @@ check_softmax_grad(softmax_ce_grad, seed=5, V=65, scale=20.0)  # a confident mod
 # **Expected:** with $\varepsilon = 10^{-5}$ their error is of order $\varepsilon^2$, so they agree
 # with the formula to a relative error (defined just below) under $10^{-9}$.
 
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# Your `softmax_ce_grad` computes them. Let us check it on the logits of section 1 against centred
+# finite differences of the loss itself, which know nothing of the formula: nudge one logit up and
+# down by $\varepsilon$ and divide the change of the loss by $2\varepsilon$. **Expected:** with
+# $\varepsilon = 10^{-5}$ their error is of order $\varepsilon^2$, so they agree with your gradient to
+# a relative error (defined just below) under $10^{-9}$.
+
 # %%
 def loss_of(y, target):
     """L = -ln softmax(y)[target] for logits y of shape (V,)."""
     return -np.log(softmax_naive(y)[target])
 
 
-grad_formula = p - np.eye(V)[target]  # 1. p - onehot(target); row r of the identity is onehot(r)
-
-dy = np.copy(p)  # 2. the gist's two lines
-dy[target] -= 1
-
-eps = 1e-5  # 3. centred differences: nudge one logit up and down
+eps = 1e-5  # centred differences: nudge one logit up and down
 grad_numeric = np.zeros(V)
 for k in range(V):
     nudge = np.zeros(V)
     nudge[k] = eps
     grad_numeric[k] = (loss_of(y + nudge, target) - loss_of(y - nudge, target)) / (2 * eps)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The three side by side:
+# %% tags=["reading-only"]
+grad_formula = p - np.eye(V)[target]  # 1. p - onehot(target); row r of the identity is onehot(r)
 
-# %%
+dy = np.copy(p)  # 2. the gist's two lines
+dy[target] -= 1
+
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+grad_formula = softmax_ce_grad(y, target)  # your function: p - onehot(target)
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# The three side by side (the finite differences are the third way):
+
+# %% tags=["reading-only"]
 print("char    formula    gist's lines    finite differences")
 for ch, a, b, c in zip(vocab.chars, grad_formula, dy, grad_numeric):
     print(f" '{ch}'   {a:+.6f}     {b:+.6f}        {c:+.6f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# The two side by side:
+
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+print("char    your softmax_ce_grad    finite differences")
+for ch, a, c in zip(vocab.chars, grad_formula, grad_numeric):
+    print(f" '{ch}'   {a:+.6f}               {c:+.6f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How close is close enough: the relative error
@@ -239,7 +315,7 @@ for a, b in pairs:
     print(f"a = {a:+.9f}, n = {b:+.9f}:  relative error {rel_error(a, b):.1e}")
 assert all(rel_error(a, b) == rnn_lib.rel_error(a, b) for a, b in pairs)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Now the largest relative errors of our three gradients. The first is 0 by construction. Here we
 # expect much better than the rule of thumb: the loss is a short formula, so the finite differences
 # agree with it to below $10^{-9}$. The last digits of a finite-difference error depend on how the
@@ -247,13 +323,30 @@ assert all(rel_error(a, b) == rnn_lib.rel_error(a, b) for a, b in pairs)
 # the finite differences can catch a mistake, the last line compares them with $p$ alone, the gradient
 # you would get without `dy[targets[t]] -= 1`. **Expected:** that one misses by a relative error above 0.5.
 
-# %%
+# %% tags=["reading-only"]
 # NBVAL_IGNORE_OUTPUT
 # (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
 err_gist = rel_error(grad_formula, dy).max()
 err_numeric = rel_error(grad_formula, grad_numeric).max()
 err_without_minus_one = rel_error(p, grad_numeric).max()
 print(f"formula vs gist: {err_gist:.1e}    formula vs finite differences: {err_numeric:.1e}")
+print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
+assert err_numeric < 1e-9 and err_without_minus_one > 0.5
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# Now the largest relative error between your gradient and the finite differences. The loss is a
+# short formula, so we expect much better than the rule of thumb: below $10^{-9}$. The last digits of
+# a finite-difference error depend on how the CPU rounds `exp`, so they vary from machine to machine;
+# the bound holds on all of them. To show that the finite differences can catch a mistake, the last
+# line compares them with $p$ alone, the gradient you would get without subtracting 1 at the target.
+# **Expected:** that one misses by a relative error above 0.5.
+
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+# NBVAL_IGNORE_OUTPUT
+# (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
+err_numeric = rel_error(grad_formula, grad_numeric).max()
+err_without_minus_one = rel_error(p, grad_numeric).max()
+print(f"your softmax_ce_grad vs finite differences: {err_numeric:.1e}")
 print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
 assert err_numeric < 1e-9 and err_without_minus_one > 0.5
 
@@ -269,7 +362,7 @@ assert err_numeric < 1e-9 and err_without_minus_one > 0.5
 #
 # **Expected:** a negative entry for `e` only, and a sum of 0 (to rounding error, below $10^{-12}$).
 
-# %%
+# %% needs=["softmax_ce_grad"]
 for ch, g in zip(vocab.chars, grad_formula):
     direction = "up" if g < 0 else "down"
     print(f"  '{ch}'   dL/dy = {g:+.4f}   ->  gradient descent moves its logit {direction}")
@@ -281,7 +374,7 @@ assert grad_formula[target] < 0 and np.all(np.delete(grad_formula, target) > 0)
 # One step of gradient descent with learning rate $\eta = 1$ on the logits themselves.
 # **Expected:** $p(\texttt{e})$ goes up and the loss goes down.
 
-# %%
+# %% needs=["softmax_ce_grad"]
 y_step = y - 1.0 * grad_formula
 p_step = softmax_naive(y_step)
 print(f"before: p['e'] = {p[target]:.4f}, L = {loss:.4f}")
@@ -293,13 +386,12 @@ assert p_step[target] > p[target] and loss_of(y_step, target) < loss
 #
 # The size of the gradient tracks how wrong the model is. Three models with the same target `e`.
 # **Expected:** the gradient norm $\lVert p - \text{onehot}\rVert$ grows from "confident and right" to
-# "confident and wrong", with the loss.
+# "confident and wrong", with the loss (the gradient from your `softmax_ce_grad`).
 
-# %%
+# %% needs=["softmax_ce_grad"]
 def ce_loss_grad(y, target):
     """Cross-entropy loss at one step and its gradient p - onehot(target) with respect to the logits y."""
-    p = softmax_naive(y)
-    return -np.log(p[target]), p - np.eye(len(y))[target]
+    return -np.log(softmax_naive(y)[target]), softmax_ce_grad(y, target)
 
 
 cases = {"confident and right": [6.0, 0.0, 0.0, 0.0],
@@ -324,7 +416,7 @@ assert norms[0] < norms[1] < norms[2]
 # curve (`np.gradient` on the grid, spacing 0.01) to within $10^{-4}$, and at $y_e = -6$ the loss lies
 # within $10^{-3}$ nats of that line.
 
-# %%
+# %% needs=["softmax_ce_grad"]
 sweep = np.linspace(-6.0, 8.0, 1401)
 l_id = int(vocab.encode("l")[0])
 sweep_loss, sweep_grad = [], []
@@ -348,7 +440,7 @@ assert 0 < sweep_loss[0] - asymptote[0] < 1e-3 and np.all(sweep_loss > asymptote
 # gradient on the target, $p_e - 1$ (orange, the target's colour throughout the series), and on one
 # other character, $p_l$; the dashed line marks $-1$.
 
-# %%
+# %% needs=["softmax_ce_grad"]
 fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(13, 5))
 _ = ax_loss.plot(sweep, sweep_loss, color="tab:blue", label="loss L")
 _ = ax_loss.plot(sweep, asymptote, color="black", lw=1.5, ls="--",
@@ -482,7 +574,7 @@ T = len(targets)
 Y = np.random.default_rng(0).normal(size=(T, V))  # row t: the logits y_t
 rows = np.arange(T)
 
-
+# %% tags=["reading-only"]
 def sequence_loss_and_grad(arrays):
     P = softmax(arrays["Y"])
     dY = P.copy()
@@ -497,7 +589,21 @@ print(f"L = {L_seq:.4f} nats over {T} steps;  every |row sum| of dL/dY below 1e-
 print(f"dL/dY (row t is p_t - onehot(r_t)):\n{grads_seq['Y']}")
 assert np.abs(row_sums).max() < 1e-12
 
-# %%
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+def sequence_loss_and_grad(arrays):
+    P = softmax(arrays["Y"])
+    dY = np.array([softmax_ce_grad(y_t, r_t) for y_t, r_t in zip(arrays["Y"], targets)])  # step by step
+    return -np.log(P[rows, targets]).sum(), {"Y": dY}
+
+
+L_seq, grads_seq = sequence_loss_and_grad({"Y": Y})
+row_sums = grads_seq["Y"].sum(axis=1)
+print(f"L = {L_seq:.4f} nats over {T} steps;  every |row sum| of dL/dY below 1e-12: "
+      f"{np.abs(row_sums).max() < 1e-12}")
+print(f"dL/dY (row t is p_t - onehot(r_t)):\n{grads_seq['Y']}")
+assert np.abs(row_sums).max() < 1e-12
+
+# %% needs=["softmax_ce_grad"]
 # NBVAL_IGNORE_OUTPUT
 # (why: the digits of a ~1e-10 rounding-level error vary between CPUs and numpy builds)
 report = rnn_lib.gradcheck(sequence_loss_and_grad, {"Y": Y})
@@ -516,6 +622,10 @@ assert report.max_rel_error < 1e-8
 #   why); `clip=None` switches that off, so that we compare the exact gradient.
 #
 # Give it a single step ($T = 1$): feed `h`, target `e`.
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["homework-only"]
+# *In this homework your copy of `rnn_lib` leaves `loss_and_grads` out (its output layer computes the
+# answer of the exercise), so the two comparisons with it below are left out too; the rest runs as it is.*
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The output layer is $y = W_{hy} h + b_y$; entry by entry, $y_k = \sum_j W_{hy}[k,j]\,h_j + b_y[k]$.
@@ -539,8 +649,9 @@ ix = int(vocab.encode("h")[0])
 h = np.tanh(params["Wxh"][:, [ix]] + params["Whh"] @ hprev + params["bh"])  # (H, 1)
 y1 = (params["Why"] @ h + params["by"])[:, 0]  # (V,)
 p1 = softmax(y1)
-dy1 = p1 - np.eye(V)[target]
 
+# %% tags=["reading-only"]
+dy1 = p1 - np.eye(V)[target]
 lib_loss, lib_grads, _ = rnn_lib.loss_and_grads(params, [ix], [target], hprev, clip=None)
 print(f"loss: ours {-np.log(p1[target]):.6f}   rnn_lib {lib_loss:.6f}")
 print(f"p - onehot(r):  {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
@@ -563,22 +674,37 @@ print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")
 # `hs[0]` is `hprev` $= h_{-1}$ and `hs[t+1]` is $h_t$ (hence $T+1$ rows). In the row layout of
 # section 7 the output layer $y_t = W_{hy} h_t + b_y$, transposed and stacked over $t$, reads
 # $Y = S\, W_{hy}^\top + b_y^\top$, where row $t$ of the $(T, H)$ array $S$ is $h_t$: that is the code below.
-# **Expected:** our sum matches the library's `dby` (`np.allclose`).
 
 # %%
 cache = rnn_lib.forward(params, inputs, hprev)
 hs = cache["hs"][1:, 0, :]  # (T, H): h_0 ... h_{T-1} of the single stream (row 0 of cache["hs"] is hprev)
-P = softmax(hs @ params["Why"].T + params["by"].T)  # (T, V): row t is p_t
+Y_hello = hs @ params["Why"].T + params["by"].T  # (T, V): row t is y_t
+P = softmax(Y_hello)  # (T, V): row t is p_t
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# **Expected:** our sum matches the library's `dby` (`np.allclose`).
+
+# %% tags=["reading-only"]
 dby_ours = (P - np.eye(V)[targets]).sum(axis=0)
 _, lib_grads4, _ = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
 print(f"sum_t (p_t - onehot(r_t)): {dby_ours}\nrnn_lib dL/dby:           {lib_grads4['by'][:, 0]}")
 assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
 
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# The sum of your per-step gradients, $\sum_t (p_t - \text{onehot}(r_t))$, is that `dby`. **Expected:**
+# its entries add up to 0 (to rounding error, below $10^{-12}$), like each term's.
+
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+dby_yours = sum(softmax_ce_grad(y_t, r_t) for y_t, r_t in zip(Y_hello, targets))
+print(f"your sum over the {T} steps, dL/dby: {dby_yours};  |sum of its entries| below 1e-12: "
+      f"{abs(dby_yours.sum()) < 1e-12}")
+assert abs(dby_yours.sum()) < 1e-12
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Try it: move one logit
 #
 # `show_logit(value, target)` sets the logit of `l` to `value` (the others stay as in section 1), then
-# draws $p$ and $\partial L / \partial y$ as bar charts (the target in orange, as in notebook 01; the moved logit outlined in
+# draws $p$ and $\partial L / \partial y$ (from your `softmax_ce_grad`) as bar charts (the target in orange, as in notebook 01; the moved logit outlined in
 # black), and returns `(p, grad)`.
 
 # %%
@@ -588,7 +714,7 @@ def show_logit(value, target="e", moved="l"):
     logits[vocab.encode(moved)[0]] = value
     r = int(vocab.encode(target)[0])
     p_now = softmax(logits)
-    grad = p_now - np.eye(V)[r]
+    grad = softmax_ce_grad(logits, r)
     colours = ["tab:orange" if k == r else "tab:gray" for k in range(V)]
     edges = ["black" if ch == moved else "none" for ch in vocab.chars]
     fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(12, 4.5))
@@ -602,13 +728,13 @@ def show_logit(value, target="e", moved="l"):
     return p_now, grad
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Called with `value = 2.0`, the logits are those of section 1. **Expected:** the same $p$ and the same
-# gradient as the gist's two lines gave there.
+# Called with `value = 2.0`, the logits are those of section 1. **Expected:** the same $p$ as there, and
+# the gradient that the finite differences of section 3 gave (to $10^{-8}$).
 
-# %%
+# %% needs=["softmax_ce_grad"]
 p_shown, grad_shown = show_logit(2.0, "e")
 print(f"p = {p_shown}\ndL/dy = {grad_shown}")
-assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
+assert np.allclose(p_shown, p) and np.allclose(grad_shown, grad_numeric, rtol=0, atol=1e-8)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Now with a slider and a menu. `rnn_notebook.widgets.figure_widget` redraws the figure of `draw` whenever a
@@ -616,7 +742,7 @@ assert np.allclose(p_shown, p) and np.allclose(grad_shown, dy)
 # and target `e`). Things to try: slide the logit of `l` up with target `e` (the loss rises, the orange
 # bar's gradient approaches $-1$); then pick target `l` and slide again.
 
-# %%
+# %% needs=["softmax_ce_grad"]
 import ipywidgets as widgets
 
 from rnn_notebook.widgets import figure_widget

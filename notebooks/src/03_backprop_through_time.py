@@ -14,7 +14,8 @@
 # cross-entropy and its gradient $p - \text{onehot}(r)$, with $r$ the target's index).
 #
 # **Time.** About 60 minutes to work through, without the sections marked *optional* (side roads: they
-# add about 20 minutes), plus about 15 minutes for exercise 2; the notebook runs in under 30 seconds.
+# add about 20 minutes), plus about 15 minutes for the exercise and 10 for the written question; the
+# notebook runs in under 30 seconds.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -84,9 +85,10 @@ for name, value in params.items():
     print(f"  {name:>3}  shape {str(value.shape):>7}  {value.dtype}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The forward pass keeps what the backward pass will need, in dictionaries keyed by the step
-# `t`, as the gist does: the one-hot inputs `xs`, the hidden states `hs` (with `hs[-1]` =
-# `hprev`, so that step 0 can read $h_{t-1}$ like every other step) and the probabilities `ps`.
+# The forward pass, `chunk_forward` below (the `rnn_forward` of notebook 01's exercise), keeps what
+# the backward pass will need, in dictionaries keyed by the step `t`, as the gist does: the one-hot
+# inputs `xs`, the hidden states `hs` (with `hs[-1]` = `hprev`, so that step 0 can read $h_{t-1}$
+# like every other step) and the probabilities `ps`.
 #
 # **Careful:** `hs[-1]` is `hprev` only because `hs` is a *dictionary* with a key $-1$. In an array,
 # index $-1$ means the last element. `rnn_lib.forward` stores the states in an array,
@@ -94,7 +96,7 @@ for name, value in params.items():
 # there `cache["hs"][0]` is `hprev` and `cache["hs"][-1]` is the *last* state $h_{T-1}$.
 
 # %% slideshow={"slide_type": "fragment"}
-def rnn_forward(params, inputs, targets, hprev):
+def chunk_forward(params, inputs, targets, hprev):
     """Loss and the per-step xs (V,1), hs (H,1), ps (V,1) of one chunk; hs[-1] is hprev."""
     Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
     xs, hs, ps = {}, {-1: np.copy(hprev)}, {}
@@ -110,7 +112,7 @@ def rnn_forward(params, inputs, targets, hprev):
     return float(loss), xs, hs, ps
 
 
-loss, xs, hs, ps = rnn_forward(params, inputs, targets, hprev)
+loss, xs, hs, ps = chunk_forward(params, inputs, targets, hprev)
 assert all(abs(ps[t].sum() - 1) < 1e-12 for t in range(T)) and hs[T - 1].shape == (H, 1)
 print(f"loss L = {loss:.4f} nats over {T} steps "
       f"(a uniform guess would score T ln V = {T * np.log(V):.4f})")
@@ -137,7 +139,22 @@ _ = plot_unrolled_rnn(4)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The backward pass, line by line
 #
-# One loop over the steps in reverse, $t = T-1, \dots, 0$. Written with `@`, the gist's lines are:
+# One loop over the steps in reverse, $t = T-1, \dots, 0$. The gist's loop has nine lines, which we call
+# L1 to L9:
+#
+# | line | computes | shape |
+# |---|---|---|
+# | L1 | `dy` $= \partial L_t/\partial y_t$, the gradient into the logits | $(V,1)$ |
+# | L2, L3 | step $t$'s share of `dWhy` and `dby` | $(V,H)$, $(V,1)$ |
+# | L4 | `dh` $= \partial L/\partial h_t$, from $y_t$ and from step $t+1$ | $(H,1)$ |
+# | L5 | `dhraw` $= \partial L/\partial a_t$, through tanh | $(H,1)$ |
+# | L6, L7, L8 | step $t$'s share of `dbh`, `dWxh` and `dWhh` | $(H,1)$, $(H,V)$, $(H,H)$ |
+# | L9 | `dhnext`, the gradient for $h_{t-1}$, used by the next iteration | $(H,1)$ |
+#
+# We derive them one at a time and check each against **centred differences**.
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# Written with `@`, the gist's lines are:
 #
 # ```python
 # dy = ps[t].copy(); dy[targets[t]] -= 1      # L1  into the logits y_t
@@ -150,8 +167,6 @@ _ = plot_unrolled_rnn(4)
 # dWhh += dhraw @ hs[t - 1].T                 # L8
 # dhnext = Whh.T @ dhraw                      # L9  into h_{t-1}, for the next iteration
 # ```
-#
-# We call them L1 to L9, derive them one at a time and check each against **centred differences**.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The checking tool: centred differences
@@ -176,7 +191,7 @@ def numerical_gradient(f, x, eps=1e-5):
 
 def loss_as_function_of(name):
     """The chunk's loss L as a function of one parameter array, the others fixed."""
-    return lambda value: rnn_forward({**params, name: value}, inputs, targets, hprev)[0]
+    return lambda value: chunk_forward({**params, name: value}, inputs, targets, hprev)[0]
 
 
 def max_diff(a, b):
@@ -189,9 +204,8 @@ def max_diff(a, b):
 #
 # $$\frac{\partial L_t}{\partial y_t} = p_t - \text{onehot}(r) \qquad (V,1)$$
 #
-# so `dy` is a copy of `ps[t]` with 1 subtracted at the target. $y_t$ feeds only $L_t$, so no
-# other loss term contributes. **Expected:** the same vector as centred differences of
-# $L_t = -\ln \operatorname{softmax}(y_t)[r]$ with respect to $y_t$ (at $t = 2$), to $10^{-8}$.
+# so `dy` is $p_t$ with 1 subtracted at the target. $y_t$ feeds only $L_t$, so no other loss term
+# contributes. The checks below use the softmax of notebook 02:
 
 # %% slideshow={"slide_type": "fragment"}
 def softmax(y):
@@ -199,7 +213,11 @@ def softmax(y):
     e = np.exp(y - y.max())
     return e / e.sum()
 
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# **Expected:** the same vector as centred differences of $L_t = -\ln \operatorname{softmax}(y_t)[r]$
+# with respect to $y_t$ (at $t = 2$), to $10^{-8}$.
 
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 t = 2
 y_t = params["Why"] @ hs[t] + params["by"]
 dy = ps[t].copy()
@@ -210,7 +228,7 @@ print("numerical:      ", dy_num.ravel())
 assert max_diff(dy, dy_num) < 1e-8
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L2, L3 · The output layer: `dWhy += dy @ hs[t].T`, `dby += dy`
+# ### L2, L3 · The output layer: `dWhy` and `dby`
 #
 # Entry by entry, for every row $k$ (one per character), $y_t[k] = \sum_j W_{hy}[k,j]\,h_t[j] + b_y[k]$, so
 #
@@ -220,11 +238,12 @@ assert max_diff(dy, dy_num) < 1e-8
 #
 # An outer product, with the shape of `Why`. The **same** `Why` is used at every step, and $L$
 # is the sum of the $L_t$, so its gradient is the sum over steps: hence `+=`.
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # **Expected:** the sum over all $T$ steps matches centred differences of the whole loss $L$ to
 # $10^{-8}$; keeping only one step (writing `=` instead of `+=`) misses by far more.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 dWhy, dby = np.zeros_like(params["Why"]), np.zeros_like(params["by"])
 for t in reversed(range(T)):
     dy = ps[t].copy()
@@ -240,18 +259,18 @@ print(f"dWhy from step 0 only misses by up to {max_diff(only_step_0, dWhy_num):.
 assert max_diff(dWhy, dWhy_num) < 1e-8 and max_diff(dby, dby_num) < 1e-8
 assert max_diff(only_step_0, dWhy_num) > 1e-2
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # How far inside $10^{-8}$? The differences themselves are rounding-level numbers: their digits vary
 # from machine to machine, while the bound holds on every one.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # NBVAL_IGNORE_OUTPUT
 # (why: differences of ~1e-10 come from rounding; their digits vary between CPUs and numpy builds)
 print(f"largest |analytic - numerical|: dWhy {max_diff(dWhy, dWhy_num):.0e}, dby {max_diff(dby, dby_num):.0e}")
 assert max(max_diff(dWhy, dWhy_num), max_diff(dby, dby_num)) < 1e-8
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L4 · Into the hidden state: why `Why.T @ dy`?
+# ### L4 · Into the hidden state: why the transpose $W_{hy}^\top$?
 #
 # $h_t[j]$ influences **every** logit $y_t[k]$, through the weight $W_{hy}[k,j]$. The chain rule
 # sums over all of them:
@@ -262,10 +281,13 @@ assert max(max_diff(dWhy, dWhy_num), max_diff(dby, dby_num)) < 1e-8
 #
 # The sum runs down **column** $j$ of $W_{hy}$: that is row $j$ of $W_{hy}^\top$. The shapes
 # agree: `Why` is $(V,H)$ and `dy` is $(V,1)$; only $(H,V)\,(V,1)$ gives the $(H,1)$ that `dh`
-# must be. **Expected:** the double loop over $j$ and $k$ equals `Why.T @ dy` (to $10^{-12}$);
-# `Why @ dy` does not even run.
+# must be.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# **Expected:** the double loop over $j$ and $k$ equals `Why.T @ dy` (to $10^{-12}$); `Why @ dy` does
+# not even run.
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 t = T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -316,17 +338,20 @@ def loss_nudged(s, pre=0.0, out=0.0, nxt=0.0, wxh=0.0, whh=0.0):
     return float(total)
 
 
-print(f"no nudge gives the loss of rnn_forward to 1e-12: {abs(loss_nudged(0) - loss) < 1e-12}")
-assert abs(loss_nudged(0) - loss) < 1e-12  # with no nudge it is the same loss as rnn_forward
+zero = np.zeros((H, 1))  # "no nudge" for an (H,1) argument of loss_nudged
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+
+print(f"no nudge gives the loss of chunk_forward to 1e-12: {abs(loss_nudged(0) - loss) < 1e-12}")
+assert abs(loss_nudged(0) - loss) < 1e-12  # with no nudge it is the same loss as chunk_forward
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # At step $t = 2$ we measure three numerical gradients with respect to $h_2$: through $y_2$ only,
 # through $h_3$ only, and through both (nudging both copies together, which is nudging $h_2$
 # itself). **Expected:** the first equals `Why.T @ dy` (to $10^{-8}$), the path through $h_3$ is
 # not small, and *both* equals the **sum** of the two paths (to $10^{-8}$).
 
-# %% slideshow={"slide_type": "fragment"}
-t, zero = 2, np.zeros((H, 1))
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+t = 2
 dy = ps[t].copy()
 dy[targets[t]] -= 1
 via_y = numerical_gradient(lambda d: loss_nudged(t, out=d), zero)
@@ -381,7 +406,7 @@ print(f"our chunk: tanh' from {slopes.min():.3f} to {slopes.max():.3f} over its 
 assert np.median(slopes) > 0.3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L5, L6 · `dhraw = (1 - hs[t]**2) * dh` and `dbh += dhraw`
+# ### L5, L6 · Through tanh: `dhraw`, and `dbh`
 #
 # `tanh` acts on each unit separately: $h_t[i]$ depends on $a_t[i]$ only. The **Jacobian**
 # $\partial h_t/\partial a_t$, the $(H, H)$ matrix of all the partial derivatives
@@ -390,14 +415,15 @@ assert np.median(slopes) > 0.3
 #
 # $$\texttt{dhraw} = \frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t} \qquad (H,1).$$
 #
-# The bias enters $a_t$ with derivative 1, and is shared by all steps: `dbh += dhraw`.
+# The bias enters $a_t$ with derivative 1, and is shared by all steps:
+# $\partial L/\partial b_h = \sum_t \partial L/\partial a_t$.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # A check by nudging $a_t$ directly. **Expected:** at the last step, $t = T-1$, where nothing
 # comes from the future, `(1 - h**2) * (Why.T @ dy)` matches the numerical $\partial L/\partial a_t$
 # to $10^{-8}$. One step earlier the same formula **misses**: something is missing (`dhnext`).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 for t in (T - 1, T - 2):
     dy = ps[t].copy()
     dy[targets[t]] -= 1
@@ -412,15 +438,18 @@ for t in (T - 1, T - 2):
         assert max_diff(dhraw_local, dhraw_num) > 1e-3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L7 · `dWxh += dhraw @ xs[t].T`: only one column changes
+# ### L7 · `dWxh`: only one column changes
 #
 # $a_t[i] = \sum_v W_{xh}[i,v]\,x_t[v] + \dots$, so $\partial L/\partial W_{xh}[i,v]$ gets
 # $\texttt{dhraw}[i]\,x_t[v]$: the outer product $\texttt{dhraw}\,x_t^\top$, $(H,1)(1,V) = (H,V)$.
 # Because $x_t$ is one-hot, with its 1 at $c$ = `inputs[t]`, this matrix is zero except in
 # **column $c$**, which equals `dhraw`: only the input character's column of `Wxh` was used,
-# so only it gets a gradient. **Expected:** exactly one non-zero column, equal to `dhraw`.
+# so only it gets a gradient.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# **Expected:** at the last step, exactly one non-zero column, equal to `dhraw`.
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 t = T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -437,14 +466,14 @@ assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [i
 # `Wxh` as an embedding table and updating only the rows they looked up.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L8 · `dWhh += dhraw @ hs[t - 1].T`
+# ### L8 · `dWhh`
 #
 # The same pattern as `Why`: $a_t[i] = \sum_j W_{hh}[i,j]\,h_{t-1}[j] + \dots$, so the step's
 # contribution is the outer product $\texttt{dhraw}\;h_{t-1}^\top$, $(H,1)(1,H) = (H,H)$, and
 # `Whh` is shared by all steps, so contributions add up. At $t = 0$ the previous state is
 # `hprev`: that is why the forward pass stores it as `hs[-1]`.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # ### L7 and L8, checked one step at a time
 #
 # `Wxh` and `Whh` are used at every step, so nudging them changes all $T$ steps at once. To check
@@ -454,7 +483,7 @@ assert nonzero == [vocab.chars[inputs[t]]] and np.array_equal(contribution[:, [i
 # `Whh` equals `dhraw @ hs[t - 1].T` (both to $10^{-8}$); with the state of the wrong step,
 # `dhraw @ hs[t].T`, it misses by more than $10^{-3}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # NBVAL_IGNORE_OUTPUT
 # (why: differences of ~1e-10 come from rounding; their digits vary between CPUs and numpy builds)
 t = T - 1
@@ -470,7 +499,7 @@ assert max_diff(dhraw @ xs[t].T, dWxh_step) < 1e-8 and max_diff(dhraw @ hs[t - 1
 assert max_diff(dhraw @ hs[t].T, dWhh_step) > 1e-3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### L9 · `dhnext = Whh.T @ dhraw`: why `Whh.T`?
+# ### L9 · `dhnext`: why the transpose $W_{hh}^\top$?
 #
 # $a_t$ depends on $h_{t-1}$ through $W_{hh}$; each $h_{t-1}[j]$ reaches **every** $a_t[i]$:
 #
@@ -480,11 +509,12 @@ assert max_diff(dhraw @ hs[t].T, dWhh_step) > 1e-3
 # The same reasoning as `Why.T @ dy`, with one trap: `Whh` is **square**, so `Whh @ dhraw` runs
 # too and returns an array of the right shape. The shapes cannot catch the mistake; only the
 # numbers can.
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # **Expected:** at $t = T-1$, `Whh.T @ dhraw` equals the numerical gradient through the copy of
 # $h_{T-2}$ that feeds step $T-1$ (to $10^{-8}$); `Whh @ dhraw` does not.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 Whh, t = params["Whh"], T - 1
 dy = ps[t].copy()
 dy[targets[t]] -= 1
@@ -498,7 +528,7 @@ assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_ne
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The whole backward pass, from scratch
 #
-# ### Exercise 2 · `rnn_backward`
+# ### Exercise · `rnn_backward` (4 points)
 #
 # Put the nine lines L1–L9 of section 4 together, in one loop over the steps in reverse,
 # $t = T-1, \dots, 0$. `rnn_backward(params, targets, xs, hs, ps)` receives the parameters and what
@@ -513,10 +543,30 @@ assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_ne
 #   arriving `dhnext` in a `trace` for the checks and plots that follow (and `keep_dhnext=False` is
 #   the broken version of section 7);
 # - leave the inputs unchanged: `dy = ps[t]` without `.copy()` would change `ps[t]`.
+#
+# Use numpy only, not `rnn_lib`: the grader switches the library off while your function runs.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "rnn_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
-    """Gradients (dict keyed like params), dL/dhprev (H,1), and a trace of dh and dhnext per step."""
+    """Backpropagation through time over one chunk: the gist's backward loop.
+
+    Parameters
+    ----------
+    params : dict
+        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1).
+    targets : sequence of T ints
+    xs, hs, ps : dicts keyed by t
+        What ``chunk_forward`` kept: one-hot inputs (V, 1), states (H, 1) with ``hs[-1]`` = hprev,
+        probabilities (V, 1).
+    keep_dhnext : bool
+        False sets dhnext to zero at every step (the broken version of section 7).
+
+    Returns
+    -------
+    grads : dict keyed like params, each gradient with its parameter's shape
+    dhnext : array (H, 1), after the loop dL/dhprev
+    trace : dict with "dh" and "dhnext", each a dict keyed by t of (H, 1) arrays
+    """
     Whh, Why = params["Whh"], params["Why"]
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     dhnext = np.zeros_like(hs[0])  # nothing comes back from beyond the chunk
@@ -540,27 +590,91 @@ def rnn_backward(params, targets, xs, hs, ps, keep_dhnext=True):
         trace["dh"][t] = dh
     return grads, dhnext, trace
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Testing `rnn_backward`
+#
+# Three test cells, one per part. Each runs your function on the model of section 2 and compares its
+# gradients with centred differences of `chunk_forward`'s loss (`checks.expect_gradient`: every entry's
+# relative error $|a - n| / (|a| + |n|)$ must be below $10^{-6}$; a right gradient is near $10^{-9}$,
+# a wrong line near 1). If a part fails, its message names the array and what to look at.
+#
+# 1. **The output layer** (1 point): `grads["Why"]` and `grads["by"]` (L1 to L3), and `ps` unchanged.
+# 2. **The hidden layer** (2 points): `grads["Wxh"]`, `grads["Whh"]` and `grads["bh"]` (L4 to L8).
+# 3. **$\partial L/\partial$`hprev`** (1 point): the `dhnext` returned after the loop (L9, every step).
+#
+# The grader runs the same three parts again on other random models, sizes and chunk lengths.
 
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_backward_output", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_backward
+
+for seed in (1, 2, 3):
+    check_rnn_backward(rnn_backward, seed=seed, part="output")
+check_rnn_backward(rnn_backward, seed=4, T=1, part="output")  # a single step
+check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9, part="output")  # inputs repeat
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_backward", "the output layer"):
+    _, test_xs, test_hs, test_ps = chunk_forward(params, inputs, targets, hprev)
+    given_ps = {t: p.copy() for t, p in test_ps.items()}
+    test_grads = rnn_backward(params, targets, test_xs, test_hs, given_ps)[0]
+    for t in range(T):
+        checks.expect_unchanged(test_ps[t], given_ps[t], f"ps[{t}]")
+    for name in ("Why", "by"):
+        checks.expect_gradient(test_grads[name], loss_as_function_of(name), params[name].copy(),
+                               f"grads[{name!r}]", hint="dy = p_t - onehot(target) (L1); Why and by serve every "
+                               "step, so their gradients add up the steps' contributions (+=)")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_backward_hidden", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_backward
+
+for seed in (1, 2, 3):
+    check_rnn_backward(rnn_backward, seed=seed, part="hidden")
+check_rnn_backward(rnn_backward, seed=4, T=1, part="hidden")  # a single step: dhnext stays zero
+check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9, part="hidden")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_backward", "the hidden layer"):
+    _, test_xs, test_hs, test_ps = chunk_forward(params, inputs, targets, hprev)
+    test_grads = rnn_backward(params, targets, test_xs, test_hs, test_ps)[0]
+    through = ("dhnext: h_t also feeds step t+1, so dh = (the part from y_t) + dhnext (L4); then "
+               "dhraw = (1 - h_t^2) * dh, with the state of the same step (L5); += over the steps")
+    hints = {"bh": through, "Wxh": through,
+             "Whh": "bh is right, so look at L8: Whh multiplies the previous state, so its share is "
+             "dhraw times h_{t-1} transposed"}
+    for name in ("bh", "Wxh", "Whh"):
+        checks.expect_gradient(test_grads[name], loss_as_function_of(name), params[name].copy(),
+                               f"grads[{name!r}]", hint=hints[name])
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_backward_dhprev", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_rnn_backward
+
+for seed in (1, 2, 3):
+    check_rnn_backward(rnn_backward, seed=seed, part="dhprev")
+check_rnn_backward(rnn_backward, seed=4, T=1, part="dhprev")
+check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9, part="dhprev")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("rnn_backward", "dL/dhprev"):
+    _, test_xs, test_hs, test_ps = chunk_forward(params, inputs, targets, hprev)
+    test_dhprev = rnn_backward(params, targets, test_xs, test_hs, test_ps)[1]
+    checks.expect_gradient(test_dhprev, lambda h: chunk_forward(params, inputs, targets, h)[0], hprev.copy(),
+                           "dhprev (the dhnext after the loop)",
+                           hint="each step ends with dhnext = (the transpose of Whh) @ dhraw (L9): the "
+                           "gradient for h_{t-1}, which the next iteration adds to its dh")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The gradients of our chunk, and the trace of `dh` and `dhnext` that the next sections read:
+
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 grads, dhprev, trace = rnn_backward(params, targets, xs, hs, ps)
 print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
 assert all(grads[k].shape == params[k].shape for k in params)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The cell below runs your function on a fresh random model ($V=5$, $H=4$, $T=4$) and compares every
-# gradient with `rnn_lib` and with finite differences. If one is wrong, the message names the arrays
-# and, for the common slips (a missing `dhnext` or $1 - h^2$, a missing transpose, `=` for `+=`), the line.
-
-# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_rnn_backward", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-from rnn_grading import check_rnn_backward
-
-check_rnn_backward(rnn_backward, seed=0)
-print("rnn_backward agrees with rnn_lib and with finite differences")
-### BEGIN HIDDEN TESTS
-for seed in (1, 2, 3):
-    check_rnn_backward(rnn_backward, seed=seed)
-check_rnn_backward(rnn_backward, seed=4, T=1)  # a single step: dhnext stays zero inside the chunk
-check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9)  # more steps than characters: inputs repeat
-### END HIDDEN TESTS
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### What does `dhnext` mean?
@@ -577,13 +691,13 @@ check_rnn_backward(rnn_backward, seed=5, V=3, H=7, T=9)  # more steps than chara
 # $h_t$ that feeds step $t+1$ (to $10^{-8}$), it is exactly 0 at $t = T-1$, and the
 # returned `dhprev` equals the numerical $\partial L/\partial$`hprev`.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 print(" t   |dhnext| (backward)   |numerical, via h_t+1|")
 for t in reversed(range(T)):
     via_next = numerical_gradient(lambda d: loss_nudged(t, nxt=d), zero)
     print(f"{t:2d}   {np.linalg.norm(trace['dhnext'][t]):18.6f}   {np.linalg.norm(via_next):22.6f}")
     assert max_diff(trace["dhnext"][t], via_next) < 1e-8
-dhprev_num = numerical_gradient(lambda h0: rnn_forward(params, inputs, targets, h0)[0], hprev)
+dhprev_num = numerical_gradient(lambda h0: chunk_forward(params, inputs, targets, h0)[0], hprev)
 print(f"dL/dhprev: |backward| = {np.linalg.norm(dhprev):.6f}, |numerical| = {np.linalg.norm(dhprev_num):.6f}")
 assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e-8
 
@@ -605,7 +719,7 @@ assert np.all(trace["dhnext"][T - 1] == 0) and max_diff(dhprev, dhprev_num) < 1e
 # `dWhh` that differs from it by more than 0.1 %, and chunks of 6 by more than chunks of 24: shorter
 # chunks cut more of the links between a loss and the earlier steps.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 ids_48 = vocab.encode("hello world " * 5)          # 60 characters, the vocabulary of section 2
 x_48, y_48 = ids_48[:48], ids_48[1:49]
 
@@ -616,7 +730,7 @@ def chunked_bptt(params, x, y, hprev, chunk):
     loss, grads, h = 0.0, {k: np.zeros_like(v) for k, v in params.items()}, hprev
     for start in range(0, len(x), chunk):
         x_c, y_c = x[start:start + chunk], y[start:start + chunk]
-        loss_c, xs_c, hs_c, ps_c = rnn_forward(params, x_c, y_c, h)
+        loss_c, xs_c, hs_c, ps_c = chunk_forward(params, x_c, y_c, h)
         grads_c, _, _ = rnn_backward(params, y_c, xs_c, hs_c, ps_c)  # dL/dhprev of the chunk: dropped
         for k in grads:
             grads[k] += grads_c[k]
@@ -625,7 +739,7 @@ def chunked_bptt(params, x, y, hprev, chunk):
 
 
 loss_full, full = chunked_bptt(params, x_48, y_48, hprev, chunk=48)  # one chunk: full BPTT
-dWhh_num = numerical_gradient(lambda W: rnn_forward({**params, "Whh": W}, x_48, y_48, hprev)[0],
+dWhh_num = numerical_gradient(lambda W: chunk_forward({**params, "Whh": W}, x_48, y_48, hprev)[0],
                               params["Whh"])
 print(f"one chunk of 48 steps: dWhh within 1e-8 of centred differences: {max_diff(full['Whh'], dWhh_num) < 1e-8}")
 cut, loss_gap = {}, {}
@@ -644,6 +758,41 @@ assert min(cut.values()) > 1e-3 and cut[6] > cut[24]
 # with long enough chunks it is most of the gradient, because a gradient that travels far back has
 # shrunk on the way (section 8). A model trained this way can still use what it read more than a chunk ago, through the state it
 # carries forward, but no gradient ever tells it to.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Written question · Truncation in your own words (3 points)
+#
+# Answer in the cell below, in a few sentences each; no code is needed. The gist trains on chunks of
+# 25 characters and carries `hprev` from chunk to chunk.
+#
+# **(a)** In a text, a `(` opened 40 characters earlier must be closed by `)`. Can the gist's gradient
+# ever directly reward the weights for having stored the `(` for that long? Explain with the chunk
+# boundary. Then say why a model trained this way can nevertheless end up closing parentheses opened
+# more than 25 characters back.
+#
+# **(b)** A classmate proposes to start each chunk's backward pass with `dhnext` set to the
+# previous chunk's final `dhnext` (its $\partial L/\partial$`hprev`) instead of zeros, "so that
+# nothing is thrown away". Explain why this is not the gradient that truncation leaves out.
+
+# %% [markdown] slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "truncation_written", "locked": false, "points": 3, "schema_version": 3, "solution": true, "task": false}
+# **(a)** No. The loss at the `)` is computed in a later chunk than the one that read the `(`. Its
+# gradient flows back through that chunk's steps to the chunk's first state and stops there: the
+# final `dhnext` of the chunk, $\partial L/\partial$`hprev`, is dropped, and the earlier chunk's
+# backward pass has already run. So no gradient links that loss to how the weights acted when the `(`
+# was read; nothing pushes the network to store it across the boundary. The forward pass, though, is
+# not cut: the state is carried from chunk to chunk. Whatever the network learns inside chunks, where
+# `(` and `)` are often fewer than 25 characters apart (a direction in the state that says "a
+# parenthesis is open", cleared on `)`), it keeps doing across boundaries, so it can still close a parenthesis
+# opened 40 characters back, as a side effect that no gradient asked for (and less reliably the
+# longer the state has to hold it).
+#
+# **(b)** The previous chunk's final `dhnext` is the gradient of *that* chunk's losses with respect
+# to the state *before* it: it points further back in time, into the chunk before the previous one.
+# What truncation leaves out at the end of the current chunk is the gradient of the *later* losses
+# (the next chunk's) with respect to its last state $h_{T-1}$, which cannot be known yet: the next
+# chunk has not been run. Feeding in the old `dhnext` adds the gradient of other losses with
+# respect to another state, which is not a term of any chain rule of this chunk: a wrong gradient, not
+# a more complete one.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Full gradient check
@@ -670,19 +819,21 @@ def passes(r, floor=1e-2):
 
 def loss_and_grads_from_scratch(arrays, keep_dhnext=True):
     p = {k: arrays[k] for k in params}
-    loss, xs, hs, ps = rnn_forward(p, inputs, targets, arrays["hprev"])
+    loss, xs, hs, ps = chunk_forward(p, inputs, targets, arrays["hprev"])
     grads, dhprev, _ = rnn_backward(p, targets, xs, hs, ps, keep_dhnext)
     return loss, {**grads, "hprev": dhprev}
 
 
 arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}
+
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 check = rnn_lib.gradcheck(loss_and_grads_from_scratch, arrays)
 print(f"{'array':>6} {'shape':>8} {'max |grad|':>11}   passes")
 for name, r in check.items():
     print(f"{name:>6} {str(r.analytic.shape):>8} {np.abs(r.analytic).max():11.4f}   {passes(r)}")
 assert all(passes(r) for r in check.values())
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 print("max relative error: " + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in check.items()))
@@ -699,7 +850,7 @@ assert all(passes(r) for r in check.values())
 # $10^{-7}$. (A relative error of exactly 1 means that the two numbers have opposite signs, or
 # that one of them is exactly 0 while the other is not.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 broken = rnn_lib.gradcheck(lambda a: loss_and_grads_from_scratch(a, keep_dhnext=False), arrays)
 print(f"{'array':>6}  max rel error  entries with the wrong sign  passes")
 for name, r in broken.items():
@@ -712,7 +863,7 @@ assert min(broken[k].max_rel_error for k in upstream) > 1e-2 and not any(passes(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The two checks side by side, on a log scale (the dashed line is the $10^{-7}$ target):
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 names = list(check)
 pos = np.arange(len(names))
 fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -737,7 +888,7 @@ _ = ax.legend(loc="center left", bbox_to_anchor=(1, 0.5))
 # losses are missing, but the far ones arrive weakened (section 8), so the error need not grow
 # steadily.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 _, _, trace_broken = rnn_backward(params, targets, xs, hs, ps, keep_dhnext=False)
 step_error = np.array([np.linalg.norm(trace_broken["dh"][t] - trace["dh"][t]) / np.linalg.norm(trace["dh"][t])
                        for t in range(T)])
@@ -751,7 +902,7 @@ assert step_error[T - 1] == 0 and np.all(step_error[:T - 1] > 0.1)
 # possible: the two parts are vectors, and where they point in roughly opposite directions they partly
 # cancel, so the whole `dh` is shorter than the missing part alone.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 steps = np.arange(T)
 local = [np.linalg.norm(trace["dh"][t] - trace["dhnext"][t]) for t in steps]  # |Why.T @ dy|
 future = [np.linalg.norm(trace["dhnext"][t]) for t in steps]
@@ -781,10 +932,12 @@ _ = ax2.legend(loc="upper left")
 # threshold for at least one of them. Leaving out `dhnext` still gives errors above $10^{-3}$.
 
 # %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: rounding-level differences and relative errors; their digits vary between CPUs and numpy builds)
 gist_params = rnn_lib.init_params(V, H, np.random.default_rng(SEED), scale=0.01)  # same draws, scaled
 gist_arrays = {**{k: v.copy() for k, v in gist_params.items()}, "hprev": hprev.copy()}
+
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
+# NBVAL_IGNORE_OUTPUT
+# (why: rounding-level differences and relative errors; their digits vary between CPUs and numpy builds)
 check_gist = rnn_lib.gradcheck(loss_and_grads_from_scratch, gist_arrays)
 broken_gist = rnn_lib.gradcheck(lambda a: loss_and_grads_from_scratch(a, keep_dhnext=False), gist_arrays)
 print("        median |gradient|   largest |analytic - numerical|   max rel error    without dhnext")
@@ -816,14 +969,17 @@ assert tiny.mean() > 0.5
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Where do gradients vanish?
 #
-# A learner asks: *in which lines does the vanishing gradient problem show itself?* In these two,
-# applied once per step as the loop walks back:
-#
+# A learner asks: *in which lines does the vanishing gradient problem show itself?* In two, applied
+# once per step as the loop walks back: L5, the tanh slopes $1 - h_t^2$ (every factor at most 1, near
+# 0 when saturated), and L9, the multiplication by $W_{hh}^\top$ (the same matrix, again and again).
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # ```python
 # dhraw = (1 - hs[t] * hs[t]) * dh      # L5: every factor is at most 1, near 0 when saturated
 # dhnext = Whh.T @ dhraw                # L9: the same matrix, again and again
 # ```
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # A gradient that starts at step $t$ and travels $k$ steps back is multiplied by $k$ factors
 # $W_{hh}^\top \operatorname{diag}(1 - h^2)$. One step multiplies its length by at most
 # $\|W_{hh}\|_2 \cdot \max_i (1 - h_t[i]^2)$: the largest singular value of $W_{hh}$ times the
@@ -846,7 +1002,7 @@ assert tiny.mean() > 0.5
 # %% slideshow={"slide_type": "fragment"}
 def gradient_norms_from_last_loss(params, inputs, targets, hprev):
     """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1, and the bound on each step's growth factor."""
-    _, _, hs, ps = rnn_forward(params, inputs, targets, hprev)
+    _, _, hs, ps = chunk_forward(params, inputs, targets, hprev)
     n = len(inputs)
     dy = ps[n - 1].copy()
     dy[targets[n - 1]] -= 1
@@ -930,7 +1086,7 @@ fig.tight_layout()
 def line_shares(params, inputs, targets, hprev):
     """Geometric means over the steps of the shrink factor of L5 (tanh) and of L9 (Whh.T), for the last
     loss's gradient, and the largest |h| of the forward pass."""
-    _, _, hs, ps = rnn_forward(params, inputs, targets, hprev)
+    _, _, hs, ps = chunk_forward(params, inputs, targets, hprev)
     n = len(inputs)
     dy = ps[n - 1].copy()
     dy[targets[n - 1]] -= 1
@@ -984,7 +1140,7 @@ assert tanh_gist > 0.999 and whh_gist < 0.05
 # than a factor of 10 per step.
 
 # %% slideshow={"slide_type": "fragment"}
-hs_long = rnn_forward(rho_params, long_in, long_tgt, hprev)[2]
+hs_long = chunk_forward(rho_params, long_in, long_tgt, hprev)[2]
 mean_slope = np.mean([1 - hs_long[t] ** 2 for t in range(T_long)])
 shrink = (norms[-1] / norms[0]) ** (1 / T_long)
 shrink_gist = (norms_gist[-1] / norms_gist[0]) ** (1 / T_long)
@@ -1014,7 +1170,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # gradients at ±5. Eigenvalues, saturation, clipping and the fix that LSTMs bring are the subject of
 # notebook 09; here it is enough to know which lines do it.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 9. The library agrees
 #
 # `rnn_lib.rnn` computes the same thing with the hidden states stored row-wise and most of the
@@ -1022,7 +1178,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # gradients (`clip=None`, so nothing is clipped), the last state and `dL/dhprev` agree with our
 # from-scratch versions to $10^{-12}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 loss_lib, grads_lib, h_last = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
 _, dhprev_lib = rnn_lib.backward(params, rnn_lib.forward(params, inputs, hprev), targets)
 pairs = {**{k: (grads[k], grads_lib[k]) for k in params}, "hprev": (dhprev, dhprev_lib),
@@ -1031,11 +1187,11 @@ for name, (ours, lib) in pairs.items():
     assert max_diff(ours, lib) < 1e-12, name
 print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # And the library's own check, `rnn_lib.gradcheck_rnn`, on the library's forward and backward, judged
 # by the same verdict `passes`:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 report = rnn_lib.gradcheck_rnn(params, inputs, targets, hprev)
@@ -1044,6 +1200,13 @@ print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relati
       f"{report.max_rel_error:.0e} (the bound is 1e-7); every array passes: "
       f"{all(passes(r) for r in report.values())}")
 assert all(passes(r) for r in report.values())
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## 9. The library agrees
+#
+# `rnn_lib.rnn` computes the same gradients, with the hidden states stored row-wise and most of the
+# work done in a few large matrix products after the loop. This copy of the library leaves its
+# backward pass out: it is the exercise of section 5.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10. Checking a network of your own (optional)
@@ -1134,7 +1297,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # fail. (The same check works for the library's stacked LSTM and GRU; notebook 12 runs it on a
 # one-layer LSTM.)
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## Summary
 #
 # | | line | maths | shape | why |
@@ -1148,6 +1311,25 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # | L7 | `dWxh += dhraw @ xs[t].T` | $\sum_t \frac{\partial L}{\partial a_t} x_t^\top$ | $(H,V)$ | one-hot: only column `inputs[t]` |
 # | L8 | `dWhh += dhraw @ hs[t-1].T` | $\sum_t \frac{\partial L}{\partial a_t} h_{t-1}^\top$ | $(H,H)$ | `hs[-1]` is `hprev` |
 # | L9 | `dhnext = Whh.T @ dhraw` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only a numerical check catches `Whh @ dhraw` without `.T` |
+#
+# `dhnext` starts at zero and its final value ($\partial L/\partial$`hprev`) is dropped: truncated
+# BPTT, whose gradient leaves out every path from a loss back across a chunk boundary (section 5). L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by
+# $\|W_{hh}\|_2$ times the largest slope, the long run is set by the spectral radius of $W_{hh}$.
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## Summary
+#
+# | | computes | maths | shape | why |
+# |---|---|---|---|---|
+# | L1 | `dy` | $\partial L_t/\partial y_t = p_t - \text{onehot}(r_t)$ | $(V,1)$ | softmax + cross-entropy (02) |
+# | L2 | `dWhy` | $\sum_t \frac{\partial L}{\partial y_t} h_t^\top$ | $(V,H)$ | outer product; `Why` shared by all steps |
+# | L3 | `dby` | $\sum_t \frac{\partial L}{\partial y_t}$ | $(V,1)$ | bias enters with derivative 1 |
+# | L4 | `dh` | $\frac{\partial L}{\partial h_t} = W_{hy}^\top \frac{\partial L}{\partial y_t} + \big(\frac{\partial L}{\partial h_t}\big)_{\text{future}}$ | $(H,1)$ | sum over outputs $k$; two branches add |
+# | L5 | `dhraw` | $\frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}$ | $(H,1)$ | diagonal Jacobian of tanh |
+# | L6 | `dbh` | $\sum_t \frac{\partial L}{\partial a_t}$ | $(H,1)$ | shared bias |
+# | L7 | `dWxh` | $\sum_t \frac{\partial L}{\partial a_t} x_t^\top$ | $(H,V)$ | one-hot: only column `inputs[t]` |
+# | L8 | `dWhh` | $\sum_t \frac{\partial L}{\partial a_t} h_{t-1}^\top$ | $(H,H)$ | `hs[-1]` is `hprev` |
+# | L9 | `dhnext` | $\big(\frac{\partial L}{\partial h_{t-1}}\big)_{\text{future}} = W_{hh}^\top \frac{\partial L}{\partial a_t}$ | $(H,1)$ | sum over $i$; square, so only a numerical check catches a missing transpose |
 #
 # `dhnext` starts at zero and its final value ($\partial L/\partial$`hprev`) is dropped: truncated
 # BPTT, whose gradient leaves out every path from a loss back across a chunk boundary (section 5). L5 and L9, repeated, are where gradients vanish (or explode): one step is bounded by

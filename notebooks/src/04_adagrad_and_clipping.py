@@ -8,16 +8,17 @@
 #   (a question learners keep asking under the gist), and how easily it could have been wrong;
 # - why Adagrad gives every weight its own step size, what its small $\epsilon$ does besides avoiding a
 #   division by zero, and how Adagrad compares with plain gradient descent;
-# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do;
-# - (optional) how RMSProp and Adam, the optimiser of notebooks 12 and 13, change Adagrad's memory.
+# - how RMSProp and Adam, the optimiser of notebooks 12 and 13, change Adagrad's memory, why Adam
+#   corrects its averages for starting at 0, and how to write its update yourself;
+# - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do.
 #
 # Notebook 05 continues with the other learner question about the gist's numbers: why the weights
 # start as `randn * 0.01`.
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
-# as `rnn_lib.loss_and_grads`). **Time:** about 50 minutes without the sections marked *optional*
-# (side roads: skip them on a first reading, they add about 15 minutes), plus about 15 minutes for
-# exercise 3.
+# as `rnn_lib.loss_and_grads`). **Time:** about 60 minutes without the sections marked *optional*
+# (side roads: skip them on a first reading, they add about 10 minutes), plus about 75 minutes for
+# the three exercises and the written question: best done in a second sitting.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series. `rnn_lib` is the library the earlier
@@ -193,7 +194,7 @@ assert np.all(mWxh > mWxh_before)
 # No error is raised in the failing column: training would simply never improve.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### Exercise 3 · An Adagrad step, in place
+# ### Exercise · An Adagrad step, in place (2 points)
 #
 # Write `adagrad_update(params, grads, memory, learning_rate, eps=1e-8)`: one Adagrad step for every
 # parameter. `params`, `grads` and `memory` are dicts of numpy arrays keyed alike (`"Wxh"`, ..., `"by"`).
@@ -206,50 +207,117 @@ assert np.all(mWxh > mWxh_before)
 #   before the call (the gist's `Wxh`, `mWxh`) must hold the new values after it (the table above);
 # - `grads` stays unchanged, and the function returns nothing.
 #
-# The cell ends with one step on a single three-entry parameter `W`, held under a name outside the dict.
+# Numpy only: no `rnn_lib` function (the point is to write the update yourself).
+#
+# Two test cells follow, one point each; when something is wrong, the error message says what to look at.
+#
+# 1. **One step**, the worked example of this section: `W = [1, 2, 3]`, held under a name outside the
+#    dict, memory 0, gradient `[0.5, -20, 0]`, learning rate 0.1. In a first step every entry with a
+#    non-zero gradient moves by the learning rate, whatever the gradient's size (section 4 says why);
+#    the entry whose gradient is 0 stays put. So `W` must read `[0.9, 2.1, 3.0]` and the memory the
+#    squared gradients, `[0.25, 400, 0]`; `grads` must be unchanged.
+# 2. **Several steps**: four steps in a row with the same gradient. After $k$ steps of a constant
+#    gradient $g$ the memory is $k g^2$, so step $k$ moves the entry by $\eta\, g / \sqrt{k g^2} = \eta / \sqrt{k}$
+#    against the sign of $g$: four steps at $\eta = 0.5$ move it by
+#    $0.5\,(1 + 1/\sqrt 2 + 1/\sqrt 3 + 1/2) \approx 1.3922$, whether $g$ is 1 or 1000. An entry whose memory
+#    already holds 12 (three earlier steps of gradient 2) moves by
+#    $0.5 \cdot 2\,(1/\sqrt{16} + 1/\sqrt{20} + 1/\sqrt{24} + 1/\sqrt{28}) \approx 0.8667$.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "adagrad_update", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adagrad_update(params, grads, memory, learning_rate, eps=1e-8):
-    """One Adagrad step, in place, for every name of params: memory[name] += g * g, then
-    params[name] -= learning_rate * g / sqrt(memory[name] + eps), where g = grads[name]."""
+    """One Adagrad step for every parameter, changing the arrays in place.
+
+    Parameters
+    ----------
+    params, grads, memory : dict of arrays
+        Keyed alike ("Wxh", ..., "by"); grads[name] and memory[name] have the shape of params[name].
+        For each name, with g the gradient grads[name]: first memory[name] grows by g**2, then
+        params[name] moves by -learning_rate * g / sqrt(memory[name] + eps). The arrays of params and
+        memory are updated in place; grads stays unchanged.
+    learning_rate, eps : float
+
+    Returns
+    -------
+    None
+    """
     ### BEGIN SOLUTION
-    for name in params:
-        param, dparam, mem = params[name], grads[name], memory[name]
-        mem += dparam * dparam
-        param -= learning_rate * dparam / np.sqrt(mem + eps)
+    for name, theta in params.items():
+        g = grads[name]
+        memory[name] += g * g  # in place: the caller's memory array itself grows
+        theta -= learning_rate * g / np.sqrt(memory[name] + eps)  # in place, after the memory
     ### END SOLUTION
 
-
-W = np.array([1.0, 2.0, 3.0])
-demo_params, demo_memory = {"W": W}, {"W": np.zeros(3)}
-adagrad_update(demo_params, {"W": np.array([0.5, -20.0, 0.0])}, demo_memory, learning_rate=0.1)
-print(f"W = {W},  memory = {demo_memory['W']}")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Expected:** in a first step every entry with a non-zero gradient moves by the learning rate, 0.1,
-# whatever the gradient's size (section 4 says why); the entry whose gradient is 0 stays put. So
-# `W` = [0.9, 2.1, 3.0] and the memory holds the squared gradients, [0.25, 400, 0]. The cell below
-# then runs your function for three steps in a row on random arrays and compares it with
-# `rnn_lib.Adagrad`; if they differ, its message says how.
-
-# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adagrad_update", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adagrad_update_one_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
 from rnn_grading import check_adagrad_update
 
-check_adagrad_update(adagrad_update, seed=0)
-assert np.allclose(W, [0.9, 2.1, 3.0]) and np.allclose(demo_memory["W"], [0.25, 400.0, 0.0])
-print("adagrad_update agrees with rnn_lib.Adagrad over three steps, and on W")
-### BEGIN HIDDEN TESTS
 for seed in (1, 2, 3):
-    check_adagrad_update(adagrad_update, seed=seed)
-check_adagrad_update(adagrad_update, seed=4, steps=10, learning_rate=1.0)  # a long run, a large step
-check_adagrad_update(adagrad_update, seed=5, eps=1e-4)  # eps is an argument, not a constant
+    check_adagrad_update(adagrad_update, seed=seed, part="one step")
+check_adagrad_update(adagrad_update, seed=4, learning_rate=1.0, part="one step")
 ### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("adagrad_update", "one step"):
+    W = np.array([1.0, 2.0, 3.0])
+    demo_params, demo_memory = {"W": W}, {"W": np.zeros(3)}
+    demo_grads = {"W": np.array([0.5, -20.0, 0.0])}
+    adagrad_update(demo_params, demo_grads, demo_memory, learning_rate=0.1)
+    checks.expect_close(demo_memory["W"], [0.25, 400.0, 0.0], "the memory after one step",
+                        hint="add the squared gradient to the memory array itself, in place (+=).")
+    checks.expect_close(W, [0.9, 2.1, 3.0], "W (the array held outside the dict) after one step",
+                        hint="change the array itself (-=), not the name: params[name] = ... leaves W as it was. "
+                        "Divide by np.sqrt(memory + eps) after the memory has grown.")
+    checks.expect_unchanged([0.5, -20.0, 0.0], demo_grads["W"], "grads['W']")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adagrad_update_several_steps", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_adagrad_update
+
+for seed in (1, 2, 3):
+    check_adagrad_update(adagrad_update, seed=seed, part="several steps")
+check_adagrad_update(adagrad_update, seed=4, steps=10, learning_rate=1.0, part="several steps")  # a long run
+check_adagrad_update(adagrad_update, seed=5, eps=1e-4, part="several steps")  # eps is an argument, not a constant
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("adagrad_update", "several steps"):
+    A, B = np.zeros((2, 2)), np.ones(3)
+    memory_ab = {"A": np.zeros((2, 2)), "B": np.full(3, 12.0)}  # B: three earlier steps of gradient 2
+    grads_ab = {"A": np.array([[1.0, -1.0], [1000.0, 0.0]]), "B": np.full(3, 2.0)}
+    for _ in range(4):
+        adagrad_update({"A": A, "B": B}, grads_ab, memory_ab, learning_rate=0.5)
+    moved = 0.5 * (1 + 1 / np.sqrt(2) + 1 / np.sqrt(3) + 1 / 2)  # 1.3922, for any constant g
+    checks.expect_close(memory_ab["A"], [[4.0, 4.0], [4e6, 0.0]], "A's memory after 4 steps",
+                        hint="the memory keeps the sum of all squared gradients so far (+= in every step).")
+    checks.expect_close(A, [[-moved, moved], [-moved, 0.0]], "A after 4 steps of the same gradient",
+                        hint="step k of a constant gradient moves by learning_rate / sqrt(k); check that "
+                        "the memory grows before each step and that every name of the dict is updated.")
+    checks.expect_close(B, np.full(3, 1 - 0.5 * 2 * sum(1 / np.sqrt(12 + 4 * k) for k in (1, 2, 3, 4))),
+                        "B after 4 steps, from a memory of 12",
+                        hint="start from the memory you are given: it already holds earlier steps.")
+print(f"after 4 steps of a constant gradient every moving entry of A moved by {moved:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["homework-only"]
+# Your copy of `rnn_lib` leaves the update of `rnn_lib.Adagrad` out: it is what you have just written.
+# The next cell plugs your `adagrad_update` into `rnn_lib.Adagrad`, so the rest of this notebook trains
+# with your code.
+
+# %% slideshow={"slide_type": "skip"} tags=["homework-only"] needs=["adagrad_update"]
+def _adagrad_step_with_yours(self, name, param, dparam):
+    adagrad_update({name: param}, {name: dparam}, {name: self.memory[name]}, self.learning_rate, self.eps)
+
+
+rnn_lib.Adagrad._update = _adagrad_step_with_yours
+print("rnn_lib.Adagrad now runs your adagrad_update")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · `rnn_lib.Adagrad` does the same, in place
 #
 # The library keeps the parameters in a dict and updates those arrays in place too (it never
-# replaces them), with the memory readable under the gist's names, `opt.mWxh`. Below we train the
+# replaces them), with the memory readable under the gist's names, `opt.mWxh`.
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# Below we train the
 # "hello" model (inputs `hell`, targets `ello`) for 20 steps with the library, and in parallel apply
 # the gist's loop, written out above, to a copy of the starting weights, **with the same gradients**.
 # `rnn_lib.init_params` starts the weights as the gist does, `randn * 0.01`, and the biases at 0
@@ -269,7 +337,7 @@ my_memory = {k: np.zeros_like(params[k]) for k in names}
 objects_before = {k: params[k] for k in names}
 print(f"vocabulary {vocab.chars}, inputs {inputs}, targets {targets}")
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 opt = rnn_lib.Adagrad(params, learning_rate=0.1)
 for _ in range(20):
     loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
@@ -303,7 +371,7 @@ assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
 # $\sqrt{\epsilon} = 10^{-4}$ or smaller feel the $\epsilon$ and step less, like `Whh` here, whose
 # gradients are all below 0.001: its smallest steps are less than half the learning rate.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
 before = {k: v.copy() for k, v in params.items()}
 _, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
@@ -328,7 +396,7 @@ assert np.abs(grads["Whh"]).max() < 1e-3 and step_Whh.min() < 0.05
 # `Why` and a tiny $h_{t-1}$. **Expected:** the same first step with $\epsilon = 10^{-20}$ moves every
 # entry of `Whh` by 0.1 (within 1%).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 no_eps = {k: v.copy() for k, v in before.items()}
 rnn_lib.Adagrad(no_eps, learning_rate=0.1, eps=1e-20).step(grads)
 step_Whh_no_eps = np.abs(no_eps["Whh"] - before["Whh"])
@@ -363,7 +431,7 @@ print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.mos
 # every update; `optimizer` swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`)
 # goes to the optimiser.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
                   after_step=None, **optimizer_options):
     """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
@@ -392,7 +460,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
 # last-digit rounding differences between CPUs, so they vary a little from machine to machine; the
 # orderings checked do not.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 # NBVAL_IGNORE_OUTPUT
 # (why: a training run; its last digits differ between CPUs; the asserts check what holds on every CPU)
 watch = [" ", "e", "k", "j"]
@@ -421,7 +489,7 @@ assert final["j"] > 5 * final[" "] and final["k"] > max(final["e"], final[" "]) 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The four effective learning rates over the 600 steps, on a log scale:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 fig, ax = plt.subplots(figsize=(9, 5))
 for j, c in enumerate(watch):
     _ = ax.plot(np.arange(1, 601), effective[:, j], label=f"{c!r}  ({counts[c]}x in the text)")
@@ -440,7 +508,7 @@ _ = ax.legend(title="input character")
 # its character was an input of the chunk. **Expected:** the `'j'` column moved exactly at the steps
 # whose chunk contains the text's one `'j'`: once per pass over the text.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 moves = np.abs(np.diff(np.array(watched), axis=0)).mean(axis=1)  # (steps, 4): mean |change| per entry
 j_steps = np.flatnonzero(moves[:, watch.index("j")] > 0) + 1    # steps counted from 1
 chunk_starts, p = [], 0                                         # train_on_text's position p, replayed
@@ -458,7 +526,7 @@ assert j_steps.tolist() == reads_j
 # twice as far as those of the space column in the same step; averaged over the five steps, more
 # than 5 times as far.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 # NBVAL_IGNORE_OUTPUT
 # (why: the step sizes come out of the training run, whose last digits differ between CPUs)
 j_moves, space_moves = moves[j_steps - 1, watch.index("j")], moves[j_steps - 1, watch.index(" ")]
@@ -469,56 +537,275 @@ for step, j_move, space_move, r in zip(j_steps, j_moves, space_moves, ratio):
 assert np.all(ratio > 2) and ratio.mean() > 5
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Optional: RMSProp and Adam, Adagrad with a fading memory
+# ### Written question · Adagrad late in training (2 points)
 #
-# *A side road: skip to section 5 on a first reading. Notebooks 12 and 13 train their gated networks
-# with Adam; this is where it is defined.*
+# Answer in the cell below, in a few sentences, with the formulas you need (ignore $\epsilon$).
+#
+# 1. An entry receives the same gradient $g \neq 0$ at every step. How far does it move at step $t$?
+#    Does that depend on $g$?
+# 2. After how many steps is its step a tenth of its first step? What does that mean for a run of
+#    100,000 steps, and which entries of `Wxh` does it hurt less: those of frequent characters or
+#    those of rare ones?
+
+# %% [markdown] slideshow={"slide_type": "skip"} nbgrader={"grade": true, "grade_id": "adagrad_late_written", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# 1. After $t$ steps the memory is $m_t = t g^2$, so step $t$ moves the entry by
+#    $\eta\, |g| / \sqrt{t g^2} = \eta / \sqrt{t}$, against the sign of $g$. It does not depend on $g$:
+#    Adagrad measures each gradient in units of the entry's own history, so a steady gradient of 1000
+#    moves the entry exactly as far as a steady gradient of 0.001.
+# 2. $\eta/\sqrt{t} = \eta/10$ at $t = 100$. After 100,000 steps the step is $\eta/\sqrt{100\,000}
+#    \approx \eta/316$: the effective learning rate $\eta/\sqrt{m_t}$ only ever falls, so late in a long
+#    run learning almost stops, even if the model is still far from good. It hurts the entries that
+#    get a gradient at every step most: the columns of frequent characters (the space) accumulate
+#    memory at every step, while a rare character's column only accumulates when that character is
+#    read, so it keeps a large step size (section 4's plot). RMSProp and Adam replace the sum by a
+#    running average that forgets, so their steps stop shrinking.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### RMSProp and Adam: Adagrad with a fading memory
+#
+# *Notebooks 12 and 13 train their gated networks with Adam; this is where it is defined.*
 #
 # Adagrad's memory $m_t$ only grows, so every step size only shrinks, for ever. **RMSProp** (Hinton,
 # 2012) replaces the sum of squared gradients by a running average that forgets,
 # $v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2$, so the step size follows the recent gradients.
 # **Adam** (Kingma and Ba, 2015) keeps that average and also averages the gradient itself (momentum),
-# entry by entry, with $\beta_1 = 0.9$, $\beta_2 = 0.999$ by default:
+# entry by entry, usually with $\beta_1 = 0.9$ and $\beta_2 = 0.999$. With $m_0 = v_0 = 0$, step $t$ of
+# Adam (counted from $t = 1$) is
 #
-# $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \qquad
-# \theta_t = \theta_{t-1} - \eta\,\frac{m_t / (1 - \beta_1^t)}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}.$$
+# $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2,$$
 #
-# The divisions by $1 - \beta^t$ are the **bias correction**: $m$ and $v$ start at 0, so early on they
-# are too small by exactly that factor, and dividing undoes it. Like Adagrad's, Adam's first step is then
-# $\pm\eta$ for every entry whatever the size of its gradient; unlike Adagrad's, its step sizes stop
-# shrinking once $v$ has forgotten old gradients (after about $1/(1 - \beta_2) = 1000$ steps).
+# $$\hat m_t = \frac{m_t}{1 - \beta_1^t}, \qquad \hat v_t = \frac{v_t}{1 - \beta_2^t}, \qquad
+# \theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.$$
 #
-# **Expected:** three Adam steps written out by hand on the "hello" model agree with `rnn_lib.Adam` to
-# $10^{-12}$; in the first step every entry with |gradient| > 0.001 moves by the learning rate (within
-# 1%); without the bias correction that first step would have been $(1 - \beta_1)/\sqrt{1 - \beta_2}
-# \approx 3.16$ times as large.
+# **Why the divisions by $1 - \beta^t$, the bias correction.** Unrolled, $m_t = (1 - \beta_1)\sum_{s=1}^{t}
+# \beta_1^{t-s} g_s$: a weighted average of the gradients whose weights add up to
+# $(1 - \beta_1)(1 + \beta_1 + \dots + \beta_1^{t-1}) = 1 - \beta_1^t$, not to 1, because the missing weight
+# $\beta_1^t$ sits on $m_0 = 0$. So for a gradient that stays $g$, $m_t = (1 - \beta_1^t)\, g$ and
+# $v_t = (1 - \beta_2^t)\, g^2$: both too small, by factors that start at $0.1$ and $0.001$ and only slowly
+# approach 1. Dividing by them gives $\hat m_t = g$ and $\hat v_t = g^2$ exactly. In particular the first
+# step is $\eta\, g_1 / (|g_1| + \epsilon)$: like Adagrad's, it is $\pm\eta$ for every entry whatever the
+# size of its gradient. Without the correction it would be $\eta\,(1 - \beta_1)/\sqrt{1 - \beta_2} \approx
+# 3.16\,\eta$. Unlike Adagrad's, Adam's step sizes stop shrinking once $v$ has forgotten old gradients
+# (after about $1/(1 - \beta_2) = 1000$ steps).
+#
+# Two more differences from Adagrad: $\epsilon$ is added **outside** the square root, and $\hat m$, not
+# the latest gradient, sets the direction, so a gradient that flips sign is damped by the momentum.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise · An Adam step, in place (4 points)
+#
+# Write `adam_update(params, grads, state, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8)`: one Adam
+# step for every parameter, the equations above with $\eta$ = `learning_rate`.
+#
+# - `params` and `grads` are dicts of arrays keyed alike (`"Wxh"`, ..., `"by"`), as in the Adagrad exercise;
+# - `state` is a dict `{"m": {...}, "v": {...}, "t": ...}`: `state["m"][name]` and `state["v"][name]`
+#   are $m$ and $v$ of parameter `name` (arrays of its shape, zeros before the first step), and
+#   `state["t"]` is the number of steps taken so far (0 before the first). A training loop makes it
+#   once, with zeros, and passes the same `state` to every call;
+# - one call is one step: `state["t"]` goes up by **one**, and that new $t$ is the $t$ of the equations;
+# - `params[name]`, `state["m"][name]` and `state["v"][name]` change **in place**, like the gist's
+#   loop (code holding those arrays must see the new values); $\hat m$ and $\hat v$ are only for this
+#   step, so they must not be stored in the state; `grads` stays unchanged; the function returns nothing.
+#
+# Numpy only: no `rnn_lib` function. Three test cells follow; when something is wrong, the error
+# message says what to look at.
+#
+# 1. **First step** (1 point): `W = [1, 2, 3, 4]`, gradient `[0.5, -20, 0, 1e-8]`, learning rate 0.01,
+#    the default betas and $\epsilon = 10^{-8}$, from a state of zeros with $t = 0$. Then
+#    $m = (1 - \beta_1) g = [0.05, -2, 0, 10^{-9}]$ and $v = (1 - \beta_2) g^2 = [0.00025, 0.4, 0, 10^{-19}]$;
+#    after the correction $\hat m = g$ and $\hat v = g^2$, so each entry moves by
+#    $\eta\,|g| / (|g| + \epsilon)$ against the sign of $g$: `W` must read `[0.99, 2.01, 3, 3.995]`. The
+#    first two entries move by the learning rate, whatever the size of their gradients; the one with
+#    gradient 0 stays put; the one whose gradient is as small as $\epsilon$ moves by half the learning rate.
+# 2. **Several steps** (2 points), three cases:
+#    (a) five steps of the same gradient from zeros, learning rate 0.1: after $k$ steps $m = (1 - \beta_1^k)\,g$
+#    and $v = (1 - \beta_2^k)\,g^2$, so every step moves an entry by $\eta\,|g| / (|g| + \epsilon)$; five
+#    steps move each entry by 0.5 against the sign of $g$ when $|g| \gg \epsilon$ (for $g = 0.001$ by
+#    $0.5 \cdot 0.001 / 0.00100001 = 0.499995$), and not at all where $g = 0$.
+#    (b) A state that already holds 10 steps of the gradient 2 ($t = 10$, $m = (1 - 0.9^{10}) \cdot 2$,
+#    $v = (1 - 0.999^{10}) \cdot 4$) and three more steps of gradient 2 at learning rate 0.1: the
+#    parameter goes from 1 to 0.7 (to $10^{-8}$).
+#    (c) $\beta_1 = 0.5$, $\beta_2 = 0.75$, learning rate 0.3, gradient $+2$ then $-2$: the first step
+#    moves by $-0.3$; in the second, $m_2 = 0.5 \cdot 1 - 0.5 \cdot 2 = -0.5$ and $1 - \beta_1^2 = 0.75$,
+#    so $\hat m_2 = -2/3$, while $\hat v_2 = 1.75 / 0.4375 = 4$: it moves back by only
+#    $0.3 \cdot (2/3) / 2 = 0.1$, to $-0.2$.
+# 3. **In place and state** (1 point): after three calls `state["t"]` is 3 (and a state at 41 goes to
+#    42); the parameter array, and the arrays of `state["m"]` and `state["v"]`, are the very objects
+#    that were passed, with new values; `grads` is unchanged.
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "adam_update", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def adam_update(params, grads, state, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step for every parameter, changing the arrays in place.
+
+    Parameters
+    ----------
+    params, grads : dict of arrays
+        Keyed alike ("Wxh", ..., "by"); grads[name] has the shape of params[name]. params[name] is
+        updated in place; grads stays unchanged.
+    state : dict
+        {"m": dict of arrays, "v": dict of arrays, "t": int}: the running means of the gradient and
+        of its square (each shaped like params[name], zeros before the first step, updated in
+        place) and the number of steps taken so far (0 before the first; one more after each call).
+    learning_rate, beta1, beta2, eps : float
+
+    Returns
+    -------
+    None
+    """
+    ### BEGIN SOLUTION
+    state["t"] += 1  # once per call: the first step uses t = 1, so 1 - beta**t is never 0
+    t = state["t"]
+    for name, theta in params.items():
+        g, m, v = grads[name], state["m"][name], state["v"][name]
+        m *= beta1  # the state's own arrays, in place
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * g * g
+        m_hat = m / (1 - beta1**t)  # new arrays: the state keeps the uncorrected averages
+        v_hat = v / (1 - beta2**t)
+        theta -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)  # eps outside the square root
+    ### END SOLUTION
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adam_update_first_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_adam_update
+
+for seed in (1, 2, 3):
+    check_adam_update(adam_update, seed=seed, part="first step")
+check_adam_update(adam_update, seed=4, learning_rate=0.1, beta1=0.5, beta2=0.9, part="first step")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("adam_update", "first step"):
+    params_1 = {"W": np.array([1.0, 2.0, 3.0, 4.0])}
+    grads_1 = {"W": np.array([0.5, -20.0, 0.0, 1e-8])}
+    state_1 = {"m": {"W": np.zeros(4)}, "v": {"W": np.zeros(4)}, "t": 0}
+    adam_update(params_1, grads_1, state_1, learning_rate=0.01)
+    checks.expect_close(state_1["m"]["W"], [0.05, -2.0, 0.0, 1e-9], "m after one step", atol=1e-22,
+                        hint="m is the running mean of the gradient: beta1 (not beta2) times the old m plus "
+                        "(1 - beta1) times g, kept in state['m'] (the uncorrected value).")
+    checks.expect_close(state_1["v"]["W"], [0.00025, 0.4, 0.0, 1e-19], "v after one step", atol=1e-30,
+                        hint="v is the running mean of the squared gradient, g**2, with beta2, kept in "
+                        "state['v'] (the uncorrected value).")
+    assert np.all(np.isfinite(params_1["W"])), (
+        f"W after one step is {params_1['W']}: nan or inf. In the first step t must be 1 when you "
+        "correct (1 - beta**0 is 0): count the step first. Where g is 0, eps keeps 0 / (0 + eps) at 0.")
+    checks.expect_close(params_1["W"], [0.99, 2.01, 3.0, 3.995], "W after one step",
+                        hint="after the bias correction the first step is learning_rate * g / (|g| + eps). "
+                        "A step of 0.0316 means the correction is missing; if the last entry hardly "
+                        "moves, eps is inside the square root.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adam_update_several_steps", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_adam_update
+
+for seed in (1, 2, 3):
+    check_adam_update(adam_update, seed=seed, part="several steps")
+check_adam_update(adam_update, seed=4, steps=10, learning_rate=0.1, beta1=0.5, beta2=0.9, part="several steps")
+check_adam_update(adam_update, seed=5, eps=1e-4, part="several steps")  # eps is an argument, not a constant
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("adam_update", "several steps"):
+    g_a = np.array([[1.0, -1.0, 1000.0], [-0.001, 0.0, 3.0]])  # (a) the same gradient five times
+    params_a = {"A": np.zeros((2, 3))}
+    state_a = {"m": {"A": np.zeros((2, 3))}, "v": {"A": np.zeros((2, 3))}, "t": 0}
+    for _ in range(5):
+        adam_update(params_a, {"A": g_a}, state_a, learning_rate=0.1)
+    checks.expect_close(state_a["m"]["A"], (1 - 0.9**5) * g_a, "m after 5 steps of the same gradient",
+                        hint="update m from the m you are given, in every step (it is not reset).")
+    checks.expect_close(state_a["v"]["A"], (1 - 0.999**5) * g_a**2, "v after 5 steps of the same gradient",
+                        hint="update v from the v you are given, with beta2 and the squared gradient.")
+    checks.expect_close(params_a["A"], -0.5 * g_a / (np.abs(g_a) + 1e-8), "A after 5 steps of the same gradient",
+                        hint="with a constant gradient every corrected step is learning_rate * g / (|g| + eps); "
+                        "the correction divides by 1 - beta**t with the t of this step (1, 2, ..., 5).")
+    params_b = {"B": np.ones(3)}  # (b) ten earlier steps of the gradient 2, then three more
+    state_b = {"m": {"B": np.full(3, (1 - 0.9**10) * 2.0)}, "v": {"B": np.full(3, (1 - 0.999**10) * 4.0)}, "t": 10}
+    for _ in range(3):
+        adam_update(params_b, {"B": np.full(3, 2.0)}, state_b, learning_rate=0.1)
+    checks.expect_close(params_b["B"], np.full(3, 0.7), "B after 3 steps from a state with t = 10",
+                        rtol=1e-7, atol=1e-8,
+                        hint="start from the state you are given: its m, v and t already hold 10 steps.")
+    params_c = {"C": np.zeros(1)}  # (c) the gradient changes sign
+    state_c = {"m": {"C": np.zeros(1)}, "v": {"C": np.zeros(1)}, "t": 0}
+    adam_update(params_c, {"C": np.array([2.0])}, state_c, 0.3, beta1=0.5, beta2=0.75)
+    checks.expect_close(params_c["C"], [-0.3], "C after a first step with beta1 = 0.5, beta2 = 0.75",
+                        hint="use the beta1 and beta2 you are given, not 0.9 and 0.999.")
+    adam_update(params_c, {"C": np.array([-2.0])}, state_c, 0.3, beta1=0.5, beta2=0.75)
+    checks.expect_close(params_c["C"], [-0.2], "C after the gradients +2 then -2 (beta1 0.5, beta2 0.75)",
+                        hint="m_2 = -0.5 and v_2 = 1.75; correct each with its own beta and t = 2: "
+                        "m by 1 - 0.5**2, v by 1 - 0.75**2. Are beta1 and beta2 swapped?")
+print("A moved by 0.5 per entry (0.499995 for g = -0.001), B reached 0.7, C went -0.3 then back to -0.2")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_adam_update_in_place", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_adam_update
+
+for seed in (1, 2):
+    check_adam_update(adam_update, seed=seed, part="in place and state")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("adam_update", "in place and state"):
+    P, m_P, v_P = np.ones((2, 2)), np.zeros((2, 2)), np.zeros((2, 2))  # the arrays a training loop holds
+    grads_3 = {"P": np.array([[1.0, -2.0], [3.0, -4.0]])}
+    state_3 = {"m": {"P": m_P}, "v": {"P": v_P}, "t": 0}
+    for calls in (1, 2, 3):
+        adam_update({"P": P}, grads_3, state_3, learning_rate=0.01)
+        assert state_3["t"] == calls, (
+            f"after {calls} call(s) state['t'] is {state_3['t']}, it should be {calls}: add 1 to it "
+            "once per call (not once per parameter), and store it back in state['t'].")
+    assert not np.array_equal(P, np.ones((2, 2))), (
+        "the array P held outside the dict did not change: change params[name] in place (-=); "
+        "params[name] = ... or param = param - ... leave P as it was.")
+    assert state_3["m"]["P"] is m_P and state_3["v"]["P"] is v_P, (
+        "state['m'][name] or state['v'][name] is a new array: change the state's arrays in place "
+        "(*= and +=, or [...] =) instead of putting new ones into the dicts.")
+    assert np.all(m_P != 0) and np.all(v_P != 0), (
+        "the state's arrays did not change: m and v must be updated in place, in every call.")
+    checks.expect_unchanged([[1.0, -2.0], [3.0, -4.0]], grads_3["P"], "grads['P']")
+    state_41 = {"m": {"P": np.zeros((2, 2))}, "v": {"P": np.zeros((2, 2))}, "t": 41}
+    adam_update({"P": np.ones((2, 2))}, grads_3, state_41, learning_rate=0.01)
+    assert state_41["t"] == 42, (
+        f"a state with t = 41 should have t = 42 after one more call, not {state_41['t']}: "
+        "count on from the t you are given.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Your `adam_update` on the "hello" model of section 3 (H = 8, learning rate 0.01), three steps from a
+# state of zeros. **Expected:** in the first step every entry with |gradient| > 0.001 moves by the
+# learning rate (within 1%), as the bias correction promises; after the three steps `state["t"]` is 3.
+
+# %% slideshow={"slide_type": "fragment"} needs=["adam_update"]
 adam_params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
-by_hand = {k: adam_params[k].copy() for k in names}
-m = {k: np.zeros_like(by_hand[k]) for k in names}
-v = {k: np.zeros_like(by_hand[k]) for k in names}
-adam = rnn_lib.Adam(adam_params, learning_rate=0.01)
-beta1, beta2, eps = adam.beta1, adam.beta2, adam.eps
-for t in (1, 2, 3):
+adam_state = {"m": {k: np.zeros_like(p) for k, p in adam_params.items()},
+              "v": {k: np.zeros_like(p) for k, p in adam_params.items()}, "t": 0}
+for step in (1, 2, 3):
+    before_step = {k: adam_params[k].copy() for k in names}
     _, grads, _ = rnn_lib.loss_and_grads(adam_params, inputs, targets, h0)
-    adam.step(grads)
-    before_step = {k: by_hand[k].copy() for k in names}
-    for k in names:
-        m[k] = beta1 * m[k] + (1 - beta1) * grads[k]
-        v[k] = beta2 * v[k] + (1 - beta2) * grads[k] ** 2
-        by_hand[k] -= 0.01 * (m[k] / (1 - beta1 ** t)) / (np.sqrt(v[k] / (1 - beta2 ** t)) + eps)
-    if t == 1:
+    adam_update(adam_params, grads, adam_state, learning_rate=0.01)
+    if step == 1:
         g1 = np.concatenate([grads[k].ravel() for k in names])
-        step1 = np.concatenate([np.abs(by_hand[k] - before_step[k]).ravel() for k in names])
-adam_diff = max(np.abs(by_hand[k] - adam_params[k]).max() for k in names)
+        step1 = np.concatenate([np.abs(adam_params[k] - before_step[k]).ravel() for k in names])
 moved = step1[np.abs(g1) > 0.001]
-print(f"three steps by hand == rnn_lib.Adam to 1e-12: {adam_diff < 1e-12}")
 print(f"first step, {moved.size} entries with |gradient| > 0.001: moved from {moved.min():.4f} to {moved.max():.4f}")
-print(f"without bias correction the first step would be (1 - beta1) / sqrt(1 - beta2) = "
-      f"{(1 - beta1) / np.sqrt(1 - beta2):.2f} times as large")
-assert adam_diff < 1e-12 and np.allclose(moved, 0.01, rtol=0.01, atol=0)
-assert abs((1 - beta1) / np.sqrt(1 - beta2) - 3.16) < 0.01
+print(f"after three steps state['t'] = {adam_state['t']}; without the bias correction the first step would "
+      f"have been (1 - 0.9) / sqrt(1 - 0.999) = {0.1 / np.sqrt(0.001):.2f} times as large")
+assert np.allclose(moved, 0.01, rtol=0.01, atol=0) and adam_state["t"] == 3
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# `rnn_lib.Adam`, the optimiser of notebooks 12 and 13, computes the same steps. **Expected:** three of its
+# steps from the same start agree with three of `adam_update` to $10^{-12}$.
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+lib_adam_params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
+lib_adam = rnn_lib.Adam(lib_adam_params, learning_rate=0.01)
+for _ in range(3):
+    _, grads, _ = rnn_lib.loss_and_grads(lib_adam_params, inputs, targets, h0)
+    lib_adam.step(grads)
+adam_diff = max(np.abs(lib_adam_params[k] - adam_params[k]).max() for k in names)
+print(f"three steps of rnn_lib.Adam == three of adam_update to 1e-12: {adam_diff < 1e-12};  "
+      f"its step count: {lib_adam.t}")
+assert adam_diff < 1e-12 and lib_adam.t == 3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · SGD against Adagrad on "hello"
@@ -534,7 +821,7 @@ assert abs((1 - beta1) / np.sqrt(1 - beta2) - 3.16) < 0.01
 # at 0.1, from every start. SGD at 1.0 is faster still from most starts, but not from all. SGD at 10
 # gets stuck from most starts: it never gets below 0.1 and ends worse than it started.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 def train_hello(optimizer, learning_rate, steps=300, hidden_size=8, seed=0):
     """`steps` full-batch updates on 'hell' -> 'ello'. Returns, for each step, the loss (summed over
     the 4 predictions) and whether all 4 most probable characters were right, both measured before
@@ -580,7 +867,7 @@ assert len(hello_seeds) / 2 < stuck_starts.sum() and stuck_starts[0]
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The four loss curves from seed 0, on a log scale; the dashed line is the uniform guess.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 fig, ax = plt.subplots(figsize=(9, 5))
 for name, (curve, _, _) in runs.items():
     _ = ax.plot(np.arange(1, 301), curve, label=name)
@@ -610,7 +897,7 @@ _ = ax.legend(loc="center right", bbox_to_anchor=(1, 0.4), ncol=2)
 # steps. From every start the first step is about 10 and the share climbs above 80%; the step of 50
 # comes within six steps from at least 18 of the 20.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 def replay_sgd(seed, learning_rate=10.0, steps=6):
     """The first steps of train_hello with SGD: the largest |change| of a weight and the share of
     saturated hidden values after each."""
@@ -653,7 +940,7 @@ assert first_10 == saturating == len(hello_seeds) and capped >= 18
 # steps in a row; two positions with different targets have the same signs. And from all 20 starts,
 # the runs that got stuck are exactly those with such a pair of positions.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 import itertools
 
 stuck = runs["SGD, lr 10"][2]
@@ -700,7 +987,7 @@ assert clash and np.array_equal(has_clash, stuck_starts)
 # $\ln V$), but ends above Adagrad at 0.1. (The printed numbers are this run's and vary a little from
 # CPU to CPU; the orderings checked do not.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
 text_runs = {"Adagrad, lr 0.1": losses}  # section 4's run
@@ -737,7 +1024,7 @@ assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vo
 # curve in steps from 1, each loss measured before that step's update: its "step $s$" is the model
 # after $s - 1$ updates.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 curve, right, hello_model = runs["Adagrad, lr 0.1"]
 done = np.flatnonzero((curve < 0.1) & right)  # curve[s] and right[s] describe the model after s updates
 assert done.size > 0
@@ -752,7 +1039,7 @@ assert right[first:].all()
 #
 # **Expected:** every target has probability above 0.9, and the model writes `ello`.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 cache = rnn_lib.forward(hello_model, inputs, h0)
 for t in range(len(inputs)):
     p = cache["probs"][t]
@@ -830,21 +1117,134 @@ fig.tight_layout()
 #
 # `np.clip` works on each entry separately: an entry of 10⁶ and one of 6 both become 5, so the clipped
 # vector points somewhere else. *Norm clipping* (Pascanu, Mikolov & Bengio, 2013) instead rescales the
-# whole gradient when its length exceeds a threshold, which keeps its direction.
+# whole gradient when its length exceeds a threshold $c$, which keeps its direction. The five gradient
+# arrays count as one long vector $g$ of all their entries, whose length (Euclidean norm) is
+#
+# $$\lVert g \rVert = \sqrt{\textstyle\sum_{\text{arrays}} \sum_{\text{entries}} g_i^2}, \qquad
+# g \leftarrow g \cdot \frac{c}{\lVert g \rVert} \ \text{ if } \lVert g \rVert > c, \ \text{ unchanged otherwise.}$$
+#
+# Every array is multiplied by the same number, $c / \lVert g \rVert < 1$: the direction is kept and
+# the length becomes exactly $c$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise · Clipping by the global norm (3 points)
+#
+# Write `clip_by_norm(grads, max_norm)`, norm clipping of a dict of gradient arrays:
+#
+# - `grads`: a dict of float arrays of any shapes (the five of `loss_and_grads`, or others);
+#   `max_norm`: the threshold $c > 0$;
+# - compute the norm of **all** the arrays together (not one norm per array); if it is above `max_norm`,
+#   multiply **every** array by `max_norm / norm`, **in place** (like the Adagrad update: code holding the
+#   arrays, the gist's `dWxh`, must see the change); gradients no longer than `max_norm` stay exactly as
+#   they are;
+# - return the norm **before** clipping, a float (a training loop logs it, to see how often clipping acts).
+#
+# Numpy only. Two test cells follow; when something is wrong, the error message says what to look at.
+#
+# 1. **One array** (1 point): the dict `{"g": [3.0, 4.0]}` has norm 5; with `max_norm = 1` it becomes
+#    `[0.6, 0.8]` and 5.0 is returned; with `max_norm = 10` it stays `[3, 4]` and 5.0 is returned.
+# 2. **All arrays together** (2 points): `{"W": [[1, -2], [2, 4]], "b": [[0], [12]]}` has norm
+#    $\sqrt{25 + 144} = 13$, although each array alone is shorter than 13 (5 and 12). With `max_norm = 6.5`
+#    both are halved, `W` to `[[0.5, -1], [1, 2]]` and `b` to `[[0], [6]]`, in place, and 13.0 is
+#    returned; with `max_norm = 13` nothing changes.
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "clip_by_norm", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def clip_by_norm(grads, max_norm):
+    """Clip all the gradients together to a length of at most max_norm, in place.
+
+    Parameters
+    ----------
+    grads : dict of float arrays
+        Any shapes. If the norm of all their entries together, sqrt(sum of g**2 over every entry of
+        every array), is above max_norm, every array is multiplied in place by max_norm / norm;
+        otherwise they are left exactly as they are.
+    max_norm : float
+        The threshold, > 0.
+
+    Returns
+    -------
+    float
+        The norm before clipping.
+    """
+    ### BEGIN SOLUTION
+    squares = sum(float(np.sum(np.square(arr))) for arr in grads.values())  # all entries: one long vector
+    norm = float(np.sqrt(squares))
+    if norm > max_norm:
+        factor = max_norm / norm  # the same factor for every array: the direction is kept
+        for arr in grads.values():
+            arr *= factor  # in place: whoever holds the array sees the change
+    return norm
+    ### END SOLUTION
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_clip_by_norm_one_array", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_clip_by_norm
+
+for seed in (1, 2, 3):
+    check_clip_by_norm(clip_by_norm, seed=seed, part="one array")
+check_clip_by_norm(clip_by_norm, seed=4, max_norm=0.1, part="one array")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("clip_by_norm", "one array"):
+    g34 = np.array([3.0, 4.0])
+    returned = clip_by_norm({"g": g34}, 1.0)
+    checks.expect_close(g34, [0.6, 0.8], "[3, 4] clipped to norm 1 (the array held outside the dict)",
+                        hint="multiply by max_norm / norm = 1 / 5, in place (g *= ...): "
+                        "grads[name] = ... would leave this array as it was.")
+    checks.expect_close(returned, 5.0, "the returned norm of [3, 4]",
+                        hint="return the norm before clipping, sqrt(3**2 + 4**2).")
+    g34 = np.array([3.0, 4.0])
+    returned = clip_by_norm({"g": g34}, 10.0)
+    checks.expect_close(g34, [3.0, 4.0], "[3, 4] with max_norm 10 (short enough: unchanged)",
+                        hint="change nothing when the norm is not above max_norm.")
+    checks.expect_close(returned, 5.0, "the returned norm of [3, 4]")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_clip_by_norm_all_arrays", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_clip_by_norm
+
+for seed in (1, 2, 3):
+    check_clip_by_norm(clip_by_norm, seed=seed, part="all arrays together")
+check_clip_by_norm(clip_by_norm, seed=4, max_norm=50.0, part="all arrays together")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("clip_by_norm", "all arrays together"):
+    W_test, b_test = np.array([[1.0, -2.0], [2.0, 4.0]]), np.array([[0.0], [12.0]])
+    returned = clip_by_norm({"W": W_test, "b": b_test}, 13.0)
+    checks.expect_close(W_test, [[1.0, -2.0], [2.0, 4.0]], "W with max_norm 13 (norm exactly 13: unchanged)",
+                        hint="only a norm above max_norm is clipped.")
+    checks.expect_close(returned, 13.0, "the returned norm of W and b together",
+                        hint="one norm for all the arrays: sqrt(25 + 144) = 13, not 5 or 12.")
+    returned = clip_by_norm({"W": W_test, "b": b_test}, 6.5)
+    hint_both = ("every array is multiplied by the same max_norm / norm = 6.5 / 13, where norm is the length "
+                 "of all the arrays together (W alone has norm 5, b alone 12); in place, g *= ...")
+    checks.expect_close(W_test, [[0.5, -1.0], [1.0, 2.0]], "W after clipping W and b to 6.5", hint=hint_both)
+    checks.expect_close(b_test, [[0.0], [6.0]], "b after clipping W and b to 6.5", hint=hint_both)
+    checks.expect_close(returned, 13.0, "the returned norm",
+                        hint="return the norm before clipping (13), not after it.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now the exploding gradient of this section, clipped both ways: elementwise (`np.clip`, above) and by
+# your `clip_by_norm` at 5, on a copy.
 #
 # **Expected:** the cosine between the raw and the elementwise-clipped gradient is well below 1 (below
-# 0.5 here); for norm clipping it is 1 (to 12 decimals).
+# 0.5 here); for norm clipping it is 1 (to 12 decimals), and the norm-clipped gradient has length 5.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["clip_by_norm"]
 def cosine(u, v):
     return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
 
 
+by_norm = {k: g.copy() for k, g in raw.items()}
+raw_norm = clip_by_norm(by_norm, 5.0)
 all_clipped = np.concatenate([clipped[k].ravel() for k in names])
-norm_clipped = all_raw * min(1.0, 5.0 / np.linalg.norm(all_raw))  # length at most 5
-print(f"|raw| = {np.linalg.norm(all_raw):.2e};  cosine(raw, elementwise clipped) = "
-      f"{cosine(all_raw, all_clipped):.4f};  cosine(raw, norm clipped) = {cosine(all_raw, norm_clipped):.4f}")
-assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, norm_clipped) - 1) < 1e-12
+all_by_norm = np.concatenate([by_norm[k].ravel() for k in names])
+print(f"|raw| = {raw_norm:.2e};  after norm clipping {np.linalg.norm(all_by_norm):.4f};  cosine(raw, elementwise "
+      f"clipped) = {cosine(all_raw, all_clipped):.4f};  cosine(raw, norm clipped) = {cosine(all_raw, all_by_norm):.4f}")
+assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, all_by_norm) - 1) < 1e-12
+assert np.isclose(np.linalg.norm(all_by_norm), 5.0)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What clipping fixes: the size of the step
@@ -858,7 +1258,7 @@ assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, norm_clipped) 
 # step on the raw gradient the median effective learning rate of `Whh` is below 0.005 and the smallest
 # below 0.001, while after one on the clipped gradient every entry keeps at least 0.1/5 = 0.02.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 lr = 0.1
 print(f"largest SGD step: raw {lr * np.abs(all_raw).max():.2e}, clipped {lr * np.abs(all_clipped).max():.2f}")
 effective_after = {}
@@ -936,10 +1336,12 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
 #   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
 #   learning rate.
-# - (Optional part of section 4.) RMSProp and Adam replace Adagrad's ever-growing sum by running
-#   averages that forget; Adam also averages the gradient and corrects both averages for starting at 0.
+# - (End of section 4, the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+#   averages that forget; Adam also averages the gradient and divides both averages by $1 - \beta^t$,
+#   because they start at 0 (the bias correction), so its first step is ±lr too.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
-#   changes the gradient's direction (norm clipping does not) and does nothing for vanishing gradients.
+#   changes the gradient's direction (norm clipping, the last exercise, does not) and does nothing for vanishing
+#   gradients.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
@@ -970,7 +1372,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #    \eta \cdot \mathrm{sign}(g_1)$; only entries with $|g_1| \lesssim 10^{-4}$ feel the $\epsilon$.
 # 4. The effective learning rates keep falling (roughly like $1/\sqrt{\text{steps}}$ for an entry with
 #    steady gradients), so learning slows down and eventually almost stops. RMSProp and Adam replace the
-#    sum by a decaying average for this reason (the optional part of section 4).
+#    sum by a decaying average for this reason (the end of section 4).
 # 5. Elementwise: not in general; entries of the long vector above 5 are cut while the short vector is
 #    untouched, so the directions differ. Norm clipping: yes, both become length ≤ 5 in the same direction.
 # 6. The loss is a sum over the T steps, so `dby` $= \sum_t (p_t - \text{onehot}(r_t))$ has T terms.

@@ -18,7 +18,8 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 55 minutes on your own without the part marked *optional*.
+# **Time:** about 55 minutes on your own without the part marked *optional*, plus about 30 minutes
+# for its two exercises.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -145,10 +146,14 @@ def draw(p, rng):
     c = np.cumsum(p)
     return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(p) - 1)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# The loop itself (predict, draw, feed the drawn character back in, `length` times) is yours to write:
+# it is the second exercise, in section 4, once temperatures are defined.
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # The loop itself: read the prime, then predict, draw and feed back, `length` times.
 
-# %%
+# %% tags=["reading-only"]
 def sample_from_scratch(prime, length, rng):
     h = np.zeros((H, 1), Whh.dtype)
     for ch in prime:                 # priming: read, do not draw
@@ -161,19 +166,19 @@ def sample_from_scratch(prime, length, rng):
         h = rnn_step(h, ix)          # feed the drawn character back in
     return "".join(out)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # 300 characters after an empty prime, from seed 0. With nothing read yet, the first character is
 # drawn from the distribution of the all-zero state (section 6 looks at that distribution).
 
-# %%
+# %% tags=["reading-only"]
 ours = sample_from_scratch("", 300, np.random.default_rng(0))
 print(ours)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # **Expected:** `rnn_lib.sample` with the same seed returns exactly the same characters, with and
 # without a prime, for several seeds. (It returns only the continuation, not the prime.)
 
-# %%
+# %% tags=["reading-only"]
 for seed in range(3):
     for prime in ("", "ROMEO:"):
         mine = sample_from_scratch(prime, 300, np.random.default_rng(seed))
@@ -188,8 +193,7 @@ print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for s
 # Every character of a sample is one draw from a distribution over all 65 characters. Let us read one
 # such distribution: the model has read `ROMEO:`, a new line and `What is th`.
 # `next_logits` runs the prefix through `rnn_lib.forward`, which returns the state after its last
-# character, and applies the output layer; `rnn_lib.next_char_probs(params, vocab, prefix)` does the
-# whole job, softmax included, in one call. **Expected:** the two agree.
+# character, and applies the output layer; `softmax` turns the logits into the distribution.
 
 # %%
 def char_label(ch):
@@ -205,14 +209,21 @@ def next_logits(prefix):
 
 
 prefix = "ROMEO:\nWhat is th"
-p_next = rnn_lib.next_char_probs(params, vocab, prefix)
-assert np.allclose(p_next, softmax(next_logits(prefix)))
+p_next = softmax(next_logits(prefix))
 top5 = np.argsort(p_next)[::-1][:5]
 print(f"after {prefix!r}, the five most likely next characters:")
 for k in top5:
     print(f"  {char_label(vocab.chars[k]):6s} {p_next[k]:.3f}")
 print(f"together {p_next[top5].sum():.3f}; the other {V - 5} characters share {1 - p_next[top5].sum():.3f}")
 assert np.isclose(p_next.sum(), 1.0)
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# `rnn_lib.next_char_probs(params, vocab, prefix)` does the whole job, softmax included, in one call.
+# **Expected:** it agrees with ours.
+
+# %% tags=["reading-only"]
+print(f"rnn_lib.next_char_probs agrees: {np.allclose(rnn_lib.next_char_probs(params, vocab, prefix), p_next)}")
+assert np.allclose(rnn_lib.next_char_probs(params, vocab, prefix), p_next)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same distribution as a bar chart: the 15 most likely characters, highest first.
@@ -254,8 +265,7 @@ _ = plot_top(p_next, title=f"next character after {prefix!r}")
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The spread of a distribution is measured by its **entropy** $\mathcal{H}(p) = -\sum_k p_k \ln p_k$, in
 # nats: 0 for a certain outcome, $\ln V$ for the uniform one. We compute the distribution after our
-# prefix at three temperatures with `rnn_lib.next_char_distribution(y, T)` and check it against
-# `softmax(y / T)`. **Expected:** the entropy grows with $T$.
+# prefix at three temperatures, `softmax(y / T)`. **Expected:** the entropy grows with $T$.
 
 # %%
 def entropy(p):
@@ -265,14 +275,21 @@ def entropy(p):
 
 y_next = next_logits(prefix)
 temperatures = (0.5, 1.0, 2.0)
-dists = {T: rnn_lib.next_char_distribution(y_next, T) for T in temperatures}
+dists = {T: softmax(y_next / T) for T in temperatures}
 for T, p in dists.items():
-    assert np.allclose(p, softmax(y_next / T))
     print(f"T = {T:.1f}: entropy {entropy(p):.3f} nats; most likely {char_label(vocab.chars[p.argmax()])} "
           f"with p = {p.max():.3f}")
 print(f"(uniform over V = {V}: ln V = {np.log(V):.3f} nats)")
 ents = [entropy(dists[T]) for T in temperatures]
 assert ents[0] < ents[1] < ents[2] < np.log(V)
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# `rnn_lib.next_char_distribution(y, T)` is the library's version. **Expected:** the same distributions.
+
+# %% tags=["reading-only"]
+same = all(np.allclose(rnn_lib.next_char_distribution(y_next, T), dists[T]) for T in temperatures)
+print(f"rnn_lib.next_char_distribution agrees at T = 0.5, 1 and 2: {same}")
+assert same
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same 10 characters (ordered by their $T = 1$ probability) at the three temperatures (␣ is the
@@ -291,7 +308,7 @@ axes[0].set_ylabel("probability", fontsize=16)
 fig.tight_layout()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 4 · Sampling with a temperature (2 points)
+# ### Exercise · Sampling with a temperature (2 points)
 #
 # Write `sample_with_temperature(y, temperature, rng)`: one character id drawn from
 # $\mathrm{softmax}(y / T)$.
@@ -299,48 +316,253 @@ fig.tight_layout()
 # - `y`: the logits, shape `(V,)`. Leave it unchanged: `y / temperature` is a new array, `y /= temperature`
 #   would overwrite the caller's logits.
 # - `temperature` $\ge 0$: the temperature divides the **logits**, before the softmax. At exactly 0, return
-#   the most likely character, `int(np.argmax(y))` (greedy decoding), without dividing by zero.
+#   the most likely character (greedy decoding), without dividing by zero.
 # - `rng`: a `np.random.Generator`, the only source of randomness (no `np.random.choice`), so that the same
-#   seed gives the same text.
+#   seed gives the same text: one `rng.random()` per character, as in section 2.
 # - Return one id, an `int` from 0 to $V-1$.
 #
-# `softmax` and `draw(p, rng)` from section 2 are there to use. The cell ends by drawing 2,000 characters at
-# $T = 0.5$ after our prefix and counting how often the most likely one comes out.
+# Numpy only (`softmax` and `draw(p, rng)` from section 2 are there to use). Two test cells follow, one
+# point each; when something is wrong, the error message says what to look at.
+#
+# 1. **Temperature 0 and the seed:** for the logits $(0.5, 3, -1, 2.9)$ temperature 0 gives id 1 whatever
+#    the seed; two generators with the same seed give the same 50 ids at $T = 1$, and not all equal;
+#    the logits are left unchanged.
+# 2. **Frequencies:** for the logits $y = (2, 1, 0)$ of "Check yourself" question 2, 10,000 draws must come
+#    out with about the frequencies $\mathrm{softmax}(y / T)$:
+#
+#    | $T$ | $p_0$ | $p_1$ | $p_2$ |
+#    | --- | --- | --- | --- |
+#    | 0.5 | 0.8668 | 0.1173 | 0.0159 |
+#    | 1 | 0.6652 | 0.2447 | 0.0900 |
+#    | 2 | 0.5065 | 0.3072 | 0.1863 |
+#
+#    "About" is measured by the chi-square statistic $\sum_k (n_k - N p_k)^2 / (N p_k)$ over the $N$ draws,
+#    whose value for a right sampler is about 2, and above 30 less than once in a million runs.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "sample_with_temperature", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sample_with_temperature(y, temperature, rng):
-    """One character id drawn from softmax(y / temperature): y of shape (V,), temperature >= 0
-    (0: greedy, the argmax), rng a np.random.Generator. Returns an int in 0..V-1."""
+    """One character id drawn from softmax(y / temperature).
+
+    Parameters
+    ----------
+    y : array, shape (V,)
+        The logits; left unchanged.
+    temperature : float >= 0
+        0: greedy, the id of the largest logit.
+    rng : numpy.random.Generator
+        The only source of randomness: one rng.random() per draw.
+
+    Returns
+    -------
+    int
+        An id from 0 to V - 1.
+    """
     ### BEGIN SOLUTION
     if temperature == 0:
-        return int(np.argmax(y))
-    return draw(softmax(y / temperature), rng)
+        return int(np.argmax(y))  # greedy: no division by zero
+    scaled = y / temperature  # a new array: the caller's logits stay as they are
+    return draw(softmax(scaled), rng)
     ### END SOLUTION
 
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_with_temperature_greedy_seed", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_sample_with_temperature
 
+for seed in (1, 2, 3):
+    check_sample_with_temperature(sample_with_temperature, seed=seed, part="temperature 0 and the seed")
+check_sample_with_temperature(sample_with_temperature, seed=4, V=2, part="temperature 0 and the seed")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("sample_with_temperature", "temperature 0 and the seed"):
+    y_test = np.array([0.5, 3.0, -1.0, 2.9])
+    greedy_ids = [sample_with_temperature(y_test, 0, np.random.default_rng(seed)) for seed in range(5)]
+    assert greedy_ids == [1] * 5, (
+        f"at temperature 0 return the id of the largest logit, 1, whatever the seed; got {greedy_ids}")
+    rng_a, rng_b = np.random.default_rng(7), np.random.default_rng(7)
+    ids_a = [sample_with_temperature(y_test, 1.0, rng_a) for _ in range(50)]
+    ids_b = [sample_with_temperature(y_test, 1.0, rng_b) for _ in range(50)]
+    checks.expect_unchanged([0.5, 3.0, -1.0, 2.9], y_test, "the logits y")
+    assert all(isinstance(i, (int, np.integer)) and 0 <= i < 4 for i in ids_a), (
+        f"return one id, an int from 0 to V - 1 = 3; got {ids_a[:5]} ...")
+    assert ids_a == ids_b, ("the same seed gave different ids: take every random number from the rng "
+                            "argument (rng.random()), never from np.random.")
+    assert len(set(ids_a)) > 1, "50 draws at temperature 1 all gave the same id: draw at random, with rng."
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_with_temperature_frequencies", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_sample_with_temperature
+
+for seed in (1, 2, 3):
+    check_sample_with_temperature(sample_with_temperature, seed=seed, part="frequencies")
+check_sample_with_temperature(sample_with_temperature, seed=4, V=2, temperatures=(0.3, 5.0), part="frequencies")
+check_sample_with_temperature(sample_with_temperature, seed=1, scale=1000.0, part="frequencies")  # no overflow
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("sample_with_temperature", "frequencies"):
+    y_321 = np.array([2.0, 1.0, 0.0])
+    table = {0.5: [0.8668, 0.1173, 0.0159], 1.0: [0.6652, 0.2447, 0.0900], 2.0: [0.5065, 0.3072, 0.1863]}
+    rng_f = np.random.default_rng(0)
+    for T, expected in table.items():
+        counts = np.bincount([sample_with_temperature(y_321, T, rng_f) for _ in range(10_000)], minlength=3)
+        chi2 = float(np.sum((counts - 10_000 * np.array(expected)) ** 2 / (10_000 * np.array(expected))))
+        assert counts.size == 3 and chi2 < 30, (
+            f"at T = {T} the frequencies of 10,000 draws are {np.round(counts / 10_000, 4)}, "
+            f"softmax(y / T) is {expected} (chi-square {chi2:.0f}, a right sampler gives about 2).\n"
+            "Hint: divide the logits, not the probabilities, by the temperature, then draw from the softmax.")
+        print(f"T = {T}: frequencies {np.round(counts / 10_000, 3)}, chi-square below 30")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Your function on the distribution after our prefix: 2,000 draws at $T = 0.5$. **Expected:** the most
+# likely character comes out with a share within 3 percentage points of its probability.
+
+# %% slideshow={"slide_type": "fragment"} needs=["sample_with_temperature"]
 rng_demo = np.random.default_rng(0)
 ids = np.array([sample_with_temperature(y_next, 0.5, rng_demo) for _ in range(2000)])
 top_share = np.mean(ids == dists[0.5].argmax())
 print(f"2000 draws at T = 0.5: {char_label(vocab.chars[dists[0.5].argmax()])} came out {top_share:.1%} of the "
       f"time, and its probability is {dists[0.5].max():.1%}")
+assert abs(top_share - dists[0.5].max()) < 0.03
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Exercise · The generation loop (4 points)
+#
+# Now the whole sampler of section 2, with a temperature. Write `sample_text(params, h, n, temperature, rng)`,
+# which generates `n` character ids from the hidden state `h`, one at a time:
+#
+# 1. the logits of the next character from the current state, $y = W_{hy} h + b_y$;
+# 2. draw its id with your `sample_with_temperature(y, temperature, rng)`;
+# 3. read the drawn character, $h \leftarrow \tanh(W_{xh}[:, i] + W_{hh} h + b_h)$, and go back to 1.
+#
+# - `params`: a dict with `Wxh` $(H, V)$, `Whh` $(H, H)$, `Why` $(V, H)$, `bh` $(H, 1)$, `by` $(V, 1)$; use
+#   these, not the checkpoint's arrays of section 2 (the tests use other models);
+# - `h`: the state to start from, shape $(H, 1)$ (zeros, or the state after a prime); leave it unchanged;
+# - return the list of the `n` ids (Python `int`s); `rng` is only handed on to `sample_with_temperature`.
+#
+# Numpy only. Two test cells follow, two points each; when something is wrong, the error message says
+# what to look at.
+#
+# 1. **Greedy:** for a small model with $V = 4$ and $H = 3$ (in the test cell) and the starting state
+#    $h = (-0.7, 0.6, 0)$, temperature 0 must give the ids `[1, 3, 0, 2, 3, 1, 3, 1, 3, 1, 3]`. They depend
+#    on every term of the step: start from the state given, feed each drawn character back in, and
+#    keep $W_{hh} h$ and both biases.
+# 2. **With a temperature:** a model whose $W_{hy}$ is 0 predicts from $b_y = (2, 1, 0)$ at every step, so its
+#    10,000 ids must follow the table of the first exercise at $T = 0.5$ and $T = 2$; the same seed must give the
+#    same ids.
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "sample_text", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sample_text(params, h, n, temperature, rng):
+    """Generate n character ids from the hidden state h, feeding each drawn character back in.
+
+    Parameters
+    ----------
+    params : dict
+        "Wxh" (H, V), "Whh" (H, H), "Why" (V, H), "bh" (H, 1), "by" (V, 1).
+    h : array, shape (H, 1)
+        The state to start from; left unchanged.
+    n : int
+        How many ids to generate.
+    temperature : float >= 0
+        Handed to sample_with_temperature (0: greedy).
+    rng : numpy.random.Generator
+        The only source of randomness, handed to sample_with_temperature.
+
+    Returns
+    -------
+    list of int
+        The n ids, in order.
+    """
+    ### BEGIN SOLUTION
+    W_in, W_rec, W_out = params["Wxh"], params["Whh"], params["Why"]
+    b_rec, b_out = params["bh"], params["by"]
+    state, out = h, []
+    for _ in range(n):
+        logits = (W_out @ state + b_out)[:, 0].astype(np.float64)  # predict from the current state
+        ix = sample_with_temperature(logits, temperature, rng)
+        out.append(ix)
+        state = np.tanh(W_in[:, [ix]] + W_rec @ state + b_rec)  # read the drawn character
+    return out
+    ### END SOLUTION
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_text_greedy", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_sample_text
+
+for seed in (1, 2, 3):
+    check_sample_text(sample_text, seed=seed, part="greedy")
+check_sample_text(sample_text, seed=4, V=65, H=16, n=60, part="greedy")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("sample_text", "greedy"):
+    tiny = {"Wxh": np.array([[-0.6, 1.5, 0.6, -0.9], [1.0, -2.2, 0.9, -0.8], [0.9, 0.7, -1.2, 0.8]]),
+            "Whh": np.array([[0.4, -0.8, 2.4], [1.0, -1.4, -1.2], [0.4, 0.4, -0.9]]),
+            "Why": np.array([[2.4, 0.2, -1.7], [-0.7, -0.4, -3.1], [-1.7, -3.6, -0.6], [1.2, -2.6, 0.6]]),
+            "bh": np.array([[-0.6], [-0.1], [-0.3]]), "by": np.array([[-0.6], [-0.3], [-0.6], [0.1]])}
+    tiny_before = {k: v.copy() for k, v in tiny.items()}
+    h_tiny = np.array([[-0.7], [0.6], [0.0]])
+    got = sample_text(tiny, h_tiny, 11, 0, np.random.default_rng(0))
+    checks.expect_unchanged([[-0.7], [0.6], [0.0]], h_tiny, "the state h")
+    for k in tiny:
+        checks.expect_unchanged(tiny_before[k], tiny[k], f"params[{k!r}]")
+    assert got is not None and len(got) == 11, f"return a list of the n = 11 ids; got {got!r}"
+    expected = [1, 3, 0, 2, 3, 1, 3, 1, 3, 1, 3]
+    assert list(got) == expected, (
+        f"greedy ids {list(got)}, expected {expected}.\nHint: predict the first id from the h you are "
+        "given (not from zeros), then read each drawn id: h = tanh(Wxh[:, [ix]] + Whh @ h + bh); "
+        "the logits are Why @ h + by.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_text_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_sample_text
+
+for seed in (1, 2, 3):
+    check_sample_text(sample_text, seed=seed, part="with a temperature")
+check_sample_text(sample_text, seed=4, V=65, H=16, n=60, temperatures=(0.3, 1.0, 3.0), part="with a temperature")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("sample_text", "with a temperature"):
+    flat = {"Wxh": np.ones((2, 3)), "Whh": 0.5 * np.eye(2), "Why": np.zeros((3, 2)),
+            "bh": np.zeros((2, 1)), "by": np.array([[2.0], [1.0], [0.0]])}
+    table = {0.5: [0.8668, 0.1173, 0.0159], 2.0: [0.5065, 0.3072, 0.1863]}
+    for T, expected in table.items():
+        counts = np.bincount(sample_text(flat, np.zeros((2, 1)), 10_000, T, np.random.default_rng(1)),
+                             minlength=3)
+        chi2 = float(np.sum((counts - 10_000 * np.array(expected)) ** 2 / (10_000 * np.array(expected))))
+        assert counts.size == 3 and chi2 < 30, (
+            f"at T = {T} the frequencies of your 10,000 ids are {np.round(counts / 10_000, 4)}, "
+            f"softmax(b_y / T) is {expected} (chi-square {chi2:.0f}, a right sampler gives about 2).\n"
+            "Hint: hand the temperature on to sample_with_temperature.")
+        print(f"T = {T}: frequencies {np.round(counts / 10_000, 3)}, chi-square below 30")
+    same_seed = [sample_text(flat, np.zeros((2, 1)), 50, 1.0, np.random.default_rng(3)) for _ in range(2)]
+    assert list(same_seed[0]) == list(same_seed[1]), (
+        "the same seed gave different ids: take every random number from rng, through sample_with_temperature.")
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["homework-only"]
+# Your copy of `rnn_lib` leaves its sampler out: it is what you have just written. The next cell plugs
+# your `sample_text` into `rnn_lib.sample` (the prime is read with `rnn_lib.forward` first), so every
+# sample from here on is written by your code.
+
+# %% slideshow={"slide_type": "skip"} tags=["homework-only"] needs=["sample_with_temperature", "sample_text"]
+def _sample_with_yours(params, vocab, length, rng, prime="", temperature=1.0, hprev=None, model=None):
+    h = rnn_lib.initial_state(params) if hprev is None else hprev
+    if prime:
+        h = rnn_lib.forward(params, vocab.encode(prime), h)["h_last"]
+    return "".join(vocab.chars[ix] for ix in sample_text(params, h, length, temperature, rng))
+
+
+rnn_lib.sample = _sample_with_yours
+print("rnn_lib.sample now runs your sample_text")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Expected:** the share within 3 percentage points of the probability. The test below also checks
-# temperature 0, that the seed alone decides the draws, and the frequencies of 4,000 draws at $T = 0.5$
-# and $T = 2$ on random logits; its message names the usual slips.
+# Your sampler on the trained model: 300 characters after `ROMEO:`, at $T = 1$ and seed 0.
 
-# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_sample_with_temperature", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from rnn_grading import check_sample_with_temperature
-
-check_sample_with_temperature(sample_with_temperature, seed=0)
-assert abs(top_share - dists[0.5].max()) < 0.03
-print("sample_with_temperature passes the visible tests")
-### BEGIN HIDDEN TESTS
-for seed in (1, 2, 3):
-    check_sample_with_temperature(sample_with_temperature, seed=seed)
-check_sample_with_temperature(sample_with_temperature, seed=4, V=2, temperatures=(0.3, 5.0))
-check_sample_with_temperature(sample_with_temperature, seed=1, scale=1000.0)  # huge logits: no overflow
-### END HIDDEN TESTS
+# %% slideshow={"slide_type": "fragment"} needs=["sample_with_temperature", "sample_text"]
+h_romeo_demo = rnn_lib.forward(params, vocab.encode("ROMEO:"), rnn_lib.initial_state(params))["h_last"]
+print("ROMEO:" + "".join(vocab.chars[i] for i in sample_text(params, h_romeo_demo, 300, 1.0,
+                                                                np.random.default_rng(0))))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### The same prefix and seed, five temperatures
@@ -348,7 +570,7 @@ check_sample_with_temperature(sample_with_temperature, seed=1, scale=1000.0)  # 
 # Each sample below starts from `ROMEO:` and uses seed 1, so the random numbers $u$ are the same every
 # time; only the temperature changes. Read them from top to bottom.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 sample_temperatures = (0.2, 0.5, 0.8, 1.0, 1.5)
 for T in sample_temperatures:
     text = rnn_lib.sample(params, vocab, 160, np.random.default_rng(1), prime="ROMEO:", temperature=T)
@@ -373,7 +595,7 @@ for T in sample_temperatures:
 # variety and compressed size rise (fewer repeats); the real text's compressed size lies between
 # those of the samples at $T = 0.6$ and $T = 0.8$.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 import re
 import zlib
 
@@ -416,7 +638,7 @@ assert compressed[sweep.index(0.6)] < compressed_real < compressed[sweep.index(0
 # words are spelled right and the text still moves on, and the samples are about as compressible as
 # Shakespeare himself.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 fig, ax = plt.subplots(figsize=(10, 5))
 _ = ax.plot(sweep, real * 100, "o-", label="real words (spelling)")
 _ = ax.plot(sweep, distinct * 100, "s-", label="distinct 4-grams (variety)")
@@ -433,7 +655,7 @@ _ = ax.legend(loc="lower right")
 # every step takes the single most likely character (**greedy** decoding). No random number matters any
 # more: any seed gives the same text.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 greedy = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROMEO:", temperature=0)
 assert greedy == rnn_lib.sample(params, vocab, 600, np.random.default_rng(99), prime="ROMEO:", temperature=0)
 print("ROMEO:" + greedy[:300])
@@ -460,7 +682,7 @@ def find_cycle(text, min_span=100):
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** the greedy text ends in a cycle; the sample at $T = 1$ from the same prime does not.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 cycle = find_cycle(greedy)
 assert cycle is not None, "greedy text should end in a loop"
 start, period = cycle
@@ -494,7 +716,7 @@ assert find_cycle(sampled) is None
 # far each is from the state one period later, $\lVert h_{t+L} - h_t \rVert$. **Expected:** at the end
 # of the text it is at the level of float32 rounding (below $10^{-5}$), while $\lVert h_t \rVert$ is about 10.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 h = rnn_lib.initial_state(params)
 for ch in "ROMEO:":
     h = rnn_step(h, vocab.char_to_ix[ch])
@@ -520,7 +742,7 @@ assert settled
 # same factor at every step. From there on nothing can change the text: it is a *limit cycle* of the
 # greedy map.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 fig, ax = plt.subplots(figsize=(10, 4.5))
 _ = ax.semilogy(np.arange(len(gap)), np.maximum(gap, 1e-8), color="tab:purple")
 _ = ax.axvline(start, color="black", ls="--", lw=1.5, label=f"cycle detected from character {start}")
@@ -546,7 +768,7 @@ _ = ax.legend(loc="upper right")
 # below 1; taken per step (its $L$-th root) it is within 0.05 of the rate at which
 # $\|h_{t+L} - h_t\|$ fell in the plot, from the start of the cycle to its first value below $10^{-5}$.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 last_period = states[-period - 1:].astype(np.float64)  # states h_t, ..., h_{t+L} of the last full period
 step_norms, M = [], np.eye(H)
 for i in range(period):
@@ -576,12 +798,12 @@ assert min(step_norms) > 1 and pull < 1 and abs(pull - measured) < 0.05
 # idea whether it is inside a word, a name or a speech. Feeding `ROMEO:` first puts it in the state it had
 # whenever a speaker's name ended, in the training text. (The gist's samples are primed too: with the
 # hidden state of the training run and the first character of the current chunk.)
-# `rnn_lib.next_char_probs` gives the distribution of the first character in both cases.
+# `softmax(next_logits(prime))` gives the distribution of the first character in both cases.
 
 # %%
 h_zero = rnn_lib.initial_state(params)
 h_romeo = rnn_lib.forward(params, vocab.encode("ROMEO:"), h_zero)["h_last"]
-p_zero, p_romeo = rnn_lib.next_char_probs(params, vocab, ""), rnn_lib.next_char_probs(params, vocab, "ROMEO:")
+p_zero, p_romeo = softmax(next_logits("")), softmax(next_logits("ROMEO:"))
 print(f"|h| after nothing: {np.linalg.norm(h_zero):.2f}; after 'ROMEO:': {np.linalg.norm(h_romeo):.2f} "
       f"({np.mean(np.abs(h_romeo) > 0.9):.0%} of its {H} units beyond +-0.9)")
 for name, p in (("nothing", p_zero), ("'ROMEO:'", p_romeo)):
@@ -615,7 +837,7 @@ fig.tight_layout()
 # characters of the text from $h = 0$, $\|h_t\|$ is never below 5. So an unprimed sample starts with a
 # near-random character: seeds 0 to 11 give at least 9 different first characters.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 frequencies = np.bincount(vocab.encode(shakespeare), minlength=V) / len(shakespeare)
 states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]  # (T, H)
 smallest_h = np.linalg.norm(states_read, axis=1).min()
@@ -628,7 +850,7 @@ print(f"character frequencies of the text: entropy {entropy(frequencies):.3f} na
 print(f"reading the first 20,000 characters: smallest |h_t| {smallest_h:.2f} (|0| = 0, largest possible "
       f"sqrt(H) = {np.sqrt(H):.2f})")
 print(f"first character of unprimed samples, seeds 0-11: {firsts}")
-assert np.allclose(p_zero, rnn_lib.next_char_distribution(params["by"][:, 0]))
+assert np.allclose(p_zero, softmax(params["by"][:, 0].astype(np.float64)))
 assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(frequencies) + 0.5
 assert vocab.chars[frequencies.argmax()] == " " and vocab.char_to_ix[" "] not in favourites
 assert smallest_h > 5 and len(set(firsts)) >= 9
@@ -637,7 +859,7 @@ assert smallest_h > 5 and len(set(firsts)) >= 9
 # Two samples with the same seed, without and with the prime. The prime must use characters of the
 # vocabulary; anything else is refused with a message that says which character is wrong.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 for prime in ("", "ROMEO:"):
     text = rnn_lib.sample(params, vocab, 120, np.random.default_rng(3), prime=prime, temperature=0.8)
     print(f"==== prime {prime!r} ====\n{prime}{text}\n")
@@ -653,7 +875,7 @@ except ValueError as exc:
 # prime cannot be used. We call it once with fixed values. **Expected:** it equals the prime followed by
 # `rnn_lib.sample`'s text for the same seed, and a bad prime gives a message, not an exception.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 def generate(prime, temperature, length, seed):
     """The prime followed by `length` sampled characters (or the reason the prime is refused)."""
     try:
@@ -675,7 +897,7 @@ assert generate("{", 1.0, 10, 0).startswith("cannot sample")
 # Things to try: $T = 0$ and a long length, to see a loop; $T = 2$; the same seed with two different
 # primes; an empty prime.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 import ipywidgets as widgets
 
 from rnn_notebook.widgets import box_with_fallback
@@ -709,7 +931,7 @@ assert output.value == shown
 #
 # **In Python**, three lines: load the checkpoint, make a seeded generator, sample.
 
-# %%
+# %% needs=["sample_with_temperature", "sample_text"]
 ckpt = rnn_lib.load_checkpoint(CHECKPOINT)
 rng = np.random.default_rng(1)
 text = rnn_lib.sample(ckpt.params, ckpt.vocab, 200, rng, prime="ROMEO:", temperature=0.8)
@@ -723,10 +945,13 @@ print("ROMEO:" + text)
 #        --prime "ROMEO:" --temperature 0.8 --seed 1 --length 200
 # ```
 #
-# It prints the prime followed by the continuation. We run exactly that command here. **Expected:** the
-# same text as the three lines above, because the command calls the same function with the same seed.
+# It prints the prime followed by the continuation.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# We run exactly that command here. **Expected:** the same text as the three lines above, because the
+# command calls the same function with the same seed.
+
+# %% tags=["reading-only"]
 import os
 import subprocess
 import sys

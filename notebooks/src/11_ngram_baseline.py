@@ -19,8 +19,9 @@
 # **Prerequisites:** notebook 06 (training on Shakespeare, the validation split, nats and bits per
 # character). Notebook 07 (sampling) helps for the samples at the end.
 #
-# **Time:** about 60 minutes on your own. Nothing is trained by gradient
-# descent here; counting the whole text takes a fraction of a second.
+# **Time:** about 65 minutes on your own, plus about 20 minutes for the exercise of section 3
+# (`kn_bigram`, the whole smoothed bigram model in a few lines of numpy). Nothing is trained by
+# gradient descent here; counting the whole text takes a fraction of a second.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -223,7 +224,7 @@ assert mle_loss == np.inf
 # **more** than 1. A context seen 4 times, followed once by `a` and three times by `b`, with
 # $D = 1.5$ and any lower-order distribution. **Expected:** $(0 + 1.5)/4 + 1.5 \cdot 2/4 = 1.125$.
 
-# %%
+# %% tags=["reading-only"]
 def interpolated_sum(counts, D, lower):
     """Sum over w of max(c(w) - D, 0)/c + D * N1+/c * lower(w), for one context's counts (a dict)."""
     total, types = sum(counts.values()), sum(c > 0 for c in counts.values())
@@ -258,7 +259,7 @@ assert raw[h_] > raw[u_] and left_neighbours[h_] < left_neighbours[u_]
 # bigram counts and $D_2$. **Expected:** seven distinct bigrams, four of them seen once and three
 # twice, so $D_2 = 4 / (4 + 2 \cdot 3) = 0.4$.
 
-# %%
+# %% tags=["reading-only"]
 toy_text = "abracadabra"
 toy_vocab = rnn_lib.CharVocab.from_text(toy_text)          # a b c d r
 bigrams = Counter(toy_text[i:i + 2] for i in range(len(toy_text) - 1))
@@ -278,7 +279,7 @@ assert (n1, n2) == (4, 3) and abs(D2 - 0.4) < 1e-15
 # $(3 - 1)/7$ on top of it. **Expected:** $P_1(\texttt{a}) = 2/7 + (5/7)/5 = 3/7 \approx 0.4286$,
 # and $1/7 \approx 0.1429$ for each of the others.
 
-# %%
+# %% tags=["reading-only"]
 continuation = Counter(bigram[1] for bigram in bigrams)    # distinct left neighbours of each char
 c1_total = sum(continuation.values())
 m1 = sum(c == 1 for c in continuation.values())
@@ -293,9 +294,13 @@ assert abs(P1["a"] - 3 / 7) < 1e-12 and all(abs(P1[w] - 1 / 7) < 1e-12 for w in 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # After `a` we saw `ab` twice, `ac` and `ad` once: $c(\texttt{a}\,\cdot) = 4$, $N_{1+}(\texttt{a}\,\cdot) = 3$.
-# `ar` never occurred, yet it gets $0.4 \cdot 3/4 \cdot P_1(\texttt{r}) > 0$.
+# `ar` never occurred, yet it gets $0.4 \cdot 3/4 \cdot P_1(\texttt{r}) > 0$. The discounted counts
+# give $\texttt{b}$ $(2 - 0.4)/4 = 0.4$ and $\texttt{c}$, $\texttt{d}$ $(1 - 0.4)/4 = 0.15$ each; the
+# freed mass $0.4 \cdot 3/4 = 0.3$ is shared out by $P_1$. **Expected:** $P_2(\cdot \mid \texttt{a})$
+# is $0.128571$ for `a` ($0.3 \cdot 3/7$), $0.442857$ for `b`, $0.192857$ for `c` and `d`, and
+# $0.042857$ for `r` ($0.3 \cdot 1/7$); they sum to 1.
 
-# %%
+# %% tags=["reading-only"]
 after_a = {w: bigrams["a" + w] for w in toy_vocab.chars}
 c_a, types_a = sum(after_a.values()), sum(c > 0 for c in after_a.values())
 by_hand = np.array([max(after_a[w] - D2, 0) / c_a + D2 * types_a / c_a * P1[w] for w in toy_vocab.chars])
@@ -303,16 +308,170 @@ for w, p in zip(toy_vocab.chars, by_hand):
     print(f"P(next = {w!r} | 'a') = {p:.6f}   (count {after_a[w]})")
 print(f"sum = {by_hand.sum():.12f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # The library must give the same numbers. **Expected:** discounts $(1, 0.4)$ and the same
 # distribution to 1e-12.
 
-# %%
+# %% tags=["reading-only"]
 toy_model = rnn_lib.NGramModel.fit(toy_vocab.encode(toy_text), order=2, vocab_size=len(toy_vocab))
 from_lib = toy_model.distribution(toy_vocab.encode("a"))
 print(f"rnn_lib.NGramModel: discounts {toy_model.discounts}, P(. | 'a') = {from_lib}")
 assert np.allclose(toy_model.discounts, (D1, D2), rtol=0, atol=1e-12)
 assert np.allclose(from_lib, by_hand, rtol=0, atol=1e-12)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Exercise · `kn_bigram`: the whole bigram model at once (5 points)
+#
+# The worked example computed one row by hand. Now all of them, for any text: write
+# `kn_bigram(ids, V)`, the interpolated Kneser-Ney **bigram** model of a training text `ids` (an int
+# array of shape $(N,)$ with ids in $0 \dots V-1$), with numpy only. It returns two arrays:
+#
+# - `p1` $(V,)$: the unigram level $P_1(w)$. Its counts are the continuation counts
+#   $N_{1+}(\cdot\,w)$, the number of distinct characters seen just before $w$; its discount $D_1$ is
+#   estimated from them; below it sits the uniform $1/V$.
+# - `P` $(V, V)$: row $h$ is $P_2(\cdot \mid h)$, from the raw bigram counts $c(h\,w)$ with the
+#   discount $D_2$ estimated from them, interpolated with `p1`. A context that is never followed by a
+#   character in the text, $c(h\,\cdot) = 0$ (a character that never occurs, or occurs only at the very
+#   end), gets `p1` itself.
+#
+# Each discount is $D = n_1 / (n_1 + 2 n_2)$ over the counts of its own level (the texts your function
+# is tested on always have counts equal to 1 at both levels). Then every row of `P` sums to 1 and no
+# entry is 0, as section 3 showed. Some numpy that helps:
+#
+# - `C = np.zeros((V, V))` then `np.add.at(C, (rows, cols), 1)` adds 1 at every pair `(rows[k], cols[k])`,
+#   repeated pairs included;
+# - `C > 0` is a boolean array; `.sum(axis=0)` counts the `True` entries of each column;
+# - `np.maximum(a, 0)` clips elementwise; `np.where(condition, a, b)` picks entry by entry, and
+#   broadcasts a $(V, 1)$ condition over the columns.
+#
+# Do not change `ids`. About 8 to 12 lines.
+
+# %% nbgrader={"grade": false, "grade_id": "kn_bigram", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def kn_bigram(ids, V):
+    """Interpolated Kneser-Ney bigram model of a text, with discounts estimated from its counts.
+
+    Parameters
+    ----------
+    ids : int array, shape (N,)
+        The training text as ids in 0 .. V - 1.
+    V : int
+        Vocabulary size, including ids that never occur in `ids`.
+
+    Returns
+    -------
+    p1 : float array, shape (V,)
+        The unigram level P_1(w), from continuation counts.
+    P : float array, shape (V, V)
+        P[h, w] = P_2(w | h); rows of contexts never followed by a character equal p1.
+    """
+    ### BEGIN SOLUTION
+    counts = np.zeros((V, V))
+    np.add.at(counts, (ids[:-1], ids[1:]), 1)                  # c(h w): row h, column w
+    continuation = (counts > 0).sum(axis=0)                    # N1+(. w): distinct characters before w
+
+    def discount(c):
+        n1, n2 = np.sum(c == 1), np.sum(c == 2)
+        return n1 / (n1 + 2 * n2)
+
+    D1, D2 = discount(continuation), discount(counts)
+    p1 = (np.maximum(continuation - D1, 0) + D1 * np.sum(continuation > 0) / V) / continuation.sum()
+    total = counts.sum(axis=1, keepdims=True)                  # c(h .), (V, 1)
+    types = (counts > 0).sum(axis=1, keepdims=True)            # N1+(h .), (V, 1)
+    P = (np.maximum(counts - D2, 0) + D2 * types * p1) / np.maximum(total, 1)
+    P = np.where(total > 0, P, p1)                             # an unseen context: the lower level
+    ### END SOLUTION
+    return p1, P
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Three test cells, one per part. They use "abracadabra" with `a b c d r` numbered 0 to 4, whose numbers
+# you know from the worked example:
+#
+# 1. **the unigram level**: `p1` is $(3/7, 1/7, 1/7, 1/7, 1/7)$, and on a longer text whose vocabulary
+#    has characters that never occur, `p1` sums to 1 with every entry above 0;
+# 2. **seen contexts**: every row of `P` is its discounted counts plus its freed mass times *your*
+#    `p1`: for `a`, $(0, 0.4, 0.15, 0.15, 0) + 0.3\,$`p1`; for `b`, which was followed by `r` twice,
+#    $(0, 0, 0, 0, 0.8) + 0.2\,$`p1`; and so on (so this part can pass even while part 1 does not);
+# 3. **unseen contexts**: with $V = 7$ and "abracadabra" followed by one more character, id 5, the rows
+#    of id 5 (only at the end) and id 6 (never in the text) equal your `p1`.
+#
+# Errors below $10^{-6}$ pass. Your function is also run on random texts, compared with the formulas.
+
+# %% nbgrader={"grade": true, "grade_id": "test_kn_bigram_p1", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_kn_bigram
+
+for seed in (1, 2, 3):
+    check_kn_bigram(kn_bigram, seed=seed, part="p1")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+abra = np.array([0, 1, 4, 0, 2, 0, 3, 0, 1, 4, 0])          # "abracadabra", a b c d r = 0 1 2 3 4
+with checks.test("kn_bigram", "unigram level p1"):
+    given = abra.copy()
+    p1_abra, _ = kn_bigram(given, 5)
+    checks.expect_unchanged(abra, given, "ids")
+    checks.expect_close(p1_abra, [3 / 7, 1 / 7, 1 / 7, 1 / 7, 1 / 7], "p1 of 'abracadabra'",
+                        hint="continuation counts: a 3 (after r, c, d), b c d r 1 each, sum 7;\n"
+                             "D1 = n1 / (n1 + 2 n2) over those counts = 1; then (max(N - D1, 0)\n"
+                             "+ D1 * 5 / V) / 7, where 5 is the number of nonzero counts")
+    shells = rnn_lib.CharVocab.from_text("she sells sea shells by the sea shore")
+    p1_shells, _ = kn_bigram(shells.encode("she sells sea shells by the sea shore"), len(shells) + 3)
+    checks.expect_close(np.sum(p1_shells), 1.0, "the sum of p1 (11 characters seen, V = 14)",
+                        hint="the uniform part is D1 * N1+ / (sum of the counts) / V, for every one\n"
+                             "of the V characters, including those never seen")
+    assert np.all(p1_shells > 0), "p1 has zeros: every character must keep a share of 1/V"
+
+# %% nbgrader={"grade": true, "grade_id": "test_kn_bigram_seen", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_kn_bigram
+
+for seed in (1, 2, 3):
+    check_kn_bigram(kn_bigram, seed=seed, part="seen")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("kn_bigram", "seen contexts"):
+    p1_abra, P_abra = kn_bigram(abra.copy(), 5)
+    discounted = np.array([[0, 0.4, 0.15, 0.15, 0],                # after a: (c(a w) - D2) / 4
+                           [0, 0, 0, 0, 0.8],                       # after b: r twice
+                           [0.6, 0, 0, 0, 0],                       # after c: a once
+                           [0.6, 0, 0, 0, 0],                       # after d: a once
+                           [0.8, 0, 0, 0, 0]])                      # after r: a twice
+    freed = np.array([[0.3], [0.2], [0.4], [0.4], [0.2]])           # D2 * N1+(h .) / c(h .)
+    checks.expect_close(P_abra, discounted + freed * np.asarray(p1_abra).reshape(1, -1), "P of 'abracadabra'",
+                        hint="row h: max(c(h w) - D2, 0) / c(h .) + D2 * N1+(h .) / c(h .) * p1[w],\n"
+                             "with D2 = 0.4 estimated from the bigram counts (not from p1's)")
+
+# %% nbgrader={"grade": true, "grade_id": "test_kn_bigram_unseen", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_kn_bigram
+
+for seed in (1, 2, 3):
+    check_kn_bigram(kn_bigram, seed=seed, part="unseen")
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("kn_bigram", "unseen contexts"):
+    p1_e, P_e = kn_bigram(np.append(abra, 5), 7)            # id 5 only at the end, id 6 never
+    for h, where in ((5, "only at the end of the text"), (6, "never in the text")):
+        checks.expect_close(P_e[h], p1_e, f"row {h} of P (id {h} is {where})",
+                            hint="c(h .) counts the positions that have a next character: a context\n"
+                                 "with c(h .) = 0 passes the lower level p1 through unchanged")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Your function on tiny Shakespeare: the bigram table of the training split, against
+# `rnn_lib.NGramModel` of order 2, and its validation loss, each character predicted from the one
+# before it. **Expected:** the same 65 distributions to 1e-12, and the same loss.
+
+# %% needs=["kn_bigram"]
+p1_shakespeare, P_shakespeare = kn_bigram(train_ids, V)
+bigram_model = rnn_lib.NGramModel.fit(train_ids, 2, V)
+table_gap = max(np.max(np.abs(P_shakespeare[h] - bigram_model.distribution([h]))) for h in range(V))
+bigram_val = -np.mean(np.log(P_shakespeare[val_ids[:-1], val_ids[1:]]))
+print(f"kn_bigram and rnn_lib.NGramModel agree to 1e-12 on all {V} contexts: {table_gap < 1e-12}")
+print(f"bigram validation loss: {bigram_val:.4f} nats/char (rnn_lib: "
+      f"{-np.mean(bigram_model.log_probs(val_ids)[1:]):.4f})")
+assert table_gap < 1e-12 and abs(bigram_val + np.mean(bigram_model.log_probs(val_ids)[1:])) < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Orders 1 to 8 on tiny Shakespeare

@@ -13,7 +13,7 @@
 # - the LSTM's equations with the shape of every array, and a one-layer LSTM forward pass written
 #   from scratch that agrees with `rnn_lib.lstm` to $10^{-12}$;
 # - its backward pass derived line by line, each line checked with centred differences, then
-#   assembled and checked on every parameter (and you write the heart of it: exercise 5);
+#   assembled and checked on every parameter (and you write the heart of it: the exercise);
 # - how far back the gradient of one loss reaches in the **trained** LSTM compared with the trained
 #   vanilla RNN, and what its forget gates do.
 #
@@ -24,8 +24,8 @@
 # backward pass the same way) and notebook 09 (vanishing gradients: section 7 of this notebook repeats
 # 09's section-4 measurement on the LSTM).
 #
-# **Time:** about 55 minutes, plus about 10 minutes for exercise 5, which assembles lines (4) to (8)
-# derived in section 4.
+# **Time:** about 60 minutes, plus about 20 minutes for the exercise, which writes lines (4) to (8)
+# of the backward pass from the maths of section 4, and its written question in section 7.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -218,7 +218,7 @@ for name, diff in checks.items():
     print(f"{name:>16}: from scratch == rnn_lib.lstm to 1e-12: {diff < 1e-12}")
 assert all(diff < 1e-12 for diff in checks.values())
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 4 · The backward pass, line by line
 #
 # One loop over the steps in reverse, as in notebook 03. Two gradients now arrive from step $t+1$:
@@ -239,6 +239,26 @@ assert all(diff < 1e-12 for diff in checks.values())
 #
 # (`tanh_c` is $\tanh(c_t)$.) Lines (1), (2), (9) and (10) have the vanilla RNN's pattern, with $z_t$ in
 # the place of $a_t$. The new lines are (4) to (8): we derive each and check it numerically.
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## 4 · The backward pass, line by line
+#
+# One loop over the steps in reverse, as in notebook 03. Two gradients now arrive from step $t+1$:
+# `dhnext` into $h_t$ and `dcnext` into $c_t$. Both start at zero after the last step.
+#
+# ```python
+# dy = ps[t].copy(); dy[targets[t]] -= 1                  # (1) into the logits, as before
+# dWhy += dy @ hs[t].T; dby += dy                         # (2) the output layer, as before
+# dh = Why.T @ dy + dhnext                                # (3) into h_t: from y_t and from step t+1
+# ...                                                     # (4) to (8): through the cell and the gates,
+# ...                                                     #     from dh and dcnext to dz = dL/dz_t and
+# ...                                                     #     to the dcnext of step t-1 (the exercise)
+# dWx += dz @ xs[t].T; dWh += dz @ hs[t - 1].T; db += dz  # (9) the gates' weights
+# dhnext = Wh.T @ dz                                      # (10) into h_{t-1}
+# ```
+#
+# Lines (1), (2), (9) and (10) have the vanilla RNN's pattern, with $z_t$ in the place of $a_t$. The
+# new lines are (4) to (8): the maths of each is derived below, and you write them in the exercise.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The checking tool: nudge one quantity of one step
@@ -299,7 +319,7 @@ c, c_prev, tanh_c = cache["cs"][s], cache["cs"][s - 1], np.tanh(cache["cs"][s])
 print(f"{len(num)} numerical gradients; e.g. dL/dc_{s} = {num['c', s].ravel()}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### (4) The output gate: `do = dh * tanh_c`
+# ### (4) The output gate
 #
 # $h_t = o_t \odot \tanh(c_t)$ entry by entry: $h_t[j]$ depends on $o_t[j]$ only, with slope
 # $\tanh(c_t[j])$. The Jacobian is diagonal, so the chain rule is an elementwise product:
@@ -307,10 +327,12 @@ print(f"{len(num)} numerical gradients; e.g. dL/dc_{s} = {num['c', s].ravel()}")
 # $$\frac{\partial L}{\partial o_t} = \frac{\partial L}{\partial h_t} \odot \tanh(c_t).$$
 #
 # `dh` here is the **whole** gradient reaching $h_t$ (line 3: from $y_t$ and from step $t+1$).
+
+# %% [markdown] tags=["reading-only"]
 # **Expected:** the numerical $\partial L/\partial h_s$ times $\tanh(c_s)$ equals the numerical
 # $\partial L/\partial o_s$ to $10^{-8}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 do = num["h", s] * tanh_c
 print("dh * tanh(c):", do.ravel())
 print("numerical:   ", num["o", s].ravel())
@@ -325,11 +347,12 @@ assert max_diff(do, num["o", s]) < 1e-8
 # $$\frac{\partial L}{\partial c_t} = \underbrace{\frac{\partial L}{\partial h_t} \odot o_t \odot
 # \big(1 - \tanh^2(c_t)\big)}_{\text{through } h_t} + \underbrace{f_{t+1} \odot
 # \frac{\partial L}{\partial c_{t+1}}}_{\texttt{dcnext}:\ \text{along the cell}}$$
-#
+
+# %% [markdown] tags=["reading-only"]
 # **Expected:** built from the numerical $\partial L/\partial h_s$ and $\partial L/\partial c_{s+1}$,
 # this equals the numerical $\partial L/\partial c_s$ to $10^{-8}$; without `dcnext` it misses.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 f_next = cache["gates"][s + 1][1]
 dcnext = f_next * num["c", s + 1]                      # line (7) of step s+1
 dc = num["h", s] * o * (1 - tanh_c ** 2) + dcnext
@@ -340,12 +363,12 @@ print(f"without dcnext it misses by {max_diff(dc_without, num['c', s]):.3f}")
 assert max_diff(dc, num["c", s]) < 1e-8 and max_diff(dc_without, num["c", s]) > 1e-2
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The check used line (7) of the next step: going back along the cell is **only** a multiplication
-# by the forget gate, $\partial c_{t+1}/\partial c_t = \operatorname{diag}(f_{t+1})$ (with the gates held
-# fixed). No $W_h$, no tanh slope. That is the additive path.
+# The second road is the additive path: going back along the cell is **only** a multiplication by
+# the forget gate, $\partial c_{t+1}/\partial c_t = \operatorname{diag}(f_{t+1})$ (with the gates held
+# fixed). No $W_h$, no tanh slope.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ### (6) The gates that write and keep: `di`, `df`, `dg`
+# ### (6) The gates that write and keep: $i_t$, $f_t$, $g_t$
 #
 # $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ is a sum of two elementwise products. Each factor's
 # gradient is `dc` times the **other** factor:
@@ -355,9 +378,11 @@ assert max_diff(dc, num["c", s]) < 1e-8 and max_diff(dc_without, num["c", s]) > 
 # \frac{\partial L}{\partial f_t} = \frac{\partial L}{\partial c_t} \odot c_{t-1}.$$
 #
 # The forget gate multiplies the **previous** cell, $c_{t-1}$ (`cs[t - 1]`), not $c_t$.
+
+# %% [markdown] tags=["reading-only"]
 # **Expected:** all three match the numerical gradients to $10^{-8}$; $c_t$ in place of $c_{t-1}$ misses.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 di, df, dg = dc * g, dc * c_prev, dc * i
 for name, derived in (("i", di), ("f", df), ("g", dg)):
     print(f"d{name}: within 1e-8 of numerical: {max_diff(derived, num[name, s]) < 1e-8}")
@@ -377,12 +402,13 @@ assert max_diff(dc * c, num["f", s]) > 1e-2
 # $\partial L/\partial z^g = \partial L/\partial g \odot (1 - g^2)$; stacked in the order $i, f, o, g$ they
 # form `dz` $(4H,1)$. Note that $\sigma' \le 1/4$: a sigmoid gate passes at most a quarter of its
 # gradient to its pre-activation.
-#
+
+# %% [markdown] tags=["reading-only"]
 # **Expected:** $\sigma(1-\sigma)$ matches centred differences of $\sigma$ on a grid, with maximum $1/4$;
 # the stacked `dz` matches the numerical $\partial L/\partial z_s$ to $10^{-8}$; using $1 - \sigma^2$ on
 # the sigmoid gates misses.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 a = np.linspace(-6, 6, 241)
 slope_num = (sigmoid(a + 1e-5) - sigmoid(a - 1e-5)) / 2e-5
 assert max_diff(sigmoid(a) * (1 - sigmoid(a)), slope_num) < 1e-8
@@ -417,7 +443,7 @@ assert max_diff(dh_prev, num["h", s - 1]) < 1e-8
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · One step through the cell and the gates
 #
-# ### Exercise 5 · `lstm_gate_backward`
+# ### Exercise · `lstm_gate_backward` (4 points)
 #
 # Write lines (4) to (8): one step's backward pass through the cell and the four gates.
 # `lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c)` receives
@@ -426,18 +452,41 @@ assert max_diff(dh_prev, num["h", s - 1]) < 1e-8
 #   $c_t$ from step $t+1$ (zero at the last step of a chunk);
 # - `c_prev` $= c_{t-1}$, the gate activations `i, f, o, g` and `tanh_c` $= \tanh(c_t)$ from the forward pass;
 #
-# all of shape $(H,1)$, and returns
+# all of the same shape $(H, B)$, one column per stream ($B = 1$ in section 6; the tests also use
+# several columns), and returns
 #
-# - `dz` $(4H,1)$: the gradients of the four pre-activations, stacked **in the order i, f, o, g**
+# - `dz` $(4H, B)$: the gradients of the four pre-activations, stacked **in the order i, f, o, g**
 #   (`np.vstack`);
-# - `dc_prev` $(H,1)$: the gradient that goes on to $c_{t-1}$ along the cell (the next iteration's `dcnext`).
+# - `dc_prev` $(H, B)$: the gradient that goes on to $c_{t-1}$ along the cell (the next iteration's
+#   `dcnext`).
 #
-# Every product is elementwise (`*`). Do not change the arrays you are given. Section 6 builds the whole
-# backward pass on your function.
+# Use numpy only: every product is elementwise (`*`). Do not change the arrays you are given. Section 6
+# builds the whole backward pass on your function, and section 7 measures the trained LSTM with it.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "lstm_gate_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
-    """One LSTM step backward through the cell and gates: dz (4H,1) in the order i, f, o, g, and dc_prev (H,1)."""
+    """One LSTM step backward through the cell and the gates (lines 4 to 8).
+
+    Parameters
+    ----------
+    dh : array, shape (H, B)
+        dL/dh_t, from the output and from step t+1 (line 3).
+    dcnext : array, shape (H, B)
+        The gradient reaching c_t from step t+1 (zeros at the last step of a chunk).
+    c_prev : array, shape (H, B)
+        c_{t-1}.
+    i, f, o, g : arrays, shape (H, B)
+        The gates of step t after their nonlinearities (sigmoid for i, f, o; tanh for g).
+    tanh_c : array, shape (H, B)
+        tanh(c_t).
+
+    Returns
+    -------
+    dz : array, shape (4H, B)
+        dL/dz_t, blocks i, f, o, g.
+    dc_prev : array, shape (H, B)
+        dL/dc_{t-1} along the cell.
+    """
     ### BEGIN SOLUTION
     dc = dh * o * (1 - tanh_c ** 2) + dcnext
     di, df, do, dg = dc * g, dc * c_prev, dh * tanh_c, dc * i
@@ -446,29 +495,128 @@ def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
     ### END SOLUTION
     return dz, dc_prev
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **The test cells.** One step alone has a loss whose gradients are exactly what your function returns:
+# run the forward step of section 3 from a pre-activation $z$ and a previous cell $c_{t-1}$, and score
+#
+# $$L_{\text{step}} = \sum \texttt{dh} \odot h_t + \sum \texttt{dcnext} \odot c_t .$$
+#
+# Its gradient with respect to $h_t$ is `dh`, and the part that reaches $c_t$ directly is `dcnext`, so
+# $\partial L_{\text{step}}/\partial z$ is your `dz` and $\partial L_{\text{step}}/\partial c_{t-1}$ your
+# `dc_prev`. The class below builds such a step from random numbers ($H = 3$, $B = 2$) and feeds your
+# function the values of its forward pass. Four test cells, one per part, compare with centred
+# differences of $L_{\text{step}}$: **the output gate** (rows $2H{:}3H$ of `dz`), **the input gate and
+# the candidate** (rows $0{:}H$ and $3H{:}4H$), **the forget gate** (rows $H{:}2H$) and **`dc_prev`**.
+# A right answer has relative errors below $10^{-6}$. Your function is also checked with other sizes,
+# with saturated gates and on a step of `rnn_lib.lstm`.
 
-dz_mine, dc_prev_mine = lstm_gate_backward(num["h", s], dcnext, c_prev, i, f, o, g, tanh_c)
-print(f"dz {dz_mine.shape}, dc_prev {dc_prev_mine.shape}; dz within 1e-8 of the numerical dL/dz_{s}: "
-      f"{max_diff(dz_mine, num['z', s]) < 1e-8}")
+# %% slideshow={"slide_type": "skip"}
+from rnn_notebook import checks
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The cell below gives your function random inputs (and, once those pass, one step of `rnn_lib.lstm`)
-# and compares it with the formulas and with finite differences. If something is wrong, its message names the
-# wrong blocks and the usual slips: a missing $\sigma'$, tanh's derivative on a sigmoid gate, a missing
-# `dcnext` or $\odot f$, $c_t$ where $c_{t-1}$ belongs, the gate order.
 
-# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+class GateStep:
+    """Random inputs of one LSTM step, and the step's loss sum(dh * h_t) + sum(dcnext * c_t)."""
+
+    def __init__(self, seed, H=3, B=2):
+        rng = np.random.default_rng(seed)
+        self.H = H
+        self.z = rng.normal(0, 1.5, (4 * H, B))                  # pre-activations, blocks i, f, o, g
+        self.c_prev, self.dh, self.dcnext = (rng.normal(0, 1, (H, B)) for _ in range(3))
+
+    def forward(self, z, c_prev):
+        """The forward step of lstm_forward (section 3): the gates, c_t and h_t."""
+        H = self.H
+        i, f, o = sigmoid(z[:H]), sigmoid(z[H:2 * H]), sigmoid(z[2 * H:3 * H])
+        g = np.tanh(z[3 * H:])
+        c = f * c_prev + i * g
+        return (i, f, o, g), c, o * np.tanh(c)
+
+    def loss(self, z, c_prev):
+        _, c, h = self.forward(z, c_prev)
+        return float(np.sum(self.dh * h) + np.sum(self.dcnext * c))
+
+    def backward_with(self, fn):
+        """fn's (dz, dc_prev) for this step, checking that it returns two arrays and changes no input."""
+        (i, f, o, g), c, _ = self.forward(self.z, self.c_prev)
+        names = ("dh", "dcnext", "c_prev", "i", "f", "o", "g", "tanh_c")
+        inputs = (self.dh, self.dcnext, self.c_prev, i, f, o, g, np.tanh(c))
+        copies = [a.copy() for a in inputs]
+        out = fn(*copies)
+        for name, before, after in zip(names, inputs, copies):
+            checks.expect_unchanged(before, after, name)
+        assert isinstance(out, tuple) and len(out) == 2, "return two arrays: return dz, dc_prev"
+        return out
+
+    def expect_dz_block(self, dz, gate, hint):
+        """The block of dz for gate ('i', 'f', 'o' or 'g') against centred differences of the loss in z."""
+        rows = slice("ifog".index(gate) * self.H, ("ifog".index(gate) + 1) * self.H)
+        dz = np.asarray(dz)
+        assert dz.shape == self.z.shape, (
+            f"dz should have shape {self.z.shape}, the four ({self.H}, {self.z.shape[1]}) blocks stacked "
+            f"with np.vstack; got {dz.shape}")
+        checks.expect_gradient(dz[rows], lambda _: self.loss(self.z, self.c_prev), self.z[rows],
+                               f"dz_{gate} (rows {rows.start}:{rows.stop} of dz)", hint)
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward_dz_o", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
 from rnn_grading import check_lstm_gate_backward
 
-check_lstm_gate_backward(lstm_gate_backward, seed=0)
-print("lstm_gate_backward agrees with the formulas, finite differences and rnn_lib.lstm")
-### BEGIN HIDDEN TESTS
-for seed in (1, 2, 3):
-    check_lstm_gate_backward(lstm_gate_backward, seed=seed)
-check_lstm_gate_backward(lstm_gate_backward, seed=4, H=1)          # a single unit
-check_lstm_gate_backward(lstm_gate_backward, seed=5, H=6, B=3)     # several columns (streams) at once
-check_lstm_gate_backward(lstm_gate_backward, seed=6, scale=5.0)    # saturated gates
+for seed, kwargs in ((1, {}), (2, {"H": 1}), (3, {"H": 6, "B": 3}), (4, {"scale": 5.0})):
+    check_lstm_gate_backward(lstm_gate_backward, seed=seed, part="dz_o", **kwargs)
 ### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("lstm_gate_backward", "output gate dz_o"):
+    step = GateStep(seed=0)
+    dz_step, _ = step.backward_with(lstm_gate_backward)
+    step.expect_dz_block(dz_step, "o", hint="the output gate acts after the cell, in h_t = o * tanh(c_t):\n"
+                                           "which gradient reaches o, dh or dc? Then sigma' of o.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward_dz_i_g", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_lstm_gate_backward
+
+for seed, kwargs in ((1, {}), (2, {"H": 1}), (3, {"H": 6, "B": 3}), (4, {"scale": 5.0})):
+    check_lstm_gate_backward(lstm_gate_backward, seed=seed, part="dz_i_g", **kwargs)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("lstm_gate_backward", "input gate and candidate dz_i, dz_g"):
+    step = GateStep(seed=1)
+    dz_step, _ = step.backward_with(lstm_gate_backward)
+    step.expect_dz_block(dz_step, "i", hint="i multiplies g in c_t: start from dc (both roads into c_t),\n"
+                                           "then sigma' of i. If dz_g, dz_f and dc_prev fail too, check dc.")
+    step.expect_dz_block(dz_step, "g", hint="g = tanh(z_g) is not a sigmoid: its slope is 1 - g**2.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward_dz_f", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_lstm_gate_backward
+
+for seed, kwargs in ((1, {}), (2, {"H": 1}), (3, {"H": 6, "B": 3}), (4, {"scale": 5.0})):
+    check_lstm_gate_backward(lstm_gate_backward, seed=seed, part="dz_f", **kwargs)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("lstm_gate_backward", "forget gate dz_f"):
+    step = GateStep(seed=2)
+    dz_step, _ = step.backward_with(lstm_gate_backward)
+    step.expect_dz_block(dz_step, "f", hint="f multiplies the PREVIOUS cell c_{t-1} in c_t; then sigma' of f.")
+
+# %% slideshow={"slide_type": "fragment"} nbgrader={"grade": true, "grade_id": "test_lstm_gate_backward_dc_prev", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+### BEGIN HIDDEN TESTS
+from rnn_grading import check_lstm_gate_backward
+
+for seed, kwargs in ((1, {}), (2, {"H": 1}), (3, {"H": 6, "B": 3}), (4, {"scale": 5.0})):
+    check_lstm_gate_backward(lstm_gate_backward, seed=seed, part="dc_prev", **kwargs)
+### END HIDDEN TESTS
+from rnn_notebook import checks
+
+with checks.test("lstm_gate_backward", "along the cell dc_prev"):
+    step = GateStep(seed=3)
+    _, dc_prev_step = step.backward_with(lstm_gate_backward)
+    checks.expect_gradient(dc_prev_step, lambda c_prev: step.loss(step.z, c_prev), step.c_prev.copy(),
+                           "dc_prev", hint="c_{t-1} enters c_t once, multiplied by f; and dc has two roads:\n"
+                                           "through h_t, and dcnext.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · The whole backward pass, and the full check
@@ -476,7 +624,7 @@ check_lstm_gate_backward(lstm_gate_backward, seed=6, scale=5.0)    # saturated g
 # The loop of section 4 with your function in the middle. After the loop, `dhnext` and `dcnext` are
 # the gradients for the starting state, returned stacked like `hprev`.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 def lstm_backward(params, targets, cache, gate_backward=lstm_gate_backward):
     """Gradients (keyed like params) and dL/dhprev (2H,1) = [dL/dh_{-1}; dL/dc_{-1}]."""
     Wh, Why = params["Wh0"], params["Why"]
@@ -508,7 +656,7 @@ print({k: v.shape for k, v in grads.items()}, "dhprev:", dhprev.shape)
 # of a correct float64 pass come from tiny entries whose finite differences lose digits; a wrong line
 # gives errors near 1.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 def loss_and_grads_from_scratch(arrays, gate_backward=lstm_gate_backward):
     p = {k: arrays[k] for k in params}
     loss, cache = lstm_forward(p, inputs, targets, arrays["hprev"])
@@ -527,7 +675,7 @@ assert report.max_rel_error < 1e-6
 # `dcnext`. **Expected:** `Why` and `by` still pass (their gradients need only the forward pass); every
 # array whose gradient flows through the cell fails, `hprev` included.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 def cut_cell_path(dh, dcnext, *rest):
     return lstm_gate_backward(dh, np.zeros_like(dcnext), *rest)
 
@@ -537,11 +685,11 @@ failing = [name for name, r in broken.items() if r.max_rel_error > 1e-2]
 print(f"with the cell path cut, the check fails for: {', '.join(failing)}")
 assert failing == ["Wx0", "Wh0", "b0", "hprev"]
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # And the library's vectorised backward pass. **Expected:** the same gradients and the same
 # $\partial L/\partial$`hprev`, to $10^{-10}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 lib_grads, lib_dhprev = lstm.backward(params, lstm.forward(params, inputs, hprev), targets)
 pairs = {**{k: (grads[k], lib_grads[k]) for k in params}, "hprev": (dhprev, lib_dhprev)}
 assert all(max_diff(ours, theirs) < 1e-10 for ours, theirs in pairs.values())
@@ -599,6 +747,7 @@ assert all(getattr(ckpts["LSTM"].config, field) == value for field, value in dic
 # %% slideshow={"slide_type": "fragment"}
 rnn_p = {k: v.astype(np.float64) for k, v in ckpts["vanilla RNN"].params.items()}
 lstm_p = {k: v.astype(np.float64) for k, v in ckpts["LSTM"].params.items()}
+Hl = lstm_p["Wh0"].shape[1]                                   # the LSTM's hidden size, 256
 B, WARM, STEPS = 64, 50, 150
 starts = np.random.default_rng(3).choice(len(val_ids) - WARM - STEPS - 1, size=B, replace=False)
 passages = np.stack([val_ids[p:p + WARM + STEPS] for p in starts], axis=1)   # (WARM + STEPS, B)
@@ -616,11 +765,14 @@ def last_loss_dy(cache):
     return dy
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Two backward loops that only carry the last loss back, in row form (one row per passage). The
-# RNN's is notebook 09's: lines (5) and (9) of the gist. The LSTM's is section 6's loop without the
-# weight gradients; it records $\|\partial L_T/\partial h_t\|$ and the total $\|\partial L_T/\partial c_t\|$
-# (through $h_t$ and along the cell) at each step, and returns the gradient with respect to the state
-# before the first step it walks through.
+# Two backward loops that only carry the last loss back. The RNN's is notebook 09's, in row form (one
+# row per passage): lines (5) and (9) of the gist. The LSTM's is section 6's loop without the weight
+# gradients, on your `lstm_gate_backward` (one column per passage, as your function expects). It
+# records $\|\partial L_T/\partial h_t\|$ and the total $\|\partial L_T/\partial c_t\|$ (through $h_t$
+# and along the cell) at each step, and returns the gradient with respect to the state before the
+# first step it walks through. Your function does not return $\partial L_T/\partial c_t$ itself, only
+# what goes on along the cell; called a second time with the forget gate set to 1, that is
+# $\partial L_T/\partial c_t$.
 #
 # Careful with one index, as in notebook 03. In the from-scratch `lstm_forward` of section 3 the
 # dictionary entry `cs[t]` is $c_t$ (and `cs[-1]` the starting cell). The library's cache is an array
@@ -638,21 +790,22 @@ def rnn_reach(params, hs, dh):
     return np.array(norms)
 
 
-def lstm_reach(params, cache, dh, n):
+def lstm_reach(params, cache, dh, n, gate_backward=lstm_gate_backward):
     """Norms of dL_T/dh_t and dL_T/dc_t over the last n steps (each (n, B)), and the gradient
     (dh, dc) (B, H) each with respect to the state before them."""
     Hs = params["Wh0"].shape[1]
     gates, cs, tanh_c = cache["gates"][0], cache["cs"][0], cache["tanh_c"][0]
-    dcnext, norms_h, norms_c = np.zeros_like(dh), [], []
+    dh, norms_h, norms_c = dh.T, [], []                                  # columns (H, B) from here on
+    dcnext = np.zeros_like(dh)
     for t in range(gates.shape[0] - 1, gates.shape[0] - 1 - n, -1):
-        i, f, o, g = (gates[t, :, k * Hs:(k + 1) * Hs] for k in range(4))
-        dc = dh * o * (1 - tanh_c[t] ** 2) + dcnext
-        norms_h.append(np.linalg.norm(dh, axis=1))
-        norms_c.append(np.linalg.norm(dc, axis=1))
-        dz = np.hstack([dc * g * i * (1 - i), dc * cs[t] * f * (1 - f),   # cs[t] is c_{t-1}: cs[0] = hprev's c
-                        dh * tanh_c[t] * o * (1 - o), dc * i * (1 - g * g)])
-        dh, dcnext = dz @ params["Wh0"], dc * f                          # Wh.T @ dz, and along the cell
-    return np.array(norms_h), np.array(norms_c), (dh, dcnext)
+        i, f, o, g = (gates[t, :, k * Hs:(k + 1) * Hs].T for k in range(4))
+        step = (dh, dcnext, cs[t].T, i, f, o, g, tanh_c[t].T)            # cs[t] is c_{t-1}: cs[0] = hprev's c
+        dz, dc_prev = gate_backward(*step)
+        _, dc = gate_backward(*step[:4], np.ones_like(f), *step[5:])     # with f = 1: dL_T/dc_t itself
+        norms_h.append(np.linalg.norm(dh, axis=0))
+        norms_c.append(np.linalg.norm(dc, axis=0))
+        dh, dcnext = params["Wh0"].T @ dz, dc_prev                       # line (10), and along the cell
+    return np.array(norms_h), np.array(norms_c), (dh.T, dcnext.T)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Is the LSTM loop right for this model? The check of notebook 09, through `lstm.forward` alone: for
@@ -661,9 +814,8 @@ def lstm_reach(params, cache, dh, n):
 # last loss. A centred difference along $u = g/\|g\|$ should give $\|g\|$.
 # **Expected:** for all 64 passages, agreement to a relative error below $10^{-6}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 K, eps = 10, 1e-5
-Hl = lstm_p["Wh0"].shape[1]
 _, _, (gh, gc) = lstm_reach(lstm_p, lstm_cache, last_loss_dy(lstm_cache) @ lstm_p["Why"], K)
 grad_state = np.hstack([gh, gc])                                        # (B, 2H): [h; c] per row
 u = grad_state / np.linalg.norm(grad_state, axis=1, keepdims=True)
@@ -689,7 +841,7 @@ assert worst < 1e-6
 # above $10^{-3}$ at 50 characters back (the length of its training chunks), with a per-step factor
 # above 0.9 where the RNN's is below 0.8.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 def geometric_mean(norms):
     return 10 ** np.mean(np.log10(norms / norms[:1]), axis=1)
 
@@ -723,7 +875,7 @@ assert 10 <= first_below(rnn_curve) <= 40 and rnn_curve[100] < 1e-10
 assert first_below(c_curve) > 50 and first_below(h_curve) > 50
 assert min(per_step_factor(c_curve), per_step_factor(h_curve)) > 0.9 > 0.8 > per_step_factor(rnn_curve)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
 _ = plot_gradient_reach(reach, colors={"vanilla RNN: dL/dh": "tab:blue", "LSTM: dL/dc": "tab:orange",
                                        "LSTM: dL/dh": "tab:orange"},
                         styles={"LSTM: dL/dh": "--"}, chunk=ckpts["LSTM"].config.seq_length)
@@ -732,8 +884,8 @@ _ = plt.title("The gradient of the last character's loss, back through real text
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Same text, same last character, two trained models: a hundred characters back, the RNN's gradient is
 # gone (below $10^{-10}$ of its last-step value), the LSTM's is still a signal above $10^{-3}$ at 50
-# characters back. Two lines of the backward loop make the difference: the RNN's
-# `dhnext = Whh.T @ ((1 - h**2) * dh)` against the LSTM's `dcnext = dc * f`.
+# characters back. One step back makes the difference: the RNN multiplies its gradient by
+# $W_{hh}^\top \operatorname{diag}(1 - h^2)$, the LSTM's cell by $\operatorname{diag}(f)$.
 #
 # Truncated BPTT still cuts every gradient at 50 characters during training (the dotted line). The plot
 # says how strongly the trained network's state *could* pass a gradient back, not what training used,
@@ -786,15 +938,41 @@ fig.tight_layout()
 # units on the right of the second panel, with small mean $f$, are short-term: they are rewritten at
 # almost every character.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Written question · Why the cell lets gradients survive (2 points)
+#
+# Going one step back, the vanilla RNN multiplies its gradient by $W_{hh}^\top \operatorname{diag}(1 - h_t^2)$,
+# and the LSTM multiplies the gradient along its cell by $\operatorname{diag}(f_t)$. In 4 to 6 sentences of
+# your own, in the cell below:
+#
+# 1. explain why, in the trained models above, the gradient of the last character's loss can still be
+#    measured 50 characters back along the LSTM's cell, while through the RNN's hidden state it is gone
+#    after a few dozen characters;
+# 2. say what a forget gate near 1 does to the content of a cell **and** to the gradient that flows back
+#    along it, and what a forget gate near 0 does.
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "lstm_cell_path_written", "locked": false, "points": 2, "schema_version": 3, "solution": true, "task": false}
+# In the RNN every step back multiplies by the same matrix $W_{hh}^\top$ and by tanh slopes $1 - h^2$,
+# which are small wherever a unit is saturated; the product of many such factors shrinks by a roughly
+# constant factor per step (below 0.8 per character in the trained RNN), so after 50 steps almost
+# nothing is left. Along the LSTM's cell, $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ gives
+# $\partial c_t/\partial c_{t-1} = \operatorname{diag}(f_t)$ (gates held fixed): no weight matrix and no
+# squashing slope, only numbers between 0 and 1 that the network chooses, unit by unit and step by step.
+# A forget gate near 1 keeps the cell's content almost unchanged from step to step (new content is added
+# on top) and passes the gradient back almost unchanged: over $k$ steps it is multiplied by the product of
+# the $f$'s, for example $0.99^{50} \approx 0.6$. A forget gate near 0 wipes the content and cuts the
+# gradient at that step: the trained LSTM uses both, keeping in some units and erasing in others.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A vanilla RNN multiplies the gradient by $W_{hh}^\top \operatorname{diag}(1 - h^2)$ at every step back,
 #   and it shrinks fast. The LSTM adds a cell state changed only by $c_t = f \odot c_{t-1} + i \odot g$: one
 #   step back along it is an elementwise multiplication by the forget gate.
-# - The LSTM's backward pass is the RNN's plus lines (4) to (8): `do = dh * tanh_c`,
-#   `dc = dh * o * (1 - tanh_c**2) + dcnext`, `di, df, dg = dc * g, dc * c_prev, dc * i`, `dcnext = dc * f`,
-#   and $\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - g^2$ into `dz`; `dhnext = Wh.T @ dz` as before.
+# - The LSTM's backward pass is the RNN's plus lines (4) to (8), through the cell and the gates (exercise
+#   5): the gradient into $c_t$ comes by two roads (through $h_t$, and along the cell from $c_{t+1}$), each
+#   factor of a product gets the other factor, and $\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - \tanh^2$
+#   take it into `dz`; `dhnext = Wh.T @ dz` as before.
 # - Checked three ways: each line against centred differences, the whole pass with `rnn_lib.gradcheck`
 #   (parameters and starting state), and against `rnn_lib.lstm.backward` to $10^{-10}$.
 # - In the trained models, on the same passages, the last character's gradient falls below $10^{-3}$ within
@@ -806,7 +984,7 @@ fig.tight_layout()
 # ## Check yourself
 #
 # 1. Which line of the LSTM's backward loop is the additive path, and what is the factor per step?
-# 2. Why is `df = dc * c_prev` and not `dc * c_t`?
+# 2. Why is the forget gate's gradient $\partial L/\partial c_t \odot c_{t-1}$ and not $\partial L/\partial c_t \odot c_t$?
 # 3. A student writes `dz_f = df * (1 - f**2)`. What is wrong, and would the gradient check catch it?
 # 4. Why does `dc` have two terms, and which one is missing at the last step of a chunk?
 # 5. The output gate's gradient comes from `dh`, the others from `dc`. Why?
