@@ -96,8 +96,8 @@ def test_every_assert_of_the_source_is_in_the_notebook_and_ran(path):
     src = nbbuild.SOURCES / f"{path.stem}.py"
     in_source = 0
     for cell in nbbuild.parse_source(src.read_text(encoding="utf-8")):
-        if cell["cell_type"] == "code":
-            # hidden tests go to the homework only (tests/test_homework.py runs them)
+        if cell["cell_type"] == "code" and nbbuild.HOMEWORK_ONLY_TAG not in cell["metadata"].get("tags", []):
+            # hidden tests and homework-only cells go to the homework only (tests/test_homework_e2e.py runs them)
             in_source += count_asserts(nbbuild._HIDDEN_TESTS.sub("", cell["source"]))
     nb = read(path)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -187,9 +187,19 @@ def test_reading_and_homework_flavours_of_an_exercise():
     solution = next(c for c in reading.cells if "solution" in tags(c))
     assert "def softmax_ce_grad(" in solution.source and "###" not in solution.source
     test = next(c for c in reading.cells if "exercise-test" in tags(c))
-    assert "check_softmax_grad(softmax_ce_grad, seed=0)" in test.source and "seed=5" not in test.source
+    # the reading copy shows the visible checks only: answer-free, without the graders
+    assert 'checks.test("softmax_ce_grad"' in test.source and "rnn_grading" not in test.source
     graded = [c for c in homework.cells if "nbgrader" in c.metadata]
     assert "### BEGIN SOLUTION" in graded[0].source and "### BEGIN HIDDEN TESTS" in graded[1].source
+    assert "check_softmax_grad(softmax_ce_grad" in graded[1].source
+    # a cell tagged for one flavour only appears in it
+    cells = nbbuild.parse_source(src.read_text(encoding="utf-8"))
+    for tag, only_in, not_in in (("reading-only", reading, homework), ("homework-only", homework, reading)):
+        tagged = [c for c in cells if tag in c["metadata"].get("tags", []) and c["cell_type"] == "markdown"]
+        assert tagged, f"02 has no markdown cell tagged {tag}"
+        for cell in tagged:
+            assert any(c.source == cell["source"] for c in only_in.cells)
+            assert not any(c.source == cell["source"] for c in not_in.cells)
     assert not any("exercise-note" in tags(c) for c in homework.cells)
     with pytest.raises(ValueError, match="flavour"):
         nbbuild.build(src, flavour="slides")

@@ -37,6 +37,7 @@ server.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -60,8 +61,8 @@ STUDENT_README = """# Homework: {name}
    from here.
 2. Work through it from the top. Each exercise is a code cell with `# YOUR CODE HERE` and
    `raise NotImplementedError()`: replace those two lines with your code, keeping the function's
-   name and arguments. Written questions have a cell saying `YOUR ANSWER HERE`: replace it with
-   your answer (graded by hand).
+   name and arguments. A written question, where there is one, has a cell saying
+   `YOUR ANSWER HERE`: replace it with your answer (graded by hand).
 3. Write each exercise with numpy only. This folder's copy of `rnn_lib` leaves out the functions
    that would answer the exercises, and the grader runs your functions with `rnn_lib` switched off:
    a function that calls into it scores 0.
@@ -232,6 +233,19 @@ def exercises_of(nb: dict) -> list[str]:
     ]
 
 
+def exercises_from(name: str) -> list[str]:
+    """The coded exercises of notebook ``name`` and of every later notebook: a handout's library
+    leaves out their answers. Earlier notebooks' answers stay: the notebook builds on them (04 trains
+    with 03's backward pass), and its students have handed them in already."""
+    later = [p.stem for p in exercise_notebooks() if p.stem >= name]
+    return [e for stem in later for e in _exercise_ids(stem)]
+
+
+@functools.cache
+def _exercise_ids(name: str) -> tuple[str, ...]:
+    return tuple(exercises_of(homework_notebook(name)))
+
+
 def stub_functions(path: Path, names: dict[str, str]) -> None:
     """Replace the body of each function ``names`` lists (qualified name -> exercise) in the Python
     file ``path`` by ``raise NotImplementedError(...)``, keeping its signature and docstring."""
@@ -369,14 +383,15 @@ def answer_key(name: str) -> str:
 
 def stage(path: Path, source_dir: Path) -> tuple[dict, list[str]]:
     """Write the homework flavour of one notebook (no outputs) and what it needs into source_dir:
-    the library with this notebook's exercises stubbed, rnn_notebook (figures and the visible
+    the library with the answers of this notebook's and every later notebook's exercises stubbed
+    (:func:`exercises_from`), rnn_notebook (figures and the visible
     checks), the data and checkpoints it reads, a README. Returns the notebook and the stubs."""
     nb = homework_notebook(path.stem)
     source_dir.mkdir(parents=True)
     (source_dir / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for package in ("rnn_lib", "rnn_notebook"):  # never rnn_grading: the hidden tests stay with the instructor
         shutil.copytree(ROOT / package, source_dir / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    stubs = stub_library(source_dir / "rnn_lib", exercises_of(nb))
+    stubs = stub_library(source_dir / "rnn_lib", exercises_from(path.stem))
     for rel in files_read_by(nb):
         if not (ROOT / rel).is_file():
             raise FileNotFoundError(f"{path.name} reads {rel}, which is not in the repository")

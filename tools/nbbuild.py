@@ -111,6 +111,19 @@ def repository_url() -> str | None:
     return meta.get("urls", {}).get("Repository")
 
 
+# A handout's first cell: its rnn_lib is the folder's own copy (answers stubbed); never fetch the
+# project, whose repository holds the solutions.
+HANDOUT_SETUP_CELL = (
+    "# This notebook runs in its handout folder, next to rnn_lib/, rnn_notebook/ and data/.\n"
+    "import importlib.util\n"
+    "\n"
+    'if importlib.util.find_spec("rnn_lib") is None:\n'
+    '    raise ModuleNotFoundError("rnn_lib is not next to this notebook: open the notebook from its handout "\n'
+    '                              "folder (on Colab: upload the whole folder and %cd into it), and install "\n'
+    '                              "the packages of its requirements.txt")'
+)
+
+
 def colab_cell(url: str | None) -> str:
     """The first code cell of every notebook: fetch and install the project when rnn_lib is missing.
 
@@ -431,7 +444,7 @@ def build(src: Path, flavour: str = "reading"):
         first_code,
         {
             "cell_type": "code",
-            "source": colab_cell(repository_url()),
+            "source": colab_cell(repository_url()) if flavour == "reading" else HANDOUT_SETUP_CELL,
             "metadata": {"slideshow": {"slide_type": "skip"}, "tags": ["colab-setup"]},
         },
     )

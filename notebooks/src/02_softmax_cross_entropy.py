@@ -658,11 +658,11 @@ print(f"p - onehot(r):  {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
 assert np.isclose(lib_loss, -np.log(p1[target]))
 assert np.allclose(lib_grads["by"][:, 0], dy1) and np.allclose(lib_grads["Why"], np.outer(dy1, h))
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # And the library's softmax, `rnn_lib.next_char_distribution` (which sampling uses), is ours.
 # **Expected:** `np.allclose`, on these logits and on the huge ones of section 6.
 
-# %%
+# %% tags=["reading-only"]
 assert np.allclose(rnn_lib.next_char_distribution(y1), softmax(y1))
 assert np.allclose(rnn_lib.next_char_distribution(y_big), softmax(y_big))
 print(f"next_char_distribution(y1) = {rnn_lib.next_char_distribution(y1)}")

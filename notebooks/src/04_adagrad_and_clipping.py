@@ -1035,7 +1035,7 @@ assert right[first:].all()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The probabilities behind the predictions of the model at the end of the run, and greedy generation
-# (`temperature=0`: always the most probable character) after feeding in `h`.
+# (always the most probable character, as notebook 07's `temperature=0`) after feeding in `h`.
 #
 # **Expected:** every target has probability above 0.9, and the model writes `ello`.
 
@@ -1045,7 +1045,12 @@ for t in range(len(inputs)):
     p = cache["probs"][t]
     print(f"after {vocab.chars[inputs[t]]!r}: p(target {vocab.chars[targets[t]]!r}) = "
           f"{p[targets[t]]:.4f}, most probable {vocab.chars[p.argmax()]!r}")
-generated = rnn_lib.sample(hello_model, vocab, 4, np.random.default_rng(0), prime="h", temperature=0)
+# greedy generation: feed in "h", then each most probable character, one step at a time
+state, nxt, generated = h0, vocab.encode("h")[0], ""
+for _ in range(4):
+    one_step = rnn_lib.forward(hello_model, [nxt], state)
+    nxt, state = int(one_step["probs"][0].argmax()), one_step["h_last"]
+    generated += vocab.chars[nxt]
 print(f"greedy continuation of 'h': {generated!r}")
 assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 
