@@ -17,7 +17,7 @@ checker                                   notebook     the student's function
 :func:`check_adam_update`                 04           ``fn(params, grads, state, learning_rate, beta1, beta2, eps)``
 :func:`check_clip_by_norm`                04           ``fn(grads, max_norm) -> norm``
 :func:`check_sample_with_temperature`     07           ``fn(y, temperature, rng) -> id``
-:func:`check_sample_text`                 07           ``fn(params, h, n, temperature, rng) -> ids``
+:func:`check_sample_text`                 07           ``fn(params, prime_ids, n, temperature, rng) -> ids``
 :func:`check_kn_bigram`                   11           ``fn(ids, V) -> (p1, P)``
 :func:`check_lstm_gate_backward`          12           ``fn(dh, dcnext, c_prev, i, f, o, g, tanh_c) -> (dz, dc_prev)``
 :func:`check_gru_step_backward`           13           ``fn(dh, h_prev, Wh, step) -> (da, dm, dh_prev)``

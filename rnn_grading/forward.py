@@ -80,9 +80,10 @@ def _model(rng, V: int, H: int, scale: float = 0.5) -> dict:
     return params
 
 
-def _run(fn, params: dict, inputs, targets, hprev):
-    """Call ``fn`` on copies; check it changed none of its inputs; unpack ``(loss, xs, hs, ps)``
-    into a float and three dicts of float arrays (``hs`` with its key -1)."""
+def _run(fn, params: dict, inputs, targets, hprev, check_inputs: bool = True):
+    """Call ``fn`` on copies; check it changed none of its inputs (only in the part "cache", so one
+    part answers for it); unpack ``(loss, xs, hs, ps)`` into a float and three dicts of float
+    arrays (``hs`` with its key -1)."""
     given = ({k: v.copy() for k, v in params.items()}, list(inputs), list(targets), hprev.copy())
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a missing shift overflows
@@ -93,6 +94,8 @@ def _run(fn, params: dict, inputs, targets, hprev):
             raise
         raise AssertionError(f"{exc}\nHint: {hint}") from exc.__cause__
     for name, before, after in zip(("params", "inputs", "targets", "hprev"), (params, inputs, targets, hprev), given):
+        if not check_inputs:
+            break
         same = (
             all(np.array_equal(before[k], after[k]) for k in before)
             if isinstance(before, dict)
@@ -203,14 +206,14 @@ def _check_loss(fn, rng, V: int, H: int, T: int) -> None:
 
     # 1. the loss of the function's own probabilities, on a random model
     params = _model(rng, V, H)
-    loss, _, _, ps = _run(fn, params, inputs, targets, hprev)
+    loss, _, _, ps = _run(fn, params, inputs, targets, hprev, check_inputs=False)
     if all(np.all(np.isfinite(ps[t])) and np.all(ps[t] > 0) for t in range(T)):
         own = float(sum(-np.log(ps[t][targets[t], 0]) for t in range(T)))
         judge(loss, ps, own, "a random model", " (the sum of -ln ps[t][targets[t]] over your own ps)")
 
     # 2. all weights and biases zero: every p_t is uniform, L = T ln V exactly
     zero = {k: np.zeros_like(v) for k, v in params.items()}
-    loss, _, hs, ps = _run(fn, zero, inputs, targets, hprev)
+    loss, _, hs, ps = _run(fn, zero, inputs, targets, hprev, check_inputs=False)
     uniform = {t: np.full((V, 1), 1 / V) for t in range(T)}
     if not all(_is_close(ps[t], uniform[t]) for t in range(T)):
         raise AssertionError(
@@ -224,7 +227,7 @@ def _check_loss(fn, rng, V: int, H: int, T: int) -> None:
     for offset, model in ((0.0, "a model whose outputs come from by alone"), (1000.0, "logits near 1000")):
         biased = {**zero, "by": np.log(p) + offset}
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, _, _, ps = _run(fn, biased, inputs, targets, hprev)
+            loss, _, _, ps = _run(fn, biased, inputs, targets, hprev, check_inputs=False)
         finite = np.isfinite(loss) and all(np.all(np.isfinite(ps[t])) for t in range(T))
         if offset and not finite:
             raise AssertionError(
@@ -246,7 +249,7 @@ def _check_random(fn, rng, V: int, H: int, T: int) -> None:
     hprev = rng.normal(0, 0.5, (H, 1))
     inputs, targets = [int(i) for i in rng.integers(V, size=T)], [int(i) for i in rng.integers(V, size=T)]
     _, xs_ref, hs_ref, ps_ref = _gist_forward(params, np.array(inputs), np.array(targets), hprev)
-    _, xs, hs, ps = _run(fn, params, inputs, targets, hprev)
+    _, xs, hs, ps = _run(fn, params, inputs, targets, hprev, check_inputs=False)
     got = {**{("h", t): hs[t] for t in range(T)}, **{("p", t): ps[t] for t in range(T)}}
     expected = {**{("h", t): hs_ref[t] for t in range(T)}, **{("p", t): ps_ref[t] for t in range(T)}}
     wrong = [k for k in got if not _is_close(got[k], expected[k])]

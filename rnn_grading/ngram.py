@@ -182,7 +182,7 @@ def check_kn_bigram(fn, seed: int = 0, part: str | None = None) -> None:
     ids, V = _draw(rng)
     given = ids.copy()
     out = _call(fn, given, V, hint="kn_bigram(ids, V) gets an int array of shape (N,) and the vocabulary size V.")
-    if not np.array_equal(given, ids):
+    if not np.array_equal(given, ids) and part in (None, "p1"):  # the part "p1" answers for the input
         raise AssertionError("your function changed ids, which it was given: work on new arrays.")
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise AssertionError("return two arrays, p1 (V,) and P (V, V): return p1, P")

@@ -5,8 +5,13 @@ Each exercise's test cell has two parts, checked with ``part=``:
 - :func:`check_sample_with_temperature`: ``"temperature 0 and the seed"`` (the argmax at 0, the
   logits left alone, ``rng`` the only randomness) and ``"frequencies"`` (many draws against
   softmax(y / T));
-- :func:`check_sample_text`: ``"greedy"`` (temperature 0: the state carried from step to step,
-  each drawn character fed back) and ``"with a temperature"``.
+- :func:`check_sample_text`: ``"the loop"`` (from the zero state: the state carried from step to
+  step, each drawn character fed back, the temperature and ``rng`` handed on) and ``"the prime"``
+  (the prime read first, the first id predicted after its last character).
+
+``sample_text`` draws with the student's ``sample_with_temperature``, called by name from the
+notebook's globals. While :func:`check_sample_text` runs it, that name is bound to a correct sampler
+(:func:`_right_sampler`), so only ``sample_text``'s own mistakes cost its points.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from .common import (
 
 #: The parts of each exercise's test cell, in order.
 TEMPERATURE_PARTS = ("temperature 0 and the seed", "frequencies")
-SAMPLE_TEXT_PARTS = ("greedy", "with a temperature")
+SAMPLE_TEXT_PARTS = ("the loop", "the prime")
 
 #: Mistakes :func:`check_sample_with_temperature` recognises: each maps (logits, temperature) to the
 #: distribution the wrong sampler draws from, with its message.
@@ -145,15 +150,16 @@ def check_sample_with_temperature(
 
 
 def _check_greedy_and_seed(fn, y, seed, temperatures):
-    y_given = y.copy()
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        _call(fn, y_given, temperatures[0], np.random.default_rng(0))
-    if not np.array_equal(y_given, y):
-        raise AssertionError(
-            "your function changed the logits y it was given: write y / temperature "
-            "(a new array), not y /= temperature."
-        )
+    for temperature in (0, 1.0, *temperatures):
+        y_given = y.copy()
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            _call(fn, y_given, temperature, np.random.default_rng(0))
+        if not np.array_equal(y_given, y):
+            raise AssertionError(
+                f"your function changed the logits y it was given (at temperature {temperature}): "
+                "write y / temperature (a new array), not y /= temperature."
+            )
     greedy = _draw_many(fn, y, 0, np.random.default_rng(seed), 5)
     if np.any(greedy != np.argmax(y)):
         raise AssertionError(
@@ -219,12 +225,21 @@ def _draw(p: np.ndarray, rng: np.random.Generator) -> int:
     return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(p) - 1)
 
 
-def _sample_text(params: dict, h, n: int, temperature: float, rng, mistake: str | None = None) -> list[int]:
-    """The generation loop from the state ``h`` (predict, draw, read the drawn character), or the
-    loop with one named mistake of :data:`SAMPLE_TEXT_MISTAKES`."""
+def _sample_text(params: dict, prime_ids, n: int, temperature: float, rng, mistake: str | None = None) -> list[int]:
+    """The generation loop (read the prime from h = 0, then predict, draw, read the drawn character),
+    or the loop with one named mistake of :data:`SAMPLE_TEXT_MISTAKES`."""
     Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
-    h = np.zeros_like(h) if mistake == "zero_start" else h
+    h = np.zeros((Whh.shape[0], 1))
     T = 1.0 if mistake == "no_temperature" and temperature else temperature
+    prime = list(prime_ids)
+    prime = [] if mistake == "no_prime" else prime[:-1] if mistake == "prime_last_unread" else prime
+
+    def read(h, ix):
+        recurrent = 0 if mistake == "no_Whh" else Whh @ h
+        return np.tanh(Wxh[:, [ix]] + recurrent + (0 if mistake == "no_bh" else bh))
+
+    for ix in prime:
+        h = read(h, ix)
     ids = []
     for _ in range(n):
         y = (Why @ h + (0 if mistake == "no_by" else by))[:, 0]
@@ -232,25 +247,43 @@ def _sample_text(params: dict, h, n: int, temperature: float, rng, mistake: str 
         ix = int(np.argmax(p)) if T == 0 or mistake == "greedy" else _draw(p, rng)
         ids.append(ix)
         if mistake != "no_feedback":
-            recurrent = 0 if mistake == "no_Whh" else Whh @ h
-            h = np.tanh(Wxh[:, [ix]] + recurrent + (0 if mistake == "no_bh" else bh))
+            h = read(h, ix)
     return ids
 
 
 #: Mistakes :func:`check_sample_text` recognises, and what it tells the student.
 SAMPLE_TEXT_MISTAKES = {
-    "zero_start": "you started from a zero state: start from the h you are given (the state after "
-    "the prime), and predict the first character from it.",
-    "no_feedback": "the state never changes: after drawing a character, read it, "
-    "h = tanh(Wxh[:, [ix]] + Whh @ h + bh), and predict the next one from the new h.",
-    "no_Whh": "the new state must depend on the old one: h = tanh(Wxh[:, [ix]] + Whh @ h + bh). "
-    "Without Whh @ h the model only remembers the last character.",
-    "no_bh": "the state update needs the bias: h = tanh(Wxh[:, [ix]] + Whh @ h + bh).",
-    "no_by": "the logits need the output bias: y = Why @ h + by.",
-    "no_temperature": "the temperature has no effect: pass it on, sample_with_temperature(y, temperature, rng).",
-    "greedy": "you always take the most likely character: above temperature 0 draw at random "
-    "(sample_with_temperature(y, temperature, rng)).",
+    "no_prime": "the prime has no effect on your ids: read each id of the prime first, from the zero "
+    "state, with the update of the hidden state, and predict the first id from the state after it.",
+    "prime_last_unread": "your first id is predicted before the last character of the prime is read: "
+    "read every id of the prime, the last one included, then predict.",
+    "no_feedback": "the state never changes: after drawing a character, read it with the update of "
+    "the hidden state, and predict the next one from the new state.",
+    "no_Whh": "the new state must depend on the old one: the update of the hidden state adds W_hh "
+    "times the current state. Without it the model only remembers the last character.",
+    "no_bh": "the update of the hidden state needs its bias b_h.",
+    "no_by": "the logits need the output bias: y = W_hy h + b_y.",
+    "no_temperature": "the temperature has no effect: hand it on to sample_with_temperature.",
+    "greedy": "you always take the most likely character: above temperature 0 draw at random, "
+    "with sample_with_temperature(y, temperature, rng).",
 }
+
+#: Which mistakes each part looks for.
+_LOOP_MISTAKES = ("greedy", "no_temperature", "no_feedback", "no_Whh", "no_bh", "no_by")
+_PART_MISTAKES = {"the loop": _LOOP_MISTAKES, "the prime": ("no_prime", "prime_last_unread", *_LOOP_MISTAKES)}
+
+
+@plumbing
+def _right_sampler(y, temperature, rng):
+    """A correct sample_with_temperature (notebook 07's draw: one rng.random() per id), numpy only;
+    it stands in for the student's while their sample_text is checked."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    if temperature == 0:
+        return int(np.argmax(y))
+    z = y / temperature
+    e = np.exp(z - z.max())
+    c = np.cumsum(e / e.sum())
+    return min(int(np.searchsorted(c, rng.random() * c[-1], side="right")), len(c) - 1)
 
 
 def _random_model(rng: np.random.Generator, V: int, H: int) -> tuple[dict, np.ndarray]:
@@ -266,27 +299,34 @@ def _random_model(rng: np.random.Generator, V: int, H: int) -> tuple[dict, np.nd
 
 
 @plumbing
-def _run(fn, params, h, n, temperature, rng, what):
-    """The student's ids as a list of ints, checked; inputs must stay unchanged."""
+def _run(fn, params, prime, n, temperature, rng, what):
+    """The student's ids as a list of ints, checked, with a correct sample_with_temperature in place
+    of theirs; inputs must stay unchanged."""
     given = {k: v.copy() for k, v in params.items()}
-    h_given = h.copy()
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        out = _call(
-            fn,
-            given,
-            h_given,
-            n,
-            temperature,
-            rng,
-            hint="fn(params, h, n, temperature, rng): params holds Wxh (H, V), Whh (H, H), Why (V, H), "
-            "bh (H, 1), by (V, 1); h has shape (H, 1).",
-        )
-    if not np.array_equal(h_given, h):
-        raise AssertionError(
-            f"{what}: your function changed the state h it was given: write h = np.tanh(...) "
-            "(a new array), not h[...] = ... or h += ..."
-        )
+    prime_given = list(prime)
+    namespace = getattr(fn, "__globals__", {})
+    theirs = namespace.get("sample_with_temperature", _MISSING)
+    namespace["sample_with_temperature"] = _right_sampler
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = _call(
+                fn,
+                given,
+                prime_given,
+                n,
+                temperature,
+                rng,
+                hint="fn(params, prime_ids, n, temperature, rng): params holds Wxh (H, V), Whh (H, H), "
+                "Why (V, H), bh (H, 1), by (V, 1); prime_ids is a list of ids.",
+            )
+    finally:
+        if theirs is _MISSING:
+            del namespace["sample_with_temperature"]
+        else:
+            namespace["sample_with_temperature"] = theirs
+    if prime_given != list(prime):
+        raise AssertionError(f"{what}: your function changed the prime it was given: only read it.")
     changed = [k for k in params if not np.array_equal(given[k], params[k])]
     if changed:
         raise AssertionError(f"{what}: your function changed params[{changed[0]!r}]: only read the weights.")
@@ -299,7 +339,9 @@ def _run(fn, params, h, n, temperature, rng, what):
     except (TypeError, ValueError):
         raise AssertionError(f"{what}: return a list of n ints, got {type(out).__name__}") from None
     V = params["Why"].shape[0]
-    if ids.shape != (n,) or not np.issubdtype(ids.dtype, np.integer):
+    if prime and ids.ndim == 1 and len(ids) == n + len(prime):
+        raise AssertionError(f"{what}: return the n = {n} generated ids only, without the prime.")
+    if ids.shape != (n,) or (n and not np.issubdtype(ids.dtype, np.integer)):
         found = f"shape {ids.shape}" if ids.ndim != 1 else f"{len(ids)} values of type {ids.dtype}"
         raise AssertionError(f"{what}: return a list of n = {n} ints (ids from 0 to V - 1 = {V - 1}); got {found}")
     if ids.min(initial=0) < 0 or ids.max(initial=0) >= V:
@@ -307,17 +349,23 @@ def _run(fn, params, h, n, temperature, rng, what):
     return [int(i) for i in ids]
 
 
-def _explain(got, params, h, n, temperature, seed, names) -> str | None:
+_MISSING = object()
+
+
+def _explain(got, params, prime, n, temperature, seed, names) -> str | None:
     for name in names:
-        if _sample_text(params, h, n, temperature, np.random.default_rng(seed), name) == got:
+        if _sample_text(params, prime, n, temperature, np.random.default_rng(seed), name) == got:
             return SAMPLE_TEXT_MISTAKES[name]
     return None
 
 
-def _replay_z(params, h, ids, temperature) -> float:
+def _replay_z(params, prime, ids, temperature) -> float:
     """How many standard deviations the mean of p_t[ids[t]], along the student's own ids, lies from
     its expectation under softmax(y_t / temperature): near 0 for a right sampler."""
     Wxh, Whh, Why, bh, by = (params[k] for k in ("Wxh", "Whh", "Why", "bh", "by"))
+    h = np.zeros((Whh.shape[0], 1))
+    for ix in prime:
+        h = np.tanh(Wxh[:, [ix]] + Whh @ h + bh)
     picked, mean, var = [], [], []
     for ix in ids:
         p = next_char_distribution((Why @ h + by)[:, 0], temperature)
@@ -331,28 +379,32 @@ def _replay_z(params, h, ids, temperature) -> float:
 def check_sample_text(
     fn, seed: int = 0, V: int = 5, H: int = 4, n: int = 40, temperatures=(0.7, 1.5), part: str | None = None
 ) -> None:
-    """Check ``fn(params, h, n, temperature, rng)``: n character ids generated from the state h.
+    """Check ``fn(params, prime_ids, n, temperature, rng)``: n character ids generated after a prime.
 
-    From ``h``, ``n`` times: the logits ``y = Why @ h + by``, one id drawn from softmax(y / T)
-    (the argmax at T = 0) with ``rng``, then that character read, ``h = tanh(Wxh[:, [ix]] + Whh @ h + bh)``.
-    The draw is notebook 07's: one ``rng.random()`` per character (its ``draw``, or the student's
-    ``sample_with_temperature``); another correct way of drawing passes too, checked by a
-    statistical test along the student's own ids.
+    From ``h = 0``, each id of the prime is read, ``h = tanh(Wxh[:, [ix]] + Whh @ h + bh)``; then
+    ``n`` times: the logits ``y = Why @ h + by``, one id drawn from softmax(y / T) (the argmax at
+    T = 0) with ``sample_with_temperature(y, T, rng)``, then that character read. While ``fn`` runs,
+    the name ``sample_with_temperature`` in its globals is a correct sampler (:func:`_right_sampler`,
+    one ``rng.random()`` per id), so a mistake of the first exercise costs no points here. Another
+    correct way of drawing (without that name) passes too, checked by a statistical test along the
+    student's own ids.
 
     Parameters
     ----------
     fn : callable
-        ``fn(params, h, n, temperature, rng) -> ids``, a list of ``n`` ints; ``params`` holds
-        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1); ``h`` (H, 1).
+        ``fn(params, prime_ids, n, temperature, rng) -> ids``, a list of ``n`` ints; ``params`` holds
+        ``Wxh`` (H, V), ``Whh`` (H, H), ``Why`` (V, H), ``bh`` (H, 1), ``by`` (V, 1); ``prime_ids``
+        a list of ids.
     seed : int
-        Seeds the model, the state and the generators handed to ``fn``.
+        Seeds the model, the prime and the generators handed to ``fn``.
     V, H, n : int
     temperatures : sequence of float > 0
-        Checked in part ``"with a temperature"``.
+        Checked after temperature 0, in each part.
     part : str, optional
-        ``"greedy"``: temperature 0, against the reference loop, id for id. ``"with a
-        temperature"``: the same seed gives the same ids, and the ids follow the model at each of
-        ``temperatures``. None: both.
+        ``"the loop"``: an empty prime. ``"the prime"``: primes of 3, 6 and 1 distinct ids
+        (fewer if V is smaller). Each: temperature 0
+        against the reference loop, id for id; then at each of ``temperatures`` the same seed gives
+        the same ids, and the ids follow the model. None: both.
 
     Raises
     ------
@@ -362,44 +414,42 @@ def check_sample_text(
     if part not in (None, *SAMPLE_TEXT_PARTS):
         raise ValueError(f"part must be one of {SAMPLE_TEXT_PARTS}, got {part!r}")
     rng = np.random.default_rng(seed)
-    params, h = _random_model(rng, V, H)
-    if part != "with a temperature":
-        what = f"at temperature 0 (V = {V}, H = {H}, n = {n})"
-        got = _run(fn, params, h, n, 0, np.random.default_rng(seed), what)
-        expected = _sample_text(params, h, n, 0, None)
-        if got != expected:
-            first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
-            message = _explain(got, params, h, n, 0, seed, ("zero_start", "no_feedback", "no_Whh", "no_bh", "no_by"))
-            raise AssertionError(
-                f"{what}: your ids differ from the greedy ones from position {first} on.\n"
-                + (message + "\n" if message else "")
-                + f"expected {expected[:15]}\ngot      {got[:15]}"
-            )
-    if part == "greedy":
-        return
+    params, _ = _random_model(rng, V, H)
+    for name in SAMPLE_TEXT_PARTS:
+        if part in (None, name):
+            primes = [[]] if name == "the loop" else [rng.permutation(V)[:k].tolist() for k in (3, 6, 1)]
+            for prime in primes:
+                _check_one(fn, params, prime, seed, V, H, n, temperatures, _PART_MISTAKES[name])
+
+
+def _check_one(fn, params, prime, seed, V, H, n, temperatures, names):
+    after = f", after the prime {prime}" if prime else ", with an empty prime"
+    what = f"at temperature 0 (V = {V}, H = {H}, n = {n}{after})"
+    got = _run(fn, params, prime, n, 0, np.random.default_rng(seed), what)
+    expected = _sample_text(params, prime, n, 0, None)
+    if got != expected:
+        first = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+        message = _explain(got, params, prime, n, 0, seed, [m for m in names if m not in ("greedy", "no_temperature")])
+        raise AssertionError(
+            f"{what}: your ids differ from the greedy ones from position {first} on.\n"
+            + (message + "\n" if message else "")
+            + f"expected {expected[:15]}\ngot      {got[:15]}"
+        )
     for temperature in temperatures:
-        what = f"at temperature {temperature} (V = {V}, H = {H}, n = {n})"
-        got = _run(fn, params, h, n, temperature, np.random.default_rng(seed), what)
-        again = _run(fn, params, h, n, temperature, np.random.default_rng(seed), what)
+        what = f"at temperature {temperature} (V = {V}, H = {H}, n = {n}{after})"
+        got = _run(fn, params, prime, n, temperature, np.random.default_rng(seed), what)
+        again = _run(fn, params, prime, n, temperature, np.random.default_rng(seed), what)
         if got != again:
             raise AssertionError(
                 f"{what}: the same seed gave different ids: take every random number from the rng "
                 "argument (through sample_with_temperature), never from np.random."
             )
-        if got == _sample_text(params, h, n, temperature, np.random.default_rng(seed)):
+        if got == _sample_text(params, prime, n, temperature, np.random.default_rng(seed)):
             continue
-        message = _explain(
-            got,
-            params,
-            h,
-            n,
-            temperature,
-            seed,
-            ("greedy", "no_temperature", "zero_start", "no_feedback", "no_Whh", "no_bh", "no_by"),
-        )
+        message = _explain(got, params, prime, n, temperature, seed, names)
         if message is None:  # another way of drawing? test the ids of a long run against the model
-            long_ids = _run(fn, params, h, 3000, temperature, np.random.default_rng(seed), what)
-            z = _replay_z(params, h, long_ids, temperature)
+            long_ids = _run(fn, params, prime, 3000, temperature, np.random.default_rng(seed), what)
+            z = _replay_z(params, prime, long_ids, temperature)
             if abs(z) < 5:
                 continue
             message = (

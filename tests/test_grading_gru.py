@@ -166,6 +166,18 @@ def test_other_failures_give_feedback():
         check_gru_step_backward(scaled, seed=0, part="reset_candidate")
 
 
+def test_an_input_changed_in_place_costs_the_part_dh_prev_only():
+    # every gradient right, but dh changed in place after its last use: one part lost, not all three
+    in_place = student_function(
+        RIGHT.replace("    dh_prev = Wh.T @ dm + z * dh\n", "    dh *= z\n    dh_prev = Wh.T @ dm + dh\n")
+    )
+    check_gru_step_backward(in_place, seed=0, part="update")
+    check_gru_step_backward(in_place, seed=0, part="reset_candidate")
+    for part in ("dh_prev", None):
+        with pytest.raises(AssertionError, match="changed dh, one of its inputs"):
+            check_gru_step_backward(in_place, seed=0, part=part)
+
+
 def test_each_part_is_compared_with_the_library():
     right = student_function(RIGHT)
     calls = []

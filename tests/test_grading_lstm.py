@@ -77,6 +77,20 @@ def test_a_right_answer_passes_every_part():
             check_lstm_gate_backward(right, seed=seed, part=part, **kwargs)
 
 
+def test_an_input_changed_in_place_costs_the_part_dc_prev_only():
+    right = student_function(RIGHT)
+
+    def changes_dcnext(dh, dcnext, c_prev, i, f, o, g, tanh_c):
+        out = right(dh, dcnext, c_prev, i, f, o, g, tanh_c)
+        dcnext += 1.0
+        return out
+
+    with pytest.raises(AssertionError, match="changed dcnext"):
+        check_lstm_gate_backward(changes_dcnext, seed=0, part="dc_prev")
+    for part in set(lstm_grading.LSTM_GATE_PARTS) - {"dc_prev"}:
+        check_lstm_gate_backward(changes_dcnext, seed=0, part=part)
+
+
 @pytest.mark.parametrize("bug", BUGS)
 def test_each_mistake_is_named_in_the_parts_it_gets_wrong_and_costs_no_other(bug):
     fn = buggy(bug)

@@ -123,6 +123,16 @@ def test_other_failures_give_feedback():
 
     with pytest.raises(AssertionError, match="changed ids"):
         check_kn_bigram(sorts_ids, seed=0)
+
+    def doubles_ids_after(ids, V):  # right, but changes its input afterwards
+        out = right(ids, V)
+        ids *= 2
+        return out
+
+    with pytest.raises(AssertionError, match="changed ids"):
+        check_kn_bigram(doubles_ids_after, seed=0, part="p1")
+    for part in ("seen", "unseen"):  # the part "p1" alone answers for the input
+        check_kn_bigram(doubles_ids_after, seed=0, part=part)
     with pytest.raises(NotImplementedError):
         check_kn_bigram(student_function("def kn_bigram(ids, V):\n    raise NotImplementedError()"))
     # outside the table: where it differs, and the formula of the part

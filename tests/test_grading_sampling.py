@@ -32,7 +32,10 @@ def sample_with_temperature(y, temperature, rng):
 """
 
 TEXT = """
-def sample_text(params, h, n, temperature, rng):
+def sample_text(params, prime_ids, n, temperature, rng):
+    h = np.zeros((params["Whh"].shape[0], 1))
+    for ix in prime_ids:
+        h = np.tanh(params["Wxh"][:, [ix]] + params["Whh"] @ h + params["bh"])
     ids = []
     for _ in range(n):
         y = (params["Why"] @ h + params["by"])[:, 0]
@@ -127,34 +130,48 @@ def test_temperature_parts_check_their_own_things():
 
 def test_reference_loop_is_rnn_libs_sampler():
     for seed in range(3):
-        params, h = _random_model(np.random.default_rng(seed), 6, 5)
-        for temperature in (0.0, 0.7, 1.5):
-            lib, _ = common._lib.sampling.sample_ids(params, [], 50, np.random.default_rng(seed), temperature, hprev=h)
-            assert _sample_text(params, h, 50, temperature, np.random.default_rng(seed)) == lib.tolist()
+        params, _ = _random_model(np.random.default_rng(seed), 6, 5)
+        for prime in ([], [2], [0, 5, 3]):
+            for temperature in (0.0, 0.7, 1.5):
+                lib, _ = common._lib.sampling.sample_ids(params, prime, 50, np.random.default_rng(seed), temperature)
+                assert _sample_text(params, prime, 50, temperature, np.random.default_rng(seed)) == lib.tolist()
 
 
 @pytest.mark.parametrize("part", [*SAMPLE_TEXT_PARTS, None])
 def test_sample_text_right_answers_pass(part):
     right = student(TEXT, "sample_text")
     array_out = student(mutate(TEXT, "return ids", "return np.array(ids)"), "sample_text")
-    multinomial = """
-def sample_with_temperature(y, T, rng):
-    if T == 0:
-        return int(np.argmax(y))
-    p = np.exp(y / T - (y / T).max())
-    return int(np.argmax(rng.multinomial(1, p / p.sum())))
-"""
-    other_draw = student(TEXT, "sample_text", sampler=multinomial)
+    inline_draw = mutate(
+        TEXT,
+        "ix = sample_with_temperature(y, temperature, rng)",
+        "ix = int(np.argmax(y)) if temperature == 0 else int(np.argmax(rng.multinomial(1, np.exp(y / temperature) "
+        "/ np.exp(y / temperature).sum())))",
+    )
+    other_draw = student(inline_draw, "sample_text")  # another correct way of drawing, without the name
     for seed in range(3):
         check_sample_text(right, seed=seed, part=part)
         check_sample_text(array_out, seed=seed, part=part)
-        check_sample_text(other_draw, seed=seed, part=part)  # another correct way of drawing
+        check_sample_text(other_draw, seed=seed, part=part)
     check_sample_text(right, seed=4, V=65, H=16, n=60, temperatures=(0.3, 1.0, 3.0), part=part)
 
 
+@pytest.mark.parametrize("sampler", ["on_probabilities", "multiplied", "uniform", "not written"])
+def test_sample_text_does_not_pay_for_the_first_exercise(sampler):
+    """sample_text is checked with a correct sample_with_temperature in place of the student's."""
+    code = "def sample_with_temperature(y, T, rng):\n    raise NotImplementedError()\n"
+    right = student(TEXT, "sample_text", sampler=TEMPERATURE_VERSIONS.get(sampler, code))
+    theirs = right.__globals__["sample_with_temperature"]
+    for part in SAMPLE_TEXT_PARTS:
+        check_sample_text(right, seed=0, part=part)
+    assert right.__globals__["sample_with_temperature"] is theirs  # put back afterwards
+
+
 TEXT_VERSIONS = {
-    "zero_start": mutate(TEXT, "    ids = []\n", "    ids = []\n    h = np.zeros_like(h)\n"),
-    "no_feedback": mutate(TEXT, "        h = np.tanh(", "        _ = np.tanh("),
+    "no_prime": mutate(TEXT, "for ix in prime_ids:", "for ix in []:"),
+    "prime_last_unread": mutate(TEXT, "for ix in prime_ids:", "for ix in list(prime_ids)[:-1]:"),
+    "no_feedback": mutate(
+        TEXT, "        ids.append(ix)\n        h = np.tanh(", "        ids.append(ix)\n        _ = np.tanh("
+    ),
     "no_Whh": mutate(TEXT, ' + params["Whh"] @ h', ""),
     "no_bh": mutate(TEXT, ' + params["bh"])', ")"),
     "no_by": mutate(TEXT, ' + params["by"])', ")"),
@@ -174,27 +191,39 @@ def test_every_sample_text_mistake_has_a_student_version():
 @pytest.mark.parametrize("name", TEXT_VERSIONS)
 def test_sample_text_mistakes_are_recognised(name):
     wrong = student(TEXT_VERSIONS[name], "sample_text")
-    part = "with a temperature" if name in ("no_temperature", "greedy") else "greedy"
+    part = "the prime" if name.startswith("prime") or name == "no_prime" else "the loop"
     with pytest.raises(AssertionError) as info:
         check_sample_text(wrong, seed=0, part=part)
     assert SAMPLE_TEXT_MISTAKES[name] in str(info.value)
-    if part == "with a temperature":
-        check_sample_text(wrong, seed=0, part="greedy")  # temperature 0 is right: that part's points stay
+    if part == "the prime":
+        check_sample_text(wrong, seed=0, part="the loop")  # an empty prime is right: that part's points stay
 
 
 def test_sample_text_other_failures():
-    changes_h = student(mutate(TEXT, "        h = np.tanh(", "        h[...] = np.tanh("), "sample_text")
-    with pytest.raises(AssertionError, match="changed the state h"):
-        check_sample_text(changes_h, seed=0, part="greedy")
+    changes_prime = student(
+        mutate(TEXT, "    ids = []\n", "    ids = []\n    prime_ids[:] = prime_ids[::-1]\n"), "sample_text"
+    )
+    with pytest.raises(AssertionError, match="changed the prime"):
+        check_sample_text(changes_prime, seed=0, part="the prime")
     returns_pair = student(mutate(TEXT, "return ids", "return ids, h"), "sample_text")
     with pytest.raises(AssertionError, match="not a tuple"):
-        check_sample_text(returns_pair, seed=0, part="greedy")
+        check_sample_text(returns_pair, seed=0, part="the loop")
     one_short = student(mutate(TEXT, "range(n)", "range(n - 1)"), "sample_text")
     with pytest.raises(AssertionError, match="n = 40"):
-        check_sample_text(one_short, seed=0, part="greedy")
-    global_random = student(TEXT, "sample_text", sampler=mutate(SAMPLE, "rng.random()", "np.random.random()"))
+        check_sample_text(one_short, seed=0, part="the loop")
+    with_prime = student(mutate(TEXT, "return ids", "return list(prime_ids) + ids"), "sample_text")
+    with pytest.raises(AssertionError, match="without the prime"):
+        check_sample_text(with_prime, seed=0, part="the prime")
+    new_generator = student(
+        mutate(
+            TEXT,
+            "sample_with_temperature(y, temperature, rng)",
+            "sample_with_temperature(y, temperature, np.random.default_rng())",
+        ),
+        "sample_text",
+    )
     with pytest.raises(AssertionError, match="same seed gave different ids"):
-        check_sample_text(global_random, seed=0, part="with a temperature")
+        check_sample_text(new_generator, seed=0, part="the loop")
     with pytest.raises(NotImplementedError):
         check_sample_text(student("def f(*a):\n    raise NotImplementedError()", "f"))
     with pytest.raises(ValueError, match="part must be"):
@@ -211,8 +240,8 @@ def test_answers_that_call_rnn_lib_fail():
     with pytest.raises(AssertionError, match="your function called"):
         check_sample_with_temperature(leans_on_the_library, seed=0)
 
-    def sampler_from_the_library(params, h, n, temperature, rng):
-        return rnn_lib.sample_ids(params, [], n, rng, temperature, hprev=h)[0].tolist()
+    def sampler_from_the_library(params, prime_ids, n, temperature, rng):
+        return rnn_lib.sample_ids(params, prime_ids, n, rng, temperature)[0].tolist()
 
     with pytest.raises(AssertionError, match="your function called"):
         check_sample_text(sampler_from_the_library, seed=0)

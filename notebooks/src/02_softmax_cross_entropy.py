@@ -1,4 +1,4 @@
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # # 02 · Softmax and cross-entropy: where `dy[targets[t]] -= 1` comes from
 #
 # **What you will learn**
@@ -9,6 +9,26 @@
 #   index of the target character),
 #   and why it is exactly the gist's two lines `dy = np.copy(ps[t])` and `dy[targets[t]] -= 1`;
 # - how to check a gradient three ways (formula, code, finite differences), and against `rnn_lib`;
+# - what the gradient does to each logit, and why we subtract $\max(y)$ before exponentiating.
+#
+# **Prerequisites:** notebook 01 (the character vocabulary, one-hot inputs and the forward step
+# that ends in $y = W_{hy} h + b_y$); the derivatives of $e^x$ and $\ln x$, and the chain rule.
+# Throughout the series $\ln$ is the natural logarithm (`np.log`), so losses are in nats.
+#
+# **Time:** about 50 minutes on your own, plus about 15 minutes for the exercise.
+
+# %% [markdown] tags=["homework-only"]
+# # 02 · Softmax and cross-entropy: where the gist's "subtract 1 at the target" comes from
+#
+# **What you will learn**
+#
+# - how softmax turns the RNN's output scores (logits) into a probability for every character, and
+#   how cross-entropy scores that distribution against the character that really came next;
+# - how to derive the gradient $\partial L / \partial y = p - \text{onehot}(r)$ by hand ($r$ is the
+#   index of the target character),
+#   and why it is exactly what the gist's backward pass computes for the logits; you write it in code;
+# - how to check a gradient against centred finite differences, one logit at a time and with
+#   `rnn_lib.gradcheck`;
 # - what the gradient does to each logit, and why we subtract $\max(y)$ before exponentiating.
 #
 # **Prerequisites:** notebook 01 (the character vocabulary, one-hot inputs and the forward step
@@ -223,7 +243,7 @@ print(f"your dL/dy for the logits of section 1 (target 'e'): {dy_yours}")
 print(f"|sum of its entries| below 1e-12: {abs(dy_yours.sum()) < 1e-12}")
 assert dy_yours[target] < 0 and np.all(np.delete(dy_yours, target) > 0) and abs(dy_yours.sum()) < 1e-12
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 3. "Why `dy[targets[t]] -= 1`?"
 #
 # One of the questions asked most often under the gist is about this step of the backward pass: what
@@ -236,6 +256,15 @@ assert dy_yours[target] < 0 and np.all(np.delete(dy_yours, target) > 0) and abs(
 #
 # They compute the boxed formula of section 2, without ever building the one-hot vector. They are the
 # gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
+
+# %% [markdown] tags=["homework-only"]
+# ## 3. "Why subtract 1 at the target?"
+#
+# One of the questions asked most often under the gist is about a step of its backward pass: the
+# gradient of the logits starts from the probabilities and subtracts 1 at the target's index. What is
+# that doing, and why is it there? It is the boxed formula of section 2, computed without ever building
+# the one-hot vector: the gradient of softmax **and** cross-entropy together, so there is no separate
+# step "through the softmax". Your `softmax_ce_grad` computes the same.
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Let us compute the gradient three ways. The formula and the gist's lines do the same arithmetic
@@ -610,7 +639,7 @@ report = rnn_lib.gradcheck(sequence_loss_and_grad, {"Y": Y})
 print(report)
 assert report.max_rel_error < 1e-8
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 8. The same gradient inside `rnn_lib`
 #
 # `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Two of its
@@ -620,12 +649,14 @@ assert report.max_rel_error < 1e-8
 #   The gist has one stream, and so do we: $B = 1$, and `hprev` has shape $(H, B) = (H, 1)$;
 # - by default it clips every gradient entry to $[-5, 5]$, as the gist does (notebook 04 explains
 #   why); `clip=None` switches that off, so that we compare the exact gradient.
-#
-# Give it a single step ($T = 1$): feed `h`, target `e`.
 
-# %% [markdown] slideshow={"slide_type": "skip"} tags=["homework-only"]
-# *In this homework your copy of `rnn_lib` leaves `loss_and_grads` out (its output layer computes the
-# answer of the exercise), so the two comparisons with it below are left out too; the rest runs as it is.*
+# %% [markdown] tags=["homework-only"]
+# ## 8. The same gradient in the output layer
+#
+# `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Your copy of
+# `rnn_lib` leaves it out: its output layer computes the answer of the exercise. Instead, this section
+# builds the output layer's gradients from your `softmax_ce_grad`, checks them against finite
+# differences, and sums your gradient over the steps of a sequence.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The output layer is $y = W_{hy} h + b_y$; entry by entry, $y_k = \sum_j W_{hy}[k,j]\,h_j + b_y[k]$.
@@ -638,8 +669,7 @@ assert report.max_rel_error < 1e-8
 # The first is entry $(k, j)$ of the outer product $\frac{\partial L}{\partial y}\,h^\top$, a
 # $(V,1)(1,H) = (V,H)$ matrix with the shape of $W_{hy}$; the second says that the bias gradient
 # **is** $\partial L / \partial y$. (Notebook 03 derives the other lines of the backward pass the
-# same way.) **Expected:** our loss, $p - \text{onehot}(r)$ and $(p - \text{onehot}(r))\,h^\top$ match
-# the library's (`np.allclose`).
+# same way.) One step ($T = 1$) of a small random model: it reads `h`, and its target is `e`.
 
 # %%
 params = rnn_lib.init_params(V, hidden_size=8, rng=np.random.default_rng(1), scale=0.5)
@@ -650,6 +680,10 @@ h = np.tanh(params["Wxh"][:, [ix]] + params["Whh"] @ hprev + params["bh"])  # (H
 y1 = (params["Why"] @ h + params["by"])[:, 0]  # (V,)
 p1 = softmax(y1)
 
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# We give `rnn_lib.loss_and_grads` the same single step. **Expected:** our loss, $p - \text{onehot}(r)$
+# and $(p - \text{onehot}(r))\,h^\top$ match the library's (`np.allclose`).
+
 # %% tags=["reading-only"]
 dy1 = p1 - np.eye(V)[target]
 lib_loss, lib_grads, _ = rnn_lib.loss_and_grads(params, [ix], [target], hprev, clip=None)
@@ -657,6 +691,24 @@ print(f"loss: ours {-np.log(p1[target]):.6f}   rnn_lib {lib_loss:.6f}")
 print(f"p - onehot(r):  {dy1}\nrnn_lib dL/dby: {lib_grads['by'][:, 0]}")
 assert np.isclose(lib_loss, -np.log(p1[target]))
 assert np.allclose(lib_grads["by"][:, 0], dy1) and np.allclose(lib_grads["Why"], np.outer(dy1, h))
+
+# %% [markdown] tags=["homework-only"]
+# With your `softmax_ce_grad` for $\partial L / \partial y$, the two formulas give $\partial L / \partial W_{hy}$
+# and $\partial L / \partial b_y$. `rnn_lib.gradcheck` (section 7) compares them with finite differences
+# of the loss of this step, as a function of $W_{hy}$ and $b_y$. **Expected:** a largest relative error
+# below $10^{-6}$.
+
+# %% tags=["homework-only"] needs=["softmax_ce_grad"]
+def output_layer_loss_and_grads(arrays):
+    y_out = (arrays["Why"] @ h + arrays["by"])[:, 0]  # (V,)
+    dy_out = softmax_ce_grad(y_out, target)  # your dL/dy
+    return -np.log(softmax(y_out)[target]), {"Why": np.outer(dy_out, h), "by": dy_out[:, None]}
+
+
+report_out = rnn_lib.gradcheck(output_layer_loss_and_grads, {"Why": params["Why"].copy(), "by": params["by"].copy()})
+print(report_out)
+print(f"largest relative error below 1e-6: {report_out.max_rel_error < 1e-6}")
+assert report_out.max_rel_error < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # And the library's softmax, `rnn_lib.next_char_distribution` (which sampling uses), is ours.
@@ -691,7 +743,7 @@ print(f"sum_t (p_t - onehot(r_t)): {dby_ours}\nrnn_lib dL/dby:           {lib_gr
 assert np.allclose(dby_ours, lib_grads4["by"][:, 0])
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
-# The sum of your per-step gradients, $\sum_t (p_t - \text{onehot}(r_t))$, is that `dby`. **Expected:**
+# The sum of your per-step gradients, $\sum_t (p_t - \text{onehot}(r_t))$, is the bias gradient `dby`. **Expected:**
 # its entries add up to 0 (to rounding error, below $10^{-12}$), like each term's.
 
 # %% tags=["homework-only"] needs=["softmax_ce_grad"]
@@ -760,7 +812,7 @@ caption = ("Interactive figure: move the slider for the logit of 'l' or pick ano
            "(needs a running kernel); here the logit is 2.0 and the target 'e'.")
 display(figure_widget(draw, {"value": slider, "target": menu}, caption=caption))
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## Summary
 #
 # - Softmax $p = e^{y} / \sum_j e^{y_j}$ turns logits into probabilities; cross-entropy
@@ -774,6 +826,20 @@ display(figure_widget(draw, {"value": slider, "target": menu}, caption=caption))
 # - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}(r_t)$ on its own;
 #   `rnn_lib.loss_and_grads` agrees (its `dby` is their sum).
 
+# %% [markdown] tags=["homework-only"]
+# ## Summary
+#
+# - Softmax $p = e^{y} / \sum_j e^{y_j}$ turns logits into probabilities; cross-entropy
+#   $L = -\ln p_r$ ($r$ the target's index) scores them.
+# - Together they have the gradient $\partial L/\partial y = p - \text{onehot}(r)$: the gist's
+#   copy of the probabilities with 1 subtracted at the target.
+# - The target's logit is pushed up by $1 - p_r$, every other logit down by its $p_k$; the
+#   components sum to 0, and they are all small when the model is confident and right.
+# - Subtract $\max(y)$ before `exp`: softmax does not change, and nothing overflows. Compute the loss
+#   in the log-sum-exp form, which never takes the log of an underflowed 0 (as `rnn_lib.cross_entropy` does).
+# - Over a sequence the losses add, and each step's $\partial L/\partial y_t$ is $p_t - \text{onehot}(r_t)$ on its own;
+#   the output layer's `dby` is their sum, and its `dWhy` their outer products with the hidden states.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself
 #
@@ -781,7 +847,7 @@ display(figure_widget(draw, {"value": slider, "target": menu}, caption=caption))
 # 2. Why do the components of $\partial L/\partial y$ always add up to 0? What does that say about adding the
 #    same number to every logit?
 # 3. The model gives the target probability 0.999. About how large are the loss and the target's gradient?
-# 4. If someone forgot the line `dy[targets[t]] -= 1`, what would gradient descent do to the logits?
+# 4. If someone forgot to subtract 1 at the target, what would gradient descent do to the logits?
 # 5. Why can `softmax_naive` return `nan` while `softmax` cannot?
 # 6. In a sequence, why does $\partial L/\partial y_t$ not depend on the targets of the other steps?
 #

@@ -136,7 +136,7 @@ _ = plot_unrolled_rnn(4)
 # gradient reaching `hprev` is computed but thrown away: the previous chunk's backward pass has
 # already finished. That cut is what *truncated* BPTT means (section 5 measures what it throws away).
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 4. The backward pass, line by line
 #
 # One loop over the steps in reverse, $t = T-1, \dots, 0$. The gist's loop has nine lines, which we call
@@ -152,6 +152,24 @@ _ = plot_unrolled_rnn(4)
 # | L9 | `dhnext`, the gradient for $h_{t-1}$, used by the next iteration | $(H,1)$ |
 #
 # We derive them one at a time and check each against **centred differences**.
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## 4. The backward pass, line by line
+#
+# One loop over the steps in reverse, $t = T-1, \dots, 0$. The gist's loop has nine lines, which we call
+# L1 to L9:
+#
+# | line | computes | shape |
+# |---|---|---|
+# | L1 | `dy` $= \partial L_t/\partial y_t$, the gradient into the logits | $(V,1)$ |
+# | L2, L3 | step $t$'s share of `dWhy` and `dby` | $(V,H)$, $(V,1)$ |
+# | L4 | `dh` $= \partial L/\partial h_t$, from $y_t$ and from step $t+1$ | $(H,1)$ |
+# | L5 | `dhraw` $= \partial L/\partial a_t$, through tanh | $(H,1)$ |
+# | L6, L7, L8 | step $t$'s share of `dbh`, `dWxh` and `dWhh` | $(H,1)$, $(H,V)$, $(H,H)$ |
+# | L9 | `dhnext`, the gradient for $h_{t-1}$, used by the next iteration | $(H,1)$ |
+#
+# We derive them one at a time; section 5 asks you to put them together in code. Two tools,
+# centred differences and `loss_nudged` (under L4), let you check each line as you write it.
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Written with `@`, the gist's lines are:
@@ -197,7 +215,7 @@ def loss_as_function_of(name):
 def max_diff(a, b):
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ### L1 · Into the logits: `dy`
 #
 # From notebook 02: for $L_t = -\ln \operatorname{softmax}(y_t)[r]$ with $r$ = `targets[t]`,
@@ -206,6 +224,17 @@ def max_diff(a, b):
 #
 # so `dy` is $p_t$ with 1 subtracted at the target. $y_t$ feeds only $L_t$, so no other loss term
 # contributes. The checks below use the softmax of notebook 02:
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ### L1 · Into the logits: `dy`
+#
+# From notebook 02: for $L_t = -\ln \operatorname{softmax}(y_t)[r]$ with $r$ = `targets[t]`,
+#
+# $$\frac{\partial L_t}{\partial y_t} = p_t - \text{onehot}(r) \qquad (V,1)$$
+#
+# so `dy` is $p_t$ with 1 subtracted at the target. $y_t$ feeds only $L_t$, so no other loss term
+# contributes. `loss_nudged` (under L4) computes the loss
+# with the softmax of notebook 02:
 
 # %% slideshow={"slide_type": "fragment"}
 def softmax(y):
@@ -343,6 +372,23 @@ zero = np.zeros((H, 1))  # "no nudge" for an (H,1) argument of loss_nudged
 
 print(f"no nudge gives the loss of chunk_forward to 1e-12: {abs(loss_nudged(0) - loss) < 1e-12}")
 assert abs(loss_nudged(0) - loss) < 1e-12  # with no nudge it is the same loss as chunk_forward
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# **Check your lines with it.** For a step `t` of the exercise (section 5), each of these numerical
+# gradients is what one of your arrays must equal, to $10^{-8}$ (`max_diff`); print yours from inside
+# the loop, or from the `trace` your function returns:
+#
+# - `numerical_gradient(lambda d: loss_nudged(t, out=d, nxt=d), zero)`: nudging both copies nudges
+#   $h_t$ itself, so this is the whole `dh` of step `t` (L4); with `out=d` alone, the path through
+#   $y_t$; with `nxt=d` alone, the `dhnext` that arrives at step `t` from step `t + 1`;
+# - `numerical_gradient(lambda d: loss_nudged(t, pre=d), zero)`: `dhraw` of step `t` (L5);
+# - `numerical_gradient(lambda d: loss_nudged(t, wxh=d), np.zeros_like(params["Wxh"]))`, and the same
+#   with `whh=d` and `params["Whh"]`: step `t`'s shares of `dWxh` and `dWhh` (L7, L8);
+# - `numerical_gradient(lambda d: loss_nudged(t - 1, nxt=d), zero)`: the `dhnext` that step `t` must
+#   hand on to step `t - 1` (L9; for `t = 0` it is $\partial L/\partial$`hprev`, checked differently:
+#   nudge `hprev` in `chunk_forward`).
+#
+# Start at the last step, `t = T - 1`, where nothing comes from the future.
 
 # %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # At step $t = 2$ we measure three numerical gradients with respect to $h_2$: through $y_2$ only,
@@ -640,8 +686,10 @@ from rnn_notebook import checks
 with checks.test("rnn_backward", "the hidden layer"):
     _, test_xs, test_hs, test_ps = chunk_forward(params, inputs, targets, hprev)
     test_grads = rnn_backward(params, targets, test_xs, test_hs, test_ps)[0]
-    through = ("dhnext: h_t also feeds step t+1, so dh = (the part from y_t) + dhnext (L4); then "
-               "dhraw = (1 - h_t^2) * dh, with the state of the same step (L5); += over the steps")
+    through = ("if dL/dhprev (the next test cell) fails too, look first at L9: dhnext = (the transpose "
+               "of Whh) @ dhraw; Whh is square, so a missing .T runs but is wrong. Otherwise: h_t also "
+               "feeds step t+1, so dh = (the part from y_t) + dhnext (L4); then dhraw = (1 - h_t^2) * dh, "
+               "with the state of the same step (L5); += over the steps")
     hints = {"bh": through, "Wxh": through,
              "Whh": "bh is right, so look at L8: Whh multiplies the previous state, so its share is "
              "dhraw times h_{t-1} transposed"}
@@ -837,7 +885,6 @@ assert all(passes(r) for r in check.values())
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 print("max relative error: " + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in check.items()))
-assert all(passes(r) for r in check.values())
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Leave out `dhnext`, and the check fails
@@ -1000,20 +1047,11 @@ assert tiny.mean() > 0.5
 # within its bound (asserted at every step, for both models).
 
 # %% slideshow={"slide_type": "fragment"}
-def gradient_norms_from_last_loss(params, inputs, targets, hprev):
-    """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1, and the bound on each step's growth factor."""
-    _, _, hs, ps = chunk_forward(params, inputs, targets, hprev)
-    n = len(inputs)
-    dy = ps[n - 1].copy()
-    dy[targets[n - 1]] -= 1
-    dh, norms, bounds = params["Why"].T @ dy, [], []
+def step_bounds(params, inputs, targets, hprev):
+    """The bound |Whh|_2 * max_i (1 - h_t[i]^2) on each step's growth factor, for t = T-1, ..., 0."""
+    _, _, hs, _ = chunk_forward(params, inputs, targets, hprev)
     sigma = np.linalg.norm(params["Whh"], 2)  # largest singular value
-    for t in reversed(range(n)):
-        norms.append(np.linalg.norm(dh))
-        bounds.append(sigma * np.max(1 - hs[t] ** 2))
-        dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # L5 and L9: dhnext
-    norms.append(np.linalg.norm(dh))
-    return np.array(norms), np.array(bounds)
+    return np.array([sigma * np.max(1 - hs[t] ** 2) for t in reversed(range(len(inputs)))])
 
 
 def spectral_radius(W):
@@ -1026,11 +1064,8 @@ rho_params = {**params, "Whh": params["Whh"] * (0.9 / spectral_radius(params["Wh
 long_ids = vocab.encode("hello world " * 4)
 T_long = 40
 long_in, long_tgt = long_ids[:T_long], long_ids[1:T_long + 1]
-norms, bounds = gradient_norms_from_last_loss(rho_params, long_in, long_tgt, hprev)
-norms_gist, bounds_gist = gradient_norms_from_last_loss(gist_params, long_in, long_tgt, hprev)
-assert np.all(norms[1:] <= bounds * norms[:-1] * (1 + 1e-12))  # the per-step bound holds
-assert np.all(norms_gist[1:] <= bounds_gist * norms_gist[:-1] * (1 + 1e-12))
-assert 0 < above_1 < 100  # above or below 1, depending on the draw
+bounds = step_bounds(rho_params, long_in, long_tgt, hprev)
+bounds_gist = step_bounds(gist_params, long_in, long_tgt, hprev)
 sigma, rho = np.linalg.norm(rho_params["Whh"], 2), spectral_radius(rho_params["Whh"])
 sigma_gist = np.linalg.norm(gist_params["Whh"], 2)
 print(f"weights 0.5:  rho = {spectral_radius(params['Whh']):.2f} for our Whh; "
@@ -1039,8 +1074,47 @@ print(f"scaled copy:  |Whh|_2 = {sigma:.2f}, rho = {rho:.2f}; per-step bounds fr
       f"to {bounds.max():.2f}, median {np.median(bounds):.2f}")
 print(f"weights 0.01: |Whh|_2 = {sigma_gist:.3f}; per-step bounds from {bounds_gist.min():.3f} "
       f"to {bounds_gist.max():.3f}")
+assert 0 < above_1 < 100  # above or below 1, depending on the draw
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# Now the signal itself: the last loss's `dy`, sent back through L5 and L9 alone (every earlier
+# loss left out).
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+def gradient_norms_from_last_loss(params, inputs, targets, hprev):
+    """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1."""
+    _, _, hs, ps = chunk_forward(params, inputs, targets, hprev)
+    n = len(inputs)
+    dy = ps[n - 1].copy()
+    dy[targets[n - 1]] -= 1
+    dh, norms = params["Why"].T @ dy, []
+    for t in reversed(range(n)):
+        norms.append(np.linalg.norm(dh))
+        dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # L5 and L9: dhnext
+    norms.append(np.linalg.norm(dh))
+    return np.array(norms)
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# Now the signal itself, measured with your `rnn_backward`: give every step but the last the
+# probabilities of a perfect prediction, $p_t = \text{onehot}(r_t)$, so that its `dy` is zero and
+# only the last loss sends a gradient back. Then `trace["dh"][t]` is $\partial L_{T-1}/\partial h_t$.
+
+# %% slideshow={"slide_type": "fragment"} tags=["homework-only"]
+def gradient_norms_from_last_loss(params, inputs, targets, hprev):  # noqa: F811
+    """||dL_{T-1}/dh_t|| for t = T-1, T-2, ..., -1, read from rnn_backward's trace."""
+    _, xs_c, hs_c, ps_c = chunk_forward(params, inputs, targets, hprev)
+    n = len(inputs)
+    perfect = {t: np.eye(len(ps_c[t]))[:, [targets[t]]] for t in range(n - 1)}  # dy = 0 at these steps
+    _, dh_first, trace_c = rnn_backward(params, targets, xs_c, hs_c, {**perfect, n - 1: ps_c[n - 1]})
+    return np.array([np.linalg.norm(trace_c["dh"][t]) for t in reversed(range(n))] + [np.linalg.norm(dh_first)])
+
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
+norms = gradient_norms_from_last_loss(rho_params, long_in, long_tgt, hprev)
+norms_gist = gradient_norms_from_last_loss(gist_params, long_in, long_tgt, hprev)
 for k in (0, 10, 20, 30, 40):
     print(f"{k:2d} steps back: |dL/dh| = {norms[k]:.1e} (rho 0.9)   {norms_gist[k]:.1e} (weights 0.01)")
+assert np.all(norms[1:] <= bounds * norms[:-1] * (1 + 1e-12))  # the per-step bound holds
+assert np.all(norms_gist[1:] <= bounds_gist * norms_gist[:-1] * (1 + 1e-12))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Left: the copy with $\rho = 0.9$, and dashed the product of its per-step bounds, the largest size the
@@ -1048,7 +1122,7 @@ for k in (0, 10, 20, 30, 40):
 # model has a saturated unit (no $|h|$ reaches 0.99; the first optional subsection below measures it,
 # and how much each of the two lines takes).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 steps_back = np.arange(T_long + 1)
 bound_path = np.concatenate([[1.0], np.cumprod(bounds)])  # relative size allowed after k steps
 bound_path_gist = np.concatenate([[1.0], np.cumprod(bounds_gist)])
@@ -1066,7 +1140,7 @@ for ax in (ax1, ax2):
     _ = ax.set_ylabel(r"$\|\partial L_{T-1}/\partial h_t\|$ (relative)")
 fig.tight_layout()
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # ### Optional: which of the two lines takes how much?
 #
 # *A side road: skip to section 9 on a first reading.*
@@ -1082,7 +1156,7 @@ fig.tight_layout()
 # almost nothing (it keeps more than 0.999: $h$ is tiny, so every slope is close to 1) and $W_{hh}^\top$
 # alone keeps less than 0.05 per step.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 def line_shares(params, inputs, targets, hprev):
     """Geometric means over the steps of the shrink factor of L5 (tanh) and of L9 (Whh.T), for the last
     loss's gradient, and the largest |h| of the forward pass."""
@@ -1112,6 +1186,20 @@ assert abs(tanh_rho * whh_rho - (norms[-1] / norms[0]) ** (1 / T_long)) < 1e-12
 assert 0.6 < tanh_rho < 0.95 and 0.6 < whh_rho < 0.95 and h_rho < 0.99
 assert tanh_gist > 0.999 and whh_gist < 0.05
 
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["homework-only"]
+# ### Optional: which of the two lines takes how much?
+#
+# *A side road: skip to section 9 on a first reading.*
+#
+# Each step back is two multiplications, and each takes its share: L5 shrinks the gradient's length by
+# $\|(1 - h_t^2) \odot \partial L/\partial h_t\| \,/\, \|\partial L/\partial h_t\|$, L9 by
+# $\|W_{hh}^\top \texttt{dhraw}\| \,/\, \|\texttt{dhraw}\|$, and their product is the step's whole shrink
+# factor. Averaged over the 40 steps (geometric means), in the $\rho = 0.9$ copy both lines take a share:
+# each keeps between 0.6 and 0.95 of the length per step, and no hidden value is saturated
+# ($|h| < 0.99$ everywhere). At the gist's scale the tanh line takes almost nothing (it keeps more
+# than 0.999: $h$ is tiny, so every slope is close to 1) and $W_{hh}^\top$ alone keeps less than 0.05
+# per step. (To measure it yourself, split each step of your loop into its two factors.)
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Neither model here is saturated, so L5 takes at most a modest share. In a saturated network it takes
 # nearly everything: a unit at $|h| = 0.999$ passes 0.2 % of its gradient (Check yourself, question 5).
@@ -1139,7 +1227,7 @@ assert tanh_gist > 0.999 and whh_gist < 0.05
 # away more), within 0.2 of $\rho$ times the mean slope. At the gist's scale the gradient loses more
 # than a factor of 10 per step.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} needs=["rnn_backward"]
 hs_long = chunk_forward(rho_params, long_in, long_tgt, hprev)[2]
 mean_slope = np.mean([1 - hs_long[t] ** 2 for t in range(T_long)])
 shrink = (norms[-1] / norms[0]) ** (1 / T_long)
@@ -1201,14 +1289,7 @@ print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relati
       f"{all(passes(r) for r in report.values())}")
 assert all(passes(r) for r in report.values())
 
-# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
-# ## 9. The library agrees
-#
-# `rnn_lib.rnn` computes the same gradients, with the hidden states stored row-wise and most of the
-# work done in a few large matrix products after the loop. This copy of the library leaves its
-# backward pass out: it is the exercise of section 5.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## 10. Checking a network of your own (optional)
 #
 # *A side road: skip it on a first reading.*
@@ -1222,7 +1303,7 @@ assert all(passes(r) for r in report.values())
 # its backward pass written the same way as the RNN's. First a small batch of $N = 7$ random
 # examples and the weights (standard deviation 0.5, zero biases).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 rng_mlp = np.random.default_rng(5)
 X, labels = rng_mlp.standard_normal((2, 7)), rng_mlp.integers(0, 5, 7)  # inputs (2, N), classes (N,)
 sizes = [(20, 2), (10, 20), (5, 10)]
@@ -1232,12 +1313,12 @@ for i, (rows, cols) in enumerate(sizes, start=1):
     weights[f"b{i}"] = np.zeros((rows, 1))
 print({name: w.shape for name, w in weights.items()}, "X:", X.shape, "labels:", labels)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # The loss and its gradients. The data are arguments, so the function reads nothing from outside;
 # `bug=True` plants a mistake: the pre-activation $z_1$ used instead of the activation $h_1$ in the
 # gradient of `W2`.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 def mlp_loss_and_grads(a, X, labels, bug=False):
     """Loss and gradients of a 2-20-10-5 tanh network: a holds W1 (20,2), b1 (20,1), W2 (10,20),
     b2 (10,1), W3 (5,10), b3 (5,1); X is (2, N), labels (N,) class ids in 0..4."""
@@ -1259,14 +1340,14 @@ def mlp_loss_and_grads(a, X, labels, bug=False):
              "W1": dz1 @ X.T, "b1": dz1.sum(axis=1, keepdims=True)}
     return loss, grads
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # The correct version first, judged by the verdict `passes` of section 6. This network has many more
 # weights than our RNN (`W2` alone has 200), so its proviso matters more: on most random draws a few
 # entries have a gradient close to 0. **Expected:** every array passes, the median relative error is far
 # below $10^{-7}$, and the largest may be above it, on an entry with a tiny gradient (the digits of these
 # errors vary from machine to machine).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # NBVAL_IGNORE_OUTPUT
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 good = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels), weights)
@@ -1277,11 +1358,11 @@ print(f"median relative error over all entries: {median_error:.0e}; "
       f"every array passes: {all(passes(r) for r in good.values())}")
 assert all(passes(r) for r in good.values()) and median_error < 1e-8
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Now with the bug. **Expected:** `W2` fails with a relative error above $10^{-2}$; every other array
 # still passes.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 bad = rnn_lib.gradcheck(lambda a: mlp_loss_and_grads(a, X, labels, bug=True), weights)
 for name, r in bad.items():
     verdict = "passes" if passes(r) else f"fails: max relative error {r.max_rel_error:.2f}"
@@ -1289,13 +1370,30 @@ for name, r in bad.items():
 assert not passes(bad["W2"]) and bad["W2"].max_rel_error > 1e-2
 assert all(passes(bad[k]) for k in weights if k != "W2")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # The check names the one array whose gradient is wrong. For a two-layer RNN, write its
 # `loss_and_grads` in the same shape (a dict of arrays in, loss and a dict of gradients out,
 # `hprev` included) and run the same check on a tiny size: a missing `dhnext` for either layer,
 # or a gradient that does not flow from layer 2 back into layer 1, shows up as the arrays that
 # fail. (The same check works for the library's stacked LSTM and GRU; notebook 12 runs it on a
 # one-layer LSTM.)
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## 9. Checking a network of your own (optional)
+#
+# *A side road: skip it on a first reading.*
+#
+# Two requests under the gist: one learner stacked two recurrent layers and could not tell why
+# it would not learn; another wanted a plain network with 2 inputs, hidden layers of 20 and 10 units
+# and 5 outputs. The tool that settles both is the one of sections 6 and 7:
+# `rnn_lib.gradcheck(f, arrays)` accepts **any** function `f` that takes a dict of arrays and returns
+# a loss and a dict of their gradients. Write the network's loss and backward pass in that shape
+# (with `hprev` among the arrays, for an RNN) and run the check on a tiny size, with weights of
+# standard deviation 0.5 as in section 2. As section 7 showed with `dhnext`, a wrong line shows up as
+# the arrays that fail, while the arrays it does not reach still pass: the check names where to look.
+# A missing `dhnext` for either layer of a two-layer RNN, or a gradient that does not flow from
+# layer 2 back into layer 1, shows up that way. (The same check works for the library's stacked
+# LSTM and GRU; notebook 12 runs it on a one-layer LSTM.)
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## Summary

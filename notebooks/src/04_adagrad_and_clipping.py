@@ -332,12 +332,12 @@ inputs, targets = vocab.encode("hell"), vocab.encode("ello")
 params = rnn_lib.init_params(len(vocab), 8, np.random.default_rng(1))
 h0 = rnn_lib.initial_state(params)
 names = rnn_lib.PARAM_NAMES                                  # ("Wxh", "Whh", "Why", "bh", "by")
-mine = {k: params[k].copy() for k in names}                  # our own arrays, same start
-my_memory = {k: np.zeros_like(params[k]) for k in names}
 objects_before = {k: params[k] for k in names}
 print(f"vocabulary {vocab.chars}, inputs {inputs}, targets {targets}")
 
 # %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+mine = {k: params[k].copy() for k in names}  # our own arrays, same start
+my_memory = {k: np.zeros_like(params[k]) for k in names}
 opt = rnn_lib.Adagrad(params, learning_rate=0.1)
 for _ in range(20):
     loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
@@ -354,6 +354,28 @@ print(f"same array objects: {same_objects};  parameters and memories identical: 
 print(f"opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']};  "
       f"loss before the 20th update: {loss:.4f}")
 assert same_objects and equal and np.array_equal(opt.mWxh, my_memory["Wxh"])
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# Below we train the "hello" model (inputs `hell`, targets `ello`) for 20 steps with `rnn_lib.Adagrad`,
+# which now runs your `adagrad_update`. `rnn_lib.init_params` starts the weights as the gist does,
+# `randn * 0.01`, and the biases at 0 (notebook 05 asks why 0.01); here with H = 8 hidden units.
+#
+# **Expected:** the library's dict still holds the very same array objects (your update changed them
+# in place), the memory of `Wxh` is readable as `opt.mWxh`, and the loss of the 20th step is below
+# that of the first.
+
+# %% slideshow={"slide_type": "fragment"} tags=["homework-only"] needs=["adagrad_update"]
+opt = rnn_lib.Adagrad(params, learning_rate=0.1)
+losses_20 = []
+for _ in range(20):
+    loss, grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, h0)
+    opt.step(grads)
+    losses_20.append(loss)
+
+same_objects = all(params[k] is objects_before[k] for k in names)
+print(f"same array objects: {same_objects};  opt.mWxh is opt.memory['Wxh']: {opt.mWxh is opt.memory['Wxh']}")
+print(f"loss of the first step {losses_20[0]:.4f}, of the 20th {losses_20[-1]:.4f}")
+assert same_objects and opt.mWxh is opt.memory["Wxh"] and losses_20[-1] < losses_20[0]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · A step size for every entry
@@ -1326,7 +1348,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 # With the gist's T = 25 even the bias gradient stays below the threshold at the start; with longer chunks
 # `dby` is clipped from the first step.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## Summary
 #
 # - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
@@ -1341,7 +1363,30 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
 #   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
 #   learning rate.
-# - (End of section 4, the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+# - (Section 4, with the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+#   averages that forget; Adam also averages the gradient and divides both averages by $1 - \beta^t$,
+#   because they start at 0 (the bias correction), so its first step is ±lr too.
+# - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
+#   changes the gradient's direction (norm clipping, the last exercise, does not) and does nothing for vanishing
+#   gradients.
+
+# %% [markdown] tags=["homework-only"]
+# ## Summary
+#
+# - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
+#   `param` and `mem` are just other names for `Wxh`, `mWxh`, ... With floats, or with
+#   `param = param - ...`, nothing would change and no error would tell you.
+# - `rnn_lib.Adagrad` keeps the parameters and memories (`opt.mWxh`) in dicts of arrays; with your
+#   `adagrad_update` plugged in, it updates them in place, as the gist's loop does.
+# - Adagrad divides each entry's step by the root of its accumulated squared gradients: the first step
+#   is ±lr, frequently updated entries slow down, rare characters' columns keep large steps.
+# - The $\epsilon$ in $\sqrt{m + \epsilon}$ keeps an unused entry at 0, and also damps every entry whose
+#   gradients are below about $\sqrt{\epsilon} = 10^{-4}$ (at the gist's initialisation, `Whh`'s).
+# - SGD's step scales with the gradient, so its learning rate must suit the problem: a far too large one
+#   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
+#   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
+#   learning rate.
+# - (Section 4, with the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
 #   averages that forget; Adam also averages the gradient and divides both averages by $1 - \beta^t$,
 #   because they start at 0 (the bias correction), so its first step is ±lr too.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but

@@ -218,11 +218,17 @@ assert mle_loss == np.inf
 # these are raw counts; at the lower orders they are the continuation counts, the numbers the
 # formula of that order uses.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # The proof needs $D_k \le 1$. With a larger discount, a count of 1 is clipped at 0 and loses less
 # than $D_k$, but the second term still hands down $D_k$ for it, so the probabilities add up to
 # **more** than 1. A context seen 4 times, followed once by `a` and three times by `b`, with
 # $D = 1.5$ and any lower-order distribution. **Expected:** $(0 + 1.5)/4 + 1.5 \cdot 2/4 = 1.125$.
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
+# The proof needs $D_k \le 1$. With a larger discount, a count of 1 is clipped at 0 and loses less
+# than $D_k$, but the second term still hands down $D_k$ for it, so the probabilities add up to
+# **more** than 1. A context seen 4 times, followed once by `a` and three times by `b`, with
+# $D = 1.5$ and any lower-order distribution: the probabilities sum to $(0 + 1.5)/4 + 1.5 \cdot 2/4 = 1.125$.
 
 # %% tags=["reading-only"]
 def interpolated_sum(counts, D, lower):
@@ -252,11 +258,18 @@ for ch in "ehuk:":
 h_, u_ = vocab.char_to_ix["h"], vocab.char_to_ix["u"]
 assert raw[h_] > raw[u_] and left_neighbours[h_] < left_neighbours[u_]
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ### A worked example: bigrams of "abracadabra"
 #
 # We compute $P_2(w \mid \texttt{a})$ for every $w$ by hand, from the definitions above. First the
 # bigram counts and $D_2$. **Expected:** seven distinct bigrams, four of them seen once and three
+# twice, so $D_2 = 4 / (4 + 2 \cdot 3) = 0.4$.
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ### A worked example: bigrams of "abracadabra"
+#
+# We compute $P_2(w \mid \texttt{a})$ for every $w$ by hand, from the definitions above. First the
+# bigram counts and $D_2$: seven distinct bigrams, four of them seen once and three
 # twice, so $D_2 = 4 / (4 + 2 \cdot 3) = 0.4$.
 
 # %% tags=["reading-only"]
@@ -270,13 +283,22 @@ print(f"bigram counts: {dict(bigrams)}")
 print(f"n1 = {n1}, n2 = {n2}, D2 = {D2:.4f}")
 assert (n1, n2) == (4, 3) and abs(D2 - 0.4) < 1e-15
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # The unigram level uses continuation counts: for each character, the number of distinct bigrams
 # that end in it. `a` ends three (`ra`, `ca`, `da`), every other character one, so the denominator
 # is $3 + 1 + 1 + 1 + 1 = 7$. Counted over these continuation counts, $n_1 = 4$ and $n_2 = 0$, so
 # $D_1 = n_1 / n_1 = 1$. A discount of 1 takes all of a count of 1: `b`, `c`, `d` and `r` keep
 # nothing of their own and get only their share of the uniform distribution, while `a` keeps
 # $(3 - 1)/7$ on top of it. **Expected:** $P_1(\texttt{a}) = 2/7 + (5/7)/5 = 3/7 \approx 0.4286$,
+# and $1/7 \approx 0.1429$ for each of the others.
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["homework-only"]
+# The unigram level uses continuation counts: for each character, the number of distinct bigrams
+# that end in it. `a` ends three (`ra`, `ca`, `da`), every other character one, so the denominator
+# is $3 + 1 + 1 + 1 + 1 = 7$. Counted over these continuation counts, $n_1 = 4$ and $n_2 = 0$, so
+# $D_1 = n_1 / n_1 = 1$. A discount of 1 takes all of a count of 1: `b`, `c`, `d` and `r` keep
+# nothing of their own and get only their share of the uniform distribution, while `a` keeps
+# $(3 - 1)/7$ on top of it. So $P_1(\texttt{a}) = 2/7 + (5/7)/5 = 3/7 \approx 0.4286$,
 # and $1/7 \approx 0.1429$ for each of the others.
 
 # %% tags=["reading-only"]
@@ -292,11 +314,19 @@ print("P1:", {w: round(p, 4) for w, p in P1.items()})
 assert (c1_total, m1, m2, D1) == (7, 4, 0, 1.0)
 assert abs(P1["a"] - 3 / 7) < 1e-12 and all(abs(P1[w] - 1 / 7) < 1e-12 for w in "bcdr")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # After `a` we saw `ab` twice, `ac` and `ad` once: $c(\texttt{a}\,\cdot) = 4$, $N_{1+}(\texttt{a}\,\cdot) = 3$.
 # `ar` never occurred, yet it gets $0.4 \cdot 3/4 \cdot P_1(\texttt{r}) > 0$. The discounted counts
 # give $\texttt{b}$ $(2 - 0.4)/4 = 0.4$ and $\texttt{c}$, $\texttt{d}$ $(1 - 0.4)/4 = 0.15$ each; the
 # freed mass $0.4 \cdot 3/4 = 0.3$ is shared out by $P_1$. **Expected:** $P_2(\cdot \mid \texttt{a})$
+# is $0.128571$ for `a` ($0.3 \cdot 3/7$), $0.442857$ for `b`, $0.192857$ for `c` and `d`, and
+# $0.042857$ for `r` ($0.3 \cdot 1/7$); they sum to 1.
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["homework-only"]
+# After `a` we saw `ab` twice, `ac` and `ad` once: $c(\texttt{a}\,\cdot) = 4$, $N_{1+}(\texttt{a}\,\cdot) = 3$.
+# `ar` never occurred, yet it gets $0.4 \cdot 3/4 \cdot P_1(\texttt{r}) > 0$. The discounted counts
+# give $\texttt{b}$ $(2 - 0.4)/4 = 0.4$ and $\texttt{c}$, $\texttt{d}$ $(1 - 0.4)/4 = 0.15$ each; the
+# freed mass $0.4 \cdot 3/4 = 0.3$ is shared out by $P_1$. So $P_2(\cdot \mid \texttt{a})$
 # is $0.128571$ for `a` ($0.3 \cdot 3/7$), $0.442857$ for `b`, $0.192857$ for `c` and `d`, and
 # $0.042857$ for `r` ($0.3 \cdot 1/7$); they sum to 1.
 
@@ -386,12 +416,13 @@ def kn_bigram(ids, V):
 # Three test cells, one per part. They use "abracadabra" with `a b c d r` numbered 0 to 4, whose numbers
 # you know from the worked example:
 #
-# 1. **the unigram level**: `p1` is $(3/7, 1/7, 1/7, 1/7, 1/7)$, and on a longer text whose vocabulary
-#    has characters that never occur, `p1` sums to 1 with every entry above 0;
-# 2. **seen contexts**: every row of `P` is its discounted counts plus its freed mass times *your*
+# 1. **the unigram level** (2 points): `p1` is $(3/7, 1/7, 1/7, 1/7, 1/7)$, and on a longer text whose vocabulary
+#    has characters that never occur, `p1` sums to 1 with every entry above 0; this part also checks
+#    that your function leaves `ids` unchanged;
+# 2. **seen contexts** (2 points): every row of `P` is its discounted counts plus its freed mass times *your*
 #    `p1`: for `a`, $(0, 0.4, 0.15, 0.15, 0) + 0.3\,$`p1`; for `b`, which was followed by `r` twice,
 #    $(0, 0, 0, 0, 0.8) + 0.2\,$`p1`; and so on (so this part can pass even while part 1 does not);
-# 3. **unseen contexts**: with $V = 7$ and "abracadabra" followed by one more character, id 5, the rows
+# 3. **unseen contexts** (1 point): with $V = 7$ and "abracadabra" followed by one more character, id 5, the rows
 #    of id 5 (only at the end) and id 6 (never in the text) equal your `p1`.
 #
 # Errors below $10^{-6}$ pass. Your function is also run on random texts, compared with the formulas.

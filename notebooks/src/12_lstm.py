@@ -307,9 +307,22 @@ def grad_of(name, s):
 print(f"no nudge gives the loss of lstm_forward to 1e-12: {abs(loss_nudged(0) - loss) < 1e-12}")
 assert abs(loss_nudged(0) - loss) < 1e-12   # no nudge: the loss of lstm_forward
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
 # We check at step $s = 2$, in the middle of the chunk, where gradients arrive both from the step's own
 # loss and from the future. The numerical gradients with respect to every quantity of steps 1, 2 and 3:
+
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["homework-only"]
+# We check at step $s = 2$, in the middle of the chunk, where gradients arrive both from the step's own
+# loss and from the future. The cell below computes the numerical gradients with respect to every
+# quantity of steps 1, 2 and 3, `num[name, t]`.
+#
+# Use them to check your lines of the exercise (section 5) as you write them. Call your function on
+# step $s$ with `dh = num["h", s]` (the whole gradient reaching $h_s$) and, for `dcnext`, the road
+# along the cell of section (5) built from `num["c", s + 1]` and the forget gate of step $s + 1$,
+# `cache["gates"][s + 1][1]`; the cell below also takes `i, f, o, g`, `c_prev` and `tanh_c` of step
+# $s$ from the forward pass. Your `dz` must then equal `num["z", s]` to $10^{-8}$, and the gradients of
+# your intermediate lines `num["o", s]` (4), `num["c", s]` (5) and `num["i", s]`, `num["f", s]`,
+# `num["g", s]` (6).
 
 # %% slideshow={"slide_type": "fragment"}
 s = 2
@@ -506,7 +519,8 @@ def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
 # `dc_prev`. The class below builds such a step from random numbers ($H = 3$, $B = 2$) and feeds your
 # function the values of its forward pass. Four test cells, one per part, compare with centred
 # differences of $L_{\text{step}}$: **the output gate** (rows $2H{:}3H$ of `dz`), **the input gate and
-# the candidate** (rows $0{:}H$ and $3H{:}4H$), **the forget gate** (rows $H{:}2H$) and **`dc_prev`**.
+# the candidate** (rows $0{:}H$ and $3H{:}4H$), **the forget gate** (rows $H{:}2H$) and **`dc_prev`**,
+# 1 point each; the last part also checks that your function leaves its inputs unchanged.
 # A right answer has relative errors below $10^{-6}$. Your function is also checked with other sizes,
 # with saturated gates and on a step of `rnn_lib.lstm`.
 
@@ -535,14 +549,15 @@ class GateStep:
         _, c, h = self.forward(z, c_prev)
         return float(np.sum(self.dh * h) + np.sum(self.dcnext * c))
 
-    def backward_with(self, fn):
-        """fn's (dz, dc_prev) for this step, checking that it returns two arrays and changes no input."""
+    def backward_with(self, fn, check_inputs=False):
+        """fn's (dz, dc_prev) for this step, given copies of its inputs, checking that it returns two arrays,
+        and with check_inputs that it changes none of its inputs."""
         (i, f, o, g), c, _ = self.forward(self.z, self.c_prev)
         names = ("dh", "dcnext", "c_prev", "i", "f", "o", "g", "tanh_c")
         inputs = (self.dh, self.dcnext, self.c_prev, i, f, o, g, np.tanh(c))
         copies = [a.copy() for a in inputs]
         out = fn(*copies)
-        for name, before, after in zip(names, inputs, copies):
+        for name, before, after in zip(names, inputs, copies) if check_inputs else ():
             checks.expect_unchanged(before, after, name)
         assert isinstance(out, tuple) and len(out) == 2, "return two arrays: return dz, dc_prev"
         return out
@@ -613,7 +628,7 @@ from rnn_notebook import checks
 
 with checks.test("lstm_gate_backward", "along the cell dc_prev"):
     step = GateStep(seed=3)
-    _, dc_prev_step = step.backward_with(lstm_gate_backward)
+    _, dc_prev_step = step.backward_with(lstm_gate_backward, check_inputs=True)
     checks.expect_gradient(dc_prev_step, lambda c_prev: step.loss(step.z, c_prev), step.c_prev.copy(),
                            "dc_prev", hint="c_{t-1} enters c_t once, multiplied by f; and dc has two roads:\n"
                                            "through h_t, and dcnext.")

@@ -229,7 +229,11 @@ assert all(d < 1e-12 for d in diffs.values())
 # - `dh_prev` $= \partial L/\partial h_{t-1}$ $(H, B)$, all four roads.
 #
 # Use numpy only; gate products are elementwise (`*`), only the product with `Wh` is `@`. Do not change
-# the arrays you are given. About 8 lines, once the maths is derived on paper.
+# the arrays you are given (`dh *= ...` would change the caller's `dh`). About 8 lines, once the maths is
+# derived on paper.
+#
+# Three test cells grade it in parts: the update gate (2 points), the reset gate and the candidate
+# (3 points), and `dh_prev` (2 points), which also checks that your function leaves its inputs unchanged.
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "gru_step_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gru_step_backward(dh, h_prev, Wh, step):
@@ -277,7 +281,8 @@ def gru_step_backward(dh, h_prev, Wh, step):
 # 2. **the reset gate and the candidate**: the $r$ and $n$ rows of `da` and of `dm`;
 # 3. **`dh_prev`**: what your `dh_prev` adds to $W_h^\top$ `dm` (with *your* `dm`, so this part can pass
 #    while `dm` does not) must be the gradient along the direct road, where $h_{t-1}$ enters $h_t$ with
-#    $m_t$ held fixed.
+#    $m_t$ held fixed; and none of the arrays your function was given may have changed (only this part
+#    checks that).
 #
 # A right answer has relative errors below $10^{-6}$. Your function is also checked with other sizes,
 # with saturated gates and on a step of `rnn_lib.gru`.
@@ -308,14 +313,15 @@ class GRUStep:
         n = np.tanh(self.a[2 * H:] + r * (m[2 * H:] + self.bhn))
         return float(np.sum(self.dh * ((1 - z) * n + z * h)))
 
-    def backward_with(self, fn):
-        """fn's (da, dm, dh_prev), checking that it returns three arrays of the right shapes and changes no input."""
+    def backward_with(self, fn, check_inputs=False):
+        """fn's (da, dm, dh_prev), given copies of the step's arrays, checking that it returns three arrays of
+        the right shapes, and with check_inputs that it changes none of its inputs."""
         _, step = gru_step(self.a, self.h_prev, self.Wh, self.bhn)
         inputs = {"dh": self.dh, "h_prev": self.h_prev, "Wh": self.Wh, "r": step[0], "z": step[1], "n": step[2],
                   "hn": step[3]}
         copies = {k: v.copy() for k, v in inputs.items()}
         out = fn(copies["dh"], copies["h_prev"], copies["Wh"], tuple(copies[k] for k in ("r", "z", "n", "hn")))
-        for name in inputs:
+        for name in inputs if check_inputs else ():
             step_checks.expect_unchanged(inputs[name], copies[name], name)
         assert isinstance(out, tuple) and len(out) == 3, "return three arrays: return da, dm, dh_prev"
         for name, value, shape in zip(("da", "dm", "dh_prev"), out, (self.a.shape, self.a.shape, self.dh.shape)):
@@ -372,7 +378,7 @@ from rnn_notebook import checks
 
 with checks.test("gru_step_backward", "dh_prev"):
     gstep = GRUStep(seed=2)
-    _, dm_step, dh_prev_step = gstep.backward_with(gru_step_backward)
+    _, dm_step, dh_prev_step = gstep.backward_with(gru_step_backward, check_inputs=True)
     checks.expect_gradient(np.asarray(dh_prev_step) - gstep.Wh.T @ np.asarray(dm_step), gstep.loss_direct,
                            gstep.h_prev.copy(), "dh_prev - Wh.T @ dm (the direct road)",
                            hint="dh_prev = the three roads through Wh (Wh.T @ dm, all blocks at once)\n"
@@ -938,7 +944,8 @@ print(f"a validation pass every {recipe.eval_every} steps on the whole split ({l
 # **How long it takes depends on the machine.** On two cores of an AMD EPYC server that other jobs were
 # using at the same time, the recipe crossed the line after 90 to 137 seconds in each of eight measured runs
 # (seeds 0 to 3), doing about 1,300 to 2,500 steps in the 3 minutes and crossing after 900 to 1,300 of them
-# (`checkpoints/README.md`, section "The race"; `python benchmarks/bench_race.py` measures your machine). A
+# (in the course repository: `checkpoints/README.md`, section "The race"; `python benchmarks/bench_race.py`
+# measures your machine). A
 # slower laptop, or one busy with other programs, does fewer steps in 3 minutes and may not get there in time:
 # that measures the laptop, not the recipe.
 
@@ -1038,7 +1045,7 @@ assert all(
          [cli.build_parser().parse_args(command.replace("\\\n", " ").split()[3:]) for command in commands])
         for name, commands in COMMANDS.items()))
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ## Summary
 #
 # - The GRU merges cell and state: $h_t = (1 - z) \odot n + z \odot h_{t-1}$; $z$ is its forget gate. Its
@@ -1046,6 +1053,34 @@ assert all(
 #   roads: three through the gates and the candidate (the blocks of $m_t = W_h h_{t-1}$), one direct, from
 #   $z_t \odot h_{t-1}$; the step (the exercise) checks against finite differences and the library, and the
 #   whole backward pass passes the same check as the LSTM's.
+# - In a short race where only the cell differs (the same steps, optimiser and $H$), the GRU ends lowest on
+#   held-out text and the LSTM never far above the vanilla RNN; each step of a gated cell costs more time.
+# - Trained for 20,000 steps with Adam, the one-layer LSTM and GRU beat the vanilla RNN (which is also
+#   smaller, trained with Adagrad on shorter chunks) by a wide margin but **not** the tuned 7-gram. The
+#   LSTM, with 346,433 parameters on a million characters and no regularisation, memorises: its
+#   training/validation gap is more than twice the vanilla RNN's. The GRU's gap is small, but it fits its
+#   training text less well and ends no better on new text.
+# - Perplexity $e^{\text{loss}}$ turns nats per character into a number of equally likely choices: about 5
+#   for the one-layer LSTM, 4.6 for the 7-gram, 65 for uniform guessing.
+# - Inverted dropout multiplies each layer's output on its way up by a mask of zeros and $1/(1-p)$ (expected
+#   value 1); the recurrence and the cell are never dropped, and backward the same mask multiplies the
+#   gradient. A cosine schedule lowers the learning rate smoothly from its peak to a minimum.
+# - With both (dropout 0.15), two layers of 256 units, forget biases from 0 and two threads, the shipped
+#   2-layer LSTM gets below the 7-gram on the whole validation split within 15 minutes of training, with a
+#   smaller training/validation gap than the one-layer LSTM's. Its forget-bias setting was chosen by a
+#   short probe scored on the validation split, which makes its margin slightly optimistic.
+# - A race you run yourself: a 2-layer GRU of 256 units, Adam decaying over the first 150 seconds, batches of
+#   64 on two threads, trained from scratch for 3 minutes against the 7-gram. On the 2-core machine measured it
+#   crossed the line after 90 to 137 seconds; on another machine it takes as long as its speed allows.
+
+# %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
+# ## Summary
+#
+# - The GRU merges cell and state: $h_t = (1 - z) \odot n + z \odot h_{t-1}$; $z$ is its forget gate. Its
+#   forward pass from scratch agrees with `rnn_lib.gru`. Backward, $h_{t-1}$ gets its gradient along four
+#   roads: three through the gates and the candidate (the blocks of $m_t = W_h h_{t-1}$), one direct, from
+#   $z_t \odot h_{t-1}$; your step (the exercise) is checked against finite differences of the step's loss,
+#   and once it passes, the library's GRU trains with it in the races.
 # - In a short race where only the cell differs (the same steps, optimiser and $H$), the GRU ends lowest on
 #   held-out text and the LSTM never far above the vanilla RNN; each step of a gated cell costs more time.
 # - Trained for 20,000 steps with Adam, the one-layer LSTM and GRU beat the vanilla RNN (which is also
