@@ -4,13 +4,18 @@ Fast tests: the deck of one small notebook (01) loads reveal.js (and require.js,
 the widgets renderer) from the copies next to it and nothing from a CDN, and has one slide per
 slide of its laid-out notebook, none of them a vertical subslide; the layout leaves out asserts,
 nbval markers, hidden tests and solutions, moves long prose to the speaker notes and puts at most
-one code cell on a slide.
+two code cells on a slide; code is broken only between tokens (an unbreakable line makes its block
+smaller), wide printouts are set smaller and shortened ones keep their labels, lines for the
+student at a keyboard or for grading ("Expected:", test cells and their helpers, study time, a
+running kernel, widget code) stay off the slides, notes are not repeated, no continued slide
+shows a lone sentence and a split table shares its rows out evenly.
 
 Browser tests (real Chromium, every http(s) request blocked): the 01 deck starts, typesets its
 maths and draws its saved widget; and EVERY deck, opened from file:// at 1280x720, is stepped
 through with the right-arrow key as a lecturer would, asserting on each slide that it was
 reached, that nothing runs past its bottom or right edge or is clipped, that no assert, marker
-or solution is shown, that every image has alt text, that every formula was typeset, and that
+or solution (nor "Expected:", "(N points)", a test cell, a running kernel, a study time) is shown,
+that every image has alt text and keeps its aspect ratio, that every formula was typeset, and that
 a widget's progress bar has a size; and, for a lecture: that each slide shows something besides
 its heading before any fragment, that no code starts inside a block (indented, ``else:``, a
 closing bracket), that no heading belongs to an optional/Setup/"Check your machine" part or keeps
@@ -26,10 +31,12 @@ variable CI is set they fail instead.
 
 import base64
 import importlib.util
+import io
 import os
 import re
 import shutil
 import sys
+import tokenize
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -355,19 +362,135 @@ def test_teasers_keep_whole_sentences():
 
 
 def test_code_is_wrapped_for_the_slide():
-    """Code lines longer than CODE_WIDTH are broken where Python allows (the code still parses),
-    never leaving a stub of a few characters on a line."""
+    """Code lines longer than CODE_WIDTH are broken only between tokens, after a comma or an
+    opening bracket (the code still parses, with the same tokens): never inside a string literal
+    or at an operator, never continued at column 0, no stub of a few characters on a line."""
     source = (
         "result = np.hstack([np.zeros((H, 1)), np.ones((H, 1)), np.full((H, 1), 2.0), np.eye(H)[:, :1]])  # stack\n"
         "def f(x):\n"
-        '    print(f"T = {x:.1f}: entropy {x * 2:.3f} nats; most likely {x ** 2:.2f} with p = {x:.3f}")\n'
         "    return some_function(argument_one, argument_two, argument_three, argument_four, five)\n"
+        "controls = {\n"
+        '    "temperature": widgets.FloatSlider(value=0.7, min=0.0, max=2.0, step=0.05, description="t",\n'
+        '                                       continuous_update=False, style={"description_width": "initial"}),\n'
+        "}\n"
+        "loss, grads, hprev = rnn_lib.loss_and_grads(params, ids[p:p + seq_length], ids[p + 1:p + seq_length + 1], h)\n"
     )
     wrapped = build_slides.wrap_code(source, 70)
     compile(wrapped, "<slide>", "exec")
     lines = wrapped.split("\n")
     assert all(len(line) <= 70 for line in lines), [line for line in lines if len(line) > 70]
-    assert all(len(line.strip()) >= 6 for line in lines if line.strip()), "a stub line"
+    assert all(len(line.strip()) >= 6 for line in lines if line.strip() not in ("", "}")), "a stub line"
+    tokens = [t.string for t in tokenize.generate_tokens(io.StringIO(wrapped).readline) if t.string.strip()]
+    assert '"description_width"' in tokens and '"initial"' in tokens and "ids[p:p + seq_length]" in wrapped
+    for before, line in zip(lines, lines[1:]):
+        opened = before.rstrip().endswith((",", "(", "[", "{"))
+        assert not (line and not line[0].isspace() and line[0] not in ")]}" and opened), line
+        assert not re.match(r"\s*[-+*/@]", line), f"a line starts at an operator: {line!r}"
+
+
+def test_an_unbreakable_line_stays_whole_and_its_block_is_smaller():
+    """A line with no valid break within CODE_WIDTH (a long f-string) is left whole, and its block
+    is set smaller (at least 15 px) instead of being wrapped by the browser."""
+    line = '    print(f"T = {x:.1f}: entropy {x * 2:.3f} nats; most likely {x ** 2:.2f} with p = {x:.3f}")'
+    assert build_slides.wrap_code("def f(x):\n" + line, 70) == "def f(x):\n" + line
+    [slide] = _lay_out([_md("## Entropy", "slide"), _code("def f(x):\n" + line)])
+    [cell] = [c for c in slide["shown"] if c.cell_type == "code"]
+    assert line in cell.source and set(cell.metadata["tags"]) & {"deck-wide", "deck-wider"}
+    css = build_slides.DECK_CSS.read_text()
+    assert re.search(r"celltag_deck-wider div.highlight > pre \{ font-size: 15px", css)
+    assert "white-space: pre;" in css, "the browser wraps code again"
+
+
+def test_wide_printouts_are_smaller_and_cut_printouts_keep_their_labels():
+    """A table printed wider than the slide gets a smaller font (each row on one line); a
+    printout too long for a slide keeps the label line of every block."""
+    table = "".join(
+        f"{name:<30}{'1,791,006':>15}{'60,000':>10}{'48.0 M':>14}{'6 min':>12}{'1.770':>12}{'2.553':>12}\n"
+        for name in ("model", "7-gram", "vanilla RNN", "GRU", "LSTM")
+    )
+    temps = "\n".join(
+        f"temperature {t}:\n" + "".join(f"  sample line {i} at {t}\n" for i in range(12))
+        for t in (0.2, 0.5, 0.8, 1.0, 1.5)
+    )
+    slides = _lay_out(
+        [
+            _md("## Results", "slide"),
+            _code("show()", "-", [_stream(table)]),
+            _md("## Samples", "slide"),
+            _code("show()", "-", [_stream(temps)]),
+        ]
+    )
+    cells = [c for s in slides for c in s["shown"] if c.cell_type == "code"]
+    assert any(t.startswith("deck-out-") for t in cells[0].metadata["tags"]), cells[0].metadata
+    shown = "\n".join(_shown_text(s) for s in slides)
+    for t in (0.2, 0.5, 0.8, 1.0, 1.5):
+        assert f"temperature {t}:" in shown, f"the label of block {t} was cut"
+    assert "more lines" in shown
+
+
+def test_keyboard_and_grading_lines_are_not_projected():
+    """The "Expected: ..." sentences, "Testing ..." sections with their helpers, "N test cells
+    follow", study-time lines and "needs a running kernel" go to the notes (or nowhere); a
+    widget shows its still view, its code is in the notes; notes are not repeated on the next
+    slide and carry no "(N points)"."""
+    widget = nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "x"}, "text/plain": "w"}
+    )
+    long = " ".join(["A sentence of the derivation that takes room on the slide."] * 12)
+    slides = _lay_out(
+        [
+            _md("# Title\n\n**Time:** about 50 minutes on your own, plus 15 for the exercise.", "slide"),
+            _md("## Softmax (2 points)\n\nWe check the sum. **Expected:** every row sums to 1.", "slide"),
+            _md("Two test cells follow, one point each. The softmax is positive."),
+            _code("def stand_in(y):\n    return 0"),
+            _md("### Testing `softmax`\n\nThree checks.", "subslide"),
+            _code("def random_model(V):\n    return V"),
+            _md("## Next\n\nPrerequisites: notebook 01. **Time:** about 30 minutes.", "slide"),
+            _md("## Explore", "slide"),
+            _md("The slider needs a running kernel: here t = 0."),
+            _code(
+                "slider = IntSlider()\ndisplay(figure_widget(draw, slider))",
+                "-",
+                [_stream("move t (needs a running kernel)\n"), widget],
+            ),
+            _md("## Long (3 points)\n\n" + long, "slide"),
+            _code("\n".join(f"v{i} = {i}" for i in range(24))),
+        ]
+    )
+    shown = "\n".join(_shown_text(s) for s in slides)
+    for text in (
+        "Expected",
+        "test cell",
+        "Testing",
+        "random_model",
+        "minutes",
+        "running kernel",
+        "IntSlider",
+        "points",
+        "stand_in",
+    ):
+        assert text not in shown, f"{text!r} is projected"
+    assert "We check the sum." in shown and "The softmax is positive." in shown and "notebook 01." in shown
+    notes = [n.source for s in slides for n in s["notes"]]
+    assert any("every row sums to 1" in n for n in notes) and any("IntSlider" in n for n in notes)
+    assert not any("points)" in n for n in notes)
+    for before, after in zip(slides, slides[1:]):
+        repeated = {n.source for n in before["notes"]} & {n.source for n in after["notes"]}
+        assert not repeated, "a note repeated on the next slide"
+
+
+def test_no_lone_sentence_or_table_row_on_a_continued_slide():
+    """A continued slide never shows one short sentence alone (it goes back onto the slide
+    before, or takes that slide's last block along), and a table split over slides shares its
+    rows out evenly (never one row alone)."""
+    intro = "\n\n".join(f"Point {i} of the argument, made in a sentence of some length." for i in range(14))
+    slides = _lay_out([_md("## Argument\n\n" + intro, "slide"), _md("And so the last point follows.")])
+    for slide in slides[1:]:
+        body = slide["shown"][0].source.split("\n\n")[1:] + [c.source for c in slide["shown"][1:]]
+        assert len(body) > 1, f"a lone sentence on a continued slide: {body}"
+    table = "| step | loss |\n|---|---|\n" + "\n".join(f"| {i} | {i / 10:.1f} |" for i in range(21))
+    parts = build_slides._split_table(table)
+    assert len(parts) > 1 and min(len(p.split("\n")) for p in parts) >= 2 + len(parts[0].split("\n")) // 2 - 1
 
 
 def test_walls_of_true_are_condensed():
@@ -499,7 +622,8 @@ MEASURE_JS = """async () => {
     }
     const images = [...slide.querySelectorAll('img')].map(i => ({
         alt: i.getAttribute('alt') || '', width: i.getBoundingClientRect().width / scale,
-        height: i.getBoundingClientRect().height / scale, natural: i.naturalWidth}));
+        height: i.getBoundingClientRect().height / scale, natural: i.naturalWidth,
+        naturalHeight: i.naturalHeight}));
     const progress = [...slide.querySelectorAll('.widget-progress .progress, .progress-bar')].map(
         p => { const r = p.getBoundingClientRect(); return [r.width, r.height]; });
     // what the slide shows when it opens, before any fragment: something besides its heading
@@ -546,7 +670,10 @@ MEASURE_JS = """async () => {
 }"""
 
 
-FORBIDDEN = re.compile(r"assert |NBVAL|### BEGIN|### END|SOLUTION|¶|\(\d+ points?\)")
+FORBIDDEN = re.compile(
+    r"assert |NBVAL|### BEGIN|### END|SOLUTION|¶|\(\d+ points?\)|Expected:|\btest cells?\b|running kernel"
+    r"|\bTime\W+about \d+ minutes"
+)
 
 
 def walk_deck(page, deck: Path) -> tuple[int, list[dict]]:
@@ -592,6 +719,10 @@ def slide_problems(slide: dict) -> list[str]:
             problems.append(f"{where}: an image without alt text")
         if image["natural"] == 0:
             problems.append(f"{where}: an image is not drawn")
+        elif image["height"] > 0 and image["naturalHeight"] > 0:
+            shown, natural = image["width"] / image["height"], image["natural"] / image["naturalHeight"]
+            if abs(shown / natural - 1) > 0.03:
+                problems.append(f"{where}: an image is squeezed ({shown:.2f} wide per high, drawn {natural:.2f})")
     if slide["code"] > build_slides.MAX_CODE_CELLS:
         problems.append(f"{where}: {slide['code']} code cells")
     if not slide["headings"]:

@@ -9,21 +9,28 @@ Usage::
 Each deck is made from a committed (executed) notebook in two steps. First deck_notebook() lays
 the notebook out for a lecture: cells tagged as bookkeeping (``check``, ``solution``, ``skip``, an
 exercise's note and test cell) are left out, and so are the parts that are not lectured (a section
-whose heading says "optional", the Setup/Colab cells, 00's "Check your machine"), asserts and
-``raise AssertionError``, nbval markers, hidden tests and solution blocks in the code that remains,
-prose sentences about what is asserted (kept in the notes) and "(N points)" in headings;
-sub-slides become slides and there are no fragment steps (every slide opens with its content); a
-slide is filled to at most BUDGET lines of a 1280x720 slide (about 25) with at most one code cell,
-and continued on a slide titled "§ heading (continued)" beyond that (code is cut only between
-top-level statements, a heading never ends a slide, and a continuation that fits goes back onto
-the slide before); a long paragraph keeps its first sentence (two if it is a question; initials
-and abbreviations do not end one; reading lists stay whole), and every slide that shows part of
-such a cell has the whole of it in its speaker notes (so do the answers to the check-yourself
-questions; MathJax leaves the notes alone); figures get alt text and a readable height (at least
-about 400 px, on a slide of their own below long code). Then ``jupyter nbconvert --to slides`` renders it with the
-template and style sheet in tools/slides/ (linear navigation, no scrolling slides, code wrapped
-at the slide's edge, MathJax typeset once when the deck opens, reveal.js's ``.progress`` style
-kept off the widgets' progress bars).
+whose heading says "optional" or starts with "Testing", the Setup/Colab cells, 00's "Check your
+machine", the code cells after "N test cells follow"), asserts and ``raise AssertionError``, nbval
+markers, hidden tests and solution blocks in the code that remains; what is for a student at a
+keyboard or for grading goes to the speaker notes ("Expected: ..." to the end of its paragraph,
+sentences about asserts, "the cell below", test cells, study time, a running kernel; the code of
+a widget, whose still view the slide shows) and "(N points)" is dropped; sub-slides become slides
+and there are no fragment steps (every slide opens with its content); a slide is filled to at
+most BUDGET lines of a 1280x720 slide (about 25) with at most two code cells, and continued on a
+slide titled "heading (cont.)" beyond that (code is cut only between top-level statements, a
+heading never ends a slide, a continuation that fits goes back onto the slide before, and a lone
+short block is never left on a continued slide); code lines are broken between tokens only
+(wrap_code(): after a comma or an opening bracket, never in a string or at an operator), and a
+block with a line that cannot be broken is set smaller, as is a printout wider than the slide; a
+printout too tall keeps each block's label line; a long paragraph keeps its first sentences
+(initials and abbreviations do not end one; reading lists stay whole), and every slide that shows
+part of such a cell has the whole of it in its speaker notes, not repeated on the next slide (so
+do the answers to the check-yourself questions; MathJax leaves the notes alone); figures get alt
+text and a readable height (at least about 400 px, on a slide of their own below long code). Then
+``jupyter nbconvert --to slides`` renders it with the template and style sheet in tools/slides/
+(linear navigation, no scrolling slides, code never wrapped by the browser, MathJax typeset once
+when the deck opens, widget images at their aspect ratio, reveal.js's ``.progress`` style kept off
+the widgets' progress bars).
 
 By default nbconvert's decks load five things from CDNs when they are opened: reveal.js (unpkg),
 require.js, jQuery and MathJax (cdnjs), and, for notebooks with saved widget state, the Jupyter
@@ -56,6 +63,7 @@ import ast
 import base64
 import copy
 import html
+import io
 import json
 import os
 import re
@@ -64,6 +72,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -266,7 +275,7 @@ def _copy(source: Path, target: Path):
 # estimated.
 LINE_PX = 24.7
 BUDGET = 25.0
-CODE_WIDTH = 70  # code is wrapped at this many characters (tools/slides/deck.css: at most 72ch wide)
+CODE_WIDTH = 70  # code is broken at this many characters (tools/slides/deck.css: at most 72ch wide)
 CHARS_PER_CODE_LINE = 72  # 19 px monospace, a code block at most 72ch wide (it wraps beyond)
 CHARS_PER_OUTPUT_LINE = 104  # printed output may use the slide's width (1230 px)
 CHARS_PER_PROSE_LINE = 92  # 24 px proportional type
@@ -289,8 +298,14 @@ REMOVE_INPUT_TAGS = ("remove-input", "remove_input", "hide-input", "hide_input")
 CONTINUED = "(continued)"
 # code in one block longer than a slide: 15 px, else 12 px type (tools/slides/deck.css)
 SMALL_CODE = (("deck-small", 15 / 19), ("deck-tiny", 12 / 15))
+# a code line that cannot be broken validly within CODE_WIDTH: its block at 17 px (up to 100
+# characters a line), else 15 px; printouts wider than the slide at 17, 15 or 13 px
+WIDE_CODE = (("deck-wide", 17, 100), ("deck-wider", 15, 10**6))
+WIDE_OUTPUT = (("deck-out", 19), ("deck-out-17", 17), ("deck-out-15", 15), ("deck-out-13", 13))
 # Sections that are not lectured: their heading, up to the next heading of the same or a higher level
-_SKIP_SECTION = re.compile(r"optional|^setup\b|colab|check your machine", re.I)
+# (and an exercise's "Testing ..." part: its test cells and their helpers)
+_SKIP_SECTION = re.compile(r"optional|^setup\b|colab|check your machine|^testing\b", re.I)
+_TESTS_FOLLOW = re.compile(r"\btest cells? follows?\b", re.I)
 _POINTS = re.compile(r"\s*\(\d+(?:\.\d+)?\s+points?\)", re.I)
 
 _MARKER = re.compile(r"^\s*#\s*NBVAL_\w+")
@@ -502,6 +517,10 @@ def _split_table(text: str) -> list[str]:
             current = []
         current.append(row)
     parts.append("\n".join(header + current))
+    if len(parts) > 1:  # rows shared out evenly: never one row alone on a slide
+        body = rows[len(header) :]
+        each = -(-len(body) // len(parts))
+        parts = ["\n".join(header + body[k : k + each]) for k in range(0, len(body), each)]
     return parts
 
 
@@ -547,7 +566,8 @@ _KEYBOARD = re.compile(
     r"\bthe (code )?cells? (below|above|ends|starts)\b|\b(running|runs|gives) your function\b|\bgrader\b"
     r"|\byour function (is|are) (also )?(run|tested)\b|\bis tested on\b"
     r"|\brun (it|this|them|the cells?|everything|all)\b|^run\b|shift[- ]?enter"
-    r"|\bfill in\b|\b(BEGIN|END) SOLUTION\b|\bnbgrader\b|\bhidden tests?\b|\(\d+(\.\d+)? points?\)",
+    r"|\bfill in\b|\b(BEGIN|END) SOLUTION\b|\bnbgrader\b|\bhidden tests?\b|\(\d+(\.\d+)? points?\)"
+    r"|\btest cells?\b|\brunning kernel\b|\btime\W+about \d+ minutes|\bon your own\b",
     re.I,
 )
 
@@ -558,9 +578,17 @@ def _for_the_room(sentence: str) -> bool:
     return not (_ASSERTED.search(masked) or _ASSERTED.search(sentence) or _KEYBOARD.search(masked))
 
 
+# "Expected: ..." tells the student at the keyboard what the next cell prints: from there to the
+# end of its paragraph it is for the notes
+_EXPECTED = re.compile(r"\**\bExpected\b\**\s*:\s*\**")
+
+
 def _without_asserts(body: str) -> str:
     """A paragraph without its sentences about what is asserted or addressed to the student at
-    the keyboard (they stay in the notes)."""
+    the keyboard, and without its "Expected: ..." (they stay in the notes)."""
+    found = _EXPECTED.search(_mask(body))
+    if found:
+        body = body[: found.start()].rstrip()
     if _for_the_room(body):
         return body
     return " ".join(s for s in _sentences(body) if _for_the_room(s))
@@ -722,77 +750,158 @@ def _safe_cuts(lines: list[str]) -> list[int]:
     return sorted(i for i in starts if 0 < i < len(lines) and not _CONTINUES.match(lines[i]))
 
 
-def _scan(line: str, depth: int = 0):
-    """Per character of a line of Python: (bracket depth before it, inside a string?, string
-    prefix+quote of that string, inside an f-string's braces?), and where a comment starts."""
-    info, quote, prefix, brace, comment = [], None, "", 0, None
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if quote is None:
-            if ch == "#":
-                comment = i
-                info.extend([(depth, False, "", 0)] * (len(line) - i))
-                break
-            if ch in "\"'":
-                triple = line[i : i + 3] in ('"""', "'''")
-                j = i
-                while j > 0 and line[j - 1].isalpha():
-                    j -= 1
-                quote = line[i : i + 3] if triple else ch
-                prefix = line[j:i] + ch
-                info.extend([(depth, False, "", 0)] * len(quote))
-                i += len(quote)
+def _atoms(code: str):
+    """The tokens of ``code`` per physical line, an f-string (Python 3.12 splits it) as one token;
+    None if ``code`` does not tokenize (IPython syntax): then it is left as it is."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    atoms, fstring, frozen = [], [], set()
+    start_kind = getattr(tokenize, "FSTRING_START", None)
+    end_kind = getattr(tokenize, "FSTRING_END", None)
+    for tok in tokens:
+        if start_kind is not None and tok.type == start_kind:
+            fstring.append(tok)
+            continue
+        if fstring:
+            if tok.type == end_kind:
+                first = fstring.pop()
+                if not fstring:
+                    tok = tokenize.TokenInfo(tokenize.STRING, "", first.start, tok.end, tok.line)
+                else:
+                    continue
+            else:
                 continue
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth = max(0, depth - 1)
-            info.append((depth, False, "", 0))
-        else:
-            if ch == "\\":
-                info.extend([(depth, True, prefix, brace)] * 2)
-                i += 2
-                continue
-            if line.startswith(quote, i) and not brace:
-                info.extend([(depth, False, "", 0)] * len(quote))
-                i += len(quote)
-                quote = None
-                continue
-            if "f" in prefix.lower():
-                if ch == "{":
-                    brace += 1
-                elif ch == "}" and brace:
-                    brace -= 1
-            info.append((depth, len(quote) == 1, prefix, brace))
-        i += 1
-    return info, comment, quote, depth
+        if tok.start[0] != tok.end[0]:
+            frozen.update(range(tok.start[0], tok.end[0] + 1))  # a string over several lines
+        atoms.append(tok)
+    return atoms, frozen
+
+
+_OPEN, _CLOSE = "([{", ")]}"
 
 
 def wrap_code(code: str, width: int = 70) -> str:
     """Code with its lines longer than ``width`` broken where Python allows it and a reader
-    expects it: after a comma or before an operator inside brackets (continued under the
-    bracket, or one indent deeper), inside a string literal at a space (as two adjacent
-    literals), a comment at a word. A break that would leave a few characters alone on a line is
-    not taken; a line that cannot be broken stays (the slide wraps it at its edge)."""
-    out, depth, docstring = [], 0, None
-    for line in code.split("\n"):
-        starts_doc = line.lstrip()[:3] in ('"""', "'''")
-        if docstring or starts_doc:  # a docstring: its text wraps at a word
-            out.extend(_wrap_words(line, width))
-            quote = docstring or line.lstrip()[:3]
-            count = line.count(quote)
-            if docstring:
-                docstring = None if count % 2 else docstring
-            else:
-                docstring = quote if count % 2 else None
+    expects it: only between tokens, after a comma or an opening bracket, inside brackets; the
+    next line goes under the bracket (visual indent) or, after the bracket itself, one indent
+    deeper (hanging indent). Never inside a string literal or at an operator, never back at
+    column 0. A trailing comment goes above its line, a long comment wraps at a word. A line that
+    cannot be broken so is left whole (wide_code() then sets its block smaller)."""
+    found = _atoms(code)
+    if found is None:
+        return code
+    atoms, frozen = found
+    rows: dict[int, list] = {}
+    for tok in atoms:
+        if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+            rows.setdefault(tok.start[0], []).append(tok)
+    out, stack = [], []  # stack: per open bracket, [column of its items, indent of its line] in the output
+    for number, line in enumerate(code.split("\n"), start=1):
+        toks = [(t.start[1], t.end[1], t.string) for t in rows.get(number, [])]
+        if number in frozen:
+            out.append(line)
             continue
-        out.extend(_wrap_line(line, width, depth))
-        depth = _scan(line, depth)[3]
+        indent = len(line) - len(line.lstrip())
+        changed = False
+        if stack and stack[-1][0] is not None and toks:  # the bracket this line continues has moved
+            to = stack[-1][1] if toks[0][2] in _CLOSE else stack[-1][0]
+            toks = [(a + to - indent, b + to - indent, text) for a, b, text in toks]
+            line, indent, changed = " " * to + line.lstrip(), to, True
+        segs = [(indent, indent)]
+        if len(line) > width and toks and rows[number][-1].type == tokenize.COMMENT:
+            if len(toks) == 1:
+                out.extend(_wrap_words(line, width))
+                continue
+            out.extend(_wrap_words(" " * indent + toks[-1][2], width))
+            line, toks = line[: toks[-1][0]].rstrip(), toks[:-1]
+        if len(line) > width and toks:
+            lines, segs = _break_line(line, toks, indent, width, len(stack))
+            changed |= len(lines) > 1
+            out.extend(lines)
+        else:
+            out.append(line)
+        for k, (start, _end, text) in enumerate(toks):
+            if text in _OPEN:
+                seg = max((sg for sg in segs if sg[0] <= start), default=segs[0])
+                if not changed:
+                    stack.append([None, indent])
+                elif k + 1 == len(toks) or any(sg[0] == toks[k + 1][0] for sg in segs):
+                    stack.append([seg[1] + 4, seg[1]])  # nothing after it on its line
+                else:
+                    stack.append([seg[1] + start - seg[0] + 1, seg[1]])  # under its first item
+            elif text in _CLOSE and stack:
+                stack.pop()
     return "\n".join(out)
 
 
+def _break_line(line: str, toks: list, indent: int, width: int, outer: int = 0) -> tuple[list[str], list]:
+    """One physical line broken between its tokens ((start, end, text) columns), greedily: each
+    output line takes the break at the shallowest bracket depth (then the rightmost) that fits.
+    Returns the lines and, per line, (column in ``line`` it starts at, its indent)."""
+    # every place a line may be broken: after a comma or an opening bracket, inside brackets,
+    # not before a closing bracket
+    cands = []  # (index of the token before the break, depth inside, bracket token index, kind)
+    stack = []
+    for k, (_start, _end, text) in enumerate(toks):
+        if text in _OPEN:
+            stack.append(k)
+        elif text in _CLOSE:
+            if stack:
+                stack.pop()
+        if k + 1 >= len(toks) or toks[k + 1][2] in _CLOSE:
+            continue
+        if text in _OPEN:
+            cands.append((k, outer + len(stack), stack[-1], "open"))
+        elif text == "," and (stack or outer):  # outer: brackets opened on the lines before
+            cands.append((k, outer + len(stack), stack[-1] if stack else None, "comma"))
+    lines, segs, start, cur_indent = [], [], toks[0][0], indent
+    hang: dict[int, int] = {}  # bracket token -> the column its continuation lines start at
+    while True:
+        rest = line[start:].rstrip()
+        if cur_indent + len(rest) <= width:
+            break
+        best = None
+        for k, depth, bracket, kind in cands:
+            if toks[k][0] < start:
+                continue
+            head = cur_indent + toks[k][1] - start
+            if head > width or toks[k][1] - start < 4 or len(line) - toks[k + 1][0] < 8:
+                continue
+            if kind == "open":
+                to = cur_indent + 4
+            elif bracket is None:
+                to = indent  # the items of a bracket opened on an earlier line start at its indent
+            elif bracket in hang:
+                to = hang[bracket]
+            elif toks[bracket][0] >= start:
+                to = cur_indent + toks[bracket][1] - start  # under the bracket's first item
+                if to > width * 0.55:
+                    continue
+            else:
+                to = cur_indent  # a bracket opened on an earlier line: its items start here
+            if best is None or (depth, -head) < (best[1], -best[2]):
+                best = (k, depth, head, to, kind, bracket)
+        if best is None:
+            break
+        k, _depth, _head, to, kind, bracket = best
+        if kind == "open":
+            hang[k] = to
+        else:
+            hang.setdefault(bracket, to)
+        lines.append(" " * cur_indent + line[start : toks[k][1]].rstrip())
+        segs.append((start, cur_indent))
+        start, cur_indent = toks[k + 1][0], to
+    lines.append(" " * cur_indent + line[start:].rstrip())
+    segs.append((start, cur_indent))
+    if any(len(x) > width for x in lines) or not lines[0].strip():
+        return [line], [(indent, indent)]  # no valid break fits: the line stays whole
+    return lines, segs
+
+
 def _wrap_words(line: str, width: int) -> list[str]:
+    """A comment line too long for the slide, wrapped at a word (each piece a comment)."""
     indent = " " * (len(line) - len(line.lstrip()))
     lines = []
     while len(line) > width:
@@ -800,78 +909,13 @@ def _wrap_words(line: str, width: int) -> list[str]:
         if cut < 0 or len(line) - cut < 8:
             break
         lines.append(line[:cut].rstrip())
-        line = indent + line[cut:].lstrip()
+        line = indent + "# " + line[cut:].lstrip()
     return lines + [line]
 
 
-def _wrap_line(line: str, width: int, start: int = 0) -> list[str]:
-    if len(line) > width:
-        _info, comment, _quote, _depth = _scan(line, start)
-        if comment is not None and line[:comment].strip():  # a trailing comment goes above its line
-            indent = " " * (len(line) - len(line.lstrip()))
-            return _wrap_line(indent + line[comment:], width, start) + _wrap_line(line[:comment].rstrip(), width, start)
-    lines = []
-    while len(line) > width:
-        info, comment, open_quote, _depth = _scan(line, start)
-        if open_quote and len(open_quote) == 3:  # inside a docstring: leave it
-            break
-        indent = len(line) - len(line.lstrip())
-        found = []  # (position, kind, bracket depth)
-        for i in range(indent + 8, min(len(line), width + 1)):
-            depth, in_str, prefix, brace = info[i] if i < len(info) else (0, False, "", 0)
-            ch = line[i - 1]
-            if comment is not None and i > comment:
-                if ch == " " and line[i] != " ":
-                    found.append((i, "comment", 0))
-                continue
-            if depth == 0:
-                continue
-            if in_str:
-                if ch == " " and not brace and line[i] != " " and "r" not in prefix.lower():
-                    found.append((i, "string", depth + 1))
-                continue
-            if ch == "," and line[i] == " ":
-                found.append((i + 1, "code", depth))
-            elif line[i - 1] == " " and line[i : i + 2] in ("+ ", "- ", "* ", "@ ", "/ ", "or", "an", "if", "fo", "el"):
-                word = line[i:].split(" ", 1)[0]
-                if word in ("+", "-", "*", "@", "/", "//", "or", "and", "if", "for", "else"):
-                    found.append((i, "code", depth))
-        # the shallowest break in the second half of the line (else the last one)
-        late = [f for f in found if f[0] >= indent + (width - indent) * 0.45 and len(line) - f[0] >= 8]
-        if late:
-            shallow = min(f[2] for f in late)
-            best = max((f for f in late if f[2] == shallow), key=lambda f: f[0])[:2]
-        else:
-            best = found[-1][:2] if found else None
-        if best is None or len(line) - best[0] < 8:
-            # nothing to break at, or only a stub would move on (a few characters alone)
-            if best is not None and len(line) - best[0] < 8 and len(line) <= width + 6:
-                break
-            if best is None:
-                break
-        pos, kind = best
-        head, tail = line[:pos].rstrip(), line[pos:].lstrip()
-        if kind == "comment":
-            lead = line[:comment] if line[:comment].strip() == "" else " " * indent
-            lines.append(head)
-            line = lead + "# " + tail
-            continue
-        # continuation indent: under the innermost open bracket, else one level deeper
-        opened = [j for j in range(pos) if line[j] in "([{" and info[j][0] == info[pos - 1][0] and not info[j][1]]
-        col = opened[-1] + 1 if opened else indent + (0 if start and kind != "comment" else 4)
-        start = info[pos - 1][0]
-        if col > width // 2:
-            col = indent + 4
-        if kind == "string":
-            quote = info[pos - 1][2]
-            lines.append(head + " " + quote[-1] if not head.endswith(" ") else head + quote[-1])
-            lines[-1] = line[:pos] + quote[-1]
-            line = " " * col + quote + tail
-        else:
-            lines.append(head)
-            line = " " * col + tail
-    lines.append(line)
-    return lines
+def wide_code(code: str) -> int:
+    """The widest line of a code block (after wrap_code)."""
+    return max((len(line.expandtabs()) for line in code.split("\n")), default=0)
 
 
 def _outputs(cell) -> list:
@@ -916,15 +960,50 @@ def condense_checks(text: str) -> tuple[str, bool]:
     return "\n".join(out) + "\n", changed
 
 
-def _elide(lines: list[str], room: float) -> list[str]:
-    """A printout too tall for a slide: its head and tail, the middle left out (never split)."""
-    if _text_height(lines) <= room:
+def _elide(lines: list[str], room: float, width: int = CHARS_PER_OUTPUT_LINE) -> list[str]:
+    """A printout too tall for a slide, never split: each blank-line-separated block keeps its
+    first (label) line and as many lines after it as fit; one block keeps its head and tail."""
+    if _text_height(lines, width) <= room:
         return lines
+    blocks, current = [], []
+    for line in lines:
+        if not line.strip():
+            if current:
+                blocks.append(current)
+            current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append(current)
+    if len(blocks) > 1:
+        for allow in range(max(len(b) for b in blocks), 0, -1):
+            shown = []
+            for block in blocks:
+                if shown:
+                    shown.append("")
+                shown.extend(block[:allow])
+                if len(block) > allow:
+                    shown.append(f"  [… {len(block) - allow} more lines]")
+            if _text_height(shown, width) <= room:
+                return shown
+        return [b[0] for b in blocks][: max(1, int(room) - 1)]
     keep = max(4, int(room) - 2)
     head, tail = lines[: keep - keep // 3], lines[len(lines) - keep // 3 :]
-    while head and _text_height([*head, "x", *tail]) > room:
+    while head and _text_height([*head, "x", *tail], width) > room:
         head = head[:-1]
     return [*head, f"[… {len(lines) - len(head) - len(tail)} more lines: see the notebook …]", *tail]
+
+
+def _narrow_output(cell, lines: list[str]) -> tuple[float, int]:
+    """A printout wider than the slide is set smaller so that each row stays on one line: the
+    cell's tag, and (font scale, characters per line)."""
+    widest = max((len(line.expandtabs()) for line in lines), default=0)
+    for tag, px in WIDE_OUTPUT:  # a line too wide even at the smallest size (a message) wraps
+        if widest <= CHARS_PER_OUTPUT_LINE * 19 / px:
+            if px < 19:
+                cell.metadata["tags"] = [*cell.metadata.get("tags", []), tag]
+            return px / 19, int(CHARS_PER_OUTPUT_LINE * 19 / px)
+    return 1.0, CHARS_PER_OUTPUT_LINE
 
 
 class _Item:
@@ -956,7 +1035,7 @@ def _notes_text(markdown: str) -> str:
     text = re.sub(r"<summary>(.*?)</summary>", r"**\1**", text, flags=re.I | re.S)
     lines = [line for line in text.split("\n") if not re.match(r"\s*#{1,6}\s", line)]
     lines = [line for line in lines if not re.search(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)", line)]
-    return "\n".join(lines).strip()
+    return _POINTS.sub("", "\n".join(lines)).strip()
 
 
 def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
@@ -1002,17 +1081,33 @@ def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
         return []
     notes = []
     figure = any("image/png" in o.get("data", {}) for o in outputs)
-    if figure and len(code.split("\n")) > PLOT_CODE_LINES:
+    if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs):
+        # a widget: the room sees its still figure; the code that builds it, and what it prints
+        # for the student at a keyboard, are in the notes
+        printed = "".join(o["text"] for o in outputs if o.get("output_type") == "stream")
+        notes.append("Code of the widget:\n\n```python\n" + code + "\n```" if code.strip() else "")
+        if printed.strip():
+            notes.append("It prints:\n\n```\n" + printed.rstrip("\n") + "\n```")
+        notes = [n for n in notes if n]
+        outputs = [o for o in outputs if o.get("output_type") != "stream"]
+        code = ""
+    elif figure and len(code.split("\n")) > PLOT_CODE_LINES:
         # long plotting code: the figure is what the room looks at; the code is in the notes
         notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
         code = ""
     items = []
     for piece in _split_code(code, int(BUDGET) - 5) if code.strip() else []:
         c = nbformat.v4.new_code_cell(piece)
+        c.metadata["tags"] = []
         full = 0.9 + _text_height(_text_lines(piece), CHARS_PER_CODE_LINE)
+        widest = wide_code(piece)
+        if widest > CHARS_PER_CODE_LINE:  # a line that could not be broken: the block is set smaller
+            tag, px, _most = next(w for w in WIDE_CODE if widest <= w[2])
+            c.metadata["tags"].append(tag)
+            full = 0.9 + _text_height(_text_lines(piece), 10**6) * px / 19  # the browser does not wrap it
         for tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
             if full > BUDGET - 2.5:
-                c.metadata["tags"] = [tag]
+                c.metadata["tags"].append(tag)
                 full = 0.9 + (full - 0.9) * scale
         items.append(_Item(c, full, "code", keep=False, notes=notes))
     if items:
@@ -1036,9 +1131,10 @@ def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
             text, condensed = condense_checks(out["text"])
             if condensed:
                 notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
-            lines = _elide(_text_lines(text), BUDGET - 4)
+            scale, chars = _narrow_output(c, _text_lines(text))
+            lines = _elide(_text_lines(text), (BUDGET - 4) / scale, chars)
             out["text"] = "\n".join(lines) + "\n"
-            item = _Item(c, _text_height(lines), "stream", notes=notes)
+            item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
         elif "application/vnd.jupyter.widget-view+json" in data:
             item = _Item(c, 15.0, "widget", notes=notes)
         elif "text/html" in data:
@@ -1052,9 +1148,10 @@ def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
             need = sum(shorten_block(k, t)[1] for k, t in markdown_blocks("".join(data["text/markdown"])))
             item = _Item(c, need, "html", notes=notes)
         elif "text/plain" in data:
-            lines = _elide(_text_lines("".join(data["text/plain"])), BUDGET - 4)
+            scale, chars = _narrow_output(c, _text_lines("".join(data["text/plain"])))
+            lines = _elide(_text_lines("".join(data["text/plain"])), (BUDGET - 4) / scale, chars)
             data["text/plain"] = "\n".join(lines)
-            item = _Item(c, _text_height(lines), "stream", notes=notes)
+            item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
         else:
             item = _Item(c, 3.0, "other", notes=notes)
         item.source = id(cell)
@@ -1166,8 +1263,20 @@ def _pack(items: list[_Item]) -> list[list]:
     return slides
 
 
+MERGE_SLACK = 2.0  # lines: a lone short block may go back onto a slide this much over BUDGET (others half)
+
+
+def _lone(body: list) -> bool:
+    """A continued slide's body that is one short block: a sentence, a short list or printout."""
+    body = [(it, h) for it, h in body if it.kind != "notes"]
+    return len(body) == 1 and body[0][0].kind in ("para", "list", "stream", "table", "html") and body[0][1] <= 4.5
+
+
 def _merge_back(slides: list[list]) -> list[list]:
-    """A continued slide whose body fits on the slide before goes back onto it."""
+    """A continued slide whose body fits on the slide before goes back onto it, even a little
+    beyond BUDGET (the estimates are about 5 % high on average; a slide holds 29 lines). A lone block
+    that does not fit takes the last block of the slide before along (with what stays with it:
+    the sentence that explains a figure, code and its output), so that it is not alone."""
     merged = []
     for slide in slides:
         if merged and slide and slide[0][0].cell is not None and slide[0][0].cell.metadata.get("deck_continued"):
@@ -1175,9 +1284,23 @@ def _merge_back(slides: list[list]) -> list[list]:
             before = merged[-1]
             used = sum(h for _, h in before)
             codes = sum(it.kind == "code" for it, _ in before + body)
-            if used + sum(h for _, h in body) <= BUDGET and codes <= MAX_CODE_CELLS:
+            room = BUDGET + MERGE_SLACK * (1.0 if _lone(body) else 0.5)
+            if used + sum(h for _, h in body) <= room and codes <= MAX_CODE_CELLS:
                 before.extend(body)
                 continue
+            if _lone(body) and before and before[-1][0].kind not in ("heading", "notes"):
+                take = 1
+                while take + 2 < len(before) and before[-take - 1][0].keep:
+                    take += 1
+                moved = before[-take:]
+                left = before[:-take]
+                if (
+                    any(it.kind not in ("heading", "notes") for it, _ in left)
+                    and sum(h for _, h in moved + slide) <= BUDGET
+                    and sum(it.kind == "code" for it, _ in moved + body) <= MAX_CODE_CELLS
+                ):
+                    del before[-take:]
+                    slide[1:1] = moved
         merged.append(slide)
     return merged
 
@@ -1185,7 +1308,7 @@ def _merge_back(slides: list[list]) -> list[list]:
 def _cells_of(slides: list[list]) -> list:
     """The cells of the laid-out slides: a markdown cell per run of blocks, a code cell with its
     outputs, the notes of each slide once (after its content), figures sized."""
-    cells = []
+    cells, previous = [], []
     for slide in slides:
         notes, shown = [], []
         for item, height in slide:
@@ -1216,6 +1339,8 @@ def _cells_of(slides: list[list]) -> list:
                 and getattr(last, "_deck_source", None) == item.source
             ):
                 last.outputs.extend(cell.outputs)
+                wide = [t for t in cell.metadata.get("tags", []) if t.startswith("deck-out")]
+                last.metadata["tags"] = [*last.metadata.get("tags", []), *wide]
                 continue
             cell = copy.deepcopy(cell)
             cell._deck_source = item.source
@@ -1232,7 +1357,10 @@ def _cells_of(slides: list[list]) -> list:
                 cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "remove-input"]
             cells.append(cell)
         for note in notes:
+            if note in previous:  # a continued slide: its notes are on the slide before already
+                continue
             cells.append(nbformat.v4.new_markdown_cell(note, metadata={"slideshow": {"slide_type": "notes"}}))
+        previous = notes
     for cell in cells:
         cell.metadata.pop("deck_continued", None)
         if "_deck_source" in cell:
@@ -1254,6 +1382,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
     context, heading = "", ""
     skipping = 0  # the level of the heading of a section that is not lectured (0: none)
     pending_notes: list[str] = []
+    tests_follow = False  # after "N test cells follow": the code up to the next text is the tests'
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         slide_type = meta.get("slideshow", {}).get("slide_type", "-")
@@ -1268,6 +1397,10 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
                     skipping = level
         elif "google.colab" in source or re.search(r"^\s*[%!]\s*pip install", source, re.M):
             continue  # setting up Colab
+        if cell["cell_type"] == "markdown":
+            tests_follow = bool(_TESTS_FOLLOW.search(source))
+        elif tests_follow:
+            continue  # a test cell, or a helper of the tests (a stand-in, a test model)
         if skipping or slide_type == "skip" or set(meta.get("tags", [])) & set(REMOVE_CELL_TAGS):
             continue
         if cell["cell_type"] == "raw" or _is_grader_test(cell):
