@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import rnn_grading.lstm as lstm_grading
-from rnn_grading import LSTM_GATE_MISTAKES, check_lstm_gate_backward
+from rnn_grading import LSTM_GATE_MISTAKES, check_lstm_gate_backward, common
 
 RIGHT = """
 def lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, tanh_c):
@@ -165,3 +165,93 @@ def test_an_answer_that_calls_rnn_lib_fails():
     for part in lstm_grading.LSTM_GATE_PARTS:
         with pytest.raises(AssertionError, match="your function called rnn_lib.lstm.step_backward"):
             check_lstm_gate_backward(from_the_library, seed=0, part=part)
+
+
+# The checkers' feedback on whole functions (part=None), kept from tests/test_homework.py
+
+
+def changed(old: str, new: str) -> str:
+    assert old in RIGHT, f"{old!r} is not in the right answer"
+    return RIGHT.replace(old, new)
+
+
+@pytest.mark.parametrize("bug", BUGS)
+def test_check_lstm_gate_backward_names_the_mistake(bug):
+    fn = buggy(bug)
+    for seed in (0, 1):
+        with pytest.raises(AssertionError) as info:
+            check_lstm_gate_backward(fn, seed=seed)
+        assert LSTM_GATE_MISTAKES[bug] in str(info.value)
+        assert "finite differences" in str(info.value)
+
+
+def test_check_lstm_gate_backward_passes_right_answers_and_agrees_with_finite_differences():
+    right = student_function(RIGHT)
+    for seed, kwargs in ((0, {}), (1, {"H": 1}), (2, {"H": 6, "B": 3}), (3, {"scale": 4.0})):
+        check_lstm_gate_backward(right, seed, **kwargs)
+    # the checker's own formulas, against centred differences of the step's loss
+    rng = np.random.default_rng(9)
+    H = 3
+    z, c_prev, dh, dcnext = rng.normal(0, 1.5, (4 * H, 2)), *(rng.normal(0, 1, (H, 2)) for _ in range(3))
+    i, f, o = (lstm_grading._sigmoid(z[k * H : (k + 1) * H]) for k in range(3))
+    g = np.tanh(z[3 * H :])
+    dz, dc_prev = lstm_grading._lstm_gate_backward(dh, dcnext, c_prev, i, f, o, g, np.tanh(f * c_prev + i * g))
+    numeric_dz = common._numerical_gradient(lambda v: lstm_grading._lstm_step_loss(v, c_prev, dh, dcnext), z)
+    numeric_dc = common._numerical_gradient(lambda v: lstm_grading._lstm_step_loss(z, v, dh, dcnext), c_prev)
+    rel_error = common.rel_error
+    assert rel_error(dz, numeric_dz).max() < 1e-6 and rel_error(dc_prev, numeric_dc).max() < 1e-6
+
+
+def test_check_lstm_gate_backward_other_failures():
+    right = student_function(RIGHT)
+    aliased = student_function(
+        changed("dc = dh * o * (1 - tanh_c**2) + dcnext", "dc = dcnext\n    dc += dh * o * (1 - tanh_c**2)")
+    )
+    with pytest.raises(AssertionError, match=r"changed dcnext.*`dc = dcnext` makes dc a second name"):
+        check_lstm_gate_backward(aliased, seed=0)
+    with pytest.raises(AssertionError, match="return two arrays"):
+        check_lstm_gate_backward(lambda *a: right(*a)[0], seed=0)
+    with pytest.raises(AssertionError, match=r"dz .* should have shape \(16, 1\), got \(16,\)"):
+        check_lstm_gate_backward(lambda *a: (right(*a)[0].ravel(), right(*a)[1]), seed=0)
+    matmul = student_function(changed("dc = dh * o", "dc = dh @ o"))
+    with pytest.raises(AssertionError, match=r"ValueError.*\n.*Hint: .*elementwise \(\*\), not @"):
+        check_lstm_gate_backward(matmul, seed=0)
+    with pytest.raises(NotImplementedError):
+        check_lstm_gate_backward(student_function("def lstm_gate_backward(*a):\n    raise NotImplementedError()"))
+    # orders other than PyTorch's are recognised too, and named
+    shuffled = student_function(
+        changed(
+            SIGMOID_SLOPES + ", dg * (1 - g**2)",
+            "do * o * (1 - o), df * f * (1 - f), di * i * (1 - i), dg * (1 - g**2)",
+        )
+    )
+    with pytest.raises(AssertionError, match="stacked in the wrong order.*Yours are in the order o, f, i, g"):
+        check_lstm_gate_backward(shuffled, seed=0)
+    # mistakes outside the table: the parts that are wrong, and where to look
+    half_dcnext = student_function(changed("+ dcnext", "+ 0.5 * dcnext"))
+    with pytest.raises(
+        AssertionError,
+        match=r"wrong dz_i, dz_f, dz_g, dc_prev \(right: dz_o\).*\n.*computed "
+        r"from dc: check dc = dh \* o",
+    ):
+        check_lstm_gate_backward(half_dcnext, seed=0)
+    scaled_f = student_function(changed("df = dc * c_prev", "df = 1.1 * dc * c_prev"))
+    with pytest.raises(
+        AssertionError,
+        match=r"wrong dz_f \(right: dz_i, dz_o, dz_g, dc_prev\).*\n"
+        r"compare each wrong part with its line",
+    ):
+        check_lstm_gate_backward(scaled_f, seed=0)
+
+
+def test_check_lstm_gate_backward_compares_with_the_library():
+    right = student_function(RIGHT)
+    calls = []
+
+    def cheats_after_first_call(*args):  # right on the random inputs, wrong on rnn_lib's one-step LSTM
+        calls.append(1)
+        dz, dc_prev = right(*args)
+        return (dz, dc_prev) if len(calls) == 1 else (dz, 2 * dc_prev)
+
+    with pytest.raises(AssertionError, match="not on a step of rnn_lib.lstm"):
+        check_lstm_gate_backward(cheats_after_first_call, seed=0)
