@@ -173,7 +173,7 @@ def activation_colour(value: float, vmax: float = 1.0) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def activation_html(text: str, values, vmax: float = 1.0, title: str | None = None) -> str:
+def activation_html(text: str, values, vmax: float = 1.0, title: str | None = None, *, signed: bool = True) -> str:
     """HTML of ``text`` in a fixed-width font, each character on a background coloured by its value.
 
     Parameters
@@ -185,6 +185,10 @@ def activation_html(text: str, values, vmax: float = 1.0, title: str | None = No
         The value shown fully saturated (tanh units: 1).
     title : str, optional
         A line of plain text above the coloured text (HTML-escaped).
+    signed : bool
+        True (default): values run from -vmax (blue) through 0 (white) to +vmax (red), and so does the
+        legend. False, for values in [0, vmax] such as gates: the legend runs from 0 through vmax/2 to
+        vmax (white to red), and a negative value raises ValueError.
 
     Returns
     -------
@@ -201,6 +205,8 @@ def activation_html(text: str, values, vmax: float = 1.0, title: str | None = No
         raise ValueError(f"need one value per character: text has {len(text)} characters, values has {values.size}")
     if not np.all(np.isfinite(values)):
         raise ValueError("values contains NaN or infinity; colour only finite activations")
+    if not signed and values.size and values.min() < 0:
+        raise ValueError(f"signed=False needs values in [0, vmax], got {values.min():g}; use signed=True")
     spans = []
     for ch, v in zip(text, values):
         glyph = "\u21b5" if ch == "\n" else html.escape(ch)
@@ -209,13 +215,14 @@ def activation_html(text: str, values, vmax: float = 1.0, title: str | None = No
             f'<span style="{ink}background:{activation_colour(v, vmax)}">{glyph}</span>'
             + ("<br>" if ch == "\n" else "")
         )
+    stops = (
+        ((-vmax, f"{-vmax:+g}", "color:#fff;"), (0.0, "0", ""), (vmax, f"{vmax:+g}", "color:#fff;"))
+        if signed
+        else ((0.0, "0", ""), (vmax / 2, f"{vmax / 2:g}", ""), (vmax, f"{vmax:g}", "color:#fff;"))
+    )
     legend = "".join(
         f'<span style="{ink}background:{activation_colour(v, vmax)}">&nbsp;{label}&nbsp;</span>'
-        for v, label, ink in (
-            (-vmax, f"{-vmax:+g}", "color:#fff;"),
-            (0.0, "0", ""),
-            (vmax, f"{vmax:+g}", "color:#fff;"),
-        )
+        for v, label, ink in stops
     )
     head = f"<b>{html.escape(title)}</b> &nbsp; " if title else ""
     return (

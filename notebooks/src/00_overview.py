@@ -18,10 +18,10 @@
 # - the end result: a trained model loaded from disk, its loss on held-out text, and its Shakespeare;
 # - a check that your machine has everything the series needs.
 #
-# **Prerequisites:** none for this notebook. **Time for the whole series:** about seven hours on
-# your own for notebooks 00 to 08, which rebuild the gist, about three more for 09 to 11, which look
-# further, and three for 12 to 14, which go beyond the vanilla RNN; no notebook takes more than an
-# hour, and sections marked *optional* can be skipped on a first reading.
+# **Prerequisites:** none for this notebook. **Time for the whole series:** about seven and a half
+# hours on your own for notebooks 00 to 08, which rebuild the gist, about three more for 09 to 11,
+# which look further, and three for 12 to 14, which go beyond the vanilla RNN; no notebook takes
+# more than an hour, and sections marked *optional* can be skipped on a first reading.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## How to use this series

@@ -40,7 +40,7 @@ use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. The training text
+# ## 1 · The training text
 #
 # A character-level language model reads a text one character at a time. After each character it
 # outputs a probability for every character that could come next. On "hello" a perfect model
@@ -55,7 +55,7 @@ print(f"text = {text!r}: {len(text)} characters")
 assert text == "hello"
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. The vocabulary
+# ## 2 · The vocabulary
 #
 # A network computes with numbers, not letters, so every distinct character gets an integer **id**.
 # The list of distinct characters in id order is the **vocabulary**; its length is called $V$.
@@ -152,7 +152,7 @@ assert vocab.decode(vocab.encode(text)) == decode(encode(text)) == text
 print(f"{vocab}: agrees with our tables, encode and decode")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. One-hot vectors
+# ## 3 · One-hot vectors
 #
 # An id is a name, not a quantity: `o` (id 3) is not "three times" `h` (id 1). To hand a character
 # to the network without inventing such an order, we write it as a **one-hot** column vector of
@@ -193,7 +193,7 @@ for (i, j), v in np.ndenumerate(X):
     _ = ax.text(j, i, f"{v:.0f}", ha="center", va="center", color="white" if v else "black")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Inputs and targets: predict the next character
+# ## 4 · Inputs and targets: predict the next character
 #
 # At every time step the network reads one character and is asked for the one that follows it.
 # The five characters of "hello" give $T = 4$ steps: the **inputs** are `hell` and the **targets**
@@ -229,7 +229,7 @@ except ValueError as err:
     print(str(err).replace(str(rnn_lib.DATA_DIR), "data"))  # a path that is the same on every machine
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. The vanilla RNN
+# ## 5 · The vanilla RNN
 #
 # Step $t$ takes the one-hot input $x_t$ and the previous hidden state $h_{t-1}$ (with
 # $h_{-1} = 0$) and computes
@@ -308,7 +308,7 @@ ix = char_to_ix["h"]
 print(f"Wxh @ one_hot('h') = {vec(Wxh @ one_hot(ix, V))} = column {ix} of Wxh")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. The forward pass, step by step
+# ## 6 · The forward pass, step by step
 #
 # Start from $h_{-1}$ (zero for "hello") and apply the recurrence to the inputs `h`, `e`, `l`, `l`,
 # one step after the other. At step $t = 0, 1, \dots, T-1$:
@@ -355,7 +355,7 @@ assert np.allclose(softmax_unshifted(y_example), softmax(y_example), rtol=0, ato
 assert np.all(np.isnan(p_unshifted_huge)) and np.allclose(softmax(y_huge), softmax(y_example), rtol=0, atol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. The loss: four cross-entropies
+# ## 7 · The loss: four cross-entropies
 #
 # The **cross-entropy** of a predicted distribution $p$ against a target distribution $q$ over the
 # same $V$ characters is
@@ -392,7 +392,7 @@ print(f"1 nat = 1/ln 2 = {nats_to_bits:.4f} bits;  4 ln 4 nats = {uniform_loss *
 assert abs(uniform_loss * nats_to_bits - 8) < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. The forward pass in code
+# ## 8 · The forward pass in code
 #
 # ### Exercise · `rnn_forward` (6 points)
 #
@@ -643,7 +643,7 @@ assert abs(lib_loss - loss) < 1e-12 and abs(ref_loss - loss) < 1e-12
 print(f"ours {loss:.10f} | forward + cross_entropy {lib_loss:.10f} | reference {ref_loss:.10f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. The four steps at a glance
+# ## 9 · The four steps at a glance
 #
 # Left: the hidden state, one column per step (red positive, blue negative; tanh keeps every entry
 # between -1 and 1, the range of its colour bar). Right: the distributions $p_t$, with each step's
@@ -720,7 +720,7 @@ caption = ("Interactive figure: move the slider t from 0 to 3 to see each step "
 display(figure_widget(draw_step, {"t": slider}, caption=caption))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 10. Why an untrained network scores about $4 \ln 4$
+# ## 10 · Why an untrained network scores about $4 \ln 4$
 #
 # With small weights, $h_t$ is small, so the scores $y_t = W_{hy} h_t + b_y$ are all close to
 # $b_y = 0$, and the softmax of four equal scores is exactly uniform. Each step then costs about

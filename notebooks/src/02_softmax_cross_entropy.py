@@ -52,7 +52,7 @@ use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. From logits to probabilities
+# ## 1 · From logits to probabilities
 #
 # At every time step the RNN ends with $y = W_{hy} h + b_y$: one real number per character of the
 # vocabulary. These scores are called **logits** (the gist calls them unnormalised log-probabilities).
@@ -109,7 +109,7 @@ print(f"a uniform guess over {V} characters: L = ln {V} = {np.log(V):.4f} nats")
 assert loss > np.log(V)  # favouring the wrong character is worse than guessing
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Deriving $\partial L / \partial y$ by hand
+# ## 2 · Deriving $\partial L / \partial y$ by hand
 #
 # As in section 1, $r$ is the target index; write $S = \sum_j e^{y_j}$. The log of a quotient is a
 # difference, and $\ln e^{y_r} = y_r$, so the loss is a simple function of the logits:
@@ -244,7 +244,7 @@ print(f"|sum of its entries| below 1e-12: {abs(dy_yours.sum()) < 1e-12}")
 assert dy_yours[target] < 0 and np.all(np.delete(dy_yours, target) > 0) and abs(dy_yours.sum()) < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 3. "Why `dy[targets[t]] -= 1`?"
+# ## 3 · "Why `dy[targets[t]] -= 1`?"
 #
 # One of the questions asked most often under the gist is about this step of the backward pass: what
 # is the line that subtracts 1 at the target doing, and why is it there? Here are the two lines:
@@ -258,7 +258,7 @@ assert dy_yours[target] < 0 and np.all(np.delete(dy_yours, target) > 0) and abs(
 # gradient of softmax **and** cross-entropy together, so there is no separate step "through the softmax".
 
 # %% [markdown] tags=["homework-only"]
-# ## 3. "Why subtract 1 at the target?"
+# ## 3 · "Why subtract 1 at the target?"
 #
 # One of the questions asked most often under the gist is about a step of its backward pass: the
 # gradient of the logits starts from the probabilities and subtracts 1 at the target's index. What is
@@ -380,7 +380,7 @@ print(f"p alone (no -1) vs finite differences: {err_without_minus_one:.2f}")
 assert err_numeric < 1e-9 and err_without_minus_one > 0.5
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. What the gradient does to each logit
+# ## 4 · What the gradient does to each logit
 #
 # Gradient descent moves every logit against its gradient, $y \leftarrow y - \eta\, \partial L / \partial y$:
 #
@@ -434,7 +434,7 @@ for name, logits in cases.items():
 assert norms[0] < norms[1] < norms[2]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Sweeping one logit
+# ## 5 · Sweeping one logit
 #
 # Keep `h`, `l` and `o` fixed and move the target's logit $y_e$ from $-6$ to $8$, recording the loss
 # and its gradient at every value.
@@ -495,7 +495,7 @@ fig.tight_layout()
 # character hardly changes the weights.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Numerical stability: subtract the maximum first
+# ## 6 · Numerical stability: subtract the maximum first
 #
 # Adding the same constant $c$ to every logit does not change softmax, because $e^{c}$ cancels:
 #
@@ -569,7 +569,7 @@ assert np.isinf(loss_via_p) and 800 < loss_lse < 800 + np.log(V)
 # happens much sooner.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Many time steps: the loss is a sum
+# ## 7 · Many time steps: the loss is a sum
 #
 # Over a chunk of $T$ characters the RNN makes one prediction per step, and the loss adds them up:
 #
@@ -640,7 +640,7 @@ print(report)
 assert report.max_rel_error < 1e-8
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 8. The same gradient inside `rnn_lib`
+# ## 8 · The same gradient inside `rnn_lib`
 #
 # `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Two of its
 # conventions show up here:
@@ -651,7 +651,7 @@ assert report.max_rel_error < 1e-8
 #   why); `clip=None` switches that off, so that we compare the exact gradient.
 
 # %% [markdown] tags=["homework-only"]
-# ## 8. The same gradient in the output layer
+# ## 8 · The same gradient in the output layer
 #
 # `rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip)` is the gist's `lossFun`. Your copy of
 # `rnn_lib` leaves it out: its output layer computes the answer of the exercise. Instead, this section
@@ -753,7 +753,7 @@ print(f"your sum over the {T} steps, dL/dby: {dby_yours};  |sum of its entries| 
 assert abs(dby_yours.sum()) < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. Try it: move one logit
+# ## 9 · Try it: move one logit
 #
 # `show_logit(value, target)` sets the logit of `l` to `value` (the others stay as in section 1), then
 # draws $p$ and $\partial L / \partial y$ (from your `softmax_ce_grad`) as bar charts (the target in orange, as in notebook 01; the moved logit outlined in

@@ -14,7 +14,7 @@
 # cross-entropy and its gradient $p - \text{onehot}(r)$, with $r$ the target's index).
 #
 # **Time.** About 60 minutes to work through, without the sections marked *optional* (side roads: they
-# add about 20 minutes), plus about 15 minutes for the exercise and 10 for the written question; the
+# add about 30 minutes), plus about 15 minutes for the exercise and 10 for the written question; the
 # notebook runs in under 30 seconds.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -32,7 +32,7 @@ use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. Recap: the forward pass
+# ## 1 · Recap: the forward pass
 #
 # A chunk of $T$ characters, a vocabulary of $V$ characters, $H$ hidden units. For
 # $t = 0, 1, \dots, T-1$, starting from $h_{-1}$ = `hprev` (carried over from the previous chunk):
@@ -58,7 +58,7 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # The gist calls $\partial L/\partial a_t$ `dhraw`: the gradient of the "raw" state before `tanh`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. A small model, and the forward pass from scratch
+# ## 2 · A small model, and the forward pass from scratch
 #
 # The text `"hello world"` has $V = 8$ distinct characters. We use $H = 6$ hidden units and a
 # chunk of $T = 6$ steps: inputs `"hello "`, targets (the next characters) `"ello w"`.
@@ -118,7 +118,7 @@ print(f"loss L = {loss:.4f} nats over {T} steps "
       f"(a uniform guess would score T ln V = {T * np.log(V):.4f})")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. The unrolled graph: where the gradient flows
+# ## 3 · The unrolled graph: where the gradient flows
 #
 # Unrolled over the chunk, the RNN is an ordinary feed-forward graph that reuses **the same
 # weights** at every step. In red, the gradient: each loss $L_t$ sends it down to $y_t$ and on
@@ -137,7 +137,7 @@ _ = plot_unrolled_rnn(4)
 # already finished. That cut is what *truncated* BPTT means (section 5 measures what it throws away).
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 4. The backward pass, line by line
+# ## 4 · The backward pass, line by line
 #
 # One loop over the steps in reverse, $t = T-1, \dots, 0$. The gist's loop has nine lines, which we call
 # L1 to L9:
@@ -154,7 +154,7 @@ _ = plot_unrolled_rnn(4)
 # We derive them one at a time and check each against **centred differences**.
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
-# ## 4. The backward pass, line by line
+# ## 4 · The backward pass, line by line
 #
 # One loop over the steps in reverse, $t = T-1, \dots, 0$. The gist's loop has nine lines, which we call
 # L1 to L9:
@@ -572,7 +572,7 @@ print("Whh @ dhraw  :", (Whh @ dhraw).ravel())
 assert max_diff(Whh.T @ dhraw, via_next) < 1e-8 and max_diff(Whh @ dhraw, via_next) > 1e-3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. The whole backward pass, from scratch
+# ## 5 · The whole backward pass, from scratch
 #
 # ### Exercise · `rnn_backward` (4 points)
 #
@@ -724,6 +724,163 @@ grads, dhprev, trace = rnn_backward(params, targets, xs, hs, ps)
 print({k: g.shape for k, g in grads.items()}, "dhprev:", dhprev.shape)
 assert all(grads[k].shape == params[k].shape for k in params)
 
+# %% [markdown] slideshow={"slide_type": "subslide"} tags=["reading-only"]
+# ### Optional: watch the loop run, one line at a time
+#
+# *A side road: skip to "What does `dhnext` mean?" on a first reading.*
+#
+# On our chunk the loop runs its nine lines $T = 6$ times: 54 lines in all. `backward_stages` below
+# runs the same loop as `rnn_backward`, but stops after every line and keeps a snapshot, a **stage**:
+# the step $t$, the line, the vectors that line reads or writes, and a copy of the five gradients
+# accumulated so far. A slider further down shows the stages one by one.
+#
+# **Expected:** 54 stages; at every L7, the step's share of `dWxh` is zero except in the input
+# character's column; after the last stage the accumulated gradients are exactly those of
+# `rnn_backward`, they agree with `rnn_lib.loss_and_grads` to $10^{-12}$, and the last `dhnext` is
+# $\partial L/\partial$`hprev`.
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+GIST_LINES = [
+    "dy = ps[t].copy(); dy[targets[t]] -= 1",
+    "dWhy += dy @ hs[t].T",
+    "dby += dy",
+    "dh = Why.T @ dy + dhnext",
+    "dhraw = (1 - hs[t] * hs[t]) * dh",
+    "dbh += dhraw",
+    "dWxh += dhraw @ xs[t].T",
+    "dWhh += dhraw @ hs[t - 1].T",
+    "dhnext = Whh.T @ dhraw",
+]
+LINE_NOTES = [
+    "the gradient into the logits: p_t with 1 subtracted at the target",
+    "step t's share of dWhy, the outer product of dy and h_t, joins the sum",
+    "step t's share of dby is dy itself",
+    "the two branches of h_t add: from y_t, and dhnext from step t+1",
+    "through tanh: each entry of dh times its slope 1 - h_t^2",
+    "step t's share of dbh is dhraw itself",
+    "step t's share of dWxh: only the input character's column",
+    "step t's share of dWhh: dhraw times the previous state (hprev at t = 0)",
+    "the gradient handed back to h_{t-1}, for the next iteration",
+]
+
+
+def backward_stages(params, targets, xs, hs, ps):
+    """rnn_backward's loop, one line at a time: a list of 9 T stages (dicts), one after each line,
+    with the vectors the line involves ({label: ("V" or "H", array)}) and the gradients so far."""
+    Whh, Why = params["Whh"], params["Why"]
+    acc = {k: np.zeros_like(v) for k, v in params.items()}
+    dhnext = np.zeros_like(hs[0])
+    stages = []
+
+    def keep(t, line, vectors, changed=None, contribution=None):
+        if changed is not None:
+            acc[changed] += contribution
+        stages.append({"t": t, "line": line, "input": vocab.chars[inputs_of[t]],
+                       "target": vocab.chars[targets[t]], "note": LINE_NOTES[line], "vectors": vectors,
+                       "grads": {k: g.copy() for k, g in acc.items()}, "changed": changed,
+                       "contribution": contribution})
+
+    inputs_of = {t: int(np.argmax(xs[t])) for t in xs}
+    for t in reversed(range(len(targets))):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        onehot = np.eye(len(dy))[:, [targets[t]]]
+        keep(t, 0, {"ps[t]": ("V", ps[t]), "onehot": ("V", onehot), "dy": ("V", dy)})
+        keep(t, 1, {"dy": ("V", dy), "hs[t]": ("H", hs[t])}, "Why", dy @ hs[t].T)
+        keep(t, 2, {"dy": ("V", dy)}, "by", dy)
+        dh = Why.T @ dy + dhnext
+        keep(t, 3, {"Why.T @ dy": ("H", Why.T @ dy), "dhnext": ("H", dhnext), "dh": ("H", dh)})
+        dhraw = (1 - hs[t] * hs[t]) * dh
+        keep(t, 4, {"dh": ("H", dh), "1 - hs[t]**2": ("H", 1 - hs[t] * hs[t]), "dhraw": ("H", dhraw)})
+        keep(t, 5, {"dhraw": ("H", dhraw)}, "bh", dhraw)
+        keep(t, 6, {"dhraw": ("H", dhraw), "xs[t]": ("V", xs[t])}, "Wxh", dhraw @ xs[t].T)
+        keep(t, 7, {"dhraw": ("H", dhraw), "hs[t-1]": ("H", hs[t - 1])}, "Whh", dhraw @ hs[t - 1].T)
+        dhnext = Whh.T @ dhraw
+        keep(t, 8, {"dhraw": ("H", dhraw), "new dhnext": ("H", dhnext)})
+    return stages
+
+
+stages = backward_stages(params, targets, xs, hs, ps)
+last = stages[-1]
+l7_columns = ["".join(vocab.chars[c] for c in np.flatnonzero(np.any(s["contribution"] != 0, axis=0)))
+              for s in stages if s["line"] == 6]
+print(f"{len(stages)} stages, from t = {stages[0]['t']} line L1 to t = {last['t']} line L9")
+print(f"columns of dWxh changed at L7, t = {T - 1} .. 0: {l7_columns}; inputs {vocab.decode(inputs)[::-1]!r}")
+_, lib_grads, _ = rnn_lib.loss_and_grads(params, inputs, targets, hprev, clip=None)
+exact = all(np.array_equal(last["grads"][k], grads[k]) for k in params)
+lib_gap = max(max_diff(last["grads"][k], lib_grads[k]) for k in params)
+print(f"after the last stage: equal to rnn_backward's gradients: {exact}; within 1e-12 of rnn_lib's: "
+      f"{lib_gap < 1e-12}; last dhnext equal to dL/dhprev: {np.array_equal(last['vectors']['new dhnext'][1], dhprev)}")
+assert len(stages) == 9 * T and l7_columns == list(vocab.decode(inputs)[::-1])
+assert exact and lib_gap < 1e-12 and np.array_equal(last["vectors"]["new dhnext"][1], dhprev)
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# `rnn_notebook.stepthrough.stage_html` draws one stage: the nine lines with the current one
+# highlighted, each vector of the line as a column of coloured cells with its values (red positive,
+# blue negative), and the five accumulated gradients, the one the line adds to outlined and the
+# entries it changes in bold.
+#
+# How the colours are scaled: all vectors with one entry per hidden unit share one scale, the largest
+# $|$value$|$ of any of them in any of the 54 stages, and so do all vectors with one entry per character.
+# So equal numbers have equal colours, in every column and at every stage, and a column that is paler
+# than another holds smaller numbers. Each gradient table has a scale of its own, its largest
+# $|$entry$|$ over all stages, so its colours deepen as the sum grows.
+#
+# **Expected:** drawn at $t = 4$, line L4, the highlighted line is L4's code; the columns `dhnext` and
+# `dh` show the values of `trace["dhnext"][4]` and `trace["dh"][4]` (to the 3 decimals shown),
+# `dhnext` is not all zero, and the `dWhy` table shows the sum so far, `dy @ hs[t].T` of $t = 5$ and
+# $t = 4$ computed here from `ps` and `hs`. At $t = 5$, line L1, `ps[t]` and `dy` differ only at the
+# target, and every other entry has the same colour in both columns.
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+from rnn_notebook.stepthrough import colours_shown, highlighted_line, stage_html, values_shown, vector_scales
+
+stage_axes = {"V": ["␣" if c == " " else c for c in vocab.chars], "H": [str(i) for i in range(H)]}
+stage_scales = {k: max(np.abs(s["grads"][k]).max() for s in stages) for k in params}  # colours deepen as sums grow
+stage_scales.update(vector_scales(stages))  # one scale for all H-vectors, one for all V-vectors
+at = next(i for i, s in enumerate(stages) if s["t"] == 4 and s["line"] == 3)
+page = stage_html(stages[at], GIST_LINES, stage_axes, stage_scales)
+shown = {label: values_shown(page, label) for label in ("dhnext", "dh", "dWhy")}
+dWhy_so_far = sum((ps[t] - np.eye(V)[:, [targets[t]]]) @ hs[t].T for t in (5, 4))  # L2 of t = 5 and t = 4
+print(f"stage {at + 1} of {len(stages)}: highlighted {highlighted_line(page)!r}")
+print("dhnext shown:", shown["dhnext"], "\ndh shown:    ", shown["dh"])
+gap = max(max_diff(shown["dhnext"], trace["dhnext"][4].ravel()), max_diff(shown["dh"], trace["dh"][4].ravel()),
+          max_diff(shown["dWhy"], dWhy_so_far.ravel()))
+print(f"largest gap between what is shown and the arrays: {gap:.4f} (rounding to 3 decimals: at most 0.0005)")
+first = stage_html(stages[0], GIST_LINES, stage_axes, stage_scales)  # t = 5, line L1
+others = [i for i in range(V) if i != targets[5]]
+same_colour = all(colours_shown(first, "ps[t]")[i] == colours_shown(first, "dy")[i] for i in others)
+print(f"t = 5, L1: ps[t] and dy have the same colour at every entry but the target: {same_colour}")
+assert highlighted_line(page) == GIST_LINES[3] and gap <= 5e-4 + 1e-12 and np.abs(shown["dhnext"]).max() > 0
+assert same_colour and np.abs(values_shown(first, "dy")[others] - values_shown(first, "ps[t]")[others]).max() == 0
+
+# %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
+# Now all 54 stages behind a slider (with a ▶ button that steps through them on its own). It needs a
+# running kernel; a copy viewed without one shows the stage drawn above. Things to try:
+#
+# - go to the start, $t = 5$: at L4, `dhnext` is all zeros, so `dh` is `Why.T @ dy` alone; at the
+#   next iteration of the loop, $t = 4$ (one step earlier in the text), the future arrives: `dhnext`
+#   is no longer zero;
+# - at L5, compare `dh` with `dhraw`: each entry shrinks by its slope `1 - hs[t]**2`, so its cell
+#   is never darker, and paler where the slope is well below 1;
+# - at L7, watch which column of `dWxh` turns bold: the input character's, and only that one;
+# - at L2 and L8, watch `dWhy` and `dWhh` fill in step after step (`+=`), while `dh` and `dhraw`
+#   are computed afresh (`=`).
+
+# %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
+import ipywidgets as widgets
+
+from rnn_notebook.widgets import html_widget
+
+stage_slider = widgets.SelectionSlider(options=[(f"t={s['t']} L{s['line'] + 1}", i) for i, s in enumerate(stages)],
+                                       value=at, description="stage", layout={"width": "520px"})
+play = widgets.Play(min=0, max=len(stages) - 1, value=at, interval=1200, description="step through")
+_ = widgets.jslink((play, "value"), (stage_slider, "index"))
+caption = ("Interactive: press play or move the slider to step backwards through the loop, one line at a "
+           "time (needs a running kernel); here t = 4, line L4.")
+display(html_widget(lambda index: stage_html(stages[index], GIST_LINES, stage_axes, stage_scales),
+                    {"index": stage_slider}, caption=caption, above=[play]))
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### What does `dhnext` mean?
 #
@@ -843,7 +1000,7 @@ assert min(cut.values()) > 1e-3 and cut[6] > cut[24]
 # a more complete one.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Full gradient check
+# ## 6 · Full gradient check
 #
 # Now every entry of every parameter, and `hprev`, with `rnn_lib.gradcheck(f, arrays)`: it
 # perturbs each entry in place by $\pm 10^{-5}$ and compares with our analytic gradient by the
@@ -887,7 +1044,7 @@ assert all(passes(r) for r in check.values())
 print("max relative error: " + ", ".join(f"{name} {r.max_rel_error:.0e}" for name, r in check.items()))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Leave out `dhnext`, and the check fails
+# ## 7 · Leave out `dhnext`, and the check fails
 #
 # Set `dhnext` to zero at every step: each step then sees only its own loss $L_t$. This is the
 # derivation that forgets the second branch of $h_t$.
@@ -1014,7 +1171,7 @@ assert tiny.mean() > 0.5
 # far below the threshold and a wrong line far above it, so the threshold means something.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. Where do gradients vanish?
+# ## 8 · Where do gradients vanish?
 #
 # A learner asks: *in which lines does the vanishing gradient problem show itself?* In two, applied
 # once per step as the loop walks back: L5, the tanh slopes $1 - h_t^2$ (every factor at most 1, near
@@ -1259,7 +1416,7 @@ assert shrink_gist < 0.1 and np.linalg.norm(gist_size["Whh"], 2) < 0.25
 # notebook 09; here it is enough to know which lines do it.
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 9. The library agrees
+# ## 9 · The library agrees
 #
 # `rnn_lib.rnn` computes the same thing with the hidden states stored row-wise and most of the
 # work done in a few large matrix products after the loop. **Expected:** the loss, all five
@@ -1290,7 +1447,7 @@ print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relati
 assert all(passes(r) for r in report.values())
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 10. Checking a network of your own (optional)
+# ## 10 · Checking a network of your own (optional)
 #
 # *A side road: skip it on a first reading.*
 #
@@ -1379,7 +1536,7 @@ assert all(passes(bad[k]) for k in weights if k != "W2")
 # one-layer LSTM.)
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
-# ## 9. Checking a network of your own (optional)
+# ## 9 · Checking a network of your own (optional)
 #
 # *A side road: skip it on a first reading.*
 #

@@ -17,7 +17,7 @@
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
 # as `rnn_lib.loss_and_grads`). **Time:** about 60 minutes without the sections marked *optional*
-# (side roads: skip them on a first reading, they add about 10 minutes), plus about 75 minutes for
+# (side roads: skip them on a first reading, they add about 15 minutes), plus about 75 minutes for
 # the three exercises and the written question: best done in a second sitting.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -474,7 +474,9 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # We record, after each step, the effective learning rate $0.1/\sqrt{m}$ of the `Wxh` columns of four
 # characters (the median over the column's 32 entries; left blank while the character has not yet
-# appeared, when its memory is still 0), and the columns themselves.
+# appeared, when its memory is still 0), and the columns themselves. The same callback also keeps, for
+# every parameter array, how large each step was compared with the array itself (used further below,
+# in the optional part *How large is a step, compared with the weights?*).
 #
 # **Expected:** every curve only goes down; after 600 steps (5 passes over the text) the rare `'j'`
 # and `'k'` columns have a larger effective learning rate than the space column, `'j'` at least 5 times,
@@ -494,10 +496,15 @@ def record_effective_lr(opt):
     m = np.median(opt.mWxh[:, columns], axis=0)  # one memory value per watched column
     effective.append(np.where(m > 0, opt.learning_rate / np.sqrt(m + opt.eps), np.nan))
     watched.append(opt.params["Wxh"][:, columns].copy())
+    # std of this step's change and std of the array after it, for each of the five parameter arrays
+    step_sizes.append([(np.std(opt.params[k] - previous[k]), np.std(opt.params[k])) for k in names])
+    for k in names:
+        previous[k][...] = opt.params[k]
 
 
 params = rnn_lib.init_params(len(text_vocab), 32, np.random.default_rng(0))
 watched = [params["Wxh"][:, columns].copy()]  # the four columns before training, then after each step
+previous, step_sizes = {k: v.copy() for k, v in params.items()}, []
 losses = train_on_text(params, text_ids, 600, after_step=record_effective_lr)
 effective = np.array(effective)  # (steps, 4)
 final = dict(zip(watch, effective[-1]))
@@ -581,6 +588,89 @@ assert np.all(ratio > 2) and ratio.mean() > 5
 #    memory at every step, while a rare character's column only accumulates when that character is
 #    read, so it keeps a large step size (section 4's plot). RMSProp and Adam replace the sum by a
 #    running average that forgets, so their steps stop shrinking.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: how large is a step, compared with the weights?
+#
+# A diagnostic from Karpathy's *makemore* lectures: for each parameter array, divide the size of an
+# update by the size of the array it changes, the **update-to-data ratio**. As sizes we take standard
+# deviations over the array's entries: $\operatorname{std}(\Delta W) / \operatorname{std}(W)$, with
+# $\Delta W$ the change made by one step and $W$ the array after it, and plot its $\log_{10}$ against the
+# step. A ratio of $10^{-3}$ means a step changes the weights by about a thousandth of their size: the
+# lectures' rule of thumb for a healthy run (far above: the learning rate is probably too large; far
+# below: the weights hardly move). The callback of section 4's run recorded it for all five arrays.
+#
+# **Expected:** the ratios of the first step are within a factor 1.3 of 1 ($|\log_{10}| < 0.1$), and
+# the standard deviation of every array's first step is between 0.04 and 0.1; every
+# ratio is lower, on average, over the last 100 steps than over the first 100, and every ratio of every
+# step is above $10^{-2.5}$ (more than three times the rule of thumb). Over the
+# last 200 steps `Whh`'s ratio is above those of `Wxh`, `Why` and `by`; the steps of all five arrays are
+# of similar size (within a factor 2 of `Whh`'s, over the last 100 steps), while `Whh`'s entries are
+# less spread than those of `Wxh` and `Why`; and the run's loss is lower over the last 100 steps than
+# over the first 100.
+
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+# NBVAL_IGNORE_OUTPUT
+# (why: the step sizes come out of section 4's training run, whose last digits differ between CPUs)
+sizes = np.array(step_sizes)                     # (600 steps, 5 arrays, [std of the step, std of the array])
+log_ratio = np.log10(sizes[:, :, 0] / sizes[:, :, 1])
+first_100, last_100 = log_ratio[:100].mean(axis=0), log_ratio[-100:].mean(axis=0)
+late_ratio = dict(zip(names, log_ratio[-200:].mean(axis=0)))
+late_step = dict(zip(names, sizes[-100:, :, 0].mean(axis=0)))
+spread = dict(zip(names, sizes[-1, :, 1]))
+print("       log10 of the ratio (mean over steps)   std of a step   std of the")
+print("array  step 1   steps 1-100   steps 501-600   (steps 501-600)   array (end)")
+for j, k in enumerate(names):
+    print(f"{k:5s}  {log_ratio[0, j]:+6.2f} {first_100[j]:+13.2f} {last_100[j]:+15.2f}"
+          f"   {late_step[k]:15.4f} {spread[k]:13.3f}")
+print(f"smallest ratio of any step: 10^{log_ratio.min():.2f}")
+print("std of step 1: " + ", ".join(f"{k} {sizes[0, j, 0]:.3f}" for j, k in enumerate(names)))
+print(f"loss per character of the same run, mean over steps 1-100: {losses[:100].mean():.3f}, "
+      f"over steps 501-600: {losses[-100:].mean():.3f}")
+assert np.all(np.abs(log_ratio[0]) < 0.1) and np.all((sizes[0, :, 0] > 0.04) & (sizes[0, :, 0] <= 0.1))
+assert np.all(last_100 < first_100) and log_ratio.min() > -2.5
+assert all(late_ratio["Whh"] > late_ratio[k] for k in ("Wxh", "Why", "by"))
+assert all(0.5 < late_step[k] / late_step["Whh"] < 2 for k in names)
+assert spread["Whh"] < min(spread["Wxh"], spread["Why"]) and losses[-100:].mean() < losses[:100].mean()
+
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+fig, ax = plt.subplots(figsize=(10, 5))
+for j, k in enumerate(names):
+    _ = ax.plot(np.arange(1, len(log_ratio) + 1), log_ratio[:, j], lw=1.2, label=k)
+_ = ax.axhline(-3, ls="--", lw=1.5, color="gray", label="1e-3, the rule of thumb")
+_ = ax.set(xlabel="training step", ylabel="log10( std(step) / std(array) )", ylim=(-3.5, 0.5),
+           title="Update-to-data ratio per parameter array (Adagrad, lr 0.1)")
+_ = ax.legend(ncol=3, loc="upper right")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# What the plot says:
+#
+# - **At the start a step is as large as the weights.** Adagrad's first step moves every entry with a
+#   gradient by the learning rate, 0.1 (a standard deviation between 0.04 and 0.1 over an array's
+#   entries, the line "std of step 1": entries without a gradient do not move), while the weights start
+#   at about 0.01 and the biases at 0. So the array after the first step is almost nothing but that
+#   step, and the ratio, which divides by the array *after* the step, is close to 1 ($10^0$: the column
+#   "step 1"). Measured against the starting weights instead, it would be 4 to 10 for the weight
+#   matrices (a step of 0.04 to 0.1 against 0.01), and not defined for the biases.
+# - **Then the steps shrink.** Each entry's effective learning rate $\eta/\sqrt{m}$ only falls as its
+#   memory grows (the written question above works out how fast), so the steps shrink and every ratio
+#   falls with them. After 600 steps the ratios are still above the $10^{-3}$ line:
+#   the gist's Adagrad at 0.1 takes larger steps, relative to the weights, than the lectures' rule of
+#   thumb, and its only way of making them smaller is the growing memory.
+# - **`Whh` moves fast, relative to its size:** faster than `Wxh`, `Why` and `by`. Adagrad divides
+#   every gradient by its own history, so the steps of the five arrays come out of similar size whatever
+#   the size of their gradients (the column "std of a step"). The ratio is then set by the size of the
+#   weights, and `Whh`'s entries are less spread than those of `Wxh` and `Why`: the same step is a
+#   larger change for `Whh`.
+#
+# So is the learning rate too large, as the rule of thumb says? The $10^{-3}$ comes from the lectures'
+# networks: plain gradient descent on a multilayer perceptron, whose steps are the gradient times the
+# learning rate. Adagrad's steps are set differently (by the memory, not by the size of the gradient),
+# and here the loss still falls with them (the last line of the table: lower over the last 100 steps
+# than over the first 100). A line drawn for another optimiser and
+# another network is no verdict on this run. What is worth reading in the plot is the trend (the ratios
+# fall as the memory grows) and the differences between the arrays (which of them moves fastest,
+# relative to its size).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### RMSProp and Adam: Adagrad with a fading memory

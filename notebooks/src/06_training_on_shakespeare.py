@@ -143,9 +143,9 @@ bigram_train, bigram_val = bigram_nats(P_next, train_ids), bigram_nats(P_next, v
 for name, nats in [("uniform", uniform_nats), ("bigram, training split", bigram_train),
                    ("bigram, validation split", bigram_val)]:
     print(f"{name:<26} {nats:.3f} nats/char = {nats / LN2:.3f} bits/char")
+BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": bigram_val}
 assert np.allclose(P_next.sum(axis=1), 1)
 assert bigram_train < bigram_val < uniform_nats and abs(bigram_val - 2.5) < 0.1
-BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": bigram_val}
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Nats or bits?** Same quantity, different logarithm: nats use $\ln$, bits use $\log_2$, and
@@ -169,8 +169,8 @@ BASELINES = {f"uniform, ln {V}": uniform_nats, "bigram counts (validation)": big
 # - `float32` arithmetic instead of `float64` (half the memory traffic, and precise enough here).
 #
 # (The command line tool's defaults, `TrainConfig()`, go one step further: the Adam optimiser, which
-# notebooks 12 and 13 use, with a learning rate that decays over the run. Its results vary less from seed to
-# seed and from CPU to CPU; here we stay with the gist's Adagrad.)
+# notebooks 12 and 13 use, with a learning rate that decays over the run. Here we stay with the gist's
+# Adagrad.)
 #
 # Only the reporting is changed here: a validation loss every 250 steps (on the first 20,000
 # held-out characters, to keep it quick), and 150-character samples, which we print ourselves.
@@ -252,9 +252,10 @@ def print_samples(every_seconds=5.0):
 # `run(seconds=25)` trains for 25 seconds of wall-clock time and returns. Watch the curve fall from
 # the uniform line, cross the bigram line (often within a few hundred steps, always within the first
 # 1,500), and keep falling (the very first point lies *above* the uniform line: Adagrad's first
-# update moves every weight by the whole learning rate, notebook 04, an overshoot that the next steps
-# correct); and watch the samples go from random characters to word-like groups with spaces, capitals
-# and line breaks, and then to lines that look like a play's, with speaker names followed by a colon.
+# update moves every weight with a non-negligible gradient by about the whole learning rate, notebook
+# 04, an overshoot that the next steps correct); and watch the samples go from random characters to
+# word-like groups with spaces, capitals and line breaks, and then to lines that look like a play's,
+# with speaker names followed by a colon.
 #
 # A slow or busy computer may manage only a few hundred steps in 25 seconds. So that the checks below
 # hold everywhere, the cell then continues, if needed, until at least `MIN_STEPS = 4000` steps are
@@ -306,6 +307,53 @@ print(f"first training point (steps 1-{config.log_every}) above the uniform {uni
 print(f"speaker lines in a 5,000-character sample: {len(speaker_lines) > 0}")
 assert np.array_equal(trainer.val_ids, val_ids) and final_val < bigram_val
 assert below_bigram[0] <= 1500 and first_point > uniform_nats and speaker_lines
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: train 30 s more
+#
+# 25 seconds is a start. Below is a button that trains the same model for 30 more seconds each time it
+# is pressed. `rnn_notebook.more.TrainMorePanel(trainer, draw_losses)` builds it, with the drawing
+# function of the live plot. What a press does is the panel's `train` method: it calls `trainer.run`
+# again, which continues from where the trainer stands (the same parameters and Adagrad memory; the
+# step counter and the history carry on; section 6 says more about stopping and continuing). While it
+# trains it redraws the loss curves every two seconds, and replaces the sample under them with a new
+# one. Pressing it changes `trainer`, which the sections below go on using, however long it has trained.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# First the same method for 20 steps instead of 30 seconds. **Expected:** the step counter went on from
+# where the run stopped, by exactly 20; the history has 2 new points (one per 10 steps), after the old
+# ones; and the panel shows a sample of the model at the new step.
+
+# %% slideshow={"slide_type": "fragment"}
+from rnn_notebook.more import TrainMorePanel
+
+more = TrainMorePanel(trainer, draw_losses, seconds=30)
+step_before, points_before = trainer.step, len(trainer.history.step)
+result = more.train(steps=20)
+new_points = trainer.history.step[points_before:]
+print(f"step counter went on from where the run stopped, by exactly 20: "
+      f"{result['steps'] == (step_before, step_before + 20)}")
+print(f"history points added: {len(new_points)}, all after the old ones: "
+      f"{min(new_points) > trainer.history.step[points_before - 1]}")
+print(f"the sample shown is from the new step: {f'sample at step {trainer.step:,}' in more.sample_view.value}")
+assert result["steps"] == (step_before, step_before + 20) and trainer.stop_reason == f"reached step {step_before + 20}"
+assert len(new_points) == 20 // config.log_every and min(new_points) > trainer.history.step[points_before - 1]
+assert f"sample at step {trainer.step:,}" in more.sample_view.value
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The button (it needs a running notebook; a copy viewed without one shows the curves as they were
+# when it was run). Each press trains 30 seconds; the curves continue where the live plot above
+# stopped, and the line next to the button gives the last training and validation points. The
+# interrupt button (■) stops a press early, after the current step.
+#
+# What to look at: the validation points (the curve of text the model never trains on). How much does
+# a press lower them, compared with what the first 25 seconds did? And a second press, compared with
+# the first? Read the samples too: which mistakes go away first, spelling, words, or the layout of a
+# play? Section 7's model, trained for 60,000 steps, is where this road ends: its validation loss is
+# printed there.
+
+# %% slideshow={"slide_type": "fragment"}
+display(more.widget())
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · What the gist's numbers mean
@@ -393,7 +441,8 @@ _ = ax.plot(steps, per_sequence, color="tab:blue", alpha=0.6, label="25 × train
 _ = ax.plot(steps, smooth, color="tab:red", label="smooth_loss (what the gist prints)")
 _ = ax.axhline(T * uniform_nats, ls="--", color="C2", label=f"uniform: 25 ln {V} = {T * uniform_nats:.1f}")
 _ = ax.axhline(gist_loss, ls=":", color="black", label="the learner's 42.9")
-ax.set(xlabel="training step", ylabel="loss per 25-character sequence (nats)", ylim=(30, 140))
+ax.set(xlabel="training step", ylabel="loss per 25-character sequence (nats)", ylim=(30, 140),
+       title="What the gist prints (smooth_loss) and the loss it smooths")
 _ = ax.legend(loc="upper right")
 plt.show()
 
@@ -537,7 +586,9 @@ assert all_finite and trainer.stop_reason == f"reached step {stopped_at + 10}"
 # press Ctrl-C. Here we save to a temporary folder and read the file back with
 # `rnn_lib.load_checkpoint`.
 #
-# **Expected:** every array, the history, the step count and the smoothed loss come back identical.
+# **Expected:** every array (parameters, Adagrad memory, carried hidden state), the history and the rest
+# of the trainer's state (step count, smoothed loss, position in the text, seconds, the sampling
+# generator, the list of saved samples) come back identical.
 
 # %% slideshow={"slide_type": "fragment"}
 with tempfile.TemporaryDirectory() as folder:
@@ -547,12 +598,17 @@ with tempfile.TemporaryDirectory() as folder:
 
 same_params = all(np.array_equal(back.params[k], trainer.params[k]) for k in rnn_lib.PARAM_NAMES)
 same_memory = all(np.array_equal(back.memory[k], trainer.optimizer.memory[k]) for k in rnn_lib.PARAM_NAMES)
+same_hidden = np.array_equal(back.hprev, trainer.hprev)
 same_history = all(np.array_equal(a, b) for a, b in zip(back.history.to_arrays().values(),
                                                         trainer.history.to_arrays().values()))
-print(f"parameters identical: {same_params};  Adagrad memory identical: {same_memory}")
+same_state = back.state == trainer.state()      # step, position, seconds, smooth_loss, sample generator, samples
+print(f"parameters identical: {same_params};  Adagrad memory identical: {same_memory};  "
+      f"hidden state identical: {same_hidden}")
 print(f"history identical: {same_history};  step identical: {back.step == trainer.step};  "
       f"smooth_loss identical: {back.state['smooth_loss'] == trainer.smooth_loss}")
-assert same_params and same_memory and same_history and back.step == trainer.step
+print(f"the rest of the trainer's state identical (position, seconds, sample generator, samples): {same_state}")
+assert same_params and same_memory and same_hidden and same_history and same_state
+assert back.step == trainer.step and back.state["smooth_loss"] == trainer.smooth_loss
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7 · A longer run: the shipped checkpoint
@@ -612,12 +668,16 @@ plt.show()
 # on every pass. If some stretches are easier to predict than others, the training loss should go up
 # and down with the same pattern on every pass.
 #
-# To test that, we remove the slow downward trend: the trend is a moving average over exactly one
-# pass (`steps_per_pass / 10` history points, since each point covers 10 steps), a window that holds every stretch of the text once, so it
-# keeps the trend and drops the ripple; the ripple is what is left. Then we compute its
-# **autocorrelation** at a lag of $k$ points, the correlation of the ripple with itself $k$ points
-# later (1 for an exact repeat, about 0 for no relation). **Expected:** above 0.5 at a lag of one
-# pass, and below 0.2 in size at a lag of 150 points, which is not a whole number of passes.
+# To test that, we remove the slow downward trend: the trend is a moving average over one pass,
+# rounded to whole history points (`steps_per_pass / 10` of them, since each point covers 10 steps), a
+# window that holds every stretch of the text about once, so it keeps the trend and drops the ripple;
+# the ripple is what is left. Then we compute its **autocorrelation** at a lag of $k$ points, the
+# correlation of the ripple with itself $k$ points later (1 for an exact repeat, about 0 for no
+# relation). A pass is not a whole number of points, so the lag of $n$ passes is rounded:
+# `round(n * steps_per_pass / 10)` points. The peaks are narrow, so the rounding matters.
+# **Expected:** above 0.5 at the lags of about one and about two passes, each the highest value within
+# 5 points of its pass; and below 0.2 in size at a lag of 150 points, which is not near a whole number
+# of passes.
 
 # %% slideshow={"slide_type": "fragment"}
 def autocorrelation(x, lag):
@@ -626,7 +686,7 @@ def autocorrelation(x, lag):
     return np.dot(x[:-lag], x[lag:]) / np.dot(x, x)
 
 
-per_pass = round(steps_per_pass / c.log_every)           # history points per pass
+per_pass = round(steps_per_pass / c.log_every)           # history points per pass, rounded
 train_curve = np.array(ckpt.history.train_nats)
 trend = np.convolve(train_curve, np.ones(per_pass) / per_pass, mode="valid")
 centre = slice(per_pass // 2, per_pass // 2 + len(trend))  # the point in the middle of each window
@@ -634,10 +694,14 @@ ripple = train_curve[centre] - trend
 ripple_steps = np.array(ckpt.history.step)[centre]
 lags = np.arange(1, 3 * per_pass + 20)
 acf = np.array([autocorrelation(ripple, k) for k in lags])
-for k in (1, per_pass, 150, 2 * per_pass):
-    print(f"lag {k:>3} points = {k * c.log_every:>5,} steps: autocorrelation {autocorrelation(ripple, k):+.2f}")
+pass_lags = [round(n * steps_per_pass / c.log_every) for n in (1, 2)]   # about one pass, about two
+for k, what in [(1, ""), (pass_lags[0], "  (about one pass)"), (150, ""), (pass_lags[1], "  (about two passes)")]:
+    print(f"lag {k:>3} points = {k * c.log_every:>5,} steps: autocorrelation {acf[k - 1]:+.2f}{what}")
 print(f"size of the ripple: standard deviation {ripple.std():.3f} nats/char")
-assert autocorrelation(ripple, per_pass) > 0.5 and abs(autocorrelation(ripple, 150)) < 0.2
+peaks = [int(lags[k - 6 + np.argmax(acf[k - 6:k + 5])]) for k in pass_lags]  # highest within 5 points
+print(f"the highest autocorrelation within 5 points of each pass is at these lags: {peaks == pass_lags}")
+assert all(acf[k - 1] > 0.5 for k in pass_lags) and abs(acf[150 - 1]) < 0.2
+assert peaks == pass_lags
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Left: the ripple of three consecutive passes, each drawn against the position in its pass; the
@@ -765,7 +829,8 @@ assert cli.stdout == romeo + "\n"
 # the validation loss fell by much less than in the first 10,000 steps (the cell prints both), a
 # difference that shows over thousands of characters rather than in one sample. No sample makes
 # sense: the model has no plan beyond the next few characters. Notebook 09 (section 4) measures how
-# far back the gradient of this very model reaches: about a line of verse.
+# far back the gradient of this very model reaches: about 20 characters before it falls below a
+# thousandth of its size, half a typical line of verse (notebook 10 measures the lines).
 
 # %% slideshow={"slide_type": "fragment"}
 def side_by_side(samples, per_row=3):
@@ -865,6 +930,8 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 #    optimistic. A separate block is genuinely unseen text.
 # 3. The model is starting to memorise the training text (overfitting). Stop, and keep the model from
 #    the point where the validation loss was lowest; for later runs use a smaller model or more data.
+#    Once the validation loss has chosen the stopping point, though, it is no longer an unbiased
+#    estimate of the loss on new text: keep a development split for such choices (notebook 11).
 # 4. Infinite: some character pair in the validation split never occurs in the training split, so the
 #    table gives it probability 0 and $-\ln 0 = \infty$. One such pair is enough for the mean.
 # 5. It is an exponential moving average that starts at the uniform $25 \ln 65 = 104.4$ and keeps a

@@ -18,8 +18,8 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 55 minutes on your own without the part marked *optional*, plus about 30 minutes
-# for its two exercises.
+# **Time:** about 55 minutes on your own without the part marked *optional*; its two exercises take
+# about 40 minutes more, best done in a second sitting.
 
 # %% [markdown] tags=["homework-only"]
 # # 07 · Sampling: making a trained RNN write
@@ -41,8 +41,8 @@
 # **Prerequisites:** notebooks 01–06 (the forward step, softmax, backpropagation through time,
 # Adagrad, and training on Shakespeare). Nothing is trained here: we load a trained model.
 #
-# **Time:** about 55 minutes on your own without the part marked *optional*, plus about 40 minutes
-# for its two exercises.
+# **Time:** about 55 minutes on your own without the part marked *optional*; its two exercises take
+# about 40 minutes more, best done in a second sitting.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -59,7 +59,7 @@ use_lecture_style()
 _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thread: fastest for these small matrices
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. "It is running though": where is the text?
+# ## 1 · "It is running though": where is the text?
 #
 # A learner under the gist wrote: *"Could someone explain how to use this? I can't generate text.
 # It is running though."* The gist is a single `while True` loop: it trains forever and, every 100
@@ -101,7 +101,8 @@ assert val_nats < 0.5 * np.log(V)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # (The checkpoint's own history also records validation losses, but those are quick periodic passes
-# over the first 20,000 held-out characters only; notebook 00 compares them with the whole split.)
+# over the first 20,000 held-out characters only; notebook 06, section 7, compares them with the whole
+# split.)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The trainer, like the gist, printed samples while it ran, and the checkpoint keeps them. Here are the
@@ -112,7 +113,7 @@ for step, text in (ckpt.state["samples"][0], ckpt.state["samples"][-1]):
     print(f"---- sample printed at step {step:,} ----\n{text[:150]}\n")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Sampling from scratch
+# ## 2 · Sampling from scratch
 #
 # Generation repeats the forward step of notebook 01, with one change: the next input is not read
 # from a text, it is **drawn from the model's own prediction**. With column vectors, starting from
@@ -130,7 +131,9 @@ for step, text in (ckpt.state["samples"][0], ckpt.state["samples"][-1]):
 #
 # Lay the probabilities end to end on $[0, 1)$ and throw one uniform number $u$: it lands in the
 # segment of character $k$ with probability $p_k$. The segment ends are the cumulative sums
-# $c_k = p_0 + \dots + p_k$, so the draw is the first $k$ with $c_k > u$ (the *inverse CDF*).
+# $c_k = p_0 + \dots + p_k$, so the draw is the first $k$ with $c_k > u$. This is called the *inverse
+# CDF* method: $c$ is the cumulative distribution function (CDF), and we read it backwards, from a
+# probability $u$ to the character whose segment holds it.
 # `np.searchsorted(c, u, side="right")` finds it. **Expected:** $u = 0.65$ lands in the second segment.
 
 # %%
@@ -208,16 +211,15 @@ print(ours)
 # without a prime, for several seeds. (It returns only the continuation, not the prime.)
 
 # %% tags=["reading-only"]
-for seed in range(3):
-    for prime in ("", "ROMEO:"):
-        mine = sample_from_scratch(prime, 300, np.random.default_rng(seed))
-        lib = rnn_lib.sample(params, vocab, 300, np.random.default_rng(seed), prime=prime)
-        assert mine == lib, (seed, prime)
+disagree = [(seed, prime) for seed in range(3) for prime in ("", "ROMEO:")
+            if sample_from_scratch(prime, 300, np.random.default_rng(seed))
+            != rnn_lib.sample(params, vocab, 300, np.random.default_rng(seed), prime=prime)]
 print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for seeds 0-2, "
-      "with and without the prime 'ROMEO:'")
+      f"with and without the prime 'ROMEO:': {not disagree}")
+assert not disagree, disagree
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. What the model predicts after a prefix
+# ## 3 · What the model predicts after a prefix
 #
 # Every character of a sample is one draw from a distribution over all 65 characters. Let us read one
 # such distribution: the model has read `ROMEO:`, a new line and `What is th`.
@@ -278,7 +280,7 @@ _ = plot_top(p_next, title=f"next character after {prefix!r}")
 # That is what makes samples varied, and also what makes them drift into nonsense words.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Temperature
+# ## 4 · Temperature
 #
 # Before the softmax, divide the logits by a **temperature** $T > 0$:
 #
@@ -728,14 +730,14 @@ ax.set(xlabel="temperature T", ylabel="percent", ylim=(0, 105),
 _ = ax.legend(loc="lower right")
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
-# ## 5. Greedy decoding, and why it loops
+# ## 5 · Greedy decoding, and why it loops
 #
 # At $T = 0$ `rnn_lib` does not divide by zero: it puts all the probability on the largest logit, so
 # every step takes the single most likely character (**greedy** decoding). No random number matters any
 # more: any seed gives the same text.
 
 # %% [markdown] tags=["homework-only"]
-# ## 5. Greedy decoding, and why it loops
+# ## 5 · Greedy decoding, and why it loops
 #
 # At $T = 0$ your `sample_with_temperature` does not divide by zero: it returns the id of the largest
 # logit, so every step takes the single most likely character (**greedy** decoding). No random number
@@ -743,8 +745,11 @@ _ = ax.legend(loc="lower right")
 
 # %% needs=["sample_with_temperature", "sample_text"]
 greedy = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROMEO:", temperature=0)
-assert greedy == rnn_lib.sample(params, vocab, 600, np.random.default_rng(99), prime="ROMEO:", temperature=0)
+other_seed = rnn_lib.sample(params, vocab, 600, np.random.default_rng(99), prime="ROMEO:",
+                            temperature=0)
 print("ROMEO:" + greedy[:300])
+print(f"\nseed 99 gives the same 600 characters: {greedy == other_seed}")
+assert greedy == other_seed
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Finding the loop in code
@@ -770,13 +775,12 @@ def find_cycle(text, min_span=100):
 
 # %% needs=["sample_with_temperature", "sample_text"]
 cycle = find_cycle(greedy)
-assert cycle is not None, "greedy text should end in a loop"
-start, period = cycle
+start, period = cycle if cycle is not None else (len(greedy), 0)  # (len, 0): no cycle found
 print(f"greedy: from character {start} on, the text repeats every {period} characters:")
 print(f"  repeating unit {greedy[start:start + period]!r}")
 sampled = rnn_lib.sample(params, vocab, 600, np.random.default_rng(0), prime="ROMEO:", temperature=1.0)
 print(f"T = 1 sample: find_cycle gives {find_cycle(sampled)}")
-assert find_cycle(sampled) is None
+assert cycle is not None and find_cycle(sampled) is None
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why greedy decoding ends in a loop
@@ -787,10 +791,12 @@ assert find_cycle(sampled) is None
 # steps ago, the same $L$ characters would follow, bring it back again, and so on forever.
 #
 # That alone does not force a loop: a deterministic map on a continuous state can wander for ever
-# without repeating itself. What makes it happen here is **contraction**. Many hidden units are
-# saturated, and a saturated unit hardly responds to a small change of its input ($\tanh' \approx 0$).
-# So when two nearby states are fed the same characters, their difference shrinks from step to step.
-# Once the text starts repeating, the state is pulled onto an exact loop, a *limit cycle*, and stays.
+# without repeating itself. What makes it happen here is **contraction**: when two nearby states are
+# fed the same characters, their difference shrinks from step to step (the plot below shows it). The
+# reason is saturation: a saturated unit hardly responds to a small change of its input
+# ($\tanh' \approx 0$), and along the loop most activations are saturated (the optional part of this
+# section measures it). Once the text starts repeating, the state is pulled onto an exact loop, a
+# *limit cycle*, and stays.
 #
 # Sampling escapes because each draw uses a fresh random number: a less likely character now and then
 # sends the state somewhere new, before the pull has finished.
@@ -812,14 +818,14 @@ for _ in range(len(greedy)):
     ix = int(np.argmax(Why @ h + by))
     greedy_ours.append(vocab.chars[ix])
     h = rnn_step(h, ix)
-assert "".join(greedy_ours) == greedy
-states = np.array(states)  # (T, H)
+states = np.array(states)  # (len(greedy), H)
 gap = np.linalg.norm(states[period:] - states[:-period], axis=1)
 settled = gap[-100:].max() < 1e-5
+print(f"our loop spells the greedy text above: {''.join(greedy_ours) == greedy}")
 print(f"|h(t)| is {np.linalg.norm(states, axis=1).mean():.1f} on average; |h(t+L) - h(t)| averages "
       f"{gap[:10].mean():.1f} over the first 10 characters")
 print(f"over the last 100 characters |h(t+L) - h(t)| < 1e-5: {settled}")
-assert settled
+assert "".join(greedy_ours) == greedy and settled
 
 # %% [markdown] tags=["homework-only"]
 # We can watch the state settle. We run your `sample_text` greedily once more, then read the prime and
@@ -831,15 +837,17 @@ assert settled
 # %% tags=["homework-only"] needs=["sample_with_temperature", "sample_text"]
 romeo_ids = vocab.encode("ROMEO:")
 greedy_ids = sample_text(params, romeo_ids, len(greedy), 0, np.random.default_rng(0))
-assert "".join(vocab.chars[i] for i in greedy_ids) == greedy
 read_back = rnn_lib.forward(params, np.concatenate([romeo_ids, greedy_ids]), rnn_lib.initial_state(params))
-states = read_back["hs"][len(romeo_ids):len(romeo_ids) + len(greedy), 0, :]  # (T, H): h_t predicts character t
+# (len(greedy), H): row t is the state h_t from which character t is predicted
+states = read_back["hs"][len(romeo_ids):len(romeo_ids) + len(greedy), 0, :]
 gap = np.linalg.norm(states[period:] - states[:-period], axis=1)
 settled = gap[-100:].max() < 1e-5
+yours_spell_it = "".join(vocab.chars[i] for i in greedy_ids) == greedy
+print(f"your ids spell the greedy text above: {yours_spell_it}")
 print(f"|h(t)| is {np.linalg.norm(states, axis=1).mean():.1f} on average; |h(t+L) - h(t)| averages "
       f"{gap[:10].mean():.1f} over the first 10 characters")
 print(f"over the last 100 characters |h(t+L) - h(t)| < 1e-5: {settled}")
-assert settled
+assert yours_spell_it and settled
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # On a log scale. The characters start repeating first (dashed line), while the states still differ;
@@ -873,6 +881,9 @@ _ = ax.legend(loc="upper right")
 # **Expected:** $\|J_t\|_2$ is above 1 at every step of the cycle, yet the spectral radius of $M$ is
 # below 1; taken per step (its $L$-th root) it is within 0.05 of the rate at which
 # $\|h_{t+L} - h_t\|$ fell in the plot, from the start of the cycle to its first value below $10^{-5}$.
+# What makes $M$ small? Along the cycle more than half of the activations are saturated, $|h| > 0.95$
+# (there $\tanh' < 0.1$). With every tanh slope set to 1, the same product is $W_{hh}^L$, and its
+# spectral radius is above 1 per step: without the small slopes the loop would push nearby states apart.
 
 # %% needs=["sample_with_temperature", "sample_text"]
 last_period = states[-period - 1:].astype(np.float64)  # states h_t, ..., h_{t+L} of the last full period
@@ -886,18 +897,27 @@ pull = rho_M ** (1 / period)
 settled_at = int(np.argmax(gap < 1e-5))
 measured = (gap[settled_at] / gap[start]) ** (1 / (settled_at - start))
 print(f"one step along the cycle: |J_t|_2 from {min(step_norms):.2f} to {max(step_norms):.2f}")
+saturated_share = np.mean(np.abs(last_period[1:]) > 0.95)  # the h_{t+1} whose slopes M uses
+Whh_L = np.linalg.matrix_power(Whh.astype(np.float64), period)  # M with every slope set to 1
+rho_Whh_L = np.abs(np.linalg.eigvals(Whh_L)).max()
 print(f"one period: spectral radius of M = {rho_M:.1e}, that is {pull:.2f} per step;  "
       f"|h(t+L) - h(t)| fell by {measured:.2f} per step between characters {start} and {settled_at}")
+print(f"along the cycle {saturated_share:.0%} of the activations are saturated (|h| > 0.95)")
+print(f"every slope set to 1, W_hh^L: spectral radius {rho_Whh_L:.1e}, "
+      f"that is {rho_Whh_L ** (1 / period):.2f} per step")
 assert min(step_norms) > 1 and pull < 1 and abs(pull - measured) < 0.05
+assert saturated_share > 0.5 and rho_Whh_L ** (1 / period) > 1
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Each step alone could stretch a difference up to $\|J_t\|_2$ times, but the directions it stretches
-# are squeezed at other steps of the loop, mostly by the saturated units. Over a period every difference
-# shrinks, by about the factor printed per step (notebook 09 finds a similar factor for the gradient
-# through time of this model): nearby states are pulled together, and the loop is exact.
+# Each step alone could stretch a difference up to $\|J_t\|_2$ times, but over a period every
+# difference shrinks, by about the factor printed per step (notebook 09 finds a similar factor for the
+# gradient through time of this model): nearby states are pulled together, and the loop is exact.
+# $W_{hh}$ alone would do the opposite: per step it stretches by its spectral radius, the factor
+# printed last (notebook 09 measures it too). What turns the stretch into a pull are the tanh slopes,
+# close to 0 for the saturated units, which are most of the activations along the cycle.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Priming: why `ROMEO:` matters
+# ## 6 · Priming: why `ROMEO:` matters
 #
 # The model only knows what it has read, and all of that is summed up in $h$. With an empty prime it
 # starts from $h = 0$, a state it never predicted from during training (more on that below), and has no
@@ -945,7 +965,8 @@ fig.tight_layout()
 
 # %% needs=["sample_with_temperature", "sample_text"]
 frequencies = np.bincount(vocab.encode(shakespeare), minlength=V) / len(shakespeare)
-states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]  # (T, H)
+# (20,000, H): the states after reading each of the first 20,000 characters
+states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]
 smallest_h = np.linalg.norm(states_read, axis=1).min()
 favourites = np.argsort(p_zero)[::-1][:5]
 firsts = [rnn_lib.sample(params, vocab, 1, np.random.default_rng(seed)) for seed in range(12)]
@@ -975,7 +996,7 @@ except ValueError as exc:
     print(f"ValueError: {exc}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Try it
+# ## 7 · Try it
 #
 # `generate` is what the panel below calls: the prime plus its continuation, or the error message if the
 # prime cannot be used. We call it once with fixed values. **Expected:** it equals the prime followed by
@@ -1033,7 +1054,7 @@ display(box_with_fallback(rows, f"{caption}\n\n{output.value}"))
 assert output.value == shown
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. "How do I generate text with this?"
+# ## 8 · "How do I generate text with this?"
 #
 # **In Python**, three lines: load the checkpoint, make a seeded generator, sample.
 
@@ -1091,7 +1112,8 @@ assert result.stdout == "ROMEO:" + text + "\n"
 #   but misspelt; entropy rises with $T$.
 # - Greedy decoding ($T = 0$) is a deterministic map of the state, and a contracting one: saturated units
 #   pull nearby states together, so the state settles onto an exact limit cycle and the text loops for ever.
-#   We found the period in code, saw the state repeat and (in the optional part) measured the pull per step.
+#   We found the period in code, saw the state repeat and (in the optional part) measured the pull per step
+#   and found its cause: along the loop most activations are saturated, and $W_{hh}$ alone would stretch.
 # - A prime sets the hidden state before generation: after `ROMEO:` the model expects a new line and a speech.
 # - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
 #   `python -m rnn_lib sample --checkpoint FILE`.
@@ -1108,7 +1130,8 @@ assert result.stdout == "ROMEO:" + text + "\n"
 #   but misspelt; entropy rises with $T$.
 # - Greedy decoding ($T = 0$) is a deterministic map of the state, and a contracting one: saturated units
 #   pull nearby states together, so the state settles onto an exact limit cycle and the text loops for ever.
-#   We found the period in code, saw the state repeat and (in the optional part) measured the pull per step.
+#   We found the period in code, saw the state repeat and (in the optional part) measured the pull per step
+#   and found its cause: along the loop most activations are saturated, and $W_{hh}$ alone would stretch.
 # - A prime sets the hidden state before generation: after `ROMEO:` the model expects a new line and a speech.
 # - To generate text: `rnn_lib.sample(ckpt.params, ckpt.vocab, n, rng, prime=..., temperature=...)`, or
 #   `python -m rnn_lib sample --checkpoint FILE`.

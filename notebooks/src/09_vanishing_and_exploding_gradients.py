@@ -50,20 +50,20 @@ print(f"{len(text):,} characters, V = {V}")
 assert V == 65 and len(ids) > 1_000_000
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 1. The question: in which lines do gradients vanish?
+# ## 1 · The question: in which lines do gradients vanish?
 #
 # Under the gist, a learner asks: *"In which lines does the vanishing gradient problem manifest
 # itself?"* Not in the Adagrad update at the end, and not in the clipping: in these two lines of the
 # backward loop, which run once for every step the loop walks back in time:
 #
 # ```python
-# dhraw = (1 - hs[t] * hs[t]) * dh    # (5) through tanh: times tanh'(a_t) = 1 - h_t^2, every entry <= 1
-# dhnext = np.dot(Whh.T, dhraw)       # (9) through the recurrence: times Whh^T, the same matrix every step
+# dhraw = (1 - hs[t] * hs[t]) * dh    # L5 through tanh: times tanh'(a_t) = 1 - h_t^2, every entry <= 1
+# dhnext = np.dot(Whh.T, dhraw)       # L9 through the recurrence: times Whh^T, the same matrix every step
 # ```
 #
 # `rnn_lib.backward` (in `rnn_lib/rnn.py`) runs the same two lines on row-wise states:
-# `dhraw *= dtanh[t]` and `np.dot(dhraw, Whh, out=dhnext)`. Notebook 03 pointed at them; this notebook
-# measures what they do.
+# `dhraw *= dtanh[t]` and `np.dot(dhraw, Whh, out=dhnext)`. Notebook 03 named them L5 and L9 and pointed
+# at them; this notebook measures what they do.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A product of Jacobians
@@ -87,8 +87,8 @@ assert V == 65 and len(ids) > 1_000_000
 # \frac{\partial L_t}{\partial h_t}.
 # $$
 #
-# Read from the right: each pair $W_{hh}^\top\operatorname{diag}(1-h_j^2)$ is one pass through line (5)
-# and then line (9). After $t-k$ passes the gradient has been multiplied by $W_{hh}^\top$ exactly
+# Read from the right: each pair $W_{hh}^\top\operatorname{diag}(1-h_j^2)$ is one pass through line L5
+# and then line L9. After $t-k$ passes the gradient has been multiplied by $W_{hh}^\top$ exactly
 # $t-k$ times.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -134,7 +134,7 @@ assert np.abs(jacobians[-1] - J_numeric).max() < 1e-8
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Expected:** summing $(\partial h_t/\partial h_{-1})^\top\, W_{hy}^\top\, \partial L_t/\partial y_t$ over
 # the six steps gives the $\partial L/\partial$`hprev` that `rnn_lib.backward` returns (to $10^{-12}$):
-# the library's loop computes exactly these products, one pass of lines (5) and (9) at a time.
+# the library's loop computes exactly these products, one pass of lines L5 and L9 at a time.
 
 # %% slideshow={"slide_type": "fragment"}
 dy = cache["probs"].copy()          # (T, V): row t is p_t
@@ -150,7 +150,7 @@ assert np.allclose(dhprev, dhprev_lib[:, 0], rtol=0, atol=1e-12)
 # of each factor, $W_{hh}^\top$ and the tanh slopes, are taken apart in the next two experiments.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Experiment 1: only $W_{hh}$ (no tanh)
+# ## 2 · Experiment 1: only $W_{hh}$ (no tanh)
 #
 # If every unit sits near $h = 0$, every tanh slope is 1 and the diagonal factors drop out: $k$ steps
 # back the gradient is $(W_{hh}^\top)^k g$. Eigenvalues decide what repeated multiplication does. If
@@ -177,7 +177,7 @@ print(f"W: spectral radius {rho_W:.3f}, largest singular value {sigma_W:.2f}")
 assert abs(rho_W - 1) < 1e-12 and sigma_W > 1.5
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The two functions of the experiment: the repeated multiplication (line (9) with `dhraw = dh`), and
+# The two functions of the experiment: the repeated multiplication (line L9 with `dhraw = dh`), and
 # the per-step growth factor, read off as $e^{\text{slope}}$ of a least-squares line through
 # $\log\|g_k\|$.
 
@@ -201,16 +201,20 @@ def growth_factor(norms, start):
 # $|\lambda|$ die out first). Fitted over the straight part, $k$ = 25 to 50, **each growth factor is
 # within 5 % of $\rho$** (the tolerance covers the mix of directions that has not yet died out). And
 # $(1.1/0.9)^{50} > 10^4$: after 50 steps the outer two gradients differ by more than ten thousand times.
+# Last, the $\rho = 1$ gradient never grows above its starting size, although the largest singular value
+# of $W$ is well above 1.
 
 # %% slideshow={"slide_type": "fragment"}
 linear = {rho: linear_backprop_norms(rho * W, g0, T) for rho in (0.9, 1.0, 1.1)}
+factors_linear = {rho: growth_factor(norms, 25) for rho, norms in linear.items()}
 for rho, norms in linear.items():
-    factor = growth_factor(norms, 25)
-    print(f"rho = {rho:.1f}: growth factor per step {factor:.3f}, |g| after {T} steps {norms[-1]:.2e}")
-    assert abs(factor - rho) < 0.05 * rho
+    print(f"rho = {rho:.1f}: growth factor per step {factors_linear[rho]:.3f}, |g| after {T} steps {norms[-1]:.2e}")
 spread = linear[1.1][-1] / linear[0.9][-1]
 print(f"after {T} steps the rho = 1.1 gradient is {spread:.1e} times the rho = 0.9 one")
-assert spread > 1e4
+print(f"rho = 1.0 (largest singular value {sigma_W:.2f}): |g| never above its start in {T} steps: "
+      f"{linear[1.0][1:].max() < 1}")
+assert all(abs(factor - rho) < 0.05 * rho for rho, factor in factors_linear.items())
+assert spread > 1e4 and linear[1.0][1:].max() < 1 < sigma_W
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # On a log scale (solid: measured; dashed: a line of slope $\rho$ through each end point):
@@ -228,7 +232,8 @@ _ = ax.legend(loc="upper left")
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Ten percent either side of 1 opens the gap printed above within 50 steps. Note also the largest
 # singular value of $W$, printed before the experiment: well above its spectral radius of 1. It bounds
-# what **one** step can do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$). **In the long run** the
+# what **one** step can do (notebook 03's bound $\sigma_{\max}\cdot\max\tanh'$), and it is only a bound:
+# the $\rho = 1$ gradient never grew. **In the long run** the
 # rate is the spectral radius: $\|A^k\|^{1/k} \to \rho(A)$ as $k \to \infty$ (Gelfand's formula). That is
 # the usual rule: *largest eigenvalue above 1: explodes; below 1: vanishes*, a statement about the
 # long run.
@@ -244,8 +249,10 @@ _ = ax.legend(loc="upper left")
 # $$A = 0.8\,I + 1.2\,S, \qquad S = \text{the shift matrix: ones just above the diagonal, zeros elsewhere.}$$
 #
 # $A$ is triangular, so its eigenvalues are its diagonal entries: every one is 0.8, and $\rho(A) = 0.8$.
-# Its largest singular value is at most $0.8 + 1.2 = 2$. But $A$ is far from *normal*: it has a single
-# eigenvector direction instead of $H$ orthogonal ones. And $A^\top$ does two things at once to a
+# Its largest singular value is at most $0.8 + 1.2 = 2$. But $A$ is far from *normal* (a normal matrix
+# is one with $A A^\top = A^\top A$, a symmetric one for example; its singular values are the moduli of
+# its eigenvalues, so for it $\sigma_{\max} = \rho$): $A$ has a single eigenvector direction instead of
+# $H$ orthogonal ones. And $A^\top$ does two things at once to a
 # gradient: it keeps 0.8 of each entry in place and passes 1.2 of it one place down the chain. As long as
 # the chain has room, both parts add up.
 #
@@ -292,7 +299,7 @@ _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 # not about the next 100 steps.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Experiment 2: put tanh back
+# ## 3 · Experiment 2: put tanh back
 #
 # Now the full factor $W_{hh}^\top\operatorname{diag}(1-h_j^2)$, with states $h_j$ from a real forward
 # pass: `rnn_lib.forward` on the first 150 characters of Shakespeare. $W_{hh} = 1.1\,W$, which
@@ -305,7 +312,7 @@ _ = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 # **saturated** when $|h| > 0.95$, that is $\tanh' < 0.1$: it passes less than a tenth of the gradient.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Two helpers for the rest of the notebook. `gradient_norms_back` runs lines (5) and (9) on a batch of
+# Two helpers for the rest of the notebook. `gradient_norms_back` runs lines L5 and L9 on a batch of
 # stored states and records the gradient's norm after every step; `states_on` runs the forward pass.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -318,8 +325,8 @@ def gradient_norms_back(Whh, hs, dh, clip=None):
     """
     norms = [np.linalg.norm(dh, axis=-1)]
     for h in hs[::-1]:
-        dhraw = (1 - h * h) * dh  # line (5): through tanh
-        dh = dhraw @ Whh          # line (9): Whh.T @ dhraw, in row form
+        dhraw = (1 - h * h) * dh  # line L5: through tanh
+        dh = dhraw @ Whh          # line L9: Whh.T @ dhraw, in row form
         if clip is not None:
             dh = np.clip(dh, -clip, clip)
         norms.append(np.linalg.norm(dh, axis=-1))
@@ -334,14 +341,15 @@ def states_on(params, inputs, warm_up):
     return cache["hs"][warm_up + 1:]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# One fact needs no check: $\tanh'(a) = 1 - \tanh^2(a)$ lies in $(0, 1]$ for every $a$, so line (5) can
+# One fact needs no check: $\tanh'(a) = 1 - \tanh^2(a)$ lies in $(0, 1]$ for every $a$, so line L5 can
 # never make an entry of the gradient larger. What it does to the growth rate is an experiment.
 #
 # **Expected:**
 #
 # - at $s_{\text{in}} = 0$ the state stays exactly 0: the curve is experiment 1's $\rho = 1.1$ curve;
-# - the growth factor falls as the input grows: **from $s_{\text{in}} = 0.3$ on it is below 1**,
-#   so the gradient vanishes although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values
+# - the growth factor falls as the input grows: **already at $s_{\text{in}} = 0.1$ it drops just below
+#   1, and from $s_{\text{in}} = 0.3$ on it is clearly below (under 0.9)**, so the gradient vanishes
+#   although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values
 #   are saturated and the factor is below 0.5.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -360,7 +368,7 @@ for s_in, r in tanh_runs.items():
 factors = [r["factor"] for r in tanh_runs.values()]
 assert np.allclose(tanh_runs[0.0]["norms"], linear[1.1], rtol=1e-10)
 assert all(a > b for a, b in zip(factors, factors[1:]))
-assert all(tanh_runs[s]["factor"] < 1 for s in (0.3, 1.0, 3.0))
+assert 0.95 < tanh_runs[0.1]["factor"] < 1 and all(tanh_runs[s]["factor"] < 0.9 for s in (0.3, 1.0, 3.0))
 assert tanh_runs[3.0]["saturated"] > 1 / 3 and tanh_runs[3.0]["factor"] < 0.5
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -381,12 +389,131 @@ _ = ax.legend(loc="lower left", fontsize=11)
 # roughly $\rho$ times a typical slope (only roughly: which units are saturated changes from step to
 # step, and so does the direction of the gradient). A network whose units are busy (strong input,
 # saturated units) forgets fast even when $\rho > 1$. Exploding therefore needs **both** a $W_{hh}$ that
-# stretches (in the long run $\rho > 1$; for a while a largest singular value above 1 is enough, as the
-# optional section on transient growth shows) and units in their linear range; vanishing happens
-# whenever either factor is small.
+# stretches and units in their linear range; vanishing happens whenever either factor is small.
+# "Stretches" means, in the long run, $\rho > 1$. For a while the gradient can grow even with
+# $\rho < 1$ (the optional section on transient growth), but only if the largest singular value is
+# above 1: a condition that is necessary, not sufficient, as experiment 1's $\rho = 1$ matrix shows,
+# with largest singular value 1.77 and a gradient that never grew.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: try it yourself, $\rho$ and the input scale
+#
+# *A side road: skip to section 4 on a first reading.*
+#
+# Experiments 1 and 2 in one figure, for any $\rho$ and $s_{\text{in}}$. `gradient_curves(rho, s_in)`
+# scales the same $W$ to spectral radius $\rho$, draws $W_{xh}$ with standard deviation $s_{\text{in}}$
+# as experiment 2 does, and sends the same unit gradient $g$ back 50 steps twice: through $W_{hh}^\top$
+# alone (experiment 1, "linear") and through the full factor $W_{hh}^\top\operatorname{diag}(1-h_j^2)$
+# on the states of the same 150 characters (experiment 2, "tanh").
+#
+# **Expected:** at $\rho = 1.1$ it gives experiment 2's curves exactly. At $\rho$ = 0.8 and 1.2 and
+# $s_{\text{in}}$ = 0, 0.3, 1 and 3: the linear growth factor is within 5 % of $\rho$ (below 1 at
+# $\rho = 0.8$, where the gradient decays geometrically; above 1 at $\rho = 1.2$, where it grows); at
+# $s_{\text{in}} = 0$ the tanh curve is the linear one; as $s_{\text{in}}$ grows the saturated share never
+# falls and the tanh factor falls, below the linear one from $s_{\text{in}} = 0.3$ on and below 1 from
+# $s_{\text{in}} = 1$ on, even at $\rho = 1.2$; and at each $s_{\text{in}}$ the larger $\rho$ gives the
+# larger tanh factor. At $s_{\text{in}} = 0.1$, for $\rho$ = 1, 1.25 and 1.5, the tanh factor stays within
+# 0.1 of 1 while the linear one reaches 1.5, and the mean $|h|$ grows with $\rho$.
+
+# %% slideshow={"slide_type": "fragment"}
+def gradient_curves(rho, s_in):
+    """||g|| at k = 0 .. T steps back through rho * W: without tanh ("linear") and with the slopes of a
+    forward pass whose Wxh has standard deviation s_in ("tanh"); their growth factors (k >= 25) and
+    the share of saturated state values."""
+    params = rnn_lib.init_params(V, H, np.random.default_rng(2), scale=s_in)
+    params["Whh"][...] = rho * W
+    hs = states_on(params, ids[:warm + T], warm)
+    curves = {"linear": linear_backprop_norms(rho * W, g0, T),
+              "tanh": gradient_norms_back(params["Whh"], hs, g0[None, :])[0][:, 0]}
+    return {**curves, "factors": {name: growth_factor(c, 25) for name, c in curves.items()},
+            "saturated": float(np.mean(np.abs(hs) > 0.95)), "mean_abs_h": float(np.mean(np.abs(hs)))}
+
+
+same = all(np.array_equal(gradient_curves(1.1, s)["tanh"], r["norms"]) for s, r in tanh_runs.items())
+print(f"at rho = 1.1: the tanh curves of experiment 2: {same}")
+rhos, s_ins = (0.8, 1.2), (0.0, 0.3, 1.0, 3.0)
+grid = {(rho, s): gradient_curves(rho, s) for rho in rhos for s in s_ins}
+print(" rho  s_in  saturated   factor per step: linear   tanh")
+for (rho, s), c in grid.items():
+    print(f"{rho:4.1f} {s:5.1f} {c['saturated']:10.0%} {c['factors']['linear']:23.3f} {c['factors']['tanh']:6.3f}")
+lin = {rho: grid[rho, 0.0]["factors"]["linear"] for rho in rhos}
+tanh = {rho: [grid[rho, s]["factors"]["tanh"] for s in s_ins] for rho in rhos}
+sat = {rho: [grid[rho, s]["saturated"] for s in s_ins] for rho in rhos}
+assert same and all(abs(lin[rho] - rho) < 0.05 * rho for rho in rhos) and lin[0.8] < 1 < lin[1.2]
+assert all(np.allclose(grid[rho, 0.0]["tanh"], grid[rho, 0.0]["linear"], rtol=1e-10) for rho in rhos)
+assert all(f[0] > f[1] > f[2] > f[3] and f[1] < lin[rho] and f[2] < 1 for rho, f in tanh.items())
+assert all(s[0] <= s[1] <= s[2] <= s[3] for s in sat.values())
+assert all(a < b for a, b in zip(tanh[0.8][1:], tanh[1.2][1:]))
+
+small_input = {rho: gradient_curves(rho, 0.1) for rho in (1.0, 1.25, 1.5)}  # s_in = 0.1, rho past 1
+print(" rho  s_in  mean |h|   factor per step: linear   tanh")
+for rho, c in small_input.items():
+    print(f"{rho:4.2f} {0.1:5.1f} {c['mean_abs_h']:9.3f} {c['factors']['linear']:23.3f} {c['factors']['tanh']:6.3f}")
+mean_h = [c["mean_abs_h"] for c in small_input.values()]
+assert all(abs(c["factors"]["tanh"] - 1) < 0.1 for c in small_input.values()) and mean_h[0] < mean_h[1] < mean_h[2]
+assert small_input[1.5]["factors"]["linear"] > 1.45
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `draw_curves(rho, s_in)` draws the two curves on a log scale, with the growth factors in the legend and
+# the saturated share in the title, on a fixed vertical range ($10^{-20}$ to $10^{10}$), so that moving a
+# slider moves the curves and not the axis (a curve that leaves the range continues beyond it). **Expected:** drawn at $\rho = 1.1$, $s_{\text{in}} = 1$, its two lines are the
+# curves of `gradient_curves(1.1, 1.0)`.
+
+# %% slideshow={"slide_type": "fragment"}
+def draw_curves(rho, s_in):
+    c = gradient_curves(rho, s_in)
+    f_linear, f_tanh = c["factors"]["linear"], c["factors"]["tanh"]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    _ = ax.semilogy(c["linear"], color="0.3", ls="--", lw=2, label=f"linear: ×{f_linear:.2f} per step")
+    _ = ax.semilogy(c["tanh"], color="tab:red", lw=2.5, label=f"tanh: ×{f_tanh:.2f} per step")
+    _ = ax.axhline(1, color="0.6", lw=1)
+    title = rf"$\rho$ = {rho:.2f}, $s_{{in}}$ = {s_in:.1f}: {c['saturated']:.0%} of the states saturated"
+    _ = ax.set(xlabel="steps back, k", ylabel="gradient norm (1 at the start)", ylim=(1e-20, 1e10),
+               title=title)
+    _ = ax.legend(loc="lower left")
+    return fig
+
+
+fig = draw_curves(1.1, 1.0)
+linear_line, tanh_line = fig.axes[0].get_lines()[:2]
+expected = gradient_curves(1.1, 1.0)
+match = (np.array_equal(linear_line.get_ydata(), expected["linear"])
+         and np.array_equal(tanh_line.get_ydata(), expected["tanh"]))
+legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+plt.close(fig)
+print(f"legend: {legend}")
+print(f"the two lines drawn are the curves of gradient_curves(1.1, 1.0): {match}")
+assert match
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same function behind two sliders. They need a running kernel; a copy viewed without one shows the
+# figure for $\rho = 1.1$, $s_{\text{in}} = 1$. Things to try:
+#
+# - set $s_{\text{in}} = 0$: the tanh curve lies on the linear one. Move $\rho$ past 1 and watch both
+#   tip over from falling to rising;
+# - at $\rho = 1.2$, raise $s_{\text{in}}$: the tanh curve bends down, and from $s_{\text{in}} = 1$ on it
+#   falls while the linear one rises;
+# - at $s_{\text{in}} = 3$, move $\rho$: a larger $\rho$ lifts the tanh curve, yet over the range checked
+#   above it keeps falling;
+# - at $s_{\text{in}} = 0.1$, move $\rho$ from 1 to 1.5: the linear factor climbs to 1.5, but the tanh
+#   factor stays near 1 (the second table above). With $\rho > 1$ a state of 0 is unstable: the
+#   recurrence itself pushes the state away from 0, even with small inputs (the mean $|h|$ grows with
+#   $\rho$), until the slopes $1 - h_j^2$ bring the growth back to about 1 per step.
+
+# %% slideshow={"slide_type": "fragment"}
+import ipywidgets as widgets
+
+from rnn_notebook.widgets import figure_widget
+
+rho_slider = widgets.FloatSlider(value=1.1, min=0.5, max=1.5, step=0.05, description="ρ", continuous_update=False)
+s_in_slider = widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description="input scale s_in",
+                                  continuous_update=False, style={"description_width": "initial"})
+caption = ("Interactive figure: move ρ (the spectral radius of Whh) or the input scale s_in (needs a running "
+           "kernel); here ρ = 1.1 and s_in = 1.")
+display(figure_widget(draw_curves, {"rho": rho_slider, "s_in": s_in_slider}, caption=caption))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. Experiment 3: the trained Shakespeare model
+# ## 4 · Experiment 3: the trained Shakespeare model
 #
 # The checkpoint that notebook 06's command trained, shipped with the repository. Its parameters are
 # stored in float32; we cast them to float64 for the analysis. Its validation text is the last 10 % of
@@ -423,11 +550,11 @@ sigma_trained = np.linalg.norm(Whh, 2)
 outside = int(np.sum(np.abs(eigenvalues) > 1))
 print(f"spectral radius {rho_trained:.2f}, largest singular value {sigma_trained:.2f}, "
       f"{outside} of {H_trained} eigenvalues outside the unit circle")
-assert sigma_trained >= rho_trained > 2 and outside >= 20
 fig, ax = plt.subplots(figsize=(7, 7))
 _ = plot_spectrum(Whh, ax=ax, label="eigenvalues of the trained Whh", circle_label="unit circle")
 _ = ax.set_title("Trained Whh in the complex plane")
 _ = ax.legend(loc="upper left", fontsize=14, bbox_to_anchor=(1.02, 1))
+assert sigma_trained >= rho_trained > 2 and outside >= 20
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Which eigenvalue sets the spectral radius? **Expected:** a real, negative one.
@@ -546,7 +673,7 @@ _ = ax.legend(loc="upper right", fontsize=11)
 # almost no signal about anything a few dozen characters back, such as who is speaking.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. What clipping fixes, and what it does not
+# ## 5 · What clipping fixes, and what it does not
 #
 # The gist clips every gradient entry after the backward loop: `np.clip(dparam, -5, 5, out=dparam)`
 # (`rnn_lib.loss_and_grads(..., clip=5)`). Notebook 04 showed that this bounds the step and bends the
@@ -670,7 +797,7 @@ fig.tight_layout()
 
 # %% slideshow={"slide_type": "fragment"}
 dh, largest_entry = dh_last, np.abs(dh_last).max()
-for h in hs_trained[::-1]:                # lines (5) and (9) again, recording the largest entry
+for h in hs_trained[::-1]:                # lines L5 and L9 again, recording the largest entry
     dh = ((1 - h * h) * dh) @ Whh
     largest_entry = max(largest_entry, np.abs(dh).max())
 reach_clipped, _ = gradient_norms_back(Whh, hs_trained, dh_last, clip=5.0)
@@ -712,7 +839,7 @@ fig.tight_layout()
 # architecture (section 7).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Why the initial scale matters
+# ## 6 · Why the initial scale matters
 #
 # The gist starts with `Whh = np.random.randn(H, H) * 0.01`. How large are the eigenvalues of such a
 # matrix? The **circular law**: for large $H$, the eigenvalues of an $H \times H$ matrix with
@@ -728,12 +855,14 @@ fig.tight_layout()
 H_init = 100
 scales = (0.01, 0.05, 1 / np.sqrt(H_init), 0.2)
 rng = np.random.default_rng(5)
+all_ratios = []
 for s in scales:
     ratios = [np.abs(np.linalg.eigvals(rng.standard_normal((H_init, H_init)) * s)).max() / (s * np.sqrt(H_init))
               for _ in range(10)]
+    all_ratios += ratios
     print(f"s = {s:.3f}: s*sqrt(H) = {s * np.sqrt(H_init):.2f}, rho / (s*sqrt(H)) from {min(ratios):.3f} "
           f"to {max(ratios):.3f}")
-    assert 0.9 < min(ratios) and max(ratios) < 1.25
+assert len(all_ratios) == 10 * len(scales) and 0.9 < min(all_ratios) and max(all_ratios) < 1.25
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # One random draw at the gist's scale and at $1/\sqrt{H}$ (the same draw, so the clouds have the same
@@ -823,7 +952,7 @@ assert all(np.array_equal(start[k].astype(fresh[k].dtype), fresh[k]) for k in st
 assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 10 * rho_start
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. The remedy: an additive path (LSTM and GRU)
+# ## 7 · The remedy: an additive path (LSTM and GRU)
 #
 # The trouble is structural: the only road from $h_k$ to $h_t$ goes through $W_{hh}$ and a tanh at every
 # step. An LSTM adds a second road, the **cell state** $c_t$, that is updated by *addition*:
@@ -839,12 +968,16 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # $\partial h_t/\partial h_{t-1}$ contains $\operatorname{diag}(z_t)$, and $z_t$ near 1 plays the forget
 # gate's role. (Some texts swap the roles of $z$ and $1 - z$; this series follows `rnn_lib.gru`.)
 #
-# In the backward loop this replaces line (9). Along the cell state, the gradient goes one step back as
+# In the backward loop this replaces line L9. Along the cell state, the gradient goes one step back as
 #
-# $$\frac{\partial L}{\partial c_{t-1}} \;\leftarrow\; f_t \odot \frac{\partial L}{\partial c_t}
+# $$
+# \begin{aligned}
+# &\frac{\partial L}{\partial c_{t-1}} \;\leftarrow\; f_t \odot \frac{\partial L}{\partial c_t}
 # \quad\text{(plus what arrives through } h_{t-1}\text{)},
-# \qquad\text{where the vanilla loop has}\qquad
-# \frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\big):$$
+# \qquad\text{where the vanilla loop has}\\
+# &\frac{\partial L}{\partial h_{t-1}} = W_{hh}^\top\big((1 - h_t^2) \odot \frac{\partial L}{\partial h_t}\big):
+# \end{aligned}
+# $$
 #
 # an elementwise product with numbers the network can learn to keep near 1, instead of a full matrix and
 # a tanh slope at every step. Notebook 12 builds an LSTM in the same style as this series (the
@@ -895,10 +1028,12 @@ assert abs(rho_start / (0.01 * np.sqrt(H_trained)) - 1) < 0.2 and rho_trained > 
 # 3. Over one step, yes: a vector along the top singular direction is stretched up to 2 times. Over 100
 #    steps, the two numbers do not decide it. $\rho = 0.8$ only promises that $\|A^k\|^{1/k} \to 0.8$ in
 #    the long run (Gelfand's formula), not when the long run begins. For a normal matrix
-#    $\sigma_{\max} = \rho$, so this matrix is non-normal, and non-normal matrices can grow for a long
-#    time first: $0.8\,I + 1.2\,S$ of section 2 has exactly these two numbers, and its 100th power is
-#    astronomically large (the cell there prints it). Another matrix with the same two numbers, say a
-#    $2 \times 2$ one with a single large entry above the diagonal, has shrunk to almost nothing by then.
+#    ($A A^\top = A^\top A$, a symmetric one for example) the singular values are the moduli of the
+#    eigenvalues and $\sigma_{\max} = \rho$, so this matrix is non-normal, and non-normal matrices can
+#    grow for a long time first: $0.8\,I + 1.2\,S$ of section 2 has exactly these two numbers, and
+#    its 100th power is astronomically large (the cell there prints it). Another matrix with the same
+#    two numbers, say a $2 \times 2$ one with a single large entry above the diagonal, has shrunk to
+#    almost nothing by then.
 # 4. Because the factor per step is $W_{hh}^\top$ times the tanh slopes, and when units are saturated
 #    the slopes are near 0 (section 4: most units of the trained model sit near ±1).
 # 5. `np.clip` can only make entries smaller in size; a gradient of $10^{-10}$ is far below 5 and comes out

@@ -19,7 +19,8 @@
 # **Prerequisites:** notebook 06 (training on Shakespeare, the validation split, nats and bits per
 # character). Notebook 07 (sampling) helps for the samples at the end.
 #
-# **Time:** about 65 minutes on your own, plus about 20 minutes for the exercise of section 3
+# **Time:** about 55 minutes on your own without the parts marked *optional* (side roads: they add
+# about 25 minutes), plus about 20 minutes for the exercise of section 3
 # (`kn_bigram`, the whole smoothed bigram model in a few lines of numpy). Nothing is trained by
 # gradient descent here; counting the whole text takes a fraction of a second.
 
@@ -607,11 +608,11 @@ _ = ax.set_title("Interpolated Kneser-Ney n-grams, estimated discounts")
 # %%
 fit_ids, dev_ids = rnn_lib.split_ids(train_ids, val_fraction=0.1, seq_length=25)
 grid_D, grid_orders = (0.7, 0.8, 0.9, 0.95, 1.0), (6, 7, 8)
-dev_nats = {}
+dev_nats, dev_models = {}, {}
 for o in grid_orders:
-    counted = rnn_lib.NGramModel.fit(fit_ids, o, V)
+    dev_models[o] = rnn_lib.NGramModel.fit(fit_ids, o, V)
     for D in grid_D:
-        dev_nats[o, D] = counted.with_discount(D).log_loss(dev_ids)
+        dev_nats[o, D] = dev_models[o].with_discount(D).log_loss(dev_ids)
 print(f"development loss (nats/char), {len(fit_ids):,} characters counted, {len(dev_ids):,} scored, "
       f"{len(dev_nats)} settings")
 print("order " + "".join(f"  D={D:<5}" for D in grid_D))
@@ -702,6 +703,274 @@ assert all(gap_by_group[o]["unseen"] > 0 for o in orders[4:])
 # degrades gracefully past its best order, because an unreliable long context then hands most of its
 # say to the shorter ones.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: explore order, discount and context
+#
+# Now move the two knobs yourself. The explorer below takes an order $n$ (1 to 8), one discount
+# $D$ used at every order (0 to 1, or "estimated": the per-order estimates of section 4) and a
+# context that you type or pick, and shows three things:
+#
+# - **left:** the development loss (nats/char; the title also gives the perplexity $e^{\text{loss}}$)
+#   at every order for your $D$, your order circled. The models are counted on the first part of the
+#   training split and scored on the development split, exactly as in the table above (its grey
+#   crosses). Watching the validation loss while you turn $D$ would be tuning on it.
+# - **right:** the ten most likely next characters after the last $n - 1$ characters of your context
+#   (all of it, if it is shorter).
+#   Grey bars are characters **never seen** after that context in the counted text: whatever
+#   probability they get comes from smoothing. A context shorter than $n - 1$ characters starts the
+#   model at a lower order, whose counts are the continuation counts of section 3, not the raw counts
+#   the title gives: then the bars differ from those of the model whose order fits the context (the
+#   title says so).
+# - **below:** 100 characters drawn from the model after your context (seed 0).
+#
+# $D = 0$ means nothing is taken off the counts: it is section 2's maximum likelihood table, whose
+# loss is scored as there (over the characters whose context was seen, infinite as soon as one of
+# them gets probability 0), and which has no prediction at all for a context never seen (0/0).
+# First the plain functions behind it. Each order is counted once, when first needed, and each curve
+# is computed once per discount.
+
+# %% slideshow={"slide_type": "skip"}
+from functools import cache
+
+D_CHOICES = [0.0] + [round(0.05 * k, 2) for k in range(1, 21)] + ["estimated"]
+
+
+def dev_model(order):
+    """The order-n model counted on fit_ids, the first part of the training split (kept)."""
+    if order not in dev_models:                                    # orders 6 to 8: counted above
+        dev_models[order] = rnn_lib.NGramModel.fit(fit_ids, order, V)
+    return dev_models[order]
+
+
+def with_D(order, D):
+    """dev_model(order) with the discount D at every order (D > 0), or "estimated"."""
+    return dev_model(order).with_discount(None if D == "estimated" else D)
+
+
+def counts_after(context_ids):
+    """c(h w) for every w: how often each id follows the ids h in fit_ids, shape (V,)."""
+    L, N = len(context_ids), len(fit_ids)
+    found = np.ones(N - L, dtype=bool)
+    for j, c in enumerate(context_ids):
+        found &= fit_ids[j:N - L + j] == c
+    return np.bincount(fit_ids[L:][found], minlength=V)
+
+
+def ml_dev_loss(order):
+    """Section 2's maximum likelihood loss on dev_ids: inf if a seen context gets probability 0."""
+    grams, gram_c = np.unique(kgram_codes(fit_ids, order), return_counts=True)
+    ctxs, ctx_c = np.unique(kgram_codes(fit_ids[:-1], order - 1), return_counts=True)
+    dev_grams = kgram_codes(dev_ids, order)
+    c_hw, c_h = count_of(grams, gram_c, dev_grams), count_of(ctxs, ctx_c, dev_grams // V)
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.log(c_hw[c_h > 0] / c_h[c_h > 0])))
+
+
+@cache
+def dev_curve(D):
+    """Development loss in nats/char at the orders 1 to 8 with the discount D, shape (8,)."""
+    if D == 0:
+        return np.array([ml_dev_loss(int(o)) for o in orders])
+    return np.array([with_D(int(o), D).log_loss(dev_ids) for o in orders])
+
+
+def next_char_probs(order, D, context):
+    """The context h used (last n - 1 characters, or all), c(h w) (V,) and P(w | h) (V,), None for 0/0."""
+    h = context[max(0, len(context) - (order - 1)):] if order > 1 else ""
+    counts = counts_after(vocab.encode(h))
+    if D == 0:
+        return h, counts, (counts / counts.sum() if counts.sum() > 0 else None)
+    return h, counts, with_D(order, D).distribution(vocab.encode(h))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Before moving anything, call the explorer's functions at fixed settings. **Expected:** with $D = 0$
+# and a context seen in the counted text, the probabilities are the counts divided by their sum,
+# characters never seen after it get exactly 0, and the Kneser-Ney formula with a tiny
+# $D = 10^{-9}$ gives the same numbers to within $10^{-8}$; with every $D > 0$ on the slider, for a
+# seen and a never-seen context, the probabilities sum to 1 and none is 0; the explorer's starting
+# point (the order and $D$ chosen above) has the loss of the table above; and with $D = 0$, the
+# bigram model's development loss is already infinite.
+
+# %%
+seen_h, seen_counts, p_ml = next_char_probs(7, 0.0, "I pray th")
+p_tiny = next_char_probs(7, 1e-9, "I pray th")[2]
+print(f"order 7, D = 0, after {seen_h!r} (seen {seen_counts.sum()} times): the counts / "
+      f"{seen_counts.sum()}, {np.sum(p_ml == 0)} of {V} characters get 0")
+print(f"   Kneser-Ney with D = 1e-9 differs by at most {np.max(np.abs(p_tiny - p_ml)):.1e}")
+never_h, never_counts, _ = next_char_probs(7, 0.95, "computer")
+print(f"order 7: {never_h!r} is seen {never_counts.sum()} times in the counted text")
+for context in ("I pray th", "computer"):
+    dists = np.array([next_char_probs(7, D, context)[2] for D in D_CHOICES[1:]])
+    print(f"order 7, {len(dists)} discounts D > 0, after {context[-6:]!r}: sums within 1e-12 of 1: "
+          f"{np.allclose(dists.sum(axis=1), 1, rtol=0, atol=1e-12)}, smallest {dists.min():.1e}")
+    assert np.allclose(dists.sum(axis=1), 1, rtol=0, atol=1e-12) and dists.min() > 0
+start_curve = dev_curve(tuned_D)
+print(f"development loss at order {tuned_order}, D = {tuned_D}: {start_curve[tuned_order - 1]:.4f} "
+      f"nats/char, perplexity {np.exp(start_curve[tuned_order - 1]):.2f} "
+      f"(table: {dev_nats[tuned_order, tuned_D]:.4f})")
+ml_bigram = ml_dev_loss(2)
+print(f"development loss at order 2, D = 0: {ml_bigram}")
+assert np.array_equal(p_ml, seen_counts / seen_counts.sum()) and np.all(p_ml[seen_counts == 0] == 0)
+assert np.sum(seen_counts > 0) == 3
+assert np.allclose(p_tiny, p_ml, rtol=0, atol=1e-8) and never_counts.sum() == 0
+assert tuned_D in D_CHOICES and all(abs(start_curve[o - 1] - dev_nats[o, tuned_D]) < 1e-12 for o in grid_orders)
+assert ml_bigram == np.inf
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A context shorter than $n - 1$ characters: **expected:** the explorer uses all of it (`ab` at order
+# 4, `First` at order 8), and the probabilities then differ from those of the model whose order fits
+# the context, because the lower orders count continuations. The first character of a text is the
+# extreme case: no context at all, order 7 against order 1, the same $D$.
+
+# %%
+short = {(4, "ab"): "ab", (8, "First"): "First", (3, "ab"): "ab", (3, "xab"): "ab", (1, "ab"): ""}
+for (o, context), expected in short.items():
+    print(f"order {o}, context {context!r}: uses {next_char_probs(o, 0.95, context)[0]!r}")
+    assert next_char_probs(o, 0.95, context)[0] == expected
+space = vocab.char_to_ix[" "]
+p_empty = {o: next_char_probs(o, 0.95, "")[2] for o in (1, 7)}
+for o, p in p_empty.items():
+    print(f"order {o}, D = 0.95, no context: P(space) = {p[space]:.4f}, largest {p.max():.4f}")
+assert p_empty[1][space] > 0.1 > p_empty[7][space] and np.argmax(p_empty[1]) == space != np.argmax(p_empty[7])
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# `draw_explorer` draws the figure for one setting; the explorer below shows it for its starting
+# point. **Expected:** the heights of the bars are the ten largest probabilities that
+# `next_char_probs` returns; the grey crosses are the table's losses for the $D$ shown, one per order
+# of the table. (At the starting point, the circled point lies on a grey cross of the table: the
+# check above showed that the two losses are equal.) The right panel alone, at $D = 0$ after
+# `I pray th` with a character outside the vocabulary typed after it: one bar for each of the three
+# characters seen after `ray th` (no bars of height 0), and the title names the character ignored; a
+# context shorter than $n - 1$ gets the title line about continuation counts, a full one does not.
+
+# %% slideshow={"slide_type": "skip"}
+GLYPH = {" ": "␣", "\n": "↵"}                                    # characters you could not see otherwise
+SHORT_NOTE = "shorter than n − 1: this model's lower orders use\ncontinuation counts (section 3), not the counts above"
+
+
+def draw_loss_panel(ax, order, D):
+    """Development loss by order for D, the table's losses for D as grey crosses, the order circled."""
+    curve = dev_curve(D)
+    top_loss = 2.05                                                 # higher losses: a label at the top
+    finite = np.isfinite(curve)
+    _ = ax.plot(orders[finite], curve[finite], "o-", color="C4", label=f"development, D = {D}")
+    table = [(o, x) for (o, d), x in dev_nats.items() if d == D]   # the table's column for this D
+    if table:
+        _ = ax.plot(*zip(*table), "x", color="0.5", ms=8, label="table above")
+    for o, x in zip(orders, curve):
+        if x > top_loss:
+            _ = ax.text(o, top_loss - 0.02, "∞" if np.isinf(x) else f"{x:.2f}↑", ha="center", va="top",
+                        color="C4", fontsize=16 if np.isinf(x) else 11)
+    loss = curve[order - 1]
+    _ = ax.plot(order, min(loss, top_loss - 0.035), "o", ms=16, mfc="none", mec="black", mew=2)
+    ax.set(xticks=orders, xlim=(0.4, 8.6), ylim=(1.45, top_loss), xlabel="order n",
+           ylabel="development loss (nats/char)",
+           title=f"order {order}: " + (f"{loss:.4f} nats/char, perplexity {np.exp(loss):.2f}"
+                                        if np.isfinite(loss) else "infinite loss"))
+    _ = ax.legend(loc="lower left")
+
+
+def draw_next_panel(ax, order, D, context):
+    """The likeliest next characters (at most 10, none of probability 0); returns the sample line."""
+    context = context.replace("\\n", "\n")                        # type \n for a line break
+    ignored = "".join(sorted(set(context) - set(vocab.chars)))     # not in the vocabulary: dropped
+    context = "".join(ch for ch in context if ch in vocab.char_to_ix)
+    h, counts, p = next_char_probs(order, D, context)
+    if p is None:
+        _ = ax.text(0.5, 0.5, f"{h!r} never seen: 0/0, no prediction", ha="center", transform=ax.transAxes)
+        sample = "(none at D = 0)"
+    else:
+        top = np.argsort(-p, kind="stable")[:10]
+        top = top[p[top] > 0]                                       # D = 0: unseen characters get 0
+        colours = ["C0" if counts[k] > 0 else "0.6" for k in top]
+        _ = ax.bar([GLYPH.get(vocab.chars[k], vocab.chars[k]) for k in top], p[top], color=colours)
+        _ = ax.text(0.98, 0.95, f"never seen after it: {np.sum(counts == 0)} characters,\n"
+                    f"together P = {p[counts == 0].sum():.3f} (grey bars)", ha="right", va="top",
+                    transform=ax.transAxes)
+        sample = ("(none at D = 0)" if D == 0 else
+                  vocab.decode(with_D(order, D).sample(100, np.random.default_rng(0), vocab.encode(context))))
+    title = (f"after {h!r}" if h else "no context") + f" (seen {counts.sum():,} times in the counted text)"
+    if D != 0 and len(h) < order - 1:
+        title += "\n" + SHORT_NOTE
+    if ignored:
+        title += f"\nignored, not in the vocabulary: {ignored!r}"
+    ax.set(ylim=(0, 1), ylabel="P(next character | context)", title=title)
+    return f"sample after {context[-12:]!r}, seed 0: " + sample.replace("\n", "↵")
+
+
+def draw_explorer(order, D, context):
+    """Development loss by order for D (left), the 10 likeliest next characters (right), a sample."""
+    fig, (ax_loss, ax_p) = plt.subplots(1, 2, figsize=(13, 5.4), gridspec_kw={"width_ratios": [1, 1.2]})
+    draw_loss_panel(ax_loss, order, D)
+    sample_line = draw_next_panel(ax_p, order, D, context)
+    _ = fig.text(0.01, 0.01, sample_line, family="monospace", fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+explorer_fig = draw_explorer(tuned_order, tuned_D, "I pray th")
+heights = np.array([bar.get_height() for bar in explorer_fig.axes[1].patches])
+crosses = [line.get_xdata() for line in explorer_fig.axes[0].lines if line.get_label() == "table above"]
+plt.close(explorer_fig)                                            # the explorer below shows it
+shown_p = next_char_probs(tuned_order, tuned_D, "I pray th")[2]
+print(f"bar heights: {np.round(heights, 4)}")
+print(f"grey crosses at the orders {[int(o) for o in crosses[0]]} (D = {tuned_D})")
+panel_fig, panel_ax = plt.subplots()
+draw_next_panel(panel_ax, 7, 0.0, "I pray th#")
+ml_heights = np.array([bar.get_height() for bar in panel_ax.patches])
+ml_title = panel_ax.get_title()
+print(f"D = 0, after 'I pray th#': {len(ml_heights)} bars, {np.round(ml_heights, 4)}")
+print("title:", ml_title.replace("\n", " / "))
+short_titles = {}
+for context in ("ab", "I pray th"):
+    draw_next_panel(panel_ax, 7, tuned_D, context)
+    short_titles[context] = panel_ax.get_title()
+plt.close(panel_fig)
+print(f"order 7: note on continuation counts after 'ab': {SHORT_NOTE in short_titles['ab']}, "
+      f"after 'I pray th': {SHORT_NOTE in short_titles['I pray th']}")
+assert np.array_equal(heights, np.sort(shown_p)[::-1][:10])
+assert len(crosses) == 1 and sorted(crosses[0]) == sorted(grid_orders)
+assert np.array_equal(ml_heights, np.sort(p_ml[p_ml > 0])[::-1]) and len(ml_heights) == 3
+assert ml_title.endswith("ignored, not in the vocabulary: '#'")
+assert SHORT_NOTE in short_titles["ab"] and SHORT_NOTE not in short_titles["I pray th"]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Things to try (the controls need a running kernel; a copy viewed without one shows the figure
+# above):
+#
+# - Keep the context `I pray th` at order 7 and move $D$ from 0 up to 1. At 0, only the three
+#   characters seen after `ray th` have bars; from the first step on, every character gets some
+#   probability. Watch the number in the corner (the probability of all characters never seen after
+#   the context) and the loss: which $D$ gives the lowest loss at order 7, and at order 3?
+# - Set $D$ to 0 and type a context that never occurs, such as `computer`: there is no prediction at
+#   all. Then set $D$ to 0.05: now the shorter contexts decide. Lower the order until the context
+#   is seen.
+# - Raise the order with a long context such as `First Citizen`: each step reads one more
+#   character. Watch how often the context was seen fall, and how the bars change.
+# - Compare the samples of order 2, 4 and 7 at the same $D$ (the seed is the same each time).
+# - Empty the context box at order 7, then set the order to 1. Both predict a first character, but
+#   order 7 gets there through its lowest level, which counts continuations (section 3), and order 1
+#   counts characters: compare the bar of `␣`.
+#
+# Type `\n` for a line break, e.g. `ROMEO:\n`.
+
+# %%
+import ipywidgets as widgets
+
+from rnn_notebook.widgets import figure_widget
+
+wide = {"description_width": "initial"}                               # labels in full
+order_slider = widgets.IntSlider(value=tuned_order, min=1, max=8, description="order n",
+                                 continuous_update=False, style=wide)
+D_slider = widgets.SelectionSlider(options=[(str(D), D) for D in D_CHOICES], value=tuned_D,
+                                   description="discount D", continuous_update=False, style=wide)
+context_box = widgets.Combobox(value="I pray th", description="context", style=wide,
+                               options=["I pray th", "my lord", "First Citizen", "computer", "ROMEO:\\n"])
+caption = (f"Interactive figure: move the order and the discount or type a context (needs a running "
+           f"kernel); here order {tuned_order}, D = {tuned_D} and the context 'I pray th'.")
+display(figure_widget(draw_explorer, {"order": order_slider, "D": D_slider, "context": context_box},
+                      caption=caption))
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Samples side by side
 #
@@ -717,7 +986,10 @@ print(f"---- {tuned_order}-gram, D = {tuned_D} ----\n{PRIME}{ngram_sample}\n")
 print(f"---- RNN, H = {ckpt.config.hidden_size} ----\n{PRIME}{rnn_sample}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How much is copied?
+# ### Optional: how much is copied?
+#
+# *A side road: skip to section 7 on a first reading. The answer in one line: the 7-gram copies its
+# training text a little more than unseen Shakespeare repeats it, the 10-gram far more, the RNN less.*
 #
 # For each character $i$ of a text, let $m_i$ be the length of the longest piece starting at $i$
 # that appears **verbatim** in the training text. One window $[i, j)$ slides along the text: any
@@ -1000,7 +1272,7 @@ assert tuned_val - tuned_train > 2 * (rnn_val - rnn_train)
 #   (the name that opened the speech lines ago), how far into a speech or a line it is, and it treats
 #   `" King"` and `" king"` as unrelated contexts. Its samples copy pieces of the training text about
 #   as long as real unseen Shakespeare shares with it at order 7, and longer ones at order 10
-#   (section 6).
+#   (section 6, optional part).
 # - **Where it ends.** More text helps both, but the n-gram's table grows with every new context,
 #   while a recurrent network's size is fixed. Karpathy, Johnson & Fei-Fei (2015) compared LSTM
 #   character models with n-grams on *War and Peace* and the Linux kernel source, several times more

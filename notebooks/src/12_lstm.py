@@ -10,12 +10,13 @@
 #
 # - why a vanilla RNN forgets (notebook 09, in one formula) and what a **gated, additive** state
 #   changes about it;
-# - the LSTM's equations with the shape of every array, and a one-layer LSTM forward pass written
-#   from scratch that agrees with `rnn_lib.lstm` to $10^{-12}$;
+# - the LSTM's equations with the shape of every array, one gate at a time in a diagram, and a one-layer
+#   LSTM forward pass written from scratch that agrees with `rnn_lib.lstm` to $10^{-12}$;
 # - its backward pass derived line by line, each line checked with centred differences, then
 #   assembled and checked on every parameter (and you write the heart of it: the exercise);
 # - how far back the gradient of one loss reaches in the **trained** LSTM compared with the trained
-#   vanilla RNN, and what its forget gates do.
+#   vanilla RNN, and what its forget gates do (two optional sections add a viewer that colours held-out
+#   text by any gate of any unit, and the coupled forget and input gate, a bridge to the GRU).
 #
 # Notebook 13 continues with the GRU, a race between the three cells, and the comparison with the
 # n-gram baseline of notebook 11.
@@ -24,8 +25,9 @@
 # backward pass the same way) and notebook 09 (vanishing gradients: section 7 of this notebook repeats
 # 09's section-4 measurement on the LSTM).
 #
-# **Time:** about 60 minutes, plus about 20 minutes for the exercise, which writes lines (4) to (8)
-# of the backward pass from the maths of section 4, and its written question in section 7.
+# **Time:** about 60 minutes without the parts marked *optional* (they add about 15), plus about 20
+# minutes for the exercise, which writes lines (4) to (8) of the backward pass from the maths of section
+# 4, and its written question in section 7.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -50,7 +52,8 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 from pathlib import Path
 
 from rnn_lib import lstm
-from rnn_notebook.plotting import plot_gradient_reach, plot_lstm_cell
+from rnn_notebook.diagrams import gate_grid, lstm_diagram
+from rnn_notebook.plotting import plot_gradient_reach
 
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 vocab = rnn_lib.CharVocab.from_text(text)
@@ -130,15 +133,26 @@ assert 0.99 ** 200 > 0.1 > 1e-7 > 0.7 ** 50
 # and never passes through a weight matrix or a squashing function on its way from $c_{t-1}$ to $c_t$.
 
 # %% slideshow={"slide_type": "fragment"}
-_ = plot_lstm_cell()
+_ = lstm_diagram(gradient=True)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Follow the orange line first: everything the cell remembers travels there, and the only things that
-# touch it are one elementwise product (forget) and one sum (write); the red arrow under it is the
-# gradient, which going back one step is only multiplied by $f$. Then the gates: three sigmoids that
-# decide how much to keep, how much to write and how much to show; the tanh box makes the values that
-# are written. The vanilla RNN, by contrast, recomputes its whole state through $\tanh(W_{hh} h + \dots)$
-# at every step.
+# Follow the orange line first: everything the cell remembers travels there, touched only by one product
+# (forget) and one sum (write); the red arrow is the gradient, which one step back is only multiplied by
+# $f$. The vanilla RNN, by contrast, recomputes its whole state through $\tanh(W_{hh} h + \dots)$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One path at a time
+#
+# Each panel colours one gate's path, from the inputs to where the gate acts, with its equation under it.
+
+# %% slideshow={"slide_type": "fragment"}
+_ = gate_grid("lstm", ["forget", "input", "candidate", "output"])
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# All four gates read $h_{t-1}$ and $x_t$; where their outputs go tells them apart. The forget gate is the
+# only factor on the cell line (the per-step factor of section 1); the input gate never touches the old
+# cell, it scales the candidate on its way in; the output gate acts after the cell, so an entry can stay
+# in the cell while $h_t$ shows almost nothing of it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The forward pass from scratch
@@ -953,6 +967,135 @@ fig.tight_layout()
 # units on the right of the second panel, with small mean $f$, are short-term: they are rewritten at
 # almost every character.
 
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Optional: the gate viewer, one unit character by character
+#
+# The histogram pools all units and all passages. To see what one unit does, we run 400 characters of
+# the held-out text through the trained LSTM (`rnn_lib.lstm.forward`, from the zero state, starting at
+# the first speech of the validation split) and colour each character by the value one unit takes
+# **after reading it**: one of its four gates, its cell $c_t$ or its output $h_t$. The view opens on the
+# forget gate that clears its cell most selectively at word boundaries: the unit with the largest
+# difference between the share of spaces and newlines after which $f < 0.1$ and the share of the other
+# characters after which $f < 0.1$.
+
+# %% slideshow={"slide_type": "fragment"}
+from rnn_notebook.widgets import activation_colour, activation_html
+
+val_text = vocab.decode(val_ids[:2000])
+start = val_text.index("\n\n") + 2                               # the first speech: after a blank line
+view_ids = val_ids[start:start + 400]
+view_text = vocab.decode(view_ids)
+view_cache = lstm.forward(lstm_p, view_ids, lstm.initial_state(lstm_p, 1))
+VIEWS = {"input gate i": 0, "forget gate f": 1, "output gate o": 2, "candidate g": 3,
+         "cell c": "cs", "hidden h": "hs"}                          # gates: block of rows in i, f, o, g order
+
+
+def unit_values(view, unit):
+    """The value of one unit after each character of view_text, shape (400,)."""
+    if not 0 <= unit < Hl:                                        # -1 would silently pick unit Hl - 1
+        raise ValueError(f"unit must be between 0 and {Hl - 1}, got {unit}")
+    where = VIEWS[view]
+    if isinstance(where, int):
+        return view_cache["gates"][0, :, 0, where * Hl + unit]
+    return view_cache[where][0, 1:, 0, unit]                      # row 0 is the starting state
+
+
+def render(view, unit):
+    """view_text coloured by unit_values(view, unit); a cell is not bounded by 1, so its scale adapts."""
+    values = unit_values(view, unit)
+    vmax = float(np.ceil(2 * np.abs(values).max()) / 2) if view == "cell c" else 1.0
+    gate = view in ("input gate i", "forget gate f", "output gate o")    # sigmoids: 0 to 1
+    return activation_html(view_text, values, vmax=vmax, title=f"{view}, unit {unit}", signed=not gate)
+
+
+forget_gates = view_cache["gates"][0, :, 0, Hl:2 * Hl]               # (400, H)
+boundary = np.array([ch in " \n" for ch in view_text])             # after a space or a newline
+cleared = {"at boundaries": (forget_gates[boundary] < 0.1).mean(axis=0),
+           "elsewhere": (forget_gates[~boundary] < 0.1).mean(axis=0)}
+selectivity = cleared["at boundaries"] - cleared["elsewhere"]
+default_unit, runner_up = (int(k) for k in np.argsort(-selectivity, kind="stable")[:2])
+u = default_unit
+print(f"{len(view_text)} characters from {view_text[:30]!r}, {boundary.sum()} of them spaces or newlines")
+print(f"unit {u}: f < 0.1 after {cleared['at boundaries'][u]:.0%} of the spaces and newlines, after "
+      f"{cleared['elsewhere'][u]:.0%} of the other characters (mean f there {forget_gates[~boundary, u].mean():.2f})")
+print(f"   next best: unit {runner_up}, {cleared['at boundaries'][runner_up]:.0%} against "
+      f"{cleared['elsewhere'][runner_up]:.0%}")
+counter = view_cache["cs"][0, 1:, 0, 0]                             # the cell of unit 0
+print(f"cell of unit 0: from {counter[0]:.2f} after the first character to {counter.max():.1f}, "
+      f"rising at {np.mean(np.diff(counter) > 0):.0%} of the steps")
+assert cleared["at boundaries"][u] == 1 and forget_gates[~boundary, u].mean() > 0.5
+assert selectivity[u] > selectivity[runner_up] + 0.1
+assert counter.max() > 50 and np.mean(np.diff(counter) > 0) > 0.75
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Is the viewer showing the right numbers? We recompute the same 400 steps with `lstm_forward`, the
+# from-scratch loop of section 3, and compare. **Expected:** every gate, cell and output of the default
+# unit agree with `rnn_lib.lstm.forward` to $10^{-12}$; the colours in the viewer's HTML are those of the
+# from-scratch values; every value of every unit's gates $i$, $f$, $o$ lies in $(0, 1)$, and of $g$ in
+# $[-1, 1]$ (the tanh of a large pre-activation rounds to exactly $\pm 1$ in float64). The legend of a
+# gate runs from 0 to 1, that of $g$ from $-1$ to $+1$, and a unit outside 0 to $H - 1$ is refused with a
+# message (rather than $-1$ quietly showing the last unit).
+
+# %% slideshow={"slide_type": "fragment"}
+import re
+
+targets_view = val_ids[start + 1:start + 401]
+_, scratch = lstm_forward(lstm_p, view_ids, targets_view, np.zeros((2 * Hl, 1)))
+scratch_values = {"input gate i": [scratch["gates"][t][0] for t in range(400)],
+                  "forget gate f": [scratch["gates"][t][1] for t in range(400)],
+                  "output gate o": [scratch["gates"][t][2] for t in range(400)],
+                  "candidate g": [scratch["gates"][t][3] for t in range(400)],
+                  "cell c": [scratch["cs"][t] for t in range(400)],
+                  "hidden h": [scratch["hs"][t] for t in range(400)]}
+u = default_unit
+for view, per_step in scratch_values.items():
+    ours = np.array([column[u, 0] for column in per_step])
+    page = render(view, u)
+    shown = re.findall(r"background:(#[0-9a-f]{6})", page.split("pre-wrap")[1])   # the text, not the legend
+    vmax = float(np.ceil(2 * np.abs(ours).max()) / 2) if view == "cell c" else 1.0
+    same_colours = shown == [activation_colour(v, vmax) for v in ours]
+    print(f"{view:>13}, unit {u}, first 6: {' '.join(f'{v:+.4f}' for v in ours[:6])}; "
+          f"== rnn_lib to 1e-12: {max_diff(ours, unit_values(view, u)) < 1e-12}; colours shown: {same_colours}")
+    assert max_diff(ours, unit_values(view, u)) < 1e-12 and same_colours
+legends = {view: re.findall(r">&nbsp;([^<&]*)&nbsp;</span>", render(view, u).split("pre-wrap")[0])
+           for view in ("forget gate f", "candidate g", "cell c")}
+print("legends:", "; ".join(f"{view} {' '.join(labels)}" for view, labels in legends.items()))
+refused = {}
+for bad in (-1, Hl):
+    try:
+        unit_values("forget gate f", bad)
+    except ValueError as err:
+        refused[bad] = str(err)
+print(f"unit -1: {refused.get(-1, 'accepted')}; unit {Hl}: {refused.get(Hl, 'accepted')}")
+assert legends["forget gate f"] == ["0", "0.5", "1"] and legends["candidate g"] == ["-1", "0", "+1"]
+assert legends["cell c"][0].startswith("-") and legends["cell c"][1] == "0"
+assert set(refused) == {-1, Hl} and all(f"0 and {Hl - 1}" in message for message in refused.values())
+gate_block = view_cache["gates"][0, :, 0]                          # (400, 4H): i, f, o, g
+assert 0 < gate_block[:, :3 * Hl].min() and gate_block[:, :3 * Hl].max() < 1
+assert np.abs(gate_block[:, 3 * Hl:]).max() <= 1
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Pick what to show with the menu and a unit with the slider. Gates run from white (0, closed) to red
+# (1, open), as their legend shows; the candidate and $h$ from blue ($-1$) through white to red ($+1$); a
+# cell's colour scale is its largest $|c|$ over the passage, rounded up to a half, printed in the legend.
+# Things to look for: the forget gate it opens on drops below 0.1 at every space and newline (the unit
+# clears itself there) and averages above one half elsewhere: switch to its cell and its $h$ to see
+# what the clearing does. Then the cell of unit 0, which climbs almost steadily over the whole passage, a
+# counter of some kind. Elsewhere: cells that build up over a word or a line, output gates that open
+# only at certain characters. Notebook 14 searches the cells for such counters systematically. The controls need a running kernel; a copy viewed without one
+# shows the view they start on.
+
+# %% slideshow={"slide_type": "fragment"}
+import ipywidgets as widgets
+
+from rnn_notebook.widgets import html_widget
+
+view_menu = widgets.Dropdown(options=list(VIEWS), value="forget gate f", description="show")
+unit_slider = widgets.IntSlider(value=default_unit, min=0, max=Hl - 1, description="unit")
+caption = (f"Interactive: choose a gate, the cell or h with the menu and a unit with the slider (needs a "
+           f"running kernel); here the forget gate of unit {default_unit}.")
+display(html_widget(render, {"view": view_menu, "unit": unit_slider}, caption=caption))
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Written question · Why the cell lets gradients survive (2 points)
 #
@@ -977,6 +1120,47 @@ fig.tight_layout()
 # on top) and passes the gradient back almost unchanged: over $k$ steps it is multiplied by the product of
 # the $f$'s, for example $0.99^{50} \approx 0.6$. A forget gate near 0 wipes the content and cuts the
 # gradient at that step: the trained LSTM uses both, keeping in some units and erasing in others.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Optional: one gate that forgets and writes, a bridge to the GRU
+#
+# The input and forget gates are computed independently: an entry can keep all of its old content and
+# write on top of it ($f \approx 1$, $i \approx 1$), or do neither. A common variant couples them,
+# $i_t = 1 - f_t$, so that one gate decides both: the fraction of the old cell that is forgotten is
+# replaced by the same fraction of the candidate,
+#
+# $$c_t = f_t \odot c_{t-1} + (1 - f_t) \odot g_t .$$
+#
+# Entry by entry, $c_t$ is then a weighted average of $c_{t-1}$ and $g_t$ with weights $f_t$ and
+# $1 - f_t$ (a **convex mix**): it lies between the two. As $g_t$ is in $(-1, 1)$, a cell that starts in
+# $[-1, 1]$ stays there. With independent gates, $|c_t|$ can grow by up to 1 per step.
+#
+# **Expected:** over 100 steps of random gates and candidates for 256 units, the coupled cell lies between
+# $c_{t-1}$ and $g_t$ at every step (to rounding, $10^{-12}$) and never leaves $[-1, 1]$; the cell with an
+# independent input gate, on the same $f$ and $g$, goes beyond 1.
+
+# %% slideshow={"slide_type": "fragment"}
+mix_rng = np.random.default_rng(12)
+c_coupled = c_free = mix_rng.uniform(-1, 1, Hl)                  # the same start, in [-1, 1]
+between, largest = True, {"coupled": 0.0, "independent": 0.0}
+for _ in range(100):
+    f_t, i_t = sigmoid(mix_rng.normal(0, 3, Hl)), sigmoid(mix_rng.normal(0, 3, Hl))
+    g_t = np.tanh(mix_rng.normal(0, 3, Hl))
+    c_new = f_t * c_coupled + (1 - f_t) * g_t                     # i = 1 - f
+    lo, hi = np.minimum(c_coupled, g_t), np.maximum(c_coupled, g_t)
+    between = between and bool(np.all((lo - 1e-12 <= c_new) & (c_new <= hi + 1e-12)))
+    c_coupled, c_free = c_new, f_t * c_free + i_t * g_t           # the LSTM's cell: i independent of f
+    largest = {"coupled": max(largest["coupled"], np.abs(c_coupled).max()),
+               "independent": max(largest["independent"], np.abs(c_free).max())}
+print(f"coupled (i = 1 - f): c_t between c_(t-1) and g_t at every step: {between}; "
+      f"largest |c| {largest['coupled']:.6f}")
+print(f"independent i:       largest |c| {largest['independent']:.2f}")
+assert between and largest["coupled"] <= 1 + 1e-12 and largest["independent"] > 1
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# This is the GRU's **update gate** (notebook 13): $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$, with
+# $z_t$ in the place of $f_t$, $1 - z_t$ in the place of $i_t$, and no separate cell: the state itself is the
+# convex mix. Greff et al. (2017, in the further reading) compare this coupled variant with the full LSTM.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -1035,6 +1219,8 @@ fig.tight_layout()
 #
 # - S. Hochreiter, J. Schmidhuber, *Long short-term memory*, Neural Computation 9(8), 1997: the cell
 #   state and its constant error carousel.
+# - C. Olah, *Understanding LSTM Networks*, 2015 (colah.github.io/posts/2015-08-Understanding-LSTMs):
+#   the LSTM walked through one gate at a time, in diagrams like those of section 2, with its variants.
 # - F. A. Gers, J. Schmidhuber, F. Cummins, *Learning to forget: continual prediction with LSTM*,
 #   Neural Computation 12(10), 2000: the forget gate.
 # - R. Jozefowicz, W. Zaremba, I. Sutskever, *An empirical exploration of recurrent network
@@ -1044,4 +1230,5 @@ fig.tight_layout()
 #   (arXiv:1506.02078): character-level LSTMs on text and their interpretable cells.
 # - K. Greff, R. K. Srivastava, J. Koutník, B. R. Steunebrink, J. Schmidhuber, *LSTM: A search space
 #   odyssey*, IEEE Transactions on Neural Networks and Learning Systems 28(10), 2017: which parts of the
-#   LSTM matter (the forget gate and the output activation most).
+#   LSTM matter (the forget gate and the output activation most); one of the variants compared is the
+#   coupled input and forget gate.

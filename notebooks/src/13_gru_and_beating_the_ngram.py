@@ -17,8 +17,9 @@
 # models this notebook compares), notebook 11 (the n-gram baseline of the final table) and the optional
 # part of notebook 04, section 4 (the Adam optimiser).
 #
-# **Time:** about 65 minutes, the 3-minute race not included, plus about 30 minutes for the exercise of
-# section 1 (`gru_step_backward`, one step of the GRU's backward pass derived on paper and written).
+# **Time:** about 60 minutes without the parts marked *optional* (they add about 10), the 3-minute race
+# not included, plus about 30 minutes for the exercise of section 1 (`gru_step_backward`, one step of
+# the GRU's backward pass derived on paper and written).
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Setup: the same first cell in every notebook of the series.
@@ -55,10 +56,26 @@ assert len(vocab) == 65
 #
 # Notebook 12 built the LSTM: gates from one matrix product per step, a cell state that is multiplied by
 # the forget gate and added to, and the backward pass through it, checked with finite differences. Two of
-# its pieces come back here. First its tiny example: `"hello world"` ($V = 8$), $H = 4$, $T = 6$ steps,
-# random biases and starting state, run by `rnn_lib.lstm.forward`; `rnn_lib.references.lstm_reference` is
-# notebook 12's from-scratch version, one line of maths per line of code. **Expected:** they agree to
-# $10^{-12}$.
+# its pieces come back here. First, the three models trained on tiny Shakespeare and shipped with the
+# repository (notebook 12, section 7; their commands are at the end of this notebook). They differ in more
+# than the cell: the vanilla RNN is notebook 06's; the gated cells were trained with Adam, 16,000 steps at
+# learning rate 0.005, then 4,000 more at 0.0005.
+
+# %% slideshow={"slide_type": "fragment"}
+SHIPPED = {"vanilla RNN": "shakespeare_rnn.npz", "GRU": "shakespeare_gru.npz", "LSTM": "shakespeare_lstm.npz"}
+ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(file)) for name, file in SHIPPED.items()}
+for name, ck in ckpts.items():
+    c = ck.config
+    print(f"{name:>11}: {c.cell}, H = {c.hidden_size}, {ck.step:,} steps of {c.batch_size} x {c.seq_length} "
+          f"characters, {c.optimizer} at a final learning rate of {c.learning_rate:g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Optional: notebook 12's small example, run again
+#
+# Second, its small example, which section 1 reuses for the GRU: `"hello world"` ($V = 8$), $H = 4$,
+# $T = 6$ steps, random biases and starting state, run by `rnn_lib.lstm.forward`;
+# `rnn_lib.references.lstm_reference` is notebook 12's from-scratch version, one line of maths per line of
+# code. **Expected:** they agree to $10^{-12}$.
 
 # %% slideshow={"slide_type": "fragment"}
 SEED = 11
@@ -87,20 +104,6 @@ print(f"rnn_lib.lstm == the plain version (loss and last state [h; c]) to 1e-12:
 assert agree
 arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}   # for rnn_lib.gradcheck
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Second, the three models trained on tiny Shakespeare and shipped with the repository (notebook 12,
-# section 7; their commands are at the end of this notebook). They differ in more than the cell: the
-# vanilla RNN is notebook 06's; the gated cells were trained with Adam, 16,000 steps at learning rate
-# 0.005, then 4,000 more at 0.0005.
-
-# %% slideshow={"slide_type": "fragment"}
-SHIPPED = {"vanilla RNN": "shakespeare_rnn.npz", "GRU": "shakespeare_gru.npz", "LSTM": "shakespeare_lstm.npz"}
-ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(file)) for name, file in SHIPPED.items()}
-for name, ck in ckpts.items():
-    c = ck.config
-    print(f"{name:>11}: {c.cell}, H = {c.hidden_size}, {ck.step:,} steps of {c.batch_size} x {c.seq_length} "
-          f"characters, {c.optimizer} at a final learning rate of {c.learning_rate:g}")
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The GRU
 #
@@ -126,6 +129,21 @@ for name, ck in ckpts.items():
 # The additive path: $\partial h_t/\partial h_{t-1}$ contains $\operatorname{diag}(z_t)$ directly, with no
 # weight matrix and no tanh slope; $z$ plays the forget gate's role. (Cho et al. apply $r$ to $h_{t-1}$
 # before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The step as diagrams, drawn like notebook 12's LSTM: the whole step, then each gate's path in colour, with
+# its equation under it.
+
+# %% slideshow={"slide_type": "fragment"}
+from rnn_notebook.diagrams import gate_grid
+
+_ = gate_grid("gru")
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The **update gate** does the work of the LSTM's forget and input gates at once: it keeps $z_t$ of the old
+# state and takes $1 - z_t$ from the candidate, so each entry of $h_t$ lies between $h_{t-1}$ and $n_t$ (the
+# coupled gate of notebook 12's optional last section). The **reset gate** acts only inside the candidate,
+# on the recurrent part $m^n_t + b^n_h$; near 0, the candidate comes from $x_t$ alone.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The forward pass from scratch, one step at a time, on the same tiny example. **Expected:** the last
@@ -647,21 +665,14 @@ assert gaps["GRU"] < gaps["LSTM"] and gru_train > lstm_train and rows["GRU"]["va
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With 346,433 parameters and one million training characters, the LSTM learns the training text far
-# better than new text: its periodic validation loss (on the first 20,000 held-out characters) was best
-# at step 6,000 of 20,000, and after that more training mostly memorised. Only the LSTM's gap is more than
-# twice the vanilla RNN's. The GRU's (0.222) is close to the RNN's (0.197) and half the LSTM's, but not
-# because it generalises better: it fits its training text less well (1.403 against 1.159 nats/char) and
-# ends no better on new text. The 7-gram
-# memorises too, by construction, and its smoothing was tuned on a development split; the networks ran
-# once, with a fixed recipe, no regularisation and no early stopping. Dropout between layers (Zaremba,
-# Sutskever and Vinyals, 2014), a smaller model, stopping at the best validation point, or simply more
-# text are the usual remedies. On larger corpora, character-level LSTMs do beat n-gram models clearly
-# (Karpathy, Johnson and Fei-Fei, 2015).
+# better than new text: its periodic validation loss (first 20,000 held-out characters) was best at step
+# 6,000 of 20,000; after that, more training mostly memorised. The GRU's gap (0.222) is close to the
+# RNN's (0.197), but not because it generalises better: it fits its training text less well (1.403 against
+# 1.159 nats/char) and ends no better on new text. The 7-gram memorises too, by construction; the networks
+# ran once, with no regularisation and no early stopping.
 #
-# What does the table say about the cells? Less than it seems. The gated networks are far ahead of the
-# vanilla RNN here, but they are also larger and trained with Adam on longer chunks: the table cannot tell
-# how much of their lead is the cell's. The race of section 2 can, because there only the cell differed:
-# after the same steps, the GRU ended lowest and the LSTM close to the vanilla RNN or below it. Section 4
+# What does the table say about the cells? Less than it seems: the gated networks are also larger and
+# trained with Adam on longer chunks. Only the race of section 2 compares the cells alone. Section 4
 # keeps the LSTM cell and changes the recipe: dropout, and a learning rate that decays.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -862,7 +873,7 @@ _ = ax.legend(loc="upper right")
 # notebook 11's development split and score on the validation split once.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Less memorising
+# ### Optional: less memorising
 #
 # The gap of section 3, for the two LSTMs. The new model's training losses in its history were measured
 # with dropout on, so both networks are scored here without dropout on the same block of training text as
@@ -941,18 +952,15 @@ print(f"a validation pass every {recipe.eval_every} steps on the whole split ({l
 # star, and a line under the button says when it came. The kernel is busy for the 3 minutes; its stop button
 # ends the race early, with a message, and the model trained so far is kept (`box.races[-1].trainer`).
 #
-# **How long it takes depends on the machine.** On two cores of an AMD EPYC server that other jobs were
-# using at the same time, the recipe crossed the line after 90 to 137 seconds in each of eight measured runs
-# (seeds 0 to 3), doing about 1,300 to 2,500 steps in the 3 minutes and crossing after 900 to 1,300 of them
-# (in the course repository: `checkpoints/README.md`, section "The race"; `python benchmarks/bench_race.py`
-# measures your machine). A
-# slower laptop, or one busy with other programs, does fewer steps in 3 minutes and may not get there in time:
-# that measures the laptop, not the recipe.
+# **How long it takes depends on the machine.** On two shared cores of an AMD EPYC server, eight measured runs
+# (seeds 0 to 3) crossed the line after 90 to 137 seconds, 900 to 1,300 steps (`checkpoints/README.md`,
+# "The race"; `python benchmarks/bench_race.py` measures your machine). A slower or busier laptop does fewer
+# steps in 3 minutes and may not get there in time: that measures the laptop, not the recipe.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The start of the race, in a few seconds
+# ### Optional: the start of the race, in a few seconds
 #
-# First a short version that runs with the notebook: the same model and recipe for 60 steps, with the
+# *Skip to the race on a first reading.* A short version that runs with the notebook: the same model and recipe for 60 steps, with the
 # learning rate decaying over those 60 steps instead of 150 seconds (so that every machine does the same
 # steps), a validation pass every 20 steps on the first 20,000 characters of the validation split, and two
 # seeds. **Expected:** for each seed, each validation pass
