@@ -53,3 +53,30 @@ def test_the_one_lecture_path_fits_75_and_50_minutes():
     minutes = [(int(line.split("|")[1]), "75 only" in line) for line in rows]
     assert sum(m for m, _ in minutes) <= 75
     assert sum(m for m, only75 in minutes if not only75) <= 55  # 50 with one section cut to its figure
+
+
+def _study_time():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("study_time", ROOT / "tools" / "study_time.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_guide_shows_the_measured_study_times():
+    study_time = _study_time()
+    start = "<!-- study-time-table: python tools/study_time.py --table -->\n"
+    assert start in GUIDE, "the guide's study-time table lost its marker"
+    shown = GUIDE.split(start)[1].split("\n<!-- /study-time-table -->")[0]
+    assert shown == study_time.table(), "the guide's study times are stale: paste `python tools/study_time.py --table`"
+
+
+def test_no_notebook_needs_more_than_an_hour_and_each_states_its_time():
+    study_time = _study_time()
+    for src in study_time.sources():
+        m = study_time.measure(src)
+        minutes, stated = m["core"]["minutes"], m["stated"]
+        assert minutes <= study_time.LIMIT_MINUTES, f"{src.stem}: {minutes:.0f} minutes of study (limit ~60)"
+        assert stated is not None, f"{src.stem} does not tell the student how long it takes (**Time:** about N minutes)"
+        assert abs(stated - minutes) <= 5, f"{src.stem} states {stated} minutes, measured {minutes:.0f}"
