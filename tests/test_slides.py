@@ -11,17 +11,18 @@ running kernel, widget code) stay off the slides, notes are not repeated, no con
 shows a lone sentence and a split table shares its rows out evenly.
 
 Browser tests (real Chromium, every http(s) request blocked): the 01 deck starts, typesets its
-maths and draws its saved widget; and EVERY deck, opened from file:// at 1280x720, is stepped
-through with the right-arrow key as a lecturer would, asserting on each slide that it was
-reached, that nothing runs past its bottom or right edge or is clipped, that no assert, marker
-or solution (nor "Expected:", "(N points)", a test cell, a running kernel, a study time) is shown,
-that every image has alt text and keeps its aspect ratio, that every formula was typeset, and that
-a widget's progress bar has a size; and, for a lecture: that each slide shows something besides
-its heading before any fragment, that no code starts inside a block (indented, ``else:``, a
-closing bracket), that no heading belongs to an optional/Setup/"Check your machine" part or keeps
-its "(N points)", that no paragraph is cut at an initial ("E. …") or talks about asserts, that a
-slide whose prose was cut has speaker notes (and MathJax left them alone), and that every figure
-is shown at least 400 px tall or at 0.6 of its natural size.
+maths and shows its widget's still image (no live view that cannot answer); and EVERY deck, opened
+from file:// at 1280x720, is stepped through with the right-arrow key as a lecturer would,
+asserting on each slide that it was reached, that nothing runs past its bottom or right edge or is
+clipped, that no assert, marker or solution (nor "Expected:", "(N points)", a test cell, a running
+kernel, a study time) is shown, that every image has alt text and keeps its aspect ratio, that
+every formula was typeset, and that a widget's progress bar has a size; and, for a lecture: that
+each slide shows something besides its heading before any fragment, that no code starts inside a
+block (indented, ``else:``, a closing bracket), that no heading belongs to an
+optional/Setup/"Check your machine" part or keeps its "(N points)", that no paragraph is cut at an
+initial ("E. …") or talks about asserts, that a slide whose prose was cut has speaker notes (and
+MathJax left them alone), and that every figure is shown at least 400 px tall or at 0.6 of its
+natural size.
 
 The first build fetches the pinned packages with npm into build/slides-assets/ (gitignored);
 later builds need neither npm nor a network. Without npm (and without that cache) the tests are
@@ -229,7 +230,9 @@ def _shown_text(slide) -> str:
 def test_layout_of_a_dense_notebook():
     """Long prose to the notes in whole sentences, checks out, long output elided (not split),
     figures sized and described."""
-    long = " ".join(["This sentence explains a step of the derivation in more words than a slide holds."] * 6)
+    long = " ".join(
+        f"This sentence explains step {i} of the derivation in more words than a slide holds." for i in range(6)
+    )
     cells = [
         _md("## A heading\n\n" + long, "slide"),
         _code("a = 1\nassert a == 1"),
@@ -244,7 +247,9 @@ def test_layout_of_a_dense_notebook():
     types = _slide_types(laid_out)
     assert "subslide" not in types and "fragment" not in types
     notes = [c for c, t in zip(laid_out.cells, types) if t == "notes"]
-    assert len(notes) == 1 and long[:-1] in notes[0].source, "the long paragraph is not in the speaker notes"
+    rest = long[len(build_slides._whole_sentences(long)) :].strip()
+    assert len(notes) == 1 and rest in notes[0].source, "the rest of the long paragraph is not in the speaker notes"
+    assert "step 0 " not in notes[0].source, "the notes repeat the sentence the slide shows"
     assert not notes[0].source.startswith("#"), "the notes start with the heading the slide shows"
     first = laid_out.cells[0].source
     assert first.startswith("## A heading") and len(first) < 320 and first.endswith("holds.")
@@ -324,7 +329,7 @@ def test_solutions_tests_and_keyboard_lines_never_shown():
         assert text not in shown, f"{text!r} is on a slide"
     assert "...  # your code here" in shown and "Write `softmax(y)`." in shown
     notes = "\n".join(n.source for s in slides for n in s["notes"])
-    assert "The cell below runs your function." in notes and "BEGIN SOLUTION" not in notes
+    assert "The code runs your function." in notes and "BEGIN SOLUTION" not in notes and "Run it" not in notes
 
 
 def test_figure_stays_with_its_sentence_and_long_plot_code_goes_to_the_notes():
@@ -349,16 +354,16 @@ def test_figure_stays_with_its_sentence_and_long_plot_code_goes_to_the_notes():
 def test_teasers_keep_whole_sentences():
     """A shortened paragraph ends at a sentence's end (never "…", never at an initial), a question
     keeps its answer; the whole paragraph is in the notes."""
-    para = (
-        "What does it cost? One matrix product per step, as E. Hinton et al. noted. "
-        + "Then a long explanation follows that the slide has no room for at all. " * 5
+    para = "What does it cost? One matrix product per step, as E. Hinton et al. noted. " + " ".join(
+        f"Then explanation {i} follows that the slide has no room for at all." for i in range(5)
     )
     [slide] = _lay_out([_md("## Cost\n\n" + para, "slide")])
     shown = slide["shown"][0].source
     assert "…" not in shown
     assert "What does it cost? One matrix product per step, as E. Hinton et al. noted." in shown
     assert shown.rstrip().endswith(".") and len(shown) < len(para)
-    assert para.strip() in " ".join(slide["notes"][0].source.split())
+    notes = " ".join(slide["notes"][0].source.split())
+    assert para[len(shown) - len("## Cost\n\n") :].strip() in notes and "What does it cost?" not in notes
 
 
 def test_code_is_wrapped_for_the_slide():
@@ -470,9 +475,11 @@ def test_keyboard_and_grading_lines_are_not_projected():
         "stand_in",
     ):
         assert text not in shown, f"{text!r} is projected"
-    assert "We check the sum." in shown and "The softmax is positive." in shown and "notebook 01." in shown
+    assert "We check the sum." in shown and "The softmax is positive." in shown and "notebook 01." not in shown
     notes = [n.source for s in slides for n in s["notes"]]
-    assert any("every row sums to 1" in n for n in notes) and any("IntSlider" in n for n in notes)
+    assert any("Prerequisites: notebook 01." in n for n in notes)
+    assert any(n.count("Shows: Every row sums to 1.") == 1 for n in notes), "no one-line Shows: in the notes"
+    assert any("IntSlider" in n for n in notes)
     assert not any("points)" in n for n in notes)
     for before, after in zip(slides, slides[1:]):
         repeated = {n.source for n in before["notes"]} & {n.source for n in after["notes"]}
@@ -527,28 +534,21 @@ def test_deck_works_offline_in_a_browser(deck):
         page.wait_for_function("() => document.querySelectorAll('.MathJax_CHTML').length > 0", timeout=30_000)
         mathjax_idle = "() => MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running"
         page.wait_for_function(mathjax_idle, timeout=30_000)  # typesetting done (else a jump races it)
-        page.wait_for_selector(".widget-slider", state="attached", timeout=30_000)
         mathjax = page.locator(".MathJax_CHTML").count()
-        widget_images = page.locator("img.widget-image").evaluate_all("imgs => imgs.map(i => i.naturalWidth)")
-        # a screenshot of the widget's slide, for a person to look at
+        live_views = page.locator(".widget-slider").count()  # a widget is shown as its still, not live
+        # the widget's slide: its still image under the caption "Live in JupyterLab; ..."
         position = page.evaluate("""() => {
-            const sub = document.querySelector('.widget-slider').closest('.slides > section > section');
+            const caption = [...document.querySelectorAll('.slides p')].find(
+                p => p.textContent.startsWith('Live in JupyterLab'));
+            const sub = caption.closest('.slides > section > section');
             const top = sub.parentElement;
             return [[...top.parentElement.children].indexOf(top), [...top.children].indexOf(sub)]; }""")
         page.goto(f"{deck.as_uri()}#/{position[0]}/{position[1]}")
-        shown = (
-            "() => { const f = document.querySelector('.widget-slider').closest('.fragment'); "
-            "return !f || f.classList.contains('visible'); }"
-        )
-        for _ in range(10):  # step through the fragments with the space bar, as a presenter does
-            if page.evaluate(shown):
-                break
-            page.keyboard.press("Space")
-            page.wait_for_timeout(300)
         page.wait_for_timeout(1000)  # the template re-typesets the maths of each new slide
         page.wait_for_function(mathjax_idle, timeout=30_000)
-        page.locator(".widget-slider").scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        widget_images = page.evaluate(
+            "() => [...Reveal.getCurrentSlide().querySelectorAll('img')].map(i => i.naturalWidth)"
+        )
         browser_check.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(browser_check.SCREENSHOTS / f"slides_{NOTEBOOK.stem}.png"))
         # a progress bar as ipywidgets and tqdm draw it: reveal.js's own ".reveal .progress"
@@ -567,7 +567,8 @@ def test_deck_works_offline_in_a_browser(deck):
     assert not failed, f"files the deck needs are missing: {failed}"
     assert not errors, f"JavaScript errors: {errors}"
     assert mathjax > 10, f"MathJax typeset only {mathjax} formulas"
-    assert widget_images and all(w > 0 for w in widget_images), "the saved widget's figure is not drawn"
+    assert widget_images and all(w > 0 for w in widget_images), "the saved widget's still is not drawn"
+    assert live_views == 0, "a widget that does not answer is drawn live on a slide"
     (track_w, track_h, track_display), (bar_w, bar_h, _) = progress
     assert track_display != "none" and track_w > 50 and track_h > 5, f"the progress bar's track is {progress[0]}"
     assert 0.4 * track_w < bar_w < 0.6 * track_w and bar_h > 5, f"a 50 % progress bar is drawn as {progress[1]}"
@@ -822,3 +823,85 @@ def test_every_deck_can_be_projected(every_deck):
     assert not remote, f"the decks asked the network for {sorted(set(remote))[:5]}"
     assert not errors, f"JavaScript errors: {errors[:5]}"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])
+
+
+def test_speaker_notes_are_plain_text_for_the_presenter():
+    """TeX becomes plain Unicode, "Expected: ..." one "Shows:" line, "the cell below" is rephrased
+    (or dropped when it asks to run something), blank lines collapse, the slide is not repeated."""
+    tex = build_slides.tex_text
+    assert tex(r"\frac{\partial L}{\partial W_{xh}}") == "∂L/∂Wₓₕ"
+    assert tex(r"h_t = \tanh(W_{hh} h_{t-1} + b_h)") == "hₜ = tanh(Wₕₕ hₜ₋₁ + bₕ)"
+    assert tex(r"\frac{a + b}{2} \approx \sigma(z) \odot (1 - \sigma(z))") == "(a + b)/2 ≈ σ(z) ⊙ (1 - σ(z))"
+    assert tex(r"\left( \mathbf{x}^\top \right) \quad \text{for } k \ne j") == "(xᵀ) for k ≠ j"
+    assert tex(r"\begin{aligned} a &= b \\ c &\le \frac{1}{2} \end{aligned}") == "a = b\nc ≤ 1/2"
+    assert tex(r"\sum_t \ln p_t \cdot \eta \times \infty \in \foo") == "Σₜ ln pₜ · η × ∞ ∈ foo"
+    shown = "## Softmax\n\nWe check that $\\sum_k p_k = 1$."
+    notes = build_slides.speaker_notes(
+        [
+            "We check that $\\sum_k p_k = 1$. The cell below computes $\\frac{1}{V}$ for each row.\n\n\n\n"
+            "Run the cell below. **Expected (1):** every row\nsums to $1$, to $10^{-12}$.",
+            "```python\nx_t = 1\n```",
+        ],
+        shown,
+    )
+    assert "$" not in notes and "\\" not in notes.replace("```python\nx_t = 1\n```", "")
+    assert "We check that" not in notes, "the notes repeat the slide"
+    assert "The code computes 1/V for each row." in notes and "Run the cell" not in notes
+    assert "Shows: Every row sums to 1, to 10⁻¹²." in notes.split("\n") and "Expected" not in notes
+    assert "\n\n\n" not in notes and "```python\nx_t = 1\n```" in notes
+    body, _height, cut = build_slides.shorten_block("para", "The loss is small. Expected (1): a number near 4.")
+    assert body == "The loss is small." and cut
+    for sentence in (
+        "The assertions in the cell check the shapes.",
+        "The tests use networks of other sizes.",
+        "The checks below compare with the library.",
+        "Pick a unit with the slider to see its trace.",
+        "Press the button: about 3 minutes.",
+        "**Prerequisites:** notebook 02.",
+    ):
+        assert not build_slides._for_the_room(sentence), sentence
+    assert build_slides._for_the_room("The gradient check compares two numbers.")
+
+
+def test_widgets_show_their_still_and_their_code_goes_to_the_notes():
+    """A saved widget is shown as its still image with a fixed caption (no live view); one without
+    a still (a form of buttons) is left out; the code that imports ipywidgets or wires handlers
+    goes to the notes; a code line is never broken inside a subscript."""
+    state = {
+        "w1": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s1"]}},
+        "s1": {"model_name": "IntSliderModel", "state": {}},
+        "w2": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_b2"]}},
+        "b2": {"model_name": "ButtonModel", "state": {}},
+    }
+    view = "application/vnd.jupyter.widget-view+json"
+    with_still = nbformat.v4.new_output(
+        "display_data", data={view: {"model_id": "w1"}, "image/png": _png(1000, 500), "text/plain": "w"}
+    )
+    form = nbformat.v4.new_output(
+        "display_data", data={view: {"model_id": "w2"}, "text/html": "<b>Train</b>", "text/plain": "f"}
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            _md("## Explore", "slide"),
+            _md("Move the slider below to pick a step. The state decays."),
+            _code("import ipywidgets as widgets\nslider = widgets.IntSlider()"),
+            _code("display(figure_widget(draw, slider))", "-", [with_still]),
+            _md("## Train", "slide"),
+            _md("A form to train a model."),
+            _code("button.on_click(train)\ndisplay(form)", "-", [form]),
+        ]
+    )
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    slides = _slides(build_slides.deck_notebook(nb))
+    shown = "\n".join(_shown_text(s) for s in slides)
+    outputs = [o for s in slides for c in s["shown"] for o in c.get("outputs", [])]
+    assert not any(view in o.get("data", {}) for o in outputs), "a live widget view is on a slide"
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 1 and "<b>Train</b>" not in shown
+    assert shown.count(build_slides.LIVE_CAPTION) == 1
+    for text in ("ipywidgets", "on_click", "Move the slider", "figure_widget"):
+        assert text not in shown, f"{text!r} is projected"
+    assert "The state decays." in shown and "A form to train a model." in shown
+    notes = "\n".join(n.source for s in slides for n in s["notes"])
+    assert "import ipywidgets" in notes and "button.on_click(train)" in notes
+    wrapped = build_slides.wrap_code("value = compare(first_result_of_the_day, second, runs[None], runs[5.0], more)")
+    assert all(line.count("[") == line.count("]") for line in wrapped.split("\n")), wrapped

@@ -48,10 +48,14 @@ This script instead
 4. writes ``<out>/index.html`` linking the decks, and checks that no deck refers to http(s) for a
    script or a style sheet.
 
-Widgets in the decks are drawn from the widget state saved in the notebook (the HTML manager
-renders it): they show the values and figures they had when the notebook was executed, but
-nothing answers when a slider moves, since there is no kernel. Present the interactive parts from
-JupyterLab (see docs/classroom.md).
+Widgets are never shown live in a deck (there is no kernel, nothing would answer): a slide shows
+a widget's still image (or, without buttons, its saved HTML view) under the line "Live in
+JupyterLab; the still shows the default."; a widget without a still (a form of buttons) is left
+out, and the widget code (ipywidgets imports, ``.observe(``, ``.on_click(``, ``display(widget)``)
+and sentences that tell the viewer to move, press or pick go to the notes. The speaker notes are
+plain text for a glance (speaker_notes(): TeX as Unicode with tex_text(), "Expected: ..." as one
+"Shows: ..." line, "the cell below" as "the code", nothing the slide shows). Present the
+interactive parts from JupyterLab (see docs/classroom.md).
 
 Needs ``jupyter nbconvert`` (installed with the project) and, the first time only, ``npm``.
 """
@@ -567,7 +571,13 @@ _KEYBOARD = re.compile(
     r"|\byour function (is|are) (also )?(run|tested)\b|\bis tested on\b"
     r"|\brun (it|this|them|the cells?|everything|all)\b|^run\b|shift[- ]?enter"
     r"|\bfill in\b|\b(BEGIN|END) SOLUTION\b|\bnbgrader\b|\bhidden tests?\b|\(\d+(\.\d+)? points?\)"
-    r"|\btest cells?\b|\brunning kernel\b|\btime\W+about \d+ minutes|\bon your own\b",
+    r"|\btest cells?\b|\brunning kernel\b|\btime\W+about \d+ minutes|\bon your own\b"
+    # what the checks of the notebook test, and how long it runs
+    r"|\b(the|these|its|their) (assertions|checks|tests)\b|\b(assertions|checks|tests) (below|above)\b"
+    r"|^\W*prerequisites?\b|\b(runs?|takes) (in )?(about|under|less than) \d+ (s|seconds?|minutes?)\b"
+    # a widget addressed to the viewer: in a deck it does not answer
+    r"|\b(move|drag|press|pick|click|choose|type|upload)\b[^.]{0,40}\b(slider|button|menu|dropdown|box)\b"
+    r"|\bthe (slider|button|menu|dropdown)s? (below|above)\b|\bpress the button\b",
     re.I,
 )
 
@@ -580,7 +590,7 @@ def _for_the_room(sentence: str) -> bool:
 
 # "Expected: ..." tells the student at the keyboard what the next cell prints: from there to the
 # end of its paragraph it is for the notes
-_EXPECTED = re.compile(r"\**\bExpected\b\**\s*:\s*\**")
+_EXPECTED = re.compile(r"\**\bExpected\b\**(?:\s*\([^)]{0,80}\)|,\**\s*[^:.]{0,40})?\**\s*:\s*\**")
 
 
 def _without_asserts(body: str) -> str:
@@ -836,6 +846,14 @@ def wrap_code(code: str, width: int = 70) -> str:
     return "\n".join(out)
 
 
+def _subscript(toks: list, k: int) -> bool:
+    """Whether the bracket toks[k] opens a subscript (``[`` right after a name or a closing bracket)."""
+    if toks[k][2] != "[" or k == 0:
+        return False
+    before = toks[k - 1]
+    return before[1] == toks[k][0] and (before[2] in ")]" or before[2].isidentifier())
+
+
 def _break_line(line: str, toks: list, indent: int, width: int, outer: int = 0) -> tuple[list[str], list]:
     """One physical line broken between its tokens ((start, end, text) columns), greedily: each
     output line takes the break at the shallowest bracket depth (then the rightmost) that fits.
@@ -851,6 +869,8 @@ def _break_line(line: str, toks: list, indent: int, width: int, outer: int = 0) 
             if stack:
                 stack.pop()
         if k + 1 >= len(toks) or toks[k + 1][2] in _CLOSE:
+            continue
+        if any(_subscript(toks, b) for b in stack):  # never inside a subscript: runs[None], a[i, j]
             continue
         if text in _OPEN:
             cands.append((k, outer + len(stack), stack[-1], "open"))
@@ -1038,6 +1058,266 @@ def _notes_text(markdown: str) -> str:
     return _POINTS.sub("", "\n".join(lines)).strip()
 
 
+# ------------------------------------------------------------------------------------------------
+# Speaker notes: plain text a presenter reads at a glance (MathJax leaves the notes alone)
+# ------------------------------------------------------------------------------------------------
+
+_GREEK = {
+    name: chr(code)
+    for name, code in (
+        ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
+        ("varepsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9),
+        ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0),
+        ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("upsilon", 0x3C5), ("phi", 0x3C6),
+        ("varphi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Gamma", 0x393),
+        ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Pi", 0x3A0), ("Sigma", 0x3A3),
+        ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9),
+    )
+}  # fmt: skip
+_TEX_SYMBOLS = {
+    "partial": "∂", "sum": "Σ", "prod": "Π", "infty": "∞", "nabla": "∇", "dots": "…", "ldots": "…",
+    "cdots": "⋯", "top": "ᵀ", "lVert": "‖", "rVert": "‖", "Vert": "‖", "|": "‖", "lvert": "|", "rvert": "|",
+    "{": "{", "}": "}", "%": "%", "$": "$", "_": "_", "&": "&", "#": "#", "prime": "′", "ell": "ℓ",
+}  # fmt: skip
+_TEX_RELATIONS = {
+    "odot": "⊙", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈",
+    "ne": "≠", "neq": "≠", "to": "→", "rightarrow": "→", "Rightarrow": "⇒", "leftarrow": "←", "in": "∈",
+    "pm": "±", "mid": "|", "sim": "~", "gg": "≫", "ll": "≪", "equiv": "≡", "propto": "∝", "otimes": "⊗",
+    "mapsto": "↦", "quad": "", "qquad": "",
+}  # fmt: skip
+_TEX_NAMES = ("tanh", "ln", "log", "exp", "max", "min", "cosh", "sinh", "sin", "cos", "arg", "det", "lim", "sup")
+_TEX_ARGUMENT = ("mathrm", "text", "operatorname", "mathbf", "boldsymbol", "texttt", "mathtt", "mathit",
+                 "textbf", "textit", "mathsf", "mathrel", "mathop", "vec", "bar", "overline", "emph")  # fmt: skip
+_TEX_DROP = ("left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "textstyle",
+             "displaystyle", "scriptstyle", "nonumber", "limits", "notag")  # fmt: skip
+_SUPER = dict(zip("0123456789+-=()niTᵀtabcdefghjklmoprsuvwxyz′", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵀᵗᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵘᵛʷˣʸᶻ′"))
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
+
+
+def _group(text: str) -> str:
+    """``text`` in parentheses when it is more than one term (for a fraction, a root or a script)."""
+    text = text.strip()
+    if len(text) > 1 and re.search(r"[\s+\-−/·⊙×=,]", text) and not (text[0] == "(" and text[-1] == ")"):
+        return f"({text})"
+    return text
+
+
+def tex_text(tex: str) -> str:
+    """TeX as plain Unicode text for the speaker notes: \\frac{a}{b} as a/b, Greek letters and
+    operators as their characters, \\mathrm{x} and the like as x, simple scripts as super- and
+    subscript characters (else ^x, _(x y)), sizes and spacing dropped, an aligned block as lines;
+    an unknown macro loses its backslash."""
+    s, i = tex, 0
+
+    def argument() -> str:
+        nonlocal i
+        while i < len(s) and s[i] in " \n":
+            i += 1
+        if i >= len(s):
+            return ""
+        if s[i] == "{":
+            i += 1
+            return parse("}")
+        if s[i] == "\\":
+            return macro()
+        i += 1
+        return s[i - 1]
+
+    def macro() -> str:
+        nonlocal i
+        m = re.match(r"\\([A-Za-z]+|.)", s[i:])
+        if m is None:
+            i += 1
+            return ""
+        i += m.end()
+        name = m.group(1)
+        if name.isalpha():
+            while i < len(s) and s[i] == " ":
+                i += 1
+        if name == "\\":
+            return "\n"
+        if name in (",", ";", ":", " ", "quad", "qquad", ">"):
+            return " "
+        if name == "!":
+            return ""
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            top, bottom = argument(), argument()
+            return f"{_group(top)}/{_group(bottom)}"
+        if name == "sqrt":
+            return "√" + _group(argument())
+        if name in ("hat", "widehat"):
+            return argument() + "\u0302"
+        if name in ("tilde", "widetilde"):
+            return argument() + "\u0303"
+        if name in ("underbrace", "overbrace"):
+            body = argument()
+            while i < len(s) and s[i] == " ":
+                i += 1
+            if i < len(s) and s[i] in "_^":
+                i += 1
+                return f"{body} ({argument().strip()})"
+            return body
+        if name in ("mathbb",):
+            inner = argument()
+            return {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "E": "𝔼"}.get(inner, inner)
+        if name in ("begin", "end"):
+            argument()
+            return ""
+        if name in _TEX_ARGUMENT:
+            return argument()
+        if name in _TEX_DROP:
+            return ""
+        if name in _TEX_RELATIONS:
+            return f" {_TEX_RELATIONS[name]} " if _TEX_RELATIONS[name] else " "
+        if name in _TEX_SYMBOLS:
+            return _TEX_SYMBOLS[name]
+        if name in _GREEK:
+            return _GREEK[name]
+        if name in _TEX_NAMES:  # a space before its argument, none before a bracket or a script
+            ahead = s[i:].lstrip()
+            return name if re.match(r"[(\[^_{]|\\(left|big|Big)", ahead) else name + " "
+        return name  # unknown: without its backslash
+
+    def script(mark: str) -> str:
+        body = argument().strip()
+        table = _SUPER if mark == "^" else _SUB
+        compact = body.replace(" ", "")
+        if compact and all(ch in table for ch in compact):
+            return "".join(table[ch] for ch in compact)
+        if len(compact) == 1 or re.fullmatch(r"\w+|[ᵀ′]+", compact):
+            return mark + compact
+        return f"{mark}({body})"
+
+    def parse(until: str | None = None) -> str:
+        nonlocal i
+        out = []
+        while i < len(s):
+            c = s[i]
+            if until and c == until:
+                i += 1
+                break
+            if c == "\\":
+                out.append(macro())
+            elif c == "{":
+                i += 1
+                out.append(parse("}"))
+            elif c in "^_":
+                i += 1
+                out.append(script(c))
+            elif c == "&":
+                i += 1
+            elif c == "~":
+                i += 1
+                out.append(" ")
+            else:
+                i += 1
+                out.append(c)
+        return "".join(out)
+
+    text = parse()
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    text = re.sub(r"(?<=\S) ?([=<>]) ?(?=\S)", r" \1 ", text)
+    text = re.sub(r"([(\[]) | ([)\],])", r"\1\2", text)
+    return re.sub(r"\b(" + "|".join(_TEX_NAMES) + r") (?=[(\[])", r"\1", text)
+
+
+def _notes_maths(text: str) -> str:
+    """Markdown prose with its $...$ and $$...$$ as plain text (code spans left alone); the
+    underscores and stars that remain are escaped, so that markdown does not read emphasis."""
+
+    def plain(tex: str, display: bool) -> str:
+        out = tex_text(tex).replace("*", "\\*").replace("_", "\\_")
+        return ("\n\n" + out.replace("\n", "  \n") + "\n\n") if display else out.replace("\n", "; ")
+
+    parts = re.split(r"(`[^`\n]*`|\$\$.*?\$\$|(?<![\\$])\$[^$]+?\$)", text, flags=re.S)
+    out = []
+    for part in parts:
+        if part.startswith("$$") and part.endswith("$$") and len(part) >= 4:
+            out.append(plain(part[2:-2], True))
+        elif part.startswith("$") and part.endswith("$") and len(part) >= 2:
+            out.append(plain(part[1:-1], False))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+# "the cell below ..." in the notebook's prose: for the presenter, it is the code on the slide
+_CELL_BELOW = re.compile(
+    r"\b(in )?(the|this|that|these) (next )?(code )?cells?( (below|above|that follows|after (it|them|this)))?"
+    r"(?=\W)|\bthe next cell\b|\bbelow this cell\b",
+    re.I,
+)
+_AT_THE_KEYBOARD = re.compile(
+    r"\b(run|re-?run|execute|answer|write|edit)\b[^.]{0,30}\bcells?\b|shift[- ]?enter"
+    r"|\bcells? (below|above)\b[^.]{0,20}\b(asks?|answer)\b",
+    re.I,
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", _plain(text)).lower()
+
+
+def speaker_notes(notes: list[str], shown: str = "") -> str:
+    """The notes of one slide as one short text for the presenter: TeX as plain Unicode, one
+    "Shows: ..." line for an "Expected: ..." paragraph, sentences about "the cell below" rephrased
+    (or dropped, when they tell the student to run or answer something), sentences the slide
+    already shows left out, no runs of blank lines. Code blocks stay as they are."""
+    on_slide = _norm(shown)
+    paragraphs = []
+    for note in notes:
+        for block in re.split(r"(```.*?```)", note, flags=re.S):
+            if block.startswith("```"):
+                paragraphs.append(block.strip())
+                continue
+            for para in re.split(r"\n\s*\n", block):
+                if not para.strip():
+                    continue
+                lines = para.strip().split("\n")
+                if re.match(r"\s*([-*+]|\d+[.)])\s|\s*\|", lines[0]) or "$$" in para:
+                    items = _list_items(para) if not lines[0].lstrip().startswith(("|", "$$")) else [para]
+                    kept = [_notes_prose(item, on_slide, keep_marker=True) for item in items]
+                    text = "\n".join(k for k in kept if k)
+                else:
+                    text = _notes_prose(" ".join(line.strip() for line in lines), on_slide)
+                if text:
+                    paragraphs.append(text)
+    return re.sub(r"\n[ \t]*\n(\s*\n)+", "\n\n", "\n\n".join(dict.fromkeys(paragraphs))).strip()
+
+
+def _notes_prose(text: str, on_slide: str, keep_marker: bool = False) -> str:
+    """One paragraph (or list item) of the notes, as speaker_notes() describes."""
+    shows = ""
+    found = _EXPECTED.search(_mask(text))
+    if found:
+        said = " ".join(text[found.end() :].split()).strip("* ")
+        said = _whole_sentences(re.sub(r"^\*+|\*+$", "", said).strip())
+        if said.count("**") % 2:
+            said = said.replace("**", "")
+        shows = "Shows: " + _notes_maths(said[:1].upper() + said[1:]) if said else ""
+        text = text[: found.start()].rstrip()
+    kept = []
+    for sentence in _sentences(" ".join(text.split()) if not keep_marker else text.strip()):
+        masked = _mask(sentence)
+        if re.match(r"\W*(run|re-?run|execute) (it|this|them|the|all|everything)\b", masked, re.I):
+            continue  # for the student at a keyboard
+        if _CELL_BELOW.search(masked):
+            if _AT_THE_KEYBOARD.search(masked):
+                continue
+            sentence = _CELL_BELOW.sub(lambda m: "" if m.group(1) else "the code", sentence)
+            sentence = re.sub(r"^\s*,?\s*", "", sentence)
+            sentence = sentence[:1].upper() + sentence[1:]
+        norm = _norm(sentence)
+        if len(norm) >= 12 and norm in on_slide:
+            continue
+        kept.append(sentence.strip())
+    body = _notes_maths(" ".join(k for k in kept if k))
+    if keep_marker and body and not re.match(r"\s*([-*+]|\d+[.)])\s", body) and re.match(r"\s*([-*+]|\d+[.)])\s", text):
+        body = re.match(r"\s*([-*+]|\d+[.)])\s", text).group() + body
+    return "\n".join(x for x in (body, shows) if x.strip())
+
+
 def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
     items, reading = [], False
     blocks = markdown_blocks(source)
@@ -1069,7 +1349,59 @@ def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
     return items
 
 
-def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+# widget plumbing: the code that imports ipywidgets, wires handlers or displays a widget
+_WIDGET_CODE = re.compile(
+    r"^\s*(import ipywidgets|from ipywidgets\b)|\.observe\(|\.on_click\("
+    r"|\bdisplay\([^)]*(widget|box|button|slider|menu|form|ui)\b",
+    re.M | re.I,
+)
+LIVE_CAPTION = "*Live in JupyterLab; the still shows the default.*"
+_ACTIONS = ("ButtonModel", "FileUploadModel", "PlayModel")  # a still cannot show what they do
+
+
+def _widget_models(state: dict, model_id: str) -> set[str]:
+    """The model names of a saved widget and of all its children."""
+    names, todo, seen = set(), [model_id], set()
+    while todo:
+        mid = todo.pop()
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        names.add(state[mid].get("model_name", ""))
+        for value in state[mid].get("state", {}).values():
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
+                    todo.append(ref[len("IPY_MODEL_") :])
+    return names
+
+
+def _widget_still(out: dict, state: dict):
+    """The output a slide shows for a saved widget: its still image (or, for a widget without
+    buttons, its HTML view), without the live view; None when there is none to show."""
+    data = out.get("data", {})
+    model = data.get(_WIDGET, {}).get("model_id", "")
+    keep = None
+    if "image/png" in data:
+        keep = "image/png"
+    elif "text/html" in data and not _widget_models(state, model) & set(_ACTIONS):
+        keep = "text/html"
+    if keep is None:
+        return None
+    still = copy.deepcopy(out)
+    shown = "".join(data[keep]) if isinstance(data[keep], list) else data[keep]
+    if keep == "text/html":  # its caption for a live widget ("move the slider ..."): the slide has its own
+        shown = re.sub(
+            r"<p>(?:(?!</p>).)*?(running kernel|slider|button|interactive)(?:(?!</p>).)*?</p>",
+            "",
+            shown,
+            flags=re.S | re.I,
+        )
+    still["data"] = {keep: shown, "text/plain": data.get("text/plain", "")}
+    return still
+
+
+def _code_items(cell, brk, context: str, heading: str, state: dict | None = None) -> list[_Item]:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     tags = set(cell.get("metadata", {}).get("tags", []))
     code, solution = strip_code(source)
@@ -1081,16 +1413,22 @@ def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
         return []
     notes = []
     figure = any("image/png" in o.get("data", {}) for o in outputs)
-    if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs):
-        # a widget: the room sees its still figure; the code that builds it, and what it prints
-        # for the student at a keyboard, are in the notes
+    live = any(_WIDGET in o.get("data", {}) for o in outputs)
+    if live or (_WIDGET_CODE.search(code) and not figure):
+        # a widget: nothing answers on a slide. The room sees its still (a figure or, without
+        # buttons, its HTML view) under a fixed caption; the code that builds it and what it
+        # prints are in the notes, and a widget without a still is left out
         printed = "".join(o["text"] for o in outputs if o.get("output_type") == "stream")
-        notes.append("Code of the widget:\n\n```python\n" + code + "\n```" if code.strip() else "")
+        notes.append("Code of the widget (live in JupyterLab):\n\n```python\n" + code + "\n```" if code.strip() else "")
         if printed.strip():
             notes.append("It prints:\n\n```\n" + printed.rstrip("\n") + "\n```")
         notes = [n for n in notes if n]
-        outputs = [o for o in outputs if o.get("output_type") != "stream"]
+        stills = [_widget_still(o, state or {}) for o in outputs if _WIDGET in o.get("data", {})]
+        outputs = [o for o in stills if o is not None]
         code = ""
+        if not outputs:
+            return [_Item(None, 0.0, "notes", brk=brk, notes=notes)] if notes else []
+        caption = _Item(_md(LIVE_CAPTION), PROSE_LINE + 0.3, "para", notes=notes)
     elif figure and len(code.split("\n")) > PLOT_CODE_LINES:
         # long plotting code: the figure is what the room looks at; the code is in the notes
         notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
@@ -1156,6 +1494,9 @@ def _code_items(cell, brk, context: str, heading: str) -> list[_Item]:
             item = _Item(c, 3.0, "other", notes=notes)
         item.source = id(cell)
         items.append(item)
+    if live and items:
+        items[-1].keep = True  # the still and its caption stay together
+        items.append(caption)
     for item in items:
         item.source = id(cell)
     if not items:
@@ -1346,20 +1687,21 @@ def _cells_of(slides: list[list]) -> list:
             cell._deck_source = item.source
             shown.append(cell)
         if not shown:
-            if cells and notes:
-                cells.extend(_md(n) for n in notes)
-                for c in cells[-len(notes) :]:
-                    c.metadata["slideshow"] = {"slide_type": "notes"}
+            text = speaker_notes(notes)
+            if cells and text:
+                cells.append(nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}}))
             continue
         for k, cell in enumerate(shown):
             cell.metadata["slideshow"] = {"slide_type": "slide" if k == 0 else "-"}
             if cell.cell_type == "code" and cell.source and "remove-input" in cell.metadata.get("tags", []):
                 cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "remove-input"]
             cells.append(cell)
-        for note in notes:
-            if note in previous:  # a continued slide: its notes are on the slide before already
-                continue
-            cells.append(nbformat.v4.new_markdown_cell(note, metadata={"slideshow": {"slide_type": "notes"}}))
+        # a continued slide: its notes are on the slide before already; what the slide shows is
+        # not repeated in them
+        on_screen = "\n".join(c.source for c in shown if c.cell_type == "markdown")
+        text = speaker_notes([n for n in notes if n not in previous], on_screen)
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text, metadata={"slideshow": {"slide_type": "notes"}}))
         previous = notes
     for cell in cells:
         cell.metadata.pop("deck_continued", None)
@@ -1378,6 +1720,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
     BUDGET lines high, titled, with at most MAX_CODE_CELLS code cells; long prose, plotting code
     and the answers to questions in the speaker notes; slides only (no subslides, no fragments)."""
     nb = copy.deepcopy(nb)
+    widget_state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     items: list[_Item] = []
     context, heading = "", ""
     skipping = 0  # the level of the heading of a section that is not lectured (0: none)
@@ -1416,7 +1759,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
                     heading = item.heading[1]
             context = source
         else:
-            new = _code_items(cell, brk, context, heading)
+            new = _code_items(cell, brk, context, heading, widget_state)
             if new and items and new[0].brk is None and new[0].kind in ("figure", "code"):
                 # the sentence that explains a figure (or code) stays on its slide
                 if items[-1].kind in ("para", "list", "math") and items[-1].height < 8:
