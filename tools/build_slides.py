@@ -19,14 +19,17 @@ and there are no fragment steps (every slide opens with its content); a slide is
 most BUDGET lines of a 1280x720 slide (about 25) with at most two code cells, and continued on a
 slide titled "heading (cont.)" beyond that (code is cut only between top-level statements, a
 heading never ends a slide, a continuation that fits goes back onto the slide before, and a lone
-short block is never left on a continued slide); code lines are broken between tokens only
+short block is never left on a continued slide; a slide of a heading and a couple of lines of
+prose goes onto the next slide of its section, titled with the heading, or shares the next
+subsection's slide); code lines are broken between tokens only
 (wrap_code(): after a comma or an opening bracket, never in a string or at an operator), and a
 block with a line that cannot be broken is set smaller, as is a printout wider than the slide; a
 printout too tall keeps each block's label line; a long paragraph keeps its first sentences
 (initials and abbreviations do not end one; reading lists stay whole), and every slide that shows
 part of such a cell has the whole of it in its speaker notes, not repeated on the next slide (so
 do the answers to the check-yourself questions; MathJax leaves the notes alone); figures get alt
-text and a readable height (at least about 400 px, on a slide of their own below long code). Then
+text and a readable height (at least about 400 px, on a slide of their own below long code; a
+figure taller than a slide gets its height, its short code going to the notes). Then
 ``jupyter nbconvert --to slides`` renders it with the template and style sheet in tools/slides/
 (linear navigation, no scrolling slides, code never wrapped by the browser, MathJax typeset once
 when the deck opens, widget images at their aspect ratio, reveal.js's ``.progress`` style kept off
@@ -51,7 +54,8 @@ This script instead
 Widgets are never shown live in a deck (there is no kernel, nothing would answer): a slide shows
 a widget's still image (or, without buttons, its saved HTML view) under the line "Live in
 JupyterLab; the still shows the default."; a widget without a still (a form of buttons) is left
-out, and the widget code (ipywidgets imports, ``.observe(``, ``.on_click(``, ``display(widget)``)
+out, as is one worked by buttons alone whose text says to press one (its still is an empty
+chart until then), and the widget code (ipywidgets imports, ``.observe(``, ``.on_click(``, ``display(widget)``)
 and sentences that tell the viewer to move, press or pick go to the notes. The speaker notes are
 plain text for a glance (speaker_notes(): TeX as Unicode with tex_text(), "Expected: ..." as one
 "Shows: ..." line, "the cell below" as "the code", nothing the slide shows). Present the
@@ -287,7 +291,8 @@ PROSE_LINE = 1.31  # one line of 24 px prose at line height 1.35, in code lines
 HEADING = {1: 2.4, 2: 2.1, 3: 1.85, 4: 1.65, 5: 1.5, 6: 1.5}
 FIGURE_MAX = 17.0  # a figure is at most this tall (420 px) ...
 FIGURE_MIN = 16.5  # ... and at least this (407 px, or its natural size): else it goes to the next slide
-FIGURE_ALONE = 22.0  # a figure alone on its slide (543 px)
+FIGURE_ALONE = 23.0  # a figure alone on its slide, or under a heading and a sentence (568 px)
+FIGURE_SLACK = 2.0  # lines beyond BUDGET a figure under a heading and prose only may use
 LONG_CODE = 10.0  # a figure below code longer than this goes to a slide of its own
 MAX_WIDTH_PX = 1200
 OUTPUT_MAX_LINES = 40  # text output beyond this is elided on the slides (it is in the notebook)
@@ -1358,6 +1363,20 @@ _WIDGET_CODE = re.compile(
 )
 LIVE_CAPTION = "*Live in JupyterLab; the still shows the default.*"
 _ACTIONS = ("ButtonModel", "FileUploadModel", "PlayModel")  # a still cannot show what they do
+# a control that sets a value: a widget with one shows something in its still (its default)
+_VALUE_CONTROL = re.compile(r"Slider|Dropdown|Text|Combobox|Select|Toggle|Checkbox|Radio")
+# the text of a widget that starts from nothing: "Press the button: ...", "press Start to ..."
+_PRESS_TO_START = re.compile(r"(?:^|[.:!?]\s+)(?:press|click|hit)\s+(?:the|its|a)?\s*\S*\s*button\b", re.I | re.M)
+
+
+def _empty_until_pressed(models: set[str], text: str) -> bool:
+    """A widget worked by buttons alone whose text says to press one: until it is pressed its
+    still is an empty chart or a bare form, nothing worth a slide."""
+    return (
+        bool(models & set(_ACTIONS))
+        and not any(_VALUE_CONTROL.search(m) for m in models)
+        and bool(_PRESS_TO_START.search(text.replace("*", "")))
+    )
 
 
 def _widget_models(state: dict, model_id: str) -> set[str]:
@@ -1401,6 +1420,21 @@ def _widget_still(out: dict, state: dict):
     return still
 
 
+def _figure_px(out: dict) -> tuple[float, float, float]:
+    """A figure output's (width, natural height, height at the widest a slide draws it) in px."""
+    data = out.get("data", {})
+    width, natural = _png_size(data["image/png"])
+    meta = out.get("metadata", {}).get("image/png", {})
+    if isinstance(meta.get("width"), (int, float)) and meta["width"] > 0:  # e.g. a retina figure
+        width, natural = meta["width"], natural * meta["width"] / width
+    return width, natural, min(natural, natural * MAX_WIDTH_PX / width)
+
+
+def _tall_figure(outputs: list) -> bool:
+    """A figure taller than a slide draws it: it gets the slide's height, its code the notes."""
+    return any("image/png" in o.get("data", {}) and _figure_px(o)[2] / LINE_PX > FIGURE_ALONE for o in outputs)
+
+
 def _code_items(cell, brk, context: str, heading: str, state: dict | None = None) -> list[_Item]:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     tags = set(cell.get("metadata", {}).get("tags", []))
@@ -1423,14 +1457,20 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
         if printed.strip():
             notes.append("It prints:\n\n```\n" + printed.rstrip("\n") + "\n```")
         notes = [n for n in notes if n]
-        stills = [_widget_still(o, state or {}) for o in outputs if _WIDGET in o.get("data", {})]
+        stills = [
+            _widget_still(o, state or {})
+            for o in outputs
+            if _WIDGET in o.get("data", {})
+            and not _empty_until_pressed(_widget_models(state or {}, o["data"][_WIDGET].get("model_id", "")), context)
+        ]
         outputs = [o for o in stills if o is not None]
         code = ""
         if not outputs:
             return [_Item(None, 0.0, "notes", brk=brk, notes=notes)] if notes else []
         caption = _Item(_md(LIVE_CAPTION), PROSE_LINE + 0.3, "para", notes=notes)
-    elif figure and len(code.split("\n")) > PLOT_CODE_LINES:
-        # long plotting code: the figure is what the room looks at; the code is in the notes
+    elif figure and (len(code.split("\n")) > PLOT_CODE_LINES or _tall_figure(outputs)):
+        # long plotting code, or a figure that needs the whole slide: the figure is what the room
+        # looks at; the code is in the notes
         notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
         code = ""
     items = []
@@ -1456,11 +1496,8 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
         c.metadata["tags"] = ["remove-input"]
         c.outputs = [out]
         if "image/png" in data:
-            width, natural = _png_size(data["image/png"])
+            width, natural, shown = _figure_px(out)  # shown: the height at the widest it may be
             meta = out.setdefault("metadata", {}).setdefault("image/png", {})
-            if isinstance(meta.get("width"), (int, float)) and meta["width"] > 0:  # e.g. a retina figure
-                width, natural = meta["width"], natural * meta["width"] / width
-            shown = min(natural, natural * MAX_WIDTH_PX / width)  # height at the widest it may be
             meta["alt"] = figure_alt(source, _plain(heading), context)
             item = _Item(c, min(FIGURE_ALONE, shown / LINE_PX) + 0.4, "figure", notes=notes)
             item.least = min(FIGURE_MIN, shown / LINE_PX) + 0.4
@@ -1560,6 +1597,17 @@ def _pack(items: list[_Item]) -> list[list]:
             j += 1
         return n
 
+    def group_after(i: int) -> float:
+        """Height of what follows item i up to the next heading or slide break."""
+        need, j = 0.0, i + 1
+        while j < len(items) and items[j].brk is None and not items[j].heading:
+            need += items[j].least if items[j].kind == "figure" else items[j].height
+            j += 1
+        return need
+
+    def long_code_above() -> bool:
+        return any(it.kind == "code" and h > PLOT_CODE_LINES + 1.5 for it, h in slides[-1])
+
     def code_cells(i: int) -> int:
         return sum(1 for it in items[i : i + 1] if it.kind == "code")
 
@@ -1592,10 +1640,20 @@ def _pack(items: list[_Item]) -> list[list]:
             new_slide(True)
         height = item.height
         if item.kind == "figure":
+            # as tall as the room left allows, up to its natural size (or FIGURE_ALONE): under
+            # long code at most FIGURE_MAX; what follows it in its group keeps its room if it fits
             room = BUDGET - used
+            if all(
+                it.kind in ("heading", "notes", "para", "list") and "$" not in (it.cell.source if it.cell else "")
+                for it, _ in slides[-1]
+            ):
+                room += FIGURE_SLACK  # prose is estimated high (not maths): a figure under it may use that
             later = items[i + 1].height if i + 1 < len(items) and item.keep else 0.0
+            rest = group_after(i)
+            if used + item.least + rest <= BUDGET:
+                later = max(later, rest)
             height = max(item.least, min(item.height, room - later))
-            if not fresh and item.height > FIGURE_MAX + 0.4:
+            if not fresh and item.height > FIGURE_MAX + 0.4 and long_code_above():
                 height = min(height, FIGURE_MAX + 0.4)
             height = min(height, max(room, 8.0))
         slides[-1].append((item, height))
@@ -1644,6 +1702,62 @@ def _merge_back(slides: list[list]) -> list[list]:
                     slide[1:1] = moved
         merged.append(slide)
     return merged
+
+
+CARRY = 5.6  # lines: a slide whose body is prose this short goes onto the next slide of its section
+CARRY_SLACK = 2.8  # ... even this much over BUDGET (prose is estimated high; a slide holds 29 lines)
+
+
+def _body(slide: list) -> list:
+    return [(it, h) for it, h in slide if it.kind not in ("heading", "notes")]
+
+
+def _continued(slide: list) -> bool:
+    return bool(slide) and slide[0][0].cell is not None and bool(slide[0][0].cell.metadata.get("deck_continued"))
+
+
+def _fit(slide: list, room: float) -> list | None:
+    """The slide, its figures shrunk towards their least height if needed, when it fits ``room``."""
+    over = sum(h for _, h in slide) - room
+    if over > 0:
+        spare = sum(h - it.least for it, h in slide if it.kind == "figure" and it.least is not None)
+        if spare < over:
+            return None
+        slide = [
+            (it, h - (h - it.least) * over / spare) if it.kind == "figure" and it.least is not None else (it, h)
+            for it, h in slide
+        ]
+    return slide
+
+
+def _carry_forward(slides: list[list]) -> list[list]:
+    """A slide that shows its heading and at most a couple of lines of prose (the rest of its
+    section did not fit under them) goes onto the next slide: in front of its content when that
+    continues the section (which then shows the heading, not "(cont.)"), or whole above the next
+    section's heading (level 3 or below) when that fits."""
+    out: list[list] = []
+    for slide in slides:
+        before = out[-1] if out else None
+        if before is not None and _carry_ok(before, slide):
+            body = slide[1:] if _continued(slide) else slide
+            merged = _fit(before + body, BUDGET + CARRY_SLACK)
+            if merged is not None:
+                out[-1] = merged
+                continue
+        out.append(slide)
+    return out
+
+
+def _carry_ok(before: list, slide: list) -> bool:
+    body = _body(before)
+    if not body or sum(it.kind == "code" for it, _ in before + slide) > MAX_CODE_CELLS:
+        return False
+    if not all(it.kind in ("para", "list", "math") for it, _ in body) or sum(h for _, h in body) > CARRY:
+        return False
+    if _continued(slide):
+        return True
+    first = slide[0][0] if slide else None
+    return first is not None and bool(first.heading) and first.heading[0] >= 3
 
 
 def _cells_of(slides: list[list]) -> list:
@@ -1770,7 +1884,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
         items.extend(new)
     if pending_notes:
         items.append(_Item(None, 0.0, "notes", notes=pending_notes))
-    nb.cells = _cells_of(_merge_back(_pack(items)))
+    nb.cells = _cells_of(_carry_forward(_merge_back(_pack(items))))
     return nb
 
 
