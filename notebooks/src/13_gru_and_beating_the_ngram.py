@@ -995,9 +995,9 @@ assert falling and max(last) < 2.6 and min(last) > ngram_val + 0.5
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The race
 #
-# Press the button: about 3 minutes, and nothing below depends on it. Where widgets do not work (a static
-# view of this notebook, or without `ipywidgets`), the cell says how to run the same race without them:
-# `run_race(text, ngram_val)` in a cell, or the command line.
+# Press the button: about 3 minutes, and nothing below depends on it. The same race runs without widgets
+# too (in a static view of this notebook, or without `ipywidgets`): `run_race(text, ngram_val)` in a cell,
+# or the command in `checkpoints/README.md` (section "The race").
 
 # %% slideshow={"slide_type": "fragment"} needs=["gru_step_backward"]
 box = race_button(text, ngram_val)
