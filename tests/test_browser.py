@@ -3,7 +3,8 @@
 nbval re-runs every notebook, but it cannot see a page: it does not know whether a figure is
 drawn, whether a widget shows up in JupyterLab, or whether moving a slider redraws anything. This
 test starts an isolated JupyterLab (tools/browser_check.py: temporary config, settings and
-workspaces, a random token, 127.0.0.1, autosave off, read-only contents), and for each notebook
+workspaces, a random token, 127.0.0.1, autosave off, read-only contents; two of them, each with its
+own Chromium, checking two notebooks at a time on a 2-core machine), and for each notebook
 that imports ipywidgets opens it, clears its outputs, runs Run > Run All Cells, and asserts that
 
 - the checks and solutions are shown collapsed, as the file asks (jupyter.source_hidden);
@@ -59,32 +60,20 @@ def test_widget_notebooks_are_found():
 
 
 @pytest.fixture(scope="module")
-def lab():
+def checked():
+    """Every widget notebook checked, two at a time (tools/browser_check.check_in_parallel)."""
     missing = browser_check.missing_requirements()
     if missing:
         _unavailable("the browser test needs " + "; ".join(missing))
-    server = browser_check.JupyterLab(log=ROOT / "ci-artifacts" / "jupyterlab-browser-test.log")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser_context(lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = browser_check.launch_browser(playwright)
-        context = browser_check.new_context(browser)
-        yield context
-        context.close()
-        browser.close()
+    return browser_check.check_in_parallel(
+        WIDGET_NOTEBOOKS, workers=2, screenshots=browser_check.SCREENSHOTS, log_dir=ROOT / "ci-artifacts"
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", WIDGET_NOTEBOOKS, ids=[p.stem for p in WIDGET_NOTEBOOKS])
-def test_widget_notebook_in_jupyterlab(path, lab, browser_context):
-    result = browser_check.check_notebook(browser_context, lab, path, browser_check.SCREENSHOTS)
+def test_widget_notebook_in_jupyterlab(path, checked):
+    result, log_tail = checked[path]
     print(result.summary())
     if result.console_errors:
         print("browser console errors:\n  " + "\n  ".join(result.console_errors[:20]))
@@ -92,5 +81,5 @@ def test_widget_notebook_in_jupyterlab(path, lab, browser_context):
         f"{path.name} in JupyterLab (screenshot {result.screenshot}):\n- "
         + "\n- ".join(result.problems)
         + ("\nbrowser console errors:\n  " + "\n  ".join(result.console_errors[:10]) if result.console_errors else "")
-        + f"\nserver log (end):\n{lab.log_tail(15)}"
+        + f"\nserver log (end):\n{log_tail}"
     )

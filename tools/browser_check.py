@@ -568,6 +568,40 @@ def new_context(browser):
     return browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
 
 
+def check_in_parallel(paths, workers: int = 2, screenshots: Path | None = SCREENSHOTS, log_dir: Path | None = None):
+    """:func:`check_notebook` on every path, ``workers`` notebooks at a time (one per core).
+
+    Each worker has its own JupyterLab server, Playwright and Chromium (Playwright's sync API is
+    not shared between threads) and checks every ``workers``-th notebook in turn. Returns
+    ``{path: (NotebookResult, server log tail)}``; the log tail is kept only for a result with
+    problems.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    paths = [Path(p) for p in paths]
+    results = {}
+
+    def work(k: int) -> None:
+        log = (log_dir / f"jupyterlab-{k}.log") if log_dir is not None else None
+        with JupyterLab(log=log) as lab, sync_playwright() as playwright:
+            browser = launch_browser(playwright)
+            context = new_context(browser)
+            try:
+                for path in paths[k::workers]:
+                    result = check_notebook(context, lab, path, screenshots)
+                    results[path] = (result, lab.log_tail(15) if result.problems else "")
+            finally:
+                context.close()
+                browser.close()
+
+    with ThreadPoolExecutor(workers) as pool:
+        for done in [pool.submit(work, k) for k in range(min(workers, len(paths)))]:
+            done.result()
+    return results
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook that uses ipywidgets")
