@@ -781,45 +781,59 @@ def test_every_deck_can_be_projected(every_deck):
     missing = [m for m in browser_check.missing_requirements() if "Chromium" in m or "playwright" in m]
     if missing:
         _unavailable("the deck walk needs " + "; ".join(missing))
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
     problems, remote, errors, report = [], [], [], []
-    with sync_playwright() as playwright:
-        browser = browser_check.launch_browser(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-        context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
-        for notebook, deck in every_deck:
-            laid_out = build_slides.deck_notebook(nbformat.read(notebook, as_version=4))
-            expected = _slide_types(laid_out).count("slide")
-            total, slides = walk_deck(page, deck)
-            name = deck.name.removesuffix(".slides.html")
-            report.append(f"{name}: {len(slides)} of {total} slides reached")
-            if not (len(slides) == total == expected):
-                problems.append(
-                    f"{name}: the right arrow reached {len(slides)} slides of {total} ({expected} laid out)"
+
+    def walk(decks, densest_too: bool) -> None:
+        """Walk ``decks`` in a Chromium of this thread's own (Playwright's sync API is per thread)."""
+        with sync_playwright() as playwright:
+            browser = browser_check.launch_browser(playwright)
+            context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+            context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
+            page = context.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+            for notebook, deck in decks:
+                laid_out = build_slides.deck_notebook(nbformat.read(notebook, as_version=4))
+                expected = _slide_types(laid_out).count("slide")
+                total, slides = walk_deck(page, deck)
+                name = deck.name.removesuffix(".slides.html")
+                report.append(f"{name}: {len(slides)} of {total} slides reached")
+                if not (len(slides) == total == expected):
+                    problems.append(
+                        f"{name}: the right arrow reached {len(slides)} slides of {total} ({expected} laid out)"
+                    )
+                problems.extend(f"{name}: {p}" for s in slides for p in slide_problems(s))
+                has_maths = any(
+                    c.cell_type == "markdown" and re.search(r"\$[^$]+\$", c.source)
+                    for c, t in zip(laid_out.cells, _slide_types(laid_out))
+                    if t != "notes"
                 )
-            problems.extend(f"{name}: {p}" for s in slides for p in slide_problems(s))
-            has_maths = any(
-                c.cell_type == "markdown" and re.search(r"\$[^$]+\$", c.source)
-                for c, t in zip(laid_out.cells, _slide_types(laid_out))
-                if t != "notes"
-            )
-            if has_maths and not sum(s["maths"] for s in slides):
-                problems.append(f"{name}: the slides have maths but MathJax typeset none of it")
-        # a 1920x1080 projector: reveal.js scales the same 16:9 slide, so the densest deck fits too
-        big = browser.new_context(viewport={"width": 1920, "height": 1080}, device_scale_factor=1)
-        big.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
-        page = big.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
-        densest = max(every_deck, key=lambda pair: pair[1].stat().st_size)[1]
-        total, slides = walk_deck(page, densest)
-        report.append(f"{densest.name} at 1920x1080: {len(slides)} of {total} slides reached")
-        if len(slides) != total:
-            problems.append(f"{densest.name} at 1920x1080: the right arrow reached {len(slides)} slides of {total}")
-        problems.extend(f"{densest.name} at 1920x1080: {p}" for s in slides for p in slide_problems(s))
-        browser.close()
+                if has_maths and not sum(s["maths"] for s in slides):
+                    problems.append(f"{name}: the slides have maths but MathJax typeset none of it")
+            if densest_too:
+                # a 1920x1080 projector: reveal.js scales the same 16:9 slide, so the densest deck fits too
+                big = browser.new_context(viewport={"width": 1920, "height": 1080}, device_scale_factor=1)
+                big.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
+                page = big.new_page()
+                page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+                densest = max(every_deck, key=lambda pair: pair[1].stat().st_size)[1]
+                total, slides = walk_deck(page, densest)
+                report.append(f"{densest.name} at 1920x1080: {len(slides)} of {total} slides reached")
+                if len(slides) != total:
+                    problems.append(
+                        f"{densest.name} at 1920x1080: the right arrow reached {len(slides)} slides of {total}"
+                    )
+                problems.extend(f"{densest.name} at 1920x1080: {p}" for s in slides for p in slide_problems(s))
+            browser.close()
+
+    # two browsers at once, one per core of a 2-core machine: every other deck each
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(walk, every_deck[0::2], True), pool.submit(walk, every_deck[1::2], False)]:
+            done.result()
+    report.sort()
     print("\n".join(report))
     assert not remote, f"the decks asked the network for {sorted(set(remote))[:5]}"
     assert not errors, f"JavaScript errors: {errors[:5]}"
