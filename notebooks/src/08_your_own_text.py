@@ -122,7 +122,7 @@ for name in SHIPPED:
     print(describe_text(*load_choice(name)))
 assert describe_text("hello.txt", "hello").endswith("no, needs 26")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Try it: pick, type or upload a file
 #
 # The controls call `load_choice` and `describe_text` whenever something changes, and show the
@@ -133,7 +133,7 @@ assert describe_text("hello.txt", "hello").endswith("no, needs 26")
 # The controls need a running kernel; a copy viewed without one shows the report for the file the menu
 # starts on.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def quick_config(text, hidden_size=64):
     """A small TrainConfig that fits `text`: up to 25 steps and 16 streams, no validation split."""
     seq_length = min(SEQ_LENGTH, len(text) - 1)
@@ -148,11 +148,11 @@ hello_config = quick_config("hello")
 print(f"hello: seq_length {hello_config.seq_length}, batch_size {hello_config.batch_size}")
 assert (hello_config.seq_length, hello_config.batch_size) == (4, 1)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The controls, a report area under them, and two small helpers: one reads the controls through
 # `load_choice`, the other writes a message into the report area.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import ipywidgets as widgets
 
 from rnn_notebook.widgets import box_with_fallback
@@ -172,11 +172,11 @@ def current_text():
 def show(message):
     report.value = f"<pre>{html.escape(message)}</pre>"
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The two handlers: one describes the text whenever a control changes, one trains on it. Each catches
 # the errors of section 4 and shows their one-line message instead of a traceback.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def on_change(_change=None):
     try:
         show(describe_text(*current_text()))
@@ -193,10 +193,10 @@ def on_train(_button):
     except (ValueError, FileNotFoundError, rnn_lib.TrainingDiverged) as exc:
         show(f"{type(exc).__name__}: {exc}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Connect the handlers, fill the report once, and show the whole thing.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for control in (menu, path_box, upload):
     control.observe(on_change, names="value")
 clear.on_click(lambda _b: setattr(upload, "value", ()))

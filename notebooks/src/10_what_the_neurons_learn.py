@@ -567,9 +567,8 @@ for k, name in enumerate(FEATURES):
 # ### Explore for yourself
 #
 # Pick a unit with the slider, or jump to the best unit of a feature with the menu, and move
-# along the passage. The HTML below the controls is produced by the same `render_unit` we tested
-# above (`rnn_notebook.widgets.html_widget` connects them). The controls need a running kernel; a
-# copy viewed without one shows the view they start on.
+# along the passage: each view is a page of `render_unit`, the function of section 3. The controls
+# need a running kernel; a copy viewed without one shows the view they start on.
 
 # %%
 import ipywidgets as widgets

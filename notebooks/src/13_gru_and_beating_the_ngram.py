@@ -992,14 +992,14 @@ print(f"after {SHORT_STEPS} steps: each seed below 2.6 nats/char: {max(last) < 2
 assert all(r.trainer.history.val_step == [20, 40, 60] for r in short.values())
 assert falling and max(last) < 2.6 and min(last) > ngram_val + 0.5
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### The race
 #
 # Press the button: about 3 minutes, and nothing below depends on it. The same race runs without widgets
 # too (in a static view of this notebook, or without `ipywidgets`): `run_race(text, ngram_val)` in a cell,
 # or the command in `checkpoints/README.md` (section "The race").
 
-# %% slideshow={"slide_type": "fragment"} needs=["gru_step_backward"]
+# %% slideshow={"slide_type": "skip"} needs=["gru_step_backward"]
 box = race_button(text, ngram_val)
 display(box)
 
