@@ -401,8 +401,19 @@ def gru_diagram(highlight: str | None = None, ax=None):
     return ax.figure
 
 
+GRID_MIN_FONT = 14.5  # points: gate_grid's smallest text (the figure is 17 inches wide, see gate_grid)
+GRID_MEANING_WIDTH = 52  # characters a line of a panel's "what it does" sentence in gate_grid
+
+
 def gate_grid(cell: str, highlights=None):
-    """Up to four diagrams of one cell side by side, two by two, one highlight each.
+    """Up to four diagrams of one cell side by side, two to a row, one highlight each.
+
+    No text is smaller than :data:`GRID_MIN_FONT` points (a single diagram's smaller labels are
+    enlarged), so that it stays readable when the figure is shown at slide size: at least 14 px when
+    the 1,700 px wide PNG is drawn 1,200 px wide. So each panel's sentence is wrapped to two lines,
+    and the line that names the blocks of the pre-activations, the same in every panel, is written
+    once, under the panels. Two highlights give one row, a figure as wide and half as tall, which a
+    slide can show at its full width.
 
     Parameters
     ----------
@@ -415,25 +426,36 @@ def gate_grid(cell: str, highlights=None):
     -------
     matplotlib Figure
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     draws = {
-        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output")),
-        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS)),
+        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output"), _LSTM_Z),
+        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS), _GRU_AM),
     }
     if cell not in draws:
         raise ValueError(f"unknown cell {cell!r}: use 'lstm' or 'gru'")
-    draw, default = draws[cell]
+    draw, default, blocks = draws[cell]
     highlights = default if highlights is None else tuple(highlights)
     if not 1 <= len(highlights) <= 4:
         raise ValueError(f"gate_grid draws 1 to 4 diagrams, got {len(highlights)} highlights")
-    fig, axes = plt.subplots(2, 2, figsize=(17, 10.5))
+    rows = (len(highlights) + 1) // 2
+    fig, axes = plt.subplots(rows, 2, figsize=(17, 5.6 * rows + 0.5), squeeze=False)
     for ax, highlight in zip(axes.flat, highlights):
         draw(highlight, ax=ax)
+        for text in [ax.title, *ax.texts]:
+            if text.get_gid() == "blocks":  # the same in every panel: written once, below
+                text.remove()
+                continue
+            text.set_fontsize(max(text.get_fontsize(), GRID_MIN_FONT))
+            if text.get_gid() == "meaning":
+                text.set_text(textwrap.fill(text.get_text(), GRID_MEANING_WIDTH))
     low, high = min(ax.get_ylim()[0] for ax in axes.flat), max(ax.get_ylim()[1] for ax in axes.flat)
     for ax in axes.flat:  # the same scale in every panel
         ax.set_ylim(low, high)
     for ax in axes.flat[len(highlights) :]:
         ax.set_axis_off()
-    fig.tight_layout()
+    fig.text(0.5, 0.01, blocks, ha="center", va="bottom", fontsize=GRID_MIN_FONT, color="0.4", gid="blocks")
+    fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1 - 0.3 / fig.get_figheight()))
     return fig

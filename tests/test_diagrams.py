@@ -146,3 +146,16 @@ def test_gate_grid_rejects_bad_arguments():
         diagrams.gate_grid("lstm", ["forget"] * 5)
     with pytest.raises(ValueError, match="'update'"):
         diagrams.gate_grid("gru", ["forget"])
+
+
+@pytest.mark.parametrize("cell, highlights", [("lstm", ("forget", "input")), ("gru", (None, "update"))])
+def test_gate_grid_text_is_readable_at_slide_size(cell, highlights):
+    """Every label at least 14 px when the PNG is drawn 1,200 px wide; two panels make one row,
+    half as tall as the two rows of four; the blocks line is written once, under the panels."""
+    fig = diagrams.gate_grid(cell, highlights)
+    width_px = fig.get_figwidth() * fig.dpi
+    texts = [t for ax in fig.axes for t in (ax.title, *ax.texts) if t.get_text()] + list(fig.texts)
+    assert texts and all(t.get_fontsize() * fig.dpi / 72 * 1200 / width_px >= 14 for t in texts)
+    assert len([t for t in fig.texts if t.get_gid() == "blocks"]) == 1
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() == "blocks"]
+    assert fig.get_figheight() < diagrams.gate_grid(cell).get_figheight() / 1.5

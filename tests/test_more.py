@@ -5,30 +5,17 @@ Dimension letters: V vocabulary size, H hidden size, T time steps (seq_length), 
 
 import numpy as np
 import pytest
+from test_train import TEXT, config  # the same tiny corpus and run settings
 
-from rnn_lib.config import TrainConfig
 from rnn_lib.training import Trainer
 from rnn_notebook.more import TrainMorePanel, status_line, train_more
 
-TEXT = "".join(np.random.default_rng(0).choice(list("abcdefgh \n"), 400))
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def small_trainer(**overrides):
-    base = dict(
-        hidden_size=8,
-        seq_length=5,
-        batch_size=2,
-        dtype="float64",
-        eval_every=0,
-        sample_every=0,
-        log_every=2,
-        learning_rate=0.1,
-        sample_length=12,
-        optimizer="adagrad",
-    )
-    base.update(overrides)
-    return Trainer(TEXT, TrainConfig(**base), progress=False)
+    """The tiny float64 Adagrad run of tests/test_train.py, logging every second step."""
+    return Trainer(TEXT, config(**{"log_every": 2, **overrides}), progress=False)
 
 
 def draw(ax, history):

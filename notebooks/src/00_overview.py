@@ -287,9 +287,10 @@ text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
 ids = ckpt.vocab.encode(text)
 _, val_ids = rnn_lib.split_ids(ids, config.val_fraction, config.seq_length)  # the last 10%, never trained on
 val_nats = rnn_lib.evaluate(ckpt.params, val_ids)
-print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char "
-      f"= {val_nats / rnn_lib.LN2:.3f} bits/char (uniform guess: {np.log(len(ckpt.vocab)):.3f} nats/char)")
-print(f"last entry of the history, first {config.eval_chars:,} held-out characters: {history.val_nats[-1]:.3f} nats/char")
+print(f"validation loss on all {len(val_ids):,} held-out characters:")
+print(f"  {val_nats:.3f} nats/char = {val_nats / rnn_lib.LN2:.3f} bits/char "
+      f"(uniform guess: {np.log(len(ckpt.vocab)):.3f} nats/char)")
+print(f"history's last entry, first {config.eval_chars:,} held-out chars: {history.val_nats[-1]:.3f} nats/char")
 assert val_nats > history.val_nats[-1] and val_nats < 0.5 * np.log(len(ckpt.vocab))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -302,8 +303,8 @@ assert val_nats > history.val_nats[-1] and val_nats < 0.5 * np.log(len(ckpt.voca
 # %%
 first_part, other_part = val_ids[:config.eval_chars], val_ids[config.eval_chars:]
 first_nats, other_nats = rnn_lib.evaluate(ckpt.params, first_part), rnn_lib.evaluate(ckpt.params, other_part)
-print(f"first {len(first_part):,} held-out characters: {first_nats:.3f} nats/char; "
-      f"the other {len(other_part):,}: {other_nats:.3f} nats/char")
+print(f"first {len(first_part):,} held-out characters: {first_nats:.3f} nats/char")
+print(f"the other {len(other_part):,}: {other_nats:.3f} nats/char")
 assert abs(first_nats - history.val_nats[-1]) < 1e-6 and first_nats < other_nats
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -403,7 +403,8 @@ dy[targets[t]] -= 1
 via_y = numerical_gradient(lambda d: loss_nudged(t, out=d), zero)
 via_next = numerical_gradient(lambda d: loss_nudged(t, nxt=d), zero)
 via_both = numerical_gradient(lambda d: loss_nudged(t, out=d, nxt=d), zero)
-print("via y_2 only    :", via_y.ravel(), "   Why.T @ dy:", (Why.T @ dy).ravel())
+print("via y_2 only    :", via_y.ravel())
+print("Why.T @ dy      :", (Why.T @ dy).ravel())
 print("via h_3 only    :", via_next.ravel())
 print("both (nudge h_2):", via_both.ravel())
 print("sum of the paths:", (via_y + via_next).ravel())
@@ -447,8 +448,8 @@ for h in (0.1, 0.9, 0.999):
     print(f"h = {h:<5}  tanh' = 1 - h^2 = {1 - h * h:.6f}  ({100 * (1 - h * h):5.1f} % of the gradient passes)")
 slopes = np.concatenate([1 - hs[t] ** 2 for t in range(T)]).ravel()  # tanh' of every unit at every step
 saturated = int(np.sum(slopes < slope_at_2))  # |a| > 2: the shaded region of the figure
-print(f"our chunk: tanh' from {slopes.min():.3f} to {slopes.max():.3f} over its {slopes.size} units x steps, "
-      f"median {np.median(slopes):.3f}; saturated (|a| > 2): {saturated}")
+print(f"our chunk: tanh' from {slopes.min():.3f} to {slopes.max():.3f} over its {slopes.size} units x steps,")
+print(f"median {np.median(slopes):.3f}; saturated (|a| > 2): {saturated}")
 assert np.median(slopes) > 0.3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -952,8 +953,8 @@ for chunk in (24, 12, 6):
     loss_chunked, truncated = chunked_bptt(params, x_48, y_48, hprev, chunk)
     loss_gap[chunk] = abs(loss_chunked - loss_full)  # the forward pass is not truncated
     cut[chunk] = np.linalg.norm(truncated["Whh"] - full["Whh"]) / np.linalg.norm(full["Whh"])
-    print(f"chunks of {chunk:2d} steps: the same loss to 1e-10: {loss_gap[chunk] < 1e-10};  dWhh differs "
-          f"from the full gradient by {cut[chunk]:.1%} (relative to its length)")
+    print(f"chunks of {chunk:2d}: same loss to 1e-10: {loss_gap[chunk] < 1e-10}; "
+          f"dWhh off by {cut[chunk]:.1%} of |full dWhh|")
 assert max_diff(full["Whh"], dWhh_num) < 1e-8 and max(loss_gap.values()) < 1e-10
 assert min(cut.values()) > 1e-3 and cut[6] > cut[24]
 
@@ -1441,9 +1442,9 @@ print(f"from scratch == rnn_lib to 1e-12 for: {', '.join(pairs)}")
 # (why: relative errors of ~1e-9 come from rounding; their digits vary between CPUs and numpy builds)
 report = rnn_lib.gradcheck_rnn(params, inputs, targets, hprev)
 entries = sum(r.errors.size for r in report.values())
-print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays; largest relative error "
-      f"{report.max_rel_error:.0e} (the bound is 1e-7); every array passes: "
-      f"{all(passes(r) for r in report.values())}")
+print(f"gradcheck_rnn: {entries} entries in {len(report)} arrays")
+print(f"largest relative error {report.max_rel_error:.0e} (the bound is 1e-7)")
+print(f"every array passes: {all(passes(r) for r in report.values())}")
 assert all(passes(r) for r in report.values())
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]

@@ -547,7 +547,7 @@ for _ in range(600):
     chunk_starts.append(p)
     p += 25
 reads_j = [step for step, p in enumerate(chunk_starts, start=1) if "j" in text[p:p + 25]]
-print(f"the 'j' column moved at steps {j_steps.tolist()};  the chunks of steps {reads_j} contain 'j'")
+print(f"the 'j' column moved at steps {j_steps.tolist()}\nthe chunks of steps {reads_j} contain 'j'")
 assert j_steps.tolist() == reads_j
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -560,9 +560,9 @@ assert j_steps.tolist() == reads_j
 # (why: the step sizes come out of the training run, whose last digits differ between CPUs)
 j_moves, space_moves = moves[j_steps - 1, watch.index("j")], moves[j_steps - 1, watch.index(" ")]
 ratio = j_moves / space_moves
+print("mean |change| per entry of the 'j' column and of the space column:")
 for step, j_move, space_move, r in zip(j_steps, j_moves, space_moves, ratio):
-    print(f"step {step:3d}: mean |change| per entry of the 'j' column {j_move:.3f}, "
-          f"of the space column {space_move:.4f}  (ratio {r:.1f})")
+    print(f"step {step:3d}: 'j' {j_move:.3f}, space {space_move:.4f}  (ratio {r:.1f})")
 assert np.all(ratio > 2) and ratio.mean() > 5
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -899,9 +899,9 @@ for step in (1, 2, 3):
         g1 = np.concatenate([grads[k].ravel() for k in names])
         step1 = np.concatenate([np.abs(adam_params[k] - before_step[k]).ravel() for k in names])
 moved = step1[np.abs(g1) > 0.001]
-print(f"first step, {moved.size} entries with |gradient| > 0.001: moved from {moved.min():.4f} to {moved.max():.4f}")
-print(f"after three steps state['t'] = {adam_state['t']}; without the bias correction the first step would "
-      f"have been (1 - 0.9) / sqrt(1 - 0.999) = {0.1 / np.sqrt(0.001):.2f} times as large")
+print(f"first step, {moved.size} entries with |gradient| > 0.001: moved {moved.min():.4f} to {moved.max():.4f}")
+print(f"after three steps state['t'] = {adam_state['t']}\nwithout the bias correction the first step would have been")
+print(f"(1 - 0.9) / sqrt(1 - 0.999) = {0.1 / np.sqrt(0.001):.2f} times as large")
 assert np.allclose(moved, 0.01, rtol=0.01, atol=0) and adam_state["t"] == 3
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
@@ -963,15 +963,15 @@ seed_runs = {name: [train_hello(opt, lr, seed=seed) for seed in hello_seeds] for
 runs = {name: seed_runs[name][0] for name in seed_runs}  # seed 0: plotted below, used again in section 6
 reached = {name: np.array([first_below(curve) for curve, _, _ in seed_runs[name]]) for name in seed_runs}
 got_worse = {name: np.array([curve[-1] > curve[0] for curve, _, _ in seed_runs[name]]) for name in seed_runs}
+print(f"{'below 0.1:':16s} {'seed 0':>8s} {f'of {len(hello_seeds)} starts':>12s} {'median step':>11s} {'ended worse':>11s}")
 for name in seed_runs:
     done = reached[name][np.isfinite(reached[name])]
     seed_0 = f"step {reached[name][0]:.0f}" if np.isfinite(reached[name][0]) else "never"
-    print(f"{name:16s} seed 0: < 0.1 at {seed_0:>8s} | {len(hello_seeds)} starts: < 0.1 from {done.size:2d} "
-          f"(median step {np.median(done):3.0f}), ended worse than at the start {got_worse[name].sum():2d}")
+    print(f"{name:16s} {seed_0:>8s} {done.size:12d} {np.median(done):11.0f} {got_worse[name].sum():11d}")
 faster = np.sum(reached["SGD, lr 1"] < reached["Adagrad, lr 0.1"])
 stuck_starts = ~np.isfinite(reached["SGD, lr 10"]) & got_worse["SGD, lr 10"]
-print(f"SGD at 1 below 0.1 before Adagrad from {faster} of {len(hello_seeds)} starts; "
-      f"SGD at 10 stuck from {stuck_starts.sum()} (seed 0 among them: {stuck_starts[0]})")
+print(f"SGD at 1 below 0.1 before Adagrad from {faster} of {len(hello_seeds)} starts")
+print(f"SGD at 10 stuck from {stuck_starts.sum()} (seed 0 among them: {stuck_starts[0]})")
 assert np.all(reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"])
 assert len(hello_seeds) / 2 < faster < len(hello_seeds)
 assert len(hello_seeds) / 2 < stuck_starts.sum() and stuck_starts[0]
@@ -1358,8 +1358,8 @@ by_norm = {k: g.copy() for k, g in raw.items()}
 raw_norm = clip_by_norm(by_norm, 5.0)
 all_clipped = np.concatenate([clipped[k].ravel() for k in names])
 all_by_norm = np.concatenate([by_norm[k].ravel() for k in names])
-print(f"|raw| = {raw_norm:.2e};  after norm clipping {np.linalg.norm(all_by_norm):.4f};  cosine(raw, elementwise "
-      f"clipped) = {cosine(all_raw, all_clipped):.4f};  cosine(raw, norm clipped) = {cosine(all_raw, all_by_norm):.4f}")
+print(f"|raw| = {raw_norm:.2e};  after norm clipping {np.linalg.norm(all_by_norm):.4f}")
+print(f"cosine with raw: elementwise clipped {cosine(all_raw, all_clipped):.4f}, norm clipped {cosine(all_raw, all_by_norm):.4f}")
 assert cosine(all_raw, all_clipped) < 0.5 and abs(cosine(all_raw, all_by_norm) - 1) < 1e-12
 assert np.isclose(np.linalg.norm(all_by_norm), 5.0)
 
@@ -1379,12 +1379,12 @@ assert np.isclose(np.linalg.norm(all_by_norm), 5.0)
 lr = 0.1
 print(f"largest SGD step: raw {lr * np.abs(all_raw).max():.2e}, clipped {lr * np.abs(all_clipped).max():.2f}")
 effective_after = {}
+print("effective lr of Whh after one Adagrad step:")
 for label, grads in [("raw", raw), ("clipped", clipped)]:
     opt = rnn_lib.Adagrad({k: v.copy() for k, v in wild.items()}, learning_rate=lr)
     opt.step(grads)
-    effective_after[label] = lr / np.sqrt(opt.mWhh + opt.eps)
-    print(f"after one Adagrad step on the {label:7s} gradient: effective lr of Whh, median "
-          f"{np.median(effective_after[label]):.2e}, smallest {effective_after[label].min():.2e}")
+    effective_after[label] = effective = lr / np.sqrt(opt.mWhh + opt.eps)
+    print(f"  on the {label:7s} gradient: median {np.median(effective):.2e}, smallest {effective.min():.2e}")
 assert lr * np.abs(all_raw).max() > 1000 and lr * np.abs(all_clipped).max() <= 0.5
 assert np.median(effective_after["raw"]) < 0.005 and effective_after["raw"].min() < 0.001
 assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)

@@ -275,12 +275,12 @@ late_passes = {s: np.median([np.mean(1 - h ** 2) for h in after_200[s]]) for s i
 # units saturated on every one of the 250 characters, in each of the 10 starts
 always = {s: [int(np.all(np.abs(h.reshape(batch.size, -1)) > 0.97, axis=0).sum()) for h in after_200[s]]
           for s in shown_scales}
+print(f"after 200 steps, medians over {len(seeds)} starts:")
 for s in shown_scales:
-    print(f"scale {s:<5g} after 200 steps, medians over {len(seeds)} starts: saturated {late_saturated[s]:4.0%}, "
-          f"mean of 1 - h^2 {late_passes[s]:.2f}")
-print(f"units saturated on every one of the 250 characters (of 64), median over the {len(seeds)} starts: "
-      + ", ".join(f"{np.median(always[s]):g}" for s in shown_scales)
-      + "; most in any start: " + ", ".join(f"{max(always[s])}" for s in shown_scales))
+    print(f"scale {s:<5g}: saturated {late_saturated[s]:4.0%}, mean of 1 - h^2 {late_passes[s]:.2f}")
+print("units (of 64) saturated on every one of the 250 characters, per scale:")
+print(f"  median over the {len(seeds)} starts: " + ", ".join(f"{np.median(always[s]):g}" for s in shown_scales))
+print("  most in any start: " + ", ".join(f"{max(always[s])}" for s in shown_scales))
 assert all(late_saturated[s] > 0.5 and late_passes[s] < 0.25 for s in shown_scales)
 assert all(np.median(always[s]) == 0 and max(always[s]) <= 3 for s in shown_scales)
 
@@ -517,8 +517,9 @@ zero = trained[0.0, 0]
 cache = rnn_lib.forward(zero, text_ids[:200], rnn_lib.initial_state(zero))
 all_zero = all(not np.any(zero[k]) for k in ("Wxh", "Whh", "Why"))
 same_everywhere = np.ptp(cache["probs"], axis=0).max()
-print(f"Wxh, Whh, Why all zero after 600 steps: {all_zero};  largest spread of p over 200 positions: "
-      f"{same_everywhere:.1e};  by moved up to {np.abs(zero['by']).max():.2f}")
+print(f"Wxh, Whh, Why all zero after 600 steps: {all_zero}")
+print(f"largest spread of p over 200 positions: {same_everywhere:.1e}")
+print(f"by moved up to {np.abs(zero['by']).max():.2f}")
 assert all_zero and same_everywhere == 0
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -538,9 +539,9 @@ for k in ("Wxh", "Whh", "Why"):
     same[k][...] = 0.01
 _ = train_on_text(same, text_ids, 200)
 row_spread = {k: np.ptp(same[k], axis=0).max() for k in ("Wxh", "Whh")}
-print(f"largest |Wxh| now {np.abs(same['Wxh']).max():.4f};  spread across rows: "
-      f"Wxh {row_spread['Wxh']:.1e}, Whh {row_spread['Whh']:.1e};  "
-      f"across columns of Why: {np.ptp(same['Why'], axis=1).max():.1e}")
+print(f"largest |Wxh| now {np.abs(same['Wxh']).max():.4f}")
+print(f"spread across rows: Wxh {row_spread['Wxh']:.1e}, Whh {row_spread['Whh']:.1e}")
+print(f"spread across columns of Why: {np.ptp(same['Why'], axis=1).max():.1e}")
 assert np.abs(same["Wxh"] - 0.01).max() > 0.05
 assert row_spread["Wxh"] == 0 and row_spread["Whh"] == 0 and np.ptp(same["Why"], axis=1).max() == 0
 

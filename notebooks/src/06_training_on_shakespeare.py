@@ -275,8 +275,8 @@ timed_stop = trainer.stop_reason
 if trainer.step < MIN_STEPS:            # a slow machine: top up so that the checks below hold anywhere
     trainer.run(steps=MIN_STEPS - trainer.step)
 final_val = trainer.validate(max_chars=0)
-print(f"{trainer.step:,} steps in {trainer.seconds:.1f} s ({trainer.step / trainer.seconds:.0f} steps/s); "
-      f"validation loss on all {len(val_ids):,} held-out characters: "
+print(f"{trainer.step:,} steps in {trainer.seconds:.1f} s ({trainer.step / trainer.seconds:.0f} steps/s)")
+print(f"validation loss on all {len(val_ids):,} held-out characters: "
       f"{final_val:.3f} nats/char = {final_val / LN2:.3f} bits/char")
 assert timed_stop == f"reached {TRAIN_SECONDS} seconds" and trainer.step >= MIN_STEPS
 assert len(trainer.history.step) > 0 and final_val < bigram_val
@@ -387,8 +387,8 @@ for v in possible_V:
     print(f"  V = {v:>3}: {T * math.log(v):6.1f} per sequence" + ("   (tiny Shakespeare)" if v == V else ""))
 print(f"bigram table, tiny Shakespeare only: {T} x {bigram_val:.3f} = {T * bigram_val:.1f} per sequence")
 chars_read = gist_iterations * T
-print(f"{gist_iterations:,} iterations x {T} characters = {chars_read / 1e6:.2f} million characters read: "
-      f"{chars_read / len(train_ids):.1f} passes over a text as long as our training split")
+print(f"{gist_iterations:,} iterations x {T} characters = {chars_read / 1e6:.2f} million characters read:")
+print(f"{chars_read / len(train_ids):.1f} passes over a text as long as our training split")
 assert abs(T * uniform_nats - 104.4) < 0.05 and per_char < bigram_val
 assert all(gist_loss < 0.5 * T * math.log(v) for v in possible_V)
 
@@ -628,10 +628,10 @@ c = ckpt.config
 n_params = sum(p.size for p in ckpt.params.values())
 steps_per_pass = (len(train_ids) // c.batch_size) // c.seq_length   # each stream's share, 25 at a time
 print(f"{CKPT_PATH.relative_to(rnn_lib.DATA_DIR.parent)}: {ckpt.step:,} steps, "
-      f"{ckpt.step * c.batch_size * c.seq_length / 1e6:.0f} million characters read: "
-      f"{ckpt.step / steps_per_pass:.1f} passes of {steps_per_pass:,} steps over the training split")
-print(f"hidden_size {c.hidden_size}, batch_size {c.batch_size}, seq_length {c.seq_length}, "
-      f"learning_rate {c.learning_rate}, {c.dtype}: {n_params:,} parameters")
+      f"{ckpt.step * c.batch_size * c.seq_length / 1e6:.0f} million characters read:")
+print(f"{ckpt.step / steps_per_pass:.1f} passes of {steps_per_pass:,} steps over the training split")
+print(f"hidden_size {c.hidden_size}, batch_size {c.batch_size}, seq_length {c.seq_length},")
+print(f"learning_rate {c.learning_rate}, {c.dtype}: {n_params:,} parameters")
 assert ckpt.vocab == vocab and ckpt.step == 60_000
 assert (c.hidden_size, c.batch_size, c.seq_length, c.learning_rate, c.dtype) == (160, 32, 25, 0.05, "float32")
 assert all(getattr(c, name) == getattr(config, name)
@@ -770,10 +770,9 @@ assert ckpt.history.smooth_loss[-1] < T * ckpt_val
 P_neither = bigram_table(train_ids[:-len(val_ids)])     # counted on neither of the two blocks
 control_train_block, control_val = bigram_nats(P_neither, train_block), bigram_nats(P_neither, val_ids)
 control_gap, rnn_gap = control_val - control_train_block, ckpt_val - ckpt_train_block
-print(f"bigram counted on neither block: training block {control_train_block:.3f}, "
-      f"validation split {control_val:.3f}: difference {control_gap:+.3f} nats/char")
-print(f"RNN trained on the training block:  training block {ckpt_train_block:.3f}, "
-      f"validation split {ckpt_val:.3f}: difference {rnn_gap:+.3f} nats/char")
+print(f"{'nats/char':33s} {'training block':>14s} {'validation':>10s} {'difference':>10s}")
+print(f"{'bigram counted on neither block':33s} {control_train_block:14.3f} {control_val:10.3f} {control_gap:+10.3f}")
+print(f"{'RNN trained on the training block':33s} {ckpt_train_block:14.3f} {ckpt_val:10.3f} {rnn_gap:+10.3f}")
 assert abs(control_gap) < 0.02 and rnn_gap > 5 * abs(control_gap)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -850,8 +849,8 @@ def side_by_side(samples, per_row=3):
 untrained = rnn_lib.Trainer(text, ckpt.config, progress=False)      # step 0 of the same run
 saved = [(int(step), sample_text) for step, sample_text in ckpt.state["samples"]]
 print(f"{len(saved)} saved samples, at steps {', '.join(f'{step:,}' for step, _ in saved)}")
-print(f"validation loss (first {c.eval_chars:,} held-out characters): uniform guess {uniform_nats:.3f}, "
-      f"step 10,000 {val_at[10_000]:.3f}, step 60,000 {val_at[60_000]:.3f} nats/char")
+print(f"validation loss (first {c.eval_chars:,} held-out characters), nats/char:")
+print(f"uniform guess {uniform_nats:.3f}, step 10,000 {val_at[10_000]:.3f}, step 60,000 {val_at[60_000]:.3f}")
 display(side_by_side([(0, untrained.sample())] + saved, per_row=4))
 assert [step for step, _ in saved] == list(range(10_000, 60_001, 10_000))
 assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]

@@ -92,8 +92,8 @@ val_nats = rnn_lib.evaluate(params, val_ids)
 print(f"checkpoint {CHECKPOINT.relative_to(ROOT)}")
 print(f"vocabulary V = {V} characters, hidden size H = {H}, {n_params:,} parameters ({config.dtype})")
 print(f"trained for {ckpt.step:,} steps of {config.batch_size} streams x {config.seq_length} characters")
-print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char "
-      f"= {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess scores ln {V} = {np.log(V):.3f} nats)")
+print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char")
+print(f"= {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess scores ln {V} = {np.log(V):.3f} nats)")
 for name, p in params.items():
     print(f"  {name:3s} {str(p.shape):11s} {p.dtype}")
 assert params["Wxh"].shape == (H, V) and params["Why"].shape == (V, H) and params["Whh"].shape == (H, H)
@@ -214,8 +214,8 @@ print(ours)
 disagree = [(seed, prime) for seed in range(3) for prime in ("", "ROMEO:")
             if sample_from_scratch(prime, 300, np.random.default_rng(seed))
             != rnn_lib.sample(params, vocab, 300, np.random.default_rng(seed), prime=prime)]
-print("rnn_lib.sample and sample_from_scratch agree on all 300 characters, for seeds 0-2, "
-      f"with and without the prime 'ROMEO:': {not disagree}")
+print("rnn_lib.sample and sample_from_scratch agree on all 300 characters,")
+print(f"for seeds 0-2, with and without the prime 'ROMEO:': {not disagree}")
 assert not disagree, disagree
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -970,13 +970,14 @@ states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero
 smallest_h = np.linalg.norm(states_read, axis=1).min()
 favourites = np.argsort(p_zero)[::-1][:5]
 firsts = [rnn_lib.sample(params, vocab, 1, np.random.default_rng(seed)) for seed in range(12)]
-print(f"softmax(b_y): entropy {entropy(p_zero):.3f} nats (ln V = {np.log(V):.3f}); five favourites "
-      + ", ".join(f"{char_label(vocab.chars[k])} ({p_zero[k]:.3f})" for k in favourites))
-print(f"character frequencies of the text: entropy {entropy(frequencies):.3f} nats; most frequent "
-      f"{char_label(vocab.chars[frequencies.argmax()])} ({frequencies.max():.3f})")
-print(f"reading the first 20,000 characters: smallest |h_t| {smallest_h:.2f} (|0| = 0, largest possible "
-      f"sqrt(H) = {np.sqrt(H):.2f})")
-print(f"first character of unprimed samples, seeds 0-11: {firsts}")
+print(f"softmax(b_y): entropy {entropy(p_zero):.3f} nats (ln V = {np.log(V):.3f})")
+print("five favourites: " + ", ".join(f"{char_label(vocab.chars[k])} ({p_zero[k]:.3f})" for k in favourites))
+print(f"character frequencies of the text: entropy {entropy(frequencies):.3f} nats")
+print(f"most frequent: {char_label(vocab.chars[frequencies.argmax()])} ({frequencies.max():.3f})")
+print(f"reading the first 20,000 characters: smallest |h_t| {smallest_h:.2f}")
+print(f"(|0| = 0, largest possible sqrt(H) = {np.sqrt(H):.2f})")
+print("first character of unprimed samples, seeds 0-11:")
+print(firsts)
 assert np.allclose(p_zero, softmax(params["by"][:, 0].astype(np.float64)))
 assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(frequencies) + 0.5
 assert vocab.chars[frequencies.argmax()] == " " and vocab.char_to_ix[" "] not in favourites

@@ -349,9 +349,10 @@ def passes(trainer):
 
 code_trainer.run(steps=800)
 code_nats = code_trainer.history.train_nats
-print(f"{code_trainer.step} steps ({passes(code_trainer):.0f} passes over the training split): training loss "
-      f"{code_start_nats:.3f} (before) -> {code_nats[0]:.3f} (steps 1-50) -> {code_nats[-1]:.3f} nats/char "
-      f"(last 50 steps); ln V = {code_uniform:.3f}")
+print(f"{code_trainer.step} steps ({passes(code_trainer):.0f} passes over the training split); "
+      f"ln V = {code_uniform:.3f}")
+print(f"training loss (nats/char): {code_start_nats:.3f} before training,")
+print(f"  {code_nats[0]:.3f} in steps 1-50, {code_nats[-1]:.3f} in the last 50 steps")
 assert code_nats[-1] < code_nats[0] < code_start_nats and code_nats[-1] < 0.5 * code_uniform
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -376,11 +377,11 @@ def report_validation(trainer):
     h = trainer.history
     best = int(np.argmin(h.val_nats))
     unigram = unigram_nats(trainer)
-    print("validation loss: " + ", ".join(f"{v:.3f}" for v in h.val_nats)
-          + f"  (steps {h.val_step[0]} to {h.val_step[-1]}, every {trainer.config.eval_every})")
+    print(f"validation loss, steps {h.val_step[0]} to {h.val_step[-1]}, every {trainer.config.eval_every}:")
+    print("  " + ", ".join(f"{v:.3f}" for v in h.val_nats))
     print(f"lowest {h.val_nats[best]:.3f} at step {h.val_step[best]}, last {h.val_nats[-1]:.3f}; "
-          f"training loss (last 50 steps) {h.train_nats[-1]:.3f}; unigram {unigram:.3f}; "
-          f"ln V = {np.log(len(trainer.vocab)):.3f}")
+          f"unigram {unigram:.3f}; ln V = {np.log(len(trainer.vocab)):.3f}")
+    print(f"training loss (last 50 steps) {h.train_nats[-1]:.3f}")
     return h.val_nats[best], h.val_step[best], h.val_nats[-1], unigram
 
 
@@ -437,11 +438,14 @@ def compiles(text):
 
 
 all_samples = "\n".join(code_samples)
+features = {}  # per text: the counts of `looks`, then the two numbers of `indentation`
 for name, text in [("training file", code), ("8 samples", all_samples)]:
     common, share = indentation(text)
-    counts = ", ".join(f"{k} {v}" for k, v in looks(text).items())
-    print(f"{name:>13}: {counts}; most common indentation {common} spaces, "
-          f"multiples of 4: {share:.0%} of indented lines")
+    features[name] = [*looks(text).items(), ("most common indentation (spaces)", common),
+                      ("indented lines, multiples of 4", f"{share:.0%}")]
+print(f"{'':33s}{'training file':>14s}{'8 samples':>11s}")
+for (feature, in_code), (_, in_samples) in zip(features["training file"], features["8 samples"]):
+    print(f"{feature:33s}{in_code!s:>14s}{in_samples!s:>11s}")
 print(f"samples that compile: {sum(compiles(s) for s in code_samples)} of {len(code_samples)}")
 assert compiles(code) and not any(compiles(s) for s in code_samples)
 assert looks(all_samples)["indented return lines"] > 0 and looks(all_samples)["triple quotes"] > 0
@@ -472,8 +476,8 @@ poem_uniform = np.log(len(poem_trainer.vocab))
 # (why: a training run; its last digits, and so its samples, differ between CPUs; the asserts check what holds on every CPU)
 poem_trainer.run(steps=800)
 poem_nats = poem_trainer.history.train_nats
-print(f"{poem_trainer.step} steps ({passes(poem_trainer):.0f} passes over the training split): "
-      f"training loss {poem_nats[0]:.3f} (steps 1-50) -> {poem_nats[-1]:.3f} nats/char (last 50 steps)")
+print(f"{poem_trainer.step} steps ({passes(poem_trainer):.0f} passes over the training split)")
+print(f"training loss {poem_nats[0]:.3f} (steps 1-50) -> {poem_nats[-1]:.3f} nats/char (last 50 steps)")
 poem_best, poem_best_step, poem_last, poem_unigram = report_validation(poem_trainer)
 assert poem_nats[-1] < 0.5 * poem_uniform and poem_best_step <= 500
 assert poem_best < poem_uniform - 1.0 and abs(poem_best - poem_unigram) < 0.5
@@ -983,6 +987,9 @@ def gist_softmax_gives_nan(logits, dtype):
 
 
 runs, largest, nan_after_one = {}, {}, {}
+print("largest |logit| after 1 step and at most; whether the gist's softmax gives nan")
+print("after 1 step, in float32 and float64; loss after 100 steps (nats/char)")
+print(f"{'lr':>5} {'|logit| 1 step':>14} {'at most':>8} {'nan f32':>7} {'nan f64':>7} {'loss':>7}")
 for lr in (0.1, 10.0, 100.0):
     config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=lr,
                                  dtype="float32", seed=0, val_fraction=0.0, eval_every=0, sample_every=0,
@@ -995,10 +1002,8 @@ for lr in (0.1, 10.0, 100.0):
         largest[lr].append(float(np.abs(logits).max()))
         if step == 0:
             nan_after_one[lr] = {dt: gist_softmax_gives_nan(logits, dt) for dt in ("float32", "float64")}
-    print(f"learning rate {lr:>5}: largest |logit| {largest[lr][0]:8.1f} after 1 step, "
-          f"{max(largest[lr]):8.1f} at most; gist softmax after 1 step gives nan: "
-          f"float32 {nan_after_one[lr]['float32']!s:>5}, float64 {nan_after_one[lr]['float64']!s:>5}; "
-          f"loss after 100 steps {runs[lr].history.train_nats[-1]:7.2f} nats/char")
+    print(f"{lr:>5} {largest[lr][0]:14.1f} {max(largest[lr]):8.1f} {nan_after_one[lr]['float32']!s:>7} "
+          f"{nan_after_one[lr]['float64']!s:>7} {runs[lr].history.train_nats[-1]:7.2f}")
 lr_loss = {lr: run.history.train_nats[-1] for lr, run in runs.items()}
 code_uniform_full = np.log(len(runs[0.1].vocab))
 print(f"ln V = {code_uniform_full:.3f}")

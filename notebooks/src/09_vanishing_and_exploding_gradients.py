@@ -527,8 +527,9 @@ trained = {k: v.astype(np.float64) for k, v in ckpt.params.items()}
 H_trained = ckpt.config.hidden_size
 _, val_ids = rnn_lib.split_ids(ids, ckpt.config.val_fraction, ckpt.config.seq_length)
 val_nats = rnn_lib.evaluate(ckpt.params, val_ids)
-print(f"trained {ckpt.step:,} steps, H = {H_trained}; validation loss on all {len(val_ids):,} held-out "
-      f"characters {val_nats:.3f} nats/char ({val_nats / rnn_lib.LN2:.3f} bits/char; ln V = {np.log(V):.3f})")
+print(f"trained {ckpt.step:,} steps, H = {H_trained}")
+print(f"validation loss on all {len(val_ids):,} held-out characters {val_nats:.3f} nats/char")
+print(f"({val_nats / rnn_lib.LN2:.3f} bits/char; ln V = {np.log(V):.3f})")
 assert ckpt.vocab.chars == vocab.chars and trained["Whh"].shape == (H_trained, H_trained)
 assert val_nats < 0.5 * np.log(V)
 
@@ -740,12 +741,13 @@ for clip in (None, 5.0):
 ln_V = np.log(V)
 largest_weight = {clip: max(np.abs(p).max() for p in run[2].values()) for clip, run in runs.items()}
 saturated_end = {clip: np.mean(np.abs(states_on(run[2], ids[:200], 0)) > 0.95) for clip, run in runs.items()}
+print(f"ln V = {ln_V:.2f}")
 for clip, (losses, largest, _) in runs.items():
-    print(f"clip={clip}: highest loss {losses.max():5.1f}, mean of the last 50 {losses[-50:].mean():5.2f} "
-          f"nats/char (ln V = {ln_V:.2f})")
-    print(f"          largest raw gradient entry {largest.max():.0e} (median of the last 50 steps "
-          f"{np.median(largest[-50:]):.0e}), largest weight at the end {largest_weight[clip]:.0e}")
-    print(f"          at the end, saturated on the first 200 characters: {saturated_end[clip]:.0%} of the state values")
+    print(f"clip={clip}: highest loss {losses.max():5.1f}, mean of the last 50 {losses[-50:].mean():5.2f} nats/char")
+    print(f"  largest raw gradient entry {largest.max():.0e} (median of the last 50 steps "
+          f"{np.median(largest[-50:]):.0e})")
+    print(f"  largest weight at the end {largest_weight[clip]:.0e}")
+    print(f"  at the end, saturated on the first 200 characters: {saturated_end[clip]:.0%} of the state values")
 (loss_raw, big_raw, _), (loss_clip, big_clip, _) = runs[None], runs[5.0]
 assert np.all(np.isfinite(loss_raw)) and np.all(np.isfinite(loss_clip))
 assert loss_raw.max() > 2 * ln_V and loss_raw[-50:].mean() > ln_V and largest_weight[None] > 1e3

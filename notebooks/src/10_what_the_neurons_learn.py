@@ -65,8 +65,9 @@ _, val_ids = rnn_lib.split_ids(vocab.encode(text), config.val_fraction, config.s
 val_nats = rnn_lib.evaluate(ckpt.params, val_ids)
 
 print(f"vocabulary V = {V} characters, hidden size H = {H}")
-print(f"trained for {ckpt.step:,} steps; validation loss on all {len(val_ids):,} held-out characters "
-      f"{val_nats:.3f} nats/char = {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess: ln {V} = {np.log(V):.3f})")
+print(f"trained for {ckpt.step:,} steps")
+print(f"validation loss on all {len(val_ids):,} held-out characters: {val_nats:.3f} nats/char")
+print(f"= {val_nats / rnn_lib.LN2:.3f} bits/char (a uniform guess: ln {V} = {np.log(V):.3f})")
 assert (V, H) == (65, 160) and Whh.dtype == np.float64 and val_nats < 0.5 * np.log(V)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -107,8 +108,8 @@ assert not any(ch in vocab for ch in "\"()[]")
 line_lengths = np.array([len(line) for line in passage.split("\n") if line])
 q1, median, q3 = np.percentile(line_lengths, [25, 50, 75])
 in_range = np.mean((line_lengths >= 30) & (line_lengths <= 45))
-print(f"{len(line_lengths):,} non-empty lines: median {median:.0f} characters, middle half {q1:.0f} to {q3:.0f}; "
-      f"{in_range:.0%} of them are 30 to 45 characters long")
+print(f"{len(line_lengths):,} non-empty lines: median {median:.0f} characters, middle half {q1:.0f} to {q3:.0f}")
+print(f"{in_range:.0%} of them are 30 to 45 characters long")
 assert 30 <= median <= 45
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -630,8 +631,9 @@ fig.tight_layout()
 # 2 to 10. It says "just started", and then, less and less often, "still early"; never "character 37".
 
 # %%
-print(f"on at position 1: {on[1]:.0%}; positions 2-10: {on[2:11].min():.0%} to {on[2:11].max():.0%} "
-      f"(in the middle: at most {middle[2:11].max():.0%}); positions 15-45: {on[15:46].min():.0%} to {on[15:46].max():.0%}")
+print(f"on at position 1: {on[1]:.0%}; positions 2-10: {on[2:11].min():.0%} to {on[2:11].max():.0%}")
+print(f"  (in the middle: at most {middle[2:11].max():.0%})")
+print(f"positions 15-45: {on[15:46].min():.0%} to {on[15:46].max():.0%}")
 print(f"mean share on: positions 2-10 {on[2:11].mean():.0%}, positions 15-45 {on[15:46].mean():.0%}")
 assert on[1] > 0.8 and np.all((on[2:11] > 0.1) & (on[2:11] < 0.5)) and np.all(middle[2:11] < 0.25)
 assert np.all(on[15:46] < 0.15) and on[2:11].mean() > 2 * on[15:46].mean()
@@ -676,8 +678,9 @@ def probe(X, Y, lam=1.0):
 r2_single, _ = probe(acts[:, [line_unit]], F[:, line_k])
 r2_all, pos_predicted = probe(acts, F[:, line_k])
 r2_untrained, _ = probe(acts_untrained, F[:, line_k])
-print(f"held-out R^2 for position in line: baseline 0.000, best single unit {r2_single[0]:.3f}, "
-      f"all units {r2_all[0]:.3f}, all untrained units {r2_untrained[0]:.3f}")
+print("held-out R^2 for position in line:")
+print(f"baseline 0.000, best single unit {r2_single[0]:.3f},")
+print(f"all units {r2_all[0]:.3f}, all untrained units {r2_untrained[0]:.3f}")
 assert r2_all[0] > r2_single[0] + 0.1 and abs(r2_untrained[0] - r2_all[0]) < 0.05
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -717,6 +720,8 @@ assert mean_pred[2] < 10 and np.all(mean_pred[30:46] < 26)
 # position in word.
 
 # %%
+import textwrap
+
 single = np.array([probe(acts[:, [best[k]]], F[:, k])[0][0] for k in range(K)])
 r2_probe, _ = probe(acts, F)
 r2_probe_untrained, _ = probe(acts_untrained, F)
@@ -726,7 +731,8 @@ for k, name in enumerate(FEATURES):
 trained_wins = [name for k, name in enumerate(FEATURES) if r2_probe[k] > r2_probe_untrained[k]]
 untrained_wins = [name for k, name in enumerate(FEATURES) if r2_probe[k] <= r2_probe_untrained[k]]
 print(f"\nthe trained network's probe wins on {len(trained_wins)}: {', '.join(trained_wins)}")
-print(f"the untrained network's probe wins on {len(untrained_wins)}: {', '.join(untrained_wins)}")
+print(f"the untrained network's probe wins on {len(untrained_wins)}:")
+print(textwrap.fill(", ".join(untrained_wins), 70, initial_indent="  ", subsequent_indent="  "))
 assert np.all(r2_probe > single) and np.all(r2_probe_untrained[single_char] > r2_probe[single_char])
 assert r2_probe[name_k] > r2_probe_untrained[name_k] + 0.1 and r2_probe[word_k] > r2_probe_untrained[word_k]
 

@@ -159,7 +159,10 @@ for label, mask in (("unseen context", unseen_context), ("zero count", zero_coun
     window = vocab.decode(val_ids[i:i + n])
     print(f"{label:15}: context {window[:-1]!r} then {window[-1]!r}")
     if label == "zero count":
-        print(f"{'':15}  in training, {window[:-1]!r} was followed by {dict(next_char_counts(window[:-1]))}")
+        followers = [f"{ch!r}: {count}" for ch, count in next_char_counts(window[:-1]).items()]
+        print(f"{'':15}  in training, {window[:-1]!r} was followed by")
+        for start in range(0, len(followers), 6):  # six (character: count) pairs a line
+            print(f"{'':15}  " + ", ".join(followers[start:start + 6]))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # One zero is enough. The loss is the mean of $-\ln P$ and $-\ln 0 = +\infty$: even scored only where
@@ -171,8 +174,8 @@ seen_context = c_h > 0
 p_mle = c_hw[seen_context] / c_h[seen_context]
 with np.errstate(divide="ignore"):
     mle_loss = -np.mean(np.log(p_mle))
-print(f"maximum likelihood 7-gram on the {seen_context.sum():,} positions it can score: "
-      f"{mle_loss} nats/char; {np.mean(p_mle == 0):.1%} of them get probability 0")
+print(f"maximum likelihood 7-gram on the {seen_context.sum():,} positions it can score:")
+print(f"{mle_loss} nats/char; {np.mean(p_mle == 0):.1%} of them get probability 0")
 assert mle_loss == np.inf
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -1237,13 +1240,13 @@ _ = ax.legend()
 # %%
 tuned_train = tuned.log_loss(train_ids[:len(val_ids)])
 rnn_train = rnn_lib.evaluate(ckpt.params, train_ids[:len(val_ids)])
-print(f"{tuned_order}-gram: {tuned.n_contexts:,} distinct contexts, {tuned.n_counts:,} stored numbers; "
-      f"order and D chosen among {len(dev_nats)} settings on the development split")
+print(f"{tuned_order}-gram: {tuned.n_contexts:,} distinct contexts, {tuned.n_counts:,} stored numbers;")
+print(f"        order and D chosen among {len(dev_nats)} settings on the development split")
 rc = ckpt.config
-print(f"RNN:    {rnn_params:,} parameters, {chars_read / 1e6:.1f} million characters of BPTT in "
-      f"{ckpt.state['seconds'] / 60:.1f} minutes, no tuning")
-print(f"        {rc.cell} cell, H = {rc.hidden_size}, {rc.batch_size} streams x {rc.seq_length} steps, "
-      f"{rc.optimizer} at {rc.learning_rate} (constant), {rc.dtype}, {ckpt.step:,} steps")
+print(f"RNN:    {rnn_params:,} parameters, no tuning; {chars_read / 1e6:.1f} million characters of BPTT")
+print(f"        in {ckpt.state['seconds'] / 60:.1f} minutes: {ckpt.step:,} steps of {rc.batch_size} streams "
+      f"x {rc.seq_length} steps;")
+print(f"        {rc.cell} cell, H = {rc.hidden_size}, {rc.optimizer} at {rc.learning_rate} (constant), {rc.dtype}")
 print(f"ratio:  {tuned.n_counts / rnn_params:.0f} stored numbers per RNN parameter")
 print(f"{'':8}{'training block':>15}{'validation':>12}{'gap':>8}   (nats/char)")
 print(f"{'n-gram':8}{tuned_train:15.4f}{tuned_val:12.4f}{tuned_val - tuned_train:8.4f}")

@@ -893,12 +893,14 @@ reach = {
 norms_h, norms_c, _ = lstm_reach(lstm_p, lstm_cache, last_loss_dy(lstm_cache) @ lstm_p["Why"], STEPS)
 reach["LSTM: dL/dc"] = geometric_mean(norms_c)
 reach["LSTM: dL/dh"] = geometric_mean(norms_h)
+print(f"{'back':>4}" + "".join(f"{name:>20}" for name in reach))  # characters back
 for k in (1, 10, 25, 50, 100, 149):
-    print(f"{k:3d} back: " + "   ".join(f"{name} {curve[k]:.1e}" for name, curve in reach.items()))
+    print(f"{k:4d}" + "".join(f"{curve[k]:20.1e}" for curve in reach.values()))
 for name, curve in reach.items():
     factor = per_step_factor(curve)
-    print(f"{name:>18}: below 1e-3 from {first_below(curve)} characters back; per-step factor "
-          f"{factor:.2f}, which halves the gradient every {np.log(0.5) / np.log(factor):.0f} characters")
+    print(f"{name}: below 1e-3 from {first_below(curve)} characters back")
+    print(f"  per-step factor {factor:.2f}, which halves the gradient every "
+          f"{np.log(0.5) / np.log(factor):.0f} characters")
 rnn_curve, c_curve, h_curve = reach.values()
 assert 10 <= first_below(rnn_curve) <= 40 and rnn_curve[100] < 1e-10
 assert first_below(c_curve) > 50 and first_below(h_curve) > 50

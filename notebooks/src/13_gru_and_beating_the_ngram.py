@@ -565,15 +565,16 @@ for name, ck in ckpts.items():
 
 
 def print_table(rows):
-    """One line per model: size, training budget and validation loss on the whole held-out split."""
-    print(f"{'model':<29}{'parameters':>12}{'steps':>9}{'characters':>13}{'wall time':>11}{'nats/char':>11}"
-          f"{'bits/char':>11}{'perplexity':>12}")
+    """Two tables (one too wide for a slide), a line per model: size and budget; validation loss."""
+    print(f"{'model':<28}{'parameters':>11}{'steps':>9}{'characters':>12}{'wall time':>12}")
     for name, r in rows.items():
-        budget = (f"{r['steps']:9,}{r['chars'] / 1e6:11.1f} M{r['seconds'] / 60:8.0f} min" if "steps" in r
-                  else f"{'-':>9}{len(train_ids) / 1e6:11.1f} M{'counted':>11}")
-        print(f"{name:<29}{r['size']:12,}{budget}{r['val']:11.3f}{r['val'] / rnn_lib.LN2:11.3f}"
-              f"{np.exp(r['val']):12.2f}")
-    print("(for the 7-gram: stored counts instead of parameters; the training split counted once)")
+        budget = (f"{r['steps']:9,}{r['chars'] / 1e6:10.1f} M{r['seconds'] / 60:8.0f} min" if "steps" in r
+                  else f"{'-':>9}{len(train_ids) / 1e6:10.1f} M{'counted':>12}")
+        print(f"{name:<28}{r['size']:11,}{budget}")
+    print("(for the 7-gram: stored counts instead of parameters;\n the training split counted once)")
+    print(f"\n{'model':<28}{'nats/char':>11}{'bits/char':>11}{'perplexity':>12}")
+    for name, r in rows.items():
+        print(f"{name:<28}{r['val']:11.3f}{r['val'] / rnn_lib.LN2:11.3f}{np.exp(r['val']):12.2f}")
 
 
 print_table(rows)
@@ -608,7 +609,8 @@ ngram_val = rows["7-gram (notebook 11)"]["val"]
 for name in ("LSTM", "GRU", "vanilla RNN"):
     gap = rows[name]["val"] - ngram_val
     print(f"{name:>11}: {rows[name]['val']:.3f} nats/char on the whole validation split, {abs(gap):.3f} "
-          f"{'below' if gap < 0 else 'above'} the 7-gram's {ngram_val:.3f} (perplexity {np.exp(rows[name]['val']):.2f} "
+          f"{'below' if gap < 0 else 'above'}\n{'':11}  the 7-gram's {ngram_val:.3f} "
+          f"(perplexity {np.exp(rows[name]['val']):.2f} "
           f"against {np.exp(ngram_val):.2f})")
 assert rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"] and rows["LSTM"]["val"] > ngram_val
 
@@ -838,14 +840,14 @@ deep_val = rnn_lib.evaluate(deep.params, val_ids)
 hist = deep.history
 chars_per_step = deep_config.batch_size * deep_config.seq_length
 assert hist.val_step[-1] == deep.step and abs(hist.val_nats[-1] - deep_val) < 1e-5   # the run's last point
-print(f"{DEEP}: {deep_val:.3f} nats/char on the whole validation split after {deep.step:,} steps "
+print(f"{DEEP}: {deep_val:.3f} nats/char on the whole validation split\nafter {deep.step:,} steps "
       f"({deep.step * chars_per_step / 1e6:.1f} million characters, {deep.state['seconds'] / 60:.1f} minutes)")
 print(f"{ngram_val - deep_val:.3f} nats/char below the 7-gram's {ngram_val:.3f} (perplexity {np.exp(deep_val):.2f} "
       f"against {np.exp(ngram_val):.2f})")
 k = next(k for k, v in enumerate(hist.val_nats) if v < ngram_val)
 crossing = hist.val_seconds[k] / 60
 print(f"first below the 7-gram: at step {hist.val_step[k]:,}, {hist.val_step[k] * chars_per_step / 1e6:.1f} "
-      f"million characters, {crossing:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
+      f"million characters,\n{crossing:.1f} minutes: {hist.val_nats[k]:.3f} nats/char")
 assert crossing < 15 and deep_val < ngram_val - 0.05
 
 # %% slideshow={"slide_type": "fragment"}
@@ -908,7 +910,7 @@ final_rows = {"7-gram (notebook 11)": rows["7-gram (notebook 11)"],
               "LSTM 1x256": rows["LSTM"], "GRU": rows["GRU"], "vanilla RNN": rows["vanilla RNN"]}
 print_table(final_rows)
 ranking = sorted(final_rows, key=lambda name: final_rows[name]["val"])
-print("\nbest to worst: " + " < ".join(f"{name} {final_rows[name]['val']:.3f}" for name in ranking))
+print("\nbest to worst: " + "\n  < ".join(f"{name} {final_rows[name]['val']:.3f}" for name in ranking))
 assert deep_val < ngram_val < rows["LSTM"]["val"] < rows["GRU"]["val"] < rows["vanilla RNN"]["val"]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -940,10 +942,10 @@ from rnn_notebook.race import RACE_SECONDS, Race, race_button, race_config
 recipe = race_config()
 print(f"{recipe.cell.upper()}, {recipe.layers} layers of {recipe.hidden_size} units; batches of {recipe.batch_size} x "
       f"{recipe.seq_length} characters on {recipe.threads} threads")
-print(f"{recipe.optimizer}: learning rate {recipe.learning_rate} down a cosine to {recipe.min_learning_rate:g} in the "
-      f"first {recipe.lr_decay_seconds:.0f} of the race's {RACE_SECONDS:.0f} seconds")
-print(f"a validation pass every {recipe.eval_every} steps on the whole split ({len(val_ids):,} characters); "
-      f"the finish line: the 7-gram's {ngram_val:.3f} nats/char")
+print(f"{recipe.optimizer}: learning rate {recipe.learning_rate} down a cosine to {recipe.min_learning_rate:g}")
+print(f"in the first {recipe.lr_decay_seconds:.0f} of the race's {RACE_SECONDS:.0f} seconds")
+print(f"a validation pass every {recipe.eval_every} steps on the whole split ({len(val_ids):,} characters)")
+print(f"the finish line: the 7-gram's {ngram_val:.3f} nats/char")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **What you will see.** A button, *Start the 3-minute race*. Pressed, it trains for 180 seconds (validation

@@ -113,7 +113,8 @@ logp = {name: np.log(r.probs[np.arange(N - 1), targets]) for name, r in runs.ite
 logp["7-gram"] = ngram.log_probs(val_ids)[first_line + 1:first_line + N]
 loss = {name: -lp.mean() for name, lp in logp.items()}
 ranking = sorted(loss, key=loss.get)
-print("loss on the passage (nats/char): " + ", ".join(f"{name} {loss[name]:.3f}" for name in ranking))
+print("loss on the passage (nats/char):")
+print(", ".join(f"{name} {loss[name]:.3f}" for name in ranking))
 assert ranking == ["LSTM 2x256", "7-gram", "LSTM 1x256", "GRU", "vanilla RNN"]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -288,8 +289,10 @@ for name, (cache, layer) in counters.items():
     added = (i_gate * g_cand)[inside]
     resets = np.mean(np.minimum(f_gate[newline], f_gate[newline + 1]) < 0.5)
     gate_stats[name] = (f_gate[inside].mean(), abs(added.mean()) / added.std(), resets)
-    print(f"{name}, unit {u}: forget gate inside lines {f_gate[inside].mean():.3f}; i*g inside lines "
-          f"{added.mean():+.3f} (spread {added.std():.3f}); closes at {resets:.0%} of {len(newline)} line starts")
+    print(f"{name}, unit {u}:")
+    print(f"  inside lines: forget gate {f_gate[inside].mean():.3f}; i*g "
+          f"{added.mean():+.3f} (spread {added.std():.3f})")
+    print(f"  closes at {resets:.0%} of {len(newline)} line starts")
 (f1, steady1, reset1), (f2, _, reset2) = gate_stats.values()
 assert ckpts["LSTM 2x256"].config.hidden_size == H
 assert f1 > 0.95 and f2 > 0.95 and steady1 > 3 and reset2 == 1 and reset1 < 0.9
@@ -466,7 +469,8 @@ print("LSTM above the 7-gram at the line end and the first letter; all three bel
 KINDS = ["sentence end", "line end", "first letter of a line", "other punctuation", "space",
          "first letter of a word", "letter inside a word"]
 kind = np.array([kind_of(passage[t - 1], passage[t]) for t in range(1, N)])  # the kind of each target
-print(", ".join(f"{k}: {np.sum(kind == k):,}" for k in KINDS))
+for k in KINDS:  # one kind a line: the seven on one line would be too wide to read
+    print(f"{k + ':':24s}{np.sum(kind == k):>7,}")
 assert kind_of("\n", "A") == "first letter of a line" and kind_of("e", "s") == "letter inside a word"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
