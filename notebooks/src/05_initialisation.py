@@ -37,32 +37,18 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 #
 # Every experiment below trains on a small text, the first 3000 characters of Tiny Shakespeare, the
 # gist's way: chunks of `seq_length = 25` characters, carrying the hidden state, restarting at the end of
-# the text. The helper is notebook 04's (section 4): `after_step` lets us look at the optimiser after
-# every update, and any further option (Adagrad's `eps`) goes to the optimiser.
+# the text. The helper is notebook 04's (section 4), imported from `rnn_notebook.loops`: `after_step`
+# lets us look at the optimiser after every update, and any further option (Adagrad's `eps`) goes to
+# the optimiser.
 
 # %% slideshow={"slide_type": "fragment"}
+from rnn_notebook.loops import train_on_text  # notebook 04's loop, as written there
+
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))[:3000]
 text_vocab = rnn_lib.CharVocab.from_text(text)
 text_ids = text_vocab.encode(text)
 print(f"{len(text)} characters, V = {len(text_vocab)}")
 
-
-def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
-                  after_step=None, **optimizer_options):
-    """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
-    opt = optimizer(params, learning_rate, **optimizer_options)
-    hprev, p, losses = rnn_lib.initial_state(params), 0, []
-    for _ in range(steps):
-        if p + seq_length + 1 >= len(ids):  # the gist's test: back to the start, from a zero hidden state
-            hprev, p = rnn_lib.initial_state(params), 0
-        loss, grads, hprev = rnn_lib.loss_and_grads(params, ids[p:p + seq_length],
-                                                    ids[p + 1:p + seq_length + 1], hprev)
-        opt.step(grads)
-        losses.append(loss / seq_length)
-        p += seq_length
-        if after_step is not None:
-            after_step(opt)
-    return np.array(losses)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · Why `randn * 0.01`?
