@@ -21,10 +21,18 @@ slide titled "heading (cont.)" beyond that (code is cut only between top-level s
 heading never ends a slide, a continuation that fits goes back onto the slide before, and a lone
 short block is never left on a continued slide; a slide of a heading and a couple of lines of
 prose goes onto the next slide of its section, titled with the heading, or shares the next
-subsection's slide); code lines are broken between tokens only
-(wrap_code(): after a comma or an opening bracket, never in a string or at an operator), and a
-block with a line that cannot be broken is set smaller, as is a printout wider than the slide; a
-printout too tall keeps each block's label line; a long paragraph keeps its first sentences
+subsection's slide; a near-empty slide shares the slide before or after it when both fit and
+are of one section); code lines are broken between tokens only (wrap_code(): after a comma or an
+opening bracket, before a comprehension's ``for``, never at an operator; a long assignment's
+value is put in brackets to be broken), and a string literal inside brackets is split at a space
+into adjacent literals with the same prefix (``f"a {x} "`` then ``f"b"`` under it; never inside
+a replacement field or a triple-quoted string), long docstring lines and comments wrap at a word;
+a block with a line that cannot be broken is set smaller (a block longer than a slide is wrapped
+at the 17 px width when that keeps it larger than 15 px), as is a printout wider than the slide;
+a printout too tall keeps each block's label line, and one of several labelled samples ("----
+step 100 ----") keeps every sample's label and its first lines (cut at the slide's width with
+"…"); an HTML output too tall is shown down to HTML_ZOOM of its size, a table beyond that split
+by rows over slides; a long paragraph keeps its first sentences
 (initials and abbreviations do not end one; reading lists stay whole), and every slide that shows
 part of such a cell has the whole of it in its speaker notes, not repeated on the next slide (so
 do the answers to the check-yourself questions; MathJax leaves the notes alone); figures get alt
@@ -707,8 +715,29 @@ def _text_height(lines: list[str], width: int = CHARS_PER_OUTPUT_LINE) -> float:
     return 0.5 + sum(max(1, -(-len(line.expandtabs()) // width)) for line in lines)
 
 
+_MONOSPACE = re.compile(r"font-family:\s*monospace;\s*font-size:\s*(\d+)px;\s*line-height:\s*([\d.]+)")
+
+
+def _monospace_height(html_text: str) -> float | None:
+    """Height of an HTML output of lines of monospace text (characters coloured one by one, each
+    line a ``<div>`` or ending in ``<br>``), from its font size and line height; None for others."""
+    found = _MONOSPACE.search(html_text[:300])
+    if not found or "<tr" in html_text:
+        return None
+    size, leading = float(found.group(1)), float(found.group(2))
+    per_row = int(MAX_WIDTH_PX / (0.61 * size))
+    text = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>|</div>", "\n", html_text, flags=re.I)))
+    rows = sum(max(1, -(-len(line) // per_row)) for line in text.split("\n") if line.strip())
+    gaps = sum(int(x) for x in re.findall(r"(?:height|margin-bottom|margin-top):\s*(\d+)px", html_text))
+    return 0.6 + (rows * size * leading + gaps) / LINE_PX
+
+
 def _html_height(html_text: str) -> float:
-    """Height of an HTML output: table rows as tall as their tallest cell, other text as prose."""
+    """Height of an HTML output: table rows as tall as their tallest cell, lines of monospace
+    text by their font, other text as prose."""
+    mono = _monospace_height(html_text)
+    if mono is not None:
+        return mono
     height = 0.8
     for row in re.findall(r"<tr\b.*?</tr>", html_text, re.S | re.I):
         cells = re.findall(r"<t[dh]\b.*?</t[dh]>", row, re.S | re.I) or [row]
@@ -729,9 +758,45 @@ def _html_height(html_text: str) -> float:
     return height + breaks * 0.6 + PROSE_LINE * (len(" ".join(text.split())) / CHARS_PER_PROSE_LINE)
 
 
+HTML_ZOOM = 0.8  # an HTML output too tall for a slide is shown down to this size, else split
+
+
+def _split_html(out: dict) -> list:
+    """An HTML table too tall for a slide even at HTML_ZOOM, as tables of fewer rows (rows
+    shared out evenly, each part a slide's worth at most); any other output as it is."""
+    text = "".join(out.get("data", {}).get("text/html", "")) if "image/png" not in out.get("data", {}) else ""
+    if not text or _WIDGET in out.get("data", {}) or _html_height(text) * HTML_ZOOM <= BUDGET - 3:
+        return [out]
+    rows = [m.span() for m in re.finditer(r"<tr\b.*?</tr>", text, re.S | re.I)]
+    if len(rows) < 2 or text.lower().count("<table") != 1:
+        return [out]
+    head, tail = text[: rows[0][0]], text[rows[-1][1] :]
+    parts = 1
+    while parts < len(rows):
+        parts += 1
+        each = -(-len(rows) // parts)
+        pieces = [head + "".join(text[a:b] for a, b in rows[k : k + each]) + tail for k in range(0, len(rows), each)]
+        if all(_html_height(p) * HTML_ZOOM <= BUDGET - 3 for p in pieces):
+            break
+    each = -(-len(rows) // parts)
+    found = []
+    for k in range(0, len(rows), each):
+        part = copy.deepcopy(out)
+        part["data"]["text/html"] = head + "".join(text[a:b] for a, b in rows[k : k + each]) + tail
+        found.append(part)
+    return found
+
+
 def _split_code(code: str, limit: int) -> list[str]:
     """Code too long for one slide, in pieces of at most ``limit`` lines (at blank lines if possible)."""
-    lines, pieces = code.split("\n"), []
+    lines = code.split("\n")
+    pieces = ["\n".join(lines[a:b]).strip("\n") for a, b in _split_ranges(lines, limit)]
+    return [p for p in pieces if p]
+
+
+def _split_ranges(lines: list[str], limit: int) -> list[tuple[int, int]]:
+    """The (first, end) line numbers of the pieces of _split_code()."""
+    pieces = []
     safe = _safe_cuts(lines)
     start = 0
     while len(lines) - start > limit:
@@ -741,10 +806,10 @@ def _split_code(code: str, limit: int) -> list[str]:
         blank = [i for i in window if not lines[i - 1].strip() and i - start >= limit // 2]
         later = [i for i in safe if i > start + limit]
         cut = max(blank) if blank else max(window) if window else (min(later) if later else len(lines))
-        pieces.append("\n".join(lines[start:cut]).strip("\n"))
+        pieces.append((start, cut))
         start = cut
-    pieces.append("\n".join(lines[start:]).strip("\n"))
-    return [p for p in pieces if p]
+    pieces.append((start, len(lines)))
+    return pieces
 
 
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
@@ -782,8 +847,9 @@ def _atoms(code: str):
         if fstring:
             if tok.type == end_kind:
                 first = fstring.pop()
-                if not fstring:
-                    tok = tokenize.TokenInfo(tokenize.STRING, "", first.start, tok.end, tok.line)
+                if not fstring:  # its text, so that "" is never taken for a bracket ("" in "([{")
+                    text = _span(code, first.start, tok.end)
+                    tok = tokenize.TokenInfo(tokenize.STRING, text, first.start, tok.end, tok.line)
                 else:
                     continue
             else:
@@ -792,6 +858,124 @@ def _atoms(code: str):
             frozen.update(range(tok.start[0], tok.end[0] + 1))  # a string over several lines
         atoms.append(tok)
     return atoms, frozen
+
+
+def _span(code: str, start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The text of ``code`` from (row, column) ``start`` to ``end`` (rows from 1)."""
+    lines = code.split("\n")[start[0] - 1 : end[0]]
+    if len(lines) == 1:
+        return lines[0][start[1] : end[1]]
+    return "\n".join([lines[0][start[1] :], *lines[1:-1], lines[-1][: end[1]]])
+
+
+def _docstring_lines(code: str) -> dict[int, int]:
+    """The docstrings of ``code`` (module, class, function): first line -> last line (from 1)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    found = {}
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body:
+            first = body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                found[first.lineno] = first.end_lineno
+    return found
+
+
+_ITEM = re.compile(r"([-*+]|\d+[.)])\s|[\w.\[\]]+( \([^)]*\))?:\s")
+
+
+def _reflow_docstring(lines: list[str], width: int) -> list[str]:
+    """A docstring's lines with those longer than ``width`` wrapped at a word, at their indent; the
+    words that wrap go on at the start of the next line of the same paragraph (not a blank line,
+    the closing quotes alone, or an item such as "name: ..." or "- ...")."""
+    out, carry = [], ""
+    for k, line in enumerate(lines):
+        indent = line[: len(line) - len(line.lstrip())]
+        if carry:
+            line = indent + carry + " " + line.lstrip()
+            carry = ""
+        pieces = _wrap_words(line, width, "")
+        after = lines[k + 1] if k + 1 < len(lines) else ""
+        after_indent = len(after) - len(after.lstrip())
+        joins = (
+            len(pieces) > 1
+            and after.strip()
+            and after.strip() not in ('"""', "'''")
+            and not _ITEM.match(after.strip())
+            and after_indent == len(indent)
+            and len(pieces[-1].strip()) < width // 2
+        )
+        if joins:
+            carry = pieces.pop().strip()
+        out.extend(pieces)
+    return out
+
+
+_LITERAL = re.compile(r"([A-Za-z]{0,2})(['\"])")
+
+
+def string_seams(text: str) -> tuple[str, list[int]] | None:
+    """Where a one-line string literal ``text`` may be split into two adjacent literals (Python
+    joins them: ``f"a {x} " f"b"`` is ``f"a {x} b"``): (its prefix and quote, the offsets in
+    ``text`` each next piece starts at). A piece starts after the last of a run of spaces outside
+    any replacement field of an f-string (``{x:>{w}}``, ``{d['k']!r}``; ``{{`` is a brace), or
+    between two fields, and
+    outside an escape or ``\\N{...}``; None for a triple-quoted string or one that is not closed."""
+    m = _LITERAL.match(text)
+    if not m:
+        return None
+    prefix, quote = m.groups()
+    if text[m.start(2) : m.start(2) + 3] == quote * 3 or len(text) < m.end() + 1 or not text.endswith(quote):
+        return None
+    kinds = prefix.lower()
+    fmt, raw = "f" in kinds, "r" in kinds
+    i, end, depth, inner, seams = m.end(), len(text) - 1, 0, None, []
+    while i < end:
+        c = text[i]
+        if depth:
+            if inner:
+                if c == "\\":
+                    i += 1
+                elif c == inner:
+                    inner = None
+            elif c in "'\"":
+                inner = c
+            elif c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if not depth and text.startswith("{", i + 1) and not text.startswith("{{", i + 1):
+                    seams.append(i + 1)  # between two fields: "{a}" "{b}"
+            i += 1
+            continue
+        if c == "\\":
+            if not raw and text.startswith("N{", i + 1):
+                close = text.find("}", i)
+                i = close + 1 if close > 0 else end
+            else:
+                i += 2
+            continue
+        if fmt and c in "{}":
+            if text.startswith(c * 2, i):
+                i += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif text[i + 1] == "{" and not text.startswith("{{", i + 1):
+                seams.append(i + 1)  # between two fields: "{a}" "{b}"
+        elif c == " " and i + 1 < end and text[i + 1] != " ":
+            seams.append(i + 1)
+        i += 1
+    if depth or i > end:
+        return None
+    return prefix + quote, seams
 
 
 _OPEN, _CLOSE = "([{", ")]}"
@@ -808,13 +992,23 @@ def wrap_code(code: str, width: int = 70) -> str:
     if found is None:
         return code
     atoms, frozen = found
+    docs = _docstring_lines(code)
     rows: dict[int, list] = {}
     for tok in atoms:
         if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
             rows.setdefault(tok.start[0], []).append(tok)
     out, stack = [], []  # stack: per open bracket, [column of its items, indent of its line] in the output
+    skip: set[int] = set()  # the lines of a docstring re-wrapped already
     for number, line in enumerate(code.split("\n"), start=1):
         toks = [(t.start[1], t.end[1], t.string) for t in rows.get(number, [])]
+        if number in docs:  # a docstring with a long line: re-wrapped at words, at the same indent
+            body = code.split("\n")[number - 1 : docs[number]]
+            if any(len(x) > width for x in body):
+                skip = set(range(number + 1, docs[number] + 1))
+                out.extend(_reflow_docstring(body, width))
+                continue
+        if number in skip:
+            continue
         if number in frozen:
             out.append(line)
             continue
@@ -833,6 +1027,12 @@ def wrap_code(code: str, width: int = 70) -> str:
             line, toks = line[: toks[-1][0]].rstrip(), toks[:-1]
         if len(line) > width and toks:
             lines, segs = _break_line(line, toks, indent, width, len(stack))
+            if not stack:
+                found = _bracketed(line, toks, indent)  # a, b = x, y  ->  a, b = (x, y): then broken
+                if found is not None and (len(lines) == 1 or found[2]):
+                    paren_lines, paren_segs = _break_line(found[0], found[1], indent, width)
+                    if len(paren_lines) > 1:
+                        line, toks, lines, segs = found[0], found[1], paren_lines, paren_segs
             changed |= len(lines) > 1
             out.extend(lines)
         else:
@@ -851,6 +1051,35 @@ def wrap_code(code: str, width: int = 70) -> str:
     return "\n".join(out)
 
 
+_ASSIGN = {"=", "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**="}
+
+
+def _bracketed(line: str, toks: list, indent: int) -> tuple[str, list, bool] | None:
+    """A whole assignment statement on one line with its value in brackets (which Python allows
+    and which lets it be broken): the new line, its tokens, whether the value is a tuple; None if
+    it is not one."""
+    depth, at, pair = 0, None, False
+    for k, (_start, _end, text) in enumerate(toks):
+        if text in _OPEN:
+            depth += 1
+        elif text in _CLOSE:
+            depth -= 1
+        elif text in _ASSIGN and depth == 0:
+            at, pair = k, False
+        elif text == "," and depth == 0:
+            pair = True
+        elif text in (";", "\\", "lambda", "yield") or text.startswith("#"):
+            return None
+    if depth != 0 or at is None or at + 1 >= len(toks):
+        return None
+    new = line[: toks[at][1]] + " (" + line[toks[at + 1][0] :].rstrip() + ")"
+    found = _atoms(new.lstrip())
+    if found is None or found[1]:
+        return None
+    skip = (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    return new, [(t.start[1] + indent, t.end[1] + indent, t.string) for t in found[0] if t.type not in skip], pair
+
+
 def _subscript(toks: list, k: int) -> bool:
     """Whether the bracket toks[k] opens a subscript (``[`` right after a name or a closing bracket)."""
     if toks[k][2] != "[" or k == 0:
@@ -862,79 +1091,116 @@ def _subscript(toks: list, k: int) -> bool:
 def _break_line(line: str, toks: list, indent: int, width: int, outer: int = 0) -> tuple[list[str], list]:
     """One physical line broken between its tokens ((start, end, text) columns), greedily: each
     output line takes the break at the shallowest bracket depth (then the rightmost) that fits.
-    Returns the lines and, per line, (column in ``line`` it starts at, its indent)."""
-    # every place a line may be broken: after a comma or an opening bracket, inside brackets,
-    # not before a closing bracket
-    cands = []  # (index of the token before the break, depth inside, bracket token index, kind)
+    A string literal inside brackets may be split at a space into adjacent literals with the same
+    prefix (string_seams()), the next one under the first. Returns the lines and, per line, (the
+    column in ``line`` its first character would have, its indent)."""
+    # every place a line may be broken: after a comma or an opening bracket, before the for (or
+    # if) of a comprehension, inside brackets, not before a closing bracket; or inside a string
+    # literal inside brackets
+    cands = []  # (index of the token before the break, depth inside, bracket token index, kind, seam column)
     stack = []
-    for k, (_start, _end, text) in enumerate(toks):
+    literals = {}  # token index -> the prefix and quote of the string literal it is
+    fors = set()  # brackets that hold a comprehension
+    for k, (start, end, text) in enumerate(toks):
         if text in _OPEN:
             stack.append(k)
         elif text in _CLOSE:
             if stack:
                 stack.pop()
-        if k + 1 >= len(toks) or toks[k + 1][2] in _CLOSE:
-            continue
         if any(_subscript(toks, b) for b in stack):  # never inside a subscript: runs[None], a[i, j]
             continue
+        seams = string_seams(line[start:end]) if (stack or outer) and line[start:end][-1:] in "'\"" else None
+        if seams:
+            literals[k] = seams[0]
+            for at in seams[1]:
+                if end - (start + at) >= 7:  # no stub of a word and its quote on a line
+                    cands.append((k, outer + len(stack), None, "seam", start + at))
+        if text == "for" and stack:
+            fors.add(stack[-1])
+        if k + 1 >= len(toks) or toks[k + 1][2] in _CLOSE:
+            continue
+        if stack and (toks[k + 1][2] == "for" or (toks[k + 1][2] == "if" and stack[-1] in fors)):
+            cands.append((k, outer + len(stack), stack[-1], "comma", None))  # before a comprehension's for/if
         if text in _OPEN:
-            cands.append((k, outer + len(stack), stack[-1], "open"))
+            cands.append((k, outer + len(stack), stack[-1], "open", None))
         elif text == "," and (stack or outer):  # outer: brackets opened on the lines before
-            cands.append((k, outer + len(stack), stack[-1] if stack else None, "comma"))
+            cands.append((k, outer + len(stack), stack[-1] if stack else None, "comma", None))
     lines, segs, start, cur_indent = [], [], toks[0][0], indent
-    hang: dict[int, int] = {}  # bracket token -> the column its continuation lines start at
+    lead = ""  # what the output line has before line[start:]: the prefix and quote of a split string
+    hang: dict[int, int] = {}  # bracket (or string) token -> the column its continuation lines start at
     while True:
-        rest = line[start:].rstrip()
+        rest = lead + line[start:].rstrip()
         if cur_indent + len(rest) <= width:
             break
         best = None
-        for k, depth, bracket, kind in cands:
-            if toks[k][0] < start:
-                continue
-            head = cur_indent + toks[k][1] - start
-            if head > width or toks[k][1] - start < 4 or len(line) - toks[k + 1][0] < 8:
-                continue
-            if kind == "open":
-                to = cur_indent + 4
-            elif bracket is None:
-                to = indent  # the items of a bracket opened on an earlier line start at its indent
-            elif bracket in hang:
-                to = hang[bracket]
-            elif toks[bracket][0] >= start:
-                to = cur_indent + toks[bracket][1] - start  # under the bracket's first item
-                if to > width * 0.55:
+        for k, depth, bracket, kind, at in cands:
+            if kind == "seam":
+                if at <= start:
+                    continue
+                head = cur_indent + len(lead) + at - start + 1  # and the closing quote
+                if head > width or len(lead) + at - start < 8:
+                    continue
+                if k in hang:
+                    to = hang[k]
+                elif toks[k][0] >= start:
+                    to = cur_indent + len(lead) + toks[k][0] - start  # the pieces one under the other
+                    if to > width * 0.55:
+                        continue
+                else:
                     continue
             else:
-                to = cur_indent  # a bracket opened on an earlier line: its items start here
+                if toks[k][0] < start:
+                    continue
+                head = cur_indent + len(lead) + toks[k][1] - start
+                if head > width or len(lead) + toks[k][1] - start < 4 or len(line) - toks[k + 1][0] < 8:
+                    continue
+                if kind == "open":
+                    to = cur_indent + 4
+                elif bracket is None:
+                    to = indent  # the items of a bracket opened on an earlier line start at its indent
+                elif bracket in hang:
+                    to = hang[bracket]
+                elif toks[bracket][0] >= start:
+                    to = cur_indent + len(lead) + toks[bracket][1] - start  # under the bracket's first item
+                    if to > width * 0.55:
+                        continue
+                else:
+                    to = cur_indent  # a bracket opened on an earlier line: its items start here
             if best is None or (depth, -head) < (best[1], -best[2]):
-                best = (k, depth, head, to, kind, bracket)
+                best = (k, depth, head, to, kind, bracket, at)
         if best is None:
             break
-        k, _depth, _head, to, kind, bracket = best
+        k, _depth, _head, to, kind, bracket, at = best
+        segs.append((start - len(lead), cur_indent))
+        if kind == "seam":  # the space stays at the end of the first piece
+            hang.setdefault(k, to)
+            lines.append(" " * cur_indent + lead + line[start:at] + literals[k][-1])
+            lead, start, cur_indent = literals[k], at, to
+            continue
         if kind == "open":
             hang[k] = to
         else:
             hang.setdefault(bracket, to)
-        lines.append(" " * cur_indent + line[start : toks[k][1]].rstrip())
-        segs.append((start, cur_indent))
-        start, cur_indent = toks[k + 1][0], to
-    lines.append(" " * cur_indent + line[start:].rstrip())
-    segs.append((start, cur_indent))
+        lines.append(" " * cur_indent + lead + line[start : toks[k][1]].rstrip())
+        lead, start, cur_indent = "", toks[k + 1][0], to
+    lines.append(" " * cur_indent + lead + line[start:].rstrip())
+    segs.append((start - len(lead), cur_indent))
     if any(len(x) > width for x in lines) or not lines[0].strip():
         return [line], [(indent, indent)]  # no valid break fits: the line stays whole
     return lines, segs
 
 
-def _wrap_words(line: str, width: int) -> list[str]:
-    """A comment line too long for the slide, wrapped at a word (each piece a comment)."""
+def _wrap_words(line: str, width: int, mark: str = "# ") -> list[str]:
+    """A comment line too long for the slide, wrapped at a word (each piece a comment); with
+    ``mark=""`` a line of a docstring (each piece at its indent). The last piece is never a stub."""
     indent = " " * (len(line) - len(line.lstrip()))
     lines = []
     while len(line) > width:
-        cut = line.rfind(" ", len(indent) + 8, width + 1)
-        if cut < 0 or len(line) - cut < 8:
+        cut = line.rfind(" ", len(indent) + 8, min(width + 1, len(line) - 7))
+        if cut < 0 or not line[:cut].strip():
             break
         lines.append(line[:cut].rstrip())
-        line = indent + "# " + line[cut:].lstrip()
+        line = indent + mark + line[cut:].lstrip()
     return lines + [line]
 
 
@@ -985,11 +1251,83 @@ def condense_checks(text: str) -> tuple[str, bool]:
     return "\n".join(out) + "\n", changed
 
 
+# the label line of one of several samples in a printout: "---- sample at step 1,420 ----"
+_SAMPLE_LABEL = re.compile(r"^\s*(-{3,}|={3,}|#{3,}|\*{3,}|~{3,})\s*\S.*$")
+
+
+def _sample_blocks(lines: list[str]) -> tuple[list[list[str]], list[str]] | None:
+    """A printout of several samples, each under a label line ("---- step 100 ----"): its blocks
+    (label, then the sample without its trailing blank lines) and its closing lines (a summary
+    after the last blank line, short lines with numbers); None if it is not one."""
+    starts = [k for k, line in enumerate(lines) if _SAMPLE_LABEL.match(line)]
+    if len(starts) < 2 or any(line.strip() for line in lines[: starts[0]]):
+        return None
+    blocks = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)])]
+    tail: list[str] = []
+    last = blocks[-1]
+    blank = max((k for k, line in enumerate(last) if not line.strip()), default=None)
+    if blank is not None and blank > 1:
+        after = [line for line in last[blank + 1 :] if line.strip()]
+        if 0 < len(after) <= 3 and all(re.search(r"\d", line) for line in after):
+            tail, blocks[-1] = after, last[:blank]
+    for block in blocks:
+        while len(block) > 1 and not block[-1].strip():
+            block.pop()
+    return blocks, tail
+
+
+def _cut(line: str, width: int) -> str:
+    """A line of a sample at most ``width`` characters (the rest as "…")."""
+    return line if len(line.expandtabs()) <= width else line.expandtabs()[: width - 1] + "…"
+
+
+def _elide_samples(blocks: list[list[str]], tail: list[str], room: float, width: int) -> list[str]:
+    """Several samples too tall for a slide: each keeps its label and as many of its first lines
+    as fit (each line cut at the slide's width; the first samples take what room is left), the
+    last line shown saying how many more there are; none is dropped."""
+
+    def show(allows: list[int]) -> list[str]:
+        shown = []
+        for block, allow in zip(blocks, allows):
+            body, count = [], 0
+            for line in block[1:]:  # its first ``allow`` lines that are not blank
+                if count >= allow:
+                    break
+                body.append(_cut(line, width))
+                count += bool(line.strip())
+            while body and not body[-1].strip():
+                body.pop()
+            left = len(block) - 1 - len(body)
+            if left == 1:  # the line itself takes no more room than a note that it is left out
+                body.append(_cut(block[-1], width))
+            elif left > 1:
+                note = f"  [… {left} more lines]"
+                if body:  # on the last line shown, cut shorter if need be
+                    body[-1] = _cut(body[-1], width - len(note)) + note
+                else:
+                    body.append(note.strip())
+            shown.extend([block[0], *body])
+        return shown + tail
+
+    for allow in range(max(len(b) for b in blocks), -1, -1):
+        allows = [allow] * len(blocks)
+        if _text_height(show(allows), width) <= room:
+            for k in range(len(blocks)):  # what room is left: one more line each, from the first
+                if _text_height(show([*allows[:k], allows[k] + 1, *allows[k + 1 :]]), width) <= room:
+                    allows[k] += 1
+            return show(allows)
+    return show([0] * len(blocks))
+
+
 def _elide(lines: list[str], room: float, width: int = CHARS_PER_OUTPUT_LINE) -> list[str]:
     """A printout too tall for a slide, never split: each blank-line-separated block keeps its
-    first (label) line and as many lines after it as fit; one block keeps its head and tail."""
+    first (label) line and as many lines after it as fit; one block keeps its head and tail. A
+    printout of several labelled samples keeps every sample's label and its first lines."""
     if _text_height(lines, width) <= room:
         return lines
+    samples = _sample_blocks(lines)
+    if samples is not None:
+        return _elide_samples(*samples, room, width)
     blocks, current = [], []
     for line in lines:
         if not line.strip():
@@ -1022,6 +1360,9 @@ def _elide(lines: list[str], room: float, width: int = CHARS_PER_OUTPUT_LINE) ->
 def _narrow_output(cell, lines: list[str]) -> tuple[float, int]:
     """A printout wider than the slide is set smaller so that each row stays on one line: the
     cell's tag, and (font scale, characters per line)."""
+    samples = _sample_blocks(lines)
+    if samples is not None:  # the lines of samples may be cut at the slide's width instead
+        lines = [block[0] for block in samples[0]] + samples[1]
     widest = max((len(line.expandtabs()) for line in lines), default=0)
     for tag, px in WIDE_OUTPUT:  # a line too wide even at the smallest size (a message) wraps
         if widest <= CHARS_PER_OUTPUT_LINE * 19 / px:
@@ -1291,6 +1632,11 @@ def speaker_notes(notes: list[str], shown: str = "") -> str:
     return re.sub(r"\n[ \t]*\n(\s*\n)+", "\n\n", "\n\n".join(dict.fromkeys(paragraphs))).strip()
 
 
+def _outside_code(text: str, change) -> str:
+    """``text`` with ``change`` applied to what is outside its code spans."""
+    return "".join(part if part.startswith("`") else change(part) for part in re.split(r"(`[^`\n]*`)", text))
+
+
 def _notes_prose(text: str, on_slide: str, keep_marker: bool = False) -> str:
     """One paragraph (or list item) of the notes, as speaker_notes() describes."""
     shows = ""
@@ -1298,8 +1644,8 @@ def _notes_prose(text: str, on_slide: str, keep_marker: bool = False) -> str:
     if found:
         said = " ".join(text[found.end() :].split()).strip("* ")
         said = _whole_sentences(re.sub(r"^\*+|\*+$", "", said).strip())
-        if said.count("**") % 2:
-            said = said.replace("**", "")
+        if _mask(said).count("**") % 2:  # a stray bold marker (not a power ** in code)
+            said = _outside_code(said, lambda part: part.replace("**", ""))
         shows = "Shows: " + _notes_maths(said[:1].upper() + said[1:]) if said else ""
         text = text[: found.start()].rstrip()
     kept = []
@@ -1441,6 +1787,7 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
     code, solution = strip_code(source)
     if tags & set(REMOVE_INPUT_TAGS):
         code = ""
+    unwrapped = code
     code = wrap_code(code, CODE_WIDTH) if code.strip() else ""
     outputs = [] if solution else _outputs(cell)
     if not code.strip() and not outputs:
@@ -1473,21 +1820,9 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
         # looks at; the code is in the notes
         notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
         code = ""
-    items = []
-    for piece in _split_code(code, int(BUDGET) - 5) if code.strip() else []:
-        c = nbformat.v4.new_code_cell(piece)
-        c.metadata["tags"] = []
-        full = 0.9 + _text_height(_text_lines(piece), CHARS_PER_CODE_LINE)
-        widest = wide_code(piece)
-        if widest > CHARS_PER_CODE_LINE:  # a line that could not be broken: the block is set smaller
-            tag, px, _most = next(w for w in WIDE_CODE if widest <= w[2])
-            c.metadata["tags"].append(tag)
-            full = 0.9 + _text_height(_text_lines(piece), 10**6) * px / 19  # the browser does not wrap it
-        for tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
-            if full > BUDGET - 2.5:
-                c.metadata["tags"].append(tag)
-                full = 0.9 + (full - 0.9) * scale
-        items.append(_Item(c, full, "code", keep=False, notes=notes))
+    blocks = _code_blocks(code, unwrapped) if code.strip() else []
+    items = [_Item(c, full, "code", keep=False, notes=notes) for c, full, _px in blocks]
+    outputs = [part for out in outputs for part in _split_html(out)]
     if items:
         items[-1].keep = bool(outputs)  # code and the start of its output stay together
     for out in outputs:
@@ -1514,8 +1849,8 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
             item = _Item(c, 15.0, "widget", notes=notes)
         elif "text/html" in data:
             need = _html_height("".join(data["text/html"]))
-            if need > BUDGET - 4:  # a wide table of samples: shown smaller rather than cut off
-                zoom = max(0.5, (BUDGET - 4) / need)
+            if need > BUDGET - 4:  # a wide table of samples: shown a little smaller rather than cut off
+                zoom = max(HTML_ZOOM, (BUDGET - 4) / need)
                 data["text/html"] = f'<div style="zoom: {zoom:.2f}">' + "".join(data["text/html"]) + "</div>"
                 need *= zoom
             item = _Item(c, need, "html", notes=notes)
@@ -1540,6 +1875,68 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
         return []
     items[0].brk = brk
     return items
+
+
+def _statement_starts(code: str) -> list[int] | None:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    return [min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", []))]) - 1 for n in tree.body]
+
+
+def _code_blocks(code: str, unwrapped: str | None = None) -> list[tuple]:
+    """Wrapped code as the blocks of its slides: (cell, height in lines, type size in px) each.
+    A block with a line that could not be broken, or longer than a slide, is set smaller; such a
+    block (at 15 px) is wrapped at the width of a 17 px block instead when that makes it larger."""
+    lines = code.split("\n")
+    blocks = []
+    for a, b in _split_ranges(lines, int(BUDGET) - 5):
+        piece = "\n".join(lines[a:b]).strip("\n")
+        if not piece:
+            continue
+        block = _code_block(piece)
+        if block[2] < 17 and unwrapped is not None:
+            wider = _unwrapped_piece(code, unwrapped, a, b)
+            if wider is not None:
+                other = _code_block(wrap_code(wider, WIDE_CODE[0][2] - 2))
+                if other[2] > block[2]:
+                    block = other
+        blocks.append(block)
+    return blocks
+
+
+def _unwrapped_piece(code: str, unwrapped: str, a: int, b: int) -> str | None:
+    """The statements of lines a to b of the wrapped ``code`` as they are in ``unwrapped``."""
+    wrapped_starts, starts = _statement_starts(code), _statement_starts(unwrapped)
+    if wrapped_starts is None or starts is None or len(starts) != len(wrapped_starts):
+        return None
+    first = next((k for k, line in enumerate(wrapped_starts) if line >= a), len(starts))
+    last = next((k for k, line in enumerate(wrapped_starts) if line >= b), len(starts))
+    if first >= last:
+        return None
+    lines = unwrapped.split("\n")
+    top = 0 if a == 0 else starts[first]
+    end = starts[last] if last < len(starts) else len(lines)
+    return "\n".join(lines[top:end]).strip("\n") or None
+
+
+def _code_block(piece: str) -> tuple:
+    """One block of code: (its cell, tagged smaller if need be, its height in lines, its type size in px)."""
+    c = nbformat.v4.new_code_cell(piece)
+    c.metadata["tags"] = []
+    full, px = 0.9 + _text_height(_text_lines(piece), CHARS_PER_CODE_LINE), 19.0
+    widest = wide_code(piece)
+    if widest > CHARS_PER_CODE_LINE:  # a line that could not be broken: the block is set smaller
+        tag, px, _most = next(w for w in WIDE_CODE if widest <= w[2])
+        c.metadata["tags"].append(tag)
+        full = 0.9 + _text_height(_text_lines(piece), 10**6) * px / 19  # the browser does not wrap it
+    for tag, scale in SMALL_CODE:  # a block too long for a slide (never cut inside) is set smaller
+        if full > BUDGET - 2.5:
+            c.metadata["tags"].append(tag)
+            full = 0.9 + (full - 0.9) * scale
+            px = min(px, 19 * scale) if tag == "deck-small" else px * scale
+    return c, full, px
 
 
 def _cont_heading(heading: tuple) -> tuple[str, float]:
@@ -1760,6 +2157,39 @@ def _carry_ok(before: list, slide: list) -> bool:
     return first is not None and bool(first.heading) and first.heading[0] >= 3
 
 
+SPARSE = 11.5  # lines (about 300 px of 720): a slide whose content ends this high is near-empty
+
+
+def _merge_sparse(slides: list[list]) -> list[list]:
+    """A near-empty slide (SPARSE lines or fewer) shares the slide before or after it when both
+    fit on one (up to MERGE_SLACK over BUDGET, figures shrunk towards their least height) and are
+    of one section: the later slide continues the earlier one's heading (its "(cont.)" heading
+    goes), or opens a subsection (level 3 or below) of it. At most MAX_CODE_CELLS code cells."""
+    out: list[list] = []
+    for slide in slides:
+        before = out[-1] if out else None
+        if before is not None and _same_section(before, slide):
+            body = slide[1:] if _continued(slide) else slide
+            sparse = min(sum(h for _, h in before), sum(h for _, h in slide)) <= SPARSE
+            codes = sum(it.kind == "code" for it, _ in before + body)
+            merged = _fit(before + body, BUDGET + MERGE_SLACK) if sparse and codes <= MAX_CODE_CELLS else None
+            if merged is not None:
+                out[-1] = merged
+                continue
+        out.append(slide)
+    return out
+
+
+def _same_section(before: list, slide: list) -> bool:
+    """Whether ``slide`` goes on with the section of the slide before (see _merge_sparse())."""
+    if not slide or not _body(before) or not _body(slide):
+        return False
+    if _continued(slide):
+        return True
+    first = slide[0][0]
+    return bool(first.heading) and first.heading[0] >= 3
+
+
 def _cells_of(slides: list[list]) -> list:
     """The cells of the laid-out slides: a markdown cell per run of blocks, a code cell with its
     outputs, the notes of each slide once (after its content), figures sized."""
@@ -1884,7 +2314,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
         items.extend(new)
     if pending_notes:
         items.append(_Item(None, 0.0, "notes", notes=pending_notes))
-    nb.cells = _cells_of(_carry_forward(_merge_back(_pack(items))))
+    nb.cells = _cells_of(_merge_sparse(_carry_forward(_merge_back(_pack(items)))))
     return nb
 
 
