@@ -201,7 +201,7 @@ def _new_axes(ax, figsize):
     return ax
 
 
-def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None):
+def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None, compact: bool = False):
     """One LSTM step as a diagram, optionally with one gate's path highlighted.
 
     The cell state runs along the top, ``c_{t-1} -> (x f) -> (+ i*g) -> c_t``; ``h_{t-1}`` and ``x_t``
@@ -217,6 +217,9 @@ def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None):
     gradient : bool
         Also draw, in red, the gradient back along the cell state (one step back: a product with f).
     ax : matplotlib Axes, optional
+    compact : bool
+        Draw ``x_t`` closer to the bus and leave out the equation under the drawing (and the title):
+        a panel of :func:`gate_grid`, which writes the equation above it.
 
     Returns
     -------
@@ -236,8 +239,11 @@ def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None):
 
     # the inputs: h_{t-1} and x_t on one bus that reaches every gate
     d.text("in_h", -0.35, y_bus, "hₜ₋₁", ha="right", va="center", style="italic", fontsize=18)
-    d.arrow("x_arrow", 1.2, -0.4, 1.2, y_bus)
-    d.text("in_x", 1.2, -0.6, "xₜ", ha="center", va="top", style="italic", fontsize=18)
+    d.arrow("x_arrow", 1.2, 0.0 if compact else -0.4, 1.2, y_bus)
+    if compact:  # beside the arrow's foot, under h_{t-1}: the panel is a row shorter
+        d.text("in_x", 1.0, 0.05, "xₜ", ha="right", va="center", style="italic", fontsize=18)
+    else:
+        d.text("in_x", 1.2, -0.6, "xₜ", ha="center", va="top", style="italic", fontsize=18)
     left = -0.2
     for k in _LSTM_BUS:
         d.line(f"bus_{k}", [left, xs[k]], [y_bus, y_bus])
@@ -283,11 +289,14 @@ def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None):
             "   (no weight matrix, no tanh slope)",
             colour=_GRADIENT, ha="center", va="bottom", fontsize=13,
         )  # fmt: skip
-    d.caption(highlight, _LSTM_TEXT, _LSTM_Z, y=-1.2)
     ax.set_xlim(-1.4, 11.9)
-    ax.set_ylim(-3.0 if highlight else -1.1, 7.0 if gradient else 6.0)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    if compact:
+        ax.set_ylim(-0.3, 7.0 if gradient else 5.8)
+        return ax.figure
+    d.caption(highlight, _LSTM_TEXT, _LSTM_Z, y=-1.2)
+    ax.set_ylim(-3.0 if highlight else -1.1, 7.0 if gradient else 6.0)
     if highlight is None:
         ax.set_title("One LSTM step")
     else:
@@ -295,7 +304,7 @@ def lstm_diagram(highlight: str | None = None, gradient: bool = False, ax=None):
     return ax.figure
 
 
-def gru_diagram(highlight: str | None = None, ax=None):
+def gru_diagram(highlight: str | None = None, ax=None, compact: bool = False):
     """One GRU step as :mod:`rnn_lib.gru` computes it, optionally with one gate's path highlighted.
 
     The state ``h`` runs along the top, ``h_{t-1} -> (x z) -> (+ (1-z)*n) -> h_t``. Below, ``h_{t-1}``
@@ -309,6 +318,8 @@ def gru_diagram(highlight: str | None = None, ax=None):
         One of :data:`GRU_HIGHLIGHTS`: ``"update"``, ``"reset"`` or ``"candidate"``. That path is drawn
         in :data:`HIGHLIGHT_COLOUR`, the rest faded, and its equation written under the drawing.
     ax : matplotlib Axes, optional
+    compact : bool
+        As for :func:`lstm_diagram`: ``x_t`` closer to its bus, no equation and no title.
 
     Returns
     -------
@@ -340,8 +351,11 @@ def gru_diagram(highlight: str | None = None, ax=None):
 
     # the inputs: h_{t-1} carried down to its bus, x_t on its own bus
     d.line("h_down", [x_down, x_down], [y_top, y_hbus])
-    d.arrow("x_arrow", x_xin, -0.6, x_xin, y_xbus)
-    d.text("in_x", x_xin, -0.75, "xₜ", ha="center", va="top", style="italic", fontsize=18)
+    d.arrow("x_arrow", x_xin, -0.3 if compact else -0.6, x_xin, y_xbus)
+    if compact:  # beside the arrow's foot: the panel is a row shorter
+        d.text("in_x", x_xin - 0.2, -0.25, "xₜ", ha="right", va="center", style="italic", fontsize=18)
+    else:
+        d.text("in_x", x_xin, -0.75, "xₜ", ha="center", va="top", style="italic", fontsize=18)
     d.text("in_h", x_down - 0.15, 2.6, "hₜ₋₁", ha="right", va="center", style="italic", fontsize=16)
     left_h, left_x = x_down, x_xin
     for k in ("z", "r", "m", "a"):
@@ -392,28 +406,32 @@ def gru_diagram(highlight: str | None = None, ax=None):
     d.text("out_h", x_end + 0.15, y_top - 0.5, "to yₜ and\nto step t+1", colour="0.35", ha="left", va="top",
            fontsize=12)  # fmt: skip
 
-    d.caption(highlight, _GRU_TEXT, _GRU_AM, y=-1.5)
     ax.set_xlim(-1.4, 11.9)
-    ax.set_ylim(-3.3 if highlight else -1.3, 6.1)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    if compact:
+        ax.set_ylim(-0.55, 6.15)
+        return ax.figure
+    d.caption(highlight, _GRU_TEXT, _GRU_AM, y=-1.5)
+    ax.set_ylim(-3.3 if highlight else -1.3, 6.1)
     ax.set_title("One GRU step (rnn_lib.gru)" if highlight is None else f"The GRU's {highlight} path")
     return ax.figure
 
 
-GRID_MIN_FONT = 14.5  # points: gate_grid's smallest text (the figure is 17 inches wide, see gate_grid)
-GRID_MEANING_WIDTH = 52  # characters a line of a panel's "what it does" sentence in gate_grid
+GRID_MIN_FONT = 15.0  # points: gate_grid's smallest text (the figure is 17 inches wide, see gate_grid)
+GRID_ROW_HEIGHT = 4.05  # inches: one row of gate_grid, a title and a compact drawing 8.5 inches wide
 
 
 def gate_grid(cell: str, highlights=None):
     """Up to four diagrams of one cell side by side, two to a row, one highlight each.
 
-    No text is smaller than :data:`GRID_MIN_FONT` points (a single diagram's smaller labels are
-    enlarged), so that it stays readable when the figure is shown at slide size: at least 14 px when
-    the 1,700 px wide PNG is drawn 1,200 px wide. So each panel's sentence is wrapped to two lines,
-    and the line that names the blocks of the pre-activations, the same in every panel, is written
-    once, under the panels. Two highlights give one row, a figure as wide and half as tall, which a
-    slide can show at its full width.
+    Made for a slide: the figure of two rows is about twice as wide as it is tall, so that a slide
+    can show it about 1,200 px wide, and no text is smaller than :data:`GRID_MIN_FONT` points (a
+    single diagram's smaller labels are enlarged): at least 14 px when the 1,700 px wide PNG is
+    drawn 1,200 px wide. Each panel is drawn compact (``compact=True``) with its path's equation as
+    its title; what a path does is for the text beside the figure. The line that names the blocks
+    of the pre-activations, the same in every panel, is written once, under the panels. Two
+    highlights give one row, a figure as wide and half as tall.
 
     Parameters
     ----------
@@ -426,36 +444,31 @@ def gate_grid(cell: str, highlights=None):
     -------
     matplotlib Figure
     """
-    import textwrap
-
     import matplotlib.pyplot as plt
 
     draws = {
-        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output"), _LSTM_Z),
-        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS), _GRU_AM),
+        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output"), _LSTM_TEXT, _LSTM_Z, "One LSTM step"),
+        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS), _GRU_TEXT, _GRU_AM, "One GRU step (rnn_lib.gru)"),
     }
     if cell not in draws:
         raise ValueError(f"unknown cell {cell!r}: use 'lstm' or 'gru'")
-    draw, default, blocks = draws[cell]
+    draw, default, equations, blocks, plain = draws[cell]
     highlights = default if highlights is None else tuple(highlights)
     if not 1 <= len(highlights) <= 4:
         raise ValueError(f"gate_grid draws 1 to 4 diagrams, got {len(highlights)} highlights")
     rows = (len(highlights) + 1) // 2
-    fig, axes = plt.subplots(rows, 2, figsize=(17, 5.6 * rows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(rows, 2, figsize=(17, GRID_ROW_HEIGHT * rows + 0.35), squeeze=False)
     for ax, highlight in zip(axes.flat, highlights):
-        draw(highlight, ax=ax)
+        draw(highlight, ax=ax, compact=True)
+        if highlight is None:
+            ax.set_title(plain, fontsize=17)
+        else:  # the path's name and its equation, in the path's colour
+            title = ax.set_title(f"{highlight}:   {equations[highlight][0]}", fontsize=18, color=HIGHLIGHT_COLOUR)
+            title.set_gid("equation")
         for text in [ax.title, *ax.texts]:
-            if text.get_gid() == "blocks":  # the same in every panel: written once, below
-                text.remove()
-                continue
             text.set_fontsize(max(text.get_fontsize(), GRID_MIN_FONT))
-            if text.get_gid() == "meaning":
-                text.set_text(textwrap.fill(text.get_text(), GRID_MEANING_WIDTH))
-    low, high = min(ax.get_ylim()[0] for ax in axes.flat), max(ax.get_ylim()[1] for ax in axes.flat)
-    for ax in axes.flat:  # the same scale in every panel
-        ax.set_ylim(low, high)
     for ax in axes.flat[len(highlights) :]:
         ax.set_axis_off()
-    fig.text(0.5, 0.01, blocks, ha="center", va="bottom", fontsize=GRID_MIN_FONT, color="0.4", gid="blocks")
-    fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1 - 0.3 / fig.get_figheight()))
+    fig.text(0.5, 0.005, blocks, ha="center", va="bottom", fontsize=GRID_MIN_FONT, color="0.4", gid="blocks")
+    fig.tight_layout(rect=(0, 0.3 / fig.get_figheight(), 1, 1), h_pad=0.4, w_pad=0.5)
     return fig

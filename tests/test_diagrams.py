@@ -134,9 +134,10 @@ def test_gate_grid_draws_one_panel_per_highlight(cell, n):
     fig = diagrams.gate_grid(cell)
     titled = [ax for ax in fig.axes if ax.get_title()]
     assert len(titled) == n
-    equations = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "equation"]
+    equations = [ax.title for ax in fig.axes if ax.title.get_gid() == "equation"]  # each path's equation: its title
     assert len(equations) == (4 if cell == "lstm" else 3)  # the GRU's first panel is the plain diagram
     assert all(same_color(t.get_color(), diagrams.HIGHLIGHT_COLOUR) for t in equations)
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() in ("equation", "meaning")]
 
 
 def test_gate_grid_rejects_bad_arguments():
@@ -150,12 +151,15 @@ def test_gate_grid_rejects_bad_arguments():
 
 @pytest.mark.parametrize("cell, highlights", [("lstm", ("forget", "input")), ("gru", (None, "update"))])
 def test_gate_grid_text_is_readable_at_slide_size(cell, highlights):
-    """Every label at least 14 px when the PNG is drawn 1,200 px wide; two panels make one row,
-    half as tall as the two rows of four; the blocks line is written once, under the panels."""
+    """Every label at least 14 px when the PNG is drawn 1,200 px wide, which a 1280x720 slide can do
+    since four panels make a figure about twice as wide as tall; two panels make one row, half as
+    tall; the blocks line is written once, under the panels."""
     fig = diagrams.gate_grid(cell, highlights)
     width_px = fig.get_figwidth() * fig.dpi
     texts = [t for ax in fig.axes for t in (ax.title, *ax.texts) if t.get_text()] + list(fig.texts)
     assert texts and all(t.get_fontsize() * fig.dpi / 72 * 1200 / width_px >= 14 for t in texts)
     assert len([t for t in fig.texts if t.get_gid() == "blocks"]) == 1
     assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() == "blocks"]
-    assert fig.get_figheight() < diagrams.gate_grid(cell).get_figheight() / 1.5
+    four = diagrams.gate_grid(cell)
+    assert four.get_figwidth() / four.get_figheight() >= 1.9
+    assert fig.get_figheight() < four.get_figheight() / 1.5

@@ -336,11 +336,17 @@ assert len(sample) == 400
 # command-line tool's defaults would use the Adam optimiser and a decaying rate instead):
 #
 # ```bash
-# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 --lr-decay-steps 0 --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 \
+#        --lr-decay-steps 0 --steps 60000 --sample-every 10000 \
+#        --checkpoint checkpoints/shakespeare_rnn.npz
 # ```
 #
-# and `python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --length 400 --seed 0`
-# prints the same sample as above. Notebook 06 shows how training gets there.
+# and this one prints the same sample as above (notebook 06 shows how training gets there):
+#
+# ```bash
+# python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz \
+#        --prime "ROMEO:" --length 400 --seed 0
+# ```
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

@@ -545,7 +545,7 @@ assert np.all(np.isnan(p_naive_big)) and np.allclose(softmax(y_big), p)
 # $-\ln 0 = \infty$, although the true loss is an ordinary number. Writing the loss with the
 # logits instead of $p$,
 #
-# $$L = -\ln p_r = \ln \sum_j e^{y_j - m} + m - y_r \qquad\text{(the "log-sum-exp" form)},$$
+# $$L = -\ln p_r = \ln \sum_j e^{y_j - m} + m - y_r \qquad\text{(the log-sum-exp form)},$$
 #
 # never takes the log of a probability: the sum contains $e^0 = 1$, so its log is finite and at most
 # $\ln V$. **Expected:** with the target's logit 800 below the maximum, `-np.log(softmax(y)[r])` is
@@ -759,7 +759,7 @@ assert abs(dby_yours.sum()) < 1e-12
 # draws $p$ and $\partial L / \partial y$ (from your `softmax_ce_grad`) as bar charts (the target in orange, as in notebook 01; the moved logit outlined in
 # black), and returns `(p, grad)`.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 def show_logit(value, target="e", moved="l"):
     """Draw p and dL/dy after setting the logit of `moved` to `value`; return (p, grad), each (V,)."""
     logits = y.copy()

@@ -453,7 +453,7 @@ print(f"{len(text)} characters, V = {len(text_vocab)}; most frequent {counts.mos
 # every update; `optimizer` swaps Adagrad for `rnn_lib.SGD`, and any further option (Adagrad's `eps`)
 # goes to the optimiser.
 
-# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["adagrad_update"]
 def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimizer=rnn_lib.Adagrad,
                   after_step=None, **optimizer_options):
     """The gist's loop with rnn_lib's pieces; returns the loss per character of every step."""
@@ -484,7 +484,7 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
 # last-digit rounding differences between CPUs, so they vary a little from machine to machine; the
 # orderings checked do not.)
 
-# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["adagrad_update"]
 # NBVAL_IGNORE_OUTPUT
 # (why: a training run; its last digits differ between CPUs; the asserts check what holds on every CPU)
 watch = [" ", "e", "k", "j"]
@@ -518,7 +518,7 @@ assert final["j"] > 5 * final[" "] and final["k"] > max(final["e"], final[" "]) 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The four effective learning rates over the 600 steps, on a log scale:
 
-# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["adagrad_update"]
 fig, ax = plt.subplots(figsize=(9, 5))
 for j, c in enumerate(watch):
     _ = ax.plot(np.arange(1, 601), effective[:, j], label=f"{c!r}  ({counts[c]}x in the text)")
@@ -537,7 +537,7 @@ _ = ax.legend(title="input character")
 # its character was an input of the chunk. **Expected:** the `'j'` column moved exactly at the steps
 # whose chunk contains the text's one `'j'`: once per pass over the text.
 
-# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["adagrad_update"]
 moves = np.abs(np.diff(np.array(watched), axis=0)).mean(axis=1)  # (steps, 4): mean |change| per entry
 j_steps = np.flatnonzero(moves[:, watch.index("j")] > 0) + 1    # steps counted from 1
 chunk_starts, p = [], 0                                         # train_on_text's position p, replayed

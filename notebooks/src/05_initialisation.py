@@ -276,7 +276,7 @@ assert all(np.median(always[s]) == 0 and max(always[s]) <= 3 for s in shown_scal
 # that fall into it.
 
 # %% slideshow={"slide_type": "fragment"}
-fig, axes = plt.subplots(2, len(shown_scales), figsize=(15, 7.5), sharey=True)
+fig, axes = plt.subplots(2, len(shown_scales), figsize=(16, 6.4), sharey=True)  # wide: a slide's full width
 share = np.full(batch.size * 64, 1 / (batch.size * 64))  # each value counts as its share of the total
 for col, s in enumerate(shown_scales):
     for row, (transform, bins) in enumerate([(lambda h: h, np.linspace(-1, 1, 42)),
@@ -294,8 +294,8 @@ for col, s in enumerate(shown_scales):
     _ = axes[1, col].set(xlabel="1 - h**2 (what passes back)")
 for ax in axes[:, 0]:
     _ = ax.set(ylabel="share of the values", ylim=(0, 1))
-_ = axes[0, 0].legend(loc="upper left", fontsize=11)
-fig.tight_layout()
+_ = fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=3, fontsize=14, frameon=False)
+fig.tight_layout(rect=(0, 0, 1, 0.94))  # the legend above the panels, clear of the bars
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At scale 1 the network starts in the dead zone: most values sit at $\pm 1$, and $1 - h^2$ piles up at

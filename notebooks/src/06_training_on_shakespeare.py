@@ -831,14 +831,14 @@ assert cli.stdout == romeo + "\n"
 # far back the gradient of this very model reaches: about 20 characters before it falls below a
 # thousandth of its size, half a typical line of verse (notebook 10 measures the lines).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 def side_by_side(samples, per_row=3):
     """An HTML table of (step, text) samples, `per_row` to a row, each under its step number."""
     rows, width = [], f"{100 / per_row:.0f}%"
     for i in range(0, len(samples), per_row):
         cells = "".join(f"<td style='vertical-align:top; text-align:left; width:{width}'>"
-                        f"<b style='font-size:16px'>step {step:,}</b>"
-                        f"<pre style='font-size:16px; white-space:pre-wrap; overflow-wrap:anywhere'>"
+                        f"<b style='font-size:19px'>step {step:,}</b>"
+                        f"<pre style='font-size:19px; white-space:pre-wrap; overflow-wrap:anywhere'>"
                         f"{html.escape(sample_text)}</pre></td>"
                         for step, sample_text in samples[i:i + per_row])
         rows.append(f"<tr>{cells}</tr>")
@@ -861,9 +861,12 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # From the repository's root folder (add `--overwrite` to replace the shipped checkpoint):
 #
 # ```bash
-# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 --lr-decay-steps 0 --steps 60000 --sample-every 10000 --checkpoint checkpoints/shakespeare_rnn.npz
+# python -m rnn_lib train --optimizer adagrad --learning-rate 0.05 \
+#        --lr-decay-steps 0 --steps 60000 --sample-every 10000 \
+#        --checkpoint checkpoints/shakespeare_rnn.npz
 # python -m rnn_lib evaluate --checkpoint checkpoints/shakespeare_rnn.npz
-# python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz --prime "ROMEO:" --temperature 0.8
+# python -m rnn_lib sample --checkpoint checkpoints/shakespeare_rnn.npz \
+#        --prime "ROMEO:" --temperature 0.8
 # ```
 #
 # The first command trains with the checkpoint's settings (those of section 4: Adagrad at a constant
@@ -876,7 +879,8 @@ assert val_at[10_000] - val_at[60_000] < uniform_nats - val_at[10_000]
 # checkpoint's settings, learning rate included):
 #
 # ```bash
-# python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz --resume --steps 10000
+# python -m rnn_lib train --checkpoint checkpoints/shakespeare_rnn.npz \
+#        --resume --steps 10000
 # ```
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -359,16 +359,15 @@ fig.tight_layout()
 #    the seed; two generators with the same seed give the same 50 ids at $T = 1$, and not all equal;
 #    the logits are left unchanged (at $T$ = 0, 0.5 and 1).
 # 2. **Frequencies:** for the logits $y = (2, 1, 0)$ of "Check yourself" question 2, 10,000 draws must come
-#    out with about the frequencies $\mathrm{softmax}(y / T)$:
+#    out with about the frequencies $\mathrm{softmax}(y / T)$ of the table below. "About" is measured by
+#    the chi-square statistic $\sum_k (n_k - N p_k)^2 / (N p_k)$ over the $N$ draws, whose value for a
+#    right sampler is about 2, and above 30 less than once in a million runs.
 #
-#    | $T$ | $p_0$ | $p_1$ | $p_2$ |
-#    | --- | --- | --- | --- |
-#    | 0.5 | 0.8668 | 0.1173 | 0.0159 |
-#    | 1 | 0.6652 | 0.2447 | 0.0900 |
-#    | 2 | 0.5065 | 0.3072 | 0.1863 |
-#
-#    "About" is measured by the chi-square statistic $\sum_k (n_k - N p_k)^2 / (N p_k)$ over the $N$ draws,
-#    whose value for a right sampler is about 2, and above 30 less than once in a million runs.
+# | $T$ | $p_0$ | $p_1$ | $p_2$ |
+# | --- | --- | --- | --- |
+# | 0.5 | 0.8668 | 0.1173 | 0.0159 |
+# | 1 | 0.6652 | 0.2447 | 0.0900 |
+# | 2 | 0.5065 | 0.3072 | 0.1863 |
 
 # %% slideshow={"slide_type": "fragment"} nbgrader={"grade": false, "grade_id": "sample_with_temperature", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sample_with_temperature(y, temperature, rng):

@@ -288,17 +288,15 @@ assert reason == "unexpected end of data"
 #
 # Both runs use `rnn_lib.Trainer` with a small model: 64 hidden units, 16 parallel streams of 25
 # steps (8 for the shorter poem), Adagrad at learning rate 0.1 (the gist's), float32, seed 0, and a
-# fixed number of steps (not seconds). Run again on the same computer, they give the same numbers.
-# On another computer they need not: its CPU may round the last bit of a sum differently, and
-# hundreds of training steps amplify such differences into other losses and other samples. So the
-# cells print this run's numbers, and check what holds for any run: which loss is lower than which,
-# whether a sample keeps the look of its file.
+# fixed number of steps (not seconds). Another computer may give other numbers (its CPU may round
+# the last bit of a sum differently, and training amplifies that), so the cells check what
+# holds for any run: which loss is lower than which, whether a sample keeps the look of its file.
 #
 # Both files are small, so a model can learn much of them by heart, and a low training loss then
 # says little. We therefore hold out the last 10% of each file (`val_fraction=0.1`) and score the
 # model on it every 100 steps: text it has never trained on.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 def brief_config(batch_size):
     return rnn_lib.TrainConfig(hidden_size=64, seq_length=SEQ_LENGTH, batch_size=batch_size,
                                optimizer="adagrad",
@@ -363,7 +361,7 @@ assert code_nats[-1] < code_nats[0] < code_start_nats and code_nats[-1] < 0.5 * 
 # 1 nat/char), and it is lowest early, within the first 500 of the 800 steps, and then climbs while
 # the training loss keeps falling. From then on, the model mostly memorises the file.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 # NBVAL_IGNORE_OUTPUT
 # (why: a training run; its last digits, and so its samples, differ between CPUs; the asserts check what holds on every CPU)
 def unigram_nats(trainer):
@@ -408,7 +406,7 @@ print(code_samples[0])
 # triple quotes occur in the samples; and their most common indentation is 4 spaces, as in the
 # training file, where every indented line uses a multiple of 4.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 # NBVAL_IGNORE_OUTPUT
 # (why: samples of a model trained here; the asserts check what holds on every CPU)
 def indentation(text):
@@ -644,7 +642,9 @@ fig.tight_layout()
 # folders that differ between computers shortened: `<tmp>`, `<data>` (the shipped files) and
 # `<notebooks>` (the current folder).
 
-# %%
+# %% tags=["deck-code-to-notes"]
+import traceback
+
 workdir = tempfile.TemporaryDirectory()
 TMP = Path(workdir.name)
 
@@ -655,6 +655,15 @@ def show_error(exc):
     message = message.replace(str(Path.cwd()), "<notebooks>")
     print(f"{type(exc).__name__}: {message}")
     return message
+
+
+def where_raised(exc):
+    """(function name, source line, local t) of the innermost frame of an exception's traceback."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = traceback.extract_tb(tb)[0]
+    return frame.name, frame.line, tb.tb_frame.f_locals.get("t")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 4.1 A file that is too short: `IndexError: list index out of range`
@@ -669,9 +678,6 @@ def show_error(exc):
 # at every step, as the gist's does.
 
 # %%
-import traceback
-
-
 def gist_first_iteration(data, seq_length, hidden_size=100, seed=0):
     """The gist's first iteration (n = 0, so p = 0): ids, the first chunk, and lossFun on it.
 
@@ -687,14 +693,6 @@ def gist_first_iteration(data, seq_length, hidden_size=100, seed=0):
     loss, _, _ = rnn_lib.loss_and_grads_reference(params, inputs, targets, hprev)
     return inputs, targets, loss
 
-
-def where_raised(exc):
-    """(function name, source line, local t) of the innermost frame of an exception's traceback."""
-    tb = exc.__traceback__
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    frame = traceback.extract_tb(tb)[0]
-    return frame.name, frame.line, tb.tb_frame.f_locals.get("t")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Expected:** on `hello` with `seq_length = 25`, the `IndexError`, raised in the forward loop of
@@ -953,8 +951,8 @@ assert np.allclose(p_stable, p_library) and np.random.default_rng(0).choice(len(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where do huge logits come from?
 #
-# An RNN that is learning well has small logits (a few units). Huge ones mean the training has gone
-# wrong, most often because the learning rate is too high. Three runs of 100 steps on `sample_code.py`
+# Huge logits (a model that learns well has logits of a few units) mean training has gone wrong,
+# most often because the learning rate is too high. Three runs of 100 steps on `sample_code.py`
 # with learning rates 0.1, 10 and 100. After every step we take the largest logit (in size) on the
 # first 200 characters, and right after the first step we ask whether the gist's softmax, on those
 # logits, would produce a `nan` in float32 and in float64.
@@ -987,9 +985,6 @@ def gist_softmax_gives_nan(logits, dtype):
 
 
 runs, largest, nan_after_one = {}, {}, {}
-print("largest |logit| after 1 step and at most; whether the gist's softmax gives nan")
-print("after 1 step, in float32 and float64; loss after 100 steps (nats/char)")
-print(f"{'lr':>5} {'|logit| 1 step':>14} {'at most':>8} {'nan f32':>7} {'nan f64':>7} {'loss':>7}")
 for lr in (0.1, 10.0, 100.0):
     config = rnn_lib.TrainConfig(hidden_size=32, batch_size=8, optimizer="adagrad", learning_rate=lr,
                                  dtype="float32", seed=0, val_fraction=0.0, eval_every=0, sample_every=0,
@@ -1002,10 +997,18 @@ for lr in (0.1, 10.0, 100.0):
         largest[lr].append(float(np.abs(logits).max()))
         if step == 0:
             nan_after_one[lr] = {dt: gist_softmax_gives_nan(logits, dt) for dt in ("float32", "float64")}
-    print(f"{lr:>5} {largest[lr][0]:14.1f} {max(largest[lr]):8.1f} {nan_after_one[lr]['float32']!s:>7} "
-          f"{nan_after_one[lr]['float64']!s:>7} {runs[lr].history.train_nats[-1]:7.2f}")
 lr_loss = {lr: run.history.train_nats[-1] for lr, run in runs.items()}
 code_uniform_full = np.log(len(runs[0.1].vocab))
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: training runs, diverging ones too; their numbers differ between CPUs; the asserts check what holds on every CPU)
+print("largest |logit| after 1 step and at most; whether the gist's softmax gives nan")
+print("after 1 step, in float32 and float64; loss after 100 steps (nats/char)")
+print(f"{'lr':>5} {'|logit| 1 step':>14} {'at most':>8} {'nan f32':>7} {'nan f64':>7} {'loss':>7}")
+for lr in runs:
+    print(f"{lr:>5} {largest[lr][0]:14.1f} {max(largest[lr]):8.1f} {nan_after_one[lr]['float32']!s:>7} "
+          f"{nan_after_one[lr]['float64']!s:>7} {lr_loss[lr]:7.2f}")
 print(f"ln V = {code_uniform_full:.3f}")
 assert max(largest[0.1]) < overflow_at["float32"] < largest[10.0][0] < overflow_at["float64"] < largest[100.0][0]
 assert nan_after_one[0.1] == {"float32": False, "float64": False}

@@ -551,10 +551,11 @@ sigma_trained = np.linalg.norm(Whh, 2)
 outside = int(np.sum(np.abs(eigenvalues) > 1))
 print(f"spectral radius {rho_trained:.2f}, largest singular value {sigma_trained:.2f}, "
       f"{outside} of {H_trained} eigenvalues outside the unit circle")
-fig, ax = plt.subplots(figsize=(7, 7))
+fig, ax = plt.subplots(figsize=(9.5, 5.4))
 _ = plot_spectrum(Whh, ax=ax, label="eigenvalues of the trained Whh", circle_label="unit circle")
+_ = ax.set_xlim(-ax.get_ylim()[1], 2.3 * ax.get_ylim()[1])  # room on the right for the legend, inside the axes
 _ = ax.set_title("Trained Whh in the complex plane")
-_ = ax.legend(loc="upper left", fontsize=14, bbox_to_anchor=(1.02, 1))
+_ = ax.legend(loc="upper right", fontsize=14)
 assert sigma_trained >= rho_trained > 2 and outside >= 20
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -725,19 +726,17 @@ def train_sgd(params, clip, steps=300, T=T_clip, learning_rate=0.005):
         optimiser.step(grads)
     return np.array(losses), np.array(largest)
 
-
-runs = {}
-for clip in (None, 5.0):
-    params = {k: v.copy() for k, v in explosive.items()}  # the same start for both runs
-    runs[clip] = (*train_sgd(params, clip), params)
-
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The outcome. (The runs are chaotic: their digits differ from machine to machine, so read the numbers
 # as this run's; the assertions in the cell check what holds on every machine.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 # NBVAL_IGNORE_OUTPUT
 # (why: rho = 3 makes these runs chaotic: their digits depend on rounding, which differs between CPUs)
+runs = {}
+for clip in (None, 5.0):
+    params = {k: v.copy() for k, v in explosive.items()}  # the same start for both runs
+    runs[clip] = (*train_sgd(params, clip), params)
 ln_V = np.log(V)
 largest_weight = {clip: max(np.abs(p).max() for p in run[2].values()) for clip, run in runs.items()}
 saturated_end = {clip: np.mean(np.abs(states_on(run[2], ids[:200], 0)) > 0.95) for clip, run in runs.items()}

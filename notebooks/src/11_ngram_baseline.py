@@ -206,11 +206,11 @@ assert mle_loss == np.inf
 #
 # ### Continuation counts
 #
-# The shorter context only matters when the long one is rare or unseen. So in the lower orders,
-# $c(h\,w)$ is replaced by the number of **distinct characters seen just before** $h\,w$,
-# $N_{1+}(\cdot\, h\,w)$: how many different contexts $w$ completes, not how often it occurs. A
-# character that is frequent but follows only a few different characters should not get much of
-# the mass reserved for *new* contexts. The denominator changes with it: $c(h\,\cdot)$ becomes
+# The continuation count $N_{1+}(\cdot\, h\,w)$ is the number of **distinct characters seen just
+# before** $h\,w$: how many different contexts $w$ completes, not how often it occurs. The shorter
+# context only matters when the long one is rare or unseen, so in the lower orders it replaces
+# $c(h\,w)$. A character that is frequent but follows only a few different characters should not
+# get much of the mass reserved for *new* contexts. The denominator changes with it: $c(h\,\cdot)$ becomes
 # $\sum_{w} N_{1+}(\cdot\, h\,w)$, the sum of the continuation counts after $h$, so that the lower
 # order is again a distribution; $N_{1+}(h\,\cdot)$ stays the number of distinct characters seen
 # after $h$. The highest order keeps the raw counts.

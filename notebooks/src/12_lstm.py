@@ -143,16 +143,20 @@ _ = lstm_diagram(gradient=True)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One path at a time
 #
-# Each panel colours one gate's path, from the inputs to where the gate acts, with its equation under it.
+# Each panel colours one gate's path, from the inputs to where the gate acts, under the gate's equation.
 
 # %% slideshow={"slide_type": "fragment"}
 _ = gate_grid("lstm", ["forget", "input", "candidate", "output"])
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# All four gates read $h_{t-1}$ and $x_t$; where their outputs go tells them apart. The forget gate is the
-# only factor on the cell line (the per-step factor of section 1); the input gate never touches the old
-# cell, it scales the candidate on its way in; the output gate acts after the cell, so an entry can stay
-# in the cell while $h_t$ shows almost nothing of it.
+# All four gates read $h_{t-1}$ and $x_t$; where their outputs go tells them apart.
+#
+# - **Forget** $f_t$: how much of each entry of the old cell is kept (near 1 keep, near 0 wipe), the only
+#   factor on the cell line.
+# - **Input** $i_t$: how much of each candidate value is written into the cell (never the old cell).
+# - **Candidate** $g_t$: the values, in $(-1, 1)$, that may be added to the cell.
+# - **Output** $o_t$: how much of each squashed cell entry the rest of the network sees; acting after the
+#   cell, it can hide an entry that stays in the cell.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The forward pass from scratch
@@ -695,8 +699,9 @@ def loss_and_grads_from_scratch(arrays, gate_backward=lstm_gate_backward):
 
 arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}
 report = rnn_lib.gradcheck(loss_and_grads_from_scratch, arrays)
+print("every relative error below 1e-6, array by array:")
 for name, r in report.items():
-    print(f"{name:>5} {str(r.errors.shape):>8}: every relative error below 1e-6: {r.max_rel_error < 1e-6}")
+    print(f"  {name:>5} {str(r.errors.shape):>8}  {r.max_rel_error < 1e-6}")
 assert report.max_rel_error < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -750,7 +755,7 @@ print(f"from scratch == rnn_lib.lstm.backward to 1e-10 for: {', '.join(pairs)}")
 #
 # Notebook 13 adds a GRU trained like the LSTM, and compares the three.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 SHIPPED = {"vanilla RNN": "checkpoints/shakespeare_rnn.npz", "LSTM": "checkpoints/shakespeare_lstm.npz"}
 ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(Path(path).name))
          for name, path in SHIPPED.items()}
@@ -773,7 +778,7 @@ assert all(getattr(ckpts["LSTM"].config, field) == value for field, value in dic
 # character's loss is sent back, and its norm recorded at every distance. The analysis is in float64.
 # First the forward passes (64 passages side by side as 64 streams).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 rnn_p = {k: v.astype(np.float64) for k, v in ckpts["vanilla RNN"].params.items()}
 lstm_p = {k: v.astype(np.float64) for k, v in ckpts["LSTM"].params.items()}
 Hl = lstm_p["Wh0"].shape[1]                                   # the LSTM's hidden size, 256
@@ -843,7 +848,7 @@ def lstm_reach(params, cache, dh, n, gate_backward=lstm_gate_backward):
 # last loss. A centred difference along $u = g/\|g\|$ should give $\|g\|$.
 # **Expected:** for all 64 passages, agreement to a relative error below $10^{-6}$.
 
-# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["lstm_gate_backward"]
 K, eps = 10, 1e-5
 _, _, (gh, gc) = lstm_reach(lstm_p, lstm_cache, last_loss_dy(lstm_cache) @ lstm_p["Why"], K)
 grad_state = np.hstack([gh, gc])                                        # (B, 2H): [h; c] per row
@@ -870,7 +875,7 @@ assert worst < 1e-6
 # above $10^{-3}$ at 50 characters back (the length of its training chunks), with a per-step factor
 # above 0.9 where the RNN's is below 0.8.
 
-# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["lstm_gate_backward"]
 def geometric_mean(norms):
     return 10 ** np.mean(np.log10(norms / norms[:1]), axis=1)
 
@@ -906,7 +911,7 @@ assert 10 <= first_below(rnn_curve) <= 40 and rnn_curve[100] < 1e-10
 assert first_below(c_curve) > 50 and first_below(h_curve) > 50
 assert min(per_step_factor(c_curve), per_step_factor(h_curve)) > 0.9 > 0.8 > per_step_factor(rnn_curve)
 
-# %% slideshow={"slide_type": "fragment"} needs=["lstm_gate_backward"]
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["lstm_gate_backward"]
 _ = plot_gradient_reach(reach, colors={"vanilla RNN: dL/dh": "tab:blue", "LSTM: dL/dc": "tab:orange",
                                        "LSTM: dL/dh": "tab:orange"},
                         styles={"LSTM: dL/dh": "--"}, chunk=ckpts["LSTM"].config.seq_length)
@@ -953,7 +958,7 @@ print(f"units whose forget gate averages above 0.9: {np.sum(unit_mean > 0.9)} of
 assert np.mean(f_values > 0.99) > 1 / 3 and np.mean(f_values < 0.05) > 0.05
 assert 0.3 * Hl < np.sum(unit_mean > 0.9) < 0.7 * Hl
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
 _ = ax1.hist(f_values.ravel(), bins=50, range=(0, 1), color="tab:orange")
 _ = ax1.set(xlabel="forget gate value f", ylabel="count", title="All forget-gate values", yscale="log")

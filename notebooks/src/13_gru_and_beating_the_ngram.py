@@ -131,8 +131,8 @@ arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}   #
 # before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The step as diagrams, drawn like notebook 12's LSTM: the whole step, then each gate's path in colour, with
-# its equation under it.
+# The step as diagrams, as in notebook 12: the whole step, then each gate's path in colour, under its
+# equation.
 
 # %% slideshow={"slide_type": "fragment"}
 from rnn_notebook.diagrams import gate_grid
@@ -140,10 +140,12 @@ from rnn_notebook.diagrams import gate_grid
 _ = gate_grid("gru")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# The **update gate** does the work of the LSTM's forget and input gates at once: it keeps $z_t$ of the old
-# state and takes $1 - z_t$ from the candidate, so each entry of $h_t$ lies between $h_{t-1}$ and $n_t$ (the
-# coupled gate of notebook 12's optional last section). The **reset gate** acts only inside the candidate,
-# on the recurrent part $m^n_t + b^n_h$; near 0, the candidate comes from $x_t$ alone.
+# - **Update** $z_t$: the LSTM's forget and input gates at once. It keeps $z_t$ of the old state and takes
+#   $1 - z_t$ from the candidate, so each entry of $h_t$ lies between $h_{t-1}$ and $n_t$ (notebook 12's
+#   coupled gate).
+# - **Reset** $r_t$: acts only inside the candidate, on the recurrent part $m^n_t + b^n_h$; near 0, the
+#   candidate comes from $x_t$ alone.
+# - **Candidate** $n_t$, in $(-1, 1)$: the input part plus the reset-scaled recurrent part.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The forward pass from scratch, one step at a time, on the same tiny example. **Expected:** the last
@@ -443,8 +445,9 @@ assert error < 1e-7 and error_no_direct > 1e-2 and same
 
 # %% slideshow={"slide_type": "fragment"} tags=["reading-only"]
 gru_report = rnn_lib.gradcheck_rnn(gru_params, inputs, targets, gru_hprev, forward=gru.forward, backward=gru.backward)
+print("every relative error below 1e-6, array by array:")
 for name, r in gru_report.items():
-    print(f"{name:>5} {str(r.errors.shape):>8}: every relative error below 1e-6: {r.max_rel_error < 1e-6}")
+    print(f"  {name:>5} {str(r.errors.shape):>8}  {r.max_rel_error < 1e-6}")
 assert gru_report.max_rel_error < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["homework-only"]
@@ -530,12 +533,11 @@ assert gru_lowest and lstm_minus_rnn < 0.15
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # This is the one comparison of the notebook where nothing but the cell differs. Per step, the gated cells
-# learn faster; but a step costs them more time (the timings above), because they have three or four
-# blocks of weights to the vanilla cell's one. By how much each leads depends on the run: change `seed=0`
-# in the race and run it again. The GRU's lead is the steadier; in a race this short, one bad stretch of
-# training can leave the LSTM a little behind the vanilla RNN. Nor does such a race say where each cell
-# ends up after hours of training: that is what the long runs of section 3 show, with other differences
-# mixed in.
+# learn faster; but a step costs them more time (the timings above): three or four blocks of weights to
+# the vanilla cell's one. By how much each leads depends on the run (change `seed=0` in the race). The
+# GRU's lead is the steadier; in a race this short, one bad stretch of training can leave the LSTM a little
+# behind the vanilla RNN. Nor does such a race say where each cell ends up after hours of training:
+# section 3's long runs show that, with other differences mixed in.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The real comparison
@@ -777,19 +779,19 @@ assert all(np.median(r.errors) < 1e-6 and r.max_rel_error < 1e-4 for r in drop_r
 # ### The model and its command
 #
 # The shipped checkpoint `checkpoints/shakespeare_lstm_2x256.npz` was made by the one command printed below,
-# run from the repository root: about 13 minutes on a 2-core CPU (the run's own wall time is printed in
-# the learning curve's section). Run it yourself to make the model again. With `--eval-chars 0` each
-# validation pass of the run (every 300 steps) covers the **whole** held-out split, so its learning curve
-# compares directly with the 7-gram. Its stored configuration keeps every setting; its `learning_rate`
+# run from the repository root: about 13 minutes on a 2-core CPU (the learning curve's section prints the
+# run's own wall time). With `--eval-chars 0` each validation pass of the run (every 300 steps) covers the
+# **whole** held-out split, so its learning curve compares directly with the 7-gram. Its stored configuration keeps every setting; its `learning_rate`
 # is the peak of the schedule.
 
 # %% slideshow={"slide_type": "fragment"}
 DEEP = "LSTM 2x256 (dropout, decay)"
-DEEP_COMMAND = r"""python -m rnn_lib train --cell lstm --layers 2 --hidden-size 256 --batch-size 64 \
-    --seq-length 50 --optimizer adam --learning-rate 0.004 --lr-decay-steps 4200 \
-    --min-learning-rate 0.00001 --dropout 0.15 --forget-bias 0 --threads 2 --steps 4200 \
-    --eval-every 300 --eval-chars 0 --sample-every 1000 --no-progress \
-    --checkpoint checkpoints/shakespeare_lstm_2x256.npz"""
+DEEP_COMMAND = r"""python -m rnn_lib train --cell lstm --layers 2 \
+    --hidden-size 256 --batch-size 64 --seq-length 50 --threads 2 \
+    --optimizer adam --learning-rate 0.004 --lr-decay-steps 4200 \
+    --min-learning-rate 0.00001 --dropout 0.15 --forget-bias 0 \
+    --steps 4200 --eval-every 300 --eval-chars 0 --sample-every 1000 \
+    --no-progress --checkpoint checkpoints/shakespeare_lstm_2x256.npz"""
 print(DEEP_COMMAND)
 DEEP_FILE = "shakespeare_lstm_2x256.npz"
 deep = rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(DEEP_FILE))
@@ -869,10 +871,10 @@ _ = ax.legend(loc="upper right")
 # development split; this model's recipe was not. Its forget-gate biases start at 0, not 1, because of one
 # short probe run before it: a cheaper setup (the same two layers of 256, but 32 streams per step, a
 # constant learning rate of 0.002, no dropout, 500 steps, one seed), trained from each bias and scored on
-# this same validation split, where bias 0 came out lower. A choice made by looking at the validation split
-# flatters the number that split then reports: one choice between two values, a little, by an amount not
-# measured here. Read the margin over the 7-gram as slightly optimistic; a strict comparison would choose on
-# notebook 11's development split and score on the validation split once.
+# this same validation split, where bias 0 came out lower. Such a choice flatters that split's number (one
+# choice between two values: a little, by an amount not measured here), so read the margin
+# over the 7-gram as slightly optimistic; a strict comparison would choose on notebook 11's development
+# split and score on the validation split once.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Optional: less memorising
@@ -1001,6 +1003,9 @@ assert falling and max(last) < 2.6 and min(last) > ngram_val + 0.5
 # too (in a static view of this notebook, or without `ipywidgets`): `run_race(text, ngram_val)` in a cell,
 # or the command in `checkpoints/README.md` (section "The race").
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *The race runs live in JupyterLab; a lecture deck has no picture of it.*
+
 # %% slideshow={"slide_type": "skip"} needs=["gru_step_backward"]
 box = race_button(text, ngram_val)
 display(box)
@@ -1079,9 +1084,9 @@ assert all(
 #   2-layer LSTM gets below the 7-gram on the whole validation split within 15 minutes of training, with a
 #   smaller training/validation gap than the one-layer LSTM's. Its forget-bias setting was chosen by a
 #   short probe scored on the validation split, which makes its margin slightly optimistic.
-# - A race you run yourself: a 2-layer GRU of 256 units, Adam decaying over the first 150 seconds, batches of
-#   64 on two threads, trained from scratch for 3 minutes against the 7-gram. On the 2-core machine measured it
-#   crossed the line after 90 to 137 seconds; on another machine it takes as long as its speed allows.
+# - A race you run yourself: a 2-layer GRU of 256 units (Adam decaying over 150 seconds, batches of 64, two
+#   threads) trained from scratch for 3 minutes against the 7-gram crossed the line after 90 to 137 seconds on
+#   the 2-core machine measured; elsewhere, as fast as the machine allows.
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["homework-only"]
 # ## Summary
@@ -1107,9 +1112,9 @@ assert all(
 #   2-layer LSTM gets below the 7-gram on the whole validation split within 15 minutes of training, with a
 #   smaller training/validation gap than the one-layer LSTM's. Its forget-bias setting was chosen by a
 #   short probe scored on the validation split, which makes its margin slightly optimistic.
-# - A race you run yourself: a 2-layer GRU of 256 units, Adam decaying over the first 150 seconds, batches of
-#   64 on two threads, trained from scratch for 3 minutes against the 7-gram. On the 2-core machine measured it
-#   crossed the line after 90 to 137 seconds; on another machine it takes as long as its speed allows.
+# - A race you run yourself: a 2-layer GRU of 256 units (Adam decaying over 150 seconds, batches of 64, two
+#   threads) trained from scratch for 3 minutes against the 7-gram crossed the line after 90 to 137 seconds on
+#   the 2-core machine measured; elsewhere, as fast as the machine allows.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Check yourself

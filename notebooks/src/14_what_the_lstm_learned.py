@@ -39,9 +39,13 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 #
 # Four trained networks, all shipped with the repository (notebooks 06, 12 and 13 made them), and the
 # n-gram of notebook 11. As in notebook 10 we cast the weights to **float64**, so that every number
-# below comes out the same on every machine.
+# below comes out the same on every machine. Every model held out the last 10% of tiny Shakespeare;
+# `rnn_lib.split_ids` cuts it off exactly as the trainer did. The n-gram is notebook 11's: order 7 and
+# discount $D = 0.95$, both chosen there on a development split, counted here on the whole training split.
+# **Expected:** the same vocabulary and split for all four networks, and the 7-gram's validation loss of
+# notebooks 11 and 13, 1.522 nats/char.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 FILES = {"vanilla RNN": "shakespeare_rnn.npz", "GRU": "shakespeare_gru.npz",
          "LSTM 1x256": "shakespeare_lstm.npz", "LSTM 2x256": "shakespeare_lstm_2x256.npz"}
 ckpts = {name: rnn_lib.load_checkpoint(rnn_lib.shipped_checkpoint(f)) for name, f in FILES.items()}
@@ -50,14 +54,6 @@ for name, ck in ckpts.items():
     c = ck.config
     print(f"{name:12} {c.cell:>4} cell, {c.layers} layer(s) of {c.hidden_size} units, "
           f"{sum(p.size for p in ck.params.values()):7,} parameters, trained {ck.step:,} steps")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Every model held out the last 10% of tiny Shakespeare; `rnn_lib.split_ids` cuts it off exactly as
-# the trainer did. The n-gram is notebook 11's: order 7 and discount $D = 0.95$, both chosen there on a
-# development split, counted here on the whole training split. **Expected:** the same vocabulary and
-# split for all four networks, and the 7-gram's validation loss of notebooks 11 and 13, 1.522 nats/char.
-
-# %%
 vocab, config = ckpts["vanilla RNN"].vocab, ckpts["vanilla RNN"].config
 V = len(vocab)
 text = rnn_lib.load_text(rnn_lib.data_path("tinyshakespeare.txt"))
@@ -74,14 +70,17 @@ assert abs(ngram_val - 1.522) < 5e-4
 #
 # Every statistic below comes from the **first 30,000 characters of the held-out text**, from its first
 # line on: over a thousand lines, enough that a pattern found once is not luck, and short enough to run
-# four networks over it in seconds. Each network reads it in one stream from the zero state.
+# four networks over it in seconds. Each network reads it in one stream from the zero state, through
+# `rnn_notebook.analysis.run_passage`: it calls the cell's `forward` 1,000 characters at a time, hands the
+# last state (`cache["h_last"]`) on to the next call, and keeps for every character the next-character
+# distribution, every layer's $h_t$ and, for the LSTM, every layer's cell state $c_t$ (from the cache's
+# `hs` and `cs`). Handing the state on should change nothing. Then the loss of each model on these
+# characters: row $t$ of `probs` predicts character $t + 1$, and the n-gram's `log_probs` scores every
+# held-out character from the six before it.
 #
-# `rnn_notebook.analysis.run_passage` does that for any cell: it calls the cell's `forward` 1,000
-# characters at a time, hands the last state (`cache["h_last"]`) on to the next call, and keeps for every
-# character the next-character distribution, every layer's $h_t$ and, for the LSTM, every layer's cell
-# state $c_t$ (from the cache's `hs` and `cs`). Handing the state on should change nothing.
 # **Expected:** for the first 2,000 characters, the same distributions and cell states as one
-# `lstm.forward` call over all of them, to $10^{-12}$.
+# `lstm.forward` call over all of them, to $10^{-12}$; and the same ranking as on the whole held-out split
+# in notebook 13: the 2-layer LSTM, then the 7-gram, the one-layer LSTM, the GRU and the vanilla RNN.
 
 # %%
 from rnn_lib import lstm
@@ -99,15 +98,6 @@ differences = (np.abs(one_call["probs"] - runs["LSTM 1x256"].probs[:2000]).max()
                np.abs(one_call["cs"][0, 1:, 0] - runs["LSTM 1x256"].c[0, :2000]).max())
 print(f"{N:,} characters, {passage.count(chr(10)):,} newlines; in chunks = one call, to 1e-12: "
       f"{max(differences) < 1e-12}")
-assert max(differences) < 1e-12
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The loss of each model on these characters: row $t$ of `probs` predicts character $t + 1$, and the
-# n-gram's `log_probs` scores every held-out character from the six before it. **Expected:** the same
-# ranking as on the whole held-out split in notebook 13: the 2-layer LSTM, then the 7-gram, the one-layer
-# LSTM, the GRU and the vanilla RNN.
-
-# %%
 targets = ids[1:]
 logp = {name: np.log(r.probs[np.arange(N - 1), targets]) for name, r in runs.items()}
 logp["7-gram"] = ngram.log_probs(val_ids)[first_line + 1:first_line + N]
@@ -115,6 +105,7 @@ loss = {name: -lp.mean() for name, lp in logp.items()}
 ranking = sorted(loss, key=loss.get)
 print("loss on the passage (nats/char):")
 print(", ".join(f"{name} {loss[name]:.3f}" for name in ranking))
+assert max(differences) < 1e-12
 assert ranking == ["LSTM 2x256", "7-gram", "LSTM 1x256", "GRU", "vanilla RNN"]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -274,7 +265,7 @@ assert span["vanilla RNN h"] < 0.5 and min(span[n] for n in profiles if n != "va
 # same $i \odot g$ at every character (its mean more than three times its spread); the 2-layer cell's forget
 # gate closes (below 0.5) at every line start of these characters, the one-layer cell's only at some.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 H = ckpts["LSTM 1x256"].config.hidden_size  # 256 units in every layer of both LSTMs
 counters = {"LSTM 1x256 c": (one_call, 0),
             "LSTM 2x256 layer 1 c": (lstm.forward(params["LSTM 2x256"], ids[:2000, None],
