@@ -1,6 +1,7 @@
 """The hidden checker of notebook 04's exercise adagrad_update: right answers pass, each named
-mistake is recognised, in-place updates are required, an answer that leans on rnn_lib fails, and
-the parts split as the notebook's test cells do."""
+mistake (a student's slip, written as a student would write it) is recognised, in-place updates are
+required and a missing eps explained, with the words the student needs, an answer that leans on
+rnn_lib fails, and the parts split as the notebook's test cells do."""
 
 import textwrap
 
@@ -59,10 +60,11 @@ def test_every_named_mistake_has_a_student_version():
 
 @pytest.mark.parametrize("name", MISTAKES)
 def test_named_mistakes_are_recognised(name):
-    part = "several steps" if name == "memory_not_accumulated" else None
-    with pytest.raises(AssertionError, match="wrong values") as info:
-        check_adagrad_update(student(MISTAKES[name]), seed=0, part=part)
-    assert ADAGRAD_MISTAKES[name][1] in str(info.value)
+    # the whole check names each; a memory that keeps only the latest gradient also fails its own part
+    for part in (None, "several steps") if name == "memory_not_accumulated" else (None,):
+        with pytest.raises(AssertionError, match="wrong values") as info:
+            check_adagrad_update(student(MISTAKES[name]), seed=0, part=part)
+        assert ADAGRAD_MISTAKES[name][1] in str(info.value)
 
 
 def test_one_step_part_does_not_need_an_accumulating_memory():
@@ -77,16 +79,37 @@ def test_one_step_part_does_not_need_an_accumulating_memory():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("param -= learning_rate", "params[name] = param - learning_rate", "is a new array"),
+        (
+            "param -= learning_rate",
+            "params[name] = param - learning_rate",
+            r"params\['Wxh'\] is a new array: you replaced it .*in place",
+        ),
         (
             "mem += dparam * dparam",
             "memory[name] = mem + dparam * dparam\n        mem = memory[name]",
-            "is a new array",
+            r"memory\['Wxh'\] is a new array: you replaced it .*in place",
         ),
-        ("param -= learning_rate", "param = param - learning_rate", "did not change"),
-        ("mem += dparam * dparam", "mem = mem + dparam * dparam", "did not change"),
-        ("np.sqrt(mem + eps)", "np.sqrt(mem)", "0 / sqrt"),
-        ("mem += dparam * dparam", "mem += dparam * dparam\n        dparam *= 1.0001", "changed grads"),
+        (
+            "param -= learning_rate",
+            "param = param - learning_rate",
+            r"the parameters did not change: did you write `param = param - learning_rate \* ...`\?"
+            r".*in place with `-=`",
+        ),
+        (
+            "mem += dparam * dparam",
+            "mem = mem + dparam * dparam",
+            r"the memory did not change: did you write `mem = mem \+ dparam \* dparam`\?.*in place with `\+=`",
+        ),
+        (
+            "np.sqrt(mem + eps)",
+            "np.sqrt(mem)",
+            r"wrong values for param Wxh.*\nthere are nan or inf.*0 / sqrt\(0\).*np.sqrt\(mem \+ eps\)",
+        ),
+        (
+            "mem += dparam * dparam",
+            "mem += dparam * dparam\n        dparam *= 1.0001",
+            r"changed grads\['Wxh'\]: only params and memory change",
+        ),
     ],
 )
 def test_in_place_and_eps_feedback(old, new, message):

@@ -1,7 +1,12 @@
 """rnn_grading.bptt: check_rnn_backward, whole and by part, passes right answers, names each common
-mistake in the part it belongs to (and costs no other part), and refuses an answer that calls rnn_lib."""
+mistake in the part it belongs to (and costs no other part), gives the whole check's feedback the
+notebook promises (which gradients are wrong, the mistake's name, the distance from finite
+differences) also for slips outside the table of mistakes, and refuses an answer that calls rnn_lib."""
 
 from __future__ import annotations
+
+import inspect
+import textwrap
 
 import numpy as np
 import pytest
@@ -37,8 +42,6 @@ def student_backward(params, targets, xs, hs, ps, mistake=None):
             grads["Whh"] += hs[t - 1] @ dhraw.T
         elif mistake == "dWhh_h_t":
             grads["Whh"] += dhraw @ hs[t].T
-        elif mistake == "assign":
-            grads["Whh"] = dhraw @ hs[t - 1].T
         else:
             grads["Whh"] += dhraw @ hs[t - 1].T
         if mistake == "Whh_not_transposed":
@@ -54,10 +57,20 @@ def with_mistake(mistake):
     return lambda *args: student_backward(*args, mistake=mistake)
 
 
+def mutated(old: str, new: str):
+    """student_backward (without a mistake) with every ``old`` of its source written ``new``: slips
+    outside the table of mistakes, e.g. ``=`` where ``+=`` belongs."""
+    code = textwrap.dedent(inspect.getsource(student_backward))
+    assert old in code, f"{old!r} is not in student_backward"
+    exec(code.replace(old, new), ns := {"np": np})
+    return ns["student_backward"]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_right_answer_passes_whole_and_by_part(seed):
     check_rnn_backward(student_backward, seed=seed)
     check_rnn_backward(student_backward, seed=seed, T=1)
+    check_rnn_backward(student_backward, seed=seed, V=3, H=7, T=9)
     for part in BPTT_PARTS:
         check_rnn_backward(student_backward, seed=seed, part=part, V=3, H=7, T=9)
 
@@ -75,6 +88,22 @@ def test_hidden_layer_mistakes_are_named_and_cost_not_the_output_layer(mistake):
     assert failed, f"{mistake} passed every part"
 
 
+@pytest.mark.parametrize("mistake", BPTT_MISTAKES)
+def test_whole_check_names_each_mistake_and_the_distance_from_finite_differences(mistake):
+    with pytest.raises(AssertionError) as err:
+        check_rnn_backward(with_mistake(mistake), seed=0)
+    assert BPTT_MISTAKES[mistake] in str(err.value)
+    assert "finite differences" in str(err.value)
+
+
+def test_whole_check_messages_the_notebook_promises():
+    with pytest.raises(AssertionError, match=r"wrong gradients for Wxh, Whh, bh, dhprev \(right: Why, by\)") as err:
+        check_rnn_backward(with_mistake("no_dhnext"), seed=1)
+    assert "right at the last time step but wrong at the steps before it: did you add dhnext?" in str(err.value)
+    with pytest.raises(AssertionError, match=r"did you multiply by \(1 - h\*\*2\)\?"):
+        check_rnn_backward(with_mistake("no_tanh"), seed=2)
+
+
 def test_dy_mistake_is_named_in_every_part():
     for part in BPTT_PARTS:
         with pytest.raises(AssertionError) as err:
@@ -90,15 +119,44 @@ def test_mistakes_that_spare_dhprev_pass_its_part():
 
 def test_equals_instead_of_plus_equals():
     with pytest.raises(AssertionError, match="instead of `\\+=`"):
-        check_rnn_backward(with_mistake("assign"), seed=0, part="hidden")
-    check_rnn_backward(with_mistake("assign"), seed=0, part="dhprev")
+        check_rnn_backward(mutated('grads["Whh"] +=', 'grads["Whh"] ='), seed=0, part="hidden")
+    check_rnn_backward(mutated('grads["Whh"] +=', 'grads["Whh"] ='), seed=0, part="dhprev")
+
+
+@pytest.mark.parametrize("key", ["Wxh", "Whh", "bh", "Why", "by"])
+def test_equals_instead_of_plus_equals_is_named_for_every_gradient(key):
+    with pytest.raises(
+        AssertionError,
+        match=rf"grads\['{key}'\] holds only the contribution of time step 0.*did you write `=` instead of `\+=`\?",
+    ):
+        check_rnn_backward(mutated(f'grads["{key}"] +=', f'grads["{key}"] ='), seed=0)
 
 
 def test_changing_ps_costs_only_the_output_part():
-    with pytest.raises(AssertionError, match=r"dy = ps\[t\]\.copy\(\)"):
-        check_rnn_backward(with_mistake("no_copy"), seed=0, part="output")
+    for part in ("output", None):
+        with pytest.raises(AssertionError, match=r"changed ps\[.*dy = ps\[t\]\.copy\(\)"):
+            check_rnn_backward(with_mistake("no_copy"), seed=0, part=part)
     for part in ("hidden", "dhprev"):
         check_rnn_backward(with_mistake("no_copy"), seed=0, part=part)
+
+
+def test_other_failures_have_feedback():
+    with pytest.raises(AssertionError, match=r"ValueError.*\n.*Hint: check every array's shape"):
+        check_rnn_backward(mutated("Why.T @ dy", "Why @ dy"), seed=0)
+    with pytest.raises(AssertionError, match=r"broadcast.*\n.*outer products such as dy @ hs\[t\].T"):
+        check_rnn_backward(mutated("dy @ hs[t].T", "hs[t] @ dy.T"), seed=0)
+
+    def returns_transposed(*args):
+        grads, dhnext = student_backward(*args)
+        return {**grads, "Why": grads["Why"].T}, dhnext
+
+    with pytest.raises(
+        AssertionError, match=r"grads\['Why'\] should have shape \(5, 4\), got \(4, 5\) \(transposed\?\)"
+    ):
+        check_rnn_backward(returns_transposed, seed=0)
+    # a slip outside the table, in the link between steps: the single-step diagnosis
+    with pytest.raises(AssertionError, match="with a single time step your gradients are right"):
+        check_rnn_backward(mutated("Why.T @ dy + dhnext", "Why.T @ dy + 0.5 * dhnext"), seed=0)
 
 
 def test_an_answer_that_calls_rnn_lib_fails():

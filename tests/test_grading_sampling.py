@@ -1,6 +1,7 @@
 """The hidden checkers of notebook 07's exercises sample_with_temperature and sample_text: right
-answers pass (any correct way of drawing), each named mistake is recognised, the parts check what
-they say, and an answer that leans on rnn_lib fails."""
+answers pass (any correct way of drawing), each named mistake (a student's slip, written as a student
+would write it) is recognised, by its part and by the whole check, the parts check what they say,
+other failures get feedback, and an answer that leans on rnn_lib fails."""
 
 import textwrap
 
@@ -63,12 +64,13 @@ def mutate(code: str, old: str, new: str) -> str:
 @pytest.mark.parametrize("part", [*TEMPERATURE_PARTS, None])
 def test_temperature_right_answers_pass(part):
     right = student(SAMPLE, "sample_with_temperature")
+    # another way of drawing, and numpy integers for ids
     with_choice = """
 def f(y, T, rng):
     if T == 0:
-        return int(np.argmax(y))
+        return np.argmax(y)
     p = np.exp(y / T - (y / T).max())
-    return int(rng.choice(len(y), p=p / p.sum()))
+    return rng.choice(len(y), p=p / p.sum())
 """
     for seed in range(3):
         check_sample_with_temperature(right, seed=seed, part=part)
@@ -103,17 +105,18 @@ def test_temperature_mistakes_are_recognised(name):
     if name == "off_by_one":  # the shifted id leaves the vocabulary below the first character
         wrong_ = wrong
         wrong = lambda y, T, rng: wrong_(y, T, rng) % len(y)  # noqa: E731
-    with pytest.raises(AssertionError) as info:
-        check_sample_with_temperature(wrong, seed=0, part="frequencies")
-    assert TEMPERATURE_MISTAKES[name][1] in str(info.value)
+    for part in ("frequencies", None):  # the whole check's first part must not hide the name
+        with pytest.raises(AssertionError) as info:
+            check_sample_with_temperature(wrong, seed=0, part=part)
+        assert TEMPERATURE_MISTAKES[name][1] in str(info.value)
 
 
 def test_temperature_parts_check_their_own_things():
     no_greedy = student(mutate(SAMPLE, "if temperature == 0:", "if False:"), "sample_with_temperature")
-    with pytest.raises(AssertionError, match="temperature 0"):
+    with pytest.raises(AssertionError, match="at temperature 0 return the most likely character"):
         check_sample_with_temperature(no_greedy, seed=0, part="temperature 0 and the seed")
     in_place = student(mutate(SAMPLE, "z = y / temperature", "y /= temperature\n    z = y"), "sample_with_temperature")
-    with pytest.raises(AssertionError, match="changed the logits"):
+    with pytest.raises(AssertionError, match=r"changed the logits y it was given.*not y /= temperature"):
         check_sample_with_temperature(in_place, seed=0, part="temperature 0 and the seed")
     global_random = student(mutate(SAMPLE, "rng.random()", "np.random.random()"), "sample_with_temperature")
     with pytest.raises(AssertionError, match="does not use rng"):
@@ -123,6 +126,16 @@ def test_temperature_parts_check_their_own_things():
     check_sample_with_temperature(wrong_freq, seed=0, part="temperature 0 and the seed")
     with pytest.raises(ValueError, match="part must be"):
         check_sample_with_temperature(wrong_freq, part="no such part")
+
+
+def test_temperature_other_failures():
+    unshifted = student(mutate(SAMPLE, "np.exp(z - z.max())", "np.exp(z)"), "sample_with_temperature")
+    with pytest.raises(AssertionError, match="np.exp overflows"):
+        check_sample_with_temperature(unshifted, seed=1, scale=1000.0)
+    with pytest.raises(AssertionError, match="return one character id"):
+        check_sample_with_temperature(lambda y, T, rng: np.eye(len(y))[0], seed=0)
+    with pytest.raises(NotImplementedError):
+        check_sample_with_temperature(student("def f(y, T, rng):\n    raise NotImplementedError()", "f"))
 
 
 # ------------------------------------------------------------------------------------ sample_text

@@ -1,5 +1,7 @@
 """The hidden checker of notebook 02's exercise softmax_ce_grad: right answers pass, each named
-mistake is recognised, an answer that leans on rnn_lib fails, and each part checks its own inputs."""
+mistake (a student's slip, written as a student would write it) is recognised, every other failure
+gets feedback (an answer wrong in no known way is measured against finite differences), an answer
+that leans on rnn_lib fails, and each part checks its own inputs."""
 
 import textwrap
 
@@ -34,6 +36,7 @@ def mutate(old: str, new: str) -> str:
 def test_right_answers_pass(part, seed):
     check_softmax_grad(student(RIGHT), seed=seed, part=part)
     check_softmax_grad(student(RIGHT), seed=seed, V=2, part=part)
+    check_softmax_grad(student(RIGHT), seed=seed, V=2, scale=20.0, part=part)  # confident: p near one-hot
     one_hot_way = "def softmax_ce_grad(y, t):\n    e = np.exp(y - y.max())\n    return e / e.sum() - np.eye(len(y))[t]"
     check_softmax_grad(student(one_hot_way), seed=seed, V=65, scale=20.0, part=part)
 
@@ -74,12 +77,16 @@ def test_uniform_part_catches_the_usual_slips():
 
 
 def test_other_failures_have_feedback():
-    with pytest.raises(AssertionError, match="changed the logits"):
+    with pytest.raises(AssertionError, match="changed the logits y it was given"):
         check_softmax_grad(student(mutate("p = np.exp(y - y.max())", "y -= y.max()\n    p = np.exp(y)")), seed=0)
-    with pytest.raises(AssertionError, match=r"shape \(5,\)"):
+    with pytest.raises(AssertionError, match=r"shape \(5,\), got \(5, 1\)"):
         check_softmax_grad(lambda y, t: student(RIGHT)(y, t)[:, None], seed=0)
-    with pytest.raises(AssertionError, match="return statement"):
+    with pytest.raises(AssertionError, match="did you forget a return statement"):
         check_softmax_grad(lambda y, t: None, seed=0)
+    # wrong in no known way: no named mistake, the distance from finite differences instead
+    with pytest.raises(AssertionError, match="largest relative error against finite differences") as info:
+        check_softmax_grad(lambda y, t: student(RIGHT)(y, t) * 1.1, seed=0)
+    assert not [m for m in SOFTMAX_MISTAKES.values() if m in str(info.value)]
     with pytest.raises(NotImplementedError):
         check_softmax_grad(student("def f(y, t):\n    raise NotImplementedError()", "f"))
     with pytest.raises(ValueError, match="part must be"):
