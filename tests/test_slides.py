@@ -517,14 +517,22 @@ def test_every_sample_of_a_printout_keeps_its_label_and_first_lines():
         for k in range(5)
     )
     text = samples + "6,345 steps in 25.0 s (254 steps/s)\n"
-    [slide, *_] = _lay_out([_md("## Watching the run", "slide"), _code("run()", "-", [_stream(text)])])
-    shown = _shown_text(slide)
+    # more than half of the lines would be cut on one slide: the samples go on over two
+    first, second, *_ = _lay_out([_md("## Watching the run", "slide"), _code("run()", "-", [_stream(text)])])
+    assert "run()" in _shown_text(first) and "Watching the run (cont.)" in _shown_text(second)
+    shown = _shown_text(first) + _shown_text(second)
     for k in range(5):
-        assert f"---- sample at step {k * 1000:,}" in shown, f"sample {k} was dropped"
+        assert shown.count(f"---- sample at step {k * 1000:,}") == 1, f"sample {k} was dropped or repeated"
         assert f"line 0 of sample {k}" in shown and f"line 1 of sample {k}" in shown, f"sample {k} lost its lines"
-    assert "more lines]" in shown and "6,345 steps in 25.0 s" in shown and "…" in shown
+    assert "6,345 steps in 25.0 s" in _shown_text(second) and "…" in shown
     width = build_slides.CHARS_PER_OUTPUT_LINE
     assert all(len(line) <= width for line in shown.split("\n") if "sample" in line)
+    # fewer lines: one slide, each sample cut to its first lines
+    short = "".join(
+        f"---- T = {k} ----\n" + "".join(f"line {i} of sample {k}\n" for i in range(6)) + "\n" for k in range(4)
+    )
+    [slide] = _lay_out([_md("## Temperatures", "slide"), _code("run()", "-", [_stream(short)])])
+    assert all(f"---- T = {k} ----" in _shown_text(slide) for k in range(4))
 
 
 def test_a_tall_html_table_is_split_not_shrunk_below_the_floor():
@@ -1059,8 +1067,7 @@ def test_widgets_show_their_still_and_their_code_goes_to_the_notes():
 def test_a_heading_and_a_sentence_go_onto_the_next_slide_of_their_section():
     """A slide that would show its heading and a sentence or two, the section's code and output
     on the next slide, carries them onto that slide (titled with the heading, not "(cont.)"); a
-    section of a heading and a sentence shares the slide of the next subsection; the exercise of
-    notebook 01 is stated on one slide."""
+    subsection still starts a slide of its own; the exercise of notebook 01 is stated on one slide."""
     code = "\n".join(f"value_{i} = compute_something({i}, scale=0.5)" for i in range(14))
     printout = "".join(f"step {i}: loss {i / 7:.3f}\n" for i in range(7))
     slides = _lay_out(
@@ -1078,10 +1085,14 @@ def test_a_heading_and_a_sentence_go_onto_the_next_slide_of_their_section():
     for slide in slides:
         body = [c for c in slide["shown"] if c.cell_type == "code"]
         text = _shown_text(slide)
+        if text.startswith("### "):  # a short subsection: a slide of its own
+            continue
         assert body or len(re.sub(r"^#+ .*$", "", text, flags=re.M).strip()) > 200, f"a near-empty slide: {text!r}"
     first = _shown_text(slides[0])
     assert "introduces the code" in first and "value_13" in first and "(cont.)" not in first
-    assert any("### Counts" in _shown_text(s) and "### The discount" in _shown_text(s) for s in slides)
+    # every heading starts its slide
+    assert any(_shown_text(s).startswith("### Counts") for s in slides)
+    assert any(_shown_text(s).startswith("### The discount") for s in slides)
     exercise = _slides(build_slides.deck_notebook(nbformat.read(NOTEBOOK, as_version=4)))
     [stated] = [s for s in exercise if "Exercise · `rnn_forward`" in _shown_text(s)]
     assert "Leave `hprev` unchanged." in _shown_text(stated), "the exercise is split over two slides"
@@ -1137,3 +1148,212 @@ def test_a_widget_that_shows_nothing_until_pressed_is_left_out():
     drawn = deck("Each press trains 30 seconds; the curves continue where the plot above stopped.")
     outputs = [o for s in drawn for c in s["shown"] for o in c.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+def _headings(slide) -> list[str]:
+    return [line for line in _shown_text(slide).split("\n") if re.match(r"#{1,6} ", line)]
+
+
+def test_every_heading_starts_a_slide_and_titles_its_continuations():
+    """A heading in the middle of a cell, or after a section that goes on over slides, starts a
+    new slide; a slide continued after it is titled with that heading (not the one before)."""
+    code = "\n".join(f"value_{i} = compute_something({i}, scale=0.5)" for i in range(18))
+    slides = _lay_out(
+        [
+            _md("## The code", "slide"),
+            _md("A short sentence.\n\n### The poem\n\nThe poem is shorter than the code."),
+            _code(code, "-", [_stream("".join(f"step {i}\n" for i in range(12)))]),
+            _md("#### L2\n\nThe second norm."),
+        ]
+    )
+    for slide in slides:
+        headings = _headings(slide)
+        assert headings and _shown_text(slide).startswith(headings[0]), "a slide does not start with its heading"
+        assert len(headings) == 1, f"a heading in the middle of a slide: {headings}"
+    titles = [_headings(s)[0] for s in slides]
+    assert titles[0] == "## The code" and titles[1] == "### The poem"
+    assert "### The poem (cont.)" in titles and titles[-1] == "#### L2"
+
+
+def test_code_and_its_printout_stay_together():
+    """Code longer than a slide is cut so that its last piece shares a slide with its printout: no
+    printout alone on a slide, or under another cell's code."""
+    code = "\n\n".join(f"def helper_{i}(x):\n    y = x * {i}\n    z = y + 1\n    return z" for i in range(9))
+    printout = "".join(f"result {i}: {i * 3}\n" for i in range(14))
+    slides = _lay_out(
+        [
+            _md("## Helpers", "slide"),
+            _code(code + "\n\nfor i in range(14):\n    print(f'result {i}: {i * 3}')", "-", [_stream(printout)]),
+            _code("print('next')", "-", [_stream("next\n")]),
+        ]
+    )
+    for slide in slides:
+        cells = slide["shown"]
+        for k, cell in enumerate(cells):
+            if cell.cell_type == "code" and not cell.source and cell.outputs:
+                assert k > 0 and cells[k - 1].cell_type == "markdown" and "\n\n" in cells[k - 1].source, (
+                    "a printout without its code: " + _shown_text(slide)[:200]
+                )
+    [with_output] = [s for s in slides if "result 13: 39" in _shown_text(s)]
+    assert "print(f'result {i}: {i * 3}')" in _shown_text(with_output)
+
+
+def test_a_tagged_cell_shows_only_its_outputs_and_its_code_goes_to_the_notes():
+    """``deck-code-to-notes``: the code is in the speaker notes ("Code (in the notebook): ..."),
+    the slide shows what it prints (or nothing); a cell that defines a plotting function does too."""
+    slides = _lay_out(
+        [
+            _md("## Helpers", "slide"),
+            _md("We define the helpers and check one."),
+            _code("def double(x):\n    return 2 * x", "-", tags=["deck-code-to-notes"]),
+            _code("print(double(21))", "-", [_stream("42\n")], tags=["deck-code-to-notes"]),
+            _code("def draw(values):\n    fig, ax = plt.subplots()\n    ax.plot(values)\n    return fig"),
+        ]
+    )
+    shown = "\n".join(_shown_text(s) for s in slides)
+    notes = "\n".join(n.source for s in slides for n in s["notes"])
+    assert "def double" not in shown and "print(double" not in shown and "42" in shown
+    assert "def draw" not in shown and "def draw" in notes
+    assert build_slides.CODE_IN_NOTEBOOK in notes and "def double(x)" in notes and "print(double(21))" in notes
+
+
+def test_condensed_checks_move_their_code_to_the_notes():
+    """A printout condensed to "all N checks True" no longer matches the code that prints each
+    check: the slide shows the summary alone, the code and the whole printout are in the notes."""
+    checks = "".join(f"check number {i} of the run holds on every seed we tried: True\n" for i in range(6))
+    [slide] = _lay_out(
+        [
+            _md("## Checks", "slide"),
+            _md("The run is what we expect."),
+            _code("for name, ok in checks.items():\n    print(f'{name}: {ok}')", "-", [_stream(checks)]),
+        ]
+    )
+    notes = "\n".join(n.source for n in slide["notes"])
+    assert "all 6 checks True" in _shown_text(slide) and "print(f'{name}" not in _shown_text(slide)
+    assert "print(f'{name}: {ok}')" in notes and "check number 5" in notes
+
+
+def test_notes_keep_display_maths_drop_grading_and_end_with_the_code():
+    """Display maths in the notes is plain Unicode text, even when the slide shows the formula;
+    sentences about test cells and points are dropped; the code of a figure comes last."""
+    text = build_slides.speaker_notes(
+        [
+            build_slides.CODE_OF_FIGURE + "\n\n```python\nplt.plot(x)\n```",
+            "One step alone has a loss; we score\n\n$$L = \\sum_t \\alpha_t$$\n\nwhere the sum runs over the steps. "
+            "Four test cells, one per part, compare with centred differences, 1 point each.",
+        ],
+        shown="$$L = \\sum_t \\alpha_t$$",
+    )
+    assert "we score" in text and "L = Σ" in text and "α" in text and "where the sum runs" in text
+    assert "test cells" not in text and "point each" not in text
+    assert text.rstrip().endswith("```") and text.index("where the sum") < text.index(build_slides.CODE_OF_FIGURE)
+    assert "\n\n\n" not in text
+
+
+def test_text_after_display_maths_and_a_lead_in_stay_on_their_slide():
+    """The sentence after a formula goes on with it; a sentence ending in a colon stays with what
+    it introduces."""
+    filler = _code("\n".join(f"v_{i} = f({i})" for i in range(14)), "-", [_stream("done\n")])
+    slides = _lay_out(
+        [
+            _md("## Loss", "slide"),
+            filler,
+            _md("The loss is\n\n$$L = -\\sum_t \\log p_t$$\n\nwhere $p_t$ is the probability of the target."),
+            _md("The gist's lines are:"),
+            _code("\n".join(f"line_{i} = {i}" for i in range(6))),
+        ]
+    )
+    for slide in slides:
+        text = _shown_text(slide)
+        if "$$L" in text:
+            assert "where $p_t$" in text, "the sentence after the formula went to another slide"
+        if "lines are:" in text:
+            assert "line_0 = 0" in text, "a lead-in was left without what it introduces"
+
+
+def test_a_repeated_widget_still_is_shown_once():
+    """Two figures (widget stills) with the same image: the deck shows the first only."""
+    slides = _lay_out(
+        [
+            _md("## Stills", "slide"),
+            _code("show(1)", "-", [_figure(800, 400)]),
+            _md("The same again."),
+            _code("show(1)", "-", [_figure(800, 400)]),
+        ]
+    )
+    images = [
+        o
+        for s in slides
+        for c in s["shown"]
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "image/png" in o.get("data", {})
+    ]
+    assert len(images) == 1
+
+
+def test_short_subsections_share_a_slide_and_keep_their_headings():
+    """Near-empty slides of whole subsections share a slide, each under its own heading: never a
+    subsection that goes on over slides (its heading starts its slide and titles its "(cont.)"),
+    never across a level-2 section; a slide after a "(cont.)" one is not merged into it."""
+    code = "\n".join(f"value_{i} = compute_something({i}, scale=0.5)" for i in range(16))
+    slides = _lay_out(
+        [
+            _md("## Norms", "slide"),
+            _md("Three norms, each in a sentence or two."),
+            _md("### L1\n\nThe sum of the absolute values.", "slide"),
+            _md("### L2\n\nThe square root of the sum of the squares.", "slide"),
+            _md("### The code\n\nAll three, computed for one vector.", "slide"),
+            _code(code, "-", [_stream("".join(f"norm {i}: {i / 3:.3f}\n" for i in range(9)))]),
+            _md("### Max\n\nThe largest absolute value.", "slide"),
+            _md("## Next\n\nA section of its own.", "slide"),
+        ]
+    )
+    titles = [_headings(s) for s in slides]
+    assert titles[0] == ["## Norms", "### L1", "### L2"], titles
+    assert titles[1] == ["### The code"] and titles[2] == ["### The code (cont.)"], titles
+    assert titles[3] == ["### Max"] and titles[4] == ["## Next"], titles
+    for slide in slides:  # each heading shows where its subsection starts: "### L2" after L1's sentence
+        text = _shown_text(slide)
+        for heading in _headings(slide)[1:]:
+            assert text.index(heading) > 0 and "\n\n" + heading in text
+
+
+def test_code_cut_over_slides_is_cut_anew_to_fill_them():
+    """Code longer than a slide is cut again, between top-level statements, so that it takes as
+    few slides as it can, with as few near-empty ones, cut at blank lines when that does as well:
+    here 47 lines of code and a printout on three slides (cut as it came, the fourth held 7 lines),
+    every line shown once; with a shorter printout, cut between the paragraphs of code."""
+    blocks = ["\n".join(f"part_{b}_{i} = compute_something({b}, {i}, scale=0.5)" for i in range(6)) for b in range(7)]
+    code = "\n\n".join(blocks) + "\nprint(part_6_5)"
+    for rows in (12, 4):
+        slides = _lay_out(
+            [
+                _md("## A long cell", "slide"),
+                _md("A sentence that introduces the code, of a length to fill a line and a half of the slide."),
+                _code(code, "-", [_stream("".join(f"row {i}\n" for i in range(rows)))]),
+            ]
+        )
+        shown = [[c for c in s["shown"] if c.cell_type == "code" and c.source] for s in slides]
+        assert len(slides) == 3 and all(len(cells) == 1 for cells in shown), [len(c) for c in shown]
+        pieces = [cells[0].source for cells in shown]
+        assert "\n".join(pieces).split() == code.split(), "a line of code is lost or shown twice"
+        assert [_headings(s) for s in slides[1:]] == [["### A long cell (cont.)"]] * 2
+    paragraphs = [*blocks[:-1], blocks[-1] + "\nprint(part_6_5)"]
+    assert all(part in paragraphs for piece in pieces for part in piece.split("\n\n")), pieces
+
+
+def test_index_lists_the_condensed_decks_by_their_length(tmp_path):
+    """index.html labels the decks of tools/condensed_deck.py (in the same folder) by what they are,
+    after the notebooks' decks, the longer first."""
+    for name in ("01_hello_vocabulary", "condensed_50", "condensed_75", "00_overview"):
+        (tmp_path / f"{name}.slides.html").write_text("<html></html>", encoding="utf-8")
+    build_slides.write_index(tmp_path, list(tmp_path.glob("*.slides.html")))
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', index)
+    assert labels == [
+        ("00_overview.slides.html", "00 overview"),
+        ("01_hello_vocabulary.slides.html", "01 hello vocabulary"),
+        ("condensed_75.slides.html", "One lecture: the whole series in 75 minutes"),
+        ("condensed_50.slides.html", "One lecture: the whole series in 50 minutes"),
+    ], labels

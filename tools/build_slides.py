@@ -17,12 +17,23 @@ sentences about asserts, "the cell below", test cells, study time, a running ker
 a widget, whose still view the slide shows) and "(N points)" is dropped; sub-slides become slides
 and there are no fragment steps (every slide opens with its content); a slide is filled to at
 most BUDGET lines of a 1280x720 slide (about 25) with at most two code cells, and continued on a
-slide titled "heading (cont.)" beyond that (code is cut only between top-level statements, a
-heading never ends a slide, a continuation that fits goes back onto the slide before, and a lone
-short block is never left on a continued slide; a slide of a heading and a couple of lines of
-prose goes onto the next slide of its section, titled with the heading, or shares the next
-subsection's slide; a near-empty slide shares the slide before or after it when both fit and
-are of one section); code lines are broken between tokens only (wrap_code(): after a comma or an
+slide titled "heading (cont.)" beyond that (every heading starts a slide unless the slide holds
+nothing but headings, so a continued slide is titled with the heading it continues; code is cut
+only between top-level statements, and a cell's code so that its last piece shares a slide with
+the start of its output, which never sits alone or under another cell's code; a formula keeps
+the text after it and a lead-in ending in ":" what it introduces; a heading never ends a slide,
+a continuation that fits goes back onto the slide before, and a lone short block is never left
+on a continued slide; a slide of a heading and a couple of lines of prose goes onto the next
+slide of its section, titled with the heading; a near-empty slide shares the slide before or
+after it when both fit and are of one section; code cut over slides is cut anew once the slides
+are known, for fewer slides or fewer near-empty ones (at blank lines when that does as well,
+never between a comment and its statement), its first statements going under the text of a
+near-empty slide before it of the same heading (a cell that fits whole on a slide is never cut
+for that); a near-empty slide of a whole subsection shares
+the slide of the whole subsection before or after it in the same level-2 section, each under
+its heading, so that a heading in the middle of a slide has all of its subsection there; figures
+grow into the room left on their slide, a wide one up to the slide's width); code lines are
+broken between tokens only (wrap_code(): after a comma or an
 opening bracket, before a comprehension's ``for``, never at an operator; a long assignment's
 value is put in brackets to be broken), and a string literal inside brackets is split at a space
 into adjacent literals with the same prefix (``f"a {x} "`` then ``f"b"`` under it; never inside
@@ -31,13 +42,22 @@ a block with a line that cannot be broken is set smaller (a block longer than a 
 at the 17 px width when that keeps it larger than 15 px), as is a printout wider than the slide;
 a printout too tall keeps each block's label line, and one of several labelled samples ("----
 step 100 ----") keeps every sample's label and its first lines (cut at the slide's width with
-"…"); an HTML output too tall is shown down to HTML_ZOOM of its size, a table beyond that split
-by rows over slides; a long paragraph keeps its first sentences
+"…"), going on over a second slide, split between samples, when more than half its lines would
+be cut; a printout whose walls of "...: True" are condensed to a summary line shows that line
+alone (its code and the whole printout go to the notes); an HTML output too tall is shown down
+to HTML_ZOOM of its size, a table beyond that split by rows over slides; one of small monospace
+text (coloured characters) is zoomed to HTML_TEXT_PX as far as the slide's width allows, its
+groups of rows shared out over slides if need be; a figure the deck has shown already (two
+widgets' identical stills) is shown once; a long paragraph keeps its first sentences
 (initials and abbreviations do not end one; reading lists stay whole), and every slide that shows
 part of such a cell has the whole of it in its speaker notes, not repeated on the next slide (so
 do the answers to the check-yourself questions; MathJax leaves the notes alone); figures get alt
 text and a readable height (at least about 400 px, on a slide of their own below long code; a
-figure taller than a slide gets its height, its short code going to the notes). Then
+figure taller than a slide, or one that would not fit under its code, gets the slide, its code
+going to the notes, as does plotting code of more than PLOT_CODE_LINES lines and a cell that only
+defines a function that draws). A code cell tagged ``deck-code-to-notes`` (helper definitions)
+shows only its outputs (nothing, if it has none); its code is in the notes ("Code (in the
+notebook): ..."). Then
 ``jupyter nbconvert --to slides`` renders it with the template and style sheet in tools/slides/
 (linear navigation, no scrolling slides, code never wrapped by the browser, MathJax typeset once
 when the deck opens, widget images at their aspect ratio, reveal.js's ``.progress`` style kept off
@@ -65,8 +85,10 @@ JupyterLab; the still shows the default."; a widget without a still (a form of b
 out, as is one worked by buttons alone whose text says to press one (its still is an empty
 chart until then), and the widget code (ipywidgets imports, ``.observe(``, ``.on_click(``, ``display(widget)``)
 and sentences that tell the viewer to move, press or pick go to the notes. The speaker notes are
-plain text for a glance (speaker_notes(): TeX as Unicode with tex_text(), "Expected: ..." as one
-"Shows: ..." line, "the cell below" as "the code", nothing the slide shows). Present the
+plain text for a glance (speaker_notes(): TeX as Unicode with tex_text(), display maths too, even
+when the slide shows it; "Expected: ..." as one "Shows: ..." line, "the cell below" as "the
+code", nothing else the slide shows, no sentences about test cells or points; the code of a
+figure or of the notebook and whole printouts last, after the talking points). Present the
 interactive parts from JupyterLab (see docs/classroom.md).
 
 Needs ``jupyter nbconvert`` (installed with the project) and, the first time only, ``npm``.
@@ -761,10 +783,55 @@ def _html_height(html_text: str) -> float:
 HTML_ZOOM = 0.8  # an HTML output too tall for a slide is shown down to this size, else split
 
 
+def _split_monospace(out: dict, text: str) -> list:
+    """Lines of coloured monospace characters (one ``<div>`` of rows, groups of rows between
+    spacer ``<div style="height:..">``) too tall for a slide at HTML_TEXT_PX: the groups shared
+    out over slides, each part under the first row (the legend)."""
+    size = float(_MONOSPACE.search(text[:300]).group(1))
+    zoom = max(1.0, HTML_TEXT_PX / size)
+    if _html_height(text) * zoom <= BUDGET - 4:
+        return [out]
+    tops, depth, start = [], 0, None
+    for m in re.finditer(r"<(/?)div\b[^>]*>", text):
+        if m.group(1):
+            depth -= 1
+            if depth == 1:
+                tops.append((start, m.end()))
+        else:
+            if depth == 1:
+                start = m.start()
+            depth += 1
+    if len(tops) < 4 or depth != 0:
+        return [out]
+    head, tail = text[: tops[0][0]], text[tops[-1][1] :]
+    legend, rows = text[slice(*tops[0])], [text[a:b] for a, b in tops[1:]]
+    groups, current = [], []
+    for row in rows:
+        current.append(row)
+        if re.match(r'<div style="height:\s*\d+px">', row):
+            groups.append("".join(current))
+            current = []
+    if current:
+        groups.append("".join(current))
+    for parts in range(2, min(4, len(groups)) + 1):
+        each = -(-len(groups) // parts)
+        pieces = [head + legend + "".join(groups[k : k + each]) + tail for k in range(0, len(groups), each)]
+        if all(_html_height(piece) * zoom <= BUDGET - 4 for piece in pieces):
+            found = []
+            for piece in pieces:
+                part = copy.deepcopy(out)
+                part["data"]["text/html"] = piece
+                found.append(part)
+            return found
+    return [out]
+
+
 def _split_html(out: dict) -> list:
     """An HTML table too tall for a slide even at HTML_ZOOM, as tables of fewer rows (rows
     shared out evenly, each part a slide's worth at most); any other output as it is."""
     text = "".join(out.get("data", {}).get("text/html", "")) if "image/png" not in out.get("data", {}) else ""
+    if text and _WIDGET not in out.get("data", {}) and _MONOSPACE.search(text[:300]):
+        return _split_monospace(out, text)
     if not text or _WIDGET in out.get("data", {}) or _html_height(text) * HTML_ZOOM <= BUDGET - 3:
         return [out]
     rows = [m.span() for m in re.finditer(r"<tr\b.*?</tr>", text, re.S | re.I)]
@@ -1319,6 +1386,25 @@ def _elide_samples(blocks: list[list[str]], tail: list[str], room: float, width:
     return show([0] * len(blocks))
 
 
+def _sample_parts(lines: list[str], room: float, width: int, next_room: float) -> list[list[str]]:
+    """A printout as it is shown: elided to ``room`` (see _elide()); a printout of several
+    labelled samples of which more than half the lines would be cut instead goes on over two
+    slides (the first ``room``, the second ``next_room`` lines), split between two samples."""
+    shown = _elide(lines, room, width)
+    samples = _sample_blocks(lines)
+    if samples is None or _text_height(lines, width) <= room:
+        return [shown]
+    blocks, tail = samples
+    kept = sum(1 for line in shown if line.strip() and "more lines]" not in line)
+    if len(blocks) < 2 or kept * 2 >= sum(1 for line in lines if line.strip()):
+        return [shown]
+    total = [sum(len(b) for b in blocks[:k]) for k in range(len(blocks) + 1)]
+    half = min(range(1, len(blocks)), key=lambda k: abs(total[k] - total[-1] / 2))
+    first = _elide_samples(blocks[:half], [], room, width)
+    second = _elide_samples(blocks[half:], tail, next_room, width)
+    return [first, second]
+
+
 def _elide(lines: list[str], room: float, width: int = CHARS_PER_OUTPUT_LINE) -> list[str]:
     """A printout too tall for a slide, never split: each blank-line-separated block keeps its
     first (label) line and as many lines after it as fit; one block keeps its head and tail. A
@@ -1382,9 +1468,14 @@ class _Item:
         self.cell, self.height, self.kind, self.brk, self.keep = cell, height, kind, brk, keep
         self.notes, self.least, self.source = list(notes), least if least is not None else height, source
         self.heading = None  # (level, markdown) of a heading item
+        self.code = None  # a piece of code cut over slides: (its cell's whole wrapped code, least px)
 
 
 _CONT = " (cont.)"
+CODE_TO_NOTES = "deck-code-to-notes"  # a cell tag: its code goes to the speaker notes, its outputs stay
+CODE_IN_NOTEBOOK = "Code (in the notebook):"
+CODE_OF_FIGURE = "Code of the figure:"
+_CODE_NOTE = (CODE_IN_NOTEBOOK, CODE_OF_FIGURE, "Code of the widget", "The printout:", "It prints:")
 MAX_CODE_CELLS = 2  # code cells (and their outputs) on one slide, if they fit
 PLOT_CODE_LINES = 4  # a figure's code longer than this goes to the speaker notes
 _RUN_IT = re.compile(r"^(run|try) (it|this)( yourself)?$", re.I)
@@ -1601,6 +1692,10 @@ _AT_THE_KEYBOARD = re.compile(
 )
 
 
+# sentences about the grading of an exercise ("Four test cells, one per part, ... 1 point each")
+_GRADING = re.compile(r"\btest cells?\b|\b\d+(\.\d+)? points?\b|\bpoints? each\b|\bhidden tests?\b", re.I)
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\W+", "", _plain(text)).lower()
 
@@ -1612,21 +1707,28 @@ def speaker_notes(notes: list[str], shown: str = "") -> str:
     already shows left out, no runs of blank lines. Code blocks stay as they are."""
     on_slide = _norm(shown)
     paragraphs = []
+    # the talking points first, then the code (of a figure, of the notebook) and whole printouts
+    notes = sorted(notes, key=lambda note: note.lstrip().startswith(_CODE_NOTE))
     for note in notes:
         for block in re.split(r"(```.*?```)", note, flags=re.S):
             if block.startswith("```"):
                 paragraphs.append(block.strip())
                 continue
+            said = False  # whether the paragraph before is in the notes
             for para in re.split(r"\n\s*\n", block):
                 if not para.strip():
                     continue
                 lines = para.strip().split("\n")
+                alone = re.fullmatch(r"\s*\$\$.*?\$\$[\s,.;:]*", para, re.S)
+                if alone and not said and len(_norm(para)) >= 12 and _norm(para) in on_slide:
+                    continue  # a formula the slide shows, with the sentence that leads into it
                 if re.match(r"\s*([-*+]|\d+[.)])\s|\s*\|", lines[0]) or "$$" in para:
                     items = _list_items(para) if not lines[0].lstrip().startswith(("|", "$$")) else [para]
                     kept = [_notes_prose(item, on_slide, keep_marker=True) for item in items]
                     text = "\n".join(k for k in kept if k)
                 else:
                     text = _notes_prose(" ".join(line.strip() for line in lines), on_slide)
+                said = bool(text)
                 if text:
                     paragraphs.append(text)
     return re.sub(r"\n[ \t]*\n(\s*\n)+", "\n\n", "\n\n".join(dict.fromkeys(paragraphs))).strip()
@@ -1659,9 +1761,15 @@ def _notes_prose(text: str, on_slide: str, keep_marker: bool = False) -> str:
             sentence = _CELL_BELOW.sub(lambda m: "" if m.group(1) else "the code", sentence)
             sentence = re.sub(r"^\s*,?\s*", "", sentence)
             sentence = sentence[:1].upper() + sentence[1:]
+        lead = re.match(r"\*\*[^*]{1,60}[.:!?]\*\*\s+", sentence)
+        if lead and _GRADING.search(lead.group()):  # a bold lead-in ("**The test cells.**") alone
+            sentence = sentence[lead.end() :]
+            masked = _mask(sentence)
+        if _GRADING.search(masked):
+            continue  # how the exercise is graded: not for the lecture
         norm = _norm(sentence)
-        if len(norm) >= 12 and norm in on_slide:
-            continue
+        if len(norm) >= 12 and norm in on_slide and "$$" not in sentence:
+            continue  # (a formula stays: the sentence around it reads on through it)
         kept.append(sentence.strip())
     body = _notes_maths(" ".join(k for k in kept if k))
     if keep_marker and body and not re.match(r"\s*([-*+]|\d+[.)])\s", body) and re.match(r"\s*([-*+]|\d+[.)])\s", text):
@@ -1669,29 +1777,40 @@ def _notes_prose(text: str, on_slide: str, keep_marker: bool = False) -> str:
     return "\n".join(x for x in (body, shows) if x.strip())
 
 
+def _leads_in(kind: str, body: str) -> bool:
+    """A paragraph (or list) that ends with a colon: it introduces what follows it."""
+    return kind in ("para", "list") and _plain(body).rstrip().endswith(":")
+
+
 def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
     items, reading = [], False
     blocks = markdown_blocks(source)
     shown = []
     cut = False
-    for kind, text in blocks:
+    for k, (kind, text) in enumerate(blocks):
         if kind == "heading":
             reading = bool(re.search(r"reading|references", text, re.I))
             if _RUN_IT.match(_plain(text)):
                 cut = True
                 continue
-        body, height, left_out = shorten_block(kind, text, cut_ok=not reading)
+        # a paragraph that leads into a formula is not cut short: its last sentence introduces it
+        into_maths = k + 1 < len(blocks) and blocks[k + 1][0] == "math"
+        body, height, left_out = shorten_block(kind, text, cut_ok=not reading and not into_maths)
         cut |= left_out
         if kind == "table" and height > BUDGET - 4:
             shown.extend(("table", part, _table_height(part.split("\n"))) for part in _split_table(body))
         elif body:
             shown.append((kind, body, height))
     notes = [_notes_text(source)] if cut and _notes_text(source) else []
-    for kind, body, height in shown:
+    for k, (kind, body, height) in enumerate(shown):
         item = _Item(_md(body), height, kind, notes=notes)
         if kind == "heading":
             item.heading = (len(body) - len(body.lstrip("#")), body)
             item.keep = True
+        elif kind == "math" and k + 1 < len(shown) and shown[k + 1][0] in ("para", "list"):
+            item.keep = True  # the text after a formula goes on with its sentence ("where ...")
+        elif _leads_in(kind, body):
+            item.keep = True  # a lead-in ("... are:") stays with what it introduces
         items.append(item)
     if items:
         items[0].brk = brk
@@ -1776,6 +1895,35 @@ def _figure_px(out: dict) -> tuple[float, float, float]:
     return width, natural, min(natural, natural * MAX_WIDTH_PX / width)
 
 
+_DRAWS = re.compile(r"\b(plt|ax\w*|fig|axes)\.\w+\(|\bplt\b|matplotlib")
+
+
+def _plotting_defs(code: str) -> bool:
+    """Code that only defines functions (and imports) of which one draws a figure: the slide of
+    the figure it draws later shows the figure; the definition is for the notes."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    allowed = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.ImportFrom)
+    if not defs or any(not isinstance(n, allowed) for n in tree.body):
+        return False
+    lines = code.split("\n")
+    return any(_DRAWS.search("\n".join(lines[d.lineno - 1 : d.end_lineno])) for d in defs)
+
+
+def _figure_crowded(code: str, outputs: list) -> bool:
+    """A figure that would not fit under its code and a heading even at its least height: shown
+    alone rather than on the slide after its code."""
+    figures = [o for o in outputs if "image/png" in o.get("data", {})]
+    if not figures or not code.strip():
+        return False
+    least = min(FIGURE_MIN, _figure_px(figures[0])[2] / LINE_PX) + 0.4
+    code_height = sum(h for _c, h, _px in _code_blocks(code))
+    return code_height + least > BUDGET - 2.5
+
+
 def _tall_figure(outputs: list) -> bool:
     """A figure taller than a slide draws it: it gets the slide's height, its code the notes."""
     return any("image/png" in o.get("data", {}) and _figure_px(o)[2] / LINE_PX > FIGURE_ALONE for o in outputs)
@@ -1815,57 +1963,49 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
         if not outputs:
             return [_Item(None, 0.0, "notes", brk=brk, notes=notes)] if notes else []
         caption = _Item(_md(LIVE_CAPTION), PROSE_LINE + 0.3, "para", notes=notes)
-    elif figure and (len(code.split("\n")) > PLOT_CODE_LINES or _tall_figure(outputs)):
-        # long plotting code, or a figure that needs the whole slide: the figure is what the room
-        # looks at; the code is in the notes
-        notes.append("Code of the figure:\n\n```python\n" + code + "\n```")
+    elif CODE_TO_NOTES in tags or (not outputs and _plotting_defs(code)):
+        # helper definitions (tagged so), or a function that draws a figure shown later: the
+        # slide shows what the code prints or draws (if anything), the notes the code
+        notes.append(CODE_IN_NOTEBOOK + "\n\n```python\n" + code + "\n```")
         code = ""
-    blocks = _code_blocks(code, unwrapped) if code.strip() else []
-    items = [_Item(c, full, "code", keep=False, notes=notes) for c, full, _px in blocks]
+    elif figure and (
+        len(code.split("\n")) > PLOT_CODE_LINES or _tall_figure(outputs) or _figure_crowded(code, outputs)
+    ):
+        # long plotting code, a figure that needs the whole slide, or one that would not fit
+        # under its code: the figure is what the room looks at; the code is in the notes
+        notes.append(CODE_OF_FIGURE + "\n\n```python\n" + code + "\n```")
+        code = ""
+    if code.strip() and any(o.get("output_type") == "stream" and condense_checks(o["text"])[1] for o in outputs):
+        # a printout of checks condensed to a summary line: the code that prints each check no
+        # longer matches what the slide shows, so it goes to the notes with the whole printout
+        notes.append(CODE_IN_NOTEBOOK + "\n\n```python\n" + code + "\n```")
+        code = ""
+    if not code.strip() and not outputs:
+        return [_Item(None, 0.0, "notes", brk=brk, notes=notes)] if notes else []
     outputs = [part for out in outputs for part in _split_html(out)]
+    code_notes = list(notes)
+    # the code's last piece stays with the start of its output: the code is cut so that its last
+    # piece fits on a slide with the output, the output shortened to the room under that piece
+    room = BUDGET - 4.0
+    if code.strip() and outputs:
+        need = _output_items(copy.deepcopy(outputs[0]), room, cell, source, heading, context, notes)[0][0].least
+        shortens = outputs[0].get("output_type") == "stream" or set(outputs[0].get("data", {})) == {"text/plain"}
+        blocks = _code_blocks(code, unwrapped, tail_room=BUDGET - 2.0 - need, shortens=shortens)
+        room = max(8.0, min(room, BUDGET - 2.0 - blocks[-1][1]))
+    else:
+        blocks = _code_blocks(code, unwrapped) if code.strip() else []
+    shown_outputs = []
+    for k, out in enumerate(outputs):
+        made, notes = _output_items(out, room if k == 0 else BUDGET - 4.0, cell, source, heading, context, notes)
+        shown_outputs.extend(made)
+    items = [_Item(c, full, "code", keep=False, notes=code_notes) for c, full, _px in blocks]
+    if items and all(c.source in code for c, _full, _px in blocks):
+        for item in items:
+            # the whole (wrapped) code and its smallest type: its pieces may be cut anew (_rebalance_code())
+            item.code = (code, min(px for _c, _full, px in blocks))
     if items:
-        items[-1].keep = bool(outputs)  # code and the start of its output stay together
-    for out in outputs:
-        data = out.get("data", {})
-        c = nbformat.v4.new_code_cell("")
-        c.metadata["tags"] = ["remove-input"]
-        c.outputs = [out]
-        if "image/png" in data:
-            width, natural, shown = _figure_px(out)  # shown: the height at the widest it may be
-            meta = out.setdefault("metadata", {}).setdefault("image/png", {})
-            meta["alt"] = figure_alt(source, _plain(heading), context)
-            item = _Item(c, min(FIGURE_ALONE, shown / LINE_PX) + 0.4, "figure", notes=notes)
-            item.least = min(FIGURE_MIN, shown / LINE_PX) + 0.4
-            item.figure = (meta, width, natural, shown)
-        elif out.get("output_type") == "stream":
-            text, condensed = condense_checks(out["text"])
-            if condensed:
-                notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
-            scale, chars = _narrow_output(c, _text_lines(text))
-            lines = _elide(_text_lines(text), (BUDGET - 4) / scale, chars)
-            out["text"] = "\n".join(lines) + "\n"
-            item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
-        elif "application/vnd.jupyter.widget-view+json" in data:
-            item = _Item(c, 15.0, "widget", notes=notes)
-        elif "text/html" in data:
-            need = _html_height("".join(data["text/html"]))
-            if need > BUDGET - 4:  # a wide table of samples: shown a little smaller rather than cut off
-                zoom = max(HTML_ZOOM, (BUDGET - 4) / need)
-                data["text/html"] = f'<div style="zoom: {zoom:.2f}">' + "".join(data["text/html"]) + "</div>"
-                need *= zoom
-            item = _Item(c, need, "html", notes=notes)
-        elif "text/markdown" in data:
-            need = sum(shorten_block(k, t)[1] for k, t in markdown_blocks("".join(data["text/markdown"])))
-            item = _Item(c, need, "html", notes=notes)
-        elif "text/plain" in data:
-            scale, chars = _narrow_output(c, _text_lines("".join(data["text/plain"])))
-            lines = _elide(_text_lines("".join(data["text/plain"])), (BUDGET - 4) / scale, chars)
-            data["text/plain"] = "\n".join(lines)
-            item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
-        else:
-            item = _Item(c, 3.0, "other", notes=notes)
-        item.source = id(cell)
-        items.append(item)
+        items[-1].keep = bool(shown_outputs)  # code and the start of its output stay together
+    items.extend(shown_outputs)
     if live and items:
         items[-1].keep = True  # the still and its caption stay together
         items.append(caption)
@@ -1877,6 +2017,85 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
     return items
 
 
+def _output_items(out, room: float, cell, source: str, heading: str, context: str, notes: list):
+    """The items of one output (a printout of many samples may make two), at most ``room`` lines
+    for a printout; and the notes from here on (a condensed printout adds the whole of it)."""
+    data = out.get("data", {})
+    c = nbformat.v4.new_code_cell("")
+    c.metadata["tags"] = ["remove-input"]
+    c.outputs = [out]
+    made = []
+    if "image/png" in data:
+        width, natural, shown = _figure_px(out)  # shown: the height at the widest it may be
+        meta = out.setdefault("metadata", {}).setdefault("image/png", {})
+        meta["alt"] = figure_alt(source, _plain(heading), context)
+        item = _Item(c, min(FIGURE_ALONE, shown / LINE_PX) + 0.4, "figure", notes=notes)
+        item.least = min(FIGURE_MIN, shown / LINE_PX) + 0.4
+        item.figure = (meta, width, natural, shown)
+    elif out.get("output_type") == "stream":
+        text, condensed = condense_checks(out["text"])
+        if condensed:
+            notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
+        scale, chars = _narrow_output(c, _text_lines(text))
+        parts = _sample_parts(_text_lines(text), room / scale, chars, (BUDGET - 4) / scale)
+        for lines in parts[:-1]:  # samples too many for one slide: the first ones, then the rest
+            first = nbformat.v4.new_code_cell("", metadata=copy.deepcopy(c.metadata))
+            first.outputs = [copy.deepcopy(out)]
+            first.outputs[0]["text"] = "\n".join(lines) + "\n"
+            made.append(_Item(first, _text_height(lines, chars) * scale, "stream", notes=notes))
+        lines = parts[-1]
+        out["text"] = "\n".join(lines) + "\n"
+        item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
+    elif _WIDGET in data:
+        item = _Item(c, 15.0, "widget", notes=notes)
+    elif "text/html" in data:
+        text = "".join(data["text/html"])
+        need = _html_height(text)
+        zoom = _html_zoom(text, need)
+        if zoom != 1.0:
+            data["text/html"] = f'<div class="deck-zoom" style="zoom: {zoom:.2f}">' + text + "</div>"
+            need *= zoom
+        item = _Item(c, need, "html", notes=notes)
+    elif "text/markdown" in data:
+        need = sum(shorten_block(k, t)[1] for k, t in markdown_blocks("".join(data["text/markdown"])))
+        item = _Item(c, need, "html", notes=notes)
+    elif "text/plain" in data:
+        scale, chars = _narrow_output(c, _text_lines("".join(data["text/plain"])))
+        lines = _elide(_text_lines("".join(data["text/plain"])), room / scale, chars)
+        data["text/plain"] = "\n".join(lines)
+        item = _Item(c, _text_height(lines, chars) * scale, "stream", notes=notes)
+    else:
+        item = _Item(c, 3.0, "other", notes=notes)
+    made.append(item)
+    for one in made:
+        one.source = id(cell)
+    return made, notes
+
+
+HTML_TEXT_PX = 18  # an HTML output of small monospace text is zoomed until its text is this large
+
+
+def _html_zoom(text: str, need: float) -> float:
+    """How much an HTML output is zoomed on a slide: a tall one (a wide table of samples) down to
+    HTML_ZOOM rather than cut off; one of monospace text smaller than HTML_TEXT_PX (coloured
+    characters) up to that size, as far as the slide's width and height allow."""
+    if need > BUDGET - 4:
+        return max(HTML_ZOOM, (BUDGET - 4) / need)
+    sizes = [float(x) for x in re.findall(r"font-size:\s*([\d.]+)px", text)]
+    if not sizes or min(sizes) >= HTML_TEXT_PX:
+        return 1.0
+    zoom = HTML_TEXT_PX / min(sizes)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>|</div>|</p>|</tr>", "\n", text, flags=re.I)))
+    widest = max((len(line) for line in plain.split("\n")), default=0)
+    mono = _MONOSPACE.search(text[:300])
+    if mono and widest:  # lines of characters: the widest one must stay on the slide
+        zoom = min(zoom, MAX_WIDTH_PX / (widest * 0.61 * float(mono.group(1))))
+    elif widest * 0.55 * max(sizes) * zoom > MAX_WIDTH_PX:
+        zoom = min(zoom, MAX_WIDTH_PX / (widest * 0.55 * max(sizes)))
+    zoom = min(zoom, (BUDGET - 4) / need)
+    return round(zoom, 2) if zoom > 1.02 else 1.0
+
+
 def _statement_starts(code: str) -> list[int] | None:
     try:
         tree = ast.parse(code)
@@ -1885,13 +2104,37 @@ def _statement_starts(code: str) -> list[int] | None:
     return [min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", []))]) - 1 for n in tree.body]
 
 
-def _code_blocks(code: str, unwrapped: str | None = None) -> list[tuple]:
+def _code_blocks(
+    code: str, unwrapped: str | None = None, tail_room: float | None = None, shortens: bool = True
+) -> list[tuple]:
     """Wrapped code as the blocks of its slides: (cell, height in lines, type size in px) each.
     A block with a line that could not be broken, or longer than a slide, is set smaller; such a
-    block (at 15 px) is wrapped at the width of a 17 px block instead when that makes it larger."""
+    block (at 15 px) is wrapped at the width of a 17 px block instead when that makes it larger.
+    With ``tail_room`` (the room its output leaves on a slide), the last block is cut at a
+    top-level statement so that it is at most that tall (the most that fits; else its last
+    statement, when that is short); a printout below it (``shortens``) may instead be shortened
+    to the room under a last block of up to BUDGET - 11 lines."""
     lines = code.split("\n")
+    ranges = _split_ranges(lines, int(BUDGET) - 5)
+    if tail_room is not None:
+        a, b = ranges[-1]
+        whole = _code_block("\n".join(lines[a:b]).strip("\n"))[1]
+        if whole > tail_room:
+            cuts = [i for i in _safe_cuts(lines) if a < i < b]
+            fits = [i for i in cuts if _code_block("\n".join(lines[i:b]).strip("\n"))[1] <= tail_room]
+            fits = [i for i in fits if i - a >= 4 or not shortens]  # not a line or two alone above the rest
+            if fits:
+                cut = min(fits)
+            elif shortens and whole <= BUDGET - 3.0 - 8.0:  # the output is shortened to the room under it
+                cut = None
+            else:
+                cut = max(cuts, default=None)
+                if cut is not None and _code_block("\n".join(lines[cut:b]).strip("\n"))[1] > LONG_CODE:
+                    cut = None
+            if cut is not None:
+                ranges[-1:] = [(a, cut), (cut, b)]
     blocks = []
-    for a, b in _split_ranges(lines, int(BUDGET) - 5):
+    for a, b in ranges:
         piece = "\n".join(lines[a:b]).strip("\n")
         if not piece:
             continue
@@ -1980,20 +2223,6 @@ def _pack(items: list[_Item]) -> list[list]:
             j += 1
         return need
 
-    def section(i: int) -> float:
-        need, j = 0.0, i
-        while j < len(items) and (j == i or not items[j].heading):
-            need += items[j].least if items[j].kind == "figure" else items[j].height
-            j += 1
-        return need
-
-    def section_codes(i: int) -> int:
-        j, n = i + 1, 0
-        while j < len(items) and not items[j].heading:
-            n += items[j].kind == "code"
-            j += 1
-        return n
-
     def group_after(i: int) -> float:
         """Height of what follows item i up to the next heading or slide break."""
         need, j = 0.0, i + 1
@@ -2016,10 +2245,9 @@ def _pack(items: list[_Item]) -> list[list]:
             continue
         fresh = not slides or all(it.kind in ("heading", "notes") for it, _ in slides[-1])
         if item.heading:
-            # a new slide, unless a short subsection (level 3 and below) fits whole on this one
-            if not fresh and not (
-                item.heading[0] >= 3 and used + section(i) <= BUDGET and codes + section_codes(i) <= MAX_CODE_CELLS
-            ):
+            # every heading starts a slide (unless the slide holds nothing but headings), so that
+            # a continued slide is titled with the heading it continues
+            if not fresh:
                 new_slide(False)
             heading = item.heading
         elif item.brk and slides and not fresh:
@@ -2033,7 +2261,10 @@ def _pack(items: list[_Item]) -> list[list]:
         need = chain(i)
         if need > BUDGET - 3:  # the chain needs a slide of its own anyway: just this and the next
             need = item.height + (items[i + 1].least if item.keep and i + 1 < len(items) else 0.0)
-        if not fresh and (used + need > BUDGET or codes + code_cells(i) > MAX_CODE_CELLS):
+        # an output under its own code may use a line of the slide's spare room (29 lines)
+        own = bool(slides[-1]) and slides[-1][-1][0].kind == "code" and slides[-1][-1][0].source == item.source
+        slack = 1.0 if own and item.kind in ("stream", "html") else 0.0
+        if not fresh and (used + need > BUDGET + slack or codes + code_cells(i) > MAX_CODE_CELLS):
             new_slide(True)
         height = item.height
         if item.kind == "figure":
@@ -2091,7 +2322,8 @@ def _merge_back(slides: list[list]) -> list[list]:
                 moved = before[-take:]
                 left = before[:-take]
                 if (
-                    any(it.kind not in ("heading", "notes") for it, _ in left)
+                    not left[-1][0].keep  # never code without the start of its output, nor a lead-in
+                    and any(it.kind not in ("heading", "notes") for it, _ in left)
                     and sum(h for _, h in moved + slide) <= BUDGET
                     and sum(it.kind == "code" for it, _ in moved + body) <= MAX_CODE_CELLS
                 ):
@@ -2151,10 +2383,7 @@ def _carry_ok(before: list, slide: list) -> bool:
         return False
     if not all(it.kind in ("para", "list", "math") for it, _ in body) or sum(h for _, h in body) > CARRY:
         return False
-    if _continued(slide):
-        return True
-    first = slide[0][0] if slide else None
-    return first is not None and bool(first.heading) and first.heading[0] >= 3
+    return _continued(slide)
 
 
 SPARSE = 11.5  # lines (about 300 px of 720): a slide whose content ends this high is near-empty
@@ -2180,14 +2409,238 @@ def _merge_sparse(slides: list[list]) -> list[list]:
     return out
 
 
+MIN_PIECE = 3  # lines: a piece of code cut anew is at least this long
+
+
+def _code_run(slides: list[list], k: int) -> int:
+    """The number of slides from ``k`` on that hold the pieces of one cell's code, one a slide, each
+    piece the last item of its slide but the last and the first (under "(cont.)") of its slide but
+    the first; 0 when slide ``k`` does not start such a run."""
+    last = [it for it, _ in slides[k] if it.kind != "notes"]
+    if not last or last[-1].kind != "code" or last[-1].code is None:
+        return 0
+    source, n = last[-1].source, 1
+    if k and any(it.kind == "code" and it.source == source for it, _ in slides[k - 1]):
+        return 0  # not the cell's first piece
+    while k + n < len(slides) and _continued(slides[k + n]):
+        body = [it for it, _ in slides[k + n][1:] if it.kind != "notes"]
+        if not body or body[0].kind != "code" or body[0].source != source:
+            break
+        n += 1
+        if len(body) > 1 or k + n >= len(slides):
+            break
+    return n if n > 1 else 0
+
+
+def _code_at_top(slides: list[list], k: int) -> bool:
+    """Whether slide ``k`` continues its heading with the code of a cell (its first piece) that
+    the slide before does not show."""
+    body = _body(slides[k])
+    if not k or not _continued(slides[k]) or not body or body[0][0].kind != "code" or body[0][0].code is None:
+        return False
+    return not any(it.kind == "code" and it.source == body[0][0].source for it, _ in slides[k - 1])
+
+
+def _piece_heights(code: str, least_px: float):
+    """The places code may be cut (line numbers, its first and its end too), and a function of two
+    of them: (the block of the lines between, its height or None when it is shorter than MIN_PIECE
+    or set smaller than ``least_px``)."""
+    lines = code.split("\n")
+    cuts, starts = set(), [0, *_safe_cuts(lines)]
+    for k, cut in enumerate(starts[1:], 1):
+        if lines[cut - 1].strip() and lines[starts[k - 1]].startswith("print("):
+            continue  # a printed line above the code that prints under it (a table's header)
+        while cut > 1 and lines[cut - 1].lstrip().startswith("#"):
+            cut -= 1  # a comment goes with the statement under it
+        cuts.add(cut)
+    cuts = [0, *sorted(cuts), len(lines)]
+    cache: dict = {}
+
+    def height(a: int, b: int):
+        if (a, b) not in cache:
+            piece = "\n".join(lines[a:b]).strip("\n")
+            block = _code_block(piece) if piece else None
+            ok = block is not None and block[2] >= least_px and b - a >= MIN_PIECE
+            cache[a, b] = (block, block[1] if ok else None)
+        return cache[a, b]
+
+    return cuts, height
+
+
+def _rebalance_code(slides: list[list]) -> list[list]:
+    """Code cut over slides (see _code_blocks()) is cut anew, at top-level statements, when that
+    leaves fewer slides, or fewer near-empty ones (SPARSE), or the emptiest fuller: the pieces are
+    cut before the slides around them are known, and a slide of a few lines of code between two
+    full ones reads badly. The first piece may also go under the text on the slide before (of the
+    same heading), when the code starts its slide. Every slide stays within its height (BUDGET,
+    or what it held already) and its MAX_CODE_CELLS."""
+    out: list[list] = []
+    k = 0
+    while k < len(slides):
+        # a cell that fits whole on its slide is never cut to fill a near-empty slide before it: a
+        # lecturer explains a cell whole (its check with its computation)
+        n = _code_run(slides, k)
+        if not n:
+            out.append(slides[k])
+            k += 1
+            continue
+        run = slides[k : k + n]
+        first_at_top = _continued(run[0]) and _body(run[0])[0][0].kind == "code" and (n == 1 or len(_body(run[0])) == 1)
+        before = out[-1] if out and first_at_top and _body(out[-1]) else None
+        best = _best_cuts(run, before)
+        if best is None:
+            out.append(slides[k])
+            k += 1
+            continue
+        if before is not None and best[0] == "before":
+            out.pop()
+        out.extend(best[1])
+        k += n
+    return out
+
+
+def _best_cuts(run: list[list], before: list | None):
+    """The slides of a run of code pieces (see _code_run()) cut anew, and where the first piece
+    goes ("before": onto the slide before the run), or None when nothing is better."""
+    body = [it for it, _ in run[0] if it.kind != "notes"]
+    piece = body[-1] if len(run) > 1 else next(it for it in body if it.kind == "code")  # (see _code_run())
+    cuts, height = _piece_heights(*piece.code)
+    code_lines = piece.code[0].split("\n")
+    pieces = [next(it for it, _ in slide if it.kind == "code" and it.source == piece.source) for slide in run]
+    head = [(it, h) for it, h in run[0] if it is not pieces[0]]  # what the first slide shows above the code
+    tail = [(it, h) for it, h in run[-1] if it is not pieces[-1]]  # "(cont.)", then what follows the code
+    cont = run[-1][0]
+    limit_first = max(BUDGET, sum(h for _, h in run[0]))
+    limit_last = max(BUDGET, sum(h for _, h in run[-1]))
+    whole = len(run) == 1  # a cell not cut yet: only when that leaves fewer near-empty slides
+    starts = [] if whole else [("run", head, limit_first)]
+    if before is not None and sum(it.kind == "code" for it, _ in before) < MAX_CODE_CELLS:
+        # the slide before, then the first slide of the run (its "(cont.)" heading) for the next piece
+        starts.append(("before", before, BUDGET))
+
+    def score(heights: list[float], chosen: tuple = ()) -> tuple:
+        # fewer slides, fewer near-empty ones, cuts at blank lines (between paragraphs of code), balance
+        unbroken = sum(1 for cut in chosen if code_lines[cut - 1].strip())
+        return (len(heights), sum(h <= SPARSE for h in heights), unbroken, -min(heights), max(heights))
+
+    current = score([sum(h for _, h in slide) for slide in ([before] if before is not None else []) + run])
+    # (the slide before counts in both, so that scores compare)
+    best, found = None, None
+    for where, top, first_limit in starts:
+        fixed_top = sum(h for _, h in top)
+        for count in range(2, len(run) + 2):
+            for chosen in _combinations(cuts[1:-1], count - 1):
+                bounds = [0, *chosen, cuts[-1]]
+                blocks = [height(a, b) for a, b in zip(bounds, bounds[1:])]
+                if any(h is None for _, h in blocks):
+                    continue
+                hs = [fixed_top + blocks[0][1]]
+                hs += [cont[1] + h for _, h in blocks[1:-1]]
+                hs.append(sum(h for _, h in tail) + blocks[-1][1])
+                if hs[0] > first_limit or hs[-1] > limit_last or any(h > BUDGET for h in hs[1:-1]):
+                    continue
+                if where == "before":
+                    total = hs
+                else:
+                    total = ([sum(h for _, h in before)] if before is not None else []) + hs
+                candidate = score(total, chosen)
+                if whole and candidate[:2] >= current[:2]:
+                    continue
+                if candidate < current and (found is None or candidate < found):
+                    found, best = candidate, (where, top, blocks)
+    if best is None:
+        return None
+    where, top, blocks = best
+
+    def item(block):
+        made = _Item(block[0][0], block[1], "code", notes=piece.notes, source=piece.source)
+        made.code = piece.code
+        return made
+
+    slides = [top + [(item(blocks[0]), blocks[0][1])]]
+    for block in blocks[1:-1]:  # a slide of code alone: the "(cont.)" heading again, as a cell of its own
+        cell = _md(cont[0].cell.source)
+        cell.metadata["deck_continued"] = True
+        slides.append([(_Item(cell, cont[1], "heading"), cont[1]), (item(block), block[1])])
+    last = item(blocks[-1])
+    last.keep = pieces[-1].keep
+    slides.append([tail[0], (last, blocks[-1][1]), *tail[1:]])
+    gone = run[1:-1] if where == "run" else run[:-1]
+    slides[-1][1:1] = [(it, h) for slide in gone for it, h in slide if it.kind == "notes"]  # (of slides that went)
+    return where, slides
+
+
+def _combinations(values: list, count: int):
+    if count == 0:
+        yield ()
+        return
+    for k in range(len(values) - count + 1):
+        for rest in _combinations(values[k + 1 :], count - 1):
+            yield (values[k], *rest)
+
+
+def _whole(slides: list[list], k: int) -> bool:
+    """Whether slide ``k`` holds whole subsections: it opens with a heading (not a "(cont.)" one)
+    and the slide after it does not continue it."""
+    first = next((it for it, _ in slides[k] if it.kind != "notes"), None)
+    return (
+        first is not None
+        and bool(first.heading)
+        and bool(_body(slides[k]))
+        and not (k + 1 < len(slides) and _continued(slides[k + 1]))
+    )
+
+
+def _merge_subsections(slides: list[list]) -> list[list]:
+    """A whole subsection on a near-empty slide (SPARSE lines or fewer) shares the slide with the
+    whole subsection before or after it, when both fit on one slide (BUDGET, figures shrunk
+    towards their least height) with at most MAX_CODE_CELLS code cells and the later one opens no
+    level-2 section. Each keeps its heading where it starts: a heading in the middle of a slide
+    has all of its subsection on that slide, and a "(cont.)" slide still continues the heading
+    above it."""
+    out: list[list] = []
+    whole: list[bool] = []
+    for k, slide in enumerate(slides):
+        ok = _whole(slides, k)
+        if out and ok and whole[-1]:
+            before = out[-1]
+            short = min(sum(h for _, h in before), sum(h for _, h in slide)) <= SPARSE
+            opens_section = any(it.heading and it.heading[0] <= 2 for it, _ in slide)
+            codes = sum(it.kind == "code" for it, _ in before + slide)
+            merged = _fit(before + slide, BUDGET) if short and not opens_section and codes <= MAX_CODE_CELLS else None
+            if merged is not None:
+                out[-1] = merged
+                continue
+        out.append(slide)
+        whole.append(ok)
+    return out
+
+
+def _grow_figures(slides: list[list]) -> list[list]:
+    """Figures drawn as large as the room left on their slide allows (up to their natural size,
+    or the slide's width for a wide one): the packing keeps room for what might follow a figure,
+    which often goes onto the next slide after all."""
+    for slide in slides:
+        spare = BUDGET - sum(h for _, h in slide)
+        if all(
+            it.kind in ("heading", "notes", "figure")
+            or (it.kind in ("para", "list") and "$" not in (it.cell.source if it.cell else ""))
+            for it, _ in slide
+        ):
+            spare += FIGURE_SLACK  # prose is estimated high (not maths): a figure under it may use that
+        for k, (item, height) in enumerate(slide):
+            if item.kind == "figure" and spare > 0.1 and item.height > height:
+                grown = min(item.height, height + spare)
+                spare -= grown - height
+                slide[k] = (item, grown)
+    return slides
+
+
 def _same_section(before: list, slide: list) -> bool:
     """Whether ``slide`` goes on with the section of the slide before (see _merge_sparse())."""
     if not slide or not _body(before) or not _body(slide):
         return False
-    if _continued(slide):
-        return True
-    first = slide[0][0]
-    return bool(first.heading) and first.heading[0] >= 3
+    return _continued(slide)
 
 
 def _cells_of(slides: list[list]) -> list:
@@ -2254,6 +2707,26 @@ def _cells_of(slides: list[list]) -> list:
     return cells
 
 
+def _unseen_images(items: list[_Item], seen: set[str]) -> list[_Item]:
+    """A cell's items without the figures (widget stills) the deck has shown already: two widgets
+    of one default state have the same still, which one slide shows. Their caption goes with them,
+    their notes stay."""
+    kept = []
+    for item in items:
+        data = item.cell.outputs[0].get("data", {}) if item.kind == "figure" else {}
+        png = "".join(data.get("image/png", ""))
+        if png and png in seen:
+            if item.notes:
+                kept.append(_Item(None, 0.0, "notes", brk=item.brk, notes=item.notes))
+            continue
+        if png:
+            seen.add(png)
+        kept.append(item)
+    if not any(it.kind == "figure" for it in kept) and any(it.kind == "figure" for it in items):
+        kept = [it for it in kept if not (it.cell is not None and it.cell.source == LIVE_CAPTION)]
+    return kept
+
+
 def _is_grader_test(cell) -> bool:
     grader = cell.get("metadata", {}).get("nbgrader", {})
     return bool(grader.get("grade")) and not grader.get("solution")
@@ -2270,6 +2743,7 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
     skipping = 0  # the level of the heading of a section that is not lectured (0: none)
     pending_notes: list[str] = []
     tests_follow = False  # after "N test cells follow": the code up to the next text is the tests'
+    seen_images: set[str] = set()
     for cell in nb.cells:
         meta = cell.get("metadata", {})
         slide_type = meta.get("slideshow", {}).get("slide_type", "-")
@@ -2304,17 +2778,20 @@ def deck_notebook(nb) -> nbformat.NotebookNode:
             context = source
         else:
             new = _code_items(cell, brk, context, heading, widget_state)
+            new = _unseen_images(new, seen_images)
             if new and items and new[0].brk is None and new[0].kind in ("figure", "code"):
                 # the sentence that explains a figure (or code) stays on its slide
-                if items[-1].kind in ("para", "list", "math") and items[-1].height < 8:
-                    items[-1].keep = True
+                after_maths = len(items) > 1 and items[-2].kind == "math" and items[-2].keep
+                if items[-1].kind in ("para", "list", "math") and items[-1].height < 8 and not after_maths:
+                    items[-1].keep = True  # (the text after a formula stays with the formula instead)
         if new and pending_notes:
             new[0].notes = pending_notes + new[0].notes
             pending_notes = []
         items.extend(new)
     if pending_notes:
         items.append(_Item(None, 0.0, "notes", notes=pending_notes))
-    nb.cells = _cells_of(_merge_sparse(_carry_forward(_merge_back(_pack(items)))))
+    slides = _merge_sparse(_rebalance_code(_merge_sparse(_carry_forward(_merge_back(_pack(items))))))
+    nb.cells = _cells_of(_grow_figures(_merge_subsections(slides)))
     return nb
 
 
@@ -2365,12 +2842,22 @@ def convert(notebooks: list[Path], out: Path, theme: str = THEME, quiet: bool = 
     return decks
 
 
+_CONDENSED = re.compile(r"condensed_(\d+)")  # tools/condensed_deck.py's one-lecture decks, in the same folder
+
+
 def write_index(out: Path, decks: list[Path]):
-    items = []
+    """index.html: a link to each deck, the notebooks' in order ("03 backprop through time"), then
+    the condensed decks of tools/condensed_deck.py ("One lecture: the whole series in 75 minutes")."""
+    items, condensed = [], []
     for deck in sorted(decks):
         name = deck.name.removesuffix(".slides.html")
+        if m := _CONDENSED.fullmatch(name):
+            label = f"One lecture: the whole series in {m.group(1)} minutes"
+            condensed.append((-int(m.group(1)), f'<li><a href="{html.escape(deck.name)}">{label}</a></li>'))
+            continue
         title = name.split("_", 1)[-1].replace("_", " ")
         items.append(f'<li><a href="{html.escape(deck.name)}">{html.escape(name[:2])} {html.escape(title)}</a></li>')
+    items += [item for _, item in sorted(condensed)]
     (out / "index.html").write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Slides</title>\n'
         "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6}</style></head>\n"
