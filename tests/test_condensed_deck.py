@@ -109,3 +109,39 @@ def test_a_missing_slide_is_named(decks):
         condensed_deck.pick(decks["03"], wrong)
     laid_out = condensed_deck.condensed(50, decks)
     assert nbformat.validate(laid_out) is None
+
+
+def _condensed_slides(decks, version):
+    """(title, [cells]) of each slide of a version, the title slide first."""
+    slides = []
+    for cell in condensed_deck.condensed(version, decks).cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
+            slides.append((condensed_deck._title([cell]), [cell]))
+        else:
+            slides[-1][1].append(cell)
+    return slides
+
+
+@pytest.mark.parametrize("version", condensed_deck.VERSIONS)
+def test_cont_only_after_the_slide_it_continues(decks, version):
+    """A slide titled "X (cont.)" follows a slide of X; one picked without it is titled X."""
+    slides = _condensed_slides(decks, version)
+    wrong = [
+        f"{k}: {title!r} after {slides[k - 1][0]!r}"
+        for k, (title, _cells) in enumerate(slides)
+        if title.endswith(" (cont.)") and slides[k - 1][0].removesuffix(" (cont.)") != title.removesuffix(" (cont.)")
+    ]
+    assert not wrong, wrong
+    titles = [t for t, _ in slides]
+    assert "3 · The real comparison (cont.)" in titles  # (after its lead-in, which is picked)
+    assert titles[-1] == "The table, completed"  # (the continuation that shows it, its title made whole)
+
+
+@pytest.mark.parametrize("version", condensed_deck.VERSIONS)
+def test_title_has_the_plan_and_the_lecture_ends_on_the_table(decks, version):
+    slides = _condensed_slides(decks, version)
+    notes = [c.source for c in slides[0][1] if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    chosen = condensed_deck.entries(version)
+    assert notes and f"{sum(s.minutes for s in chosen)} minutes" in notes[0]
+    assert all(f"- {deck} " in notes[0] for deck in {s.deck for s in chosen})
+    assert "best to worst" in condensed_deck._shown(slides[-1][1])

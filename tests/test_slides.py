@@ -733,7 +733,9 @@ MEASURE_JS = """async () => {
     let right = 0, bottom = 0, rightEl = '', top = 0;
     const clipped = [];
     for (const el of slide.querySelectorAll('*')) {
-        if (el.closest('aside.notes, script, style, .MJX_Assistive_MathML')) continue;
+        // (MathJax's hidden copies of the formulas for screen readers count too: tools/slides/deck.css
+        // keeps them inside, so any measurement of the page agrees with this one)
+        if (el.closest('aside.notes, script, style')) continue;
         const r = el.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) continue;
         if ((r.right - box.right) / scale > right) {
@@ -742,6 +744,7 @@ MEASURE_JS = """async () => {
         }
         bottom = Math.max(bottom, (r.bottom - box.bottom) / scale);
         top = Math.min(top, (r.top - Math.max(box.top, 0)) / scale);
+        if (el.closest('.MJX_Assistive_MathML')) continue;  // (clipped to 1 px by MathJax, on purpose)
         const style = getComputedStyle(el);
         if (el.scrollWidth > el.clientWidth + 1 && ['hidden', 'clip', 'auto', 'scroll'].includes(style.overflowX)
                 && el !== slide && el.clientWidth > 0) {
@@ -1229,8 +1232,128 @@ def test_condensed_checks_move_their_code_to_the_notes():
         ]
     )
     notes = "\n".join(n.source for n in slide["notes"])
-    assert "all 6 checks True" in _shown_text(slide) and "print(f'{name}" not in _shown_text(slide)
+    assert "checks True" not in _shown_text(slide) and "print(f'{name}" not in _shown_text(slide)
     assert "print(f'{name}: {ok}')" in notes and "check number 5" in notes
+
+
+def test_a_summary_of_checks_is_left_off_the_slide():
+    """ "all 6 checks True (each in the speaker notes)" is test bookkeeping to the room: a printout
+    of nothing else leaves the slide (its code and printout are in the notes); with other lines,
+    they stay and the summary goes. A summary that names every check ("a, b: ...: True") stays,
+    and then the notes do not repeat the printout it sums up."""
+    checks = "".join(f"check number {i} of the run holds on every seed we tried: True\n" for i in range(6))
+    slides = _lay_out(
+        [
+            _md("## Checks", "slide"),
+            _md("The run is what we expect."),
+            _code("for name, ok in checks.items():\n    print(f'{name}: {ok}')", "-", [_stream(checks)]),
+            _md("## More", "slide"),
+            _code("report()", "-", [_stream("stop reason: 'reached 25 seconds'\n" + checks)]),
+        ]
+    )
+    assert len(slides) == 2 and not [c for c in slides[0]["shown"] if c.cell_type == "code"]
+    assert "checks True" not in _shown_text(slides[0]) and "check number 5" in _notes_of(slides[0])
+    assert "stop reason" in _shown_text(slides[1]) and "checks True" not in _shown_text(slides[1])
+    named = "".join(f"{name:>5}: from scratch == the library: True\n" for name in ("h", "logits", "loss"))
+    [slide] = _lay_out([_md("## Named", "slide"), _code("show()", "-", [_stream(named)])])
+    assert "h, logits, loss: from scratch == the library: True" in _shown_text(slide)
+    assert "The printout" not in _notes_of(slide) and "show()" in _notes_of(slide)
+
+
+def _notes_of(slide) -> str:
+    return "\n".join(n.source for n in slide["notes"])
+
+
+def test_comments_stay_with_their_statement_when_code_is_cut():
+    """Code is cut between statements; a comment directly above a statement (no blank line
+    between) goes with it, also an end-of-line comment that wrap_code() put above its statement;
+    a comment indented deeper than the statement under it continues the one above and stays there."""
+    lines = [
+        "a = 1",
+        "b = compute(a)",
+        "# the shape: (1401,)",
+        "c = np.array(b)",
+        "d = c + 1",
+        "    # (d is c shifted: explains the line above)",
+        "e = d * 2",
+        "",
+        "# alone, before a blank line",
+        "",
+        "f = e",
+    ]
+    cuts = build_slides._safe_cuts(lines)
+    assert 2 in cuts and 3 not in cuts, cuts  # above the comment over c, never between them
+    assert 6 in cuts and 5 not in cuts, cuts  # the deeper comment stays with d
+    assert 10 in cuts and 9 not in cuts and 8 not in cuts, cuts
+    long = "sweep_loss, sweep_grad = np.array(sweep_loss), np.array(sweep_grad)  # (1401,), (1401, V)"
+    wrapped = build_slides.wrap_code("x = 1\ny = 2\nz = 3\n" + long + "\nw = 4", 70).split("\n")
+    at = wrapped.index("# (1401,), (1401, V)")
+    assert at in build_slides._safe_cuts(wrapped) and at + 1 not in build_slides._safe_cuts(wrapped)
+    cuts, _height = build_slides._piece_heights("\n".join(lines), 19)
+    assert 3 not in cuts and 5 not in cuts and 9 not in cuts
+
+
+def test_notes_start_with_their_text_and_show_a_glance_of_the_code():
+    """The speaker notes have no blank lines before their first word (the deck's HTML has none
+    between the tags that open them); code in them is cut to its first lines, with a count of
+    the rest; a printout stays whole."""
+    page = (
+        '<section><aside class="notes">\n<div class="jp-Cell">\n<div class="x">\n</div>\n<div>'
+        "<p>First words.</p>\n<pre>a\n\nb</pre>\n</div>\n</div>\n</aside></section>"
+    )
+    tidy = build_slides.tidy_notes(page)
+    assert '<aside class="notes"><div class="jp-Cell"><div class="x"></div><div><p>First words.' in tidy
+    assert tidy.endswith("<pre>a\n\nb</pre></div></div></aside></section>")
+    code = "\n".join(f"line_{i} = {i}" for i in range(30))
+    printout = "\n".join(f"row {i}" for i in range(30))
+    notes = build_slides.speaker_notes(
+        [build_slides.CODE_IN_NOTEBOOK + "\n\n```python\n" + code + "\n```", "It prints:\n\n```\n" + printout + "\n```"]
+    )
+    assert "line_11 = 11" in notes and "line_12 = 12" not in notes and "(… 18 more lines in the notebook)" in notes
+    assert "row 29" in notes
+    short = "\n".join(f"line_{i} = {i}" for i in range(14))
+    assert "line_13" in build_slides.speaker_notes(
+        [build_slides.CODE_IN_NOTEBOOK + "\n\n```python\n" + short + "\n```"]
+    )
+
+
+def test_each_heading_of_a_cell_has_its_own_notes():
+    """A markdown cell of several headings, on several slides: each slide's notes are about the
+    text of its own part, not the whole cell's on the first slide."""
+    long = " ".join(f"This sentence number {i} of part {{}} says something that takes room." for i in range(8))
+    cell = "\n\n".join(f"### Part {p}\n\n{long.replace('{}', p)}\n\n{_FILLER}" for p in "ABC")
+    slides = _lay_out([_md("## Section", "slide"), _md(cell)])
+    parts = {h.split()[-1]: s for s in slides for h in _headings(s) if h.startswith("### Part")}
+    assert set(parts) == set("ABC"), [_headings(s) for s in slides]
+    for p, slide in parts.items():
+        notes = _notes_of(slide)
+        assert f"number 7 of part {p}" in notes, (p, notes[:200])
+        assert all(f"of part {q}" not in notes for q in "ABC" if q != p), (p, notes[:300])
+
+
+_FILLER = "\n".join(f"- item {i} of a list that fills the slide to its foot with one line each" for i in range(12))
+
+
+def test_the_parts_of_an_exercise_are_shown_whole():
+    """Under a heading that starts with "Exercise" or "Written question", each numbered part is
+    shown whole (its second sentence is what the student must do); elsewhere a long item shows its
+    first sentence."""
+    parts = "\n".join(
+        f"{i}. Compute the quantity number {i} of the step from the cache of the forward pass and its inputs, "
+        f"and write it down in the form used in the lecture notes of the course this year. "
+        f"Then say why it is not the gradient of the loss with respect to the weights."
+        for i in (1, 2, 3)
+    )
+    for heading, whole in (
+        ("### Written question · Why it vanishes", True),
+        ("### Exercise · gru_step", True),
+        ("### Worked example", False),
+    ):
+        [slide] = _lay_out([_md(heading + "\n\nAnswer in the cell below.\n\n" + parts, "slide")])
+        assert (_shown_text(slide).count("Then say why") == 3) is whole, (heading, _shown_text(slide))
+        paragraphs = parts.replace("\n", "\n\n").replace("1. ", "**(a)** ").replace("2. ", "**(b)** ")
+        [slide] = _lay_out([_md(heading + "\n\n" + paragraphs, "slide")])
+        assert (_shown_text(slide).count("Then say why") == 3) is whole, (heading, _shown_text(slide))
 
 
 def test_notes_keep_display_maths_drop_grading_and_end_with_the_code():
@@ -1357,3 +1480,23 @@ def test_index_lists_the_condensed_decks_by_their_length(tmp_path):
         ("condensed_75.slides.html", "One lecture: the whole series in 75 minutes"),
         ("condensed_50.slides.html", "One lecture: the whole series in 50 minutes"),
     ], labels
+
+
+def test_a_slide_four_pixels_too_wide_is_a_problem():
+    """The deck walk names any slide whose content reaches 4 px (or more) past its right edge,
+    measuring every element but the notes, MathJax's hidden copies of formulas for screen readers
+    too (tools/slides/deck.css scales those down to nothing, so that no measurement of the page,
+    a presenter's or this one, finds them past the edge)."""
+    clean = {
+        "index": "3/0", "title": "A slide", "scrollHeight": 720, "clientHeight": 720, "bottom": 0, "top": 0,
+        "right": 0, "rightEl": "", "clipped": [], "text": "words", "images": [], "code": 1, "codeStarts": [],
+        "headings": ["A slide"], "paragraphs": ["words"], "markdown": "words", "maths": 0, "blankMaths": 0,
+        "mathSources": 0, "notesTypeset": 0, "progress": [], "figures": [], "bodyOpen": True,
+    }  # fmt: skip
+    assert slide_problems(clean) == []
+    wide = slide_problems({**clean, "right": 4.0, "rightEl": "math."})
+    assert len(wide) == 1 and "4 px past the right edge" in wide[0]
+    measure = MEASURE_JS.split("const style")[0]
+    assert "MJX_Assistive_MathML" not in measure.split("continue;")[0]
+    css = build_slides.DECK_CSS.read_text(encoding="utf-8")
+    assert re.search(r"\.MJX_Assistive_MathML\s*\{[^}]*transform:\s*scale\(0\.001\)", css)

@@ -894,7 +894,22 @@ def _safe_cuts(lines: list[str]) -> list[int]:
             if depth == 0 and line.strip() and not line[0].isspace():
                 starts.add(i)
             depth = max(0, depth + sum(line.count(c) for c in "([{") - sum(line.count(c) for c in ")]}"))
-    return sorted(i for i in starts if 0 < i < len(lines) and not _CONTINUES.match(lines[i]))
+    starts = {_with_comments(lines, i) for i in starts if i < len(lines) and not _CONTINUES.match(lines[i])}
+    return sorted(i for i in starts if 0 < i < len(lines))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _with_comments(lines: list[str], i: int) -> int:
+    """Where a cut before the statement at line ``i`` goes: above the comment lines directly over
+    it (a comment followed by a statement is about that statement; wrap_code() puts an end-of-line
+    comment too long for its line there), but not above a comment indented deeper than the
+    statement: that one continues the statement above it."""
+    while i > 0 and lines[i - 1].lstrip().startswith("#") and _indent(lines[i - 1]) <= _indent(lines[i]):
+        i -= 1
+    return i
 
 
 def _atoms(code: str):
@@ -1290,6 +1305,7 @@ def _outputs(cell) -> list:
 
 
 _PASSED = re.compile(r"^(\s*)(.*?):\s*True\s*$")
+CHECKS_IN_NOTES = "(each in the speaker notes)"  # a summary of checks too long to name them all
 
 
 def condense_checks(text: str) -> tuple[str, bool]:
@@ -1312,7 +1328,7 @@ def condense_checks(text: str) -> tuple[str, bool]:
         else:
             line = f"all {j - i} checks True ({'; '.join(labels)})"
             if len(line) > 2 * CHARS_PER_OUTPUT_LINE:
-                line = f"all {j - i} checks True (each in the speaker notes)"
+                line = f"all {j - i} checks True {CHECKS_IN_NOTES}"
         out.append(line)
         changed, i = True, j
     return "\n".join(out) + "\n", changed
@@ -1712,7 +1728,7 @@ def speaker_notes(notes: list[str], shown: str = "") -> str:
     for note in notes:
         for block in re.split(r"(```.*?```)", note, flags=re.S):
             if block.startswith("```"):
-                paragraphs.append(block.strip())
+                paragraphs.append(_notes_code(block.strip()))
                 continue
             said = False  # whether the paragraph before is in the notes
             for para in re.split(r"\n\s*\n", block):
@@ -1732,6 +1748,19 @@ def speaker_notes(notes: list[str], shown: str = "") -> str:
                 if text:
                     paragraphs.append(text)
     return re.sub(r"\n[ \t]*\n(\s*\n)+", "\n\n", "\n\n".join(dict.fromkeys(paragraphs))).strip()
+
+
+NOTES_CODE_LINES = 12  # code in the speaker notes: its first lines (a glance, not a listing)
+
+
+def _notes_code(block: str) -> str:
+    """A fenced block of the notes: code cut to its first NOTES_CODE_LINES lines (a printout stays whole)."""
+    lines = block.split("\n")
+    body = lines[1:-1]
+    if not lines[0].startswith("```python") or len(body) <= NOTES_CODE_LINES + 2:
+        return block
+    more = len(body) - NOTES_CODE_LINES
+    return "\n".join([lines[0], *body[:NOTES_CODE_LINES], lines[-1], f"(… {more} more lines in the notebook)"])
 
 
 def _outside_code(text: str, change) -> str:
@@ -1782,20 +1811,53 @@ def _leads_in(kind: str, body: str) -> bool:
     return kind in ("para", "list") and _plain(body).rstrip().endswith(":")
 
 
+_WHOLE_ITEMS = re.compile(r"^\W*(exercise|written question)\b", re.I)  # a heading over parts a student answers
+WHOLE_LIST = BUDGET - 8.0  # lines: the most a list of such parts (or one part) may take whole
+_PART = re.compile(r"\s*\**\(?([a-h]|\d{1,2})[.)]\**\s")  # a paragraph that is a part: "**(a)** ...", "2. ..."
+
+
 def _markdown_items(source: str, brk, context_heading: list) -> list[_Item]:
-    items, reading = [], False
+    """The items of a markdown cell; a cell of several headings in sections, each with the notes
+    of its own text (its slide's notes are about what that slide shows)."""
     blocks = markdown_blocks(source)
+    sections: list[list] = []
+    for block in blocks:
+        if not sections or (block[0] == "heading" and any(kind != "heading" for kind, _ in sections[-1])):
+            sections.append([])
+        sections[-1].append(block)
+    if len(sections) <= 1:
+        return _markdown_section(blocks, source, brk, context_heading)
+    items = []
+    for section in sections:
+        text = "\n\n".join(t for _kind, t in section)
+        items += _markdown_section(section, text, None if items else brk, context_heading)
+        context_heading = [next((t for kind, t in section if kind == "heading"), context_heading[0])]
+    if items:
+        items[0].brk = brk
+    return items
+
+
+def _markdown_section(blocks: list, source: str, brk, context_heading: list) -> list[_Item]:
+    items, reading = [], False
     shown = []
     cut = False
+    heading = context_heading[0] if context_heading else ""
     for k, (kind, text) in enumerate(blocks):
         if kind == "heading":
             reading = bool(re.search(r"reading|references", text, re.I))
+            heading = text
             if _RUN_IT.match(_plain(text)):
                 cut = True
                 continue
         # a paragraph that leads into a formula is not cut short: its last sentence introduces it
         into_maths = k + 1 < len(blocks) and blocks[k + 1][0] == "math"
         body, height, left_out = shorten_block(kind, text, cut_ok=not reading and not into_maths)
+        part = kind == "list" or (kind == "para" and _PART.match(text))
+        if part and left_out and _WHOLE_ITEMS.match(_plain(heading).lstrip("# ")):
+            # the parts of an exercise or a written question, each whole ("Then say why ..."), if they fit
+            whole = shorten_block(kind, text, cut_ok=False)
+            if whole[1] <= WHOLE_LIST:
+                body, height, left_out = whole
         cut |= left_out
         if kind == "table" and height > BUDGET - 4:
             shown.extend(("table", part, _table_height(part.split("\n"))) for part in _split_table(body))
@@ -2034,8 +2096,15 @@ def _output_items(out, room: float, cell, source: str, heading: str, context: st
         item.figure = (meta, width, natural, shown)
     elif out.get("output_type") == "stream":
         text, condensed = condense_checks(out["text"])
-        if condensed:
+        if condensed and CHECKS_IN_NOTES in text:
+            # the whole printout is in the notes only when the slide's summary leaves its labels out
+            # (a summary that names them all says what the printout says); that summary is test
+            # bookkeeping to the room, so it is left off the slide
             notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
+            kept = [line for line in _text_lines(text) if CHECKS_IN_NOTES not in line]
+            if not "".join(kept).strip():
+                return [_Item(None, 0.0, "notes", notes=notes, source=id(cell))], notes
+            text = "\n".join(kept) + "\n"
         scale, chars = _narrow_output(c, _text_lines(text))
         parts = _sample_parts(_text_lines(text), room / scale, chars, (BUDGET - 4) / scale)
         for lines in parts[:-1]:  # samples too many for one slide: the first ones, then the rest
@@ -2450,9 +2519,7 @@ def _piece_heights(code: str, least_px: float):
     for k, cut in enumerate(starts[1:], 1):
         if lines[cut - 1].strip() and lines[starts[k - 1]].startswith("print("):
             continue  # a printed line above the code that prints under it (a table's header)
-        while cut > 1 and lines[cut - 1].lstrip().startswith("#"):
-            cut -= 1  # a comment goes with the statement under it
-        cuts.add(cut)
+        cuts.add(cut)  # (above the comments that go with the statement: _safe_cuts())
     cuts = [0, *sorted(cuts), len(lines)]
     cache: dict = {}
 
@@ -2839,7 +2906,29 @@ def convert(notebooks: list[Path], out: Path, theme: str = THEME, quiet: bool = 
     missing = [d.name for d in decks if not d.is_file()]
     if missing:
         raise SlidesError(f"nbconvert wrote no {', '.join(missing)} in {out}")
+    for deck in decks:
+        deck.write_text(tidy_notes(deck.read_text(encoding="utf-8")), encoding="utf-8")
     return decks
+
+
+_NOTES = re.compile(r'(<aside class="notes">)(.*?)(</aside>)', re.S)
+_EDGE = re.compile(r"^(?:\s*<[^>]*>)*\s*")  # the tags (and the whitespace around them) before a text's first word
+
+
+def tidy_notes(page: str) -> str:
+    """The deck's page with no whitespace between the tags that open and close each slide's
+    speaker notes: the notes start with their first word (a copy of their text, the speaker view),
+    not with the blank lines of the cell's nested divs."""
+
+    def tidy(found) -> str:
+        body = found.group(2)
+        head = _EDGE.match(body).group()
+        tail = _EDGE.match(body[::-1].replace(">", "\0").replace("<", ">").replace("\0", "<")).group()
+        core = body[len(head) : len(body) - len(tail)]
+        strip = lambda part: re.sub(r">\s+<", "><", part.strip())  # noqa: E731
+        return found.group(1) + strip(head) + core + strip(body[len(body) - len(tail) :]) + found.group(3)
+
+    return _NOTES.sub(tidy, page)
 
 
 _CONDENSED = re.compile(r"condensed_(\d+)")  # tools/condensed_deck.py's one-lecture decks, in the same folder

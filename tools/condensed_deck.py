@@ -90,14 +90,13 @@ SLIDES = [
     Slide("06", "3 · Two reference lines", 1, "uniform 4.17 and bigram 2.48 nats/char", shows="6.022 bits/char"),
     Slide("06", "4 · Training live", 1, "the gist's loop, 160 units, 32 streams"),
     Slide("06", "Watching the run: callbacks (figure)", 1, "25 seconds of training, live"),
-    Slide("06", "5 · What the gist's numbers mean", 1, "the gist's loss is summed over 25 characters"),
-    Slide("06", "5 · What the gist's numbers mean", 1, "42.9 is 1.72 nats/char", shows="1.716 nats/char"),
+    Slide("06", "5 · What the gist's numbers mean", 2, "summed over 25 characters: 42.9 is 1.72 nats/char"),
     Slide("06", "Its loss curve", 1, "60,000 steps: training and validation loss"),
     Slide("07", "4 · Temperature", 1, "divide the logits by T before the softmax"),
     Slide("07", "4 · Temperature (figure)", 1, "one distribution at three temperatures"),
     Slide("07", "The same prefix and seed, five temperatures", 1, "from repetitive to garbled", shows="T = 0.2"),
     Slide("07", "5 · Greedy decoding, and why it loops", 1, "T = 0: “the counter the counter …”"),
-    Slide("07", "Why greedy decoding ends in a loop (figure)", 1, "the state falls onto an exact loop"),
+    Slide("07", "Why greedy decoding ends in a loop (figure)", 1, "the state falls onto an exact loop", only_75=True),
     Slide("09", "A product of Jacobians", 2, "k steps back, a product of k factors", only_75=True),
     Slide("09", "2 · Experiment 1: only $W_{hh}$ (no tanh) (figure)", 1, "ρ = 0.9, 1, 1.1 over 50 steps", only_75=True),
     Slide("09", "The eigenvalues of the trained $W_{hh}$", 1, "the trained Whh: spectral radius 4.3", only_75=True),
@@ -120,14 +119,15 @@ SLIDES = [
     Slide("12", "1 · Why gates: one matrix, multiplied again and again", 1, "0.7 against 0.99", shows="1.8e-08"),
     Slide("12", "2 · The LSTM", 2, "c_t = f ⊙ c_t−1 + i ⊙ g: an additive cell"),
     Slide("12", "2 · The LSTM (figure)", 1, "the cell path: multiplied by f, added to"),
-    Slide("12", "(5) Into the cell: two roads", 1, "dcnext, as dhnext in notebook 03", only_75=True),
+    Slide("12", "One path at a time (figure)", 1, "each gate's path, in colour, under its equation", only_75=True),
     Slide("12", "7 · The additive path carries the gradient: trained models (figure)", 1, "the LSTM reaches further"),
     Slide("12", "The forget gates (figure)", 1, "many trained forget gates sit near 1"),
+    Slide("13", "3 · The real comparison", 1, "the shipped models and the 7-gram, on the whole validation split"),
     Slide("13", "3 · The real comparison", 1, "RNN, GRU and LSTM against the 7-gram", shows="1,791,006"),
     Slide("13", "Did the LSTM beat the n-gram?", 1, "not with this recipe"),
-    Slide("13", "Why not? Memorising", 1, "it learns its training text, not new text", shows="1.403"),
+    Slide("13", "4 · Beating the n-gram", 1, "the LSTM memorised: dropout, a decaying rate, two layers"),
     Slide("13", "The learning curve: below the 7-gram within 15 minutes (figure)", 1, "dropout and a decaying rate"),
-    Slide("13", "The table, completed", 1, "an LSTM below the 7-gram", shows="the only network below"),
+    Slide("13", "The table, completed", 1, "an LSTM below the 7-gram", shows="best to worst"),
 ]
 
 VERSIONS = (75, 50)
@@ -204,6 +204,32 @@ def with_notes(cells: list, entry: Slide, stem: str) -> list:
     return cells
 
 
+def _without_cont(cells: list) -> list:
+    """The slide's cells, its heading without " (cont.)": the slide it continues is not shown before it."""
+    cells = [nbformat.from_dict(c) for c in cells]
+    first = cells[0]
+    if first.cell_type == "markdown":
+        heading = r"^(\s*#{1,6}\s+.*?)" + re.escape(build_slides._CONT) + r"\s*$"
+        first.source = re.sub(heading, r"\1", first.source, count=1, flags=re.M)
+    return cells
+
+
+def _title(cells: list) -> str:
+    found = _HEADING.search(cells[0].source) if cells and cells[0].cell_type == "markdown" else None
+    return found.group(1) if found else ""
+
+
+def plan_notes(version: int) -> nbformat.NotebookNode:
+    """The title slide's speaker notes: the plan, a line per notebook with its minutes."""
+    chosen = entries(version)
+    lines = [f"The plan: {sum(s.minutes for s in chosen)} minutes, then questions."]
+    for deck in dict.fromkeys(s.deck for s in chosen):
+        mine = [s for s in chosen if s.deck == deck]
+        name = notebook(deck).stem.split("_", 1)[1].replace("_", " ")
+        lines.append(f"- {deck} {name}: {sum(s.minutes for s in mine)} min, {len(mine)} slides")
+    return nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"slideshow": {"slide_type": "notes"}})
+
+
 def title_slide(version: int) -> nbformat.NotebookNode:
     chosen = entries(version)
     minutes = sum(s.minutes for s in chosen)
@@ -222,9 +248,15 @@ def title_slide(version: int) -> nbformat.NotebookNode:
 
 def condensed(version: int, decks: dict[str, list]) -> nbformat.NotebookNode:
     """The laid-out notebook of one version; ``decks`` maps a notebook's number to deck_slides()."""
-    cells = [title_slide(version)]
+    cells = [title_slide(version), plan_notes(version)]
+    before = ""  # the title of the slide before, " (cont.)" left out
     for entry in entries(version):
-        cells += with_notes(pick(decks[entry.deck], entry), entry, notebook(entry.deck).stem)
+        slide = pick(decks[entry.deck], entry)
+        title = _title(slide)
+        if title.endswith(build_slides._CONT) and title.removesuffix(build_slides._CONT) != before:
+            slide = _without_cont(slide)  # "X (cont.)" after a slide that is not X's
+        before = _title(slide).removesuffix(build_slides._CONT)
+        cells += with_notes(slide, entry, notebook(entry.deck).stem)
     for i, cell in enumerate(cells):  # ids unique across the notebooks the cells come from
         cell["id"] = f"cell-{i}"
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -279,6 +311,7 @@ def build(out: Path = build_slides.DEFAULT_OUT, cache: Path = build_slides.DEFAU
         raise build_slides.SlidesError(f"jupyter nbconvert --to slides failed:\n{result.stderr.strip()[-3000:]}")
     built = [out / f"condensed_{v}.slides.html" for v in VERSIONS]
     for deck in built:
+        deck.write_text(build_slides.tidy_notes(deck.read_text(encoding="utf-8")), encoding="utf-8")
         if refs := build_slides.remote_references(deck.read_text(encoding="utf-8")):
             raise build_slides.SlidesError(f"{deck.name} loads from the network: {refs}")
     write_index(out)
