@@ -73,6 +73,15 @@ _LSTM_TEXT = {  # (equation, what the path does), in notebook 12's notation
     ),
 }
 _LSTM_Z = r"$z_t = W_x\,x_t + W_h\,h_{t-1} + b$: four blocks of $H$ rows, $z^i, z^f, z^o, z^g$"
+# gate_grid's panel titles: the path named in words (the superscripts alone would tell update from
+# reset, input from candidate), its equation, and what it acts on, short enough for a larger font
+_LSTM_TITLE = {
+    "forget": r"forget gate:  $f_t = \sigma(z^f_t)$,  scales $c_{t-1}$",
+    "input": r"input gate:  $i_t = \sigma(z^i_t)$,  scales $g_t$",
+    "candidate": r"candidate:  $g_t = \tanh(z^g_t)$,  added as $i_t \odot g_t$",
+    "output": r"output gate:  $o_t = \sigma(z^o_t)$,  $h_t = o_t \odot \tanh(c_t)$",
+    "cell": r"cell state:  $c_t = f_t \odot c_{t-1} + i_t \odot g_t$",
+}
 
 _GRU_INPUTS = ("in_h", "h_down", "in_x", "x_arrow")
 GRU_PATHS = {
@@ -106,6 +115,12 @@ _GRU_TEXT = {  # in notebook 13's notation (there z is the update gate)
     ),
 }
 _GRU_AM = r"$a_t = W_x\,x_t + b$,  $m_t = W_h\,h_{t-1}$: three blocks of $H$ rows, $r, z, n$"
+_GRU_TITLE = {  # as _LSTM_TITLE; the plain panel's title holds the state's update
+    None: r"One GRU step:  $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$",
+    "update": r"update gate:  $z_t = \sigma(a^z_t + m^z_t)$,  mixes $h_{t-1}$ and $n_t$",
+    "reset": r"reset gate:  $r_t = \sigma(a^r_t + m^r_t)$,  scales $m^n_t + b^n_h$",
+    "candidate": r"candidate:  $n_t = \tanh(a^n_t + r_t \odot (m^n_t + b^n_h))$",
+}
 
 
 def _check_highlight(highlight, options: tuple, cell: str) -> None:
@@ -419,6 +434,7 @@ def gru_diagram(highlight: str | None = None, ax=None, compact: bool = False):
 
 
 GRID_MIN_FONT = 15.0  # points: gate_grid's smallest text (the figure is 17 inches wide, see gate_grid)
+GRID_TITLE_FONT = 22.0  # points: the panels' titles, whose sub- and superscripts tell the blocks apart
 GRID_ROW_HEIGHT = 4.05  # inches: one row of gate_grid, a title and a compact drawing 8.5 inches wide
 
 
@@ -428,8 +444,10 @@ def gate_grid(cell: str, highlights=None):
     Made for a slide: the figure of two rows is about twice as wide as it is tall, so that a slide
     can show it about 1,200 px wide, and no text is smaller than :data:`GRID_MIN_FONT` points (a
     single diagram's smaller labels are enlarged): at least 14 px when the 1,700 px wide PNG is
-    drawn 1,200 px wide. Each panel is drawn compact (``compact=True``) with its path's equation as
-    its title; what a path does is for the text beside the figure. The line that names the blocks
+    drawn 1,200 px wide. Each panel is drawn compact (``compact=True``) under a title in
+    :data:`GRID_TITLE_FONT` points: the path named in words, its equation and what it acts on (the
+    plain GRU panel: the state's update); the rest of what a path does is for the text beside the
+    figure. The line that names the blocks
     of the pre-activations, the same in every panel, is written once, under the panels. Two
     highlights give one row, a figure as wide and half as tall.
 
@@ -447,12 +465,12 @@ def gate_grid(cell: str, highlights=None):
     import matplotlib.pyplot as plt
 
     draws = {
-        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output"), _LSTM_TEXT, _LSTM_Z, "One LSTM step"),
-        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS), _GRU_TEXT, _GRU_AM, "One GRU step (rnn_lib.gru)"),
+        "lstm": (lstm_diagram, ("forget", "input", "candidate", "output"), _LSTM_TITLE, _LSTM_Z),
+        "gru": (gru_diagram, (None, *GRU_HIGHLIGHTS), _GRU_TITLE, _GRU_AM),
     }
     if cell not in draws:
         raise ValueError(f"unknown cell {cell!r}: use 'lstm' or 'gru'")
-    draw, default, equations, blocks, plain = draws[cell]
+    draw, default, titles, blocks = draws[cell]
     highlights = default if highlights is None else tuple(highlights)
     if not 1 <= len(highlights) <= 4:
         raise ValueError(f"gate_grid draws 1 to 4 diagrams, got {len(highlights)} highlights")
@@ -461,9 +479,9 @@ def gate_grid(cell: str, highlights=None):
     for ax, highlight in zip(axes.flat, highlights):
         draw(highlight, ax=ax, compact=True)
         if highlight is None:
-            ax.set_title(plain, fontsize=17)
+            ax.set_title(titles.get(None, "One LSTM step"), fontsize=GRID_TITLE_FONT)
         else:  # the path's name and its equation, in the path's colour
-            title = ax.set_title(f"{highlight}:   {equations[highlight][0]}", fontsize=18, color=HIGHLIGHT_COLOUR)
+            title = ax.set_title(titles[highlight], fontsize=GRID_TITLE_FONT, color=HIGHLIGHT_COLOUR)
             title.set_gid("equation")
         for text in [ax.title, *ax.texts]:
             text.set_fontsize(max(text.get_fontsize(), GRID_MIN_FONT))

@@ -163,3 +163,20 @@ def test_gate_grid_text_is_readable_at_slide_size(cell, highlights):
     four = diagrams.gate_grid(cell)
     assert four.get_figwidth() / four.get_figheight() >= 1.9
     assert fig.get_figheight() < four.get_figheight() / 1.5
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gate_grid_titles_name_each_path_in_words_large_enough_for_a_notebook(cell):
+    """Each panel's title names its path in words (the superscripts alone were all that told the GRU's
+    update from its reset title, and the LSTM's input and candidate titles ended alike), no two
+    titles are alike, and a title's sub- and superscripts (mathtext draws them at 70 %) are at least
+    10 px when the figure is shown 830 px wide, a classic notebook's width."""
+    fig = diagrams.gate_grid(cell)
+    titles = [ax.title for ax in fig.axes if ax.title.get_gid() == "equation"]
+    names = {"lstm": ("forget gate", "input gate", "candidate", "output gate"),
+             "gru": ("update gate", "reset gate", "candidate")}[cell]  # fmt: skip
+    assert [t.get_text().split(":")[0] for t in titles] == list(names)
+    texts = [ax.title.get_text() for ax in fig.axes if ax.get_title()]
+    assert len(set(texts)) == len(texts)
+    width_px = fig.get_figwidth() * fig.dpi
+    assert all(0.7 * t.get_fontsize() * fig.dpi / 72 * 830 / width_px >= 10 for t in titles)

@@ -456,6 +456,8 @@ for value in sweep:
     sweep_loss.append(L)
     sweep_grad.append(g)
 sweep_loss, sweep_grad = np.array(sweep_loss), np.array(sweep_grad)  # (1401,), (1401, V)
+
+# %% needs=["softmax_ce_grad"]
 slope_error = np.abs(np.gradient(sweep_loss, sweep) - sweep_grad[:, target])[1:-1].max()
 others = np.log(np.exp(np.delete(y, target)).sum())  # ln of the sum over the other characters
 asymptote = others - sweep  # the line of slope -1 that L approaches on the left

@@ -12,8 +12,7 @@
 #   corrects its averages for starting at 0, and how to write its update yourself;
 # - what clipping gradients to [-5, 5] does for an exploding gradient, and what it cannot do.
 #
-# Notebook 05 continues with the other learner question about the gist's numbers: why the weights
-# start as `randn * 0.01`.
+# Notebook 05 then asks why the weights start as `randn * 0.01`.
 #
 # **Prerequisites:** notebooks 01–03 (the "hello" RNN, its loss, and backpropagation through time
 # as `rnn_lib.loss_and_grads`). **Time:** about 60 minutes without the sections marked *optional*
@@ -42,8 +41,8 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 #
 # After `lossFun` has returned the five gradients, the gist changes the five parameter arrays with
 # **Adagrad**. For every parameter array it keeps a *memory* array of the same shape. Each step, every
-# entry of the memory adds the square of that entry's gradient, so it holds the sum of all squared
-# gradients the entry has ever seen. Then every entry moves against its gradient by the learning rate
+# entry of the memory adds the square of that entry's gradient: it holds the sum of all the entry's
+# squared gradients. Then every entry moves against its gradient by the learning rate
 # times the gradient divided by the square root of its memory. The `1e-8` keeps the division finite
 # for an entry whose gradient has always been exactly zero; it also shrinks the steps of every entry
 # whose gradients are about $\sqrt{10^{-8}} = 10^{-4}$ or smaller (section 4 shows it).
@@ -67,10 +66,9 @@ _ = rnn_lib.blas_threads(1)  # numpy's matrix-product library (BLAS) on one thre
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · "param and mem are local variables: does this change `Wxh` at all?"
 #
-# A learner asked exactly this under the gist, and backed it up with an experiment: the same loop,
-# with plain numbers in place of the arrays, left all the numbers unchanged. Let us repeat that
-# experiment first, adding one line that records, with `id()`, whether `param` is still the same
-# object after `+=`.
+# A learner asked this under the gist, backed by an experiment: the same loop,
+# with plain numbers in place of the arrays, left all the numbers unchanged. Let us repeat it,
+# recording with `id()` whether `param` is still the same object after `+=`.
 #
 # **Expected:** after the loop, `Wxh ... by` and `mWxh` still hold their starting values, while the loop
 # variable `param` did change (to 5 - 0.1 · 5 / 5 = 4.9 on the last pass): on every pass `+=` gave
@@ -191,7 +189,7 @@ assert np.all(mWxh > mWxh_before)
 # | `param[...] = param - step` | `param = param + step` (any `param = ...`) |
 # | `np.subtract(param, step, out=param)` | the same loop over Python floats |
 #
-# No error is raised in the failing column: training would simply never improve.
+# No error is raised in the failing column: training would never improve.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Exercise · An Adagrad step, in place (2 points)
@@ -319,7 +317,7 @@ print("rnn_lib.Adagrad now runs your adagrad_update")
 # %% [markdown] slideshow={"slide_type": "fragment"} tags=["reading-only"]
 # Below we train the
 # "hello" model (inputs `hell`, targets `ello`) for 20 steps with the library, and in parallel apply
-# the gist's loop, written out above, to a copy of the starting weights, **with the same gradients**.
+# the gist's loop to a copy of the starting weights, **with the same gradients**.
 # `rnn_lib.init_params` starts the weights as the gist does, `randn * 0.01`, and the biases at 0
 # (notebook 05 asks why 0.01); here with H = 8 hidden units.
 #
@@ -428,11 +426,10 @@ assert np.allclose(step_Whh_no_eps, 0.1, rtol=0.01, atol=0)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Rare characters keep large steps
 #
-# In the RNN, `Wxh @ x_t` with a one-hot `x_t` just picks the column of `Wxh` that belongs to the
+# In the RNN, `Wxh @ x_t` with a one-hot `x_t` picks the column of `Wxh` that belongs to the
 # input character. So column *j* of `Wxh` gets a gradient **only in the steps where character j is
 # the input**. A frequent character's column accumulates memory quickly; a rare character's column
-# keeps a large effective learning rate, so each time the character does appear its column takes a
-# large step.
+# keeps a large effective learning rate and takes a large step whenever the character appears.
 #
 # To see it we train on a small text, the first 3000 characters of Tiny Shakespeare, the gist's way:
 # chunks of `seq_length = 25` characters, carrying the hidden state, restarting at the end of the text.
@@ -473,16 +470,15 @@ def train_on_text(params, ids, steps, seq_length=25, learning_rate=0.1, optimize
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # We record, after each step, the effective learning rate $0.1/\sqrt{m}$ of the `Wxh` columns of four
-# characters (the median over the column's 32 entries; left blank while the character has not yet
-# appeared, when its memory is still 0), and the columns themselves. The same callback also keeps, for
-# every parameter array, how large each step was compared with the array itself (used further below,
-# in the optional part *How large is a step, compared with the weights?*).
+# characters (the median over the column's 32 entries, blank until the character first appears), and
+# the columns themselves. The same callback also keeps, for
+# every parameter array, how large each step was compared with the array itself (for an optional part
+# below).
 #
 # **Expected:** every curve only goes down; after 600 steps (5 passes over the text) the rare `'j'`
 # and `'k'` columns have a larger effective learning rate than the space column, `'j'` at least 5 times,
-# and `'k'` a larger one than `'e'`. (The printed values are this run's: training amplifies the
-# last-digit rounding differences between CPUs, so they vary a little from machine to machine; the
-# orderings checked do not.)
+# and `'k'` a larger one than `'e'`. (The printed values vary a little between CPUs, as training
+# amplifies rounding differences; the orderings checked do not.)
 
 # %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"] needs=["adagrad_update"]
 # NBVAL_IGNORE_OUTPUT
@@ -899,7 +895,7 @@ for step in (1, 2, 3):
         g1 = np.concatenate([grads[k].ravel() for k in names])
         step1 = np.concatenate([np.abs(adam_params[k] - before_step[k]).ravel() for k in names])
 moved = step1[np.abs(g1) > 0.001]
-print(f"first step, {moved.size} entries with |gradient| > 0.001: moved {moved.min():.4f} to {moved.max():.4f}")
+print(f"first step, {moved.size} entries with |gradient| > 0.001: each moved by {moved.min():.4f} (smallest) to {moved.max():.4f} (largest)")
 print(f"after three steps state['t'] = {adam_state['t']}\nwithout the bias correction the first step would have been")
 print(f"(1 - 0.9) / sqrt(1 - 0.999) = {0.1 / np.sqrt(0.001):.2f} times as large")
 assert np.allclose(moved, 0.01, rtol=0.01, atol=0) and adam_state["t"] == 3
@@ -926,8 +922,8 @@ assert adam_diff < 1e-12 and lib_adam.t == 3
 # grows and shrinks with the gradient. We train the same "hello" model (H = 8, 300 steps each) with
 # Adagrad at the gist's learning rate 0.1 and with SGD at three learning rates. One random start could
 # favour one optimiser by luck, so every optimiser trains from the same 20 starts (seeds 0–19).
-# Like the gist, `train_hello` clips every gradient entry to [-5, 5] before the update: a safety rail
-# against huge gradients that section 7 explains.
+# Like the gist, `train_hello` clips every gradient entry to [-5, 5] before the update (section 7 says
+# why).
 #
 # **Expected:** Adagrad at 0.1 gets below a loss of 0.1 (summed over the 4 steps) in fewer steps than SGD
 # at 0.1, from every start. SGD at 1.0 is faster still from most starts, but not from all. SGD at 10
@@ -963,16 +959,21 @@ seed_runs = {name: [train_hello(opt, lr, seed=seed) for seed in hello_seeds] for
 runs = {name: seed_runs[name][0] for name in seed_runs}  # seed 0: plotted below, used again in section 6
 reached = {name: np.array([first_below(curve) for curve, _, _ in seed_runs[name]]) for name in seed_runs}
 got_worse = {name: np.array([curve[-1] > curve[0] for curve, _, _ in seed_runs[name]]) for name in seed_runs}
-print(f"{'below 0.1:':16s} {'seed 0':>8s} {f'of {len(hello_seeds)} starts':>12s} {'median step':>11s} {'ended worse':>11s}")
+
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
+print(f"{'':16}  {'seed 0 got':>12}  {'starts that got':>17}  {'median step':>17}  {'ended worse:':>17}\n{'':16}  "
+      f"{'below 0.1 at':>12}  {f'below 0.1 (of {len(hello_seeds)})':>17}  {'over those starts':>17}  {'last loss > first':>17}")
 for name in seed_runs:
     done = reached[name][np.isfinite(reached[name])]
     seed_0 = f"step {reached[name][0]:.0f}" if np.isfinite(reached[name][0]) else "never"
-    print(f"{name:16s} {seed_0:>8s} {done.size:12d} {np.median(done):11.0f} {got_worse[name].sum():11d}")
+    print(f"{name:16}  {seed_0:>12}  {done.size:17d}  {np.median(done):17.0f}  {got_worse[name].sum():17d}")
+assert np.all(reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"])
+
+# %% slideshow={"slide_type": "fragment"} needs=["adagrad_update"]
 faster = np.sum(reached["SGD, lr 1"] < reached["Adagrad, lr 0.1"])
 stuck_starts = ~np.isfinite(reached["SGD, lr 10"]) & got_worse["SGD, lr 10"]
 print(f"SGD at 1 below 0.1 before Adagrad from {faster} of {len(hello_seeds)} starts")
 print(f"SGD at 10 stuck from {stuck_starts.sum()} (seed 0 among them: {stuck_starts[0]})")
-assert np.all(reached["Adagrad, lr 0.1"] < reached["SGD, lr 0.1"])
 assert len(hello_seeds) / 2 < faster < len(hello_seeds)
 assert len(hello_seeds) / 2 < stuck_starts.sum() and stuck_starts[0]
 
@@ -1129,7 +1130,7 @@ assert last_50["Adagrad, lr 0.1"] < last_50["SGD, lr 0.03"] < np.log(len(text_vo
 # it first get the whole word right? At each of the 4 steps the most probable next character must be
 # the target, and the summed loss must be below 0.1, so that the target gets on average more than
 # $e^{-0.1/4} \approx 97.5\%$ of the probability (geometric mean). `train_hello` recorded both before
-# every update, so the answer is in its output; no need to train again.
+# every update, so we need not train again.
 #
 # **Expected:** both conditions hold within the 300 steps (we print after how many updates), and
 # once they hold, all 4 predictions stay right to the end of the run. (Section 5 counted the same
@@ -1175,11 +1176,10 @@ assert cache["probs"][np.arange(4), targets].min() > 0.9 and generated == "ello"
 # entry to [-5, 5] (`rnn_lib.loss_and_grads(..., clip=5.0)` does the same).
 #
 # To provoke an explosion we give the model a large recurrent matrix, with entries of standard
-# deviation $3/\sqrt{H}$, and a longer chunk, T = 50 characters of our text. Two numbers say how much
-# $W_{hh}$ stretches vectors. Its largest singular value $\|W_{hh}\|_2$ (the one notebook 03 used) is
-# the most it can stretch any vector in a single step. Its spectral radius $\rho$, the largest
-# $|$eigenvalue$|$, sets how fast repeated multiplication grows a vector in the long run, and is never
-# larger. For a large random matrix with this standard deviation, theory puts $\rho$ near 3 and
+# deviation $3/\sqrt{H}$, and a longer chunk, T = 50 characters of our text. Its largest singular value
+# $\|W_{hh}\|_2$ (notebook 03) is the most it stretches any vector in one step; its spectral radius
+# $\rho$, the largest $|$eigenvalue$|$, sets how fast repeated multiplication grows a vector in the long
+# run, and is never larger. For a large random matrix with this standard deviation, theory puts $\rho$ near 3 and
 # $\|W_{hh}\|_2$ near 6.
 #
 # **Expected:** both well above 1; raw gradient entries far above 5 (above 1e4), at most 5 after
@@ -1192,16 +1192,18 @@ rng = np.random.default_rng(3)
 wild = rnn_lib.init_params(len(text_vocab), H_big, rng)
 wild["Whh"][...] = rng.standard_normal((H_big, H_big)) * 3 / np.sqrt(H_big)
 h0_big = rnn_lib.initial_state(wild)
-_, raw, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=None)
-_, lib_clipped, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=5.0)
-clipped = {k: np.clip(g, -5, 5) for k, g in raw.items()}  # elementwise, as the gist
 rho_wild = np.abs(np.linalg.eigvals(wild["Whh"])).max()
 sigma_wild = np.linalg.norm(wild["Whh"], 2)
 print(f"Whh: spectral radius (largest |eigenvalue|) {rho_wild:.2f}, largest singular value {sigma_wild:.2f}")
+assert 1 < rho_wild <= sigma_wild
+
+# %% slideshow={"slide_type": "fragment"}
+_, raw, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=None)
+_, lib_clipped, _ = rnn_lib.loss_and_grads(wild, x_long, y_long, h0_big, clip=5.0)
+clipped = {k: np.clip(g, -5, 5) for k, g in raw.items()}  # elementwise, as the gist
 for k in names:
     print(f"d{k:3s}  max |raw| {np.abs(raw[k]).max():9.2e}   max |clipped| {np.abs(clipped[k]).max():4.2f}"
           f"   entries clipped {np.mean(np.abs(raw[k]) > 5):6.1%}")
-assert 1 < rho_wild <= sigma_wild
 assert max(np.abs(g).max() for g in raw.values()) > 1e4
 assert max(np.abs(g).max() for g in clipped.values()) <= 5
 assert all(np.array_equal(lib_clipped[k], clipped[k]) for k in names)
@@ -1394,8 +1396,8 @@ assert effective_after["clipped"].min() >= lr / np.sqrt(25 + 1e-8)
 #
 # The opposite problem is more common in a vanilla RNN: when the products shrink vectors, the loss at
 # the last step hardly reaches back to early steps. Clipping only ever makes entries smaller, so it
-# cannot help there. Notebook 03 (section 8) shows the two lines of the backward pass that make the
-# gradient vanish, and notebook 09 measures how far back it reaches, before and after training.
+# cannot help there. Notebook 03 (section 8) shows the two lines that make it vanish; notebook 09
+# measures how far back it reaches, before and after training.
 #
 # So clipping is a safety rail against rare, huge steps; it does not help the network learn long-range
 # dependencies (the problem LSTMs were designed for: notebook 09, section 7, and notebook 12).
@@ -1442,7 +1444,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 # ## Summary
 #
 # - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
-#   `param` and `mem` are just other names for `Wxh`, `mWxh`, ... With floats, or with
+#   `param` and `mem` are other names for `Wxh`, `mWxh`, ... With floats, or with
 #   `param = param - ...`, nothing would change and no error would tell you.
 # - `rnn_lib.Adagrad` performs exactly the same arithmetic in place (bit for bit), memory in `opt.mWxh`.
 # - Adagrad divides each entry's step by the root of its accumulated squared gradients: the first step
@@ -1453,7 +1455,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
 #   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
 #   learning rate.
-# - (Section 4, with the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+# - RMSProp and Adam replace Adagrad's ever-growing sum by running
 #   averages that forget; Adam also averages the gradient and divides both averages by $1 - \beta^t$,
 #   because they start at 0 (the bias correction), so its first step is ±lr too.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but
@@ -1464,7 +1466,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 # ## Summary
 #
 # - The gist's Adagrad loop is correct because `+=` on a numpy array changes the array in place;
-#   `param` and `mem` are just other names for `Wxh`, `mWxh`, ... With floats, or with
+#   `param` and `mem` are other names for `Wxh`, `mWxh`, ... With floats, or with
 #   `param = param - ...`, nothing would change and no error would tell you.
 # - `rnn_lib.Adagrad` keeps the parameters and memories (`opt.mWxh`) in dicts of arrays; with your
 #   `adagrad_update` plugged in, it updates them in place, as the gist's loop does.
@@ -1476,7 +1478,7 @@ assert largest_dby[T_long] > 5 > largest_dby[25]
 #   gets stuck from most starts (it saturates `tanh`), and the fastest one on "hello" blows up on the
 #   Shakespeare text (both in the optional parts of section 5). Adagrad's step size is set by its
 #   learning rate.
-# - (Section 4, with the Adam exercise.) RMSProp and Adam replace Adagrad's ever-growing sum by running
+# - RMSProp and Adam replace Adagrad's ever-growing sum by running
 #   averages that forget; Adam also averages the gradient and divides both averages by $1 - \beta^t$,
 #   because they start at 0 (the bias correction), so its first step is ±lr too.
 # - Clipping each entry to [-5, 5] bounds the step (and protects Adagrad's memory from one spike), but

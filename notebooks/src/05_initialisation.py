@@ -13,7 +13,7 @@
 #   symmetry problem.
 #
 # **Prerequisites:** notebooks 01–04, in particular Adagrad's first step (notebook 04, section 4) and
-# where the gradient through time vanishes (notebook 03, section 8). **Time:** about 35 minutes.
+# where the gradient through time vanishes (notebook 03, section 8). **Time:** about 40 minutes.
 # Sections marked *optional* are side roads: skip them on a first reading.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -84,6 +84,9 @@ scales = [0.0, 0.001, 0.01, 0.1, 1.0]
 T = 25
 first_x, first_y = text_ids[:T], text_ids[1:T + 1]
 ln_V = np.log(len(text_vocab))
+print(f"ln V = {ln_V:.3f} nats/char (V = {len(text_vocab)}), i.e. T ln V = {T * ln_V:.2f} for a chunk of T = {T}")
+
+# %% slideshow={"slide_type": "fragment"}
 table = {}
 for scale in scales:
     params = rnn_lib.init_params(len(text_vocab), 64, np.random.default_rng(0), scale=scale)
@@ -95,7 +98,8 @@ for scale in scales:
                         grad_norm=np.sqrt(sum(np.sum(g * g) for g in grads.values())),
                         dWxh_norm=np.linalg.norm(grads["Wxh"]),
                         dWhh_max=np.abs(grads["Whh"]).max())
-print(f"ln V = {ln_V:.3f} nats/char (V = {len(text_vocab)}), i.e. T ln V = {T * ln_V:.2f} for a chunk of T = {T}")
+
+# %% slideshow={"slide_type": "fragment"}
 print(f"{'scale':>6} {'initial loss':>13} {'saturated':>10} {'|grad|':>10} {'|dWxh|':>10} {'max |dWhh|':>11}")
 for s, r in table.items():
     print(f"{s:6.3f} {r['loss0']:13.3f} {r['saturated']:10.1%} {r['grad_norm']:10.2e} "
@@ -127,9 +131,7 @@ assert 0 < table[0.001]["dWhh_max"] < 1e-4 < table[0.01]["dWhh_max"]
 # arithmetic, and training amplifies such differences. So the printed means vary a little from machine
 # to machine; the comparisons above do not.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 def keep_parameters(store, at_steps):
     """An `after_step` callback that stores copies of the parameters after the given steps."""
     done = []
@@ -146,7 +148,7 @@ def std_error(a, b):
     d = np.asarray(a) - np.asarray(b)
     return d.std(ddof=1) / np.sqrt(len(d))
 
-
+# %% slideshow={"slide_type": "fragment"}
 seeds = range(10)
 curves, trained, saved = {}, {}, {}  # keyed by (scale, seed)
 for scale in scales:
@@ -156,6 +158,10 @@ for scale in scales:
         curves[scale, seed] = train_on_text(params, text_ids, 600,
                                             after_step=keep_parameters(saved[scale, seed], (1, 50, 200)))
         trained[scale, seed] = params
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# (why: training runs; their last digits differ between CPUs; the asserts check what holds on every CPU)
 final = {s: np.array([curves[s, seed][-50:].mean() for seed in seeds if (s, seed) in curves]) for s in scales}
 print("mean loss of the last 50 of 600 steps, over seeds 0-9:")
 for s in scales:
@@ -219,9 +225,6 @@ fig.tight_layout()
 # passes); at scale 1 it is below 0.2.
 
 # %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: at scale 1 the hidden state is chaotic: CPUs that round the last bits differently end with other
-# values after 250 characters; the asserts check what holds on every CPU)
 batch = text_ids[:250]
 shown_scales = [0.001, 0.01, 0.1, 1.0]
 
@@ -230,7 +233,10 @@ def hidden_values(params):
     """All hidden values h over the batch, from a zero hidden state: a flat array of 250 * H numbers."""
     return rnn_lib.forward(params, batch, rnn_lib.initial_state(params))["hs"][1:].ravel()
 
-
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# (why: at scale 1 the hidden state is chaotic: CPUs that round the last bits differently end with other
+# values after 250 characters; the asserts check what holds on every CPU)
 at_start = {s: hidden_values(saved[s, 0][0]) for s in shown_scales}  # seed 0, before any step
 spread_h = [at_start[s].std() for s in shown_scales]
 saturated_h = [np.mean(np.abs(at_start[s]) > 0.97) for s in shown_scales]
@@ -258,16 +264,21 @@ assert np.abs(at_start[0.001]).max() < 0.01 and min(passes[:3]) > 0.95 and passe
 after_200 = {s: [hidden_values(saved[s, seed][200]) for seed in seeds] for s in shown_scales}
 late_saturated = {s: np.median([np.mean(np.abs(h) > 0.97) for h in after_200[s]]) for s in shown_scales}
 late_passes = {s: np.median([np.mean(1 - h ** 2) for h in after_200[s]]) for s in shown_scales}
-# units saturated on every one of the 250 characters, in each of the 10 starts
-always = {s: [int(np.all(np.abs(h.reshape(batch.size, -1)) > 0.97, axis=0).sum()) for h in after_200[s]]
-          for s in shown_scales}
 print(f"after 200 steps, medians over {len(seeds)} starts:")
 for s in shown_scales:
     print(f"scale {s:<5g}: saturated {late_saturated[s]:4.0%}, mean of 1 - h^2 {late_passes[s]:.2f}")
-print("units (of 64) saturated on every one of the 250 characters, per scale:")
+assert all(late_saturated[s] > 0.5 and late_passes[s] < 0.25 for s in shown_scales)
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# (why: the parameters after 200 steps come from training runs, whose last digits differ between CPUs)
+# units saturated on every one of the 250 characters, in each of the 10 starts
+always = {s: [int(np.all(np.abs(h.reshape(batch.size, -1)) > 0.97, axis=0).sum()) for h in after_200[s]]
+          for s in shown_scales}
+print("units (of 64) saturated on every one of the 250 characters, at scales "
+      + ", ".join(f"{s:g}" for s in shown_scales) + ":")
 print(f"  median over the {len(seeds)} starts: " + ", ".join(f"{np.median(always[s]):g}" for s in shown_scales))
 print("  most in any start: " + ", ".join(f"{max(always[s])}" for s in shown_scales))
-assert all(late_saturated[s] > 0.5 and late_passes[s] < 0.25 for s in shown_scales)
 assert all(np.median(always[s]) == 0 and max(always[s]) <= 3 for s in shown_scales)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -276,7 +287,7 @@ assert all(np.median(always[s]) == 0 and max(always[s]) <= 3 for s in shown_scal
 # that fall into it.
 
 # %% slideshow={"slide_type": "fragment"}
-fig, axes = plt.subplots(2, len(shown_scales), figsize=(16, 6.4), sharey=True)  # wide: a slide's full width
+fig, axes = plt.subplots(2, len(shown_scales), figsize=(16, 6.4), sharey=True)  # wide: four panels side by side
 share = np.full(batch.size * 64, 1 / (batch.size * 64))  # each value counts as its share of the total
 for col, s in enumerate(shown_scales):
     for row, (transform, bins) in enumerate([(lambda h: h, np.linspace(-1, 1, 42)),
@@ -308,7 +319,7 @@ fig.tight_layout(rect=(0, 0, 1, 0.94))  # the legend above the panels, clear of 
 # Saturated values are not dead units. The *makemore* lectures call a unit dead when it is saturated
 # on every input: then no gradient ever reaches its weights, and it cannot learn its way out. Here,
 # after 200 steps, the median over the 10 starts of the units saturated on all 250 characters is 0 at
-# every scale (the last line printed above): each unit is in `tanh`'s sloped range on some characters,
+# every scale (the line `median over the 10 starts` printed above): each unit is in `tanh`'s sloped range on some characters,
 # and learns from them. What the saturated values cost is the gradient through time: at every step
 # back, the gradient is multiplied by $1 - h^2$, and where that is near 0 little of it passes to earlier
 # steps. Notebook 09 follows what this does.
@@ -351,11 +362,13 @@ first_steps = train_on_text(replayed, text_ids, 4,
 for step, (loss_of_step, entropy_after) in enumerate(zip(first_steps, entropies[1:]), start=1):
     print(f"step {step}: loss of its chunk {loss_of_step:.2f} nats/char;  mean entropy after the update "
           f"{entropy_after:.2f} (ln V = {ln_V:.2f})")
-jumps = [curves[s, seed][1:4].max() > ln_V for s in (0.001, 0.01, 0.1) for seed in seeds]
-print(f"runs at scales 0.001-0.1 with a loss above ln V among steps 2-4: {sum(jumps)} of {len(jumps)}")
 assert np.allclose(first_steps, curves[0.01, 0][:4])
 assert entropies[0] > ln_V - 0.01 and entropies[1] > ln_V - 0.05
 assert min(entropies[2:]) < ln_V - 1 and first_steps[1:].max() > ln_V
+
+# %% slideshow={"slide_type": "fragment"}
+jumps = [curves[s, seed][1:4].max() > ln_V for s in (0.001, 0.01, 0.1) for seed in seeds]
+print(f"runs at scales 0.001-0.1 with a loss above ln V among steps 2-4: {sum(jumps)} of {len(jumps)}")
 assert all(jumps)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -438,9 +451,7 @@ assert abs(gap["1e-20"]) < gap["1e-8"] / 2 and abs(gap["1e-20"]) < 3 * gap_error
 # below 1 after it, and above 1 after 50 steps, from every start; yet after 200 steps the 10-step ratio
 # is still below a millionth in most runs at 0.001, and above $10^{-7}$ in every run at 0.01.
 
-# %% slideshow={"slide_type": "fragment"}
-# NBVAL_IGNORE_OUTPUT
-# (why: the parameters after 50 and 200 steps come from training runs, whose last digits differ between CPUs)
+# %% slideshow={"slide_type": "fragment"} tags=["deck-code-to-notes"]
 def signal_ratio(params, x, y, back=10):
     """||dL_{T-1}/dh_{T-1-back}|| / ||dL_{T-1}/dh_{T-1}|| for the last step's loss on the chunk x -> y."""
     cache = rnn_lib.forward(params, x, rnn_lib.initial_state(params))
@@ -453,7 +464,7 @@ def signal_ratio(params, x, y, back=10):
         dh = params["Whh"].T @ ((1 - hs[t] ** 2) * dh)  # now dL/dh_{t-1}
     return np.linalg.norm(dh) / start
 
-
+# %% slideshow={"slide_type": "fragment"}
 growth = {}  # (scale, step) -> array (seeds, 3): |Whh|_2, saturated share, 10-step ratio
 for scale in (0.01, 0.001):
     for step in (0, 1, 50, 200):
@@ -464,19 +475,29 @@ for scale in (0.01, 0.001):
             rows.append((np.linalg.norm(model["Whh"], 2), np.mean(np.abs(hs_first) > 0.99),
                          signal_ratio(model, first_x, first_y)))
         growth[scale, step] = np.array(rows)
-        norm, saturated, ratio = np.median(growth[scale, step], axis=0)
-        print(f"scale {scale:<5g} after {step:3d} steps, medians: |Whh|_2 = {norm:5.2f}, "
-              f"saturated {saturated:4.0%}, 10 steps back {ratio:.0e}")
-moved = [np.mean(np.abs(saved[0.01, seed][1]["Whh"] - saved[0.01, seed][0]["Whh"]) > 0.09) for seed in seeds]
-print(f"scale 0.01, first step: share of the entries of Whh that moved by more than 0.09, "
-      f"from {min(moved):.0%} to {max(moved):.0%}")
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# (why: the parameters after 50 and 200 steps come from training runs, whose last digits differ between CPUs)
+for (scale, step), rows in growth.items():
+    norm, saturated, ratio = np.median(rows, axis=0)
+    print(f"scale {scale:<5g} after {step:3d} steps, medians: |Whh|_2 = {norm:5.2f}, "
+          f"saturated {saturated:4.0%}, 10 steps back {ratio:.0e}")
 norms = {key: rows[:, 0] for key, rows in growth.items()}   # one entry per seed
 ratios = {key: rows[:, 2] for key, rows in growth.items()}
-assert min(moved) > 0.5 and np.all(norms[0.01, 0] < 0.25) and np.all(norms[0.01, 1] > 1)
+assert np.all(norms[0.01, 0] < 0.25) and np.all(norms[0.01, 1] > 1)
 assert np.all(ratios[0.01, 0] < 1e-9)
 assert np.all(ratios[0.01, 1] > 1e4 * ratios[0.01, 0]) and np.all(ratios[0.01, 200] > 1e4 * ratios[0.01, 0])
 assert np.all(norms[0.001, 1] < 1) and np.all(norms[0.001, 50] > 1)
 assert np.sum(ratios[0.001, 200] < 1e-6) > len(seeds) / 2 and np.all(ratios[0.01, 200] > 1e-7)
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_IGNORE_OUTPUT
+# (why: the parameters after one step come from training runs, whose last digits differ between CPUs)
+moved = [np.mean(np.abs(saved[0.01, seed][1]["Whh"] - saved[0.01, seed][0]["Whh"]) > 0.09) for seed in seeds]
+print(f"scale 0.01, first step: share of the entries of Whh that moved by more than 0.09, "
+      f"from {min(moved):.0%} to {max(moved):.0%}")
+assert min(moved) > 0.5
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At 0.01 one Adagrad step is enough to make `Whh` large: most of its entries moved by nearly the full

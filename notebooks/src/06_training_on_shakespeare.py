@@ -381,6 +381,8 @@ gist_loss, gist_iterations = 42.9, 630_000
 per_char = gist_loss / T
 print(f"{gist_loss} per {T} characters = {per_char:.3f} nats/char = {per_char / LN2:.3f} bits/char; "
       f"perplexity e^{per_char:.3f} = {math.exp(per_char):.1f}")
+
+# %% slideshow={"slide_type": "fragment"}
 possible_V = (40, 50, 65, 80, 100)
 print("the uniform start, 25 ln V:")
 for v in possible_V:
@@ -692,12 +694,14 @@ trend = np.convolve(train_curve, np.ones(per_pass) / per_pass, mode="valid")
 centre = slice(per_pass // 2, per_pass // 2 + len(trend))  # the point in the middle of each window
 ripple = train_curve[centre] - trend
 ripple_steps = np.array(ckpt.history.step)[centre]
+print(f"size of the ripple: standard deviation {ripple.std():.3f} nats/char")
+
+# %% slideshow={"slide_type": "fragment"}
 lags = np.arange(1, 3 * per_pass + 20)
 acf = np.array([autocorrelation(ripple, k) for k in lags])
 pass_lags = [round(n * steps_per_pass / c.log_every) for n in (1, 2)]   # about one pass, about two
 for k, what in [(1, ""), (pass_lags[0], "  (about one pass)"), (150, ""), (pass_lags[1], "  (about two passes)")]:
     print(f"lag {k:>3} points = {k * c.log_every:>5,} steps: autocorrelation {acf[k - 1]:+.2f}{what}")
-print(f"size of the ripple: standard deviation {ripple.std():.3f} nats/char")
 peaks = [int(lags[k - 6 + np.argmax(acf[k - 6:k + 5])]) for k in pass_lags]  # highest within 5 points
 print(f"the highest autocorrelation within 5 points of each pass is at these lags: {peaks == pass_lags}")
 assert all(acf[k - 1] > 0.5 for k in pass_lags) and abs(acf[150 - 1]) < 0.2
@@ -770,9 +774,10 @@ assert ckpt.history.smooth_loss[-1] < T * ckpt_val
 P_neither = bigram_table(train_ids[:-len(val_ids)])     # counted on neither of the two blocks
 control_train_block, control_val = bigram_nats(P_neither, train_block), bigram_nats(P_neither, val_ids)
 control_gap, rnn_gap = control_val - control_train_block, ckpt_val - ckpt_train_block
-print(f"{'nats/char':33s} {'training block':>14s} {'validation':>10s} {'difference':>10s}")
-print(f"{'bigram counted on neither block':33s} {control_train_block:14.3f} {control_val:10.3f} {control_gap:+10.3f}")
-print(f"{'RNN trained on the training block':33s} {ckpt_train_block:14.3f} {ckpt_val:10.3f} {rnn_gap:+10.3f}")
+print("loss in nats/char; difference = validation - training block")
+print(f"{'model':33s}  {'training block':>14s}  {'validation':>10s}  {'difference':>10s}")
+print(f"{'bigram counted on neither block':33s}  {control_train_block:14.3f}  {control_val:10.3f}  {control_gap:+10.3f}")
+print(f"{'RNN trained on the training block':33s}  {ckpt_train_block:14.3f}  {ckpt_val:10.3f}  {rnn_gap:+10.3f}")
 assert abs(control_gap) < 0.02 and rnn_gap > 5 * abs(control_gap)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -812,10 +817,14 @@ assert all(g > 0 for g in gains) and all(later < earlier for earlier, later in z
 romeo = "ROMEO:" + rnn_lib.sample(ckpt.params, ckpt.vocab, 500, np.random.default_rng(0),
                                   prime="ROMEO:", temperature=0.8)
 print(romeo)
+
+# %% slideshow={"slide_type": "fragment"}
 command = [sys.executable, "-m", "rnn_lib", "sample", "--checkpoint", "checkpoints/shakespeare_rnn.npz",
            "--prime", "ROMEO:", "--temperature", "0.8"]
 cli = subprocess.run(command, cwd=rnn_lib.DATA_DIR.parent, capture_output=True, text=True, check=True)
-assert cli.stdout == romeo + "\n"
+same_text = cli.stdout == romeo + "\n"                # the command ends its text with a newline
+print(f"the command printed the same text: {same_text}")
+assert same_text
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### "Train more"

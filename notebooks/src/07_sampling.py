@@ -697,14 +697,21 @@ def compressed_share(text):
     return len(zlib.compress(data, 9)) / len(data)
 
 
+def measures(text):
+    """The three numbers of a sample: real words, variety, compressed size."""
+    return real_word_share(text), variety(text), compressed_share(text)
+
+# %% needs=["sample_with_temperature", "sample_text"]
 sweep = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 scores = np.zeros((len(sweep), 3))
 for i, T in enumerate(sweep):
     texts = [rnn_lib.sample(params, vocab, 1500, np.random.default_rng(seed), prime="ROMEO:", temperature=T)
              for seed in ((0,) if T == 0 else (0, 1, 2, 3))]
-    scores[i] = np.mean([(real_word_share(t), variety(t), compressed_share(t)) for t in texts], axis=0)
+    scores[i] = np.mean([measures(t) for t in texts], axis=0)
     print(f"T = {T:.1f}: real words {scores[i, 0]:6.1%}, distinct 4-grams {scores[i, 1]:6.1%}, "
           f"compressed size {scores[i, 2]:6.1%}")
+
+# %% needs=["sample_with_temperature", "sample_text"]
 real, distinct, compressed = scores.T
 starts = np.linspace(0, len(shakespeare) - 1500, 20).astype(int)
 compressed_real = np.mean([compressed_share(shakespeare[s:s + 1500]) for s in starts])
@@ -964,22 +971,25 @@ fig.tight_layout()
 
 # %% needs=["sample_with_temperature", "sample_text"]
 frequencies = np.bincount(vocab.encode(shakespeare), minlength=V) / len(shakespeare)
-# (20,000, H): the states after reading each of the first 20,000 characters
-states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]
-smallest_h = np.linalg.norm(states_read, axis=1).min()
 favourites = np.argsort(p_zero)[::-1][:5]
-firsts = [rnn_lib.sample(params, vocab, 1, np.random.default_rng(seed)) for seed in range(12)]
 print(f"softmax(b_y): entropy {entropy(p_zero):.3f} nats (ln V = {np.log(V):.3f})")
 print("five favourites: " + ", ".join(f"{char_label(vocab.chars[k])} ({p_zero[k]:.3f})" for k in favourites))
 print(f"character frequencies of the text: entropy {entropy(frequencies):.3f} nats")
-print(f"most frequent: {char_label(vocab.chars[frequencies.argmax()])} ({frequencies.max():.3f})")
+most_frequent = vocab.chars[frequencies.argmax()]
+print(f"most frequent: {char_label(most_frequent)} ({frequencies.max():.3f})")
+assert np.allclose(p_zero, softmax(params["by"][:, 0].astype(np.float64)))
+assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(frequencies) + 0.5
+assert most_frequent == " " and vocab.char_to_ix[" "] not in favourites
+
+# %% needs=["sample_with_temperature", "sample_text"]
+# (20,000, H): the states after reading each of the first 20,000 characters
+states_read = rnn_lib.forward(params, vocab.encode(shakespeare[:20_000]), h_zero)["hs"][1:, 0, :]
+smallest_h = np.linalg.norm(states_read, axis=1).min()
+firsts = [rnn_lib.sample(params, vocab, 1, np.random.default_rng(seed)) for seed in range(12)]
 print(f"reading the first 20,000 characters: smallest |h_t| {smallest_h:.2f}")
 print(f"(|0| = 0, largest possible sqrt(H) = {np.sqrt(H):.2f})")
 print("first character of unprimed samples, seeds 0-11:")
 print(firsts)
-assert np.allclose(p_zero, softmax(params["by"][:, 0].astype(np.float64)))
-assert abs(entropy(p_zero) - np.log(V)) < 0.1 and entropy(p_zero) > entropy(frequencies) + 0.5
-assert vocab.chars[frequencies.argmax()] == " " and vocab.char_to_ix[" "] not in favourites
 assert smallest_h > 5 and len(set(firsts)) >= 9
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -68,7 +68,7 @@ SEQ_LENGTH = 25  # the gist's number of time steps per chunk, used throughout
 # typed path, which wins over the menu of shipped files. Uploads are saved to a temporary file and
 # read by `rnn_lib.load_text` like everything else, so every source gets the same checks.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 SHIPPED = ["tinyshakespeare.txt", "sample_code.py", "unicode_poem.txt", "hello.txt"]
 
 
@@ -636,11 +636,11 @@ fig.tight_layout()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · When it goes wrong: the errors learners hit
 #
-# Each error below is made on purpose, with small broken files written into a temporary folder.
-# `rnn_lib` turns each into one `ValueError` or `FileNotFoundError` whose message says what is wrong
-# and how to fix it. `show_error` prints `type: message`, with the temporary folder and the
-# folders that differ between computers shortened: `<tmp>`, `<data>` (the shipped files) and
-# `<notebooks>` (the current folder).
+# Each error below is made on purpose, with small broken files in a temporary folder. `rnn_lib`
+# turns each into one `ValueError` or `FileNotFoundError` whose message says what is wrong and how to
+# fix it. `show_error` prints `type: message`, with the folders that differ between computers
+# shortened: `<tmp>` (the temporary folder), `<data>` (the shipped files), `<notebooks>` (the current
+# folder). `where_raised` tells where an exception was raised: the function, the line and the step `t`.
 
 # %% tags=["deck-code-to-notes"]
 import traceback
@@ -965,7 +965,7 @@ assert np.allclose(p_stable, p_library) and np.random.default_rng(0).choice(len(
 # in float64; after one update at rate 100 in both; and after 100 steps, rates 10 and 100 have a loss
 # above the uniform $\ln V$, i.e. worse than an untrained model.
 
-# %%
+# %% tags=["deck-code-to-notes"]
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs, diverging ones too; their numbers differ between CPUs; the asserts check what holds on every CPU)
 def logits_on_text(trainer, n=200):
@@ -1003,12 +1003,11 @@ code_uniform_full = np.log(len(runs[0.1].vocab))
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (why: training runs, diverging ones too; their numbers differ between CPUs; the asserts check what holds on every CPU)
-print("largest |logit| after 1 step and at most; whether the gist's softmax gives nan")
-print("after 1 step, in float32 and float64; loss after 100 steps (nats/char)")
-print(f"{'lr':>5} {'|logit| 1 step':>14} {'at most':>8} {'nan f32':>7} {'nan f64':>7} {'loss':>7}")
+print("largest |logit|, nan from the gist's softmax after step 1, loss after 100 steps (nats/char)")
+print(f"{'lr':>5}  {'|logit| step 1':>14}  {'max, 100 steps':>14}  {'nan f32':>7}  {'nan f64':>7}  {'loss':>6}")
 for lr in runs:
-    print(f"{lr:>5} {largest[lr][0]:14.1f} {max(largest[lr]):8.1f} {nan_after_one[lr]['float32']!s:>7} "
-          f"{nan_after_one[lr]['float64']!s:>7} {lr_loss[lr]:7.2f}")
+    print(f"{lr:>5}  {largest[lr][0]:14.1f}  {max(largest[lr]):14.1f}  {nan_after_one[lr]['float32']!s:>7}  "
+          f"{nan_after_one[lr]['float64']!s:>7}  {lr_loss[lr]:6.2f}")
 print(f"ln V = {code_uniform_full:.3f}")
 assert max(largest[0.1]) < overflow_at["float32"] < largest[10.0][0] < overflow_at["float64"] < largest[100.0][0]
 assert nan_after_one[0.1] == {"float32": False, "float64": False}

@@ -342,15 +342,14 @@ def states_on(params, inputs, warm_up):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # One fact needs no check: $\tanh'(a) = 1 - \tanh^2(a)$ lies in $(0, 1]$ for every $a$, so line L5 can
-# never make an entry of the gradient larger. What it does to the growth rate is an experiment.
+# never make an entry of the gradient larger. What it does to the growth rate is an experiment, and the
+# table below should show:
 #
-# **Expected:**
-#
-# - at $s_{\text{in}} = 0$ the state stays exactly 0: the curve is experiment 1's $\rho = 1.1$ curve;
-# - the growth factor falls as the input grows: **already at $s_{\text{in}} = 0.1$ it drops just below
-#   1, and from $s_{\text{in}} = 0.3$ on it is clearly below (under 0.9)**, so the gradient vanishes
-#   although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values
-#   are saturated and the factor is below 0.5.
+# - at $s_{\text{in}} = 0$ the state should stay exactly 0: the curve is experiment 1's $\rho = 1.1$ curve;
+# - the growth factor should fall as the input grows: **already at $s_{\text{in}} = 0.1$ just below
+#   1, and from $s_{\text{in}} = 0.3$ on clearly below (under 0.9)**, so the gradient vanishes
+#   although $\rho = 1.1$; at $s_{\text{in}} = 3$ over a third of the state values should be
+#   saturated and the factor below 0.5.
 
 # %% slideshow={"slide_type": "fragment"}
 warm = 100

@@ -208,13 +208,29 @@ assert mle_loss == np.inf
 #
 # The continuation count $N_{1+}(\cdot\, h\,w)$ is the number of **distinct characters seen just
 # before** $h\,w$: how many different contexts $w$ completes, not how often it occurs. The shorter
-# context only matters when the long one is rare or unseen, so in the lower orders it replaces
-# $c(h\,w)$. A character that is frequent but follows only a few different characters should not
+# context only matters when the long one is rare or unseen, so in the lower orders the continuation count
+# replaces $c(h\,w)$. A character that is frequent but follows only a few different characters should not
 # get much of the mass reserved for *new* contexts. The denominator changes with it: $c(h\,\cdot)$ becomes
 # $\sum_{w} N_{1+}(\cdot\, h\,w)$, the sum of the continuation counts after $h$, so that the lower
 # order is again a distribution; $N_{1+}(h\,\cdot)$ stays the number of distinct characters seen
 # after $h$. The highest order keeps the raw counts.
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Raw counts against continuation counts for a few characters of the training text. The
+# continuation count of $w$ is the number of distinct bigrams ending in $w$. **Expected:** `h` is
+# more frequent than `u` but follows fewer different characters, so in a new context the unigram
+# level ranks `u` above `h`.
+
+# %%
+raw = np.bincount(train_ids, minlength=V)
+left_neighbours = np.bincount(np.unique(kgram_codes(train_ids, 2)) % V, minlength=V)
+for ch in "ehuk:":
+    i = vocab.char_to_ix[ch]
+    print(f"{ch!r}: occurs {raw[i]:6,} times, after {left_neighbours[i]:2d} different characters")
+h_, u_ = vocab.char_to_ix["h"], vocab.char_to_ix["u"]
+assert raw[h_] > raw[u_] and left_neighbours[h_] < left_neighbours[u_]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The discount
 #
 # With $n_1$ and $n_2$ the numbers of $k$-grams whose count is exactly 1 and exactly 2,
@@ -246,21 +262,6 @@ for D in (0.5, 1.0, 1.5):
     print(f"counts {{a: 1, b: 3}}, D = {D:.1f}: the probabilities sum to {interpolated_sum({'a': 1, 'b': 3}, D, lower_uniform):.4f}")
 assert abs(interpolated_sum({"a": 1, "b": 3}, 1.5, lower_uniform) - 1.125) < 1e-12
 assert all(abs(interpolated_sum({"a": 1, "b": 3}, D, lower_uniform) - 1) < 1e-12 for D in (0.5, 1.0))
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Raw counts against continuation counts for a few characters of the training text. The
-# continuation count of $w$ is the number of distinct bigrams ending in $w$. **Expected:** `h` is
-# more frequent than `u` but follows fewer different characters, so in a new context the unigram
-# level ranks `u` above `h`.
-
-# %%
-raw = np.bincount(train_ids, minlength=V)
-left_neighbours = np.bincount(np.unique(kgram_codes(train_ids, 2)) % V, minlength=V)
-for ch in "ehuk:":
-    i = vocab.char_to_ix[ch]
-    print(f"{ch!r}: occurs {raw[i]:6,} times, after {left_neighbours[i]:2d} different characters")
-h_, u_ = vocab.char_to_ix["h"], vocab.char_to_ix["u"]
-assert raw[h_] > raw[u_] and left_neighbours[h_] < left_neighbours[u_]
 
 # %% [markdown] slideshow={"slide_type": "slide"} tags=["reading-only"]
 # ### A worked example: bigrams of "abracadabra"
@@ -1245,7 +1246,7 @@ print(f"        order and D chosen among {len(dev_nats)} settings on the develop
 rc = ckpt.config
 print(f"RNN:    {rnn_params:,} parameters, no tuning; {chars_read / 1e6:.1f} million characters of BPTT")
 print(f"        in {ckpt.state['seconds'] / 60:.1f} minutes: {ckpt.step:,} steps of {rc.batch_size} streams "
-      f"x {rc.seq_length} steps;")
+      f"x {rc.seq_length} characters;")
 print(f"        {rc.cell} cell, H = {rc.hidden_size}, {rc.optimizer} at {rc.learning_rate} (constant), {rc.dtype}")
 print(f"ratio:  {tuned.n_counts / rnn_params:.0f} stored numbers per RNN parameter")
 print(f"{'':8}{'training block':>15}{'validation':>12}{'gap':>8}   (nats/char)")

@@ -143,20 +143,20 @@ _ = lstm_diagram(gradient=True)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One path at a time
 #
-# Each panel colours one gate's path, from the inputs to where the gate acts, under the gate's equation.
+# Each panel colours one path, from the inputs to where it acts, under its equation.
 
 # %% slideshow={"slide_type": "fragment"}
 _ = gate_grid("lstm", ["forget", "input", "candidate", "output"])
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# All four gates read $h_{t-1}$ and $x_t$; where their outputs go tells them apart.
+# All four blocks read $h_{t-1}$ and $x_t$; where their outputs go tells them apart.
 #
 # - **Forget** $f_t$: how much of each entry of the old cell is kept (near 1 keep, near 0 wipe), the only
-#   factor on the cell line.
+#   factor on the cell line (the per-step factor of section 1).
 # - **Input** $i_t$: how much of each candidate value is written into the cell (never the old cell).
 # - **Candidate** $g_t$: the values, in $(-1, 1)$, that may be added to the cell.
-# - **Output** $o_t$: how much of each squashed cell entry the rest of the network sees; acting after the
-#   cell, it can hide an entry that stays in the cell.
+# - **Output** $o_t$: how much of each squashed cell entry the rest of the network sees; it can hide an
+#   entry that stays in the cell.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The forward pass from scratch

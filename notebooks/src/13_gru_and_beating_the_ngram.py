@@ -131,7 +131,7 @@ arrays = {**{k: v.copy() for k, v in params.items()}, "hprev": hprev.copy()}   #
 # before the product with the weights; some texts also swap the roles of $z$ and $1 - z$.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The step as diagrams, as in notebook 12: the whole step, then each gate's path in colour, under its
+# The step as diagrams, as in notebook 12: the whole step, then each path in colour, under its
 # equation.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -567,7 +567,7 @@ for name, ck in ckpts.items():
 
 
 def print_table(rows):
-    """Two tables (one too wide for a slide), a line per model: size and budget; validation loss."""
+    """Two tables (one would be too wide to read), a line per model: size and budget; validation loss."""
     print(f"{'model':<28}{'parameters':>11}{'steps':>9}{'characters':>12}{'wall time':>12}")
     for name, r in rows.items():
         budget = (f"{r['steps']:9,}{r['chars'] / 1e6:10.1f} M{r['seconds'] / 60:8.0f} min" if "steps" in r
@@ -1004,7 +1004,7 @@ assert falling and max(last) < 2.6 and min(last) > ngram_val + 0.5
 # or the command in `checkpoints/README.md` (section "The race").
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# *The race runs live in JupyterLab; a lecture deck has no picture of it.*
+# *The race needs a running kernel: it starts when you press the button below.*
 
 # %% slideshow={"slide_type": "skip"} needs=["gru_step_backward"]
 box = race_button(text, ngram_val)
