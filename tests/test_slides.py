@@ -177,6 +177,10 @@ def test_first_sentence_and_code_cuts():
         "As E. Hinton et al. showed, e.g. here."
     )
     assert build_slides.first_sentence("Why is it so? Because of x. More.") == "Why is it so? Because of x."
+    # a quotation is never cut inside: its closing quote and * end the sentence with it
+    quoted = 'A learner wrote: *"How do I use this? I see no text. It runs."* The gist loops. More.'
+    assert build_slides.first_sentence(quoted) == 'A learner wrote: *"How do I use this? I see no text. It runs."*'
+    assert build_slides.first_sentence('He said "Stop." Then he left.') == 'He said "Stop."'
     body = "\n".join(f"    y{i} = {i}" for i in range(30))
     code = "def f():\n" + body + "\n\n    return y0\n\nz = f()\nif z:\n    z += 1\nelse:\n    z = 0"
     for piece in build_slides._split_code(code, 20):
@@ -1236,6 +1240,22 @@ def test_condensed_checks_move_their_code_to_the_notes():
     assert "print(f'{name}: {ok}')" in notes and "check number 5" in notes
 
 
+def test_a_short_summary_of_checks_is_left_off_the_slide_too():
+    """Three checks condense to "all 3 checks True (a; b; c)", short enough to name them: still a
+    line of bookkeeping to the room, so a printout of nothing else leaves the slide for the notes."""
+    checks = "stopped after the step: True\nthe flag was reset: True\nno step was lost: True\n"
+    slides = _lay_out(
+        [
+            _md("## How a run stops", "slide"),
+            _md("A flag is checked after every step."),
+            _code("report_stop()", "-", [_stream(checks)]),
+        ]
+    )
+    shown = "".join(_shown_text(s) for s in slides)
+    notes = "\n".join(n.source for s in slides for n in s["notes"])
+    assert "checks True" not in shown and "the flag was reset: True" in notes
+
+
 def test_a_summary_of_checks_is_left_off_the_slide():
     """ "all 6 checks True (each in the speaker notes)" is test bookkeeping to the room: a printout
     of nothing else leaves the slide (its code and printout are in the notes); with other lines,
@@ -1500,3 +1520,26 @@ def test_a_slide_four_pixels_too_wide_is_a_problem():
     assert "MJX_Assistive_MathML" not in measure.split("continue;")[0]
     css = build_slides.DECK_CSS.read_text(encoding="utf-8")
     assert re.search(r"\.MJX_Assistive_MathML\s*\{[^}]*transform:\s*scale\(0\.001\)", css)
+
+
+def test_statements_that_print_stay_on_the_piece_above_their_printout():
+    """Code with a printout is cut only above its first statement that prints (print() or
+    display(), also inside a loop): the printout is shown under the last piece, so a print() on an
+    earlier piece would stand over code that does not print what follows. Here 30 lines after a
+    paragraph, a print() in the middle and one at the end."""
+    first = "\n".join(f"value_{i} = compute_something({i}, scale=0.5, offset=1.25)" for i in range(14))
+    middle = "for k in range(3):\n    print(f'step {k}: {value_0 * k:.3f}')"
+    second = "\n".join(f"other_{i} = compute_something({i}, scale=0.25, offset=2.5)" for i in range(13))
+    code = "\n".join([first, middle, second, "print(f'total {other_12:.3f}')"])
+    assert len(code.split("\n")) == 30
+    printout = "".join(f"step {k}: {k * 0.5:.3f}\n" for k in range(3)) + "total 1.000\n"
+    long = " ".join(f"Sentence {i} introduces the computation below in enough words for a line." for i in range(3))
+    slides = _lay_out([_md("## A cell that prints twice", "slide"), _md(long), _code(code, "-", [_stream(printout)])])
+    pieces = [c.source for s in slides for c in s["shown"] if c.cell_type == "code" and c.source]
+    assert len(pieces) > 1, "the cell was not cut: the test no longer tests a cut"
+    assert "\n".join(pieces).split() == code.split(), "a line of code is lost or shown twice"
+    assert not any("print(" in piece for piece in pieces[:-1]), pieces
+    last = next(k for k, s in enumerate(slides) if pieces[-1] in [c.source for c in s["shown"]])
+    assert "total 1.000" in _shown_text(slides[last]), "the printout is not under the last piece"
+    assert build_slides._print_floor(code) == 14
+    assert build_slides._print_floor("def show(x):\n    print(x)\n\ny = 1\nshow(y)") is None

@@ -20,7 +20,8 @@ most BUDGET lines of a 1280x720 slide (about 25) with at most two code cells, an
 slide titled "heading (cont.)" beyond that (every heading starts a slide unless the slide holds
 nothing but headings, so a continued slide is titled with the heading it continues; code is cut
 only between top-level statements, and a cell's code so that its last piece shares a slide with
-the start of its output, which never sits alone or under another cell's code; a formula keeps
+the start of its output, which never sits alone or under another cell's code, and above the
+first statement that prints when that fits; a formula keeps
 the text after it and a lead-in ending in ":" what it introduces; a heading never ends a slide,
 a continuation that fits goes back onto the slide before, and a lone short block is never left
 on a continued slide; a slide of a heading and a couple of lines of prose goes onto the next
@@ -43,8 +44,9 @@ at the 17 px width when that keeps it larger than 15 px), as is a printout wider
 a printout too tall keeps each block's label line, and one of several labelled samples ("----
 step 100 ----") keeps every sample's label and its first lines (cut at the slide's width with
 "…"), going on over a second slide, split between samples, when more than half its lines would
-be cut; a printout whose walls of "...: True" are condensed to a summary line shows that line
-alone (its code and the whole printout go to the notes); an HTML output too tall is shown down
+be cut; walls of "...: True" condense to one line, which names what they share ("a, b, c: error
+below 1e-8: True") or else, as "all N checks True", leaves the slide (the printout and its code
+go to the notes); an HTML output too tall is shown down
 to HTML_ZOOM of its size, a table beyond that split by rows over slides; one of small monospace
 text (coloured characters) is zoomed to HTML_TEXT_PX as far as the slide's width allows, its
 groups of rows shared out over slides if need be; a figure the deck has shown already (two
@@ -451,11 +453,14 @@ def first_sentence(text: str, sentences: int = 1) -> str:
     """The first sentence of ``text`` (two if the first is a question). An initial ("E.") or an
     abbreviation ("e.g.", "et al.", "vs.") does not end a sentence."""
     masked = _mask(text)
-    for m in re.finditer(r"[.!?](?=\s+[A-Z*(\[`$])", masked):
+    for m in re.finditer(r"[.!?][\"*]*(?=\s+[A-Z*(\[`$])", masked):  # a closing quote or * goes with it
         if _NOT_AN_END.search(masked[: m.end()]):
             continue
-        if m.group() == "?" or sentences > 1:
-            if sentences > 1 and m.group() != "?":
+        before = masked[: m.end()]
+        if before.replace("**", "").count("*") % 2 or before.count('"') % 2:
+            continue  # inside *an italic quotation* or "a quoted sentence": it ends where the quote does
+        if m.group()[0] == "?" or sentences > 1:
+            if sentences > 1 and m.group()[0] != "?":
                 return text[: m.end()]
             sentences = 2
             continue
@@ -861,10 +866,19 @@ def _split_code(code: str, limit: int) -> list[str]:
     return [p for p in pieces if p]
 
 
-def _split_ranges(lines: list[str], limit: int) -> list[tuple[int, int]]:
-    """The (first, end) line numbers of the pieces of _split_code()."""
+def _split_ranges(lines: list[str], limit: int, floor: int | None = None) -> list[tuple[int, int]]:
+    """The (first, end) line numbers of the pieces of _split_code(). With ``floor`` (see
+    _print_floor()) cut only above it, unless that leaves a piece longer than the cuts below it would."""
+    anywhere = _ranges(lines, limit, _safe_cuts(lines))
+    if floor is None:
+        return anywhere
+    kept = _ranges(lines, limit, [i for i in _safe_cuts(lines) if i <= floor])
+    longest = max(limit, *(b - a for a, b in anywhere))
+    return kept if all(b - a <= longest for a, b in kept) else anywhere
+
+
+def _ranges(lines: list[str], limit: int, safe: list[int]) -> list[tuple[int, int]]:
     pieces = []
-    safe = _safe_cuts(lines)
     start = 0
     while len(lines) - start > limit:
         # a blank line before a top-level statement, else any top-level statement; a block longer
@@ -910,6 +924,27 @@ def _with_comments(lines: list[str], i: int) -> int:
     while i > 0 and lines[i - 1].lstrip().startswith("#") and _indent(lines[i - 1]) <= _indent(lines[i]):
         i -= 1
     return i
+
+
+_PRINTS = re.compile(r"\b(print|display)\(")
+
+
+def _print_floor(code: str) -> int | None:
+    """The line below which code with a printout may not be cut: the start (with its comments) of
+    its first top-level statement that prints (calls print() or display() anywhere in it; a
+    definition prints nothing), so that every statement that prints is on the last piece, the one
+    the printout is under. None when no statement prints (or the code does not parse)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    lines = code.split("\n")
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if _PRINTS.search("\n".join(lines[node.lineno - 1 : node.end_lineno])):
+            return _with_comments(lines, node.lineno - 1)
+    return None
 
 
 def _atoms(code: str):
@@ -1306,6 +1341,7 @@ def _outputs(cell) -> list:
 
 _PASSED = re.compile(r"^(\s*)(.*?):\s*True\s*$")
 CHECKS_IN_NOTES = "(each in the speaker notes)"  # a summary of checks too long to name them all
+_CHECKS_SUMMARY = re.compile(r"^all \d+ checks True\b")  # the line condense_checks() counts them in
 
 
 def condense_checks(text: str) -> tuple[str, bool]:
@@ -1484,7 +1520,7 @@ class _Item:
         self.cell, self.height, self.kind, self.brk, self.keep = cell, height, kind, brk, keep
         self.notes, self.least, self.source = list(notes), least if least is not None else height, source
         self.heading = None  # (level, markdown) of a heading item
-        self.code = None  # a piece of code cut over slides: (its cell's whole wrapped code, least px)
+        self.code = None  # a piece of code cut over slides: (its cell's whole wrapped code, least px, _print_floor())
 
 
 _CONT = " (cont.)"
@@ -2048,11 +2084,12 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
     code_notes = list(notes)
     # the code's last piece stays with the start of its output: the code is cut so that its last
     # piece fits on a slide with the output, the output shortened to the room under that piece
-    room = BUDGET - 4.0
+    room, floor = BUDGET - 4.0, None
     if code.strip() and outputs:
         need = _output_items(copy.deepcopy(outputs[0]), room, cell, source, heading, context, notes)[0][0].least
         shortens = outputs[0].get("output_type") == "stream" or set(outputs[0].get("data", {})) == {"text/plain"}
-        blocks = _code_blocks(code, unwrapped, tail_room=BUDGET - 2.0 - need, shortens=shortens)
+        floor = _print_floor(code)
+        blocks = _code_blocks(code, unwrapped, tail_room=BUDGET - 2.0 - need, shortens=shortens, floor=floor)
         room = max(8.0, min(room, BUDGET - 2.0 - blocks[-1][1]))
     else:
         blocks = _code_blocks(code, unwrapped) if code.strip() else []
@@ -2064,7 +2101,7 @@ def _code_items(cell, brk, context: str, heading: str, state: dict | None = None
     if items and all(c.source in code for c, _full, _px in blocks):
         for item in items:
             # the whole (wrapped) code and its smallest type: its pieces may be cut anew (_rebalance_code())
-            item.code = (code, min(px for _c, _full, px in blocks))
+            item.code = (code, min(px for _c, _full, px in blocks), floor)
     if items:
         items[-1].keep = bool(shown_outputs)  # code and the start of its output stay together
     items.extend(shown_outputs)
@@ -2096,12 +2133,12 @@ def _output_items(out, room: float, cell, source: str, heading: str, context: st
         item.figure = (meta, width, natural, shown)
     elif out.get("output_type") == "stream":
         text, condensed = condense_checks(out["text"])
-        if condensed and CHECKS_IN_NOTES in text:
-            # the whole printout is in the notes only when the slide's summary leaves its labels out
-            # (a summary that names them all says what the printout says); that summary is test
-            # bookkeeping to the room, so it is left off the slide
+        if condensed and any(_CHECKS_SUMMARY.match(line) for line in _text_lines(text)):
+            # "all N checks True (...)" is test bookkeeping to the room: it leaves the slide, and the
+            # whole printout is in the notes (a line that names what its checks share, "a, b, c:
+            # every error below 1e-6: True", says what the printout says and stays)
             notes = [*notes, "The printout:\n\n```\n" + out["text"].rstrip("\n") + "\n```"]
-            kept = [line for line in _text_lines(text) if CHECKS_IN_NOTES not in line]
+            kept = [line for line in _text_lines(text) if not _CHECKS_SUMMARY.match(line)]
             if not "".join(kept).strip():
                 return [_Item(None, 0.0, "notes", notes=notes, source=id(cell))], notes
             text = "\n".join(kept) + "\n"
@@ -2174,7 +2211,11 @@ def _statement_starts(code: str) -> list[int] | None:
 
 
 def _code_blocks(
-    code: str, unwrapped: str | None = None, tail_room: float | None = None, shortens: bool = True
+    code: str,
+    unwrapped: str | None = None,
+    tail_room: float | None = None,
+    shortens: bool = True,
+    floor: int | None = None,
 ) -> list[tuple]:
     """Wrapped code as the blocks of its slides: (cell, height in lines, type size in px) each.
     A block with a line that could not be broken, or longer than a slide, is set smaller; such a
@@ -2182,9 +2223,10 @@ def _code_blocks(
     With ``tail_room`` (the room its output leaves on a slide), the last block is cut at a
     top-level statement so that it is at most that tall (the most that fits; else its last
     statement, when that is short); a printout below it (``shortens``) may instead be shortened
-    to the room under a last block of up to BUDGET - 11 lines."""
+    to the room under a last block of up to BUDGET - 11 lines. With ``floor`` (see _print_floor())
+    the code is cut above it where that leaves blocks that fit (else as without it)."""
     lines = code.split("\n")
-    ranges = _split_ranges(lines, int(BUDGET) - 5)
+    ranges = _split_ranges(lines, int(BUDGET) - 5, floor)
     if tail_room is not None:
         a, b = ranges[-1]
         whole = _code_block("\n".join(lines[a:b]).strip("\n"))[1]
@@ -2192,10 +2234,13 @@ def _code_blocks(
             cuts = [i for i in _safe_cuts(lines) if a < i < b]
             fits = [i for i in cuts if _code_block("\n".join(lines[i:b]).strip("\n"))[1] <= tail_room]
             fits = [i for i in fits if i - a >= 4 or not shortens]  # not a line or two alone above the rest
-            if fits:
-                cut = min(fits)
+            above = [i for i in fits if floor is None or i <= floor]
+            if above:
+                cut = min(above)
             elif shortens and whole <= BUDGET - 3.0 - 8.0:  # the output is shortened to the room under it
                 cut = None
+            elif fits:  # (a statement that prints above the printout: better than no slide that fits)
+                cut = min(fits)
             else:
                 cut = max(cuts, default=None)
                 if cut is not None and _code_block("\n".join(lines[cut:b]).strip("\n"))[1] > LONG_CODE:
@@ -2510,15 +2555,17 @@ def _code_at_top(slides: list[list], k: int) -> bool:
     return not any(it.kind == "code" and it.source == body[0][0].source for it, _ in slides[k - 1])
 
 
-def _piece_heights(code: str, least_px: float):
-    """The places code may be cut (line numbers, its first and its end too), and a function of two
-    of them: (the block of the lines between, its height or None when it is shorter than MIN_PIECE
-    or set smaller than ``least_px``)."""
+def _piece_heights(code: str, least_px: float, floor: int | None = None):
+    """The places code may be cut (line numbers, its first and its end too; none below ``floor``,
+    see _print_floor()), and a function of two of them: (the block of the lines between, its
+    height or None when it is shorter than MIN_PIECE or set smaller than ``least_px``)."""
     lines = code.split("\n")
     cuts, starts = set(), [0, *_safe_cuts(lines)]
     for k, cut in enumerate(starts[1:], 1):
         if lines[cut - 1].strip() and lines[starts[k - 1]].startswith("print("):
             continue  # a printed line above the code that prints under it (a table's header)
+        if floor is not None and cut > floor:
+            continue  # a statement that prints would be above the piece its printout is under
         cuts.add(cut)  # (above the comments that go with the statement: _safe_cuts())
     cuts = [0, *sorted(cuts), len(lines)]
     cache: dict = {}
