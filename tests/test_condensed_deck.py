@@ -11,7 +11,7 @@ import shutil
 
 import nbformat
 import pytest
-from test_slides import ROOT, _load, _unavailable, build_slides, slide_problems, walk_deck
+from test_slides import ROOT, _load, _unavailable, build_slides, deck_page, slide_problems, walk_deck
 
 condensed_deck = _load("condensed_deck")
 SLOT = {75: 70, 50: 45}  # minutes of slides, leaving 5 for questions
@@ -85,10 +85,7 @@ def test_both_decks_can_be_projected(tmp_path):
     problems, remote, errors, report = [], [], [], []
     with sync_playwright() as playwright:
         browser = browser_check.launch_browser(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-        context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+        page = deck_page(browser, remote, errors)
         for version, deck in zip(condensed_deck.VERSIONS, built):
             expected = len(condensed_deck.entries(version)) + 1  # and the title slide
             total, slides = walk_deck(page, deck)

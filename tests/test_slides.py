@@ -827,6 +827,16 @@ FORBIDDEN = re.compile(
 )
 
 
+def deck_page(browser, remote: list, errors: list):
+    """A 1280x720 page that refuses the network (recording each address in ``remote``) and records
+    JavaScript errors in ``errors``: a deck as a projector shows it, offline."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+    context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+    return page
+
+
 def walk_deck(page, deck: Path) -> tuple[int, list[dict]]:
     """Open ``deck`` from disk and press the right arrow until its end, as a presenter does.
     (the deck's number of slides, what each slide reached showed with all its fragments)"""
@@ -940,10 +950,7 @@ def test_every_deck_can_be_projected(every_deck):
         """Walk ``decks`` in a Chromium of this thread's own (Playwright's sync API is per thread)."""
         with sync_playwright() as playwright:
             browser = browser_check.launch_browser(playwright)
-            context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-            context.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)[:300]))
+            page = deck_page(browser, remote, errors)
             for notebook, deck in decks:
                 laid_out = build_slides.deck_notebook(nbformat.read(notebook, as_version=4))
                 expected = _slide_types(laid_out).count("slide")
